@@ -1,0 +1,50 @@
+"""Writes on users: provisioning and deactivation."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+
+from accounts.models import ApiToken, User
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    is_active: bool = True,
+) -> User:
+    """Provision a login with one role; the password must pass the validators."""
+    user = User(
+        username=username,
+        role=role,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        is_active=is_active,
+    )
+    validate_password(password, user=user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_update(*, user: User, password: str | None = None, **fields: object) -> User:
+    """Change a login; deactivating it revokes every API token at once."""
+    for name, value in fields.items():
+        setattr(user, name, value)
+    if password:
+        validate_password(password, user=user)
+        user.set_password(password)
+    user.full_clean()
+    user.save()
+    if not user.is_active or password:
+        ApiToken.objects.filter(user=user).delete()
+    return user

@@ -1,0 +1,72 @@
+"""Agencies, their practitioners, and where each practitioner's availability is stored."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Agency(models.Model):
+    """A partner agency whose practitioner sees the young person in the one visit."""
+
+    code = models.SlugField(
+        max_length=40,
+        unique=True,
+        validators=[RegexValidator(r"^[a-z][a-z0-9_]*$", "Use lower-case letters, digits and _.")],
+    )
+    name = models.CharField(max_length=100)
+    default_duration_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(5), MaxValueValidator(240)]
+    )
+    order = models.PositiveSmallIntegerField(help_text="Position in the default session order.")
+    required_by_default = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Practitioner(models.Model):
+    """A member of one agency who runs screening sessions."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="practitioner",
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="practitioners")
+    name = models.CharField(max_length=150)
+    email = models.EmailField()
+    phone = models.CharField(max_length=20, blank=True)
+    daily_session_cap = models.PositiveSmallIntegerField(
+        default=6, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    buffer_minutes = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MaxValueValidator(120)],
+        help_text="Time held free after each session.",
+    )
+    is_active = models.BooleanField(default=True)
+    calendar = models.OneToOneField(
+        "schedule.Calendar", on_delete=models.PROTECT, related_name="practitioner"
+    )
+    feed_token = models.CharField(max_length=64, default=new_feed_token, unique=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["agency", "is_active"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency.name})"

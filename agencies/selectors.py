@@ -1,0 +1,33 @@
+"""Scoped reads of agencies and practitioners."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.models import Role, User
+from agencies.models import Agency, Practitioner
+
+PRACTITIONER_READERS = {Role.YOT_ADMIN, Role.YOT_MANAGER, Role.SYSTEM_ADMIN}
+
+
+def agency_list() -> QuerySet[Agency]:
+    return Agency.objects.all()
+
+
+def practitioner_list_for(*, user: User) -> QuerySet[Practitioner]:
+    """Admins and managers see every practitioner; a practitioner sees only their own record."""
+    qs = Practitioner.objects.select_related("agency", "user")
+    if not user.is_active:
+        return qs.none()
+    if user.role in PRACTITIONER_READERS:
+        return qs
+    if user.role == Role.PRACTITIONER:
+        return qs.filter(user=user)
+    return qs.none()
+
+
+def practitioner_of(*, user: User) -> Practitioner | None:
+    """The practitioner record of a practitioner's login, if any."""
+    if user.role != Role.PRACTITIONER:
+        return None
+    return Practitioner.objects.select_related("agency").filter(user=user).first()

@@ -1,0 +1,205 @@
+"""Writes on practitioners and their availability (stored in django-scheduler)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from schedule.models import Calendar, Event, Rule
+
+from accounts.models import Role, User
+from agencies.availability import (
+    WorkingPatternData,
+    local_datetime,
+    pattern_from_event,
+    weekdays_to_params,
+)
+from agencies.models import Agency, Practitioner, new_feed_token
+
+PATTERN_TITLE = "Working pattern"
+LEAVE_TITLE = "Leave"
+
+
+def check_practitioner_user(*, user: User | None, practitioner: Practitioner | None = None) -> None:
+    """A practitioner's login must have the practitioner role and serve one record only."""
+    if user is None:
+        return
+    if user.role != Role.PRACTITIONER:
+        raise ValidationError({"user": ["This login does not have the practitioner role."]})
+    clash = Practitioner.objects.filter(user=user)
+    if practitioner is not None and practitioner.pk:
+        clash = clash.exclude(pk=practitioner.pk)
+    if clash.exists():
+        raise ValidationError({"user": ["This login already belongs to another practitioner."]})
+
+
+@transaction.atomic
+def practitioner_create(
+    *,
+    agency: Agency,
+    name: str,
+    email: str,
+    user: User | None = None,
+    phone: str = "",
+    daily_session_cap: int = 6,
+    buffer_minutes: int = 10,
+) -> Practitioner:
+    """Create a practitioner with their own availability calendar."""
+    check_practitioner_user(user=user)
+    calendar = Calendar.objects.create(
+        name=f"Practitioner: {name}",
+        slug=f"practitioner-{slugify(name)[:60]}-{new_feed_token()[:8].lower()}",
+    )
+    practitioner = Practitioner(
+        agency=agency,
+        name=name,
+        email=email,
+        user=user,
+        phone=phone,
+        daily_session_cap=daily_session_cap,
+        buffer_minutes=buffer_minutes,
+        calendar=calendar,
+    )
+    practitioner.full_clean()
+    practitioner.save()
+    return practitioner
+
+
+@transaction.atomic
+def practitioner_update(*, practitioner: Practitioner, **fields: object) -> Practitioner:
+    """Change a practitioner's record."""
+    if "user" in fields:
+        check_practitioner_user(user=fields["user"], practitioner=practitioner)  # type: ignore[arg-type]
+    for name, value in fields.items():
+        setattr(practitioner, name, value)
+    practitioner.full_clean()
+    practitioner.save()
+    return practitioner
+
+
+@transaction.atomic
+def practitioner_rotate_feed_token(*, practitioner: Practitioner) -> Practitioner:
+    """Give the practitioner a new calendar feed secret; the old one stops working."""
+    practitioner.feed_token = new_feed_token()
+    practitioner.save(update_fields=["feed_token"])
+    return practitioner
+
+
+def _weekly_rule(weekdays: tuple[int, ...]) -> Rule:
+    params = weekdays_to_params(weekdays)
+    rule = Rule.objects.filter(frequency="WEEKLY", params=params).order_by("id").first()
+    if rule is None:
+        rule = Rule.objects.create(
+            name=f"Weekly {params[10:]}"[:32],
+            frequency="WEEKLY",
+            params=params,
+            description=f"Every week on {params[10:]}",
+        )
+    return rule
+
+
+def check_working_pattern(
+    *,
+    weekdays: list[int] | tuple[int, ...],
+    start_time: dt.time,
+    end_time: dt.time,
+    valid_from: dt.date,
+    valid_until: dt.date | None,
+) -> None:
+    """Validate a weekly pattern; raises ValidationError naming each bad field."""
+    errors: dict[str, list[str]] = {}
+    if not weekdays:
+        errors["weekdays"] = ["Choose at least one weekday."]
+    elif any(not isinstance(d, int) or d < 0 or d > 6 for d in weekdays):
+        errors["weekdays"] = ["Weekdays are numbers from 0 (Monday) to 6 (Sunday)."]
+    elif len(set(weekdays)) != len(weekdays):
+        errors["weekdays"] = ["Each weekday may appear only once."]
+    if start_time >= end_time:
+        errors["end_time"] = ["End time must be after the start time."]
+    if valid_until is not None and valid_until < valid_from:
+        errors["valid_until"] = ["The last valid day must not be before the first."]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def working_pattern_create(
+    *,
+    practitioner: Practitioner,
+    weekdays: list[int] | tuple[int, ...],
+    start_time: dt.time,
+    end_time: dt.time,
+    valid_from: dt.date,
+    valid_until: dt.date | None = None,
+) -> WorkingPatternData:
+    """Store a weekly working pattern as a recurring django-scheduler Event."""
+    check_working_pattern(
+        weekdays=weekdays,
+        start_time=start_time,
+        end_time=end_time,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    until = None
+    if valid_until is not None:
+        until = local_datetime(valid_until + dt.timedelta(days=1), dt.time(0, 0))
+    event = Event.objects.create(
+        calendar=practitioner.calendar,
+        title=PATTERN_TITLE,
+        start=local_datetime(valid_from, start_time),
+        end=local_datetime(valid_from, end_time),
+        rule=_weekly_rule(tuple(weekdays)),
+        end_recurring_period=until,
+    )
+    return pattern_from_event(event)
+
+
+def working_patterns_of(*, practitioner: Practitioner) -> list[WorkingPatternData]:
+    events = (
+        Event.objects.filter(calendar_id=practitioner.calendar_id, rule__isnull=False)
+        .select_related("rule")
+        .order_by("start", "id")
+    )
+    return [pattern_from_event(e) for e in events]
+
+
+@transaction.atomic
+def working_pattern_delete(*, practitioner: Practitioner, pattern_id: int) -> None:
+    """Remove one pattern of this practitioner; raises Event.DoesNotExist otherwise."""
+    Event.objects.get(
+        pk=pattern_id, calendar_id=practitioner.calendar_id, rule__isnull=False
+    ).delete()
+
+
+def check_leave(*, start: dt.datetime, end: dt.datetime) -> None:
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValidationError({"start": ["Give a date and time with a UTC offset."]})
+    if end <= start:
+        raise ValidationError({"end": ["Leave must end after it starts."]})
+    if end - start > dt.timedelta(days=366):
+        raise ValidationError({"end": ["Leave longer than a year must be entered in parts."]})
+
+
+@transaction.atomic
+def leave_create(
+    *, practitioner: Practitioner, start: dt.datetime, end: dt.datetime, reason: str = ""
+) -> Event:
+    """Record leave as a one-off Event on the practitioner's calendar."""
+    check_leave(start=start, end=end)
+    return Event.objects.create(
+        calendar=practitioner.calendar, title=LEAVE_TITLE, start=start, end=end, description=reason
+    )
+
+
+def leave_of(*, practitioner: Practitioner):
+    return Event.objects.filter(calendar_id=practitioner.calendar_id, rule__isnull=True).order_by(
+        "start", "id"
+    )
+
+
+@transaction.atomic
+def leave_delete(*, practitioner: Practitioner, leave_id: int) -> None:
+    """Remove one leave entry of this practitioner; raises Event.DoesNotExist otherwise."""
+    Event.objects.get(pk=leave_id, calendar_id=practitioner.calendar_id, rule__isnull=True).delete()

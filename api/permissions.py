@@ -1,0 +1,32 @@
+"""HTTP permission: the role table in screening.access decides 403; selectors decide 404."""
+
+from __future__ import annotations
+
+from rest_framework.permissions import BasePermission
+
+from screening.access import can
+
+METHOD_ACTIONS = {
+    "GET": "read",
+    "HEAD": "read",
+    "OPTIONS": "read",
+    "POST": "create",
+    "PUT": "update",
+    "PATCH": "update",
+    "DELETE": "update",
+}
+
+
+class RolePermission(BasePermission):
+    """Allow the request when the user's role may perform this action on `view.resource`.
+
+    A view may define `required_action(request)` for endpoints whose POST is not a create
+    (token rotation, for example, updates an existing record).
+    """
+
+    def has_permission(self, request, view) -> bool:
+        if hasattr(view, "required_action"):
+            action = view.required_action(request)
+        else:
+            action = METHOD_ACTIONS.get(request.method, "update")
+        return can(request.user, view.resource, action)

@@ -1,0 +1,262 @@
+"""Serializers: translate JSON to service arguments and model rows to JSON, nothing more."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Role, User
+from agencies.models import Agency, Practitioner
+from api.fields import (
+    ModelSerializer,
+    Serializer,
+    StrictCharField,
+    StrictIntegerField,
+)
+from screening.access import FEED_URL_ROLES
+from screening.models import Case, OpeningHours, Room, UnavailableTime, Venue, YoungPerson
+
+
+def weekday_field() -> StrictIntegerField:
+    return StrictIntegerField(min_value=0, max_value=6)
+
+
+def viewer(serializer: serializers.Serializer) -> User | None:
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+# --- auth and users -------------------------------------------------------------------------
+
+
+class TokenRequestSerializer(Serializer):
+    username = StrictCharField(max_length=150)
+    password = StrictCharField(max_length=200, trim_whitespace=False)
+    otp = StrictCharField(max_length=10, required=False)
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    expires = serializers.DateTimeField()
+
+
+class UserSerializer(ModelSerializer):
+    password = StrictCharField(
+        write_only=True, max_length=200, trim_whitespace=False, required=False
+    )
+    role = serializers.ChoiceField(choices=Role.choices)
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "password",
+            "email",
+            "role",
+            "first_name",
+            "last_name",
+            "is_active",
+        ]
+        read_only_fields = ["id"]
+
+    def validate(self, attrs: dict) -> dict:
+        if self.instance is None and not attrs.get("password"):
+            raise serializers.ValidationError({"password": ["A new login needs a password."]})
+        return attrs
+
+
+# --- agencies and practitioners -------------------------------------------------------------
+
+
+class AgencySerializer(ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ["code", "name", "default_duration_minutes", "order"]
+
+
+def practitioner_feed_url(practitioner: Practitioner) -> str:
+    return (
+        f"{settings.PUBLIC_BASE_URL}/calendars/practitioners/{practitioner.pk}.ics"
+        f"?token={practitioner.feed_token}"
+    )
+
+
+class PractitionerSerializer(ModelSerializer):
+    agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
+    user = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(), allow_null=True, required=False
+    )
+    calendar_feed_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Practitioner
+        fields = [
+            "id",
+            "user",
+            "agency",
+            "name",
+            "email",
+            "phone",
+            "daily_session_cap",
+            "buffer_minutes",
+            "is_active",
+            "calendar_feed_url",
+        ]
+        read_only_fields = ["id"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_calendar_feed_url(self, obj: Practitioner) -> str | None:
+        user = viewer(self)
+        if user is not None and (user.role in FEED_URL_ROLES or obj.user_id == user.pk):
+            return practitioner_feed_url(obj)
+        return None
+
+
+class PractitionerSelfSerializer(PractitionerSerializer):
+    """What a practitioner may change on their own record."""
+
+    class Meta(PractitionerSerializer.Meta):
+        read_only_fields = [
+            "id",
+            "user",
+            "agency",
+            "daily_session_cap",
+            "buffer_minutes",
+            "is_active",
+        ]
+
+
+class CalendarFeedSerializer(serializers.Serializer):
+    calendar_feed_url = serializers.URLField()
+
+
+class WorkingPatternSerializer(Serializer):
+    id = serializers.IntegerField(read_only=True)
+    weekdays = serializers.ListField(child=weekday_field(), min_length=1, max_length=7)
+    start_time = serializers.TimeField()
+    end_time = serializers.TimeField()
+    valid_from = serializers.DateField()
+    valid_until = serializers.DateField(allow_null=True, required=False)
+
+
+class LeaveSerializer(Serializer):
+    id = serializers.IntegerField(read_only=True)
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    reason = StrictCharField(max_length=500, allow_blank=True, required=False, source="description")
+
+
+# --- venues and rooms -----------------------------------------------------------------------
+
+
+class OpeningHoursSerializer(ModelSerializer):
+    weekday = weekday_field()
+
+    class Meta:
+        model = OpeningHours
+        fields = ["weekday", "opens", "closes"]
+
+
+class VenueSerializer(ModelSerializer):
+    opening_hours = OpeningHoursSerializer(many=True, required=False)
+
+    class Meta:
+        model = Venue
+        fields = ["id", "name", "address", "opening_hours"]
+        read_only_fields = ["id"]
+
+
+def room_feed_url(room: Room) -> str:
+    return f"{settings.PUBLIC_BASE_URL}/calendars/rooms/{room.pk}.ics?token={room.feed_token}"
+
+
+class RoomSerializer(ModelSerializer):
+    venue = serializers.PrimaryKeyRelatedField(queryset=Venue.objects.all())
+    calendar_feed_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Room
+        fields = ["id", "venue", "name", "is_active", "calendar_feed_url"]
+        read_only_fields = ["id", "is_active"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_calendar_feed_url(self, obj: Room) -> str | None:
+        user = viewer(self)
+        return room_feed_url(obj) if user is not None and user.role in FEED_URL_ROLES else None
+
+
+# --- young people and cases -----------------------------------------------------------------
+
+
+class UnavailableSerializer(ModelSerializer):
+    weekdays = serializers.ListField(child=weekday_field(), min_length=1, max_length=7)
+
+    class Meta:
+        model = UnavailableTime
+        fields = ["weekdays", "start_time", "end_time"]
+
+
+class YoungPersonSerializer(ModelSerializer):
+    mobile = StrictCharField(
+        max_length=30, allow_blank=True, required=False, help_text="UK formats in, E.164 out."
+    )
+    parent_carer_mobile = StrictCharField(max_length=30, allow_blank=True, required=False)
+    unavailable = UnavailableSerializer(many=True, required=False)
+
+    class Meta:
+        model = YoungPerson
+        fields = [
+            "id",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "mobile",
+            "sms_consent",
+            "parent_carer_name",
+            "parent_carer_mobile",
+            "parent_carer_sms_consent",
+            "communication_needs",
+            "language",
+            "unavailable",
+        ]
+        read_only_fields = ["id"]
+
+
+class YoungPersonBasicSerializer(ModelSerializer):
+    """Basic details only: what a practitioner needs to run a session."""
+
+    class Meta:
+        model = YoungPerson
+        fields = ["id", "given_name", "family_name", "date_of_birth", "communication_needs"]
+        read_only_fields = fields
+
+
+class CaseSerializer(ModelSerializer):
+    young_person = serializers.PrimaryKeyRelatedField(queryset=YoungPerson.objects.all())
+    case_manager = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(role=Role.CASE_MANAGER), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "reference",
+            "young_person",
+            "order_type",
+            "order_start_date",
+            "case_manager",
+            "visit_due_by",
+            "findings_due_by",
+            "assessment_due_by",
+        ]
+        read_only_fields = [
+            "id",
+            "reference",
+            "visit_due_by",
+            "findings_due_by",
+            "assessment_due_by",
+        ]

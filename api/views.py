@@ -1,0 +1,339 @@
+"""Thin views: check the role, read through a selector, write through a service."""
+
+from __future__ import annotations
+
+import django_filters
+from django.contrib.auth import authenticate
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+from schedule.models import Event
+
+from accounts.models import ApiToken, Role, User
+from accounts.services import user_create, user_update
+from agencies import services as agency_services
+from agencies.models import Agency, Practitioner
+from agencies.selectors import agency_list, practitioner_list_for
+from api import serializers as s
+from api.permissions import METHOD_ACTIONS, RolePermission
+from screening.models import Case, OrderType, Room, YoungPerson
+from screening.selectors import case_list_for, room_list, venue_list, young_person_list_for
+from screening.services.cases import case_create
+from screening.services.venues import room_create, venue_create
+from screening.services.young_people import young_person_create, young_person_update
+
+# --- auth ------------------------------------------------------------------------------------
+
+
+class TokenView(APIView):
+    """Exchange a username and password for an API token that expires."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(
+        request=s.TokenRequestSerializer, responses={200: s.TokenResponseSerializer}, auth=[]
+    )
+    def post(self, request: Request) -> Response:
+        data = s.TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            raise AuthenticationFailed("Username or password is not right.")
+        token, key = ApiToken.issue(user=user)
+        return Response({"token": key, "expires": token.expires})
+
+
+# --- users -----------------------------------------------------------------------------------
+
+
+class UserViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    resource = "users"
+    permission_classes = [RolePermission]
+    serializer_class = s.UserSerializer
+    filterset_fields = ["role", "is_active"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet:
+        return User.objects.order_by("username")
+
+    def perform_create(self, serializer: s.UserSerializer) -> None:
+        serializer.instance = user_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: s.UserSerializer) -> None:
+        serializer.instance = user_update(user=serializer.instance, **serializer.validated_data)
+
+
+# --- agencies --------------------------------------------------------------------------------
+
+
+class AgencyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    resource = "agencies"
+    permission_classes = [RolePermission]
+    serializer_class = s.AgencySerializer
+    lookup_field = "code"
+
+    def get_queryset(self) -> QuerySet[Agency]:
+        return agency_list()
+
+
+class PractitionerFilter(django_filters.FilterSet):
+    agency = django_filters.CharFilter(field_name="agency__code")
+
+    class Meta:
+        model = Practitioner
+        fields = ["agency", "is_active"]
+
+
+class PractitionerViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    resource = "practitioners"
+    permission_classes = [RolePermission]
+    filterset_class = PractitionerFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Practitioner]:
+        return practitioner_list_for(user=self.request.user)
+
+    def get_serializer_class(self) -> type:
+        if getattr(self.request.user, "role", None) == Role.PRACTITIONER:
+            return s.PractitionerSelfSerializer
+        return s.PractitionerSerializer
+
+    def perform_create(self, serializer: s.PractitionerSerializer) -> None:
+        serializer.instance = agency_services.practitioner_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: s.PractitionerSerializer) -> None:
+        serializer.instance = agency_services.practitioner_update(
+            practitioner=serializer.instance, **serializer.validated_data
+        )
+
+    @extend_schema(request=None, responses={200: s.CalendarFeedSerializer})
+    @action(detail=True, methods=["post"], url_path="calendar-token/rotate")
+    def rotate_calendar_token(self, request: Request, pk: str | None = None) -> Response:
+        practitioner = agency_services.practitioner_rotate_feed_token(
+            practitioner=self.get_object()
+        )
+        return Response({"calendar_feed_url": s.practitioner_feed_url(practitioner)})
+
+    def required_action(self, request: Request) -> str:
+        # Rotating a feed secret changes an existing record: it is an update, which a
+        # practitioner may do on their own record.
+        if self.action == "rotate_calendar_token":
+            return "update"
+        return METHOD_ACTIONS[request.method]
+
+
+class PractitionerChildMixin:
+    """Endpoints nested under /practitioners/{id}/: the parent is looked up in scope (404)."""
+
+    resource = "availability"
+    permission_classes = [RolePermission]
+    lookup_value_regex = r"\d+"
+
+    def practitioner(self) -> Practitioner:
+        return get_object_or_404(
+            practitioner_list_for(user=self.request.user), pk=self.kwargs["practitioner_pk"]
+        )
+
+
+class WorkingPatternViewSet(PractitionerChildMixin, viewsets.ViewSet):
+    serializer_class = s.WorkingPatternSerializer
+
+    @extend_schema(responses={200: s.WorkingPatternSerializer(many=True)})
+    def list(self, request: Request, practitioner_pk: str) -> Response:
+        patterns = agency_services.working_patterns_of(practitioner=self.practitioner())
+        return Response(s.WorkingPatternSerializer(patterns, many=True).data)
+
+    @extend_schema(request=s.WorkingPatternSerializer, responses={201: s.WorkingPatternSerializer})
+    def create(self, request: Request, practitioner_pk: str) -> Response:
+        practitioner = self.practitioner()
+        data = s.WorkingPatternSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        pattern = agency_services.working_pattern_create(
+            practitioner=practitioner, **data.validated_data
+        )
+        return Response(s.WorkingPatternSerializer(pattern).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, practitioner_pk: str, pk: str) -> Response:
+        try:
+            agency_services.working_pattern_delete(
+                practitioner=self.practitioner(), pattern_id=int(pk)
+            )
+        except (Event.DoesNotExist, ValueError):
+            return Response(
+                {"detail": "Not found.", "errors": {}}, status=status.HTTP_404_NOT_FOUND
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LeaveViewSet(PractitionerChildMixin, viewsets.ViewSet):
+    serializer_class = s.LeaveSerializer
+
+    @extend_schema(responses={200: s.LeaveSerializer(many=True)})
+    def list(self, request: Request, practitioner_pk: str) -> Response:
+        leave = agency_services.leave_of(practitioner=self.practitioner())
+        return Response(s.LeaveSerializer(leave, many=True).data)
+
+    @extend_schema(request=s.LeaveSerializer, responses={201: s.LeaveSerializer})
+    def create(self, request: Request, practitioner_pk: str) -> Response:
+        practitioner = self.practitioner()
+        data = s.LeaveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        event = agency_services.leave_create(
+            practitioner=practitioner,
+            start=values["start"],
+            end=values["end"],
+            reason=values.get("description", ""),
+        )
+        return Response(s.LeaveSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, practitioner_pk: str, pk: str) -> Response:
+        try:
+            agency_services.leave_delete(practitioner=self.practitioner(), leave_id=int(pk))
+        except (Event.DoesNotExist, ValueError):
+            return Response(
+                {"detail": "Not found.", "errors": {}}, status=status.HTTP_404_NOT_FOUND
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- venues and rooms ------------------------------------------------------------------------
+
+
+class VenueViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    resource = "venues"
+    permission_classes = [RolePermission]
+    serializer_class = s.VenueSerializer
+
+    def get_queryset(self) -> QuerySet:
+        return venue_list()
+
+    def perform_create(self, serializer: s.VenueSerializer) -> None:
+        serializer.instance = venue_create(**serializer.validated_data)
+
+
+class RoomViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    resource = "rooms"
+    permission_classes = [RolePermission]
+    serializer_class = s.RoomSerializer
+    filterset_fields = ["venue", "is_active"]
+
+    def get_queryset(self) -> QuerySet[Room]:
+        return room_list()
+
+    def perform_create(self, serializer: s.RoomSerializer) -> None:
+        serializer.instance = room_create(**serializer.validated_data)
+
+
+# --- young people and cases ------------------------------------------------------------------
+
+
+class YoungPersonFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label="Name contains")
+
+    class Meta:
+        model = YoungPerson
+        fields = ["search"]
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(given_name__icontains=word) | Q(family_name__icontains=word)
+            )
+        return queryset
+
+
+class YoungPersonViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    resource = "young_people"
+    permission_classes = [RolePermission]
+    filterset_class = YoungPersonFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[YoungPerson]:
+        return young_person_list_for(user=self.request.user)
+
+    def get_serializer_class(self) -> type:
+        if getattr(self.request.user, "role", None) == Role.PRACTITIONER:
+            return s.YoungPersonBasicSerializer
+        return s.YoungPersonSerializer
+
+    def perform_create(self, serializer: s.YoungPersonSerializer) -> None:
+        serializer.instance = young_person_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: s.YoungPersonSerializer) -> None:
+        serializer.instance = young_person_update(
+            young_person=serializer.instance, **serializer.validated_data
+        )
+
+
+class CaseFilter(django_filters.FilterSet):
+    order_type = django_filters.ChoiceFilter(choices=OrderType.choices)
+    visit_due_before = django_filters.DateFilter(field_name="visit_due_by", lookup_expr="lte")
+    reference = django_filters.CharFilter(field_name="reference", lookup_expr="iexact")
+
+    class Meta:
+        model = Case
+        fields = ["order_type", "case_manager", "young_person", "reference", "visit_due_before"]
+
+
+class CaseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    resource = "cases"
+    permission_classes = [RolePermission]
+    serializer_class = s.CaseSerializer
+    filterset_class = CaseFilter
+
+    def get_queryset(self) -> QuerySet[Case]:
+        return case_list_for(user=self.request.user)
+
+    def perform_create(self, serializer: s.CaseSerializer) -> None:
+        serializer.instance = case_create(**serializer.validated_data)

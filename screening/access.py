@@ -1,0 +1,54 @@
+"""Which role may use which resource at all (API.md's role table).
+
+Scoping to individual objects is done by the selectors; this table only answers
+"may this role use this kind of thing", so pages and the API give the same answer.
+"""
+
+from __future__ import annotations
+
+from accounts.models import Role, User
+
+ALL_ROLES = frozenset(Role.values)
+ADMINS = frozenset({Role.YOT_ADMIN, Role.SYSTEM_ADMIN})
+
+CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
+    "users": {
+        "read": frozenset({Role.SYSTEM_ADMIN}),
+        "create": frozenset({Role.SYSTEM_ADMIN}),
+        "update": frozenset({Role.SYSTEM_ADMIN}),
+    },
+    "agencies": {"read": ALL_ROLES},
+    "practitioners": {
+        "read": frozenset({Role.YOT_ADMIN, Role.YOT_MANAGER, Role.SYSTEM_ADMIN, Role.PRACTITIONER}),
+        "create": ADMINS,
+        # A practitioner may change a few fields of their own record only.
+        "update": ADMINS | {Role.PRACTITIONER},
+    },
+    "availability": {
+        "read": frozenset({Role.YOT_ADMIN, Role.YOT_MANAGER, Role.SYSTEM_ADMIN, Role.PRACTITIONER}),
+        "create": ADMINS | {Role.PRACTITIONER},
+        "update": ADMINS | {Role.PRACTITIONER},
+    },
+    "venues": {"read": ALL_ROLES, "create": ADMINS, "update": ADMINS},
+    "rooms": {"read": ALL_ROLES, "create": ADMINS, "update": ADMINS},
+    "young_people": {
+        "read": frozenset({Role.YOT_ADMIN, Role.YOT_MANAGER, Role.CASE_MANAGER, Role.PRACTITIONER}),
+        "create": frozenset({Role.YOT_ADMIN}),
+        "update": frozenset({Role.YOT_ADMIN}),
+    },
+    "cases": {
+        "read": frozenset({Role.YOT_ADMIN, Role.YOT_MANAGER, Role.CASE_MANAGER, Role.PRACTITIONER}),
+        "create": frozenset({Role.YOT_ADMIN}),
+        "update": frozenset({Role.YOT_ADMIN}),
+    },
+}
+
+# Roles that see a practitioner's own calendar feed address besides the practitioner.
+FEED_URL_ROLES = ADMINS
+
+
+def can(user: User, resource: str, action: str) -> bool:
+    """True when the user's role may perform the action on this kind of resource."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.role in CAPABILITIES[resource].get(action, frozenset())

@@ -1,0 +1,255 @@
+"""Young people, cases, venues and rooms, visits and sessions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from agencies.models import Agency, Practitioner
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def age_on(born: dt.date, day: dt.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class ClosureDay(models.Model):
+    """A day the YOT is closed besides weekends and bank holidays (not a working day)."""
+
+    date = models.DateField(unique=True)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d %B %Y} {self.reason}".strip()
+
+
+class Venue(models.Model):
+    name = models.CharField(max_length=150, unique=True)
+    address = models.TextField()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OpeningHours(models.Model):
+    """One weekday's opening hours of a venue, in the YOT's local time."""
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(validators=[MaxValueValidator(6)])
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    class Meta:
+        ordering = ["venue", "weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weekday__lte=6), name="opening_weekday_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(opens__lt=models.F("closes")), name="opening_opens_before_closes"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venue}: {self.weekday} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+
+class Room(models.Model):
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="rooms")
+    name = models.CharField(max_length=100)
+    is_active = models.BooleanField(default=True)
+    calendar = models.OneToOneField(
+        "schedule.Calendar", on_delete=models.PROTECT, related_name="room"
+    )
+    feed_token = models.CharField(max_length=64, default=new_feed_token, unique=True)
+
+    class Meta:
+        ordering = ["venue__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["venue", "name"], name="room_name_per_venue")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venue.name}, {self.name}"
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    WELSH = "cy", "Welsh"
+
+
+class YoungPerson(models.Model):
+    """A young person; mobile numbers are stored in E.164, texted only with consent."""
+
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    mobile = models.CharField(max_length=16, blank=True)
+    sms_consent = models.BooleanField(default=False)
+    parent_carer_name = models.CharField(max_length=150, blank=True)
+    parent_carer_mobile = models.CharField(max_length=16, blank=True)
+    parent_carer_sms_consent = models.BooleanField(default=False)
+    communication_needs = models.TextField(blank=True)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        verbose_name_plural = "young people"
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def initials(self) -> str:
+        return f"{self.given_name[:1]}{self.family_name[:1]}".upper()
+
+    def clean(self) -> None:
+        errors = {}
+        today = timezone.localdate()
+        if self.date_of_birth and not 10 <= age_on(self.date_of_birth, today) <= 25:
+            errors["date_of_birth"] = [
+                "Date of birth must make the young person 10 to 25 years old."
+            ]
+        if self.sms_consent and not self.mobile:
+            errors["sms_consent"] = ["Consent to texts needs a mobile number."]
+        if self.parent_carer_sms_consent and not self.parent_carer_mobile:
+            errors["parent_carer_sms_consent"] = ["Consent to texts needs a mobile number."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class UnavailableTime(models.Model):
+    """A usual weekly time the young person cannot attend, such as school hours."""
+
+    young_person = models.ForeignKey(
+        YoungPerson, on_delete=models.CASCADE, related_name="unavailable"
+    )
+    weekdays = models.JSONField(help_text="Weekday numbers, 0 = Monday.")
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+
+    class Meta:
+        ordering = ["young_person", "start_time", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.weekdays} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
+
+
+class OrderType(models.TextChoices):
+    REFERRAL_ORDER = "referral_order", "Referral order"
+    YOUTH_REHABILITATION_ORDER = "youth_rehabilitation_order", "Youth rehabilitation order"
+    DETENTION_AND_TRAINING_ORDER = "detention_and_training_order", "Detention and training order"
+    YOUTH_CONDITIONAL_CAUTION = "youth_conditional_caution", "Youth conditional caution"
+    OTHER = "other", "Other"
+
+
+class Case(models.Model):
+    """One order for one young person, with deadlines computed in working days."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    young_person = models.ForeignKey(YoungPerson, on_delete=models.PROTECT, related_name="cases")
+    order_type = models.CharField(max_length=40, choices=OrderType.choices)
+    order_start_date = models.DateField()
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_cases",
+    )
+    visit_due_by = models.DateField()
+    assessment_due_by = models.DateField()
+    findings_due_by = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-order_start_date", "-id"]
+        indexes = [
+            models.Index(fields=["case_manager"]),
+            models.Index(fields=["visit_due_by"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class VisitStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Visit(models.Model):
+    """The one screening visit: sessions back to back in one room."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="visits")
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="visits")
+    status = models.CharField(
+        max_length=10, choices=VisitStatus.choices, default=VisitStatus.BOOKED
+    )
+    version = models.PositiveIntegerField(default=1)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    cancel_reason = models.TextField(blank=True)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["start", "id"]
+        indexes = [models.Index(fields=["room", "start"]), models.Index(fields=["case", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__lt=models.F("end")), name="visit_starts_before_end"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} visit {self.start:%Y-%m-%d %H:%M}"
+
+
+class Session(models.Model):
+    """One agency's part of a visit, with one practitioner."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="sessions")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="sessions")
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, related_name="sessions"
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    buffer_minutes = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(0), MaxValueValidator(120)]
+    )
+    attended = models.BooleanField(null=True, blank=True)
+    attendance_reason = models.TextField(blank=True)
+    attendance_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        indexes = [models.Index(fields=["practitioner", "start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__lt=models.F("end")), name="session_starts_before_end"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency.code} {self.start:%Y-%m-%d %H:%M}"

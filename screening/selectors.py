@@ -1,0 +1,57 @@
+"""Scoped reads: every list a page or the API shows comes through one of these."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from accounts.models import Role, User
+from screening.models import Case, Room, Session, Venue, VisitStatus, YoungPerson
+
+SEE_ALL = {Role.YOT_ADMIN, Role.YOT_MANAGER}
+
+
+def _practitioner_sessions(user: User) -> QuerySet[Session]:
+    return Session.objects.filter(practitioner__user=user).exclude(
+        visit__status=VisitStatus.CANCELLED
+    )
+
+
+def case_list_for(*, user: User) -> QuerySet[Case]:
+    """Admins and managers see all cases; case managers their own; practitioners those they
+    run a session in; other roles none."""
+    qs = Case.objects.select_related("young_person", "case_manager")
+    if not user.is_active:
+        return qs.none()
+    if user.role in SEE_ALL:
+        return qs
+    if user.role == Role.CASE_MANAGER:
+        return qs.filter(case_manager=user)
+    if user.role == Role.PRACTITIONER:
+        runs = _practitioner_sessions(user).filter(visit__case=OuterRef("pk"))
+        return qs.filter(Exists(runs))
+    return qs.none()
+
+
+def young_person_list_for(*, user: User) -> QuerySet[YoungPerson]:
+    """Young people of the cases the user may see."""
+    qs = YoungPerson.objects.prefetch_related("unavailable")
+    if not user.is_active:
+        return qs.none()
+    if user.role in SEE_ALL:
+        return qs
+    if user.role == Role.CASE_MANAGER:
+        return qs.filter(
+            Exists(Case.objects.filter(young_person=OuterRef("pk"), case_manager=user))
+        )
+    if user.role == Role.PRACTITIONER:
+        runs = _practitioner_sessions(user).filter(visit__case__young_person=OuterRef("pk"))
+        return qs.filter(Exists(runs))
+    return qs.none()
+
+
+def venue_list() -> QuerySet[Venue]:
+    return Venue.objects.prefetch_related("opening_hours")
+
+
+def room_list() -> QuerySet[Room]:
+    return Room.objects.select_related("venue")

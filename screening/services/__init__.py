@@ -1,0 +1,1 @@
+"""Business rules that write: typed, keyword-only, atomic functions."""

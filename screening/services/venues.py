@@ -1,0 +1,83 @@
+"""Writes on venues and rooms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from itertools import pairwise
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from schedule.models import Calendar
+
+from screening.models import OpeningHours, Room, Venue, new_feed_token
+
+DEFAULT_OPENING = [
+    {"weekday": day, "opens": dt.time(8, 0), "closes": dt.time(18, 0)} for day in range(5)
+]
+
+
+def check_opening_hours(*, rows: Iterable[Mapping[str, object]]) -> list[dict[str, object]]:
+    """Each row is a weekday 0-6 with opens before closes; rows of a day must not overlap."""
+    cleaned = []
+    for index, row in enumerate(rows):
+        weekday, opens, closes = row.get("weekday"), row.get("opens"), row.get("closes")
+        if not isinstance(weekday, int) or isinstance(weekday, bool) or not 0 <= weekday <= 6:
+            raise ValidationError(
+                {
+                    f"opening_hours.{index}.weekday": [
+                        "Give a weekday number from 0 (Monday) to 6 (Sunday)."
+                    ]
+                }
+            )
+        if not isinstance(opens, dt.time) or not isinstance(closes, dt.time) or opens >= closes:
+            raise ValidationError(
+                {f"opening_hours.{index}.closes": ["Closing time must be after opening time."]}
+            )
+        cleaned.append({"weekday": weekday, "opens": opens, "closes": closes})
+    by_day: dict[int, list[tuple[dt.time, dt.time]]] = {}
+    for row in cleaned:
+        by_day.setdefault(row["weekday"], []).append((row["opens"], row["closes"]))
+    for day, spans in by_day.items():
+        spans.sort()
+        for (_, first_close), (second_open, _) in pairwise(spans):
+            if second_open < first_close:
+                raise ValidationError(
+                    {"opening_hours": [f"Opening hours overlap on weekday {day}."]}
+                )
+    return cleaned
+
+
+@transaction.atomic
+def venue_create(
+    *, name: str, address: str, opening_hours: Iterable[Mapping[str, object]] | None = None
+) -> Venue:
+    """Create a venue; without opening hours it opens Monday to Friday 08:00-18:00."""
+    rows = check_opening_hours(rows=DEFAULT_OPENING if opening_hours is None else opening_hours)
+    venue = Venue(name=name, address=address)
+    venue.full_clean()
+    venue.save()
+    OpeningHours.objects.bulk_create(OpeningHours(venue=venue, **r) for r in rows)
+    return venue
+
+
+@transaction.atomic
+def room_create(*, venue: Venue, name: str) -> Room:
+    """Create a room with its own availability calendar."""
+    calendar = Calendar.objects.create(
+        name=f"Room: {venue.name}, {name}",
+        slug=f"room-{slugify(venue.name)[:40]}-{slugify(name)[:40]}-{new_feed_token()[:8].lower()}",
+    )
+    room = Room(venue=venue, name=name, calendar=calendar)
+    room.full_clean()
+    room.save()
+    return room
+
+
+@transaction.atomic
+def room_rotate_feed_token(*, room: Room) -> Room:
+    """Give the room a new feed secret; the old one stops working."""
+    room.feed_token = new_feed_token()
+    room.save(update_fields=["feed_token"])
+    return room

@@ -1,0 +1,95 @@
+"""Writes on young people and their usual unavailable times."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from screening.models import UnavailableTime, YoungPerson
+from screening.phone import normalise_uk_mobile
+
+PHONE_FIELDS = ("mobile", "parent_carer_mobile")
+
+
+def check_unavailable(*, rows: Iterable[Mapping[str, object]]) -> list[dict[str, object]]:
+    """Validate weekly unavailable times; raises ValidationError naming the row and field."""
+    cleaned: list[dict[str, object]] = []
+    for index, row in enumerate(rows):
+        weekdays = row.get("weekdays")
+        start, end = row.get("start_time"), row.get("end_time")
+        prefix = f"unavailable.{index}"
+        if (
+            not isinstance(weekdays, (list, tuple))
+            or not weekdays
+            or any(
+                not isinstance(d, int) or isinstance(d, bool) or not 0 <= d <= 6 for d in weekdays
+            )
+        ):
+            raise ValidationError(
+                {f"{prefix}.weekdays": ["Give weekday numbers from 0 (Monday) to 6 (Sunday)."]}
+            )
+        if not isinstance(start, dt.time) or not isinstance(end, dt.time) or start >= end:
+            raise ValidationError(
+                {f"{prefix}.end_time": ["End time must be after the start time."]}
+            )
+        cleaned.append({"weekdays": sorted(set(weekdays)), "start_time": start, "end_time": end})
+    return cleaned
+
+
+def _normalise_phones(fields: dict[str, object]) -> None:
+    for name in PHONE_FIELDS:
+        if fields.get(name):
+            try:
+                fields[name] = normalise_uk_mobile(str(fields[name]))
+            except ValidationError as exc:
+                raise ValidationError({name: exc.messages}) from exc
+
+
+@transaction.atomic
+def young_person_create(
+    *,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date,
+    unavailable: Iterable[Mapping[str, object]] = (),
+    **details: object,
+) -> YoungPerson:
+    """Register a young person; phone numbers are checked and stored in E.164."""
+    _normalise_phones(details)
+    rows = check_unavailable(rows=unavailable)
+    person = YoungPerson(
+        given_name=given_name, family_name=family_name, date_of_birth=date_of_birth, **details
+    )
+    person.full_clean()
+    person.save()
+    UnavailableTime.objects.bulk_create(UnavailableTime(young_person=person, **r) for r in rows)
+    return person
+
+
+@transaction.atomic
+def young_person_update(
+    *,
+    young_person: YoungPerson,
+    unavailable: Iterable[Mapping[str, object]] | None = None,
+    **fields: object,
+) -> YoungPerson:
+    """Change a young person's details; a given unavailable list replaces the old one."""
+    _normalise_phones(fields)
+    rows = None if unavailable is None else check_unavailable(rows=unavailable)
+    for name, value in fields.items():
+        setattr(young_person, name, value)
+    if not young_person.mobile:
+        young_person.sms_consent = False
+    if not young_person.parent_carer_mobile:
+        young_person.parent_carer_sms_consent = False
+    young_person.full_clean()
+    young_person.save()
+    if rows is not None:
+        young_person.unavailable.all().delete()
+        UnavailableTime.objects.bulk_create(
+            UnavailableTime(young_person=young_person, **r) for r in rows
+        )
+    return young_person
