@@ -1,6 +1,20 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def reinstall_booking_guards(sender, using, **kwargs) -> None:  # noqa: ANN001
+    """Migrations that rebuild a SQLite table drop its triggers: put them back."""
+    from django.db import connections
+
+    from screening.booking_guards import install_booking_guards
+
+    install_booking_guards(connections[using])
 
 
 class ScreeningConfig(AppConfig):
     name = "screening"
     verbose_name = "Screening"
+
+    def ready(self) -> None:
+        post_migrate.connect(reinstall_booking_guards, sender=self,
+                             dispatch_uid="screening.reinstall_booking_guards")

@@ -238,6 +238,10 @@ class Session(models.Model):
     buffer_minutes = models.PositiveSmallIntegerField(
         default=10, validators=[MinValueValidator(0), MaxValueValidator(120)]
     )
+    # The practitioner is held until `blocked_until` (end plus buffer); the database
+    # refuses two live sessions of one practitioner whose held ranges overlap.
+    blocked_until = models.DateTimeField(editable=False)
+    cancelled = models.BooleanField(default=False)
     attended = models.BooleanField(null=True, blank=True)
     attendance_reason = models.TextField(blank=True)
     attendance_recorded_at = models.DateTimeField(null=True, blank=True)
@@ -253,3 +257,7 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency.code} {self.start:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.blocked_until = self.end + dt.timedelta(minutes=self.buffer_minutes)
+        super().save(*args, **kwargs)

@@ -1,0 +1,116 @@
+"""Database guards that make double booking impossible, whatever the concurrency.
+
+PostgreSQL: exclusion constraints (btree_gist) over each live session's held range
+[start, end + buffer) per practitioner, and over each live visit's whole span per room.
+SQLite: triggers that abort the same overlapping inserts and updates; writers are
+serialised by IMMEDIATE transactions, so the trigger's check cannot race.
+
+SQLite drops a table's triggers whenever a migration rebuilds the table, so the guards
+are (re)installed idempotently after every `migrate` (post_migrate), not only once.
+"""
+
+from __future__ import annotations
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+SESSION_CONSTRAINT = "session_no_practitioner_overlap"
+VISIT_CONSTRAINT = "visit_no_room_overlap"
+
+POSTGRES_SQL = [
+    "CREATE EXTENSION IF NOT EXISTS btree_gist",
+    f"""
+    DO $$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = '{SESSION_CONSTRAINT}') THEN
+        ALTER TABLE screening_session ADD CONSTRAINT {SESSION_CONSTRAINT}
+          EXCLUDE USING gist (practitioner_id WITH =,
+                              tstzrange(start, blocked_until, '[)') WITH &&)
+          WHERE (NOT cancelled);
+      END IF;
+      IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = '{VISIT_CONSTRAINT}') THEN
+        ALTER TABLE screening_visit ADD CONSTRAINT {VISIT_CONSTRAINT}
+          EXCLUDE USING gist (room_id WITH =, tstzrange(start, "end", '[)') WITH &&)
+          WHERE (status <> 'cancelled');
+      END IF;
+    END $$;
+    """,
+]
+
+
+def _sqlite_trigger(table: str, when: str, name: str, overlap_sql: str) -> str:
+    return f"""
+    CREATE TRIGGER IF NOT EXISTS {name}_{when.lower()}
+    BEFORE {when} ON {table}
+    FOR EACH ROW
+    BEGIN
+      SELECT RAISE(ABORT, '{name}') WHERE {overlap_sql};
+    END;
+    """
+
+
+_SESSION_OVERLAP = """
+    NOT NEW.cancelled AND EXISTS (
+      SELECT 1 FROM screening_session AS other
+      WHERE other.practitioner_id = NEW.practitioner_id
+        AND NOT other.cancelled
+        AND other.id IS NOT NEW.id
+        AND other.start < NEW.blocked_until
+        AND NEW.start < other.blocked_until)
+"""
+_VISIT_OVERLAP = """
+    NEW.status <> 'cancelled' AND EXISTS (
+      SELECT 1 FROM screening_visit AS other
+      WHERE other.room_id = NEW.room_id
+        AND other.status <> 'cancelled'
+        AND other.id IS NOT NEW.id
+        AND other.start < NEW."end"
+        AND NEW.start < other."end")
+"""
+
+SQLITE_SQL = [
+    _sqlite_trigger("screening_session", when, SESSION_CONSTRAINT, _SESSION_OVERLAP)
+    for when in ("INSERT", "UPDATE")
+] + [
+    _sqlite_trigger("screening_visit", when, VISIT_CONSTRAINT, _VISIT_OVERLAP)
+    for when in ("INSERT", "UPDATE")
+]
+
+
+def install_booking_guards(connection: BaseDatabaseWrapper) -> None:
+    """Create the no-overlap guards for this database if they are missing."""
+    tables = set(connection.introspection.table_names())
+    if not {"screening_session", "screening_visit"} <= tables:
+        return
+    if connection.vendor == "postgresql":
+        statements = POSTGRES_SQL
+    elif connection.vendor == "sqlite":
+        statements = SQLITE_SQL
+    else:
+        raise RuntimeError(f"no double-booking guard for database {connection.vendor!r}")
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def installed_guards(connection: BaseDatabaseWrapper) -> set[str]:
+    """Names of the guards present in the database (for checks and tests)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT conname FROM pg_constraint WHERE conname IN (%s, %s)",
+                           [SESSION_CONSTRAINT, VISIT_CONSTRAINT])
+            return {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        names = {row[0] for row in cursor.fetchall()}
+        return {c for c in (SESSION_CONSTRAINT, VISIT_CONSTRAINT)
+                if {f"{c}_insert", f"{c}_update"} <= names}
+
+
+def guard_violated(error: Exception) -> str | None:
+    """Which guard an IntegrityError came from, if it came from one."""
+    text = str(error)
+    cause = getattr(error, "__cause__", None)
+    diag = getattr(cause, "diag", None)
+    name = getattr(diag, "constraint_name", None) or ""
+    for guard in (SESSION_CONSTRAINT, VISIT_CONSTRAINT):
+        if guard == name or guard in text:
+            return guard
+    return None

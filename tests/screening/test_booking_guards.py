@@ -1,0 +1,128 @@
+"""The database itself refuses double bookings (SQLite triggers, PostgreSQL exclusion)."""
+
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import post_migrate
+
+from screening.booking_guards import (
+    SESSION_CONSTRAINT,
+    VISIT_CONSTRAINT,
+    guard_violated,
+    installed_guards,
+)
+from screening.models import Session, Visit, VisitStatus
+from tests.factories import make_case, make_practitioner, make_room
+
+UTC = dt.UTC
+T0 = dt.datetime(2027, 3, 2, 10, 0, tzinfo=UTC)
+
+
+def minutes(n: int) -> dt.timedelta:
+    return dt.timedelta(minutes=n)
+
+
+@pytest.fixture
+def setting(db):
+    room = make_room()
+    practitioner = make_practitioner(agency="health")
+    return room, practitioner
+
+
+def visit(room, start, end, status=VisitStatus.BOOKED):
+    return Visit.objects.create(case=make_case(), room=room, start=start, end=end, status=status)
+
+
+def session(v, practitioner, start, end, buffer=10, cancelled=False):
+    return Session.objects.create(visit=v, agency=practitioner.agency, practitioner=practitioner,
+                                  start=start, end=end, buffer_minutes=buffer,
+                                  cancelled=cancelled)
+
+
+def assert_refused(guard, fn):
+    with pytest.raises(IntegrityError) as excinfo, transaction.atomic():
+        fn()
+    assert guard_violated(excinfo.value) == guard
+
+
+def test_guards_are_installed_after_migrate(db):
+    assert installed_guards(connection) == {SESSION_CONSTRAINT, VISIT_CONSTRAINT}
+
+
+def test_practitioner_cannot_have_overlapping_sessions(setting):
+    room, practitioner = setting
+    v1 = visit(room, T0, T0 + minutes(45))
+    session(v1, practitioner, T0, T0 + minutes(45))
+    other_room = make_room()
+    v2 = visit(other_room, T0 + minutes(30), T0 + minutes(60))
+    assert_refused(SESSION_CONSTRAINT,
+                   lambda: session(v2, practitioner, T0 + minutes(30), T0 + minutes(60)))
+
+
+def test_session_buffer_is_held_by_the_database(setting):
+    room, practitioner = setting
+    v1 = visit(room, T0, T0 + minutes(30))
+    session(v1, practitioner, T0, T0 + minutes(30), buffer=10)
+    v2 = visit(make_room(), T0 + minutes(35), T0 + minutes(65))
+    # 10:35 falls inside the first session's buffer (held to 10:40).
+    assert_refused(SESSION_CONSTRAINT,
+                   lambda: session(v2, practitioner, T0 + minutes(35), T0 + minutes(65)))
+    # From 10:40 the practitioner is free again... but the new session's own buffer
+    # counts too: a session ending at 09:55 with a 10-minute buffer reaches into 10:00.
+    session(v2, practitioner, T0 + minutes(40), T0 + minutes(65))
+    v3 = visit(make_room(), T0 - minutes(30), T0 - minutes(5))
+    assert_refused(SESSION_CONSTRAINT,
+                   lambda: session(v3, practitioner, T0 - minutes(30), T0 - minutes(5)))
+    session(v3, practitioner, T0 - minutes(40), T0 - minutes(10))
+
+
+def test_cancelled_sessions_do_not_hold_the_practitioner(setting):
+    room, practitioner = setting
+    v1 = visit(room, T0, T0 + minutes(30))
+    session(v1, practitioner, T0, T0 + minutes(30), cancelled=True)
+    v2 = visit(make_room(), T0, T0 + minutes(30))
+    session(v2, practitioner, T0, T0 + minutes(30))
+    assert Session.objects.filter(practitioner=practitioner).count() == 2
+
+
+def test_reviving_a_cancelled_session_into_a_clash_is_refused(setting):
+    room, practitioner = setting
+    v1 = visit(room, T0, T0 + minutes(30))
+    old = session(v1, practitioner, T0, T0 + minutes(30), cancelled=True)
+    v2 = visit(make_room(), T0, T0 + minutes(30))
+    session(v2, practitioner, T0, T0 + minutes(30))
+    old.cancelled = False
+    assert_refused(SESSION_CONSTRAINT, old.save)
+
+
+def test_room_cannot_hold_overlapping_visits(setting):
+    room, _ = setting
+    visit(room, T0, T0 + minutes(120))
+    assert_refused(VISIT_CONSTRAINT,
+                   lambda: visit(room, T0 + minutes(119), T0 + minutes(150)))
+    # Back to back is fine: the room has no buffer.
+    visit(room, T0 + minutes(120), T0 + minutes(150))
+
+
+def test_cancelled_visits_free_the_room(setting):
+    room, _ = setting
+    first = visit(room, T0, T0 + minutes(120))
+    first.status = VisitStatus.CANCELLED
+    first.save()
+    visit(room, T0, T0 + minutes(120))
+    assert Visit.objects.filter(room=room).count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite table rebuilds only")
+@pytest.mark.django_db(transaction=True)
+def test_guards_come_back_after_a_migration_rebuilds_the_table():
+    from django.apps import apps
+
+    with connection.schema_editor() as editor:
+        editor._remake_table(Session)  # what AlterField does on SQLite
+    assert SESSION_CONSTRAINT not in installed_guards(connection)
+    config = apps.get_app_config("screening")
+    post_migrate.send(sender=config, app_config=config,
+                      verbosity=0, interactive=False, using="default", plan=[], apps=apps)
+    assert installed_guards(connection) == {SESSION_CONSTRAINT, VISIT_CONSTRAINT}
