@@ -13,6 +13,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from screening.errors import NotAllowed, SlotTaken
+
 logger = logging.getLogger(__name__)
 
 
@@ -55,7 +57,12 @@ def django_validation_to_drf(exc: DjangoValidationError) -> exceptions.Validatio
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Map service and framework exceptions to the contract's error body."""
-    if isinstance(exc, DjangoValidationError):
+    original = exc
+    if isinstance(exc, SlotTaken):
+        exc = Conflict(f"Taken meanwhile: {exc.resource}. Ask for the options again.")
+    elif isinstance(exc, NotAllowed):
+        exc = Conflict(str(exc))
+    elif isinstance(exc, DjangoValidationError):
         exc = django_validation_to_drf(exc)
     elif isinstance(exc, ProtectedError):
         exc = Conflict("This record is still in use and cannot be removed.")
@@ -78,4 +85,6 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     else:
         detail = response.data.get("detail") if isinstance(response.data, dict) else response.data
         response.data = {"detail": str(detail), "errors": {}}
+    if isinstance(original, SlotTaken):
+        response.data["resource"] = original.resource
     return response

@@ -12,11 +12,21 @@ from agencies.models import Agency, Practitioner
 from api.fields import (
     ModelSerializer,
     Serializer,
+    StrictBooleanField,
     StrictCharField,
     StrictIntegerField,
 )
 from screening.access import FEED_URL_ROLES
-from screening.models import Case, OpeningHours, Room, UnavailableTime, Venue, YoungPerson
+from screening.models import (
+    Case,
+    OpeningHours,
+    Room,
+    Session,
+    UnavailableTime,
+    Venue,
+    Visit,
+    YoungPerson,
+)
 
 
 def weekday_field() -> StrictIntegerField:
@@ -260,3 +270,82 @@ class CaseSerializer(ModelSerializer):
             "findings_due_by",
             "assessment_due_by",
         ]
+
+
+# --- visits and sessions --------------------------------------------------------------------
+
+
+class SessionInputSerializer(Serializer):
+    agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
+    practitioner = serializers.PrimaryKeyRelatedField(queryset=Practitioner.objects.all())
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField(required=False)
+
+
+class VisitInputSerializer(Serializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.all())
+    sessions = SessionInputSerializer(many=True, allow_empty=False)
+    late_reason = StrictCharField(max_length=1000, allow_blank=True, required=False)
+    min_gap = StrictIntegerField(min_value=0, max_value=240, required=False)
+    max_gap = StrictIntegerField(min_value=0, max_value=240, required=False)
+
+
+class RescheduleInputSerializer(VisitInputSerializer):
+    case = None
+
+
+class CancelInputSerializer(Serializer):
+    reason = StrictCharField(max_length=1000)
+
+
+class AttendanceInputSerializer(Serializer):
+    attended = StrictBooleanField()
+    reason = StrictCharField(max_length=1000, allow_blank=True, required=False)
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    practitioner_name = serializers.CharField(source="practitioner.name", read_only=True)
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "agency",
+            "practitioner",
+            "practitioner_name",
+            "start",
+            "end",
+            "buffer_minutes",
+            "attended",
+            "attendance_reason",
+        ]
+        read_only_fields = fields
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    sessions = serializers.SerializerMethodField()
+    room_name = serializers.CharField(source="room.__str__", read_only=True)
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "case",
+            "room",
+            "room_name",
+            "status",
+            "version",
+            "start",
+            "end",
+            "cancel_reason",
+            "late_reason",
+            "sessions",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(SessionSerializer(many=True))
+    def get_sessions(self, obj: Visit) -> list[dict]:
+        live = [s for s in obj.sessions.all() if not s.cancelled or obj.status == "cancelled"]
+        return SessionSerializer(sorted(live, key=lambda s: s.start), many=True).data

@@ -21,9 +21,15 @@ router.register("venues", views.VenueViewSet, basename="venue")
 router.register("rooms", views.RoomViewSet, basename="room")
 router.register("young-people", views.YoungPersonViewSet, basename="young-person")
 router.register("cases", views.CaseViewSet, basename="case")
+router.register("visits", views.VisitViewSet, basename="visit")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
+    path(
+        "sessions/<int:pk>/attendance/",
+        views.SessionAttendanceView.as_view(),
+        name="session-attendance",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

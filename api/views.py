@@ -24,10 +24,19 @@ from agencies.models import Agency, Practitioner
 from agencies.selectors import agency_list, practitioner_list_for
 from api import serializers as s
 from api.permissions import METHOD_ACTIONS, RolePermission
-from screening.models import Case, OrderType, Room, YoungPerson
-from screening.selectors import case_list_for, room_list, venue_list, young_person_list_for
+from screening.models import Case, OrderType, Room, Visit, YoungPerson
+from screening.selectors import (
+    case_list_for,
+    room_list,
+    session_list_for,
+    venue_list,
+    visit_list_for,
+    young_person_list_for,
+)
+from screening.services import visits as visit_services
 from screening.services.cases import case_create
 from screening.services.venues import room_create, venue_create
+from screening.services.visits import SessionRequest
 from screening.services.young_people import young_person_create, young_person_update
 
 # --- auth ------------------------------------------------------------------------------------
@@ -337,3 +346,97 @@ class CaseViewSet(
 
     def perform_create(self, serializer: s.CaseSerializer) -> None:
         serializer.instance = case_create(**serializer.validated_data)
+
+
+# --- visits and sessions ---------------------------------------------------------------------
+
+
+def _session_requests(rows: list[dict]) -> list[SessionRequest]:
+    return [
+        SessionRequest(
+            agency=r["agency"], practitioner=r["practitioner"], start=r["start"], end=r.get("end")
+        )
+        for r in rows
+    ]
+
+
+class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    resource = "visits"
+    permission_classes = [RolePermission]
+    serializer_class = s.VisitSerializer
+    filterset_fields = ["case", "status", "room"]
+
+    def get_queryset(self) -> QuerySet[Visit]:
+        return visit_list_for(user=self.request.user)
+
+    def required_action(self, request: Request) -> str:
+        if self.action in {"reschedule", "cancel"}:
+            return "update"
+        return METHOD_ACTIONS[request.method]
+
+    @extend_schema(request=s.VisitInputSerializer, responses={201: s.VisitSerializer})
+    def create(self, request: Request) -> Response:
+        data = s.VisitInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        case = get_object_or_404(case_list_for(user=request.user), pk=values["case"].pk)
+        visit = visit_services.visit_book(
+            case=case,
+            room=values["room"],
+            sessions=_session_requests(values["sessions"]),
+            booked_by=request.user,
+            late_reason=values.get("late_reason", ""),
+            min_gap=values.get("min_gap"),
+            max_gap=values.get("max_gap"),
+        )
+        visit = self.get_queryset().get(pk=visit.pk)
+        return Response(s.VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.RescheduleInputSerializer, responses={200: s.VisitSerializer})
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request: Request, pk: str | None = None) -> Response:
+        visit = self.get_object()
+        data = s.RescheduleInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        visit_services.visit_reschedule(
+            visit=visit,
+            room=values["room"],
+            sessions=_session_requests(values["sessions"]),
+            changed_by=request.user,
+            late_reason=values.get("late_reason", ""),
+            min_gap=values.get("min_gap"),
+            max_gap=values.get("max_gap"),
+        )
+        return Response(s.VisitSerializer(self.get_queryset().get(pk=visit.pk)).data)
+
+    @extend_schema(request=s.CancelInputSerializer, responses={200: s.VisitSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        visit = self.get_object()
+        data = s.CancelInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        visit_services.visit_cancel(
+            visit=visit, reason=data.validated_data["reason"], cancelled_by=request.user
+        )
+        return Response(s.VisitSerializer(self.get_queryset().get(pk=visit.pk)).data)
+
+
+class SessionAttendanceView(APIView):
+    """Record attendance: a YOT admin, or the practitioner running that session."""
+
+    resource = "attendance"
+    permission_classes = [RolePermission]
+
+    @extend_schema(request=s.AttendanceInputSerializer, responses={200: s.SessionSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        session = get_object_or_404(session_list_for(user=request.user), pk=pk)
+        data = s.AttendanceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = visit_services.session_record_attendance(
+            session=session,
+            attended=data.validated_data["attended"],
+            reason=data.validated_data.get("reason", ""),
+            recorded_by=request.user,
+        )
+        return Response(s.SessionSerializer(session).data)

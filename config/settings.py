@@ -196,6 +196,14 @@ SCREENING_DEADLINES = {
     "missed_visit_rebook_working_days": env_int("MISSED_VISIT_REBOOK_WORKING_DAYS", 5),
 }
 
+# Scheduling defaults (DESIGN.md "Scheduling model").
+SCREENING_SCHEDULING = {
+    "min_gap_minutes": env_int("MIN_GAP_MINUTES", 5),
+    "max_gap_minutes": env_int("MAX_GAP_MINUTES", 60),
+    "minimum_notice_minutes": env_int("MINIMUM_NOTICE_MINUTES", 120),
+    "search_horizon_days": env_int("SEARCH_HORIZON_DAYS", 90),
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.ExpiringTokenAuthentication",

@@ -41,6 +41,14 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         "create": frozenset({Role.YOT_ADMIN}),
         "update": frozenset({Role.YOT_ADMIN}),
     },
+    "visits": {
+        "read": frozenset({Role.YOT_ADMIN, Role.YOT_MANAGER, Role.CASE_MANAGER, Role.PRACTITIONER}),
+        "create": frozenset({Role.YOT_ADMIN}),
+        "update": frozenset({Role.YOT_ADMIN}),
+    },
+    "visit_options": {"read": frozenset({Role.YOT_ADMIN})},
+    # A practitioner records attendance only for sessions they run (scoped by selector).
+    "attendance": {"create": frozenset({Role.YOT_ADMIN, Role.PRACTITIONER})},
 }
 
 # Roles that see a practitioner's own calendar feed address besides the practitioner.

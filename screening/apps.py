@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def reinstall_booking_guards(sender, using, **kwargs) -> None:  # noqa: ANN001
+def reinstall_booking_guards(sender, using, **kwargs) -> None:
     """Migrations that rebuild a SQLite table drop its triggers: put them back."""
     from django.db import connections
 
@@ -16,5 +16,6 @@ class ScreeningConfig(AppConfig):
     verbose_name = "Screening"
 
     def ready(self) -> None:
-        post_migrate.connect(reinstall_booking_guards, sender=self,
-                             dispatch_uid="screening.reinstall_booking_guards")
+        post_migrate.connect(
+            reinstall_booking_guards, sender=self, dispatch_uid="screening.reinstall_booking_guards"
+        )

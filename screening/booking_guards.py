@@ -32,7 +32,7 @@ POSTGRES_SQL = [
           WHERE (status <> 'cancelled');
       END IF;
     END $$;
-    """,
+    """,  # noqa: S608 - constant names, no user input
 ]
 
 
@@ -95,13 +95,18 @@ def installed_guards(connection: BaseDatabaseWrapper) -> set[str]:
     """Names of the guards present in the database (for checks and tests)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT conname FROM pg_constraint WHERE conname IN (%s, %s)",
-                           [SESSION_CONSTRAINT, VISIT_CONSTRAINT])
+            cursor.execute(
+                "SELECT conname FROM pg_constraint WHERE conname IN (%s, %s)",
+                [SESSION_CONSTRAINT, VISIT_CONSTRAINT],
+            )
             return {row[0] for row in cursor.fetchall()}
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         names = {row[0] for row in cursor.fetchall()}
-        return {c for c in (SESSION_CONSTRAINT, VISIT_CONSTRAINT)
-                if {f"{c}_insert", f"{c}_update"} <= names}
+        return {
+            c
+            for c in (SESSION_CONSTRAINT, VISIT_CONSTRAINT)
+            if {f"{c}_insert", f"{c}_update"} <= names
+        }
 
 
 def guard_violated(error: Exception) -> str | None:

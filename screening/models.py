@@ -207,6 +207,17 @@ class Visit(models.Model):
     start = models.DateTimeField()
     end = models.DateTimeField()
     cancel_reason = models.TextField(blank=True)
+    late_reason = models.TextField(
+        blank=True, help_text="Why the visit is after the case's deadline, for timeliness reports."
+    )
+    rebook_of = models.ForeignKey(
+        "Session",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rebooked_by",
+        help_text="The missed session this one-session visit replaces.",
+    )
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -223,6 +234,13 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} visit {self.start:%Y-%m-%d %H:%M}"
+
+    def is_live(self) -> bool:
+        return self.status != VisitStatus.CANCELLED
+
+    def is_changeable(self) -> bool:
+        """Only a booked visit that has not started may be rescheduled or cancelled."""
+        return self.status == VisitStatus.BOOKED and self.start > timezone.now()
 
 
 class Session(models.Model):
@@ -261,3 +279,31 @@ class Session(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.blocked_until = self.end + dt.timedelta(minutes=self.buffer_minutes)
         super().save(*args, **kwargs)
+
+
+class VisitHistory(models.Model):
+    """Every change to a visit, kept: what it was before, who changed it, when and why."""
+
+    class Kind(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        RESCHEDULED = "rescheduled", "Rescheduled"
+        CANCELLED = "cancelled", "Cancelled"
+        ATTENDANCE = "attendance", "Attendance recorded"
+        COMPLETED = "completed", "Completed"
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="history")
+    version = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    snapshot = models.JSONField(default=dict, help_text="The visit and sessions after the change.")
+
+    class Meta:
+        ordering = ["visit", "at", "id"]
+        verbose_name_plural = "visit history"
+
+    def __str__(self) -> str:
+        return f"{self.visit_id} v{self.version} {self.kind}"

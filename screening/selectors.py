@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import Role, User
-from screening.models import Case, Room, Session, Venue, VisitStatus, YoungPerson
+from screening.models import Case, Room, Session, Venue, Visit, VisitStatus, YoungPerson
 
 SEE_ALL = {Role.YOT_ADMIN, Role.YOT_MANAGER}
 
@@ -55,3 +55,33 @@ def venue_list() -> QuerySet[Venue]:
 
 def room_list() -> QuerySet[Room]:
     return Room.objects.select_related("venue")
+
+
+def visit_list_for(*, user: User) -> QuerySet[Visit]:
+    """Visits of the cases the user may see; a practitioner sees visits they run a session in."""
+    qs = Visit.objects.select_related("room__venue", "case").prefetch_related(
+        "sessions__agency", "sessions__practitioner"
+    )
+    if not user.is_active:
+        return qs.none()
+    if user.role in SEE_ALL:
+        return qs
+    if user.role == Role.CASE_MANAGER:
+        return qs.filter(case__case_manager=user)
+    if user.role == Role.PRACTITIONER:
+        return qs.filter(Exists(_practitioner_sessions(user).filter(visit=OuterRef("pk"))))
+    return qs.none()
+
+
+def session_list_for(*, user: User) -> QuerySet[Session]:
+    """Sessions the user may act on: all for YOT staff, their own for a practitioner."""
+    qs = Session.objects.select_related("visit__case", "agency", "practitioner")
+    if not user.is_active:
+        return qs.none()
+    if user.role in SEE_ALL:
+        return qs
+    if user.role == Role.CASE_MANAGER:
+        return qs.filter(visit__case__case_manager=user)
+    if user.role == Role.PRACTITIONER:
+        return qs.filter(practitioner__user=user)
+    return qs.none()

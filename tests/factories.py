@@ -23,26 +23,39 @@ MOBILES = ["07400 123456", "07400 123457", "07911 123456", "07911 123457", "0770
 
 def make_user(*, role: str = Role.YOT_ADMIN, username: str | None = None, **extra) -> User:
     n = next(_counter)
-    return user_create(username=username or f"{role}-{n}", password=PASSWORD, role=role,
-                       email=f"{role}-{n}@yot.example.org", **extra)
+    return user_create(
+        username=username or f"{role}-{n}",
+        password=PASSWORD,
+        role=role,
+        email=f"{role}-{n}@yot.example.org",
+        **extra,
+    )
 
 
-def make_practitioner(*, agency: str | Agency = "health", user: User | None = None,
-                      with_login: bool = True, **extra) -> Practitioner:
+def make_practitioner(
+    *, agency: str | Agency = "health", user: User | None = None, with_login: bool = True, **extra
+) -> Practitioner:
     n = next(_counter)
     if isinstance(agency, str):
         agency = Agency.objects.get(code=agency)
     if user is None and with_login:
         user = make_user(role=Role.PRACTITIONER)
-    return practitioner_create(agency=agency, name=extra.pop("name", f"Practitioner {n}"),
-                               email=extra.pop("email", f"p{n}@agency.example.org"),
-                               user=user, **extra)
+    return practitioner_create(
+        agency=agency,
+        name=extra.pop("name", f"Practitioner {n}"),
+        email=extra.pop("email", f"p{n}@agency.example.org"),
+        user=user,
+        **extra,
+    )
 
 
 def make_venue(**extra) -> Venue:
     n = next(_counter)
-    return venue_create(name=extra.pop("name", f"Venue {n}"),
-                        address=extra.pop("address", f"{n} High Street, Sutton"), **extra)
+    return venue_create(
+        name=extra.pop("name", f"Venue {n}"),
+        address=extra.pop("address", f"{n} High Street, Sutton"),
+        **extra,
+    )
 
 
 def make_room(*, venue: Venue | None = None, name: str | None = None) -> Room:
@@ -59,8 +72,16 @@ def make_young_person(**extra) -> YoungPerson:
     )
 
 
-def make_case(*, young_person: YoungPerson | None = None, case_manager: User | None = None,
-              order_type: str = OrderType.REFERRAL_ORDER,
-              order_start_date: dt.date = dt.date(2027, 3, 1)) -> Case:
-    return case_create(young_person=young_person or make_young_person(), order_type=order_type,
-                       order_start_date=order_start_date, case_manager=case_manager)
+def make_case(
+    *,
+    young_person: YoungPerson | None = None,
+    case_manager: User | None = None,
+    order_type: str = OrderType.REFERRAL_ORDER,
+    order_start_date: dt.date = dt.date(2027, 3, 1),
+) -> Case:
+    return case_create(
+        young_person=young_person or make_young_person(),
+        order_type=order_type,
+        order_start_date=order_start_date,
+        case_manager=case_manager,
+    )

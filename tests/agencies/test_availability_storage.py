@@ -31,10 +31,14 @@ def test_practitioners_each_get_their_own_calendar():
 @pytest.mark.django_db
 def test_working_pattern_is_a_weekly_event_with_weekday_codes():
     practitioner = make_practitioner()
-    pattern = working_pattern_create(practitioner=practitioner, weekdays=[0, 2],
-                                     start_time=T(9, 0), end_time=T(12, 30),
-                                     valid_from=dt.date(2027, 3, 1),
-                                     valid_until=dt.date(2027, 6, 30))
+    pattern = working_pattern_create(
+        practitioner=practitioner,
+        weekdays=[0, 2],
+        start_time=T(9, 0),
+        end_time=T(12, 30),
+        valid_from=dt.date(2027, 3, 1),
+        valid_until=dt.date(2027, 6, 30),
+    )
     event = Event.objects.get(pk=pattern.id)
     assert event.calendar_id == practitioner.calendar_id
     assert event.rule.frequency == "WEEKLY"
@@ -50,9 +54,14 @@ def test_working_pattern_is_a_weekly_event_with_weekday_codes():
 @pytest.mark.django_db
 def test_pattern_starting_in_summer_time_reads_back_in_local_time():
     practitioner = make_practitioner()
-    working_pattern_create(practitioner=practitioner, weekdays=[4], start_time=T(9, 0),
-                           end_time=T(17, 0), valid_from=dt.date(2027, 7, 2),
-                           valid_until=None)
+    working_pattern_create(
+        practitioner=practitioner,
+        weekdays=[4],
+        start_time=T(9, 0),
+        end_time=T(17, 0),
+        valid_from=dt.date(2027, 7, 2),
+        valid_until=None,
+    )
     [read] = working_patterns_of(practitioner=practitioner)
     assert read.start_time == T(9, 0) and read.valid_until is None
 
@@ -70,8 +79,14 @@ def test_pattern_starting_in_summer_time_reads_back_in_local_time():
 )
 def test_invalid_patterns_are_refused_naming_the_field(kwargs, field):
     practitioner = make_practitioner()
-    values = {"weekdays": [0], "start_time": T(9, 0), "end_time": T(17, 0),
-              "valid_from": dt.date(2027, 3, 1), "valid_until": None, **kwargs}
+    values = {
+        "weekdays": [0],
+        "start_time": T(9, 0),
+        "end_time": T(17, 0),
+        "valid_from": dt.date(2027, 3, 1),
+        "valid_until": None,
+        **kwargs,
+    }
     with pytest.raises(ValidationError) as excinfo:
         working_pattern_create(practitioner=practitioner, **values)
     assert field in excinfo.value.message_dict
@@ -81,11 +96,19 @@ def test_invalid_patterns_are_refused_naming_the_field(kwargs, field):
 @pytest.mark.django_db
 def test_leave_is_a_one_off_event_and_separate_from_patterns():
     practitioner = make_practitioner()
-    working_pattern_create(practitioner=practitioner, weekdays=[0], start_time=T(9, 0),
-                           end_time=T(17, 0), valid_from=dt.date(2027, 3, 1))
-    leave = leave_create(practitioner=practitioner,
-                         start=dt.datetime(2027, 3, 8, tzinfo=LONDON),
-                         end=dt.datetime(2027, 3, 9, tzinfo=LONDON), reason="Annual leave")
+    working_pattern_create(
+        practitioner=practitioner,
+        weekdays=[0],
+        start_time=T(9, 0),
+        end_time=T(17, 0),
+        valid_from=dt.date(2027, 3, 1),
+    )
+    leave = leave_create(
+        practitioner=practitioner,
+        start=dt.datetime(2027, 3, 8, tzinfo=LONDON),
+        end=dt.datetime(2027, 3, 9, tzinfo=LONDON),
+        reason="Annual leave",
+    )
     assert leave.rule is None
     assert list(leave_of(practitioner=practitioner)) == [leave]
     assert len(working_patterns_of(practitioner=practitioner)) == 1
@@ -103,10 +126,18 @@ def test_leave_must_end_after_it_starts():
 @pytest.mark.django_db
 def test_one_practitioner_cannot_delete_anothers_pattern_or_leave():
     owner, other = make_practitioner(), make_practitioner()
-    pattern = working_pattern_create(practitioner=owner, weekdays=[0], start_time=T(9, 0),
-                                     end_time=T(17, 0), valid_from=dt.date(2027, 3, 1))
-    leave = leave_create(practitioner=owner, start=dt.datetime(2027, 3, 8, tzinfo=LONDON),
-                         end=dt.datetime(2027, 3, 9, tzinfo=LONDON))
+    pattern = working_pattern_create(
+        practitioner=owner,
+        weekdays=[0],
+        start_time=T(9, 0),
+        end_time=T(17, 0),
+        valid_from=dt.date(2027, 3, 1),
+    )
+    leave = leave_create(
+        practitioner=owner,
+        start=dt.datetime(2027, 3, 8, tzinfo=LONDON),
+        end=dt.datetime(2027, 3, 9, tzinfo=LONDON),
+    )
     with pytest.raises(Event.DoesNotExist):
         working_pattern_delete(practitioner=other, pattern_id=pattern.id)
     with pytest.raises(Event.DoesNotExist):
@@ -130,8 +161,9 @@ def test_rules_entered_in_the_admin_are_read_as_weekdays(frequency, params, expe
     assert parse_weekdays(frequency=frequency, params=params, first_weekday=3) == expected
 
 
-@pytest.mark.parametrize(("frequency", "params"),
-                         [("MONTHLY", ""), ("WEEKLY", "bymonth:1"), ("WEEKLY", "byweekday:XX")])
+@pytest.mark.parametrize(
+    ("frequency", "params"), [("MONTHLY", ""), ("WEEKLY", "bymonth:1"), ("WEEKLY", "byweekday:XX")]
+)
 def test_unsupported_rules_are_named(frequency, params):
     with pytest.raises(UnsupportedRule):
         parse_weekdays(frequency=frequency, params=params, first_weekday=0)

@@ -35,9 +35,15 @@ def visit(room, start, end, status=VisitStatus.BOOKED):
 
 
 def session(v, practitioner, start, end, buffer=10, cancelled=False):
-    return Session.objects.create(visit=v, agency=practitioner.agency, practitioner=practitioner,
-                                  start=start, end=end, buffer_minutes=buffer,
-                                  cancelled=cancelled)
+    return Session.objects.create(
+        visit=v,
+        agency=practitioner.agency,
+        practitioner=practitioner,
+        start=start,
+        end=end,
+        buffer_minutes=buffer,
+        cancelled=cancelled,
+    )
 
 
 def assert_refused(guard, fn):
@@ -56,8 +62,9 @@ def test_practitioner_cannot_have_overlapping_sessions(setting):
     session(v1, practitioner, T0, T0 + minutes(45))
     other_room = make_room()
     v2 = visit(other_room, T0 + minutes(30), T0 + minutes(60))
-    assert_refused(SESSION_CONSTRAINT,
-                   lambda: session(v2, practitioner, T0 + minutes(30), T0 + minutes(60)))
+    assert_refused(
+        SESSION_CONSTRAINT, lambda: session(v2, practitioner, T0 + minutes(30), T0 + minutes(60))
+    )
 
 
 def test_session_buffer_is_held_by_the_database(setting):
@@ -66,14 +73,16 @@ def test_session_buffer_is_held_by_the_database(setting):
     session(v1, practitioner, T0, T0 + minutes(30), buffer=10)
     v2 = visit(make_room(), T0 + minutes(35), T0 + minutes(65))
     # 10:35 falls inside the first session's buffer (held to 10:40).
-    assert_refused(SESSION_CONSTRAINT,
-                   lambda: session(v2, practitioner, T0 + minutes(35), T0 + minutes(65)))
+    assert_refused(
+        SESSION_CONSTRAINT, lambda: session(v2, practitioner, T0 + minutes(35), T0 + minutes(65))
+    )
     # From 10:40 the practitioner is free again... but the new session's own buffer
     # counts too: a session ending at 09:55 with a 10-minute buffer reaches into 10:00.
     session(v2, practitioner, T0 + minutes(40), T0 + minutes(65))
     v3 = visit(make_room(), T0 - minutes(30), T0 - minutes(5))
-    assert_refused(SESSION_CONSTRAINT,
-                   lambda: session(v3, practitioner, T0 - minutes(30), T0 - minutes(5)))
+    assert_refused(
+        SESSION_CONSTRAINT, lambda: session(v3, practitioner, T0 - minutes(30), T0 - minutes(5))
+    )
     session(v3, practitioner, T0 - minutes(40), T0 - minutes(10))
 
 
@@ -99,8 +108,7 @@ def test_reviving_a_cancelled_session_into_a_clash_is_refused(setting):
 def test_room_cannot_hold_overlapping_visits(setting):
     room, _ = setting
     visit(room, T0, T0 + minutes(120))
-    assert_refused(VISIT_CONSTRAINT,
-                   lambda: visit(room, T0 + minutes(119), T0 + minutes(150)))
+    assert_refused(VISIT_CONSTRAINT, lambda: visit(room, T0 + minutes(119), T0 + minutes(150)))
     # Back to back is fine: the room has no buffer.
     visit(room, T0 + minutes(120), T0 + minutes(150))
 
@@ -123,6 +131,13 @@ def test_guards_come_back_after_a_migration_rebuilds_the_table():
         editor._remake_table(Session)  # what AlterField does on SQLite
     assert SESSION_CONSTRAINT not in installed_guards(connection)
     config = apps.get_app_config("screening")
-    post_migrate.send(sender=config, app_config=config,
-                      verbosity=0, interactive=False, using="default", plan=[], apps=apps)
+    post_migrate.send(
+        sender=config,
+        app_config=config,
+        verbosity=0,
+        interactive=False,
+        using="default",
+        plan=[],
+        apps=apps,
+    )
     assert installed_guards(connection) == {SESSION_CONSTRAINT, VISIT_CONSTRAINT}

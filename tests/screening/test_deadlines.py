@@ -50,8 +50,9 @@ def test_findings_are_due_2_working_days_after_the_visit():
 
 @pytest.mark.django_db
 def test_case_create_stores_computed_deadlines_and_a_reference(settings):
-    case = make_case(order_type=OrderType.YOUTH_REHABILITATION_ORDER,
-                     order_start_date=D(2027, 3, 1))
+    case = make_case(
+        order_type=OrderType.YOUTH_REHABILITATION_ORDER, order_start_date=D(2027, 3, 1)
+    )
     assert case.visit_due_by == D(2027, 3, 8)
     assert case.assessment_due_by == D(2027, 3, 22)
     assert case.findings_due_by is None

@@ -6,8 +6,14 @@ from screening.phone import mask_mobile, normalise_uk_mobile
 
 @pytest.mark.parametrize(
     "raw",
-    ["07400 123456", "07400123456", "+44 7400 123456", "+447400123456", "(07400) 123 456",
-     "0044 7400 123456"],
+    [
+        "07400 123456",
+        "07400123456",
+        "+44 7400 123456",
+        "+447400123456",
+        "(07400) 123 456",
+        "0044 7400 123456",
+    ],
 )
 def test_uk_mobile_formats_are_stored_in_e164(raw):
     assert normalise_uk_mobile(raw) == "+447400123456"

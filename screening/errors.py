@@ -1,0 +1,15 @@
+"""Domain exceptions that the web layers map to HTTP (api/exceptions.py)."""
+
+from __future__ import annotations
+
+
+class SlotTaken(Exception):
+    """A practitioner or room was taken meanwhile (HTTP 409); `resource` names it."""
+
+    def __init__(self, *, resource: str, message: str | None = None) -> None:
+        self.resource = resource
+        super().__init__(message or f"{resource} was booked by someone else meanwhile.")
+
+
+class NotAllowed(Exception):
+    """The object's state does not allow this change (HTTP 409)."""

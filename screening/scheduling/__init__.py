@@ -1,0 +1,1 @@
+"""Scheduling: availability expansion and the one-visit search (pure Python), and loaders."""

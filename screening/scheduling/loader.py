@@ -1,0 +1,155 @@
+"""Reads availability rows (django-scheduler events, sessions, visits, opening hours) and
+checks one proposed visit against them inside the booking transaction.
+
+Every local rule is evaluated per local date in the YOT's named zone, so a clock change
+never shifts a working pattern or an opening time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from schedule.models import Event, Occurrence
+
+from agencies.availability import pattern_from_event
+from agencies.models import Agency, Practitioner
+from screening.deadlines import closure_days
+from screening.errors import SlotTaken
+from screening.models import Room, Session, Visit, VisitStatus
+from screening.workdays import is_working_day
+
+Row = tuple[Agency, Practitioner, dt.datetime, dt.datetime]
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(settings.YOT_TIMEZONE)
+
+
+def local_span(day: dt.date, start: dt.time, end: dt.time) -> tuple[dt.datetime, dt.datetime]:
+    """Aware bounds of a local wall-clock span on one date (00:00 end = next midnight)."""
+    tz = zone()
+    begin = dt.datetime.combine(day, start, tzinfo=tz)
+    finish_day = day + dt.timedelta(days=1) if end == dt.time(0) else day
+    return begin, dt.datetime.combine(finish_day, end, tzinfo=tz)
+
+
+def _fmt(moment: dt.datetime) -> str:
+    local = moment.astimezone(zone())
+    return f"{local:%H:%M} on {local:%A} {local.day} {local:%B %Y}"
+
+
+def working_spans(
+    *, practitioner: Practitioner, day: dt.date
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The practitioner's working time on one local date: weekly patterns valid that day,
+    with one-off occurrence changes (cancelled or moved) applied."""
+    events = Event.objects.filter(calendar_id=practitioner.calendar_id, rule__isnull=False)
+    spans = []
+    changed = {
+        (o.event_id, o.original_start.astimezone(zone()).date()): o
+        for o in Occurrence.objects.filter(event__in=events)
+    }
+    for event in events.select_related("rule"):
+        pattern = pattern_from_event(event)
+        occurs = (
+            day.weekday() in pattern.weekdays
+            and pattern.valid_from <= day
+            and (pattern.valid_until is None or day <= pattern.valid_until)
+        )
+        change = changed.get((event.id, day))
+        if change is not None:
+            if not change.cancelled:
+                spans.append((change.start, change.end))
+        elif occurs:
+            spans.append(local_span(day, pattern.start_time, pattern.end_time))
+    # Moved occurrences from other dates can land on this date too.
+    for (_event_id, original_day), change in changed.items():
+        if (
+            original_day != day
+            and not change.cancelled
+            and change.start.astimezone(zone()).date() == day
+        ):
+            spans.append((change.start, change.end))
+    return spans
+
+
+def _within(
+    spans: Iterable[tuple[dt.datetime, dt.datetime]], start: dt.datetime, end: dt.datetime
+) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def check_bookable(
+    *, room: Room, sessions: Sequence[Row], ignore_visit: Visit | None = None
+) -> None:
+    """Refuse a visit that a rule forbids (ValidationError: not working, on leave, venue
+    closed, not a working day) or that collides with another booking (SlotTaken)."""
+    closed = closure_days()
+    visit_start, visit_end = sessions[0][2], sessions[-1][3]
+    for index, (_agency, practitioner, start, end) in enumerate(sessions):
+        day = start.astimezone(zone()).date()
+        name = f"sessions.{index}.start"
+        if not is_working_day(day, closures=closed):
+            raise ValidationError({name: [f"{day:%A} {day.day} {day:%B %Y} is not a working day."]})
+        if not _within(working_spans(practitioner=practitioner, day=day), start, end):
+            raise ValidationError(
+                {
+                    name: [
+                        f"{practitioner.name} is not working from {_fmt(start)} "
+                        f"to {end.astimezone(zone()):%H:%M}."
+                    ]
+                }
+            )
+        leave = Event.objects.filter(
+            calendar_id=practitioner.calendar_id, rule__isnull=True, start__lt=end, end__gt=start
+        )
+        if leave.exists():
+            raise ValidationError({name: [f"{practitioner.name} is on leave at {_fmt(start)}."]})
+        others = Session.objects.filter(practitioner=practitioner, cancelled=False)
+        if ignore_visit is not None:
+            others = others.exclude(visit=ignore_visit)
+        held_until = end + dt.timedelta(minutes=practitioner.buffer_minutes)
+        if others.filter(start__lt=held_until, blocked_until__gt=start).exists():
+            raise SlotTaken(resource=f"practitioner {practitioner.name} at {_fmt(start)}")
+        day_start, day_end = local_span(day, dt.time(0), dt.time(0))
+        booked_that_day = others.filter(start__gte=day_start, start__lt=day_end).count()
+        if booked_that_day >= practitioner.daily_session_cap:
+            raise SlotTaken(
+                resource=(
+                    f"practitioner {practitioner.name}: daily limit of "
+                    f"{practitioner.daily_session_cap} sessions reached on "
+                    f"{day:%A} {day.day} {day:%B}"
+                )
+            )
+
+    day = visit_start.astimezone(zone()).date()
+    opening = [
+        local_span(day, h.opens, h.closes)
+        for h in room.venue.opening_hours.filter(weekday=day.weekday())
+    ]
+    if not _within(opening, visit_start, visit_end):
+        raise ValidationError(
+            {
+                "room": [
+                    f"{room.venue.name} is not open from {_fmt(visit_start)} to "
+                    f"{visit_end.astimezone(zone()):%H:%M}."
+                ]
+            }
+        )
+    closures = Event.objects.filter(
+        calendar_id=room.calendar_id, rule__isnull=True, start__lt=visit_end, end__gt=visit_start
+    )
+    if closures.exists():
+        raise ValidationError({"room": [f"{room} is not available at {_fmt(visit_start)}."]})
+    clashes = Visit.objects.filter(room=room, start__lt=visit_end, end__gt=visit_start).filter(
+        ~Q(status=VisitStatus.CANCELLED)
+    )
+    if ignore_visit is not None:
+        clashes = clashes.exclude(pk=ignore_visit.pk)
+    if clashes.exists():
+        raise SlotTaken(resource=f"room {room} at {_fmt(visit_start)}")

@@ -1,0 +1,253 @@
+"""Booking services: all or nothing, re-checked, history kept, attendance, rebooking."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from agencies.models import Agency
+from agencies.services import leave_create, working_pattern_create
+from screening.errors import NotAllowed, SlotTaken
+from screening.models import Session, Visit, VisitHistory, VisitStatus
+from screening.services.visits import (
+    SessionRequest,
+    session_rebook,
+    session_record_attendance,
+    visit_book,
+    visit_cancel,
+    visit_reschedule,
+)
+from tests.factories import make_case, make_practitioner, make_room
+
+LONDON = ZoneInfo("Europe/London")
+# Tuesday 2 March 2027, a working day; "now" is frozen a week earlier.
+DAY = dt.date(2027, 3, 2)
+NOW = dt.datetime(2027, 2, 23, 9, 0, tzinfo=LONDON)
+CODES = ["speech_language", "health", "education", "social_care"]
+
+
+def at(hour: int, minute: int = 0, day: dt.date = DAY) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
+
+
+@pytest.fixture
+def frozen_now(monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: NOW.astimezone(dt.UTC))
+    return NOW
+
+
+@pytest.fixture
+def team(db, frozen_now):
+    """One practitioner per agency working Mon-Fri 09:00-17:00, and a room."""
+    people = {}
+    for code in CODES:
+        p = make_practitioner(agency=code)
+        working_pattern_create(
+            practitioner=p,
+            weekdays=[0, 1, 2, 3, 4],
+            start_time=dt.time(9),
+            end_time=dt.time(17),
+            valid_from=dt.date(2027, 1, 1),
+        )
+        people[code] = p
+    return people, make_room()
+
+
+def full_visit(people, start=None):
+    """The default order, 5-minute gaps: 30 + 45 + 30 + 30 minutes."""
+    start = start or at(10)
+    sessions, t = [], start
+    for code in CODES:
+        agency = Agency.objects.get(code=code)
+        sessions.append(SessionRequest(agency=agency, practitioner=people[code], start=t))
+        t += dt.timedelta(minutes=agency.default_duration_minutes + 5)
+    return sessions
+
+
+def test_visit_book_books_every_session_back_to_back(team):
+    people, room = team
+    case = make_case(order_start_date=dt.date(2027, 2, 26))
+    visit = visit_book(case=case, room=room, sessions=full_visit(people))
+    sessions = list(visit.sessions.order_by("start"))
+    assert [s.agency.code for s in sessions] == CODES
+    assert visit.start == at(10) and visit.end == at(12, 30)
+    assert visit.status == VisitStatus.BOOKED and visit.version == 1
+    assert sessions[0].blocked_until == at(10, 40)
+    case.refresh_from_db()
+    assert case.findings_due_by == dt.date(2027, 3, 4)
+    assert VisitHistory.objects.filter(visit=visit, kind="booked").count() == 1
+
+
+def test_visit_book_rejects_taken_practitioner_and_writes_nothing(team):
+    people, room = team
+    visit_book(case=make_case(), room=room, sessions=full_visit(people))
+    other_room = make_room()
+    before = (Visit.objects.count(), Session.objects.count())
+    with pytest.raises(SlotTaken) as excinfo:
+        visit_book(case=make_case(), room=other_room, sessions=full_visit(people, at(10, 15)))
+    assert "practitioner" in excinfo.value.resource
+    assert (Visit.objects.count(), Session.objects.count()) == before
+
+
+def test_visit_book_rejects_taken_room(team):
+    people, room = team
+    visit_book(case=make_case(), room=room, sessions=full_visit(people))
+    others = {code: make_practitioner(agency=code) for code in CODES}
+    for p in others.values():
+        working_pattern_create(
+            practitioner=p,
+            weekdays=[1],
+            start_time=dt.time(9),
+            end_time=dt.time(17),
+            valid_from=dt.date(2027, 1, 1),
+        )
+    with pytest.raises(SlotTaken) as excinfo:
+        visit_book(case=make_case(), room=room, sessions=full_visit(others, at(12)))
+    assert "room" in excinfo.value.resource
+
+
+def test_visit_book_refuses_time_outside_working_pattern(team):
+    people, room = team
+    with pytest.raises(ValidationError) as excinfo:
+        visit_book(case=make_case(), room=room, sessions=full_visit(people, at(15)))
+    assert "not working" in str(excinfo.value)
+
+
+def test_visit_book_refuses_practitioner_on_leave(team):
+    people, room = team
+    leave_create(practitioner=people["health"], start=at(0), end=at(0, day=DAY + dt.timedelta(1)))
+    with pytest.raises(ValidationError) as excinfo:
+        visit_book(case=make_case(), room=room, sessions=full_visit(people))
+    assert people["health"].name in str(excinfo.value)
+
+
+def test_visit_book_needs_minimum_notice(team, monkeypatch):
+    people, room = team
+    monkeypatch.setattr(timezone, "now", lambda: at(9).astimezone(dt.UTC))
+    with pytest.raises(ValidationError) as excinfo:
+        visit_book(case=make_case(), room=room, sessions=full_visit(people))
+    assert "notice" in str(excinfo.value)
+
+
+def test_visit_book_after_the_deadline_needs_a_reason(team):
+    people, room = team
+    case = make_case(order_start_date=dt.date(2027, 2, 1))  # visit due 8 February
+    with pytest.raises(ValidationError) as excinfo:
+        visit_book(case=case, room=room, sessions=full_visit(people))
+    assert "late_reason" in excinfo.value.message_dict
+    visit = visit_book(
+        case=case, room=room, sessions=full_visit(people), late_reason="Young person in hospital"
+    )
+    assert visit.late_reason == "Young person in hospital"
+
+
+def test_visit_book_refuses_gaps_outside_the_window(team):
+    people, room = team
+    sessions = full_visit(people)
+    sessions[1] = SessionRequest(
+        agency=sessions[1].agency,
+        practitioner=people["health"],
+        start=sessions[1].start + dt.timedelta(minutes=60),
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        visit_book(case=make_case(), room=room, sessions=sessions)
+    assert "gap" in str(excinfo.value)
+
+
+def test_visit_book_refuses_a_practitioner_of_another_agency(team):
+    people, room = team
+    sessions = full_visit(people)
+    sessions[0] = SessionRequest(
+        agency=sessions[0].agency, practitioner=people["health"], start=sessions[0].start
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        visit_book(case=make_case(), room=room, sessions=sessions)
+    assert "sessions.0.practitioner" in excinfo.value.message_dict
+
+
+def test_daily_cap_stops_further_sessions(team):
+    people, room = team
+    people["health"].daily_session_cap = 1
+    people["health"].save()
+    visit_book(case=make_case(), room=room, sessions=full_visit(people))
+    with pytest.raises((SlotTaken, ValidationError)) as excinfo:
+        visit_book(case=make_case(), room=make_room(), sessions=full_visit(people, at(14)))
+    assert "limit" in str(excinfo.value)
+
+
+def test_visit_reschedule_keeps_session_ids_and_raises_version(team):
+    people, room = team
+    case = make_case(order_start_date=dt.date(2027, 2, 26))
+    visit = visit_book(case=case, room=room, sessions=full_visit(people))
+    ids = {s.agency.code: s.pk for s in visit.sessions.all()}
+    # Overlapping its own old times is fine: the old holds are released.
+    moved = visit_reschedule(visit=visit, room=room, sessions=full_visit(people, at(10, 30)))
+    assert moved.version == 2 and moved.start == at(10, 30)
+    assert {s.agency.code: s.pk for s in moved.sessions.all()} == ids
+    kinds = list(VisitHistory.objects.filter(visit=visit).values_list("kind", flat=True))
+    assert kinds == ["booked", "rescheduled"]
+    assert VisitHistory.objects.get(visit=visit, kind="booked").snapshot["start"] == (
+        at(10).astimezone(dt.UTC).isoformat()
+    )
+
+
+def test_visit_cancel_frees_practitioners_and_room(team):
+    people, room = team
+    visit = visit_book(case=make_case(), room=room, sessions=full_visit(people))
+    with pytest.raises(ValidationError):
+        visit_cancel(visit=visit, reason="  ")
+    visit_cancel(visit=visit, reason="Young person moved away")
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.CANCELLED and visit.version == 2
+    assert not visit.sessions.filter(cancelled=False).exists()
+    visit_book(case=make_case(), room=room, sessions=full_visit(people))
+    with pytest.raises(NotAllowed):
+        visit_cancel(visit=visit, reason="again")
+
+
+def test_attendance_not_before_the_session_and_reason_when_missed(team, monkeypatch):
+    people, room = team
+    visit = visit_book(case=make_case(), room=room, sessions=full_visit(people))
+    first = visit.sessions.order_by("start").first()
+    with pytest.raises(NotAllowed):
+        session_record_attendance(session=first, attended=True)
+    monkeypatch.setattr(timezone, "now", lambda: at(13).astimezone(dt.UTC))
+    with pytest.raises(ValidationError) as excinfo:
+        session_record_attendance(session=first, attended=False)
+    assert "reason" in excinfo.value.message_dict
+    for s in visit.sessions.order_by("start"):
+        session_record_attendance(
+            session=s, attended=s.agency.code != "health", reason="Did not attend"
+        )
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.COMPLETED
+
+
+def test_missed_session_is_rebooked_alone_with_its_reason(team, monkeypatch):
+    people, room = team
+    visit = visit_book(case=make_case(), room=room, sessions=full_visit(people))
+    monkeypatch.setattr(timezone, "now", lambda: at(13).astimezone(dt.UTC))
+    for s in visit.sessions.all():
+        session_record_attendance(
+            session=s, attended=s.agency.code != "health", reason="Young person left early"
+        )
+    missed = visit.sessions.get(agency__code="health")
+    rebooked = session_rebook(
+        missed=missed,
+        room=room,
+        practitioner=people["health"],
+        start=at(10, day=DAY + dt.timedelta(days=1)),
+        reason="Young person left early",
+    )
+    assert [s.agency.code for s in rebooked.sessions.all()] == ["health"]
+    assert rebooked.rebook_of == missed and rebooked.late_reason == "Young person left early"
+    with pytest.raises(NotAllowed):
+        session_rebook(
+            missed=missed,
+            room=room,
+            practitioner=people["health"],
+            start=at(14, day=DAY + dt.timedelta(days=1)),
+            reason="again",
+        )
