@@ -123,7 +123,7 @@ def test_cancelled_visits_free_the_room(setting):
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite table rebuilds only")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_guards_come_back_after_a_migration_rebuilds_the_table():
     from django.apps import apps
 
