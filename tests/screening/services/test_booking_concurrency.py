@@ -33,16 +33,26 @@ def test_concurrent_bookings_of_one_slot_give_one_visit(monkeypatch, shared):
     monkeypatch.setattr(timezone, "now", lambda: NOW.astimezone(dt.UTC))
     health = Agency.objects.get(code="health")
     practitioner = make_practitioner(agency=health)
-    working_pattern_create(practitioner=practitioner, weekdays=[1], start_time=dt.time(9),
-                           end_time=dt.time(17), valid_from=dt.date(2027, 1, 1))
+    working_pattern_create(
+        practitioner=practitioner,
+        weekdays=[1],
+        start_time=dt.time(9),
+        end_time=dt.time(17),
+        valid_from=dt.date(2027, 1, 1),
+    )
     room = make_room()
     clients = 8
     jobs = []
     for _ in range(clients):
         if shared == "room":
             p = make_practitioner(agency=health)
-            working_pattern_create(practitioner=p, weekdays=[1], start_time=dt.time(9),
-                                   end_time=dt.time(17), valid_from=dt.date(2027, 1, 1))
+            working_pattern_create(
+                practitioner=p,
+                weekdays=[1],
+                start_time=dt.time(9),
+                end_time=dt.time(17),
+                valid_from=dt.date(2027, 1, 1),
+            )
             r = room
         else:
             p, r = practitioner, make_room()
@@ -55,8 +65,11 @@ def test_concurrent_bookings_of_one_slot_give_one_visit(monkeypatch, shared):
     def book(case, room, practitioner):
         try:
             barrier.wait()
-            visit_book(case=case, room=room, sessions=[
-                SessionRequest(agency=health, practitioner=practitioner, start=start)])
+            visit_book(
+                case=case,
+                room=room,
+                sessions=[SessionRequest(agency=health, practitioner=practitioner, start=start)],
+            )
             result = "booked"
         except SlotTaken:
             result = "taken"
