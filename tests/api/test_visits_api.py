@@ -1,0 +1,153 @@
+"""Visits over HTTP: book, 409 when taken, reschedule, cancel, attendance."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Role
+from agencies.services import working_pattern_create
+from screening.models import Visit
+from tests.conftest import client_for
+from tests.factories import make_case, make_practitioner, make_room, make_user
+
+LONDON = ZoneInfo("Europe/London")
+NOW = dt.datetime(2027, 2, 23, 9, 0, tzinfo=LONDON)
+
+
+def at(hour, minute=0, day=dt.date(2027, 3, 2)):
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON).isoformat()
+
+
+@pytest.fixture
+def setup(db, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: NOW.astimezone(dt.UTC))
+    health = make_practitioner(agency="health")
+    education = make_practitioner(agency="education")
+    for p in (health, education):
+        working_pattern_create(
+            practitioner=p,
+            weekdays=[0, 1, 2, 3, 4],
+            start_time=dt.time(9),
+            end_time=dt.time(17),
+            valid_from=dt.date(2027, 1, 1),
+        )
+    admin = make_user(role=Role.YOT_ADMIN)
+    return {
+        "health": health,
+        "education": education,
+        "room": make_room(),
+        "admin": client_for(admin),
+    }
+
+
+def body(s, case, start_hour=10):
+    return {
+        "case": case.pk,
+        "room": s["room"].pk,
+        "sessions": [
+            {"agency": "health", "practitioner": s["health"].pk, "start": at(start_hour)},
+            {"agency": "education", "practitioner": s["education"].pk, "start": at(start_hour, 50)},
+        ],
+    }
+
+
+def test_post_visit_books_and_returns_sessions(setup):
+    case = make_case(order_start_date=dt.date(2027, 2, 26))
+    response = setup["admin"].post("/api/v1/visits/", body(setup, case), format="json")
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    assert data["status"] == "booked" and data["version"] == 1
+    assert [x["agency"] for x in data["sessions"]] == ["health", "education"]
+    assert data["sessions"][0]["end"].startswith("2027-03-02T10:45")
+    assert data["start"] == "2027-03-02T10:00:00Z"
+
+
+def test_post_visit_answers_409_naming_the_taken_resource(setup):
+    setup["admin"].post("/api/v1/visits/", body(setup, make_case()), format="json")
+    response = setup["admin"].post("/api/v1/visits/", body(setup, make_case()), format="json")
+    assert response.status_code == 409
+    assert "room" in response.json()["resource"] or "practitioner" in response.json()["resource"]
+    assert Visit.objects.count() == 1
+
+
+def test_post_visit_with_bad_input_names_the_field(setup):
+    data = body(setup, make_case())
+    data["sessions"][0]["agency"] = "astrology"
+    response = setup["admin"].post("/api/v1/visits/", data, format="json")
+    assert response.status_code == 400
+    assert "sessions.0.agency" in response.json()["errors"]
+
+
+def test_reschedule_keeps_session_ids_and_cancel_needs_reason(setup):
+    case = make_case(order_start_date=dt.date(2027, 2, 26))
+    created = setup["admin"].post("/api/v1/visits/", body(setup, case), format="json").json()
+    data = body(setup, case, start_hour=13)
+    del data["case"]
+    moved = setup["admin"].post(f"/api/v1/visits/{created['id']}/reschedule/", data, format="json")
+    assert moved.status_code == 200, moved.json()
+    assert moved.json()["version"] == 2
+    assert [x["id"] for x in moved.json()["sessions"]] == [x["id"] for x in created["sessions"]]
+    no_reason = setup["admin"].post(f"/api/v1/visits/{created['id']}/cancel/", {}, format="json")
+    assert no_reason.status_code == 400 and "reason" in no_reason.json()["errors"]
+    cancelled = setup["admin"].post(
+        f"/api/v1/visits/{created['id']}/cancel/", {"reason": "Family moved"}, format="json"
+    )
+    assert cancelled.json()["status"] == "cancelled"
+    again = setup["admin"].post(
+        f"/api/v1/visits/{created['id']}/cancel/", {"reason": "Again"}, format="json"
+    )
+    assert again.status_code == 409
+
+
+def test_attendance_by_the_sessions_practitioner_only(setup, monkeypatch):
+    created = setup["admin"].post("/api/v1/visits/", body(setup, make_case()), format="json").json()
+    health_session = created["sessions"][0]["id"]
+    education_session = created["sessions"][1]["id"]
+    early = setup["admin"].post(
+        f"/api/v1/sessions/{health_session}/attendance/", {"attended": True}, format="json"
+    )
+    assert early.status_code == 409
+    monkeypatch.setattr(
+        timezone, "now", lambda: dt.datetime(2027, 3, 2, 12, tzinfo=LONDON).astimezone(dt.UTC)
+    )
+    health_client = client_for(setup["health"].user)
+    other = health_client.post(
+        f"/api/v1/sessions/{education_session}/attendance/", {"attended": True}, format="json"
+    )
+    assert other.status_code == 404
+    missing_reason = health_client.post(
+        f"/api/v1/sessions/{health_session}/attendance/", {"attended": False}, format="json"
+    )
+    assert missing_reason.status_code == 400
+    ok = health_client.post(
+        f"/api/v1/sessions/{health_session}/attendance/",
+        {"attended": False, "reason": "Did not arrive"},
+        format="json",
+    )
+    assert ok.status_code == 200 and ok.json()["attended"] is False
+    manager = client_for(make_user(role=Role.YOT_MANAGER))
+    assert (
+        manager.post(
+            f"/api/v1/sessions/{education_session}/attendance/", {"attended": True}, format="json"
+        ).status_code
+        == 403
+    )
+
+
+def test_case_manager_sees_only_visits_of_their_cases(setup):
+    manager = make_user(role=Role.CASE_MANAGER)
+    mine = make_case(case_manager=manager)
+    theirs = make_case()
+    setup["admin"].post("/api/v1/visits/", body(setup, mine), format="json")
+    other = (
+        setup["admin"]
+        .post("/api/v1/visits/", body(setup, theirs, start_hour=14), format="json")
+        .json()
+    )
+    client = client_for(manager)
+    listed = client.get("/api/v1/visits/").json()
+    assert [v["case"] for v in listed["results"]] == [mine.pk]
+    assert client.get(f"/api/v1/visits/{other['id']}/").status_code == 404
+    assert client.post("/api/v1/visits/", body(setup, mine), format="json").status_code == 403
