@@ -176,15 +176,21 @@ def visit_book(
     min_gap: int | None = None,
     max_gap: int | None = None,
     rebook_of: Session | None = None,
+    record_past: bool = False,
 ) -> Visit:
     """Book a visit (room plus one session per agency) or nothing; raises ValidationError
-    for a visit that breaks a rule and SlotTaken when someone else took a part of it."""
+    for a visit that breaks a rule and SlotTaken when someone else took a part of it.
+
+    `record_past` records a visit that already took place (importing earlier records):
+    only the minimum-notice rule is waived; every other rule still applies.
+    """
     config = settings.SCREENING_SCHEDULING
     min_gap = config["min_gap_minutes"] if min_gap is None else min_gap
     max_gap = config["max_gap_minutes"] if max_gap is None else max_gap
     rows = check_sessions(sessions=sessions, room=room, min_gap=min_gap, max_gap=max_gap)
     start, end = rows[0][2], rows[-1][3]
-    _check_notice(start=start)
+    if not record_past:
+        _check_notice(start=start)
     _check_deadline(case=case, end=end, late_reason=late_reason)
     live = Session.objects.filter(
         visit__case=case,
