@@ -128,6 +128,9 @@ class PractitionerSerializer(ModelSerializer):
 class PractitionerSelfSerializer(PractitionerSerializer):
     """What a practitioner may change on their own record."""
 
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    user = serializers.PrimaryKeyRelatedField(read_only=True)
+
     class Meta(PractitionerSerializer.Meta):
         read_only_fields = [
             "id",
