@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import ApiToken, User
+
+
+def check_password(*, password: str, user: User) -> None:
+    """The password must pass the configured validators; errors are on `password`."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
 
 
 @transaction.atomic
@@ -28,7 +37,7 @@ def user_create(
         last_name=last_name,
         is_active=is_active,
     )
-    validate_password(password, user=user)
+    check_password(password=password, user=user)
     user.set_password(password)
     user.full_clean()
     user.save()
@@ -41,7 +50,7 @@ def user_update(*, user: User, password: str | None = None, **fields: object) ->
     for name, value in fields.items():
         setattr(user, name, value)
     if password:
-        validate_password(password, user=user)
+        check_password(password=password, user=user)
         user.set_password(password)
     user.full_clean()
     user.save()

@@ -50,6 +50,11 @@ class TokenView(APIView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
 
+    def get_authenticate_header(self, request: Request) -> str:
+        # Wrong credentials are a 401 with a challenge, not DRF's 403 for views
+        # without authentication classes.
+        return "Token"
+
     @extend_schema(
         request=s.TokenRequestSerializer, responses={200: s.TokenResponseSerializer}, auth=[]
     )
