@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -40,6 +41,23 @@ class StrictBooleanField(serializers.BooleanField):
         return data
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01]\d|2[0-3]):[0-5]\d$",
+        "example": "09:00",
+        "description": "Local time, HH:MM",
+    }
+)
+class HourMinuteField(serializers.TimeField):
+    """Times as HH:MM (API.md), documented as such rather than as RFC 3339 `time`."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("format", "%H:%M")
+        kwargs.setdefault("input_formats", ["%H:%M"])
+        super().__init__(**kwargs)
+
+
 class RejectUnknownMixin:
     """Reject fields the serializer does not have, so a typo is never silently ignored."""
 
@@ -67,4 +85,5 @@ class ModelSerializer(RejectUnknownMixin, serializers.ModelSerializer):
         models.SmallIntegerField: StrictIntegerField,
         models.BigIntegerField: StrictIntegerField,
         models.BooleanField: StrictBooleanField,
+        models.TimeField: HourMinuteField,
     }

@@ -1,9 +1,22 @@
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
 class Pagination(PageNumberPagination):
-    """`{count, next, previous, results}` with `?page=` and `?page_size=` (max 200)."""
+    """`{count, next, previous, results}` with `?page=` and `?page_size=` (max 200).
+
+    A page_size that is not a whole number of at least 1 is refused with 400 rather than
+    silently replaced, so a client's mistake is never hidden.
+    """
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request) -> int:  # noqa: ANN001
+        raw = request.query_params.getlist(self.page_size_query_param)
+        if not raw:
+            return self.page_size
+        if len(raw) > 1 or not raw[0].isdigit() or int(raw[0]) < 1:
+            raise ValidationError({"page_size": ["Give one whole number from 1 to 200."]})
+        return min(int(raw[0]), self.max_page_size)

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from accounts.models import Role, User
 from agencies.models import Agency, Practitioner
 from api.fields import (
+    HourMinuteField,
     ModelSerializer,
     Serializer,
     StrictBooleanField,
@@ -149,8 +150,8 @@ class CalendarFeedSerializer(serializers.Serializer):
 class WorkingPatternSerializer(Serializer):
     id = serializers.IntegerField(read_only=True)
     weekdays = serializers.ListField(child=weekday_field(), min_length=1, max_length=7)
-    start_time = serializers.TimeField()
-    end_time = serializers.TimeField()
+    start_time = HourMinuteField()
+    end_time = HourMinuteField()
     valid_from = serializers.DateField()
     valid_until = serializers.DateField(allow_null=True, required=False)
 

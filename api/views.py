@@ -160,7 +160,7 @@ class PractitionerViewSet(
         # practitioner may do on their own record.
         if self.action == "rotate_calendar_token":
             return "update"
-        return METHOD_ACTIONS[request.method]
+        return METHOD_ACTIONS.get(request.method, "update")
 
 
 class PractitionerChildMixin:
@@ -377,7 +377,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def required_action(self, request: Request) -> str:
         if self.action in {"reschedule", "cancel"}:
             return "update"
-        return METHOD_ACTIONS[request.method]
+        return METHOD_ACTIONS.get(request.method, "update")
 
     @extend_schema(request=s.VisitInputSerializer, responses={201: s.VisitSerializer})
     def create(self, request: Request) -> Response:

@@ -6,3 +6,6 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("", include("frontend.urls")),
 ]
+
+handler404 = "api.errors.not_found"
+handler500 = "api.errors.server_error"
