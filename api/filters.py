@@ -13,7 +13,7 @@ class StrictFilterBackend(DjangoFilterBackend):
     """A filter given twice, given empty, or a yes/no filter given anything but true or
     false answers 400 naming the parameter."""
 
-    def filter_queryset(self, request, queryset, view):  # noqa: ANN001, ANN201
+    def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is not None:
             errors: dict[str, list[str]] = {}

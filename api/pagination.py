@@ -13,7 +13,7 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
-    def get_page_size(self, request) -> int:  # noqa: ANN001
+    def get_page_size(self, request) -> int:
         raw = request.query_params.getlist(self.page_size_query_param)
         if not raw:
             return self.page_size
