@@ -11,6 +11,8 @@ from screening.models import (
     Visit,
     YoungPerson,
 )
+from screening.services.cases import case_create, case_update
+from screening.services.venues import room_create
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -27,8 +29,18 @@ class VenueAdmin(admin.ModelAdmin):
 @admin.register(Room)
 class RoomAdmin(admin.ModelAdmin):
     list_display = ("name", "venue", "is_active")
-    raw_id_fields = ("calendar",)
-    exclude = ("feed_token",)
+    exclude = ("feed_token", "calendar")
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = room_create(venue=obj.venue, name=obj.name)
+        obj.pk, obj.calendar_id, obj.feed_token = (
+            created.pk,
+            created.calendar_id,
+            created.feed_token,
+        )
 
 
 @admin.register(ClosureDay)
@@ -61,8 +73,22 @@ class CaseAdmin(admin.ModelAdmin):
     )
     list_filter = ("order_type",)
     search_fields = ("reference",)
-    readonly_fields = ("visit_due_by", "assessment_due_by", "findings_due_by")
+    readonly_fields = ("reference", "visit_due_by", "assessment_due_by", "findings_due_by")
     raw_id_fields = ("young_person", "case_manager")
+
+    def save_model(self, request, obj, form, change) -> None:
+        # References and deadlines always come from the services' rules.
+        if change:
+            case_update(case=obj)
+            return
+        created = case_create(
+            young_person=obj.young_person,
+            order_type=obj.order_type,
+            order_start_date=obj.order_start_date,
+            case_manager=obj.case_manager,
+        )
+        obj.__dict__.update({k: v for k, v in created.__dict__.items() if k != "_state"})
+        obj._state.adding = False
 
 
 class SessionInline(admin.TabularInline):

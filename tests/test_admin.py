@@ -1,0 +1,86 @@
+"""Records created in the administration pages follow the same rules as the services."""
+
+import pytest
+
+from accounts.models import Role
+from agencies.models import Agency, Practitioner
+from screening.models import Case, Room
+from tests.factories import make_user, make_venue, make_young_person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    user = make_user(role=Role.SYSTEM_ADMIN)
+    user.is_staff = user.is_superuser = True
+    user.save()
+    client.force_login(user)
+    return client
+
+
+def test_practitioner_added_in_admin_gets_its_own_calendar(admin_client):
+    response = admin_client.post(
+        "/admin/agencies/practitioner/add/",
+        {
+            "agency": Agency.objects.get(code="health").pk,
+            "name": "Rosa Admin",
+            "email": "rosa@agency.example.org",
+            "daily_session_cap": 6,
+            "buffer_minutes": 10,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content
+    practitioner = Practitioner.objects.get(name="Rosa Admin")
+    assert practitioner.calendar_id and practitioner.feed_token
+
+
+def test_room_added_in_admin_gets_its_own_calendar(admin_client):
+    venue = make_venue()
+    response = admin_client.post(
+        "/admin/screening/room/add/", {"venue": venue.pk, "name": "Quiet room", "is_active": "on"}
+    )
+    assert response.status_code == 302
+    assert Room.objects.get(name="Quiet room").calendar_id
+
+
+def test_case_added_in_admin_gets_reference_and_deadlines(admin_client):
+    person = make_young_person()
+    response = admin_client.post(
+        "/admin/screening/case/add/",
+        {
+            "young_person": person.pk,
+            "order_type": "other",
+            "order_start_date": "2027-03-01",
+            "created_at_0": "2027-03-01",
+            "created_at_1": "09:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content
+    case = Case.objects.get(young_person=person)
+    assert case.reference.startswith("YJ-") and str(case.visit_due_by) == "2027-03-08"
+    response = admin_client.post(
+        f"/admin/screening/case/{case.pk}/change/",
+        {
+            "young_person": person.pk,
+            "order_type": "other",
+            "order_start_date": "2027-03-08",
+            "created_at_0": "2027-03-01",
+            "created_at_1": "09:00:00",
+        },
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert str(case.visit_due_by) == "2027-03-15"
+
+
+def test_admin_pages_open(admin_client):
+    for url in [
+        "/admin/",
+        "/admin/schedule/event/",
+        "/admin/schedule/calendar/",
+        "/admin/screening/visit/",
+        "/admin/agencies/practitioner/",
+    ]:
+        assert admin_client.get(url).status_code == 200, url
