@@ -6,6 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from accounts.admin_access import apply_role
 from accounts.models import ApiToken, User
 
 
@@ -41,6 +42,7 @@ def user_create(
     user.set_password(password)
     user.full_clean()
     user.save()
+    apply_role(user)
     return user
 
 
@@ -54,6 +56,7 @@ def user_update(*, user: User, password: str | None = None, **fields: object) ->
         user.set_password(password)
     user.full_clean()
     user.save()
+    apply_role(user)
     if not user.is_active or password:
         ApiToken.objects.filter(user=user).delete()
     return user

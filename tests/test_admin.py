@@ -84,3 +84,41 @@ def test_admin_pages_open(admin_client):
         "/admin/agencies/practitioner/",
     ]:
         assert admin_client.get(url).status_code == 200, url
+
+
+def test_role_decides_what_the_admin_shows(client):
+    yot_admin = make_user(role=Role.YOT_ADMIN)
+    client.force_login(yot_admin)
+    assert client.get("/admin/agencies/practitioner/").status_code == 200
+    assert client.get("/admin/schedule/event/").status_code == 200
+    assert client.get("/admin/accounts/user/").status_code == 403
+    system_admin = make_user(role=Role.SYSTEM_ADMIN)
+    client.force_login(system_admin)
+    assert client.get("/admin/accounts/user/").status_code == 200
+    assert client.get("/admin/screening/youngperson/").status_code == 403
+
+
+def test_roles_without_admin_work_are_not_staff(client):
+    for role in (Role.CASE_MANAGER, Role.YOT_MANAGER, Role.PRACTITIONER):
+        user = make_user(role=role)
+        assert not user.is_staff
+        client.force_login(user)
+        assert client.get("/admin/").status_code == 302  # to the admin login
+
+
+def test_changing_a_role_in_the_admin_moves_the_group(admin_client):
+    user = make_user(role=Role.YOT_ADMIN)
+    response = admin_client.post(
+        f"/admin/accounts/user/{user.pk}/change/",
+        {
+            "username": user.username,
+            "email": user.email,
+            "role": Role.CASE_MANAGER,
+            "is_active": "on",
+            "date_joined_0": "2027-01-01",
+            "date_joined_1": "09:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content
+    user.refresh_from_db()
+    assert not user.is_staff and not user.groups.exists()
