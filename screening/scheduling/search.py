@@ -1,0 +1,400 @@
+"""The one-visit search: one session per agency, back to back, in one room.
+
+Pure Python over integer minutes. For each free stretch of each room, each session's
+feasible start set (closed ranges of grid points, the union over that agency's
+practitioners) is chained backwards through the gap window, so that every start left in
+the first set can be completed; a forward greedy pass (earliest next start) then gives
+the shortest span for that start. Stretches are read in time order and the search stops
+once no later start can enter the first `count` options.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from screening.scheduling.intervals import (
+    Interval,
+    StartRange,
+    ceil_to,
+    clip,
+    clip_ranges,
+    contains,
+    first_at_or_after,
+    floor_to,
+    intersect_ranges,
+    merge_ranges,
+    normalise,
+    start_ranges,
+    subtract,
+)
+
+FIXED, ANY = "fixed", "any"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSpec:
+    agency: str
+    duration: int
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A practitioner who could run the agency's session; `free` is already net of leave,
+    other sessions (with buffers) and full days (see availability.practitioner_free)."""
+
+    id: int
+    agency: str
+    free: tuple[Interval, ...]
+    continuity: bool = False
+    week_load: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RoomSlot:
+    id: int
+    free: tuple[Interval, ...]
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    sessions: tuple[SessionSpec, ...]
+    candidates: tuple[Candidate, ...]
+    rooms: tuple[RoomSlot, ...]
+    earliest: int
+    latest_end: int | None = None
+    min_gap: int = 5
+    max_gap: int = 60
+    order: str = FIXED
+    unavailable: tuple[Interval, ...] = ()
+    strict_unavailable: bool = False
+    count: int = 10
+    grid: int = 5
+
+    def __post_init__(self) -> None:
+        if not self.sessions:
+            raise ValueError("a visit needs at least one session")
+        if len({s.agency for s in self.sessions}) != len(self.sessions):
+            raise ValueError("each agency may appear once")
+        if any(s.duration <= 0 for s in self.sessions):
+            raise ValueError("durations must be positive")
+        if not 0 <= self.min_gap <= self.max_gap:
+            raise ValueError("gaps need 0 <= min_gap <= max_gap")
+        if self.order not in (FIXED, ANY):
+            raise ValueError("order is 'fixed' or 'any'")
+        if self.count < 1 or self.grid < 1:
+            raise ValueError("count and grid must be positive")
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedSession:
+    agency: str
+    practitioner: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Option:
+    start: int
+    end: int
+    room: int
+    sessions: tuple[PlannedSession, ...]
+    outside_unavailable: bool = True
+    continuity: int = field(default=0, compare=False)
+    load: int = field(default=0, compare=False)
+
+    @property
+    def span(self) -> int:
+        return self.end - self.start
+
+    def rank(self) -> tuple:
+        """Outside the young person's unavailable times first, then earliest, shortest,
+        most continuity, least loaded, then room id."""
+        return (
+            not self.outside_unavailable,
+            self.start,
+            self.span,
+            -self.continuity,
+            self.load,
+            self.room,
+        )
+
+
+# --- the engine ------------------------------------------------------------------------
+
+
+@dataclass
+class _Agency:
+    spec: SessionSpec
+    union: list[StartRange]
+    people: list[tuple[Candidate, list[StartRange]]]
+
+
+def _prepare(request: SearchRequest) -> dict[str, _Agency]:
+    prepared = {}
+    for spec in request.sessions:
+        people = []
+        for c in request.candidates:
+            if c.agency == spec.agency:
+                people.append((c, start_ranges(list(c.free), spec.duration, request.grid)))
+        union = merge_ranges((r for _, ranges in people for r in ranges), request.grid)
+        prepared[spec.agency] = _Agency(spec=spec, union=union, people=people)
+    return prepared
+
+
+def _offsets(duration: int, request: SearchRequest) -> tuple[int, int]:
+    """Grid distances allowed from one session's start to the next one's start."""
+    return (
+        ceil_to(duration + request.min_gap, request.grid),
+        floor_to(duration + request.max_gap, request.grid),
+    )
+
+
+def _backward(
+    order: Sequence[_Agency], a: int, b: int, request: SearchRequest
+) -> list[list[StartRange]] | None:
+    """Per session, the starts inside stretch [a, b) from which the rest can follow."""
+    sets: list[list[StartRange]] = [[] for _ in order]
+    for k in range(len(order) - 1, -1, -1):
+        agency = order[k]
+        lo, hi = ceil_to(a, request.grid), floor_to(b - agency.spec.duration, request.grid)
+        own = clip_ranges(agency.union, lo, hi)
+        if k < len(order) - 1:
+            o_lo, o_hi = _offsets(agency.spec.duration, request)
+            if o_lo > o_hi:
+                return None
+            reach = merge_ranges(((x - o_hi, y - o_lo) for x, y in sets[k + 1]), request.grid)
+            own = intersect_ranges(own, reach)
+        if not own:
+            return None
+        sets[k] = own
+    return sets
+
+
+def _pick(agency: _Agency, start: int) -> Candidate:
+    free = [c for c, ranges in agency.people if contains(ranges, start)]
+    return min(free, key=lambda c: (not c.continuity, c.week_load, c.id))
+
+
+def _forward(
+    order: Sequence[_Agency],
+    sets: list[list[StartRange]],
+    start: int,
+    room: int,
+    request: SearchRequest,
+) -> Option:
+    """Earliest next start at every step: optimal for the end, since every set was already
+    cut back to the starts that can be completed."""
+    sessions: list[PlannedSession] = []
+    chosen: list[Candidate] = []
+    at = start
+    for k, agency in enumerate(order):
+        if k:
+            o_lo, _ = _offsets(order[k - 1].spec.duration, request)
+            at = first_at_or_after(sets[k], sessions[-1].start + o_lo, request.grid)
+        person = _pick(agency, at)
+        chosen.append(person)
+        sessions.append(
+            PlannedSession(agency.spec.agency, person.id, at, at + agency.spec.duration)
+        )
+    return Option(
+        start=start,
+        end=sessions[-1].end,
+        room=room,
+        sessions=tuple(sessions),
+        continuity=sum(c.continuity for c in chosen),
+        load=sum(c.week_load for c in chosen),
+    )
+
+
+def _stretches(request: SearchRequest, rooms_free: dict[int, list[Interval]]) -> list[tuple]:
+    hi = request.latest_end if request.latest_end is not None else 2**62
+    out = []
+    for room, free in rooms_free.items():
+        for a, b in clip(free, request.earliest, hi):
+            out.append((a, b, room))
+    out.sort()
+    return out
+
+
+def _search_order(
+    order: Sequence[_Agency],
+    request: SearchRequest,
+    rooms_free: dict[int, list[Interval]],
+    count: int,
+    bound: int | None = None,
+) -> list[Option]:
+    """Every option of this session order whose start is within the first `count` starts
+    (ties at the last start included), never later than `bound`."""
+    found: list[Option] = []
+    starts: list[int] = []  # sorted starts of `found`, to read the count-th quickly
+
+    def threshold() -> int | None:
+        limit = starts[count - 1] if len(starts) >= count else None
+        if bound is not None:
+            limit = bound if limit is None else min(limit, bound)
+        return limit
+
+    for a, b, room in _stretches(request, rooms_free):
+        limit = threshold()
+        if limit is not None and a > limit:
+            break
+        sets = _backward(order, a, b, request)
+        if sets is None:
+            continue
+        for lo, hi in sets[0]:
+            for start in range(lo, hi + 1, request.grid):
+                limit = threshold()
+                if limit is not None and start > limit:
+                    break
+                found.append(_forward(order, sets, start, room, request))
+                bisect.insort(starts, start)
+            else:
+                continue
+            break
+    return found
+
+
+def _best_per_slot(options: list[Option]) -> list[Option]:
+    best: dict[tuple[int, int], Option] = {}
+    for option in options:
+        key = (option.start, option.room)
+        if key not in best or option.rank() < best[key].rank():
+            best[key] = option
+    return sorted(best.values(), key=Option.rank)
+
+
+def _run(request: SearchRequest, rooms_free: dict[int, list[Interval]], count: int) -> list[Option]:
+    agencies = _prepare(request)
+    base = [agencies[s.agency] for s in request.sessions]
+    orders = [base] if request.order == FIXED else [list(p) for p in itertools.permutations(base)]
+    merged: list[Option] = []
+    for order in orders:
+        current = _best_per_slot(merged)
+        bound = current[count - 1].start if len(current) >= count else None
+        merged.extend(_search_order(order, request, rooms_free, count, bound))
+    return _best_per_slot(merged)[:count]
+
+
+def search(request: SearchRequest) -> list[Option]:
+    """The first `count` options, ranked as Option.rank says, distinct by (start, room)."""
+    rooms = {r.id: normalise(r.free) for r in request.rooms}
+    unavailable = normalise(request.unavailable)
+    outside_rooms = {rid: subtract(free, unavailable) for rid, free in rooms.items()}
+    outside = _run(request, outside_rooms, request.count)
+    if request.strict_unavailable or len(outside) >= request.count or not unavailable:
+        return outside
+    # Fewer outside options than asked for: these are all of them. Fill with options that
+    # overlap the unavailable times, after every outside one.
+    taken = {(o.start, o.room) for o in outside}
+    extra = [
+        o
+        for o in _run(request, rooms, request.count + len(outside))
+        if (o.start, o.room) not in taken
+    ]
+    inside = [
+        Option(
+            start=o.start,
+            end=o.end,
+            room=o.room,
+            sessions=o.sessions,
+            outside_unavailable=False,
+            continuity=o.continuity,
+            load=o.load,
+        )
+        for o in extra
+    ]
+    return (outside + inside)[: request.count]
+
+
+# --- plain references: an exhaustive oracle for tests and a 5-minute scan baseline --------
+
+
+def _covers(free: Sequence[Interval], start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e in free)
+
+
+def _arrangements(order: Sequence[SessionSpec], request: SearchRequest, start: int):
+    """Every way to place the sessions from `start` on the grid (oracle only)."""
+    if not order:
+        yield ()
+        return
+    head, rest = order[0], order[1:]
+    people = [
+        c
+        for c in request.candidates
+        if c.agency == head.agency and _covers(c.free, start, start + head.duration)
+    ]
+    if not people:
+        return
+    for person in people:
+        planned = PlannedSession(head.agency, person.id, start, start + head.duration)
+        if not rest:
+            yield (planned,)
+            continue
+        nxt_lo = ceil_to(planned.end + request.min_gap, request.grid)
+        for nxt in range(nxt_lo, planned.end + request.max_gap + 1, request.grid):
+            for tail in _arrangements(rest, request, nxt):
+                yield (planned, *tail)
+
+
+def exhaustive_search(request: SearchRequest) -> list[Option]:
+    """Try every grid start, order, gap and practitioner (small calendars only)."""
+    orders = (
+        [request.sessions]
+        if request.order == FIXED
+        else list(itertools.permutations(request.sessions))
+    )
+    unavailable = normalise(request.unavailable)
+    best: dict[tuple[int, int], tuple] = {}
+    by_id = {c.id: c for c in request.candidates}
+    for room in request.rooms:
+        for a, b in normalise(room.free):
+            for start in range(ceil_to(max(a, request.earliest), request.grid), b, request.grid):
+                for order in orders:
+                    for plan in _arrangements(order, request, start):
+                        end = plan[-1].end
+                        if end > b or (request.latest_end is not None and end > request.latest_end):
+                            continue
+                        inside = any(s < end and start < e for s, e in unavailable)
+                        if inside and request.strict_unavailable:
+                            continue
+                        chosen = [by_id[p.practitioner] for p in plan]
+                        option = Option(
+                            start=start,
+                            end=end,
+                            room=room.id,
+                            sessions=plan,
+                            outside_unavailable=not inside,
+                            continuity=sum(c.continuity for c in chosen),
+                            load=sum(c.week_load for c in chosen),
+                        )
+                        key = (start, room.id)
+                        if key not in best or option.rank() < best[key].rank():
+                            best[key] = option
+    return sorted(best.values(), key=Option.rank)[: request.count]
+
+
+def scan_search(request: SearchRequest) -> list[Option]:
+    """Baseline for the benchmark: try each 5-minute start of each room in turn and
+    check it by depth-first search over gaps and practitioners, scanning free lists.
+    Fixed order only; unavailable times ignored."""
+    found: list[Option] = []
+    rooms = [(r.id, normalise(r.free)) for r in request.rooms]
+    horizon = max((b for _, free in rooms for _, b in free), default=request.earliest)
+    end_limit = request.latest_end if request.latest_end is not None else horizon
+    start = ceil_to(request.earliest, request.grid)
+    while start < end_limit and len(found) < request.count:
+        for room, free in rooms:
+            stretch = next(((a, b) for a, b in free if a <= start < b), None)
+            if stretch is None:
+                continue
+            for plan in _arrangements(request.sessions, request, start):
+                if plan[-1].end <= min(stretch[1], end_limit):
+                    found.append(Option(start=start, end=plan[-1].end, room=room, sessions=plan))
+                    break
+        start += request.grid
+    return found[: request.count]
