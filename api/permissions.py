@@ -29,4 +29,7 @@ class RolePermission(BasePermission):
             action = view.required_action(request)
         else:
             action = METHOD_ACTIONS.get(request.method, "update")
-        return can(request.user, view.resource, action)
+        resource = view.resource
+        if isinstance(action, tuple):  # (resource, action) for an endpoint of its own
+            resource, action = action
+        return can(request.user, resource, action)

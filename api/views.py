@@ -25,6 +25,7 @@ from agencies.selectors import agency_list, practitioner_list_for
 from api import serializers as s
 from api.permissions import METHOD_ACTIONS, RolePermission
 from screening.models import Case, OrderType, Room, Visit, YoungPerson
+from screening.scheduling.options import visit_options as options_for_case
 from screening.selectors import (
     case_list_for,
     room_list,
@@ -351,6 +352,39 @@ class CaseViewSet(
 
     def perform_create(self, serializer: s.CaseSerializer) -> None:
         serializer.instance = case_create(**serializer.validated_data)
+
+    def required_action(self, request: Request) -> str | tuple[str, str]:
+        if self.action == "visit_options":
+            return ("visit_options", "read")
+        return METHOD_ACTIONS.get(request.method, "update")
+
+    @extend_schema(
+        parameters=[s.VisitOptionsQuerySerializer], responses={200: s.VisitOptionsSerializer}
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="visit-options",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def visit_options(self, request: Request, pk: str | None = None) -> Response:
+        case = self.get_object()
+        query = s.VisitOptionsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        found = options_for_case(
+            case=case,
+            agencies=q.get("agencies"),
+            durations=q.get("durations"),
+            order=q["order"],
+            min_gap=q.get("min_gap"),
+            max_gap=q.get("max_gap"),
+            not_before=q.get("not_before"),
+            respect_unavailable=q["respect_unavailable"] == "true",
+            count=q["count"],
+        )
+        return Response(s.visit_options_data(found))
 
 
 # --- visits and sessions ---------------------------------------------------------------------

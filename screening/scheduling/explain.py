@@ -1,0 +1,70 @@
+"""Why a search found fewer options than asked for, in terms an admin can act on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from screening.scheduling.intervals import clip, clip_ranges, merge_ranges, normalise, start_ranges
+from screening.scheduling.search import SearchRequest, search
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """`agency_unavailable`: nobody of `agency` is free in the window (`earliest` is the
+    first free start after it, if any); `no_room`: no room is free for `minutes` in a row;
+    `no_common_time`: everyone is free at some point, never back to back with a room;
+    `unavailable_times`: only the young person's usual unavailable times stand in the way."""
+
+    code: str
+    agency: str | None = None
+    earliest: int | None = None
+    minutes: int | None = None
+
+
+def _first_start(
+    request: SearchRequest, agency: str, duration: int, lo: int, hi: int | None
+) -> int | None:
+    ranges = merge_ranges(
+        (
+            r
+            for c in request.candidates
+            if c.agency == agency
+            for r in start_ranges(list(c.free), duration, request.grid)
+        ),
+        request.grid,
+    )
+    ranges = clip_ranges(ranges, lo, hi if hi is not None else 2**62)
+    return ranges[0][0] if ranges else None
+
+
+def explain(request: SearchRequest) -> list[Reason]:
+    """Reasons for a short list of options inside the request's window."""
+    reasons: list[Reason] = []
+    hi = request.latest_end
+    for spec in request.sessions:
+        last_start = hi - spec.duration if hi is not None else None
+        if _first_start(request, spec.agency, spec.duration, request.earliest, last_start) is None:
+            later = None
+            if hi is not None:
+                later = _first_start(
+                    request, spec.agency, spec.duration, hi - spec.duration + 1, None
+                )
+            reasons.append(Reason("agency_unavailable", agency=spec.agency, earliest=later))
+    needed = sum(s.duration for s in request.sessions) + request.min_gap * (
+        len(request.sessions) - 1
+    )
+    top = hi if hi is not None else 2**62
+    room_ok = any(
+        e - s >= needed
+        for r in request.rooms
+        for s, e in clip(normalise(r.free), request.earliest, top)
+    )
+    if not room_ok:
+        reasons.append(Reason("no_room", minutes=needed))
+    if reasons:
+        return reasons
+    if request.strict_unavailable and request.unavailable:
+        relaxed = replace(request, strict_unavailable=False, unavailable=(), count=1)
+        if search(relaxed):
+            return [Reason("unavailable_times")]
+    return [Reason("no_common_time")]

@@ -1,0 +1,141 @@
+"""GET /cases/{id}/visit-options/: options, after_deadline and reasons, end to end."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Role
+from agencies.services import leave_create, working_pattern_create
+from screening.services.young_people import young_person_update
+from tests.conftest import client_for
+from tests.factories import make_case, make_practitioner, make_room, make_user
+
+LONDON = ZoneInfo("Europe/London")
+NOW = dt.datetime(2027, 3, 1, 8, 0, tzinfo=LONDON)  # Monday
+CODES = ["speech_language", "health", "education", "social_care"]
+
+
+@pytest.fixture
+def world(db, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: NOW.astimezone(dt.UTC))
+    people = {}
+    for code in CODES:
+        p = make_practitioner(agency=code)
+        working_pattern_create(
+            practitioner=p,
+            weekdays=[0, 1, 2, 3, 4],
+            start_time=dt.time(9),
+            end_time=dt.time(17),
+            valid_from=dt.date(2027, 1, 1),
+        )
+        people[code] = p
+    room = make_room()
+    case = make_case(order_start_date=dt.date(2027, 3, 1))  # visit due Monday 8 March
+    return {
+        "people": people,
+        "room": room,
+        "case": case,
+        "admin": client_for(make_user(role=Role.YOT_ADMIN)),
+    }
+
+
+def url(world, query=""):
+    return f"/api/v1/cases/{world['case'].pk}/visit-options/{query}"
+
+
+def local(text):
+    return dt.datetime.fromisoformat(text).astimezone(LONDON)
+
+
+def test_earliest_options_after_minimum_notice_on_the_grid(world):
+    data = world["admin"].get(url(world, "?count=2")).json()
+    first = data["options"][0]
+    # Now 08:00 plus two hours' notice: 10:00 is the first start.
+    assert local(first["start"]).strftime("%a %H:%M") == "Mon 10:00"
+    assert [s["agency"] for s in first["sessions"]] == CODES
+    assert local(first["end"]).strftime("%H:%M") == "12:30"
+    assert first["room_name"] and first["sessions"][1]["practitioner_name"]
+    assert data["after_deadline"] == [] and data["reasons"] == []
+
+
+def test_an_option_can_be_booked_back(world):
+    option = world["admin"].get(url(world, "?count=1")).json()["options"][0]
+    body = {
+        "case": world["case"].pk,
+        "room": option["room"],
+        "sessions": [
+            {k: s[k] for k in ("agency", "practitioner", "start", "end")}
+            for s in option["sessions"]
+        ],
+    }
+    assert world["admin"].post("/api/v1/visits/", body, format="json").status_code == 201
+    again = world["admin"].get(url(world, "?count=1")).json()["options"][0]
+    assert again["start"] != option["start"] or again["room"] != option["room"]
+
+
+def test_no_practitioner_before_the_deadline_says_so_and_offers_later(world):
+    leave_create(
+        practitioner=world["people"]["health"],
+        start=dt.datetime(2027, 3, 1, tzinfo=LONDON),
+        end=dt.datetime(2027, 3, 11, tzinfo=LONDON),
+        reason="Leave",
+    )
+    data = world["admin"].get(url(world, "?count=2")).json()
+    assert data["options"] == []
+    assert data["reasons"] == [
+        "No health practitioner is free before the deadline of Monday 8 March 2027; "
+        "the earliest would be Thursday 11 March 2027."
+    ]
+    assert local(data["after_deadline"][0]["start"]).date() == dt.date(2027, 3, 11)
+
+
+def test_only_the_requested_agencies_and_durations(world):
+    data = world["admin"].get(url(world, "?count=1&agencies=health&durations=health:60")).json()
+    [session] = data["options"][0]["sessions"]
+    assert session["agency"] == "health"
+    assert local(session["end"]) - local(session["start"]) == dt.timedelta(minutes=60)
+
+
+def test_school_hours_are_avoided_and_can_be_strict(world):
+    young_person_update(
+        young_person=world["case"].young_person,
+        unavailable=[
+            {"weekdays": [0, 1, 2, 3, 4], "start_time": dt.time(9), "end_time": dt.time(14)}
+        ],
+    )
+    soft = world["admin"].get(url(world, "?count=1")).json()["options"][0]
+    assert local(soft["start"]).strftime("%H:%M") == "14:00" and soft["outside_unavailable"]
+    strict = world["admin"].get(url(world, "?count=50&respect_unavailable=true")).json()
+    assert all(local(o["start"]).hour >= 14 for o in strict["options"])
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("?count=51", "count"),
+        ("?count=ten", "count"),
+        ("?order=random", "order"),
+        ("?agencies=astrology", "agencies"),
+        ("?durations=health:2", "durations"),
+        ("?min_gap=30&max_gap=10", "max_gap"),
+        ("?not_before=yesterday", "not_before"),
+    ],
+)
+def test_bad_queries_name_the_parameter(world, query, field):
+    response = world["admin"].get(url(world, query))
+    assert response.status_code == 400 and field in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.CASE_MANAGER, 403),
+        (Role.YOT_MANAGER, 403),
+        (Role.PRACTITIONER, 403),
+        (Role.SYSTEM_ADMIN, 403),
+    ],
+)
+def test_only_yot_admins_ask_for_options(world, role, status):
+    assert client_for(make_user(role=role)).get(url(world)).status_code == status
