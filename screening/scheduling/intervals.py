@@ -7,6 +7,7 @@ is a linear merge over sorted input.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 
 Interval = tuple[int, int]
@@ -117,6 +118,18 @@ def intersect_ranges(a: list[StartRange], b: list[StartRange]) -> list[StartRang
 
 def clip_ranges(ranges: list[StartRange], lo: int, hi: int) -> list[StartRange]:
     return [(max(a, lo), min(b, hi)) for a, b in ranges if a <= hi and b >= lo]
+
+
+def window(ranges: list[StartRange], ends: list[int], lo: int, hi: int) -> list[StartRange]:
+    """clip_ranges for long sorted lists: `ends` holds each range's upper end, so the first
+    range reaching `lo` is found by binary search and only the overlapping ones are read."""
+    out: list[StartRange] = []
+    for index in range(bisect.bisect_left(ends, lo), len(ranges)):
+        a, b = ranges[index]
+        if a > hi:
+            break
+        out.append((max(a, lo), min(b, hi)))
+    return out
 
 
 def contains(ranges: list[StartRange], value: int) -> bool:

@@ -20,7 +20,6 @@ from screening.scheduling.intervals import (
     StartRange,
     ceil_to,
     clip,
-    clip_ranges,
     contains,
     first_at_or_after,
     floor_to,
@@ -29,6 +28,7 @@ from screening.scheduling.intervals import (
     normalise,
     start_ranges,
     subtract,
+    window,
 )
 
 FIXED, ANY = "fixed", "any"
@@ -130,6 +130,7 @@ class Option:
 class _Agency:
     spec: SessionSpec
     union: list[StartRange]
+    ends: list[int]
     people: list[tuple[Candidate, list[StartRange]]]
 
 
@@ -141,7 +142,9 @@ def _prepare(request: SearchRequest) -> dict[str, _Agency]:
             if c.agency == spec.agency:
                 people.append((c, start_ranges(list(c.free), spec.duration, request.grid)))
         union = merge_ranges((r for _, ranges in people for r in ranges), request.grid)
-        prepared[spec.agency] = _Agency(spec=spec, union=union, people=people)
+        prepared[spec.agency] = _Agency(
+            spec=spec, union=union, ends=[b for _, b in union], people=people
+        )
     return prepared
 
 
@@ -154,14 +157,14 @@ def _offsets(duration: int, request: SearchRequest) -> tuple[int, int]:
 
 
 def _backward(
-    order: Sequence[_Agency], a: int, b: int, request: SearchRequest
+    order: Sequence[_Agency], owns: dict[str, list[StartRange]], request: SearchRequest
 ) -> list[list[StartRange]] | None:
-    """Per session, the starts inside stretch [a, b) from which the rest can follow."""
+    """Per session, the starts inside the stretch from which the rest can follow; `owns`
+    holds each agency's own starts inside the stretch."""
     sets: list[list[StartRange]] = [[] for _ in order]
     for k in range(len(order) - 1, -1, -1):
         agency = order[k]
-        lo, hi = ceil_to(a, request.grid), floor_to(b - agency.spec.duration, request.grid)
-        own = clip_ranges(agency.union, lo, hi)
+        own = owns[agency.spec.agency]
         if k < len(order) - 1:
             o_lo, o_hi = _offsets(agency.spec.duration, request)
             if o_lo > o_hi:
@@ -210,20 +213,37 @@ def _forward(
     )
 
 
-def _stretches(request: SearchRequest, rooms_free: dict[int, list[Interval]]) -> list[tuple]:
-    hi = request.latest_end if request.latest_end is not None else 2**62
+def _stretches(
+    request: SearchRequest, rooms_free: dict[int, list[Interval]], agencies: dict[str, _Agency]
+) -> list[tuple]:
+    """Free stretches of the rooms in time order, each with every agency's own starts in
+    it; a stretch where some agency has none cannot hold a visit in any order."""
+    top = request.latest_end if request.latest_end is not None else 2**62
+    shortest = sum(s.duration for s in request.sessions) + request.min_gap * (
+        len(request.sessions) - 1
+    )
     out = []
     for room, free in rooms_free.items():
-        for a, b in clip(free, request.earliest, hi):
-            out.append((a, b, room))
-    out.sort()
+        for a, b in clip(free, request.earliest, top):
+            if b - a < shortest:
+                continue
+            owns = {}
+            for code, agency in agencies.items():
+                lo = ceil_to(a, request.grid)
+                hi = floor_to(b - agency.spec.duration, request.grid)
+                owns[code] = window(agency.union, agency.ends, lo, hi)
+                if not owns[code]:
+                    break
+            else:
+                out.append((a, b, room, owns))
+    out.sort(key=lambda item: (item[0], item[2]))
     return out
 
 
 def _search_order(
     order: Sequence[_Agency],
     request: SearchRequest,
-    rooms_free: dict[int, list[Interval]],
+    stretches: list[tuple],
     count: int,
     bound: int | None = None,
 ) -> list[Option]:
@@ -238,11 +258,11 @@ def _search_order(
             limit = bound if limit is None else min(limit, bound)
         return limit
 
-    for a, b, room in _stretches(request, rooms_free):
+    for a, _b, room, owns in stretches:
         limit = threshold()
         if limit is not None and a > limit:
             break
-        sets = _backward(order, a, b, request)
+        sets = _backward(order, owns, request)
         if sets is None:
             continue
         for lo, hi in sets[0]:
@@ -269,13 +289,14 @@ def _best_per_slot(options: list[Option]) -> list[Option]:
 
 def _run(request: SearchRequest, rooms_free: dict[int, list[Interval]], count: int) -> list[Option]:
     agencies = _prepare(request)
+    stretches = _stretches(request, rooms_free, agencies)
     base = [agencies[s.agency] for s in request.sessions]
     orders = [base] if request.order == FIXED else [list(p) for p in itertools.permutations(base)]
     merged: list[Option] = []
     for order in orders:
         current = _best_per_slot(merged)
         bound = current[count - 1].start if len(current) >= count else None
-        merged.extend(_search_order(order, request, rooms_free, count, bound))
+        merged.extend(_search_order(order, request, stretches, count, bound))
     return _best_per_slot(merged)[:count]
 
 
@@ -378,9 +399,35 @@ def exhaustive_search(request: SearchRequest) -> list[Option]:
     return sorted(best.values(), key=Option.rank)[: request.count]
 
 
+def _scan_from(
+    order: Sequence[SessionSpec], request: SearchRequest, start: int, limit: int
+) -> tuple[PlannedSession, ...] | None:
+    """Depth-first over gaps: the first way to place the sessions from `start`."""
+    head, rest = order[0], order[1:]
+    end = start + head.duration
+    if end > limit:
+        return None
+    person = next(
+        (c for c in request.candidates if c.agency == head.agency and _covers(c.free, start, end)),
+        None,
+    )
+    if person is None:
+        return None
+    planned = PlannedSession(head.agency, person.id, start, end)
+    if not rest:
+        return (planned,)
+    for nxt in range(
+        ceil_to(end + request.min_gap, request.grid), end + request.max_gap + 1, request.grid
+    ):
+        tail = _scan_from(rest, request, nxt, limit)
+        if tail is not None:
+            return (planned, *tail)
+    return None
+
+
 def scan_search(request: SearchRequest) -> list[Option]:
-    """Baseline for the benchmark: try each 5-minute start of each room in turn and
-    check it by depth-first search over gaps and practitioners, scanning free lists.
+    """Baseline for the benchmark: try each 5-minute start of each room in turn, checking
+    it with a depth-first search over gaps and a scan of every practitioner's free list.
     Fixed order only; unavailable times ignored."""
     found: list[Option] = []
     rooms = [(r.id, normalise(r.free)) for r in request.rooms]
@@ -392,9 +439,8 @@ def scan_search(request: SearchRequest) -> list[Option]:
             stretch = next(((a, b) for a, b in free if a <= start < b), None)
             if stretch is None:
                 continue
-            for plan in _arrangements(request.sessions, request, start):
-                if plan[-1].end <= min(stretch[1], end_limit):
-                    found.append(Option(start=start, end=plan[-1].end, room=room, sessions=plan))
-                    break
+            plan = _scan_from(request.sessions, request, start, min(stretch[1], end_limit))
+            if plan is not None:
+                found.append(Option(start=start, end=plan[-1].end, room=room, sessions=plan))
         start += request.grid
     return found[: request.count]
