@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from screening.scheduling.intervals import Interval, normalise
@@ -66,6 +67,7 @@ def from_minutes(minutes: int) -> dt.datetime:
     return EPOCH + dt.timedelta(minutes=minutes)
 
 
+@lru_cache(maxsize=65536)
 def local_minute(day: dt.date, time: dt.time, zone: ZoneInfo) -> int:
     """The instant of a local wall time, in minutes. An ambiguous time (autumn) is its
     first occurrence; a time that does not exist (spring gap) moves to the first instant
