@@ -159,6 +159,16 @@ class OrderType(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class CaseReferenceCounter(models.Model):
+    """The last case number given out in a year; its row lock serialises new references."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
 class Case(models.Model):
     """One order for one young person, with deadlines computed in working days."""
 

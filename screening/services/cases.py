@@ -6,11 +6,12 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Role, User
 from screening.deadlines import case_deadlines
-from screening.models import Case, YoungPerson
+from screening.models import Case, CaseReferenceCounter, YoungPerson
 
 REFERENCE_PREFIX = "YJ"
 
@@ -24,18 +25,29 @@ def check_case_manager(*, user: User | None) -> None:
 
 
 def next_reference(*, year: int) -> str:
-    """The next free human reference of the year, like YJ-2027-0042."""
+    """Take the next human reference of the year, like YJ-2027-0042, inside the caller's
+    transaction: the counter row is locked until it commits, so no two cases share one."""
     prefix = f"{REFERENCE_PREFIX}-{year}-"
-    last = (
-        Case.objects.filter(reference__startswith=prefix)
-        .order_by("-reference")
-        .values_list("reference", flat=True)
-        .first()
-    )
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    if not CaseReferenceCounter.objects.filter(year=year).exists():
+        last = (
+            Case.objects.filter(reference__startswith=prefix)
+            .order_by("-reference")
+            .values_list("reference", flat=True)
+            .first()
+        )
+        try:
+            with transaction.atomic():
+                CaseReferenceCounter.objects.create(
+                    year=year, last=int(last.rsplit("-", 1)[1]) if last else 0
+                )
+        except IntegrityError:
+            pass  # another writer created the year's counter first
+    CaseReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
+    number = CaseReferenceCounter.objects.get(year=year).last
     return f"{prefix}{number:04d}"
 
 
+@transaction.atomic
 def case_create(
     *,
     young_person: YoungPerson,
@@ -43,29 +55,21 @@ def case_create(
     order_start_date: dt.date,
     case_manager: User | None = None,
 ) -> Case:
-    """Open a case for an order, with its deadlines; the reference is unique per year."""
+    """Open a case for an order, with its deadlines and a reference unique per year."""
     check_case_manager(user=case_manager)
     deadlines = case_deadlines(order_type=order_type, order_start_date=order_start_date)
-    year = timezone.localdate().year
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                case = Case(
-                    reference=next_reference(year=year),
-                    young_person=young_person,
-                    order_type=order_type,
-                    order_start_date=order_start_date,
-                    case_manager=case_manager,
-                    visit_due_by=deadlines.visit_due_by,
-                    assessment_due_by=deadlines.assessment_due_by,
-                )
-                case.full_clean(validate_unique=False)
-                case.save()
-                return case
-        except IntegrityError:
-            # Another writer took the same reference between our read and insert.
-            continue
-    raise ValidationError({"reference": ["Could not allocate a case reference; try again."]})
+    case = Case(
+        reference=next_reference(year=timezone.localdate().year),
+        young_person=young_person,
+        order_type=order_type,
+        order_start_date=order_start_date,
+        case_manager=case_manager,
+        visit_due_by=deadlines.visit_due_by,
+        assessment_due_by=deadlines.assessment_due_by,
+    )
+    case.full_clean(validate_unique=False)
+    case.save()
+    return case
 
 
 @transaction.atomic

@@ -87,3 +87,34 @@ def test_concurrent_bookings_of_one_slot_give_one_visit(monkeypatch, shared):
         t.join(timeout=60)
     assert sorted(outcomes) == ["booked"] + ["taken"] * (clients - 1), outcomes
     assert Visit.objects.count() == 1 and Session.objects.count() == 1
+
+
+def test_concurrent_case_creation_gives_distinct_references():
+    from screening.models import Case
+    from screening.services.cases import case_create
+    from tests.factories import make_young_person
+
+    person = make_young_person()
+    barrier = threading.Barrier(8)
+    errors: list[str] = []
+
+    def create():
+        try:
+            barrier.wait()
+            for _ in range(3):
+                case_create(
+                    young_person=person, order_type="other", order_start_date=dt.date(2027, 3, 1)
+                )
+        except Exception as exc:  # recorded and asserted below
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=create) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    references = list(Case.objects.values_list("reference", flat=True))
+    assert len(references) == 24 == len(set(references))
