@@ -23,6 +23,7 @@ from agencies.models import Agency, Practitioner
 from screening.booking_guards import SESSION_CONSTRAINT, VISIT_CONSTRAINT, guard_violated
 from screening.deadlines import findings_due_by
 from screening.errors import NotAllowed, SlotTaken
+from screening.events import visit_changed
 from screening.models import Case, Room, Session, Visit, VisitHistory, VisitStatus
 from screening.scheduling import loader
 
@@ -114,6 +115,7 @@ def _snapshot(visit: Visit) -> dict:
 
 
 def _record(visit: Visit, *, kind: str, by: User | None, reason: str = "") -> None:
+    previous = visit.history.order_by("-at", "-id").values_list("snapshot", flat=True).first()
     VisitHistory.objects.create(
         visit=visit,
         version=visit.version,
@@ -122,6 +124,7 @@ def _record(visit: Visit, *, kind: str, by: User | None, reason: str = "") -> No
         reason=reason,
         snapshot=_snapshot(visit),
     )
+    visit_changed.send(sender=Visit, visit=visit, kind=kind, previous=previous, by=by)
 
 
 def _raise_taken(error: IntegrityError, rows, room: Room) -> None:

@@ -251,3 +251,46 @@ def test_missed_session_is_rebooked_alone_with_its_reason(team, monkeypatch):
             start=at(14, day=DAY + dt.timedelta(days=1)),
             reason="again",
         )
+
+
+def test_visit_changed_event_carries_the_change_and_the_state_before(team):
+    from screening.events import visit_changed
+
+    people, room = team
+    seen = []
+
+    def receiver(sender, visit, kind, previous, by, **kwargs):
+        seen.append((kind, visit.version, previous and previous["start"]))
+
+    visit_changed.connect(receiver)
+    try:
+        case = make_case(order_start_date=dt.date(2027, 2, 26))
+        visit = visit_book(case=case, room=room, sessions=full_visit(people))
+        visit_reschedule(visit=visit, room=room, sessions=full_visit(people, at(13)))
+        visit_cancel(visit=visit, reason="Family moved away")
+    finally:
+        visit_changed.disconnect(receiver)
+    assert seen == [
+        ("booked", 1, None),
+        ("rescheduled", 2, at(10).isoformat()),
+        ("cancelled", 3, at(13).isoformat()),
+    ]
+
+
+def test_visit_changed_receiver_rows_roll_back_with_a_failed_booking(team):
+    from screening.events import visit_changed
+
+    people, room = team
+    case = make_case(order_start_date=dt.date(2027, 2, 26))
+
+    def failing(sender, visit, **kwargs):
+        VisitHistory.objects.create(visit=visit, version=99, kind="booked")
+        raise RuntimeError("receiver failed")
+
+    visit_changed.connect(failing)
+    try:
+        with pytest.raises(RuntimeError):
+            visit_book(case=case, room=room, sessions=full_visit(people))
+    finally:
+        visit_changed.disconnect(failing)
+    assert not Visit.objects.exists() and not VisitHistory.objects.exists()

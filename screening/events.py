@@ -1,0 +1,15 @@
+"""Domain events other parts of the product react to, without the booking code knowing them.
+
+`visit_changed` is sent inside the booking transaction, after the change is written: a
+receiver that writes rows (the message outbox) commits or rolls back with the booking;
+a receiver that talks to the outside world (email) must defer that with
+`transaction.on_commit`, so a rolled-back booking sends nothing.
+
+Arguments: `visit` (the Visit after the change), `kind` (a VisitHistory.Kind value:
+booked, rescheduled, cancelled, attendance, completed), `previous` (the snapshot of the
+visit before the change, or None for a new booking), `by` (the user, or None).
+"""
+
+from django.dispatch import Signal
+
+visit_changed = Signal()
