@@ -70,3 +70,30 @@ class Practitioner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.agency.name})"
+
+
+class FindingsForm(models.Model):
+    """One version of an agency's findings form, as data. Findings keep the version they
+    were written in; a new version is a new row, never an edit of an old one."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="forms")
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    questions = models.JSONField(help_text="The questions, checked by agencies.findings_forms.")
+    published_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agency", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "version"], name="one_form_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency.code} v{self.version}"
+
+    @property
+    def code(self) -> str:
+        return self.agency.code
+
+    def question(self, key: str) -> dict | None:
+        return next((q for q in self.questions if q["key"] == key), None)
