@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api import views, views_findings
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -22,6 +22,22 @@ router.register("rooms", views.RoomViewSet, basename="room")
 router.register("young-people", views.YoungPersonViewSet, basename="young-person")
 router.register("cases", views.CaseViewSet, basename="case")
 router.register("visits", views.VisitViewSet, basename="visit")
+router.register(
+    r"agencies/(?P<agency_code>[a-z][a-z0-9_]*)/forms",
+    views_findings.AgencyFormViewSet,
+    basename="agency-form",
+)
+router.register("alerts", views_findings.AlertViewSet, basename="alert")
+router.register("audit-log", views_findings.AuditEntryViewSet, basename="audit-entry")
+
+draft = views_findings.AssessmentDraftViewSet
+draft_urls = [
+    path("", draft.as_view({"get": "retrieve", "patch": "partial_update"}), name="draft"),
+    path("submit/", draft.as_view({"post": "submit"}), name="draft-submit"),
+    path("sign-off/", draft.as_view({"post": "sign_off"}), name="draft-sign-off"),
+    path("reopen/", draft.as_view({"post": "reopen"}), name="draft-reopen"),
+    path("document/", draft.as_view({"get": "document"}), name="draft-document"),
+]
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -30,6 +46,17 @@ urlpatterns = [
         views.SessionAttendanceView.as_view(),
         name="session-attendance",
     ),
+    path(
+        "sessions/<int:pk>/findings/",
+        views_findings.SessionFindingsView.as_view(),
+        name="session-findings",
+    ),
+    path(
+        "sessions/<int:pk>/findings/submit/",
+        views_findings.SessionFindingsSubmitView.as_view(),
+        name="session-findings-submit",
+    ),
+    path("cases/<int:pk>/assessment-draft/", include(draft_urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

@@ -49,6 +49,22 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
     "visit_options": {"read": frozenset({Role.YOT_ADMIN})},
     # A practitioner records attendance only for sessions they run (scoped by selector).
     "attendance": {"create": frozenset({Role.YOT_ADMIN, Role.PRACTITIONER})},
+    # Findings content: never YOT admins or system administrators (need to know, rule 6).
+    "findings_forms": {"read": ALL_ROLES, "create": frozenset({Role.SYSTEM_ADMIN})},
+    "findings": {
+        "read": frozenset({Role.PRACTITIONER, Role.CASE_MANAGER, Role.YOT_MANAGER}),
+        "update": frozenset({Role.PRACTITIONER}),
+        "create": frozenset({Role.PRACTITIONER}),
+    },
+    "assessment_drafts": {
+        "read": frozenset({Role.CASE_MANAGER, Role.YOT_MANAGER}),
+        "update": frozenset({Role.CASE_MANAGER}),
+    },
+    "draft_submit": {"create": frozenset({Role.CASE_MANAGER})},
+    "draft_sign_off": {"create": frozenset({Role.YOT_MANAGER})},
+    "draft_reopen": {"create": frozenset({Role.YOT_MANAGER})},
+    "audit_log": {"read": frozenset({Role.YOT_MANAGER})},
+    "alerts": {"read": ALL_ROLES, "update": ALL_ROLES},
 }
 
 # Roles that see a practitioner's own calendar feed address besides the practitioner.

@@ -13,3 +13,7 @@ class SlotTaken(Exception):
 
 class NotAllowed(Exception):
     """The object's state does not allow this change (HTTP 409)."""
+
+
+class FindingsLocked(NotAllowed):
+    """Findings or a draft cannot change in their current state (HTTP 409)."""

@@ -5,7 +5,21 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import Role, User
-from screening.models import Case, Room, Session, Venue, Visit, VisitStatus, YoungPerson
+from screening.audit import audit_finding
+from screening.models import (
+    Alert,
+    AssessmentDraft,
+    AuditEntry,
+    Case,
+    Finding,
+    FindingStatus,
+    Room,
+    Session,
+    Venue,
+    Visit,
+    VisitStatus,
+    YoungPerson,
+)
 
 SEE_ALL = {Role.YOT_ADMIN, Role.YOT_MANAGER}
 
@@ -85,3 +99,86 @@ def session_list_for(*, user: User) -> QuerySet[Session]:
     if user.role == Role.PRACTITIONER:
         return qs.filter(practitioner__user=user)
     return qs.none()
+
+
+# --- findings and drafts (need to know, DESIGN.md rule 6) ------------------------------
+
+
+def findings_sessions_for(*, user: User) -> QuerySet[Session]:
+    """Sessions whose findings the user may read: a practitioner, their own agency's
+    sessions in visits they are part of; a case manager, their cases'; a YOT manager, all.
+    YOT admins and system administrators never read findings content."""
+    qs = Session.objects.select_related("visit__case__young_person", "agency", "practitioner")
+    if not user.is_active:
+        return qs.none()
+    if user.role == Role.YOT_MANAGER:
+        return qs
+    if user.role == Role.CASE_MANAGER:
+        return qs.filter(visit__case__case_manager=user)
+    if user.role == Role.PRACTITIONER:
+        practitioner = getattr(user, "practitioner", None)
+        if practitioner is None:
+            return qs.none()
+        part_of = _practitioner_sessions(user).filter(visit=OuterRef("visit"))
+        return qs.filter(agency_id=practitioner.agency_id).filter(Exists(part_of))
+    return qs.none()
+
+
+def findings_read_for(*, user: User, session: Session):
+    """The findings the user sees for a session (the working copy for its practitioner,
+    else the newest submitted version), audit-logged; None when there are none yet.
+    The session must come from findings_sessions_for."""
+    versions = Finding.objects.filter(session=session).select_related("form__agency")
+    own = session.practitioner.user_id == user.pk
+    finding = (
+        versions.order_by("-version").first()
+        if own
+        else versions.exclude(status=FindingStatus.DRAFT).order_by("-version").first()
+    )
+    if finding is not None:
+        audit_finding(user=user, action=AuditEntry.Action.READ, finding=finding)
+    return finding
+
+
+def findings_answers_visible(*, user: User, finding) -> tuple[dict, bool]:
+    """The answers the user may see, and whether they were withheld: restricted findings
+    show only their summary to anyone but the agency's practitioners and YOT managers."""
+    if not finding.restricted or user.role in (Role.PRACTITIONER, Role.YOT_MANAGER):
+        return dict(finding.answers), False
+    keep = ("restricted", "restricted_summary", "consent", "concern_level")
+    return {k: v for k, v in finding.answers.items() if k in keep}, True
+
+
+def communication_needs_for_session(*, session: Session) -> dict:
+    """What everyone seeing the young person needs: the recorded communication needs and
+    the speech and language outcome and strategies, when not restricted."""
+    draft = AssessmentDraft.objects.filter(case=session.visit.case_id).first()
+    section = draft.sections.filter(key="communication_needs").first() if draft else None
+    return {
+        "recorded": session.visit.case.young_person.communication_needs,
+        "from_findings": section.generated_text if section else "",
+    }
+
+
+def draft_case_list_for(*, user: User) -> QuerySet[Case]:
+    """Cases whose assessment draft the user may read: a case manager's own, all for a
+    YOT manager; nobody else reads drafts."""
+    qs = Case.objects.select_related("young_person", "case_manager")
+    if not user.is_active:
+        return qs.none()
+    if user.role == Role.YOT_MANAGER:
+        return qs
+    if user.role == Role.CASE_MANAGER:
+        return qs.filter(case_manager=user)
+    return qs.none()
+
+
+def alert_list_for(*, user: User):
+    return Alert.objects.filter(recipient=user).select_related("case")
+
+
+def audit_entries_for(*, user: User):
+    """The audit log, for YOT managers only."""
+    if not user.is_active or user.role != Role.YOT_MANAGER:
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.select_related("case")

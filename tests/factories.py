@@ -85,3 +85,88 @@ def make_case(
         order_start_date=order_start_date,
         case_manager=case_manager,
     )
+
+
+# --- findings -----------------------------------------------------------------------------
+
+ANSWERS = {
+    "speech_language": {
+        "screening_tool": "Communication screening questionnaire",
+        "understanding": "yes",
+        "speaking": "no",
+        "social_communication": "yes",
+        "literacy": "yes",
+        "total_score": 14,
+        "threshold_met": "yes",
+        "outcome": "slcn_identified",
+        "conditions": ["dld"],
+        "strategies": "Use short sentences and check understanding by asking them to explain back.",
+        "referral": "full_slt_assessment",
+    },
+    "health": {
+        "gp_registered": "yes",
+        "mental_health": "no_concern",
+        "self_harm": "none",
+        "suicidal_ideation": "no",
+        "substances": ["cannabis"],
+        "substance_frequency": "weekly",
+    },
+    "education": {
+        "provision": "mainstream",
+        "hours_per_week": 25,
+        "attendance_percent": 82,
+        "permanent_exclusion": "no",
+        "send": "sen_support",
+    },
+    "social_care": {
+        "status": "child_in_need",
+        "child_protection_now": "no",
+        "accommodation_suitable": "yes",
+        "missing_episodes": 0,
+        "exploitation": ["none"],
+        "risk_to_others": "none_known",
+    },
+}
+COMMON_ANSWERS = {
+    "consent": "young_person",
+    "concern_level": "medium",
+    "linked_to_offending": "unclear",
+    "strengths": "Plays football for a local club.",
+}
+
+
+def complete_answers(code: str, **overrides) -> dict:
+    """A complete, valid set of answers for an agency's default form."""
+    return {**ANSWERS[code], **COMMON_ANSWERS, **overrides}
+
+
+def make_screened_case(*, case_manager: User | None = None, visit_day: dt.date | None = None):
+    """A case whose one visit, with all four default agencies, took place in the past.
+    Returns (case, {agency code: session})."""
+    from zoneinfo import ZoneInfo
+
+    from agencies.services import working_pattern_create
+    from screening.services.visits import SessionRequest, visit_book
+
+    day = visit_day or dt.date(2026, 11, 5)
+    london = ZoneInfo("Europe/London")
+    case = make_case(
+        case_manager=case_manager or make_user(role=Role.CASE_MANAGER),
+        order_start_date=day - dt.timedelta(days=3),
+    )
+    requests, start = [], dt.datetime.combine(day, dt.time(10), tzinfo=london)
+    for agency in Agency.objects.filter(required_by_default=True).order_by("order"):
+        practitioner = make_practitioner(agency=agency)
+        working_pattern_create(
+            practitioner=practitioner,
+            weekdays=[0, 1, 2, 3, 4],
+            start_time=dt.time(9),
+            end_time=dt.time(17),
+            valid_from=day - dt.timedelta(days=30),
+        )
+        requests.append(SessionRequest(agency=agency, practitioner=practitioner, start=start))
+        start += dt.timedelta(minutes=agency.default_duration_minutes + 5)
+    visit = visit_book(case=case, room=make_room(), sessions=requests, record_past=True)
+    return case, {
+        s.agency.code: s for s in visit.sessions.select_related("agency", "practitioner__user")
+    }

@@ -1,0 +1,240 @@
+"""Serializers for findings forms, findings, assessment drafts, alerts and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from agencies.findings_forms import public_question
+from agencies.models import FindingsForm
+from api.fields import Serializer, StrictBooleanField, StrictCharField
+from screening.models import AssessmentDraft, AuditEntry, Finding, Session
+
+
+class QuestionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    type = serializers.CharField()
+    required = serializers.BooleanField()
+    choices = serializers.ListField(child=serializers.DictField())
+    min = serializers.FloatField(allow_null=True)
+    max = serializers.FloatField(allow_null=True)
+    hint = serializers.CharField()
+    required_when = serializers.DictField(allow_null=True)
+
+
+class FormSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="agency.code", read_only=True)
+    questions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FindingsForm
+        fields = ["code", "version", "title", "questions", "published_at"]
+
+    @extend_schema_field(QuestionSerializer(many=True))
+    def get_questions(self, form: FindingsForm) -> list[dict[str, Any]]:
+        return [public_question(q) for q in form.questions]
+
+
+class FormPublishSerializer(Serializer):
+    title = StrictCharField(max_length=200)
+    questions = serializers.ListField(
+        child=serializers.DictField(), allow_empty=False, max_length=200
+    )
+
+
+class FindingsInputSerializer(Serializer):
+    answers = serializers.DictField()
+
+
+class FindingsQuerySerializer(Serializer):
+    version = serializers.IntegerField(min_value=1, max_value=100_000, required=False)
+
+
+class FindingsSubmitSerializer(Serializer):
+    answers = serializers.DictField(required=False)
+
+
+class FormRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    status = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    late = serializers.BooleanField()
+
+
+class FindingsSerializer(serializers.Serializer):
+    """A session's findings as the reader may see them."""
+
+    session = serializers.IntegerField()
+    agency = serializers.CharField()
+    form = FormRefSerializer()
+    answers = serializers.DictField()
+    answers_withheld = serializers.BooleanField()
+    status = serializers.ChoiceField(choices=["not_started", "draft", "submitted", "amended"])
+    version = serializers.IntegerField()
+    due_by = serializers.DateField()
+    late = serializers.BooleanField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField(allow_null=True)
+    versions = VersionSerializer(many=True)
+    young_person = serializers.DictField()
+    communication_needs = serializers.DictField()
+
+
+def findings_data(
+    *,
+    session: Session,
+    finding: Finding | None,
+    form: FindingsForm,
+    answers: dict,
+    withheld: bool,
+    due_by,
+    versions: list[Finding],
+    communication_needs: dict,
+) -> dict[str, Any]:
+    person = session.visit.case.young_person
+    return {
+        "session": session.pk,
+        "agency": session.agency.code,
+        "form": {"code": form.agency.code, "version": form.version},
+        "answers": answers,
+        "answers_withheld": withheld,
+        "status": finding.status if finding else "not_started",
+        "version": finding.version if finding else 1,
+        "due_by": due_by,
+        "late": finding.is_late() if finding else False,
+        "submitted_at": finding.submitted_at if finding else None,
+        "updated_at": finding.updated_at if finding else None,
+        "versions": [
+            {
+                "version": v.version,
+                "status": v.status,
+                "submitted_at": v.submitted_at,
+                "late": v.is_late(),
+            }
+            for v in versions
+        ],
+        "young_person": {
+            "given_name": person.given_name,
+            "family_name": person.family_name,
+            "date_of_birth": person.date_of_birth,
+            "case": session.visit.case.reference,
+        },
+        "communication_needs": communication_needs,
+    }
+
+
+class SectionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    guidance = serializers.CharField()
+    text = serializers.CharField()
+    generated_text = serializers.CharField()
+    sources = serializers.ListField(child=serializers.DictField())
+    pieces = serializers.ListField(child=serializers.DictField())
+    edited = serializers.BooleanField()
+    edited_at = serializers.DateTimeField(allow_null=True)
+    needs_review = serializers.BooleanField()
+    review_changes = serializers.ListField(child=serializers.DictField())
+    suggested_text = serializers.CharField()
+
+
+class DraftEventSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    at = serializers.DateTimeField()
+    by = serializers.CharField(source="by.username", default=None)
+    reason = serializers.CharField()
+
+
+class DraftSerializer(serializers.ModelSerializer):
+    case = serializers.IntegerField(source="case_id", read_only=True)
+    sections = SectionSerializer(many=True, read_only=True)
+    events = DraftEventSerializer(many=True, read_only=True)
+    signed_off_by = serializers.CharField(source="signed_off_by.username", default=None)
+    submitted_by = serializers.CharField(source="submitted_by.username", default=None)
+    layout = serializers.CharField(source="layout.name", read_only=True)
+    flags = serializers.ListField(child=serializers.DictField())
+    suggested_ratings = serializers.DictField(child=serializers.CharField())
+    conflicts = serializers.ListField(child=serializers.DictField())
+    missing = serializers.ListField(child=serializers.DictField())
+    restricted = serializers.ListField(child=serializers.DictField())
+    built_from = serializers.ListField(child=serializers.DictField())
+    plan = serializers.DictField(child=serializers.ListField(child=serializers.DictField()))
+
+    class Meta:
+        model = AssessmentDraft
+        fields = [
+            "case",
+            "status",
+            "layout",
+            "sections",
+            "flags",
+            "suggested_ratings",
+            "conflicts",
+            "missing",
+            "restricted",
+            "plan",
+            "plan_edited",
+            "plan_needs_review",
+            "built_from",
+            "merged_at",
+            "new_findings_since_sign_off",
+            "submitted_at",
+            "submitted_by",
+            "signed_off_at",
+            "signed_off_by",
+            "events",
+        ]
+
+
+class SectionChangeSerializer(Serializer):
+    key = StrictCharField(max_length=60)
+    text = StrictCharField(max_length=20000, required=False, allow_blank=True)
+    reviewed = StrictBooleanField(required=False)
+    accept_suggested = StrictBooleanField(required=False)
+
+
+class DraftEditSerializer(Serializer):
+    sections = SectionChangeSerializer(many=True, required=False)
+    plan = serializers.ListField(child=serializers.DictField(), required=False, max_length=100)
+    plan_reviewed = StrictBooleanField(required=False)
+
+
+class ReopenSerializer(Serializer):
+    reason = StrictCharField(max_length=1000)
+
+
+class AlertSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    case = serializers.IntegerField(source="case_id")
+    case_reference = serializers.CharField(source="case.reference")
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    case_reference = serializers.CharField(source="case.reference", default=None)
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "at",
+            "user",
+            "username",
+            "role",
+            "action",
+            "object_type",
+            "object_id",
+            "case",
+            "case_reference",
+            "detail",
+        ]

@@ -1,0 +1,324 @@
+"""Findings forms, findings, the assessment draft, alerts and the audit log: thin views over
+screening's selectors (need to know, audit-logged reads) and services."""
+
+from __future__ import annotations
+
+import django_filters
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agencies.models import Agency, FindingsForm
+from api import serializers_findings as s
+from api.permissions import METHOD_ACTIONS, RolePermission
+from screening.audit import audit_finding, audit_record
+from screening.deadlines import findings_due_by
+from screening.export import draft_document
+from screening.models import Alert, AssessmentDraft, AuditEntry, Case, Finding, FindingStatus
+from screening.selectors import (
+    alert_list_for,
+    audit_entries_for,
+    communication_needs_for_session,
+    draft_case_list_for,
+    findings_answers_visible,
+    findings_read_for,
+    findings_sessions_for,
+)
+from screening.services import drafts as draft_services
+from screening.services import findings as findings_services
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+# --- forms -------------------------------------------------------------------------------
+
+
+class AgencyFormViewSet(viewsets.GenericViewSet):
+    """An agency's findings form versions; the current one is the newest."""
+
+    resource = "findings_forms"
+    permission_classes = [RolePermission]
+    serializer_class = s.FormSerializer
+    pagination_class = None
+    filter_backends: list = []
+    lookup_field = "version"
+    lookup_value_regex = r"\d+"
+
+    def agency(self) -> Agency:
+        return get_object_or_404(Agency, code=self.kwargs["agency_code"])
+
+    def get_queryset(self):
+        return FindingsForm.objects.filter(agency=self.agency()).select_related("agency")
+
+    @extend_schema(responses={200: s.FormSerializer(many=True)})
+    def list(self, request: Request, agency_code: str) -> Response:
+        return Response(s.FormSerializer(self.get_queryset(), many=True).data)
+
+    @extend_schema(responses={200: s.FormSerializer})
+    def retrieve(self, request: Request, agency_code: str, version: str) -> Response:
+        return Response(
+            s.FormSerializer(get_object_or_404(self.get_queryset(), version=version)).data
+        )
+
+    @extend_schema(responses={200: s.FormSerializer})
+    @action(detail=False, methods=["get"])
+    def current(self, request: Request, agency_code: str) -> Response:
+        form = self.get_queryset().order_by("-version").first()
+        if form is None:
+            return Response({"detail": "This agency has no findings form yet.", "errors": {}}, 404)
+        return Response(s.FormSerializer(form).data)
+
+    @extend_schema(request=s.FormPublishSerializer, responses={201: s.FormSerializer})
+    def create(self, request: Request, agency_code: str) -> Response:
+        data = s.FormPublishSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        form = findings_services.form_publish(agency=self.agency(), **data.validated_data)
+        return Response(s.FormSerializer(form).data, status=201)
+
+
+# --- findings -----------------------------------------------------------------------------
+
+
+class SessionFindingsView(APIView):
+    """A session's findings: read (need to know, audit-logged), save the working copy,
+    submit. `?version=` reads an earlier submitted version."""
+
+    resource = "findings"
+    permission_classes = [RolePermission]
+
+    def session(self, request: Request, pk: int):
+        return get_object_or_404(findings_sessions_for(user=request.user), pk=pk)
+
+    def respond(self, request: Request, session, finding: Finding | None) -> Response:
+        versions = list(session.findings.exclude(status=FindingStatus.DRAFT).order_by("version"))
+        if finding is None:
+            form = findings_services.form_current(agency=session.agency)
+            answers, withheld = {}, False
+            due_by = findings_due_by(visit_date=timezone.localdate(session.start))
+        else:
+            form = finding.form
+            answers, withheld = findings_answers_visible(user=request.user, finding=finding)
+            due_by = finding.due_by
+        data = s.findings_data(
+            session=session,
+            finding=finding,
+            form=form,
+            answers=answers,
+            withheld=withheld,
+            due_by=due_by,
+            versions=versions,
+            communication_needs=communication_needs_for_session(session=session),
+        )
+        return Response(s.FindingsSerializer(data).data)
+
+    @extend_schema(
+        parameters=[s.FindingsQuerySerializer],
+        responses={200: s.FindingsSerializer},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        session = self.session(request, pk)
+        query = s.FindingsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        version = query.validated_data.get("version")
+        if version is not None:
+            finding = get_object_or_404(
+                session.findings.exclude(status=FindingStatus.DRAFT), version=version
+            )
+            audit_finding(user=request.user, action=AuditEntry.Action.READ, finding=finding)
+        else:
+            finding = findings_read_for(user=request.user, session=session)
+        return self.respond(request, session, finding)
+
+    @extend_schema(request=s.FindingsInputSerializer, responses={200: s.FindingsSerializer})
+    def put(self, request: Request, pk: int) -> Response:
+        session = self.session(request, pk)
+        data = s.FindingsInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        finding = findings_services.findings_save(
+            session=session, answers=data.validated_data["answers"], user=request.user
+        )
+        return self.respond(request, session, finding)
+
+
+class SessionFindingsSubmitView(SessionFindingsView):
+    def required_action(self, request: Request) -> str:
+        return "create"
+
+    @extend_schema(request=s.FindingsSubmitSerializer, responses={200: s.FindingsSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        session = self.session(request, pk)
+        data = s.FindingsSubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        finding = findings_services.findings_submit(
+            session=session, user=request.user, answers=data.validated_data.get("answers")
+        )
+        return self.respond(request, session, finding)
+
+
+# --- assessment draft ---------------------------------------------------------------------
+
+
+class DocxRenderer(BaseRenderer):
+    media_type = DOCX
+    format = "docx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class AssessmentDraftViewSet(viewsets.GenericViewSet):
+    """The case's assessment draft (`/cases/{id}/assessment-draft/`)."""
+
+    resource = "assessment_drafts"
+    permission_classes = [RolePermission]
+    serializer_class = s.DraftSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    ACTIONS = {
+        "submit": ("draft_submit", "create"),
+        "sign_off": ("draft_sign_off", "create"),
+        "reopen": ("draft_reopen", "create"),
+        "document": ("assessment_drafts", "read"),
+    }
+
+    def required_action(self, request: Request):
+        return self.ACTIONS.get(self.action) or METHOD_ACTIONS.get(request.method, "update")
+
+    def case(self) -> Case:
+        return get_object_or_404(draft_case_list_for(user=self.request.user), pk=self.kwargs["pk"])
+
+    def draft(self, *, read: bool) -> AssessmentDraft:
+        case = self.case()
+        draft = AssessmentDraft.objects.filter(case=case).first()
+        if draft is None:
+            draft = draft_services.draft_merge(case=case)
+        if read:
+            draft = draft_services.draft_refresh_missing(draft=draft)
+            audit_record(
+                user=self.request.user, action=AuditEntry.Action.READ, obj=draft, case=case
+            )
+        return draft
+
+    def respond(self, draft: AssessmentDraft) -> Response:
+        draft = (
+            AssessmentDraft.objects.select_related("layout", "signed_off_by", "submitted_by")
+            .prefetch_related("sections", "events__by")
+            .get(pk=draft.pk)
+        )
+        return Response(s.DraftSerializer(draft).data)
+
+    @extend_schema(responses={200: s.DraftSerializer})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return self.respond(self.draft(read=True))
+
+    @extend_schema(request=s.DraftEditSerializer, responses={200: s.DraftSerializer})
+    def partial_update(self, request: Request, pk: str) -> Response:
+        draft = self.draft(read=False)
+        data = s.DraftEditSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        draft = draft_services.draft_edit(
+            draft=draft,
+            user=request.user,
+            sections=values.get("sections"),
+            plan=values.get("plan"),
+            plan_reviewed=values.get("plan_reviewed", False),
+        )
+        return self.respond(draft)
+
+    @extend_schema(request=None, responses={200: s.DraftSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        return self.respond(
+            draft_services.draft_submit(draft=self.draft(read=False), user=request.user)
+        )
+
+    @extend_schema(request=None, responses={200: s.DraftSerializer})
+    @action(detail=True, methods=["post"], url_path="sign-off")
+    def sign_off(self, request: Request, pk: str) -> Response:
+        draft = draft_services.draft_sign_off(draft=self.draft(read=False), user=request.user)
+        return self.respond(draft)
+
+    @extend_schema(request=s.ReopenSerializer, responses={200: s.DraftSerializer})
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str) -> Response:
+        data = s.ReopenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        draft = draft_services.draft_reopen(
+            draft=self.draft(read=False), user=request.user, reason=data.validated_data["reason"]
+        )
+        return self.respond(draft)
+
+    @extend_schema(responses={(200, DOCX): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, DocxRenderer])
+    def document(self, request: Request, pk: str) -> HttpResponse:
+        draft = self.draft(read=False)
+        audit_record(
+            user=request.user,
+            action=AuditEntry.Action.EXPORT,
+            obj=draft,
+            case=draft.case,
+            detail="Word document",
+        )
+        response = HttpResponse(draft_document(draft=draft), content_type=DOCX)
+        filename = f"assessment-draft-{draft.case.reference}.docx"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+# --- alerts and audit ---------------------------------------------------------------------
+
+
+class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The signed-in user's own alerts (urgent findings), newest first."""
+
+    resource = "alerts"
+    permission_classes = [RolePermission]
+    serializer_class = s.AlertSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return alert_list_for(user=self.request.user)
+
+    def required_action(self, request: Request) -> str:
+        return "update" if self.action == "read" else "read"
+
+    @extend_schema(request=None, responses={200: s.AlertSerializer})
+    @action(detail=True, methods=["post"])
+    def read(self, request: Request, pk: str) -> Response:
+        alert: Alert = get_object_or_404(self.get_queryset(), pk=pk)
+        alert = draft_services.alert_mark_read(alert=alert, user=request.user)
+        return Response(s.AlertSerializer(alert).data)
+
+
+class AuditFilter(django_filters.FilterSet):
+    since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    until = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["case", "user", "action", "object_type"]
+
+
+class AuditEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The audit log of findings and drafts, for YOT managers."""
+
+    resource = "audit_log"
+    permission_classes = [RolePermission]
+    serializer_class = s.AuditEntrySerializer
+    filterset_class = AuditFilter
+
+    def get_queryset(self):
+        return audit_entries_for(user=self.request.user)
