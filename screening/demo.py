@@ -21,9 +21,12 @@ from accounts.models import Role, User
 from accounts.services import user_create
 from agencies.models import Agency, Practitioner
 from agencies.services import leave_create, practitioner_create, working_pattern_create
+from screening.demo_findings import demo_answers
 from screening.errors import SlotTaken
 from screening.models import Case, OrderType, Room, Visit, YoungPerson
 from screening.services.cases import case_create
+from screening.services.drafts import draft_edit, draft_merge, draft_sign_off, draft_submit
+from screening.services.findings import findings_submit
 from screening.services.venues import room_create, venue_create
 from screening.services.visits import SessionRequest, session_record_attendance, visit_book
 from screening.services.young_people import young_person_create
@@ -325,6 +328,53 @@ def _book_first_free(
     return None
 
 
+# What happened after each completed visit, in order: findings partly in; all in and the
+# draft being edited (one with a late amendment to review); awaiting sign-off; signed off.
+FINDINGS_STORIES = (
+    ["partial"] * 3 + ["editing"] * 2 + ["review"] + ["awaiting"] * 2 + ["signed"] * 2
+)
+CASE_MANAGER_NOTES = {
+    "neighbourhood": "Lives on a busy estate near the town centre; says he feels safe at home "
+    "but avoids the park after dark.",
+    "motivation_to_change": "Wants to finish his college course and keep his place on the team.",
+}
+
+
+def _findings(*, visit: Visit, story: str, variant: int, staff: dict[str, User]) -> None:
+    """Submit the visit's findings and move its draft along, all through the services."""
+    day = timezone.localdate(visit.start)
+    sessions = list(visit.sessions.select_related("agency", "practitioner__user"))
+    for session in sessions:
+        code = session.agency.code
+        if session.attended is False or (
+            story == "partial" and code in {"education", "social_care"}
+        ):
+            continue
+        answers = demo_answers(code, variant=variant, visit_day=day)
+        findings_submit(session=session, user=session.practitioner.user, answers=answers)
+    if story in {"partial", "missed"}:
+        return
+    case = visit.case
+    manager = next(u for u in staff.values() if u.role == Role.YOT_MANAGER)
+    notes = [{"key": key, "text": text} for key, text in CASE_MANAGER_NOTES.items()]
+    draft_edit(draft=draft_merge(case=case), user=case.case_manager, sections=notes)
+    if story == "review":
+        draft_edit(
+            draft=case.assessment_draft,
+            user=case.case_manager,
+            sections=[{"key": "substance_use", "text": "Says he has stopped using cannabis."}],
+        )
+        health = next(s for s in sessions if s.agency.code == "health")
+        amended = demo_answers("health", variant=variant, visit_day=day)
+        amended.update(substances=["cannabis"], substance_frequency="daily")
+        findings_submit(session=health, user=health.practitioner.user, answers=amended)
+        return
+    if story in {"awaiting", "signed"}:
+        draft_submit(draft=case.assessment_draft, user=case.case_manager)
+    if story == "signed":
+        draft_sign_off(draft=case.assessment_draft, user=manager)
+
+
 def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
     """Build the demo YOT once; a second run changes nothing."""
     check_safe_sms_backend()
@@ -347,6 +397,7 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
         past_days = _working_days(today, 20, -1)
         future_days = _working_days(today, 8, 1)
         counts = {"waiting": 0, "booked": 0, "visited": 0, "missed": 0, "unbooked": 0}
+        drafts = dict.fromkeys(["partial", "editing", "review", "awaiting", "signed", "missed"], 0)
         for n, (person, stage) in enumerate(zip(people, stages, strict=True)):
             recent = stage in {"waiting", "booked"}
             start = past_days[n % 3] if recent else past_days[6 + n % 12]
@@ -392,6 +443,9 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
                         recorded_by=admin,
                         reason="Did not attend: young person unwell" if missed else "",
                     )
+                story = "missed" if stage == "missed" else FINDINGS_STORIES[counts[stage] - 1]
+                _findings(visit=visit, story=story, variant=counts[stage] - 1, staff=staff)
+                drafts[story] += 1
     result = DemoResult(created=True, logins=logins())
     result.counts = {
         "practitioners": Practitioner.objects.count(),
@@ -402,5 +456,9 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
         "visits booked": counts["booked"],
         "visits completed": counts["visited"],
         "visits with a missed session": counts["missed"],
+        "visits with findings still missing": drafts["partial"] + drafts["missed"],
+        "drafts being edited": drafts["editing"] + drafts["review"],
+        "drafts awaiting sign-off": drafts["awaiting"],
+        "drafts signed off": drafts["signed"],
     }
     return result

@@ -8,7 +8,18 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from accounts.models import Role, User
-from screening.models import Case, Room, Session, Venue, Visit, VisitStatus, YoungPerson
+from screening.models import (
+    Alert,
+    AssessmentDraft,
+    Case,
+    DraftSection,
+    Room,
+    Session,
+    Venue,
+    Visit,
+    VisitStatus,
+    YoungPerson,
+)
 from screening.phone import normalise_uk_mobile
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -52,6 +63,15 @@ def test_seed_demo_builds_the_whole_flow():
     # Each booked or completed visit sees all four agencies.
     for visit in Visit.objects.all():
         assert visit.sessions.count() == 4
+    # After the visits: findings missing, drafts being edited, in review, signed off.
+    drafts = AssessmentDraft.objects.all()
+    assert any(d.missing for d in drafts)
+    assert any(m["reason"] == "did_not_attend" for d in drafts for m in d.missing)
+    for status in ("draft", "awaiting_sign_off", "signed_off"):
+        assert drafts.filter(status=status).exists(), status
+    assert DraftSection.objects.filter(needs_review=True, edited=True).exists()
+    assert Alert.objects.exists() and any(d.conflicts for d in drafts)
+    assert any(d.restricted for d in drafts)
 
 
 def test_seed_demo_never_double_books():
