@@ -30,6 +30,7 @@ ADMIN_MODELS: dict[str, list[str]] = {
     Role.SYSTEM_ADMIN: [
         "accounts.user",
         "agencies.agency",
+        "agencies.findingsform",
         "agencies.practitioner",
         "screening.closureday",
         "screening.venue",
@@ -43,7 +44,7 @@ ADMIN_MODELS: dict[str, list[str]] = {
 }
 VIEW_ONLY_MODELS: dict[str, list[str]] = {
     Role.YOT_ADMIN: ["screening.visithistory", "screening.closureday", "agencies.agency"],
-    Role.SYSTEM_ADMIN: [],
+    Role.SYSTEM_ADMIN: ["screening.assessmentlayout"],
 }
 
 

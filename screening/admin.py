@@ -1,6 +1,11 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import transaction
 
+from agencies.models import FindingsForm
 from screening.models import (
+    AssessmentLayout,
     Case,
     ClosureDay,
     OpeningHours,
@@ -12,6 +17,7 @@ from screening.models import (
     YoungPerson,
 )
 from screening.services.cases import case_create, case_update
+from screening.services.findings import form_publish
 from screening.services.venues import room_create
 
 
@@ -102,3 +108,66 @@ class VisitAdmin(admin.ModelAdmin):
     inlines = [SessionInline]
     list_display = ("case", "room", "start", "end", "status", "version")
     list_filter = ("status",)
+
+
+@admin.register(AssessmentLayout)
+class AssessmentLayoutAdmin(admin.ModelAdmin):
+    """The draft's section list and merge rules, shown for reference; new layouts are data
+    migrations so every draft keeps the layout it was built with."""
+
+    list_display = ("name", "version", "active")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class FindingsFormAdminForm(forms.ModelForm):
+    class Meta:
+        model = FindingsForm
+        fields = ["agency", "title", "questions"]
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors:
+            # Check as publishing would, without writing: the row is written in save_model.
+            try:
+                with transaction.atomic():
+                    form_publish(
+                        agency=data["agency"], title=data["title"], questions=data["questions"]
+                    )
+                    transaction.set_rollback(True)
+            except ValidationError as error:
+                raise ValidationError(
+                    [f"{key}: {' '.join(messages)}" for key, messages in error.message_dict.items()]
+                ) from error
+        return data
+
+
+@admin.register(FindingsForm)
+class FindingsFormAdmin(admin.ModelAdmin):
+    """Form versions are never edited (findings keep the version they were written in): a
+    change is published as a new version through the same service as the API."""
+
+    form = FindingsFormAdminForm
+    list_display = ("agency", "version", "title", "published_at")
+    list_filter = ("agency",)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        published = form_publish(agency=obj.agency, title=obj.title, questions=obj.questions)
+        obj.pk, obj.version, obj.published_at = (
+            published.pk,
+            published.version,
+            published.published_at,
+        )

@@ -122,3 +122,29 @@ def test_changing_a_role_in_the_admin_moves_the_group(admin_client):
     assert response.status_code == 302, response.content
     user.refresh_from_db()
     assert not user.is_staff and not user.groups.exists()
+
+
+def test_findings_form_published_in_admin_is_a_new_checked_version(admin_client):
+    from agencies.models import FindingsForm
+
+    health = Agency.objects.get(code="health")
+    bad = admin_client.post(
+        "/admin/agencies/findingsform/add/",
+        {"agency": health.pk, "title": "Health v2", "questions": '[{"key": "x"}]'},
+    )
+    assert bad.status_code == 200 and b"questions.0" in bad.content
+    good = admin_client.post(
+        "/admin/agencies/findingsform/add/",
+        {
+            "agency": health.pk,
+            "title": "Health v2",
+            "questions": '[{"key": "gp", "label": "GP registered", "type": "yes_no_unknown",'
+            ' "draft": {"sections": ["physical_health"]}}]',
+        },
+    )
+    assert good.status_code == 302
+    assert list(FindingsForm.objects.filter(agency=health).values_list("version", flat=True)) == [
+        2,
+        1,
+    ]
+    assert admin_client.get("/admin/agencies/findingsform/").status_code == 200

@@ -1,0 +1,50 @@
+"""The print-friendly assessment draft: one plain page, no navigation, for paper files."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from agencies.findings_forms import PLAN_CATEGORIES
+from agencies.models import Agency
+from screening.access import can
+from screening.audit import audit_record
+from screening.models import AssessmentDraft, AuditEntry
+from screening.selectors import draft_case_list_for
+from screening.services.drafts import draft_merge, draft_refresh_missing
+
+
+@login_required
+def assessment_draft_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """Same access as the API: 403 for roles that never read drafts, 404 outside scope."""
+    if not can(request.user, "assessment_drafts", "read"):
+        raise PermissionDenied
+    case = get_object_or_404(draft_case_list_for(user=request.user), pk=pk)
+    draft = AssessmentDraft.objects.filter(case=case).first() or draft_merge(case=case)
+    draft = draft_refresh_missing(draft=draft)
+    audit_record(
+        user=request.user, action=AuditEntry.Action.READ, obj=draft, case=case, detail="print"
+    )
+    names = dict(Agency.objects.values_list("code", "name"))
+    plan = [
+        (title, [{**a, "owner_name": names.get(a["owner_agency"])} for a in draft.plan.get(key, [])])
+        for key, title in PLAN_CATEGORIES.items()
+    ]
+    sections = [
+        {
+            "section": s,
+            "paragraphs": [p for p in s.text.split("\n\n") if p],
+            "sources": [
+                f"{names.get(src['agency'], src['agency'])} v{src['finding_version']}"
+                for src in s.sources
+            ],
+        }
+        for s in draft.sections.all()
+    ]
+    return render(
+        request,
+        "frontend/draft_print.html",
+        {"draft": draft, "case": case, "sections": sections, "plan": plan, "names": names},
+    )
