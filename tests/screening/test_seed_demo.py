@@ -110,3 +110,59 @@ def test_seed_demo_visits_sit_inside_the_deadline_or_give_a_reason():
     for visit in Visit.objects.select_related("case"):
         local_day = visit.end.astimezone(dt.UTC).date()
         assert local_day <= visit.case.visit_due_by or visit.late_reason
+
+
+def test_demo_case_goes_from_findings_to_signed_off_word_document_through_the_api():
+    """The issue's 'done when', on the demo data: practitioners submit through the API, the
+    draft merges, the case manager edits, a late amendment flags review, a manager signs
+    off, and the Word export holds every section."""
+    import io
+
+    from docx import Document
+
+    from screening.models import Session
+    from tests.conftest import client_for
+    from tests.factories import complete_answers
+
+    seed()
+    draft = next(
+        d for d in AssessmentDraft.objects.all() if {m["reason"] for m in d.missing} == {"overdue"}
+    )
+    case = draft.case
+    sessions = {
+        s.agency.code: s
+        for s in Session.objects.filter(visit__case=case, cancelled=False).select_related(
+            "agency", "practitioner__user"
+        )
+    }
+    for code in [m["agency"] for m in draft.missing]:
+        session = sessions[code]
+        response = client_for(session.practitioner.user).post(
+            f"/api/v1/sessions/{session.pk}/findings/submit/",
+            {"answers": complete_answers(code)},
+            format="json",
+        )
+        assert response.status_code == 200, response.json()
+    cm = client_for(case.case_manager)
+    url = f"/api/v1/cases/{case.pk}/assessment-draft/"
+    merged = cm.get(url).json()
+    assert merged["missing"] == [] and len(merged["built_from"]) == 4
+    assert all(s["sources"] for s in merged["sections"] if s["text"])
+    cm.patch(url, {"sections": [{"key": "living_arrangements", "text": "With his aunt."}]},
+             format="json")  # fmt: skip
+    social = sessions["social_care"]
+    client_for(social.practitioner.user).post(
+        f"/api/v1/sessions/{social.pk}/findings/submit/",
+        {"answers": complete_answers("social_care", missing_episodes=2)},
+        format="json",
+    )
+    review = cm.get(url).json()
+    living = next(s for s in review["sections"] if s["key"] == "living_arrangements")
+    assert living["needs_review"] and living["text"] == "With his aunt."
+    cm.patch(url, {"sections": [{"key": "living_arrangements", "reviewed": True}]}, format="json")
+    assert cm.post(f"{url}submit/").status_code == 200
+    manager = client_for(User.objects.get(username="manager.hartwell"))
+    assert manager.post(f"{url}sign-off/").json()["status"] == "signed_off"
+    document = Document(io.BytesIO(manager.get(f"{url}document/").content))
+    headings = {p.text for p in document.paragraphs}
+    assert {s["title"] for s in review["sections"]} <= headings
