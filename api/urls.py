@@ -30,6 +30,16 @@ urlpatterns = [
         views.SessionAttendanceView.as_view(),
         name="session-attendance",
     ),
+    path(
+        "practitioners/<int:practitioner_pk>/calendar-import/",
+        views.CalendarImportView.as_view(),
+        name="calendar-import",
+    ),
+    path(
+        "practitioners/<int:practitioner_pk>/calendar-import/upload/",
+        views.CalendarImportUploadView.as_view(),
+        name="calendar-import-upload",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
