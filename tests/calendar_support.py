@@ -89,7 +89,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
-        if "Content-Length" not in headers and body is not None:
+        if "Content-Length" not in headers and not callable(body):
             self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if callable(body):

@@ -82,7 +82,8 @@ def build_calendar(
         calendar.add("NAME", name)
     if method == "PUBLISH":
         calendar.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
-        calendar.add("X-PUBLISHED-TTL", REFRESH)
+        # An X- property has no known type: give the duration type, or it is written "1:00:00".
+        calendar.add("X-PUBLISHED-TTL", icalendar.vDuration(REFRESH))
     stamp = now.astimezone(dt.UTC)
     for entry in entries:
         calendar.add_component(_event(entry, organizer=organizer, zone=zone, stamp=stamp))

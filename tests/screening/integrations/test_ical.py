@@ -209,6 +209,7 @@ def test_publish_calendar_asks_to_be_refreshed_hourly():
     assert cal["X-WR-CALNAME"] == "Sessions"
     assert cal.decoded("REFRESH-INTERVAL") == dt.timedelta(hours=1)
     assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in build(method="PUBLISH").decode()
+    assert "X-PUBLISHED-TTL:PT1H" in build(method="PUBLISH").decode()
 
 
 def test_cancelled_entry_is_marked_cancelled():
