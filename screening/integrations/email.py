@@ -29,9 +29,9 @@ def send_invite(invite: Invite) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[invite.to],
     )
+    # Django adds charset=utf-8 to text parts itself.
     message.attach_alternative(
-        invite.calendar.decode("utf-8"),
-        f"text/calendar; method={invite.method}; charset=UTF-8",
+        invite.calendar.decode("utf-8"), f"text/calendar; method={invite.method}"
     )
     message.attach("invite.ics", invite.calendar, "application/ics")
     message.send(fail_silently=False)

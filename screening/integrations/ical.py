@@ -88,10 +88,12 @@ def build_calendar(
     for entry in entries:
         calendar.add_component(_event(entry, organizer=organizer, zone=zone, stamp=stamp))
     if entries:
-        first = min(e.start for e in entries).astimezone(zone).date()
-        last = max(e.end for e in entries).astimezone(zone).date()
+        # Whole years around the events: both clock changes of each year are described,
+        # without the decades of rules a default range would write.
+        first = min(e.start for e in entries).astimezone(zone).year
+        last = max(e.end for e in entries).astimezone(zone).year
         calendar.add_missing_timezones(
-            first_date=first - dt.timedelta(days=1), last_date=last + dt.timedelta(days=1)
+            first_date=dt.date(first, 1, 1), last_date=dt.date(last + 1, 1, 1)
         )
     else:
         # An empty feed still names the zone its future events will use.

@@ -90,3 +90,17 @@ def test_seed_demo_visits_sit_inside_the_deadline_or_give_a_reason():
     for visit in Visit.objects.select_related("case"):
         local_day = visit.end.astimezone(dt.UTC).date()
         assert local_day <= visit.case.visit_due_by or visit.late_reason
+
+
+def test_seed_demo_gives_one_practitioner_an_imported_weekly_meeting_that_is_respected():
+    from screening.demo import CALENDAR_DEMO_USERNAME
+    from screening.models import CalendarImport
+    from screening.scheduling.expand import to_minutes
+
+    seed()
+    record = CalendarImport.objects.get(practitioner__user__username=CALENDAR_DEMO_USERNAME)
+    assert record.source == "upload" and len(record.busy) >= 50
+    # No session of theirs was booked over the meeting.
+    for session in Session.objects.filter(practitioner=record.practitioner, cancelled=False):
+        start, end = to_minutes(session.start), to_minutes(session.end)
+        assert not any(s < end and start < e for s, e in record.busy), session
