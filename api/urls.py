@@ -47,6 +47,16 @@ urlpatterns = [
         name="session-attendance",
     ),
     path(
+        "practitioners/<int:practitioner_pk>/calendar-import/",
+        views.CalendarImportView.as_view(),
+        name="calendar-import",
+    ),
+    path(
+        "practitioners/<int:practitioner_pk>/calendar-import/upload/",
+        views.CalendarImportUploadView.as_view(),
+        name="calendar-import-upload",
+    ),
+    path(
         "sessions/<int:pk>/findings/",
         views_findings.SessionFindingsView.as_view(),
         name="session-findings",

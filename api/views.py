@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -10,6 +11,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,7 +26,7 @@ from agencies.models import Agency, Practitioner
 from agencies.selectors import agency_list, practitioner_list_for
 from api import serializers as s
 from api.permissions import METHOD_ACTIONS, RolePermission
-from screening.models import Case, OrderType, Room, Visit, YoungPerson
+from screening.models import CalendarImport, Case, OrderType, Room, Visit, YoungPerson
 from screening.scheduling.options import visit_options as options_for_case
 from screening.selectors import (
     case_list_for,
@@ -34,9 +36,10 @@ from screening.selectors import (
     visit_list_for,
     young_person_list_for,
 )
+from screening.services import calendars as calendar_services
 from screening.services import visits as visit_services
 from screening.services.cases import case_create
-from screening.services.venues import room_create, venue_create
+from screening.services.venues import room_create, room_rotate_feed_token, venue_create
 from screening.services.visits import SessionRequest
 from screening.services.young_people import young_person_create, young_person_update
 
@@ -241,6 +244,67 @@ class LeaveViewSet(PractitionerChildMixin, viewsets.ViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class CalendarImportMixin:
+    """Busy times imported from the practitioner's own calendar: that practitioner or a
+    YOT admin; anyone else's practitioner is out of scope (404)."""
+
+    resource = "calendar_import"
+    permission_classes = [RolePermission]
+
+    def practitioner(self, request: Request, practitioner_pk: int) -> Practitioner:
+        return get_object_or_404(practitioner_list_for(user=request.user), pk=practitioner_pk)
+
+    @staticmethod
+    def answer(practitioner: Practitioner) -> Response:
+        record = CalendarImport.objects.filter(practitioner=practitioner).first()
+        return Response(s.calendar_import_data(record))
+
+
+class CalendarImportView(CalendarImportMixin, APIView):
+    @extend_schema(responses={200: s.CalendarImportSerializer})
+    def get(self, request: Request, practitioner_pk: int) -> Response:
+        return self.answer(self.practitioner(request, practitioner_pk))
+
+    @extend_schema(
+        request=s.CalendarImportUrlSerializer, responses={200: s.CalendarImportSerializer}
+    )
+    def put(self, request: Request, practitioner_pk: int) -> Response:
+        practitioner = self.practitioner(request, practitioner_pk)
+        data = s.CalendarImportUrlSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        calendar_services.calendar_import_set_url(
+            practitioner=practitioner, url=data.validated_data["url"]
+        )
+        return self.answer(practitioner)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, practitioner_pk: int) -> Response:
+        calendar_services.calendar_import_delete(
+            practitioner=self.practitioner(request, practitioner_pk)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CalendarImportUploadView(CalendarImportMixin, APIView):
+    # The one endpoint that takes a file rather than JSON.
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": s.CalendarImportUploadSerializer},
+        responses={200: s.CalendarImportSerializer},
+    )
+    def post(self, request: Request, practitioner_pk: int) -> Response:
+        practitioner = self.practitioner(request, practitioner_pk)
+        data = s.CalendarImportUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        limit = settings.CALENDAR_IMPORT["max_bytes"]
+        calendar_services.calendar_import_upload(
+            practitioner=practitioner, data=upload.read(limit + 1), file_name=upload.name or ""
+        )
+        return self.answer(practitioner)
+
+
 # --- venues and rooms ------------------------------------------------------------------------
 
 
@@ -277,6 +341,18 @@ class RoomViewSet(
 
     def perform_create(self, serializer: s.RoomSerializer) -> None:
         serializer.instance = room_create(**serializer.validated_data)
+
+    def required_action(self, request: Request) -> str:
+        # Rotating the feed secret updates the room.
+        if self.action == "rotate_calendar_token":
+            return "update"
+        return METHOD_ACTIONS.get(request.method, "update")
+
+    @extend_schema(request=None, responses={200: s.CalendarFeedSerializer})
+    @action(detail=True, methods=["post"], url_path="calendar-token/rotate")
+    def rotate_calendar_token(self, request: Request, pk: str | None = None) -> Response:
+        room = room_rotate_feed_token(room=self.get_object())
+        return Response({"calendar_feed_url": s.room_feed_url(room)})
 
 
 # --- young people and cases ------------------------------------------------------------------

@@ -245,3 +245,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Calendars (README "Configuration"): importing practitioners' own calendars. Fetching
+# from loopback or private addresses is refused unless allowed (on by default only with
+# DEBUG, for local testing).
+CALENDAR_IMPORT = {
+    "allow_private": env_bool("CALENDAR_IMPORT_ALLOW_PRIVATE", DEBUG),
+    "max_bytes": env_int("CALENDAR_IMPORT_MAX_BYTES", 2 * 1024 * 1024),
+    "timeout_seconds": env_int("CALENDAR_IMPORT_TIMEOUT_SECONDS", 10),
+    "refresh_minutes": env_int("CALENDAR_IMPORT_REFRESH_MINUTES", 60),
+}

@@ -1,9 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api import calendar_feeds
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    path(
+        "calendars/practitioners/<int:practitioner_id>.ics",
+        calendar_feeds.practitioner_calendar,
+        name="practitioner-calendar",
+    ),
+    path("calendars/rooms/<int:room_id>.ics", calendar_feeds.room_calendar, name="room-calendar"),
     path("", include("frontend.urls")),
 ]
 

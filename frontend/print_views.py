@@ -29,7 +29,10 @@ def assessment_draft_print(request: HttpRequest, pk: int) -> HttpResponse:
     )
     names = dict(Agency.objects.values_list("code", "name"))
     plan = [
-        (title, [{**a, "owner_name": names.get(a["owner_agency"])} for a in draft.plan.get(key, [])])
+        (
+            title,
+            [{**a, "owner_name": names.get(a["owner_agency"])} for a in draft.plan.get(key, [])],
+        )
         for key, title in PLAN_CATEGORIES.items()
     ]
     sections = [

@@ -47,6 +47,13 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         "update": frozenset({Role.YOT_ADMIN}),
     },
     "visit_options": {"read": frozenset({Role.YOT_ADMIN})},
+    # Importing busy times from a practitioner's own calendar: the practitioner (their own,
+    # scoped by selector) and YOT admins.
+    "calendar_import": {
+        "read": frozenset({Role.YOT_ADMIN, Role.PRACTITIONER}),
+        "create": frozenset({Role.YOT_ADMIN, Role.PRACTITIONER}),
+        "update": frozenset({Role.YOT_ADMIN, Role.PRACTITIONER}),
+    },
     # A practitioner records attendance only for sessions they run (scoped by selector).
     "attendance": {"create": frozenset({Role.YOT_ADMIN, Role.PRACTITIONER})},
     # Findings content: never YOT admins or system administrators (need to know, rule 6).

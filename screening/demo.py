@@ -24,6 +24,7 @@ from agencies.services import leave_create, practitioner_create, working_pattern
 from screening.demo_findings import demo_answers
 from screening.errors import SlotTaken
 from screening.models import Case, OrderType, Room, Visit, YoungPerson
+from screening.services.calendars import calendar_import_upload
 from screening.services.cases import case_create
 from screening.services.drafts import draft_edit, draft_merge, draft_sign_off, draft_submit
 from screening.services.findings import findings_submit
@@ -234,6 +235,65 @@ def _practitioners(today: dt.date, zone: ZoneInfo) -> dict[str, list[Practitione
     return by_agency
 
 
+# The practitioner whose own calendar (an uploaded file) has a weekly meeting.
+CALENDAR_DEMO_USERNAME = "nurse.achebe"
+
+
+def demo_calendar(*, today: dt.date, zone: ZoneInfo) -> bytes:
+    """A practitioner's own calendar: a weekly Tuesday team meeting 09:30-11:00, with next
+    week's moved to Wednesday afternoon, and a free 'focus time' block that blocks nothing."""
+    tuesday = today + dt.timedelta(days=(1 - today.weekday()) % 7)
+    moved = tuesday + dt.timedelta(days=7)
+
+    def stamp(day: dt.date, hour: int, minute: int = 0) -> str:
+        return f"{day:%Y%m%d}T{hour:02d}{minute:02d}00"
+
+    tz = f"TZID={zone.key}"
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Demo//Practitioner calendar//EN",
+        "BEGIN:VEVENT",
+        "UID:team-meeting@partners.example.org",
+        "DTSTAMP:20260101T000000Z",
+        "SUMMARY:Health team meeting",
+        f"DTSTART;{tz}:{stamp(tuesday, 9, 30)}",
+        f"DTEND;{tz}:{stamp(tuesday, 11)}",
+        "RRULE:FREQ=WEEKLY;BYDAY=TU",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:team-meeting@partners.example.org",
+        "DTSTAMP:20260101T000000Z",
+        "SUMMARY:Health team meeting (moved)",
+        f"RECURRENCE-ID;{tz}:{stamp(moved, 9, 30)}",
+        f"DTSTART;{tz}:{stamp(moved + dt.timedelta(days=1), 14)}",
+        f"DTEND;{tz}:{stamp(moved + dt.timedelta(days=1), 15, 30)}",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:focus@partners.example.org",
+        "DTSTAMP:20260101T000000Z",
+        "SUMMARY:Focus time",
+        f"DTSTART;{tz}:{stamp(tuesday, 14)}",
+        f"DTEND;{tz}:{stamp(tuesday, 16)}",
+        "RRULE:FREQ=WEEKLY",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def _import_demo_calendar(team: dict[str, list[Practitioner]], today: dt.date, zone: ZoneInfo):
+    practitioner = next(
+        p for pool in team.values() for p in pool if p.user.username == CALENDAR_DEMO_USERNAME
+    )
+    calendar_import_upload(
+        practitioner=practitioner,
+        data=demo_calendar(today=today, zone=zone),
+        file_name="outlook-export.ics",
+    )
+
+
 def _rooms() -> list[Room]:
     civic = venue_create(name="Greenbank Youth Hub", address="14 Greenbank Road, Ashworth, AW3 2QT")
     annex = venue_create(
@@ -385,6 +445,7 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
     with transaction.atomic():
         staff = _staff()
         team = _practitioners(today, zone)
+        _import_demo_calendar(team, today, zone)
         rooms = _rooms()
         people = _young_people(today)
         managers = [u for u in staff.values() if u.role == Role.CASE_MANAGER]

@@ -549,3 +549,41 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class CalendarImport(models.Model):
+    """Busy times imported from a practitioner's own calendar (a URL or an uploaded file).
+
+    Only the busy intervals are kept, never the events' titles or details: `busy` is a
+    list of [start, end) pairs in whole UTC minutes since the epoch (the scheduling
+    engine's unit), expanded between `busy_from` and `busy_until`. A failed refresh keeps
+    the last good intervals and records the error and its time.
+    """
+
+    class Source(models.TextChoices):
+        URL = "url", "Calendar address"
+        UPLOAD = "upload", "Uploaded file"
+
+    practitioner = models.OneToOneField(
+        Practitioner, on_delete=models.CASCADE, related_name="calendar_import"
+    )
+    source = models.CharField(max_length=10, choices=Source.choices)
+    url = models.CharField(max_length=2000, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    busy = models.JSONField(default=list, blank=True)
+    busy_from = models.DateTimeField(null=True, blank=True)
+    busy_until = models.DateTimeField(null=True, blank=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["source", "last_fetched_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.practitioner} ({self.get_source_display().lower()})"
+
+    @property
+    def busy_count(self) -> int:
+        return len(self.busy)

@@ -6,6 +6,9 @@ from rest_framework.test import APIClient
 from accounts.models import ApiToken, Role, User
 from tests import factories
 
+# Fixtures of the calendar tests (world, ics_server).
+pytest_plugins = ["tests.calendar_support"]
+
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):

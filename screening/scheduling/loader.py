@@ -20,7 +20,8 @@ from agencies.availability import pattern_from_event
 from agencies.models import Agency, Practitioner
 from screening.deadlines import closure_days
 from screening.errors import SlotTaken
-from screening.models import Room, Session, Visit, VisitStatus
+from screening.models import CalendarImport, Room, Session, Visit, VisitStatus
+from screening.scheduling.expand import from_minutes, to_minutes
 from screening.workdays import is_working_day
 
 Row = tuple[Agency, Practitioner, dt.datetime, dt.datetime]
@@ -110,6 +111,7 @@ def check_bookable(
         )
         if leave.exists():
             raise ValidationError({name: [f"{practitioner.name} is on leave at {_fmt(start)}."]})
+        check_not_busy_elsewhere(practitioner=practitioner, start=start, end=end, field=name)
         others = Session.objects.filter(practitioner=practitioner, cancelled=False)
         if ignore_visit is not None:
             others = others.exclude(visit=ignore_visit)
@@ -153,3 +155,34 @@ def check_bookable(
         clashes = clashes.exclude(pk=ignore_visit.pk)
     if clashes.exists():
         raise SlotTaken(resource=f"room {room} at {_fmt(visit_start)}")
+
+
+def imported_busy(ids: Sequence[int], start: int, end: int) -> dict[int, list[tuple[int, int]]]:
+    """Busy minutes imported from practitioners' own calendars, clipped to [start, end):
+    the default busy provider of the visit-options search."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    rows = CalendarImport.objects.filter(practitioner_id__in=ids).values_list(
+        "practitioner_id", "busy"
+    )
+    for practitioner_id, busy in rows:
+        spans = [(max(s, start), min(e, end)) for s, e in busy if s < end and e > start]
+        if spans:
+            out[practitioner_id] = spans
+    return out
+
+
+def check_not_busy_elsewhere(
+    *, practitioner: Practitioner, start: dt.datetime, end: dt.datetime, field: str
+) -> None:
+    """Refuse a session over a time the practitioner's own calendar shows as busy."""
+    lo, hi = to_minutes(start), to_minutes(end)
+    for s, e in imported_busy([practitioner.pk], lo, hi).get(practitioner.pk, []):
+        if s < e:
+            raise ValidationError(
+                {
+                    field: [
+                        f"{practitioner.name}'s own calendar shows them busy at "
+                        f"{_fmt(from_minutes(s))}."
+                    ]
+                }
+            )

@@ -22,6 +22,7 @@ from screening.scheduling import expand as ex
 from screening.scheduling.availability import practitioner_free, room_free
 from screening.scheduling.explain import Reason, explain
 from screening.scheduling.intervals import Interval, ceil_to
+from screening.scheduling.loader import imported_busy
 from screening.scheduling.search import (
     Candidate,
     Option,
@@ -277,7 +278,7 @@ def visit_options(
     respect_unavailable: bool = False,
     count: int = 10,
     ignore_visit: Visit | None = None,
-    extra_busy: BusyProvider = no_extra_busy,
+    extra_busy: BusyProvider = imported_busy,
 ) -> VisitOptions:
     """The earliest visits for a case before its deadline, the earliest after it when there
     are too few, and the reasons why (rules in DESIGN.md "Scheduling model")."""

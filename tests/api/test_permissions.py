@@ -153,6 +153,56 @@ MATRIX = [
         {ADMIN: 200, CM: 403, MANAGER: 403, PRAC: 404, SYS: 200},
     ),
     (
+        "own calendar import",
+        "get",
+        "/api/v1/practitioners/{p}/calendar-import/",
+        None,
+        {ADMIN: 200, CM: 403, MANAGER: 403, PRAC: 200, SYS: 403},
+    ),
+    (
+        "another's calendar import",
+        "get",
+        "/api/v1/practitioners/{p2}/calendar-import/",
+        None,
+        {ADMIN: 200, CM: 403, MANAGER: 403, PRAC: 404, SYS: 403},
+    ),
+    (
+        "set own calendar import url",
+        "put",
+        "/api/v1/practitioners/{p}/calendar-import/",
+        # Refused as a private address (400) once past the role check.
+        lambda w: {"url": "http://127.0.0.1:9/cal.ics"},
+        {ADMIN: 400, CM: 403, MANAGER: 403, PRAC: 400, SYS: 403},
+    ),
+    (
+        "set another's calendar import url",
+        "put",
+        "/api/v1/practitioners/{p2}/calendar-import/",
+        lambda w: {"url": "http://127.0.0.1:9/cal.ics"},
+        {ADMIN: 400, CM: 403, MANAGER: 403, PRAC: 404, SYS: 403},
+    ),
+    (
+        "upload own calendar",
+        "post",
+        "/api/v1/practitioners/{p}/calendar-import/upload/",
+        None,  # no file: a 400 naming `file` once past the role check
+        {ADMIN: 400, CM: 403, MANAGER: 403, PRAC: 400, SYS: 403},
+    ),
+    (
+        "stop own calendar import",
+        "delete",
+        "/api/v1/practitioners/{p}/calendar-import/",
+        None,
+        {ADMIN: 204, CM: 403, MANAGER: 403, PRAC: 204, SYS: 403},
+    ),
+    (
+        "stop another's calendar import",
+        "delete",
+        "/api/v1/practitioners/{p2}/calendar-import/",
+        None,
+        {ADMIN: 204, CM: 403, MANAGER: 403, PRAC: 404, SYS: 403},
+    ),
+    (
         "own patterns",
         "get",
         "/api/v1/practitioners/{p}/working-patterns/",
@@ -207,6 +257,13 @@ MATRIX = [
         "/api/v1/rooms/",
         None,
         {ADMIN: 200, CM: 200, MANAGER: 200, PRAC: 200, SYS: 200},
+    ),
+    (
+        "rotate room feed",
+        "post",
+        "/api/v1/rooms/{room}/calendar-token/rotate/",
+        None,
+        {ADMIN: 200, CM: 403, MANAGER: 403, PRAC: 403, SYS: 200},
     ),
     (
         "young people",
@@ -304,6 +361,7 @@ def path_for(template: str, w) -> str:
         yp_mine=w["mine"].young_person_id,
         yp_other=w["other"].young_person_id,
         visit=w["visit"].pk,
+        room=w["visit"].room_id,
     )
 
 

@@ -166,3 +166,17 @@ def test_demo_case_goes_from_findings_to_signed_off_word_document_through_the_ap
     document = Document(io.BytesIO(manager.get(f"{url}document/").content))
     headings = {p.text for p in document.paragraphs}
     assert {s["title"] for s in review["sections"]} <= headings
+
+
+def test_seed_demo_gives_one_practitioner_an_imported_weekly_meeting_that_is_respected():
+    from screening.demo import CALENDAR_DEMO_USERNAME
+    from screening.models import CalendarImport
+    from screening.scheduling.expand import to_minutes
+
+    seed()
+    record = CalendarImport.objects.get(practitioner__user__username=CALENDAR_DEMO_USERNAME)
+    assert record.source == "upload" and len(record.busy) >= 50
+    # No session of theirs was booked over the meeting.
+    for session in Session.objects.filter(practitioner=record.practitioner, cancelled=False):
+        start, end = to_minutes(session.start), to_minutes(session.end)
+        assert not any(s < end and start < e for s, e in record.busy), session

@@ -1,0 +1,164 @@
+"""What the calendars show: stable UIDs, the text of each event, and the feeds.
+
+Nothing sensitive leaves through a calendar: the young person's initials and case
+reference, the agency, the venue and the room; never a full name, never a finding.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from agencies.models import Practitioner
+from screening.integrations.ical import CalendarEntry, build_calendar
+from screening.models import Room, Session, Visit, VisitStatus
+
+FEED_PAST = dt.timedelta(days=30)
+FEED_FUTURE = dt.timedelta(days=365)
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(settings.YOT_TIMEZONE)
+
+
+def uid_domain() -> str:
+    return urlsplit(settings.PUBLIC_BASE_URL).hostname or "localhost"
+
+
+def session_uid(session_id: int) -> str:
+    """One UID for the life of a session, whatever changes (RFC 5545 3.8.4.7)."""
+    return f"session-{session_id}@{uid_domain()}"
+
+
+def visit_uid(visit_id: int) -> str:
+    return f"visit-{visit_id}@{uid_domain()}"
+
+
+def _where(visit: Visit) -> tuple[str, str]:
+    venue = visit.room.venue
+    location = f"{venue.name}, {visit.room.name}, {' '.join(venue.address.split())}"
+    return location, f"Venue: {venue.name}\nRoom: {visit.room.name}\nAddress: {venue.address}"
+
+
+def _hhmm(moment: dt.datetime) -> str:
+    return f"{moment.astimezone(zone()):%H:%M}"
+
+
+def who(visit: Visit) -> str:
+    """How a calendar names the young person: initials and case reference only."""
+    return f"{visit.case.young_person.initials} {visit.case.reference}"
+
+
+def session_entry(
+    session: Session, *, cancelled: bool | None = None, attendee: str | None = None
+) -> CalendarEntry:
+    """A session as a calendar event; SEQUENCE is the visit's version, which rises with
+    every reschedule and cancellation."""
+    visit = session.visit
+    if cancelled is None:
+        cancelled = session.cancelled or visit.status == VisitStatus.CANCELLED
+    location, where = _where(visit)
+    return CalendarEntry(
+        uid=session_uid(session.pk),
+        sequence=visit.version,
+        start=session.start,
+        end=session.end,
+        summary=f"{'Cancelled: ' if cancelled else ''}Screening ({session.agency.name}): "
+        f"{who(visit)}",
+        description=(
+            f"One-visit screening, {session.agency.name} session with {who(visit)}.\n"
+            f"{where}\n"
+            f"The whole visit runs {_hhmm(visit.start)} to {_hhmm(visit.end)}."
+            + ("\nThis session is cancelled." if cancelled else "")
+        ),
+        location=location,
+        cancelled=cancelled,
+        attendee_email=attendee,
+    )
+
+
+def visit_entry(visit: Visit) -> CalendarEntry:
+    """A visit as the room sees it: held from the first session's start to the last's end."""
+    cancelled = visit.status == VisitStatus.CANCELLED
+    location, where = _where(visit)
+    agencies = ", ".join(s.agency.name for s in visit.sessions.all() if not s.cancelled)
+    return CalendarEntry(
+        uid=visit_uid(visit.pk),
+        sequence=visit.version,
+        start=visit.start,
+        end=visit.end,
+        summary=f"{'Cancelled: ' if cancelled else ''}Screening visit: {who(visit)}",
+        description=f"One-visit screening with {who(visit)}.\nSessions: {agencies or 'none'}.\n"
+        + where,
+        location=location,
+        cancelled=cancelled,
+    )
+
+
+def _window(now: dt.datetime) -> Q:
+    return Q(start__gte=now - FEED_PAST, start__lte=now + FEED_FUTURE)
+
+
+def _sessions() -> QuerySet[Session]:
+    return Session.objects.select_related(
+        "agency", "visit__case__young_person", "visit__room__venue"
+    ).order_by("start", "id")
+
+
+def practitioner_for_feed(*, practitioner_id: int, token: str) -> Practitioner | None:
+    """The active practitioner whose feed secret this is, or None (compared in constant
+    time, so the answer's timing says nothing about the secret)."""
+    practitioner = Practitioner.objects.filter(pk=practitioner_id, is_active=True).first()
+    expected = practitioner.feed_token if practitioner else "x" * 32
+    if not hmac.compare_digest(expected.encode(), (token or "").encode()) or not practitioner:
+        return None
+    return practitioner
+
+
+def room_for_feed(*, room_id: int, token: str) -> Room | None:
+    """The room whose feed secret this is, or None (constant-time comparison)."""
+    room = Room.objects.select_related("venue").filter(pk=room_id).first()
+    expected = room.feed_token if room else "x" * 32
+    if not hmac.compare_digest(expected.encode(), (token or "").encode()) or not room:
+        return None
+    return room
+
+
+def practitioner_feed(*, practitioner: Practitioner, now: dt.datetime | None = None) -> bytes:
+    """The practitioner's sessions from 30 days back to a year ahead; cancelled ones stay,
+    marked CANCELLED, so subscribed calendars remove them."""
+    now = now or timezone.now()
+    sessions = _sessions().filter(_window(now), practitioner=practitioner)
+    return build_calendar(
+        method="PUBLISH",
+        entries=[session_entry(s) for s in sessions],
+        organizer=settings.DEFAULT_FROM_EMAIL,
+        zone=zone(),
+        name=f"Screening sessions: {practitioner.agency.name}",
+        now=now,
+    )
+
+
+def room_feed(*, room: Room, now: dt.datetime | None = None) -> bytes:
+    """The room's visits (each held for its whole span), cancelled ones marked CANCELLED."""
+    now = now or timezone.now()
+    visits = (
+        Visit.objects.filter(_window(now), room=room)
+        .select_related("case__young_person", "room__venue")
+        .prefetch_related("sessions__agency")
+        .order_by("start", "id")
+    )
+    return build_calendar(
+        method="PUBLISH",
+        entries=[visit_entry(v) for v in visits],
+        organizer=settings.DEFAULT_FROM_EMAIL,
+        zone=zone(),
+        name=f"Screening visits: {room.venue.name}, {room.name}",
+        now=now,
+    )

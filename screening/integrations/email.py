@@ -1,0 +1,37 @@
+"""Sending calendar invites by email through Django's configured backend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+
+
+@dataclass(frozen=True)
+class Invite:
+    """One iTIP message to one person: the text, and the calendar with its METHOD."""
+
+    to: str
+    subject: str
+    text: str
+    calendar: bytes
+    method: str
+
+
+def send_invite(invite: Invite) -> None:
+    """Send the invite: a plain text body, the calendar as a text/calendar alternative
+    (its method matching the METHOD line, so mail clients show accept/decline or remove
+    the event) and the same calendar as invite.ics. From is the calendar ORGANIZER."""
+    message = EmailMultiAlternatives(
+        subject=invite.subject,
+        body=invite.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[invite.to],
+    )
+    # Django adds charset=utf-8 to text parts itself.
+    message.attach_alternative(
+        invite.calendar.decode("utf-8"), f"text/calendar; method={invite.method}"
+    )
+    message.attach("invite.ics", invite.calendar, "application/ics")
+    message.send(fail_silently=False)

@@ -1,0 +1,128 @@
+"""Fetching calendars from addresses practitioners give: http(s) only, size and time
+limits, and never into the local network unless allowed."""
+
+import socket
+
+import pytest
+
+from screening.integrations import fetch as fetch_module
+from screening.integrations.fetch import FetchFailed, fetch, target_of
+
+BODY = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+
+
+def get(url, *, allow_private=True, max_bytes=10_000, timeout=5):
+    return fetch(url, max_bytes=max_bytes, timeout=timeout, allow_private=allow_private)
+
+
+def test_fetches_a_calendar_from_a_local_server_when_allowed(ics_server):
+    assert get(ics_server.serve("/cal.ics", BODY)) == BODY
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["ftp://example.org/cal.ics", "file:///etc/passwd", "javascript:alert(1)", "/relative.ics"],
+)
+def test_only_http_and_https_addresses(url):
+    with pytest.raises(FetchFailed, match=r"Only http and https|no host"):
+        target_of(url)
+
+
+def test_webcal_means_https():
+    assert target_of("webcal://calendar.example.org/a.ics?x=1").scheme == "https"
+    assert target_of("webcal://calendar.example.org/a.ics?x=1").path == "/a.ics?x=1"
+
+
+def test_credentials_in_the_address_are_refused():
+    with pytest.raises(FetchFailed, match="user name or password"):
+        target_of("https://me:secret@calendar.example.org/a.ics")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/cal.ics",
+        "http://localhost:9/cal.ics",
+        "http://10.1.2.3/cal.ics",
+        "http://192.168.0.10/cal.ics",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]:9/cal.ics",
+        "http://0.0.0.0:9/cal.ics",
+    ],
+)
+def test_loopback_private_and_link_local_hosts_are_refused(url):
+    with pytest.raises(FetchFailed, match="local or private network"):
+        get(url, allow_private=False)
+
+
+def test_a_name_resolving_to_any_private_address_is_refused(monkeypatch):
+    def two_answers(host, port, **kwargs):
+        return [
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port)),
+            (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.5", port)),
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", two_answers)
+    with pytest.raises(FetchFailed, match="local or private network"):
+        get("https://calendar.example.org/cal.ics", allow_private=False)
+
+
+def test_a_redirect_into_the_local_network_is_checked_again(ics_server, monkeypatch):
+    # Treat the test server's address as public, so only the redirect target is private.
+    monkeypatch.setattr(fetch_module, "is_public", lambda address: str(address) == "127.0.0.1")
+    start = ics_server.serve(
+        "/moved.ics", b"", status=302, headers={"Location": "http://10.0.0.9/secret"}
+    )
+    with pytest.raises(FetchFailed, match=r"10\.0\.0\.9 is a local or private network"):
+        get(start, allow_private=False)
+
+
+def test_redirects_are_followed(ics_server):
+    ics_server.serve("/new.ics", BODY)
+    old = ics_server.serve("/old.ics", b"", status=301, headers={"Location": "/new.ics"})
+    assert get(old) == BODY
+
+
+def test_a_redirect_loop_stops(ics_server):
+    loop = ics_server.serve("/loop.ics", b"", status=302, headers={"Location": "/loop.ics"})
+    with pytest.raises(FetchFailed, match="redirected more than 3 times"):
+        get(loop)
+
+
+def test_an_error_status_is_reported(ics_server):
+    with pytest.raises(FetchFailed, match="HTTP 404"):
+        get(ics_server.url("/missing.ics"))
+
+
+def test_a_declared_oversized_body_is_refused(ics_server):
+    url = ics_server.serve("/big.ics", b"x" * 20_000)
+    with pytest.raises(FetchFailed, match="larger than the limit"):
+        get(url, max_bytes=10_000)
+
+
+def test_an_oversized_body_without_a_length_is_cut_off_while_streaming(ics_server):
+    def endless(out):
+        for _ in range(100):
+            out.write(b"x" * 1024)
+
+    url = ics_server.serve(
+        "/stream.ics", endless, headers={"Content-Type": "text/calendar", "Connection": "close"}
+    )
+    with pytest.raises(FetchFailed, match="larger than the limit"):
+        get(url, max_bytes=10_000)
+
+
+def test_a_server_that_does_not_answer_times_out():
+    quiet = socket.socket()
+    quiet.bind(("127.0.0.1", 0))
+    quiet.listen(1)  # accepts the connection, never answers
+    try:
+        with pytest.raises(FetchFailed, match="did not answer in time"):
+            get(f"http://127.0.0.1:{quiet.getsockname()[1]}/cal.ics", timeout=0.5)
+    finally:
+        quiet.close()
+
+
+def test_an_unknown_host_is_reported():
+    with pytest.raises(FetchFailed, match="could not be found"):
+        get("https://no-such-host.invalid/cal.ics", allow_private=False)

@@ -1,0 +1,223 @@
+"""Reading busy times from other calendars, and building calendars others can read."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import vobject
+
+from screening.integrations.ical import (
+    CalendarEntry,
+    CalendarUnreadable,
+    build_calendar,
+    busy_spans,
+)
+from tests.calendar_support import WEEKLY_MEETING, event, vcalendar
+
+LONDON = ZoneInfo("Europe/London")
+START = dt.datetime(2027, 3, 1, tzinfo=LONDON)
+END = dt.datetime(2027, 4, 30, tzinfo=LONDON)
+
+
+def spans(data: bytes, **kwargs) -> list[tuple[str, str]]:
+    """Busy spans as local 'YYYY-MM-DD HH:MM' pairs, for readable assertions."""
+    found = busy_spans(data, start=START, end=END, zone=LONDON, **kwargs)
+    return [
+        (f"{s.astimezone(LONDON):%Y-%m-%d %H:%M}", f"{e.astimezone(LONDON):%Y-%m-%d %H:%M}")
+        for s, e in found
+    ]
+
+
+def test_weekly_meeting_skips_the_exdate_and_follows_the_moved_instance():
+    assert spans(WEEKLY_MEETING)[:5] == [
+        ("2027-03-02 10:00", "2027-03-02 11:00"),
+        # 9 March is excluded; 16 March moved to Wednesday 17 March afternoon.
+        ("2027-03-17 14:00", "2027-03-17 15:00"),
+        ("2027-03-23 10:00", "2027-03-23 11:00"),
+        # After the clock change on 28 March it is still 10:00 on the wall clock.
+        ("2027-03-30 10:00", "2027-03-30 11:00"),
+        ("2027-04-06 10:00", "2027-04-06 11:00"),
+    ]
+
+
+def test_transparent_and_cancelled_events_block_nothing():
+    data = vcalendar(
+        event("a", "DTSTART:20270302T090000Z", "DTEND:20270302T100000Z", "TRANSP:TRANSPARENT"),
+        event("b", "DTSTART:20270303T090000Z", "DTEND:20270303T100000Z", "STATUS:CANCELLED"),
+        event("c", "DTSTART;VALUE=DATE:20270305", "TRANSP:TRANSPARENT"),
+        event("d", "DTSTART:20270304T090000Z", "DTEND:20270304T100000Z", "STATUS:TENTATIVE"),
+    )
+    assert spans(data) == [("2027-03-04 09:00", "2027-03-04 10:00")]
+
+
+def test_one_cancelled_occurrence_of_a_series_is_left_out():
+    data = vcalendar(
+        event(
+            "s",
+            "DTSTART;TZID=Europe/London:20270301T130000",
+            "DTEND;TZID=Europe/London:20270301T140000",
+            "RRULE:FREQ=DAILY;COUNT=3",
+        ),
+        event(
+            "s",
+            "RECURRENCE-ID;TZID=Europe/London:20270302T130000",
+            "DTSTART;TZID=Europe/London:20270302T130000",
+            "DTEND;TZID=Europe/London:20270302T140000",
+            "STATUS:CANCELLED",
+        ),
+    )
+    assert [s for s, _ in spans(data)] == ["2027-03-01 13:00", "2027-03-03 13:00"]
+
+
+@pytest.mark.parametrize(
+    ("tzid", "expected"),
+    [
+        ("GMT Standard Time", ("2027-04-06 10:00", "2027-04-06 11:00")),
+        # Berlin is an hour ahead of London all year (both change on the same day).
+        ("W. Europe Standard Time", ("2027-04-06 09:00", "2027-04-06 10:00")),
+    ],
+)
+def test_outlook_windows_zone_names_are_understood(tzid, expected):
+    data = vcalendar(
+        event("w", f"DTSTART;TZID={tzid}:20270406T100000", f"DTEND;TZID={tzid}:20270406T110000")
+    )
+    assert spans(data) == [expected]
+
+
+def test_all_day_event_blocks_the_whole_local_day_even_in_summer_time():
+    data = vcalendar(event("d", "DTSTART;VALUE=DATE:20270406", "DTEND;VALUE=DATE:20270407"))
+    [(start, end)] = busy_spans(data, start=START, end=END, zone=LONDON)
+    assert start == dt.datetime(2027, 4, 6, tzinfo=LONDON)
+    assert end == dt.datetime(2027, 4, 7, tzinfo=LONDON)
+    assert start.astimezone(dt.UTC).hour == 23  # local midnight in BST
+
+
+def test_floating_times_are_read_in_the_yot_zone():
+    data = vcalendar(event("f", "DTSTART:20270406T100000", "DURATION:PT30M"))
+    assert spans(data) == [("2027-04-06 10:00", "2027-04-06 10:30")]
+
+
+def test_freebusy_busy_periods_count_and_free_periods_do_not():
+    data = vcalendar(
+        "\n".join(
+            [
+                "BEGIN:VFREEBUSY",
+                "UID:fb",
+                "DTSTAMP:20270101T000000Z",
+                "FREEBUSY;FBTYPE=BUSY:20270302T090000Z/20270302T100000Z,20270302T120000Z/PT30M",
+                "FREEBUSY;FBTYPE=FREE:20270302T130000Z/20270302T140000Z",
+                "FREEBUSY;FBTYPE=BUSY-TENTATIVE:20270302T150000Z/PT1H",
+                "END:VFREEBUSY",
+            ]
+        )
+    )
+    assert spans(data) == [
+        ("2027-03-02 09:00", "2027-03-02 10:00"),
+        ("2027-03-02 12:00", "2027-03-02 12:30"),
+        ("2027-03-02 15:00", "2027-03-02 16:00"),
+    ]
+
+
+def test_events_with_our_own_uids_are_left_out():
+    data = vcalendar(
+        event("session-7@screening.example.org", "DTSTART:20270302T090000Z", "DURATION:PT1H"),
+        event("other@example.org", "DTSTART:20270303T090000Z", "DURATION:PT1H"),
+    )
+    assert spans(data, skip_uid_suffix="@screening.example.org") == [
+        ("2027-03-03 09:00", "2027-03-03 10:00")
+    ]
+
+
+def test_spans_are_clipped_to_the_window():
+    data = vcalendar(event("x", "DTSTART:20270228T000000Z", "DTEND:20270301T020000Z"))
+    assert spans(data) == [("2027-03-01 00:00", "2027-03-01 02:00")]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"<html>Sign in</html>", "not an iCalendar"),
+        (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20270301T1000\r\n", "incomplete"),
+        (b"BEGIN:VCALENDAR\r\nnot a content line\r\nEND:VCALENDAR\r\n", "could not be read"),
+        (vcalendar(event("x", "DTSTART:notadate")), "VEVENT x has an unreadable DTSTART"),
+    ],
+)
+def test_unreadable_data_says_what_is_wrong(data, message):
+    with pytest.raises(CalendarUnreadable, match=message):
+        busy_spans(data, start=START, end=END, zone=LONDON)
+
+
+# --- building ---------------------------------------------------------------------------------
+
+
+def entry(**changes) -> CalendarEntry:
+    values = {
+        "uid": "session-1@example.org",
+        "sequence": 2,
+        "start": dt.datetime(2027, 3, 30, 10, 0, tzinfo=LONDON),
+        "end": dt.datetime(2027, 3, 30, 10, 45, tzinfo=LONDON),
+        "summary": "Screening (Health): JQ YJ-2027-0001",
+        "description": "Venue: Hub",
+        "location": "Hub, Room 1",
+        "attendee_email": "nurse@example.org",
+    }
+    return CalendarEntry(**{**values, **changes})
+
+
+def build(method="REQUEST", entries=None, **kwargs) -> bytes:
+    return build_calendar(
+        method=method,
+        entries=[entry()] if entries is None else entries,
+        organizer="screening@yot.example.org",
+        zone=LONDON,
+        now=dt.datetime(2027, 3, 1, 9, tzinfo=dt.UTC),
+        **kwargs,
+    )
+
+
+def test_built_calendar_reads_back_with_icalendar_and_vobject():
+    data = build()
+    cal = icalendar.Calendar.from_ical(data)
+    assert cal["VERSION"] == "2.0" and cal["PRODID"] and cal["METHOD"] == "REQUEST"
+    [ev] = cal.walk("VEVENT")
+    assert ev["UID"] == "session-1@example.org" and ev["SEQUENCE"] == 2
+    assert str(ev["ORGANIZER"]) == "mailto:screening@yot.example.org"
+    assert str(ev["ATTENDEE"]) == "mailto:nurse@example.org"
+    assert ev.decoded("DTSTAMP") == dt.datetime(2027, 3, 1, 9, tzinfo=dt.UTC)
+    assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Europe/London"]
+
+    other = vobject.readOne(data.decode())
+    vevent = other.vevent
+    assert vevent.uid.value == "session-1@example.org"
+    assert vevent.dtstart.value.astimezone(dt.UTC) == dt.datetime(2027, 3, 30, 9, tzinfo=dt.UTC)
+    assert vevent.dtend.value - vevent.dtstart.value == dt.timedelta(minutes=45)
+
+
+def test_times_are_written_in_local_time_with_the_london_zone():
+    text = build().decode()
+    assert "DTSTART;TZID=Europe/London:20270330T100000" in text
+    assert "DTEND;TZID=Europe/London:20270330T104500" in text
+    # The zone definition covers the summer-time change that the event follows.
+    assert "BEGIN:DAYLIGHT" in text and "TZOFFSETTO:+0100" in text
+
+
+def test_publish_calendar_asks_to_be_refreshed_hourly():
+    cal = icalendar.Calendar.from_ical(build(method="PUBLISH", name="Sessions"))
+    assert cal["METHOD"] == "PUBLISH"
+    assert cal["X-WR-CALNAME"] == "Sessions"
+    assert cal.decoded("REFRESH-INTERVAL") == dt.timedelta(hours=1)
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in build(method="PUBLISH").decode()
+    assert "X-PUBLISHED-TTL:PT1H" in build(method="PUBLISH").decode()
+
+
+def test_cancelled_entry_is_marked_cancelled():
+    cal = icalendar.Calendar.from_ical(build(method="CANCEL", entries=[entry(cancelled=True)]))
+    assert cal.walk("VEVENT")[0]["STATUS"] == "CANCELLED"
+
+
+def test_empty_feed_is_still_a_valid_calendar():
+    data = build(method="PUBLISH", entries=[])
+    assert vobject.readOne(data.decode()).name == "VCALENDAR"
+    assert icalendar.Calendar.from_ical(data).walk("VEVENT") == []

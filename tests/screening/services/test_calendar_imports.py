@@ -1,0 +1,204 @@
+"""Busy times imported from practitioners' own calendars: stored, refreshed, and kept
+when a later load fails; used by the visit search and the booking re-check."""
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from screening.models import CalendarImport
+from screening.scheduling.expand import from_minutes
+from screening.scheduling.options import visit_options
+from screening.services.calendars import (
+    calendar_import_delete,
+    calendar_import_refresh,
+    calendar_import_set_url,
+    calendar_import_upload,
+    calendar_imports_refresh,
+)
+from tests.calendar_support import (
+    LONDON,
+    WEEKLY_MEETING,
+    book,
+    event,
+    vcalendar,
+)
+
+
+def local_busy(record: CalendarImport) -> list[str]:
+    return [
+        f"{from_minutes(s).astimezone(LONDON):%a %d %b %H:%M}-"
+        f"{from_minutes(e).astimezone(LONDON):%H:%M}"
+        for s, e in record.busy
+    ]
+
+
+def test_upload_stores_only_busy_intervals(world):
+    record = calendar_import_upload(
+        practitioner=world.people["health"], data=WEEKLY_MEETING, file_name="work.ics"
+    )
+    assert local_busy(record)[:3] == [
+        "Tue 02 Mar 10:00-11:00",
+        "Wed 17 Mar 14:00-15:00",
+        "Tue 23 Mar 10:00-11:00",
+    ]
+    assert "Team meeting" not in str(CalendarImport.objects.values().get(pk=record.pk))
+    # The window runs a year past the scheduling horizon.
+    assert record.busy_until - record.busy_from >= dt.timedelta(days=365 + 90)
+
+
+def test_a_broken_upload_is_refused_and_the_last_good_data_kept(world):
+    practitioner = world.people["health"]
+    good = calendar_import_upload(practitioner=practitioner, data=WEEKLY_MEETING)
+    with pytest.raises(ValidationError) as error:
+        calendar_import_upload(practitioner=practitioner, data=b"<html>login page</html>")
+    assert "not an iCalendar file" in error.value.message_dict["file"][0]
+    assert CalendarImport.objects.get(practitioner=practitioner).busy == good.busy
+
+
+def test_an_oversized_upload_is_refused(world, settings):
+    settings.CALENDAR_IMPORT = {**settings.CALENDAR_IMPORT, "max_bytes": 1000}
+    with pytest.raises(ValidationError, match="larger than the limit"):
+        calendar_import_upload(practitioner=world.people["health"], data=b"x" * 1001)
+    assert not CalendarImport.objects.exists()
+
+
+def test_url_import_loads_now(world, ics_server):
+    url = ics_server.serve("/work.ics", WEEKLY_MEETING)
+    record = calendar_import_set_url(practitioner=world.people["health"], url=url)
+    assert record.source == "url" and record.url == url
+    assert local_busy(record)[0] == "Tue 02 Mar 10:00-11:00"
+    assert record.last_success_at == record.last_fetched_at and record.last_error == ""
+
+
+def test_a_private_address_is_refused_when_not_allowed(world, settings):
+    settings.CALENDAR_IMPORT = {**settings.CALENDAR_IMPORT, "allow_private": False}
+    with pytest.raises(ValidationError, match="local or private network"):
+        calendar_import_set_url(practitioner=world.people["health"], url="http://127.0.0.1/a.ics")
+    assert not CalendarImport.objects.exists()
+
+
+def test_a_broken_feed_keeps_the_last_good_data_and_records_the_error(
+    world, ics_server, monkeypatch
+):
+    url = ics_server.serve("/work.ics", WEEKLY_MEETING)
+    record = calendar_import_set_url(practitioner=world.people["health"], url=url)
+    good = record.busy
+    later = dt.datetime(2027, 3, 1, 9, 30, tzinfo=dt.UTC)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: later)
+    ics_server.serve("/work.ics", b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n")
+    assert calendar_import_refresh(calendar_import=record) is False
+    record.refresh_from_db()
+    assert record.busy == good
+    assert "incomplete" in record.last_error and record.last_error_at == later
+    assert record.last_fetched_at == later and record.last_success_at < later
+
+
+def test_an_oversized_feed_keeps_the_last_good_data(world, ics_server, settings):
+    url = ics_server.serve("/work.ics", WEEKLY_MEETING)
+    record = calendar_import_set_url(practitioner=world.people["health"], url=url)
+    ics_server.serve("/work.ics", WEEKLY_MEETING + b"X" * 5000)
+    settings.CALENDAR_IMPORT = {**settings.CALENDAR_IMPORT, "max_bytes": len(WEEKLY_MEETING)}
+    calendar_import_refresh(calendar_import=record)
+    record.refresh_from_db()
+    assert "larger than the limit" in record.last_error
+    assert local_busy(record)[0] == "Tue 02 Mar 10:00-11:00"
+
+
+def test_changing_to_a_broken_url_keeps_the_previous_import(world, ics_server):
+    good_url = ics_server.serve("/work.ics", WEEKLY_MEETING)
+    calendar_import_set_url(practitioner=world.people["health"], url=good_url)
+    with pytest.raises(ValidationError, match="HTTP 404"):
+        calendar_import_set_url(
+            practitioner=world.people["health"], url=ics_server.url("/gone.ics")
+        )
+    assert CalendarImport.objects.get().url == good_url
+
+
+def test_refresh_reloads_only_imports_that_are_due(world, ics_server, monkeypatch):
+    first = ics_server.serve("/a.ics", WEEKLY_MEETING)
+    second = ics_server.serve("/b.ics", WEEKLY_MEETING)
+    calendar_import_set_url(practitioner=world.people["health"], url=first)
+    calendar_import_set_url(practitioner=world.people["education"], url=second)
+    calendar_import_upload(practitioner=world.people["social_care"], data=WEEKLY_MEETING)
+    CalendarImport.objects.filter(url=first).update(
+        last_fetched_at=dt.datetime(2027, 2, 28, tzinfo=dt.UTC)
+    )
+    result = calendar_imports_refresh()  # default: due after an hour
+    assert (result.refreshed, result.failed) == (1, 0)
+    ics_server.serve("/b.ics", b"nonsense")
+    out = StringIO()
+    call_command("refresh_calendars", "--all", stdout=out)
+    assert "refreshed: 1; failed (last good copy kept): 1" in out.getvalue()
+    assert CalendarImport.objects.get(url=second).last_error
+
+
+def test_delete_stops_the_import(world):
+    calendar_import_upload(practitioner=world.people["health"], data=WEEKLY_MEETING)
+    assert calendar_import_delete(practitioner=world.people["health"]) is True
+    assert not CalendarImport.objects.exists()
+
+
+# --- the engine --------------------------------------------------------------------------------
+
+
+def starts(world, not_before: dt.datetime, count: int = 10) -> list[str]:
+    found = visit_options(
+        case=world.case,
+        agencies=[world.people["health"].agency],
+        not_before=not_before,
+        count=count,
+    )
+    options = found.options or found.after_deadline
+    return [f"{from_minutes(o.start).astimezone(LONDON):%a %d %H:%M}" for o in options]
+
+
+def test_imported_weekly_meeting_removes_exactly_its_times_from_the_search(world):
+    calendar_import_upload(practitioner=world.people["health"], data=WEEKLY_MEETING)
+    at = lambda d, h: dt.datetime(2027, 3, d, h, tzinfo=LONDON)  # noqa: E731
+    # Tuesday 2 March: 45-minute health sessions must end by 10:00 or start at 11:00.
+    assert starts(world, at(2, 9), 6) == [
+        "Tue 02 09:00",
+        "Tue 02 09:05",
+        "Tue 02 09:10",
+        "Tue 02 09:15",
+        "Tue 02 11:00",
+        "Tue 02 11:05",
+    ]
+    # 9 March is the excluded date and 16 March's meeting moved away: free all morning.
+    for day in (9, 16):
+        assert starts(world, at(day, 9), 13)[-1] == f"Tue {day:02d} 10:00"
+    # The moved meeting blocks Wednesday 17 March 14:00-15:00.
+    assert starts(world, at(17, 13), 5) == [
+        "Wed 17 13:00",
+        "Wed 17 13:05",
+        "Wed 17 13:10",
+        "Wed 17 13:15",
+        "Wed 17 15:00",
+    ]
+    # After the clock change the meeting is still 10:00-11:00 on the wall clock.
+    assert starts(world, at(30, 9), 5)[3:] == ["Tue 30 09:15", "Tue 30 11:00"]
+
+
+def test_without_an_import_the_same_times_are_offered(world):
+    at = dt.datetime(2027, 3, 2, 9, tzinfo=LONDON)
+    assert "Tue 02 10:00" in starts(world, at, 20)
+
+
+def test_booking_over_an_imported_busy_time_is_refused(world):
+    calendar_import_upload(practitioner=world.people["health"], data=WEEKLY_MEETING)
+    # Speech and language 09:30-10:00, then health 10:05: inside the meeting.
+    with pytest.raises(ValidationError) as error:
+        book(world, dt.datetime(2027, 3, 2, 9, 30, tzinfo=LONDON))
+    [message] = error.value.message_dict["sessions.1.start"]
+    assert "own calendar shows them busy" in message and "10:05" in message
+
+
+def test_our_own_sessions_in_an_imported_calendar_do_not_block(world):
+    data = vcalendar(
+        event("session-99@testserver", "DTSTART:20270302T100000Z", "DURATION:PT1H"),
+    )
+    record = calendar_import_upload(practitioner=world.people["health"], data=data)
+    assert record.busy == []

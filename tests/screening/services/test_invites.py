@@ -1,0 +1,225 @@
+"""Calendar invites by email when a visit is booked, moved or cancelled."""
+
+import datetime as dt
+import email
+
+import icalendar
+import pytest
+import vobject
+from django.core import mail
+from django.db import transaction
+
+from agencies.services import working_pattern_create
+from screening.calendars import session_uid
+from screening.integrations import email as email_module
+from screening.services.visits import visit_cancel, visit_reschedule
+from tests.calendar_support import LONDON, book, sessions_from
+from tests.factories import make_practitioner
+
+TUESDAY = dt.datetime(2027, 3, 2, 10, 0, tzinfo=LONDON)
+
+
+def calendar_of(message) -> bytes:
+    [(content, mimetype)] = message.alternatives
+    assert mimetype.startswith("text/calendar; method=")
+    return content.encode() if isinstance(content, str) else content
+
+
+def calendar_part(message):
+    """The text/calendar part of the message as it goes over the wire."""
+    parsed = email.message_from_bytes(message.message().as_bytes())
+    [part] = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
+    return part
+
+
+def by_recipient() -> dict[str, list]:
+    out: dict[str, list] = {}
+    for message in mail.outbox:
+        out.setdefault(message.to[0], []).append(message)
+    return out
+
+
+def event_of(message) -> icalendar.Event:
+    [event] = icalendar.Calendar.from_ical(calendar_of(message)).walk("VEVENT")
+    return event
+
+
+def test_booking_sends_each_practitioner_a_request(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = book(world, TUESDAY)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in world.people.values())
+    for session in visit.sessions.select_related("practitioner"):
+        [message] = by_recipient()[session.practitioner.email]
+        assert message.from_email == "screening@yot.example.org"
+        part = calendar_part(message)
+        assert part.get_param("method") == "REQUEST" and part.get_content_charset() == "utf-8"
+        assert part.get_all("Content-Type")[0].lower().count("charset") == 1
+        [(name, attached, _)] = message.attachments
+        assert name == "invite.ics" and attached == calendar_of(message)
+        cal = icalendar.Calendar.from_ical(calendar_of(message))
+        assert cal["METHOD"] == "REQUEST" and cal.walk("VTIMEZONE")
+        event = event_of(message)
+        assert event["UID"] == session_uid(session.pk)
+        assert event["SEQUENCE"] == 1
+        assert str(event["ORGANIZER"]) == "mailto:screening@yot.example.org"
+        assert str(event["ATTENDEE"]) == f"mailto:{session.practitioner.email}"
+        assert event.decoded("DTSTART") == session.start
+
+
+def test_invite_reads_back_with_a_second_parser(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = book(world, TUESDAY)
+    session = visit.sessions.get(agency__code="health")
+    [message] = by_recipient()[session.practitioner.email]
+    parsed = vobject.readOne(calendar_of(message).decode())
+    assert parsed.method.value == "REQUEST"
+    assert parsed.vevent.uid.value == session_uid(session.pk)
+    assert parsed.vevent.dtstart.value == session.start
+    assert parsed.vtimezone.tzid.value == "Europe/London"
+
+
+def test_no_full_names_or_findings_only_initials_and_reference(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        book(world, TUESDAY)
+    for message in mail.outbox:
+        everything = message.subject + message.body + calendar_of(message).decode()
+        assert "Jordan" not in everything and "Quickfall" not in everything
+        assert f"JQ {world.case.reference}" in message.body
+        assert f"JQ {world.case.reference}" in str(event_of(message)["SUMMARY"])
+        assert world.room.name in message.body and world.room.venue.name in message.body
+
+
+def test_reschedule_keeps_the_uid_and_raises_the_sequence(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = book(world, TUESDAY)
+    first = {m.to[0]: event_of(m) for m in mail.outbox}
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_reschedule(
+            visit=visit,
+            room=world.room,
+            sessions=sessions_from(world, TUESDAY + dt.timedelta(hours=3)),
+            late_reason="Moved to the afternoon.",
+        )
+    assert len(mail.outbox) == 4
+    for message in mail.outbox:
+        assert icalendar.Calendar.from_ical(calendar_of(message))["METHOD"] == "REQUEST"
+        event = event_of(message)
+        before = first[message.to[0]]
+        assert event["UID"] == before["UID"]
+        assert event["SEQUENCE"] == 2 > before["SEQUENCE"]
+        assert event.decoded("DTSTART") - before.decoded("DTSTART") == dt.timedelta(hours=3)
+
+
+def test_replaced_practitioner_gets_a_cancel_and_the_new_one_a_request(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = book(world, TUESDAY)
+    mail.outbox.clear()
+    old = world.people["health"]
+    new = make_practitioner(agency="health", email="second.nurse@agency.example.org")
+    working_pattern_create(
+        practitioner=new,
+        weekdays=[1],
+        start_time=dt.time(9),
+        end_time=dt.time(17),
+        valid_from=dt.date(2027, 1, 1),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_reschedule(
+            visit=visit,
+            room=world.room,
+            sessions=sessions_from(world, TUESDAY, people={**world.people, "health": new}),
+        )
+    uid = session_uid(visit.sessions.get(agency__code="health").pk)
+    [to_old] = by_recipient()[old.email]
+    [to_new] = by_recipient()[new.email]
+    assert icalendar.Calendar.from_ical(calendar_of(to_old))["METHOD"] == "CANCEL"
+    assert event_of(to_old)["UID"] == uid and event_of(to_old)["STATUS"] == "CANCELLED"
+    assert icalendar.Calendar.from_ical(calendar_of(to_new))["METHOD"] == "REQUEST"
+    assert event_of(to_new)["UID"] == uid and event_of(to_new)["SEQUENCE"] == 2
+
+
+def test_cancel_sends_cancel_with_the_same_uid_and_a_higher_sequence(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = book(world, TUESDAY)
+    uids = {m.to[0]: event_of(m)["UID"] for m in mail.outbox}
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_cancel(visit=visit, reason="Family moved away")
+    assert len(mail.outbox) == 4
+    for message in mail.outbox:
+        assert calendar_part(message).get_param("method") == "CANCEL"
+        event = event_of(message)
+        assert event["UID"] == uids[message.to[0]]
+        assert event["SEQUENCE"] == 2 and event["STATUS"] == "CANCELLED"
+        assert message.subject.startswith("Cancelled")
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # The week after the last Sunday of March (summer time starts 28 March 2027)...
+        (dt.datetime(2027, 3, 30, 10, 0, tzinfo=LONDON), "20270330T100000"),
+        # ...and of October (it ends 31 October 2027).
+        (dt.datetime(2027, 11, 2, 10, 0, tzinfo=LONDON), "20271102T100000"),
+    ],
+)
+def test_clock_change_weeks_keep_the_local_time(
+    world, django_capture_on_commit_callbacks, start, expected
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = book(world, start)
+    session = visit.sessions.get(agency__code="speech_language")
+    [message] = by_recipient()[session.practitioner.email]
+    text = calendar_of(message).decode()
+    assert f"DTSTART;TZID=Europe/London:{expected}" in text
+    assert vobject.readOne(text).vevent.dtstart.value.astimezone(LONDON).hour == 10
+    assert "10:00" in message.body
+
+
+def test_a_rolled_back_booking_sends_nothing(world, django_capture_on_commit_callbacks):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        book(world, TUESDAY)
+        raise RuntimeError("something later in the request failed")
+    assert mail.outbox == []
+
+
+def test_a_failing_mail_server_does_not_break_the_booking(
+    world, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    def refuse(self, fail_silently=False):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(email_module.EmailMultiAlternatives, "send", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = book(world, TUESDAY)
+    visit.refresh_from_db()
+    assert visit.status == "booked" and visit.sessions.count() == 4
+    assert "could not be sent" in caplog.text
+
+
+def test_a_visit_recorded_after_it_happened_sends_no_invites(
+    world, django_capture_on_commit_callbacks
+):
+    from screening.services.visits import visit_book
+
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_book(
+            case=world.case,
+            room=world.room,
+            sessions=sessions_from(world, dt.datetime(2027, 2, 26, 10, tzinfo=LONDON)),
+            record_past=True,
+        )
+    assert mail.outbox == []
