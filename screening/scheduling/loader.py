@@ -8,6 +8,7 @@ never shifts a working pattern or an opening time.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
@@ -16,12 +17,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from schedule.models import Event, Occurrence
 
-from agencies.availability import pattern_from_event
+from agencies.availability import UnsupportedRule, pattern_from_event
 from agencies.models import Agency, Practitioner
 from screening.deadlines import closure_days
 from screening.errors import SlotTaken
 from screening.models import CalendarImport, Room, Session, Visit, VisitStatus
+from screening.scheduling import expand as ex
 from screening.scheduling.expand import from_minutes, to_minutes
+from screening.scheduling.intervals import Interval
 from screening.workdays import is_working_day
 
 Row = tuple[Agency, Practitioner, dt.datetime, dt.datetime]
@@ -44,39 +47,55 @@ def _fmt(moment: dt.datetime) -> str:
     return f"{local:%H:%M} on {local:%A} {local.day} {local:%B %Y}"
 
 
-def working_spans(
-    *, practitioner: Practitioner, day: dt.date
-) -> list[tuple[dt.datetime, dt.datetime]]:
-    """The practitioner's working time on one local date: weekly patterns valid that day,
-    with one-off occurrence changes (cancelled or moved) applied."""
-    events = Event.objects.filter(calendar_id=practitioner.calendar_id, rule__isnull=False)
-    spans = []
-    changed = {
-        (o.event_id, o.original_start.astimezone(zone()).date()): o
-        for o in Occurrence.objects.filter(event__in=events)
-    }
-    for event in events.select_related("rule"):
-        pattern = pattern_from_event(event)
-        occurs = (
-            day.weekday() in pattern.weekdays
-            and pattern.valid_from <= day
-            and (pattern.valid_until is None or day <= pattern.valid_until)
+def working_time(
+    *, calendar_ids: Sequence[int], start: int, end: int, tz: ZoneInfo
+) -> dict[int, list[Interval]]:
+    """Working time per calendar in [start, end) (UTC minutes): weekly patterns expanded per
+    local date with their one-off changes (cancelled or moved occurrences) applied. The
+    one-visit search and the booking re-check both read working time through here."""
+    lo, hi = ex.from_minutes(start), ex.from_minutes(end)
+    recurring = (
+        Event.objects.filter(calendar_id__in=calendar_ids, rule__isnull=False)
+        .filter(Q(end_recurring_period__isnull=True) | Q(end_recurring_period__gt=lo), start__lt=hi)
+        .select_related("rule")
+    )
+    patterns: dict[int, list[ex.WeeklyPattern]] = defaultdict(list)
+    for event in recurring:
+        try:
+            data = pattern_from_event(event)
+        except UnsupportedRule:
+            continue  # an admin-made rule we cannot read gives no working time
+        patterns[event.calendar_id].append(
+            ex.WeeklyPattern(
+                weekdays=frozenset(data.weekdays),
+                start=data.start_time,
+                end=data.end_time,
+                valid_from=data.valid_from,
+                valid_until=data.valid_until,
+                key=str(event.id),
+            )
         )
-        change = changed.get((event.id, day))
-        if change is not None:
-            if not change.cancelled:
-                spans.append((change.start, change.end))
-        elif occurs:
-            spans.append(local_span(day, pattern.start_time, pattern.end_time))
-    # Moved occurrences from other dates can land on this date too.
-    for (_event_id, original_day), change in changed.items():
-        if (
-            original_day != day
-            and not change.cancelled
-            and change.start.astimezone(zone()).date() == day
-        ):
-            spans.append((change.start, change.end))
-    return spans
+    changes: dict[int, list[ex.PatternException]] = defaultdict(list)
+    for o in Occurrence.objects.filter(event__in=recurring).select_related("event"):
+        changes[o.event.calendar_id].append(
+            ex.PatternException(
+                pattern_key=str(o.event_id),
+                original_date=o.original_start.astimezone(tz).date(),
+                cancelled=o.cancelled,
+                start=o.start,
+                end=o.end,
+            )
+        )
+    return {
+        calendar_id: ex.expand_weekly(
+            patterns=patterns.get(calendar_id, []),
+            exceptions=changes.get(calendar_id, []),
+            window_start=start,
+            window_end=end,
+            zone=tz,
+        )
+        for calendar_id in calendar_ids
+    }
 
 
 def _within(
@@ -97,7 +116,12 @@ def check_bookable(
         name = f"sessions.{index}.start"
         if not is_working_day(day, closures=closed):
             raise ValidationError({name: [f"{day:%A} {day.day} {day:%B %Y} is not a working day."]})
-        if not _within(working_spans(practitioner=practitioner, day=day), start, end):
+        day_lo, day_hi = (ex.to_minutes(t) for t in local_span(day, dt.time(0), dt.time(0)))
+        working = working_time(
+            calendar_ids=[practitioner.calendar_id], start=day_lo, end=day_hi, tz=zone()
+        )[practitioner.calendar_id]
+        lo, hi = ex.to_minutes(start), ex.to_minutes(end)
+        if not any(s <= lo and hi <= e for s, e in working):
             raise ValidationError(
                 {
                     name: [

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
-from schedule.models import Event, Occurrence
+from schedule.models import Event
 
-from agencies.availability import UnsupportedRule, pattern_from_event
 from agencies.models import Agency, Practitioner
 from screening.deadlines import closure_days
 from screening.models import Case, Room, Session, Visit, VisitStatus
@@ -22,7 +20,7 @@ from screening.scheduling import expand as ex
 from screening.scheduling.availability import practitioner_free, room_free
 from screening.scheduling.explain import Reason, explain
 from screening.scheduling.intervals import Interval, ceil_to
-from screening.scheduling.loader import imported_busy
+from screening.scheduling.loader import imported_busy, working_time
 from screening.scheduling.search import (
     Candidate,
     Option,
@@ -61,26 +59,6 @@ def _minutes(moment: dt.datetime) -> int:
     return ex.to_minutes(moment)
 
 
-def _patterns(events: Iterable[Event]) -> dict[int, list[ex.WeeklyPattern]]:
-    out: dict[int, list[ex.WeeklyPattern]] = defaultdict(list)
-    for event in events:
-        try:
-            data = pattern_from_event(event)
-        except UnsupportedRule:
-            continue  # an admin-made rule we cannot read gives no working time
-        out[event.calendar_id].append(
-            ex.WeeklyPattern(
-                weekdays=frozenset(data.weekdays),
-                start=data.start_time,
-                end=data.end_time,
-                valid_from=data.valid_from,
-                valid_until=data.valid_until,
-                key=str(event.id),
-            )
-        )
-    return out
-
-
 def _non_working_days(start: int, end: int, tz: ZoneInfo) -> list[dt.date]:
     closed = closure_days()
     days = []
@@ -103,23 +81,7 @@ def _practitioner_candidates(
 ) -> list[Candidate]:
     calendars = [p.calendar_id for p in practitioners]
     lo, hi = ex.from_minutes(start), ex.from_minutes(end)
-    recurring = (
-        Event.objects.filter(calendar_id__in=calendars, rule__isnull=False)
-        .filter(Q(end_recurring_period__isnull=True) | Q(end_recurring_period__gt=lo), start__lt=hi)
-        .select_related("rule")
-    )
-    patterns = _patterns(recurring)
-    changes: dict[int, list[ex.PatternException]] = defaultdict(list)
-    for o in Occurrence.objects.filter(event__in=recurring).select_related("event"):
-        changes[o.event.calendar_id].append(
-            ex.PatternException(
-                pattern_key=str(o.event_id),
-                original_date=o.original_start.astimezone(tz).date(),
-                cancelled=o.cancelled,
-                start=o.start,
-                end=o.end,
-            )
-        )
+    working_by_calendar = working_time(calendar_ids=calendars, start=start, end=end, tz=tz)
     leave: dict[int, list[Interval]] = defaultdict(list)
     for e in Event.objects.filter(
         calendar_id__in=calendars, rule__isnull=True, start__lt=hi, end__gt=lo
@@ -147,15 +109,8 @@ def _practitioner_candidates(
     )
     out = []
     for p in practitioners:
-        working = ex.expand_weekly(
-            patterns=patterns.get(p.calendar_id, []),
-            exceptions=changes.get(p.calendar_id, []),
-            window_start=start,
-            window_end=end,
-            zone=tz,
-        )
         free = practitioner_free(
-            working=working,
+            working=working_by_calendar[p.calendar_id],
             leave=leave.get(p.calendar_id, []) + closed,
             held=held.get(p.pk, []),
             new_buffer=p.buffer_minutes,

@@ -294,3 +294,56 @@ def test_visit_changed_receiver_rows_roll_back_with_a_failed_booking(team):
     finally:
         visit_changed.disconnect(failing)
     assert not Visit.objects.exists() and not VisitHistory.objects.exists()
+
+
+def test_search_and_booking_recheck_agree_on_a_moved_and_a_cancelled_occurrence(db, frozen_now):
+    """One-off changes made in django-scheduler (an occurrence moved to another day, one
+    cancelled) are read the same way by the search and by the booking re-check."""
+    from schedule.models import Event, Occurrence
+
+    from screening.scheduling.options import visit_options
+
+    practitioner = make_practitioner(agency="health")
+    pattern = working_pattern_create(
+        practitioner=practitioner,
+        weekdays=[1],  # Tuesdays only
+        start_time=dt.time(9),
+        end_time=dt.time(12),
+        valid_from=dt.date(2027, 1, 1),
+    )
+    event = Event.objects.get(pk=pattern.id)
+    moved_from = dt.date(2027, 3, 2)
+    Occurrence.objects.create(
+        event=event,
+        title=event.title,
+        start=at(13, day=dt.date(2027, 3, 3)),  # to Wednesday afternoon
+        end=at(16, day=dt.date(2027, 3, 3)),
+        original_start=at(9, day=moved_from),
+        original_end=at(12, day=moved_from),
+    )
+    Occurrence.objects.create(
+        event=event,
+        title=event.title,
+        start=at(9, day=dt.date(2027, 3, 9)),
+        end=at(12, day=dt.date(2027, 3, 9)),
+        original_start=at(9, day=dt.date(2027, 3, 9)),
+        original_end=at(12, day=dt.date(2027, 3, 9)),
+        cancelled=True,
+    )
+    health = Agency.objects.get(code="health")
+    room = make_room()
+    case = make_case(order_start_date=dt.date(2027, 3, 1))
+
+    def book(start):
+        request = SessionRequest(agency=health, practitioner=practitioner, start=start)
+        return visit_book(case=case, room=room, sessions=[request], late_reason="test")
+
+    for refused in (at(9, day=moved_from), at(9, day=dt.date(2027, 3, 9))):
+        with pytest.raises(ValidationError, match="not working"):
+            book(refused)
+    found = visit_options(case=case, agencies=[health], count=3, not_before=at(0, day=moved_from))
+    from screening.scheduling.expand import from_minutes
+
+    first = from_minutes(found.options[0].start)
+    assert first == at(13, day=dt.date(2027, 3, 3))
+    assert book(first).start == first
