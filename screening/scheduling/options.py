@@ -68,6 +68,32 @@ def _non_working_days(start: int, end: int, tz: ZoneInfo) -> list[dt.date]:
     return days
 
 
+def _monday(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    day = moment.astimezone(tz).date()
+    return dt.datetime.combine(day - dt.timedelta(days=day.weekday()), dt.time(0), tzinfo=tz)
+
+
+def _week_loads(
+    per_day: Mapping[int, Counter], tz: ZoneInfo
+) -> dict[int, tuple[tuple[int, int, int], ...]]:
+    """Sessions per practitioner per local week (Monday to Monday), in engine minutes, so
+    "least loaded that week" means the week of each option."""
+    out: dict[int, tuple[tuple[int, int, int], ...]] = {}
+    for pid, days in per_day.items():
+        weeks: Counter = Counter()
+        for day, count in days.items():
+            weeks[day - dt.timedelta(days=day.weekday())] += count
+        out[pid] = tuple(
+            (
+                ex.local_day_bounds(day=monday, zone=tz)[0],
+                ex.local_day_bounds(day=monday + dt.timedelta(days=7), zone=tz)[0],
+                count,
+            )
+            for monday, count in sorted(weeks.items())
+        )
+    return out
+
+
 def _practitioner_candidates(
     *,
     practitioners: list[Practitioner],
@@ -75,7 +101,6 @@ def _practitioner_candidates(
     end: int,
     tz: ZoneInfo,
     seen_before: set[int],
-    week: tuple[dt.datetime, dt.datetime],
     extra_busy: Mapping[int, list[Interval]],
     closed: list[Interval],
 ) -> list[Candidate]:
@@ -94,19 +119,13 @@ def _practitioner_candidates(
         practitioner__in=practitioners,
         cancelled=False,
         start__lt=hi + dt.timedelta(days=1),
-        blocked_until__gt=lo - dt.timedelta(days=1),
+        # From the Monday of the first week too, for the week's load.
+        blocked_until__gt=min(lo - dt.timedelta(days=1), _monday(lo, tz)),
     ).values_list("practitioner_id", "start", "blocked_until")
     for pid, s_start, s_held in sessions:
         held[pid].append((_minutes(s_start), _minutes(s_held)))
         per_day[pid][s_start.astimezone(tz).date()] += 1
-    load = Counter(
-        Session.objects.filter(
-            practitioner__in=practitioners,
-            cancelled=False,
-            start__gte=week[0],
-            start__lt=week[1],
-        ).values_list("practitioner_id", flat=True)
-    )
+    loads = _week_loads(per_day, tz)
     out = []
     for p in practitioners:
         free = practitioner_free(
@@ -125,7 +144,7 @@ def _practitioner_candidates(
                 agency=p.agency.code,
                 free=tuple(free),
                 continuity=p.pk in seen_before,
-                week_load=load.get(p.pk, 0),
+                week_loads=loads.get(p.pk, ()),
             )
         )
     return out
@@ -259,19 +278,12 @@ def visit_options(
             visit__case__young_person_id=case.young_person_id, cancelled=False, attended=True
         ).values_list("practitioner_id", flat=True)
     )
-    first_day = ex.from_minutes(earliest).astimezone(tz).date()
-    monday = first_day - dt.timedelta(days=first_day.weekday())
-    week = (
-        dt.datetime.combine(monday, dt.time(0), tzinfo=tz),
-        dt.datetime.combine(monday + dt.timedelta(days=7), dt.time(0), tzinfo=tz),
-    )
     candidates = _practitioner_candidates(
         practitioners=practitioners,
         start=earliest,
         end=horizon,
         tz=tz,
         seen_before=seen_before,
-        week=week,
         extra_busy=extra_busy([p.pk for p in practitioners], earliest, horizon),
         closed=closed,
     )

@@ -50,6 +50,14 @@ class Candidate:
     free: tuple[Interval, ...]
     continuity: bool = False
     week_load: int = 0
+    # Sessions already booked per local week: (week start, week end, count) in minutes.
+    week_loads: tuple[tuple[int, int, int], ...] = ()
+
+    def load_at(self, minute: int) -> int:
+        """Sessions already booked in the week of `minute` (`week_load` when not given)."""
+        if not self.week_loads:
+            return self.week_load
+        return next((n for lo, hi, n in self.week_loads if lo <= minute < hi), 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +187,7 @@ def _backward(
 
 def _pick(agency: _Agency, start: int) -> Candidate:
     free = [c for c, ranges in agency.people if contains(ranges, start)]
-    return min(free, key=lambda c: (not c.continuity, c.week_load, c.id))
+    return min(free, key=lambda c: (not c.continuity, c.load_at(start), c.id))
 
 
 def _forward(
@@ -209,7 +217,7 @@ def _forward(
         room=room,
         sessions=tuple(sessions),
         continuity=sum(c.continuity for c in chosen),
-        load=sum(c.week_load for c in chosen),
+        load=sum(c.load_at(p.start) for c, p in zip(chosen, sessions, strict=True)),
     )
 
 
@@ -391,7 +399,7 @@ def exhaustive_search(request: SearchRequest) -> list[Option]:
                             sessions=plan,
                             outside_unavailable=not inside,
                             continuity=sum(c.continuity for c in chosen),
-                            load=sum(c.week_load for c in chosen),
+                            load=sum(c.load_at(p.start) for c, p in zip(chosen, plan, strict=True)),
                         )
                         key = (start, room.id)
                         if key not in best or option.rank() < best[key].rank():

@@ -113,6 +113,24 @@ def test_continuity_then_least_load_choose_the_practitioner():
     assert [s.practitioner for s in first.sessions] == [2, 4]
 
 
+def test_least_load_is_counted_in_the_week_of_each_option():
+    week = 7 * 24 * H
+    monday_two = week  # engine minutes: week one is [0, week), week two [week, 2 * week)
+    free = ((9 * H, 17 * H), (monday_two + 9 * H, monday_two + 17 * H))
+    candidates = (
+        Candidate(1, "slt", free),
+        # Health 3 is busy in week one and idle in week two; health 4 the other way round.
+        Candidate(3, "health", free, week_loads=((0, week, 8), (week, 2 * week, 0))),
+        Candidate(4, "health", free, week_loads=((0, week, 1), (week, 2 * week, 7))),
+    )
+    rooms = (RoomSlot(10, ((8 * H, 18 * H), (monday_two + 8 * H, monday_two + 18 * H))),)
+    options = search(two_sessions(candidates=candidates, rooms=rooms, count=200))
+    week_one = next(o for o in options if o.start < week)
+    week_two = next(o for o in options if o.start >= week)
+    assert week_one.sessions[1].practitioner == 4 and week_one.load == 1
+    assert week_two.sessions[1].practitioner == 3 and week_two.load == 0
+
+
 def test_options_are_distinct_by_start_and_room():
     rooms = (RoomSlot(10, ((8 * H, 18 * H),)), RoomSlot(11, ((8 * H, 18 * H),)))
     options = search(two_sessions(rooms=rooms, count=4))
