@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api import messages, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -22,6 +22,8 @@ router.register("rooms", views.RoomViewSet, basename="room")
 router.register("young-people", views.YoungPersonViewSet, basename="young-person")
 router.register("cases", views.CaseViewSet, basename="case")
 router.register("visits", views.VisitViewSet, basename="visit")
+router.register("message-templates", messages.MessageTemplateViewSet, basename="message-template")
+router.register("admin-tasks", messages.AdminTaskViewSet, basename="admin-task")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -29,6 +31,18 @@ urlpatterns = [
         "sessions/<int:pk>/attendance/",
         views.SessionAttendanceView.as_view(),
         name="session-attendance",
+    ),
+    path("cases/<int:pk>/messages/", messages.CaseMessagesView.as_view(), name="case-messages"),
+    path("cases/<int:pk>/replies/", messages.CaseRepliesView.as_view(), name="case-replies"),
+    path(
+        "webhooks/twilio/inbound/",
+        messages.TwilioInboundWebhook.as_view(),
+        name="twilio-inbound-webhook",
+    ),
+    path(
+        "webhooks/twilio/status/",
+        messages.TwilioStatusWebhook.as_view(),
+        name="twilio-status-webhook",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

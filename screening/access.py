@@ -49,6 +49,17 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
     "visit_options": {"read": frozenset({Role.YOT_ADMIN})},
     # A practitioner records attendance only for sessions they run (scoped by selector).
     "attendance": {"create": frozenset({Role.YOT_ADMIN, Role.PRACTITIONER})},
+    # Text messages are admin territory; case managers read those of their own cases.
+    "messages": {"read": frozenset({Role.YOT_ADMIN, Role.YOT_MANAGER, Role.CASE_MANAGER})},
+    "message_templates": {
+        "read": frozenset({Role.SYSTEM_ADMIN, Role.YOT_ADMIN}),
+        "create": frozenset({Role.SYSTEM_ADMIN}),
+        "update": frozenset({Role.SYSTEM_ADMIN}),
+    },
+    "admin_tasks": {
+        "read": frozenset({Role.YOT_ADMIN, Role.YOT_MANAGER}),
+        "update": frozenset({Role.YOT_ADMIN}),
+    },
 }
 
 # Roles that see a practitioner's own calendar feed address besides the practitioner.

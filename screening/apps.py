@@ -19,3 +19,4 @@ class ScreeningConfig(AppConfig):
         post_migrate.connect(
             reinstall_booking_guards, sender=self, dispatch_uid="screening.reinstall_booking_guards"
         )
+        from screening import receivers  # noqa: F401  (connects the visit_changed receivers)

@@ -5,7 +5,18 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import Role, User
-from screening.models import Case, Room, Session, Venue, Visit, VisitStatus, YoungPerson
+from screening.models import (
+    AdminTask,
+    Case,
+    InboundMessage,
+    Message,
+    Room,
+    Session,
+    Venue,
+    Visit,
+    VisitStatus,
+    YoungPerson,
+)
 
 SEE_ALL = {Role.YOT_ADMIN, Role.YOT_MANAGER}
 
@@ -84,4 +95,26 @@ def session_list_for(*, user: User) -> QuerySet[Session]:
         return qs.filter(visit__case__case_manager=user)
     if user.role == Role.PRACTITIONER:
         return qs.filter(practitioner__user=user)
+    return qs.none()
+
+
+def message_list_for(*, user: User, case: Case) -> QuerySet[Message]:
+    """Texts about one case's visits, for a user who may see the case (see case_list_for)."""
+    if not case_list_for(user=user).filter(pk=case.pk).exists():
+        return Message.objects.none()
+    return Message.objects.filter(visit__case=case).order_by("send_at", "id")
+
+
+def reply_list_for(*, user: User, case: Case) -> QuerySet[InboundMessage]:
+    """Replies linked to one case's visits, for a user who may see the case."""
+    if not case_list_for(user=user).filter(pk=case.pk).exists():
+        return InboundMessage.objects.none()
+    return InboundMessage.objects.filter(visit__case=case).order_by("-received_at", "-id")
+
+
+def admin_task_list_for(*, user: User) -> QuerySet[AdminTask]:
+    """Tasks for the YOT's admins; YOT managers see them too."""
+    qs = AdminTask.objects.select_related("case", "done_by")
+    if user.is_active and user.role in SEE_ALL:
+        return qs
     return qs.none()

@@ -1,0 +1,1 @@
+"""Adapters to outside services; the domain talks to these small interfaces only."""

@@ -1,0 +1,15 @@
+"""Reactions to domain events, connected in ScreeningConfig.ready()."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from screening.events import visit_changed
+
+
+@receiver(visit_changed, dispatch_uid="screening.plan_messages")
+def plan_messages(sender, *, visit, kind, previous, by, **kwargs) -> None:
+    """Plan texts inside the booking transaction: they commit or roll back with it."""
+    from screening.services.messages import messages_plan_for_visit
+
+    messages_plan_for_visit(visit=visit, kind=kind, previous=previous)
