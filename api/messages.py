@@ -105,6 +105,7 @@ class MessageTemplateSerializer(ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "updated_at"]
+        validators: list = []  # a duplicate variant is answered in perform_create
 
     def _length(self, template: MessageTemplate):
         return check_template(purpose=template.purpose, body=template.body)
