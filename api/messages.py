@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+import django_filters
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -151,8 +152,14 @@ class AdminTaskSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class AdminTaskQuerySerializer(serializers.Serializer):
-    open = serializers.ChoiceField(choices=["true", "false"], required=False)
+class AdminTaskFilter(django_filters.FilterSet):
+    open = django_filters.BooleanFilter(
+        field_name="done_at", lookup_expr="isnull", label="true: open tasks; false: done ones"
+    )
+
+    class Meta:
+        model = AdminTask
+        fields = ["open", "kind", "case"]
 
 
 # --- a case's texts and replies --------------------------------------------------------------
@@ -237,26 +244,15 @@ class AdminTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     resource = "admin_tasks"
     permission_classes = [RolePermission]
     serializer_class = AdminTaskSerializer
-    filterset_fields = ["kind", "case"]
+    filterset_class = AdminTaskFilter
 
     def get_queryset(self) -> QuerySet[AdminTask]:
-        qs = admin_task_list_for(user=self.request.user)
-        if self.action == "list":
-            query = AdminTaskQuerySerializer(data=self.request.query_params)
-            query.is_valid(raise_exception=True)
-            wanted = query.validated_data.get("open")
-            if wanted is not None:
-                qs = qs.filter(done_at__isnull=wanted == "true")
-        return qs
+        return admin_task_list_for(user=self.request.user)
 
     def required_action(self, request: Request) -> str:
         if self.action == "done":
             return "update"
         return METHOD_ACTIONS.get(request.method, "update")
-
-    @extend_schema(parameters=[AdminTaskQuerySerializer])
-    def list(self, request: Request, *args, **kwargs) -> Response:
-        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=None, responses={200: AdminTaskSerializer})
     @action(detail=True, methods=["post"])

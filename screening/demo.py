@@ -325,6 +325,40 @@ def _book_first_free(
     return None
 
 
+def _texts(*, log: Callable[[str], None]) -> dict[str, int]:
+    """Send the texts the bookings planned (through the configured safe gateway), then
+    play back a few delivery reports and replies, so every state shows in the demo."""
+    from screening.models import AdminTask, Message, MessageStatus
+    from screening.services.messages import (
+        inbound_record,
+        message_status_record,
+        messages_dispatch_due,
+    )
+
+    report = messages_dispatch_due()
+    sent = list(Message.objects.filter(status=MessageStatus.SENT).order_by("id"))
+    for message in sent[:3]:
+        message_status_record(provider_id=message.provider_id, provider_status="delivered")
+    if len(sent) > 3:
+        failed = sent[3]
+        message_status_record(
+            provider_id=failed.provider_id, provider_status="undelivered", error_code="30003"
+        )
+    if sent:
+        inbound_record(provider_id="SMdemo-reply-yes", from_number=sent[0].to, body="Yes")
+    if len(sent) > 1:
+        inbound_record(
+            provider_id="SMdemo-reply-change",
+            from_number=sent[1].to,
+            body="Change please, I have college that day",
+        )
+    log(f"Texts: {report.sent} sent now, the rest planned.")
+    return {
+        "texts planned or sent": Message.objects.count(),
+        "open admin tasks": AdminTask.objects.filter(done_at=None).count(),
+    }
+
+
 def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
     """Build the demo YOT once; a second run changes nothing."""
     check_safe_sms_backend()
@@ -392,6 +426,7 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
                         recorded_by=admin,
                         reason="Did not attend: young person unwell" if missed else "",
                     )
+    texts = _texts(log=log)
     result = DemoResult(created=True, logins=logins())
     result.counts = {
         "practitioners": Practitioner.objects.count(),
@@ -402,5 +437,6 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
         "visits booked": counts["booked"],
         "visits completed": counts["visited"],
         "visits with a missed session": counts["missed"],
+        **texts,
     }
     return result

@@ -90,3 +90,18 @@ def test_seed_demo_visits_sit_inside_the_deadline_or_give_a_reason():
     for visit in Visit.objects.select_related("case"):
         local_day = visit.end.astimezone(dt.UTC).date()
         assert local_day <= visit.case.visit_due_by or visit.late_reason
+
+
+def test_seed_demo_plans_and_sends_texts_through_the_safe_gateway():
+    from screening.models import AdminTask, InboundMessage, Message
+
+    seed()
+    booked = Visit.objects.filter(status=VisitStatus.BOOKED)
+    assert Message.objects.filter(visit__in=booked).exists()
+    assert not Message.objects.filter(visit__status=VisitStatus.COMPLETED).exists()
+    statuses = set(Message.objects.values_list("status", flat=True))
+    assert "planned" in statuses
+    if "sent" in statuses or "delivered" in statuses:  # not when seeded in quiet hours
+        assert "delivered" in statuses and "undelivered" in statuses
+        assert InboundMessage.objects.filter(kind="confirm").exists()
+        assert AdminTask.objects.filter(kind="rearrange", done_at=None).exists()
