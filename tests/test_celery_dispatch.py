@@ -13,7 +13,11 @@ from django.db import connections
 from screening.integrations.sms.fake import FakeGateway
 from screening.models import Message
 
-pytestmark = [pytest.mark.redis, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def free_port() -> int:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, fields
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -464,7 +464,10 @@ def _retry(message: Message, owner: str, error: GatewayError, report, now) -> No
         report.retried += 1
 
 
-def _send_one(message: Message, gateway: SmsGateway, owner: str, report, blocked) -> None:
+def _send_one(
+    message: Message, gateway: SmsGateway, owner: str, report, blocked, accepted: list
+) -> None:
+    """Send one claimed text; an accepted one is added to `accepted` for _record_sent."""
     now = timezone.now()
     reason = _stale_reason(message, now, blocked)
     if reason:
@@ -493,17 +496,27 @@ def _send_one(message: Message, gateway: SmsGateway, owner: str, report, blocked
         ):
             report.unknown += 1
     else:
-        if _finish(
-            message,
-            owner,
-            status=S.SENT,
-            provider=gateway.name,
-            provider_id=result.provider_id,
-            provider_status=result.status,
-            sent_at=timezone.now(),
-            last_error="",
-        ):
-            report.sent += 1
+        accepted.append((message.pk, result.provider_id, result.status))
+
+
+def _record_sent(accepted: list[tuple[int, str, str]], *, owner: str, provider: str) -> int:
+    """Record a batch's accepted texts in one statement. Until then they stay `sending`
+    under this worker's claim: if it dies first, reconciliation finds them in the
+    provider's log (docs/decisions/0004-sms-outbox.md)."""
+    if not accepted:
+        return 0
+    ids = [pk for pk, _, _ in accepted]
+    now = timezone.now()
+    return Message.objects.filter(pk__in=ids, status=S.SENDING, claim_owner=owner).update(
+        status=S.SENT,
+        provider=provider,
+        provider_id=Case(*[When(pk=pk, then=Value(sid)) for pk, sid, _ in accepted]),
+        provider_status=Case(*[When(pk=pk, then=Value(st[:20])) for pk, _, st in accepted]),
+        sent_at=now,
+        status_changed_at=now,
+        claim_owner="",
+        last_error="",
+    )
 
 
 def _reconcile(message: Message, gateway: SmsGateway, owner: str, report) -> None:
@@ -607,8 +620,10 @@ def messages_dispatch_due(
         report.claimed += len(ids)
         batch = _load(ids)
         blocked = blocked_numbers(list({m.to for m in batch}))
+        accepted: list[tuple[int, str, str]] = []
         for message in batch:
-            _send_one(message, gateway, owner, report, blocked)
+            _send_one(message, gateway, owner, report, blocked, accepted)
+        report.sent += _record_sent(accepted, owner=owner, provider=gateway.name)
     return report
 
 
