@@ -11,6 +11,7 @@ repeated blindly (docs/decisions/0004-sms-outbox.md).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import random
@@ -22,7 +23,7 @@ from dataclasses import dataclass, fields
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -396,8 +397,12 @@ def _finish(message: Message, owner: str, **values) -> bool:
 def status_callback_url(message: Message) -> str:
     """The public address Twilio reports delivery to; `m` names the row even when the
     answer to the send was lost."""
-    path = reverse("twilio-status-webhook")
-    return f"{settings.PUBLIC_BASE_URL}{path}?m={message.pk}"
+    return f"{settings.PUBLIC_BASE_URL}{_status_webhook_path()}?m={message.pk}"
+
+
+@functools.cache
+def _status_webhook_path() -> str:
+    return reverse("twilio-status-webhook")
 
 
 def _stale_reason(message: Message, now: dt.datetime, blocked: set[str]) -> str:
@@ -505,18 +510,26 @@ def _record_sent(accepted: list[tuple[int, str, str]], *, owner: str, provider: 
     provider's log (docs/decisions/0004-sms-outbox.md)."""
     if not accepted:
         return 0
-    ids = [pk for pk, _, _ in accepted]
-    now = timezone.now()
-    return Message.objects.filter(pk__in=ids, status=S.SENDING, claim_owner=owner).update(
-        status=S.SENT,
-        provider=provider,
-        provider_id=Case(*[When(pk=pk, then=Value(sid)) for pk, sid, _ in accepted]),
-        provider_status=Case(*[When(pk=pk, then=Value(st[:20])) for pk, _, st in accepted]),
-        sent_at=now,
-        status_changed_at=now,
-        claim_owner="",
-        last_error="",
+    # One UPDATE ... FROM (VALUES ...) (PostgreSQL, and SQLite from 3.33): the ORM's
+    # CASE expression for a batch costs more than the sending it records.
+    table = connection.ops.quote_name(Message._meta.db_table)
+    rows = ", ".join(["(CAST(%s AS BIGINT), %s, %s)"] * len(accepted))
+    # Only the table name is formatted in; every value is a parameter. VALUES columns
+    # are named column1..3 by both PostgreSQL and SQLite.
+    sql = (
+        f"UPDATE {table} SET status = %s, provider = %s, provider_id = v.column2, "  # noqa: S608
+        "provider_status = v.column3, sent_at = %s, status_changed_at = %s, "
+        f"claim_owner = '', last_error = '' FROM (VALUES {rows}) AS v "
+        f"WHERE {table}.id = v.column1 AND {table}.status = %s AND {table}.claim_owner = %s"
     )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params: list[object] = [S.SENT, provider, now, now]
+    for pk, sid, status in accepted:
+        params += [pk, sid, status[:20]]
+    params += [S.SENDING, owner]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 def _reconcile(message: Message, gateway: SmsGateway, owner: str, report) -> None:

@@ -30,7 +30,8 @@ class Command(BaseCommand):
         owner = new_owner()
         self.stdout.write(f"Dispatcher {owner} sending due texts every {interval:g} s.")
         while not stop.is_set():
-            close_old_connections()
+            if not once:  # a long-running loop refreshes its connection like a request would
+                close_old_connections()
             try:
                 report = messages_dispatch_due(owner=owner)
             except Exception as exc:  # a database hiccup must not end the loop
@@ -42,5 +43,4 @@ class Command(BaseCommand):
             if once:
                 break
             stop.wait(interval)
-        close_old_connections()
         self.stdout.write("Dispatcher stopped.")
