@@ -672,7 +672,7 @@ def message_status_record(
     """Apply a delivery report, only ever forwards (a late `sent` never undoes
     `delivered`); undelivered or failed opens a task to phone. Unknown ids are ignored."""
     ours = PROVIDER_STATUS.get(provider_status.lower())
-    qs = Message.objects.select_for_update().select_related("visit")
+    qs = Message.objects.select_for_update(of=("self",)).select_related("visit")
     message = None
     if message_id is not None:
         message = qs.filter(pk=message_id).first()
