@@ -244,3 +244,18 @@ def test_find_sent_says_not_sent_only_from_a_complete_log(fake):
     assert gateway.find_sent(to=YP_MOBILE, body="one", since=since, exclude_ids=set()).found == (
         Found.UNKNOWN
     )
+
+
+def test_a_messaging_service_sends_instead_of_a_from_number(fake):
+    gateway = TwilioGateway(
+        account_sid=ACCOUNT_SID,
+        auth_token=AUTH_TOKEN,
+        messaging_service_sid="MG" + "1" * 32,
+        http_client=fake.http_client(),
+    )
+    gateway.send(to=YP_MOBILE, body="x", status_callback="http://t/", valid_for_seconds=99999)
+    [created] = fake.created
+    assert created["messaging_service_sid"] == "MG" + "1" * 32 and created["from"] == ""
+    assert created["validity_period"] == "36000"  # Twilio's maximum
+    with pytest.raises(ValueError):
+        TwilioGateway(account_sid=ACCOUNT_SID, auth_token=AUTH_TOKEN)

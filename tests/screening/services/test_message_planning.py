@@ -160,3 +160,15 @@ def test_edited_template_is_used_for_later_plans(team):
     )
     row = planned(book(team))[("confirmation", YP_MOBILE)]
     assert row.body.endswith("Reply YES.") and "CHANGE" not in row.body
+
+
+def test_reminders_for_a_visit_after_the_spring_clock_change_keep_local_times(team, monkeypatch):
+    freeze(monkeypatch, dt.datetime(2027, 3, 22, 9, 0, tzinfo=LONDON))
+    # Clocks go forward on Sunday 28 March 2027 (Monday 29 is Easter Monday).
+    visit = book(team, start=dt.datetime(2027, 3, 30, 10, 0, tzinfo=LONDON))
+    rows = planned(visit)
+    day_before = rows[("day_before", YP_MOBILE)].send_at.astimezone(LONDON)
+    morning = rows[("morning", YP_MOBILE)].send_at.astimezone(LONDON)
+    assert (day_before.date(), day_before.hour) == (dt.date(2027, 3, 29), 17)
+    assert (morning.date(), morning.hour) == (dt.date(2027, 3, 30), 8)
+    assert rows[("day_before", YP_MOBILE)].send_at.astimezone(dt.UTC).hour == 16
