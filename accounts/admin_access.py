@@ -22,6 +22,7 @@ ADMIN_MODELS: dict[str, list[str]] = {
         "screening.case",
         "screening.visit",
         "screening.session",
+        "screening.admintask",
         "schedule.calendar",
         "schedule.event",
         "schedule.occurrence",
@@ -33,6 +34,7 @@ ADMIN_MODELS: dict[str, list[str]] = {
         "agencies.findingsform",
         "agencies.practitioner",
         "screening.closureday",
+        "screening.messagetemplate",
         "screening.venue",
         "screening.openinghours",
         "screening.room",
@@ -43,7 +45,14 @@ ADMIN_MODELS: dict[str, list[str]] = {
     ],
 }
 VIEW_ONLY_MODELS: dict[str, list[str]] = {
-    Role.YOT_ADMIN: ["screening.visithistory", "screening.closureday", "agencies.agency"],
+    Role.YOT_ADMIN: [
+        "screening.visithistory",
+        "screening.closureday",
+        "agencies.agency",
+        "screening.message",
+        "screening.inboundmessage",
+        "screening.numberstatus",
+    ],
     Role.SYSTEM_ADMIN: ["screening.assessmentlayout"],
 }
 

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api import views, views_findings
+from api import messages, views, views_findings
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -38,6 +38,8 @@ draft_urls = [
     path("reopen/", draft.as_view({"post": "reopen"}), name="draft-reopen"),
     path("document/", draft.as_view({"get": "document"}), name="draft-document"),
 ]
+router.register("message-templates", messages.MessageTemplateViewSet, basename="message-template")
+router.register("admin-tasks", messages.AdminTaskViewSet, basename="admin-task")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="api-token"),
@@ -67,6 +69,18 @@ urlpatterns = [
         name="session-findings-submit",
     ),
     path("cases/<int:pk>/assessment-draft/", include(draft_urls)),
+    path("cases/<int:pk>/messages/", messages.CaseMessagesView.as_view(), name="case-messages"),
+    path("cases/<int:pk>/replies/", messages.CaseRepliesView.as_view(), name="case-replies"),
+    path(
+        "webhooks/twilio/inbound/",
+        messages.TwilioInboundWebhook.as_view(),
+        name="twilio-inbound-webhook",
+    ),
+    path(
+        "webhooks/twilio/status/",
+        messages.TwilioStatusWebhook.as_view(),
+        name="twilio-status-webhook",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),

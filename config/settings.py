@@ -6,6 +6,7 @@ Every name is documented in README.md with its default. A deployment serves one 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -184,6 +185,31 @@ TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
 TWILIO_MESSAGING_SERVICE_SID = env_str("TWILIO_MESSAGING_SERVICE_SID")
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+
+# Text messages (DESIGN.md rule 7 and "Messages"): wording, timing and the dispatcher.
+SMS_SERVICE_NAME = env_str("SMS_SERVICE_NAME", "Youth Support")
+SMS_QUIET_HOURS = env_str("SMS_QUIET_HOURS", "21:00-08:00")
+SMS_DAY_BEFORE_AT = env_str("SMS_DAY_BEFORE_AT", "17:00")
+SMS_MORNING_AT = env_str("SMS_MORNING_AT", "08:00")
+SMS_MORNING_FROM = env_str("SMS_MORNING_FROM", "10:00")
+_HHMM = r"([01]\d|2[0-3]):[0-5]\d"
+for _name, _pattern in [
+    ("SMS_DAY_BEFORE_AT", _HHMM),
+    ("SMS_MORNING_AT", _HHMM),
+    ("SMS_MORNING_FROM", _HHMM),
+    ("SMS_QUIET_HOURS", f"{_HHMM}-{_HHMM}"),
+]:
+    if not re.fullmatch(_pattern, globals()[_name]):
+        raise ImproperlyConfigured(f"{_name} must look like {_pattern!r}, not {globals()[_name]!r}")
+SMS_ANSWER_HELP = env_bool("SMS_ANSWER_HELP", True)
+SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 6)
+SMS_BATCH_SIZE = env_int("SMS_BATCH_SIZE", 50)
+SMS_LEASE_SECONDS = env_int("SMS_LEASE_SECONDS", 300)
+SMS_RECONCILE_AFTER_SECONDS = env_int("SMS_RECONCILE_AFTER_SECONDS", 60)
+SMS_DISPATCH_INTERVAL_SECONDS = env_int("SMS_DISPATCH_INTERVAL_SECONDS", 5)
+TWILIO_TIMEOUT_SECONDS = env_int("TWILIO_TIMEOUT_SECONDS", 10)
+CELERY_TASK_ACKS_LATE = False
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", False)
 API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 12)
 
@@ -243,7 +269,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # The Twilio client logs every request and its headers at INFO.
+        "twilio.http_client": {"level": "WARNING"},
+    },
 }
 
 # Calendars (README "Configuration"): importing practitioners' own calendars. Fetching

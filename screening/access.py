@@ -72,6 +72,17 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
     "draft_reopen": {"create": frozenset({Role.YOT_MANAGER})},
     "audit_log": {"read": frozenset({Role.YOT_MANAGER})},
     "alerts": {"read": ALL_ROLES, "update": ALL_ROLES},
+    # Text messages are admin territory; case managers read those of their own cases.
+    "messages": {"read": frozenset({Role.YOT_ADMIN, Role.YOT_MANAGER, Role.CASE_MANAGER})},
+    "message_templates": {
+        "read": frozenset({Role.SYSTEM_ADMIN, Role.YOT_ADMIN}),
+        "create": frozenset({Role.SYSTEM_ADMIN}),
+        "update": frozenset({Role.SYSTEM_ADMIN}),
+    },
+    "admin_tasks": {
+        "read": frozenset({Role.YOT_ADMIN, Role.YOT_MANAGER}),
+        "update": frozenset({Role.YOT_ADMIN}),
+    },
 }
 
 # Roles that see a practitioner's own calendar feed address besides the practitioner.

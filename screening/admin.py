@@ -4,10 +4,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from agencies.models import FindingsForm
+from screening.message_text import check_template
 from screening.models import (
+    AdminTask,
     AssessmentLayout,
     Case,
     ClosureDay,
+    InboundMessage,
+    Message,
+    MessageTemplate,
+    NumberStatus,
     OpeningHours,
     Room,
     Session,
@@ -18,6 +24,7 @@ from screening.models import (
 )
 from screening.services.cases import case_create, case_update
 from screening.services.findings import form_publish
+from screening.services.messages import admin_task_done, message_template_save
 from screening.services.venues import room_create
 
 
@@ -108,6 +115,82 @@ class VisitAdmin(admin.ModelAdmin):
     inlines = [SessionInline]
     list_display = ("case", "room", "start", "end", "status", "version")
     list_filter = ("status",)
+
+
+# --- text messages ---------------------------------------------------------------------------
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(admin.ModelAdmin):
+    """System administrators edit the wording; `clean` refuses forbidden words and unknown
+    placeholders, and the list shows each text's length in parts."""
+
+    list_display = ("purpose", "language", "easy_read", "parts", "updated_at")
+    list_filter = ("purpose", "language", "easy_read")
+    readonly_fields = ("updated_at", "updated_by", "parts")
+
+    @admin.display(description="parts (sample)")
+    def parts(self, obj: MessageTemplate) -> str:
+        if not obj.pk:
+            return "-"
+        length = check_template(purpose=obj.purpose, body=obj.body)
+        return f"{length.segments} ({length.encoding}) {length.warning}".strip()
+
+    def save_model(self, request, obj, form, change) -> None:
+        saved = message_template_save(
+            purpose=obj.purpose,
+            language=obj.language,
+            easy_read=obj.easy_read,
+            body=obj.body,
+            by=request.user,
+        )
+        obj.pk, obj.updated_at, obj.updated_by = saved.pk, saved.updated_at, saved.updated_by
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    list_display = ("purpose", "visit", "recipient", "send_at", "status", "attempts")
+    list_filter = ("status", "purpose")
+    raw_id_fields = ("visit", "young_person", "template", "in_reply_to")
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(ReadOnlyAdmin):
+    list_display = ("received_at", "kind", "young_person", "visit")
+    list_filter = ("kind",)
+
+
+@admin.register(NumberStatus)
+class NumberStatusAdmin(ReadOnlyAdmin):
+    list_display = ("number", "opted_out_at", "opted_in_at", "invalid_at", "note")
+
+
+@admin.register(AdminTask)
+class AdminTaskAdmin(admin.ModelAdmin):
+    list_display = ("kind", "case", "created_at", "done_at", "done_by")
+    list_filter = ("kind", ("done_at", admin.EmptyFieldListFilter))
+    readonly_fields = ("kind", "case", "visit", "message", "inbound", "text", "created_at")
+    exclude = ("done_at", "done_by")
+    actions = ["mark_done"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Mark the selected tasks done")
+    def mark_done(self, request, queryset) -> None:
+        for task in queryset:
+            admin_task_done(task=task, by=request.user)
+
+
+# --- findings forms and the draft layout --------------------------------------------------
 
 
 @admin.register(AssessmentLayout)

@@ -19,7 +19,4 @@ class ScreeningConfig(AppConfig):
         post_migrate.connect(
             reinstall_booking_guards, sender=self, dispatch_uid="screening.reinstall_booking_guards"
         )
-        from screening.events import visit_changed
-        from screening.services.invites import on_visit_changed
-
-        visit_changed.connect(on_visit_changed, dispatch_uid="screening.calendar_invites")
+        from screening import receivers  # noqa: F401  (connects the visit_changed receivers)

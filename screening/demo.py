@@ -435,6 +435,40 @@ def _findings(*, visit: Visit, story: str, variant: int, staff: dict[str, User])
         draft_sign_off(draft=case.assessment_draft, user=manager)
 
 
+def _texts(*, log: Callable[[str], None]) -> dict[str, int]:
+    """Send the texts the bookings planned (through the configured safe gateway), then
+    play back a few delivery reports and replies, so every state shows in the demo."""
+    from screening.models import AdminTask, Message, MessageStatus
+    from screening.services.messages import (
+        inbound_record,
+        message_status_record,
+        messages_dispatch_due,
+    )
+
+    report = messages_dispatch_due()
+    sent = list(Message.objects.filter(status=MessageStatus.SENT).order_by("id"))
+    for message in sent[:3]:
+        message_status_record(provider_id=message.provider_id, provider_status="delivered")
+    if len(sent) > 3:
+        failed = sent[3]
+        message_status_record(
+            provider_id=failed.provider_id, provider_status="undelivered", error_code="30003"
+        )
+    if sent:
+        inbound_record(provider_id="SMdemo-reply-yes", from_number=sent[0].to, body="Yes")
+    if len(sent) > 1:
+        inbound_record(
+            provider_id="SMdemo-reply-change",
+            from_number=sent[1].to,
+            body="Change please, I have college that day",
+        )
+    log(f"Texts: {report.sent} sent now, the rest planned.")
+    return {
+        "texts planned or sent": Message.objects.count(),
+        "open admin tasks": AdminTask.objects.filter(done_at=None).count(),
+    }
+
+
 def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
     """Build the demo YOT once; a second run changes nothing."""
     check_safe_sms_backend()
@@ -507,6 +541,7 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
                 story = "missed" if stage == "missed" else FINDINGS_STORIES[counts[stage] - 1]
                 _findings(visit=visit, story=story, variant=counts[stage] - 1, staff=staff)
                 drafts[story] += 1
+    texts = _texts(log=log)
     result = DemoResult(created=True, logins=logins())
     result.counts = {
         "practitioners": Practitioner.objects.count(),
@@ -521,5 +556,6 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
         "drafts being edited": drafts["editing"] + drafts["review"],
         "drafts awaiting sign-off": drafts["awaiting"],
         "drafts signed off": drafts["signed"],
+        **texts,
     }
     return result

@@ -7,12 +7,15 @@ from django.db.models import Exists, OuterRef, QuerySet
 from accounts.models import Role, User
 from screening.audit import audit_finding
 from screening.models import (
+    AdminTask,
     Alert,
     AssessmentDraft,
     AuditEntry,
     Case,
     Finding,
     FindingStatus,
+    InboundMessage,
+    Message,
     Room,
     Session,
     Venue,
@@ -182,3 +185,25 @@ def audit_entries_for(*, user: User):
     if not user.is_active or user.role != Role.YOT_MANAGER:
         return AuditEntry.objects.none()
     return AuditEntry.objects.select_related("case")
+
+
+def message_list_for(*, user: User, case: Case) -> QuerySet[Message]:
+    """Texts about one case's visits, for a user who may see the case (see case_list_for)."""
+    if not case_list_for(user=user).filter(pk=case.pk).exists():
+        return Message.objects.none()
+    return Message.objects.filter(visit__case=case).order_by("send_at", "id")
+
+
+def reply_list_for(*, user: User, case: Case) -> QuerySet[InboundMessage]:
+    """Replies linked to one case's visits, for a user who may see the case."""
+    if not case_list_for(user=user).filter(pk=case.pk).exists():
+        return InboundMessage.objects.none()
+    return InboundMessage.objects.filter(visit__case=case).order_by("-received_at", "-id")
+
+
+def admin_task_list_for(*, user: User) -> QuerySet[AdminTask]:
+    """Tasks for the YOT's admins; YOT managers see them too."""
+    qs = AdminTask.objects.select_related("case", "done_by")
+    if user.is_active and user.role in SEE_ALL:
+        return qs
+    return qs.none()

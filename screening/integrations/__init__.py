@@ -1,1 +1,2 @@
-"""Adapters to the outside world: calendars, email, HTTP fetching."""
+"""Adapters to the outside world (SMS, email, calendars, HTTP fetching); the domain talks
+to these small interfaces only."""

@@ -180,3 +180,18 @@ def test_seed_demo_gives_one_practitioner_an_imported_weekly_meeting_that_is_res
     for session in Session.objects.filter(practitioner=record.practitioner, cancelled=False):
         start, end = to_minutes(session.start), to_minutes(session.end)
         assert not any(s < end and start < e for s, e in record.busy), session
+
+
+def test_seed_demo_plans_and_sends_texts_through_the_safe_gateway():
+    from screening.models import AdminTask, InboundMessage, Message
+
+    seed()
+    booked = Visit.objects.filter(status=VisitStatus.BOOKED)
+    assert Message.objects.filter(visit__in=booked).exists()
+    assert not Message.objects.filter(visit__status=VisitStatus.COMPLETED).exists()
+    statuses = set(Message.objects.values_list("status", flat=True))
+    assert "planned" in statuses
+    if "sent" in statuses or "delivered" in statuses:  # not when seeded in quiet hours
+        assert "delivered" in statuses and "undelivered" in statuses
+        assert InboundMessage.objects.filter(kind="confirm").exists()
+        assert AdminTask.objects.filter(kind="rearrange", done_at=None).exists()

@@ -1,0 +1,31 @@
+"""The Celery app for deployments beyond one machine (CELERY_BROKER_URL, e.g. Redis).
+
+    celery -A config.celery worker --loglevel=INFO
+    celery -A config.celery beat --loglevel=INFO
+
+Beat puts `screening.dispatch_due_messages` on the queue every
+SMS_DISPATCH_INTERVAL_SECONDS; the outbox's row claims make any number of workers safe.
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("yot_screening")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["screening"])
+
+
+@app.on_after_finalize.connect
+def schedule_dispatch(sender: Celery, **kwargs) -> None:
+    from django.conf import settings
+
+    sender.add_periodic_task(
+        float(settings.SMS_DISPATCH_INTERVAL_SECONDS),
+        sender.signature("screening.dispatch_due_messages"),
+        name="dispatch due text messages",
+    )

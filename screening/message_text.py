@@ -1,0 +1,264 @@
+"""The words of a text message: GSM-7 length, forbidden words, placeholders, dates.
+
+A text is read on a locked screen, maybe by someone else: it never mentions offending,
+the YOT, health or findings (DESIGN.md rule 7). Its length is counted the way the
+network does: GSM-7 septets (the extension table's characters take two), or UCS-2 code
+units once any character is outside GSM-7.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import string
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+
+# GSM 03.38 default alphabet (without the escape code itself) and its extension table.
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENDED = frozenset("^{}\\[~]|€\f")
+
+SINGLE_LIMIT = {"GSM-7": 160, "UCS-2": 70}
+PART_LIMIT = {"GSM-7": 153, "UCS-2": 67}
+
+
+@dataclass(frozen=True)
+class Length:
+    encoding: str  # "GSM-7" or "UCS-2"
+    units: int  # septets or UTF-16 code units
+    segments: int
+    non_gsm: str  # the characters that forced UCS-2, in order of appearance
+
+    @property
+    def warning(self) -> str:
+        if self.segments <= 1:
+            return ""
+        text = (
+            f"This text needs {self.segments} parts ({self.units} {self.encoding} units; "
+            f"one part holds {SINGLE_LIMIT[self.encoding]})."
+        )
+        if self.non_gsm:
+            text += f" These characters force the shorter UCS-2 parts: {self.non_gsm}"
+        return text
+
+
+def _char_units(char: str, encoding: str) -> int:
+    if encoding == "GSM-7":
+        return 2 if char in GSM7_EXTENDED else 1
+    return 2 if ord(char) > 0xFFFF else 1
+
+
+def sms_length(text: str) -> Length:
+    """Count septets or UCS-2 units and the parts a network would split the text into.
+
+    In a multi-part text an escaped GSM-7 character or a UTF-16 surrogate pair never
+    straddles two parts, so parts are filled character by character.
+    """
+    non_gsm = "".join(dict.fromkeys(c for c in text if c not in GSM7_BASIC | GSM7_EXTENDED))
+    encoding = "UCS-2" if non_gsm else "GSM-7"
+    units = [_char_units(c, encoding) for c in text]
+    total = sum(units)
+    if total <= SINGLE_LIMIT[encoding]:
+        return Length(encoding, total, 1 if total else 0, non_gsm)
+    part, segments = 0, 1
+    for size in units:
+        if part + size > PART_LIMIT[encoding]:
+            segments += 1
+            part = 0
+        part += size
+    return Length(encoding, total, segments, non_gsm)
+
+
+# Words that would reveal why a young person is being texted. Matched as whole words,
+# case-insensitively; English and Welsh.
+FORBIDDEN_WORDS = [
+    "offending",
+    "offence",
+    "offences",
+    "offender",
+    "offense",
+    "youth offending",
+    "yot",
+    "yos",
+    "youth justice",
+    "justice",
+    "court",
+    "crime",
+    "criminal",
+    "police",
+    "probation",
+    "sentence",
+    "sentenced",
+    "referral order",
+    "health",
+    "nurse",
+    "mental",
+    "findings",
+    "assessment",
+    "screening",
+    "social worker",
+    "social care",
+    "troseddu",
+    "trosedd",
+    "troseddwr",
+    "cyfiawnder",
+    "llys",
+    "heddlu",
+    "iechyd",
+    "asesiad",
+]
+_FORBIDDEN_RE = re.compile(
+    r"\b("
+    + "|".join(re.escape(w) for w in sorted(FORBIDDEN_WORDS, key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+def forbidden_words_in(text: str) -> list[str]:
+    """The forbidden words found in the text, lower case, without repeats."""
+    return list(dict.fromkeys(m.group(1).lower() for m in _FORBIDDEN_RE.finditer(text)))
+
+
+# Placeholders a template may use, and the ones each purpose must use.
+PLACEHOLDERS = {
+    "service": "the service's name as texts give it (SMS_SERVICE_NAME)",
+    "first_name": "the young person's first name",
+    "date": "the visit's local date, e.g. Tuesday 2 March",
+    "time": "the visit's local start time, e.g. 10:30am",
+    "place": "the venue's name and first address line",
+}
+REQUIRED = {
+    "confirmation": {"date", "time", "place"},
+    "day_before": {"time", "place"},
+    "morning": {"time", "place"},
+    "rescheduled": {"date", "time", "place"},
+    "cancelled": {"date"},
+    "help": {"service"},
+    "introduction": {"service"},
+}
+
+
+def placeholders_in(body: str) -> list[str]:
+    """Names of `{placeholders}`; raises ValidationError(body) for a malformed one."""
+    names = []
+    try:
+        parsed = list(string.Formatter().parse(body))
+    except ValueError as exc:
+        raise ValidationError(
+            {"body": [f"Braces do not match ({exc}); write placeholders as {{date}}."]}
+        ) from exc
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if spec or conversion or not name.isidentifier():
+            raise ValidationError(
+                {"body": [f"Write placeholders as plain {{name}}, not {{{name}...}}."]}
+            )
+        names.append(name)
+    return names
+
+
+SAMPLE = {
+    "first_name": "Alexandria",
+    "date": "Wednesday 30 September",
+    "time": "10:30am",
+    "place": "Greenbank Youth Hub, 14 Greenbank Road",
+}
+
+
+def check_template(*, purpose: str, body: str, service: str | None = None) -> Length:
+    """Refuse a template that reveals too much, uses unknown placeholders or misses a
+    required one; return the length of a sample rendering (its `warning` past one part)."""
+    from django.conf import settings
+
+    if not body or not body.strip():
+        raise ValidationError({"body": ["Write the text of the message."]})
+    names = placeholders_in(body)
+    unknown = sorted(set(names) - set(PLACEHOLDERS))
+    if unknown:
+        raise ValidationError(
+            {
+                "body": [
+                    f"Unknown placeholder {{{unknown[0]}}}; use "
+                    + ", ".join(f"{{{n}}}" for n in PLACEHOLDERS)
+                    + "."
+                ]
+            }
+        )
+    missing = sorted(REQUIRED.get(purpose, set()) - set(names))
+    if missing:
+        raise ValidationError(
+            {"body": ["This message must say " + ", ".join(f"{{{n}}}" for n in missing) + "."]}
+        )
+    bad = forbidden_words_in(body)
+    if bad:
+        raise ValidationError(
+            {
+                "body": [
+                    "Texts can be read by others, so they never mention: " + ", ".join(bad) + "."
+                ]
+            }
+        )
+    if re.search(r"https?://|www\.", body, re.IGNORECASE):
+        raise ValidationError({"body": ["Texts carry no links."]})
+    service = settings.SMS_SERVICE_NAME if service is None else service
+    return sms_length(body.format(service=service, **SAMPLE))
+
+
+EN_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+EN_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+CY_DAYS = ["Dydd Llun", "Dydd Mawrth", "Dydd Mercher", "Dydd Iau", "Dydd Gwener", "Dydd Sadwrn"]
+CY_DAYS.append("Dydd Sul")
+CY_MONTHS = [
+    "Ionawr",
+    "Chwefror",
+    "Mawrth",
+    "Ebrill",
+    "Mai",
+    "Mehefin",
+    "Gorffennaf",
+    "Awst",
+    "Medi",
+    "Hydref",
+    "Tachwedd",
+    "Rhagfyr",
+]
+
+
+def local_date_words(moment: dt.datetime, language: str) -> str:
+    """`Tuesday 2 March` (English) or `Dydd Mawrth 2 Mawrth` (Welsh), in local time."""
+    from django.utils import timezone
+
+    local = timezone.localtime(moment)
+    days, months = (CY_DAYS, CY_MONTHS) if language == "cy" else (EN_DAYS, EN_MONTHS)
+    return f"{days[local.weekday()]} {local.day} {months[local.month - 1]}"
+
+
+def local_time_words(moment: dt.datetime, language: str) -> str:
+    """`10:30am` in English; the 24-hour `10:30` in Welsh texts."""
+    from django.utils import timezone
+
+    local = timezone.localtime(moment)
+    if language == "cy":
+        return f"{local:%H:%M}"
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{hour}:{local:%M}{suffix}"

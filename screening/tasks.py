@@ -1,0 +1,15 @@
+"""Celery tasks (used when CELERY_BROKER_URL is set; config/celery.py schedules them)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="screening.dispatch_due_messages", ignore_result=True)
+def dispatch_due_messages() -> dict[str, int]:
+    """Send every text that is due; any number of workers may run this at once."""
+    from dataclasses import asdict
+
+    from screening.services.messages import messages_dispatch_due
+
+    return asdict(messages_dispatch_due())

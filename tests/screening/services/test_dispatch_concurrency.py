@@ -1,0 +1,84 @@
+"""Several dispatchers at once, each with its own connection, against one fake Twilio:
+every due text goes exactly once (SKIP LOCKED claims on PostgreSQL, serialised claims on
+SQLite)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from screening.integrations.sms.twilio_gateway import TwilioGateway
+from screening.models import Message
+from screening.services.messages import messages_dispatch_due
+from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
+from tests.messaging import at, book, make_team, texting_person
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        connection.vendor == "sqlite" and connection.settings_dict["TEST"]["NAME"] is None,
+        reason="SQLite thread tests need a file-based test database (SQLITE_TEST_NAME)",
+    ),
+]
+
+
+WEEKDAYS = [2, 3, 4, 5, 8, 9, 10, 11]
+
+
+def race(workers: int, visits: int) -> tuple[FakeTwilio, list[str]]:
+    team = make_team()
+    for n in range(visits):
+        person = texting_person(
+            mobile=f"07400 13{n:04d}",
+            parent_carer_mobile=f"07911 13{n:04d}",
+            parent_carer_sms_consent=True,
+        )
+        # Six a day (the practitioner's daily cap), on weekdays in March 2027.
+        day = at(0).date().replace(day=WEEKDAYS[n // 6])
+        book(team, person=person, start=at(9 + n % 6, day=day))
+    failures: list[str] = []
+    barrier = threading.Barrier(workers)
+    with FakeTwilio() as fake:
+
+        def worker() -> None:
+            gateway = TwilioGateway(
+                account_sid=ACCOUNT_SID,
+                auth_token=AUTH_TOKEN,
+                from_number="+447400999111",
+                http_client=fake.http_client(timeout=10),
+            )
+            barrier.wait()
+            try:
+                messages_dispatch_due(gateway=gateway, batch_size=3)
+            except Exception as exc:
+                failures.append(repr(exc))
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=worker) for _ in range(workers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    return fake, failures
+
+
+def check_sent_once(fake: FakeTwilio, failures: list[str], visits: int) -> None:
+    assert failures == []
+    due = Message.objects.filter(purpose="confirmation")
+    assert due.count() == 2 * visits
+    assert set(due.values_list("status", flat=True)) == {"sent"}
+    assert len(fake.created) == 2 * visits and fake.sent_twice() == 0
+    assert set(due.values_list("provider_id", flat=True)) == {m["sid"] for m in fake.created}
+
+
+def test_concurrent_dispatchers_send_each_text_once():
+    fake, failures = race(workers=4, visits=12)
+    check_sent_once(fake, failures, 12)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+def test_concurrent_dispatchers_on_postgresql_skip_locked_rows_and_send_each_once():
+    fake, failures = race(workers=6, visits=30)
+    check_sent_once(fake, failures, 30)

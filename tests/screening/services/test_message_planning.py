@@ -1,0 +1,174 @@
+"""Planning texts from visit changes: consent per number, timing, versions, rollback."""
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+
+from screening.models import Message, MessageStatus, NumberStatus, Visit
+from screening.services.messages import (
+    message_template_save,
+    number_opt_out,
+)
+from screening.services.visits import SessionRequest, visit_cancel, visit_reschedule
+from tests.messaging import CARER_MOBILE, LONDON, NOW, YP_MOBILE, at, book, freeze, make_team
+from tests.messaging import texting_person as person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team(db, monkeypatch):
+    freeze(monkeypatch)
+    return make_team()
+
+
+def planned(visit, **filters):
+    return {
+        (m.purpose, m.to): m
+        for m in Message.objects.filter(visit=visit, **filters).exclude(status="withdrawn")
+    }
+
+
+def test_booking_plans_confirmation_and_both_reminders_at_local_times(team):
+    visit = book(team, start=at(10, 30))
+    rows = planned(visit)
+    assert set(rows) == {
+        ("confirmation", YP_MOBILE),
+        ("day_before", YP_MOBILE),
+        ("morning", YP_MOBILE),
+    }
+    assert rows[("confirmation", YP_MOBILE)].send_at == NOW
+    assert rows[("day_before", YP_MOBILE)].send_at == at(17, day=dt.date(2027, 3, 1))
+    assert rows[("morning", YP_MOBILE)].send_at == at(8)
+    assert all(m.visit_version == 1 and m.status == "planned" for m in rows.values())
+    body = rows[("confirmation", YP_MOBILE)].body
+    assert "Tuesday 2 March" in body and "10:30am" in body and "Reply STOP" in body
+
+
+def test_only_the_first_text_to_a_number_introduces_the_sender(team):
+    visit = book(team)
+    rows = planned(visit)
+    assert rows[("confirmation", YP_MOBILE)].body.startswith("This is Youth Support.")
+    assert not rows[("day_before", YP_MOBILE)].body.startswith("This is")
+
+
+def test_no_morning_reminder_before_ten_and_no_reminder_after_the_start(team):
+    visit = book(team, start=at(9, 30))
+    assert ("morning", YP_MOBILE) not in planned(visit)
+    assert ("day_before", YP_MOBILE) in planned(visit)
+
+
+def test_texts_go_only_to_consented_numbers_parent_carer_included(team):
+    both = person(
+        parent_carer_name="Sam Carer",
+        parent_carer_mobile="07911 123456",
+        parent_carer_sms_consent=True,
+    )
+    rows = planned(book(team, person=both))
+    assert {to for _, to in rows} == {YP_MOBILE, CARER_MOBILE}
+    assert all(m.recipient == "parent_carer" for (_, to), m in rows.items() if to == CARER_MOBILE)
+    no_consent = person(sms_consent=False, mobile="07400 123457")
+    assert planned(book(team, person=no_consent, start=at(14))) == {}
+
+
+def test_opted_out_number_gets_no_new_texts_and_loses_planned_ones(team):
+    visit = book(team)
+    number_opt_out(number=YP_MOBILE, via="test")
+    assert not Message.objects.filter(to=YP_MOBILE, status="planned").exists()
+    later = book(team, person=person(), start=at(14))
+    assert planned(later) == {}
+    assert NumberStatus.objects.get(number=YP_MOBILE).opted_out_at is not None
+    assert visit.messages.filter(status="withdrawn").count() == 3
+
+
+def test_a_failed_booking_plans_nothing(team):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        book(team)
+        assert Message.objects.exists()  # planned inside the booking transaction ...
+        raise RuntimeError("the booking fails after planning")
+    assert not Message.objects.exists()  # ... and rolled back with it
+    assert not Visit.objects.exists()
+
+
+def test_quiet_hours_hold_a_confirmation_booked_late_in_the_evening(team, monkeypatch):
+    freeze(monkeypatch, dt.datetime(2027, 2, 23, 22, 15, tzinfo=LONDON))
+    visit = book(team)
+    confirmation = planned(visit)[("confirmation", YP_MOBILE)]
+    assert confirmation.send_at == dt.datetime(2027, 2, 24, 8, 0, tzinfo=LONDON)
+
+
+def test_reschedule_withdraws_old_reminders_and_plans_for_the_new_time(team):
+    visit = book(team)
+    Message.objects.filter(visit=visit, purpose="confirmation").update(status="sent")
+    people, room = team
+    from agencies.models import Agency
+
+    visit_reschedule(
+        visit=visit,
+        room=room,
+        sessions=[
+            SessionRequest(
+                agency=Agency.objects.get(code="health"),
+                practitioner=people["health"],
+                start=at(14),
+            )
+        ],
+        late_reason="moved",
+    )
+    old = Message.objects.filter(visit=visit, visit_version=1)
+    assert set(old.values_list("status", flat=True)) == {"sent", "withdrawn"}
+    new = planned(visit, visit_version=2)
+    assert set(new) == {
+        ("rescheduled", YP_MOBILE),
+        ("day_before", YP_MOBILE),
+        ("morning", YP_MOBILE),
+    }
+    assert "2:00pm" in new[("rescheduled", YP_MOBILE)].body
+
+
+def test_cancel_withdraws_reminders_and_tells_only_those_already_texted(team):
+    visit = book(team)
+    Message.objects.filter(visit=visit, purpose="confirmation").update(status="delivered")
+    visit_cancel(visit=visit, reason="young person moved away")
+    assert (
+        not Message.objects.filter(visit=visit, purpose__in=["day_before", "morning"])
+        .exclude(status=MessageStatus.WITHDRAWN)
+        .exists()
+    )
+    notice = Message.objects.get(visit=visit, purpose="cancelled")
+    assert notice.visit_version == 2 and "Tuesday 2 March" in notice.body
+    untold = book(team, person=person(mobile="07400 123457"), start=at(14))
+    visit_cancel(visit=untold, reason="never confirmed")
+    assert not Message.objects.filter(visit=untold, purpose="cancelled").exists()
+
+
+def test_easy_read_and_welsh_wording_follow_the_young_person(team):
+    easy = book(team, person=person(communication_needs="Reads at about age 8 level"))
+    assert planned(easy)[("confirmation", YP_MOBILE)].easy_read
+    welsh = book(team, person=person(mobile="07400 123457", language="cy"), start=at(14))
+    row = planned(welsh)[("confirmation", "+447400123457")]
+    assert row.language == "cy" and "Dydd Mawrth 2 Mawrth" in row.body and "14:00" in row.body
+
+
+def test_edited_template_is_used_for_later_plans(team):
+    message_template_save(
+        purpose="confirmation",
+        language="en",
+        easy_read=False,
+        body="{service}: {date} {time} {place}. Reply YES.",
+    )
+    row = planned(book(team))[("confirmation", YP_MOBILE)]
+    assert row.body.endswith("Reply YES.") and "CHANGE" not in row.body
+
+
+def test_reminders_for_a_visit_after_the_spring_clock_change_keep_local_times(team, monkeypatch):
+    freeze(monkeypatch, dt.datetime(2027, 3, 22, 9, 0, tzinfo=LONDON))
+    # Clocks go forward on Sunday 28 March 2027 (Monday 29 is Easter Monday).
+    visit = book(team, start=dt.datetime(2027, 3, 30, 10, 0, tzinfo=LONDON))
+    rows = planned(visit)
+    day_before = rows[("day_before", YP_MOBILE)].send_at.astimezone(LONDON)
+    morning = rows[("morning", YP_MOBILE)].send_at.astimezone(LONDON)
+    assert (day_before.date(), day_before.hour) == (dt.date(2027, 3, 29), 17)
+    assert (morning.date(), morning.hour) == (dt.date(2027, 3, 30), 8)
+    assert rows[("day_before", YP_MOBILE)].send_at.astimezone(dt.UTC).hour == 16

@@ -1,0 +1,79 @@
+"""Text wording: GSM-7 length, forbidden words, placeholders."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from screening.message_text import check_template, forbidden_words_in, sms_length
+
+
+def test_gsm7_fits_160_in_one_part_and_splits_at_153():
+    assert sms_length("a" * 160).segments == 1
+    length = sms_length("a" * 161)
+    assert (length.encoding, length.units, length.segments) == ("GSM-7", 161, 2)
+    assert sms_length("a" * 306).segments == 2
+    assert sms_length("a" * 307).segments == 3
+
+
+def test_gsm7_extension_characters_count_double():
+    length = sms_length("€" * 80)
+    assert (length.encoding, length.units, length.segments) == ("GSM-7", 160, 1)
+    assert sms_length("€" * 80 + "a").segments == 2
+
+
+def test_gsm7_escape_pair_never_straddles_two_parts():
+    # 152 plain characters then one euro: the pair starts a new part instead of splitting.
+    length = sms_length("a" * 152 + "€" + "a" * 10)
+    assert length.units == 164 and length.segments == 2
+    assert sms_length("a" * 152 + "€" + "a" * 152).segments == 3
+
+
+def test_a_character_outside_gsm7_makes_the_text_ucs2_with_70_per_part():
+    assert sms_length("ŵ" * 70).segments == 1
+    length = sms_length("Croeso i'r ŵyl" + "a" * 60)
+    assert length.encoding == "UCS-2" and length.segments == 2 and length.non_gsm == "ŵ"
+    assert "UCS-2" in length.warning
+
+
+def test_forbidden_words_are_found_as_whole_words_in_any_case():
+    assert forbidden_words_in("Your YOT appointment about your Offending") == ["yot", "offending"]
+    assert forbidden_words_in("See the nurse") == ["nurse"]
+    assert forbidden_words_in("Peyote courtyard") == []  # not whole words
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("{service}: your health check on {date} at {time}, {place}", "never mention: health"),
+        ("{service}: see you on {date} at {time}", "must say {place}"),
+        ("{service}: {date} {time} {place} {surname}", "Unknown placeholder {surname}"),
+        ("{service}: {date} {time} {place} {date!r}", "plain"),
+        ("{service}: {date} {time} {place} {", "Braces"),
+        ("{service}: {date} {time} {place} www.example.org", "no links"),
+        ("   ", "Write the text"),
+    ],
+)
+def test_check_template_refuses_bad_wording_naming_the_body(body, message):
+    with pytest.raises(ValidationError) as caught:
+        check_template(purpose="confirmation", body=body)
+    assert message in " ".join(caught.value.message_dict["body"])
+
+
+def test_check_template_warns_past_one_part_and_counts_with_the_service_name():
+    long_body = "{service}: on {date} at {time} at {place}. " + "Please reply. " * 10
+    length = check_template(purpose="confirmation", body=long_body, service="Youth Support")
+    assert length.segments >= 2 and "parts" in length.warning
+    short = check_template(purpose="confirmation", body="{date} {time} {place}", service="X")
+    assert short.segments == 1 and short.warning == ""
+
+
+def test_default_templates_pass_their_own_checks(db):
+    from screening.models import MessageTemplate
+
+    templates = list(MessageTemplate.objects.all())
+    assert {(t.language, t.easy_read) for t in templates} >= {
+        ("en", False),
+        ("en", True),
+        ("cy", False),
+    }
+    for template in templates:
+        template.full_clean()
