@@ -184,7 +184,6 @@ TWILIO_FROM_NUMBER = env_str("TWILIO_FROM_NUMBER")
 TWILIO_MESSAGING_SERVICE_SID = env_str("TWILIO_MESSAGING_SERVICE_SID")
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
-REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", False)
 API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 12)
 
 # Deadlines in working days (DESIGN.md "Deadlines").
@@ -245,3 +244,39 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Web pages and sign-in (frontend/) ----------------------------------------------------
+# GOV.UK Frontend and MoJ Frontend are served prebuilt from node_modules (npm ci by
+# scripts/bootstrap): their CSS refers to /assets/fonts and /assets/images, so each
+# package's assets folder is a static root of its own.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("govuk", NODE_MODULES / "govuk-frontend" / "dist" / "govuk"),
+    ("moj", NODE_MODULES / "@ministryofjustice" / "frontend" / "moj"),
+    NODE_MODULES / "govuk-frontend" / "dist" / "govuk" / "assets",
+    NODE_MODULES / "@ministryofjustice" / "frontend" / "moj" / "assets",
+]
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE += ["frontend.middleware.IdleTimeoutMiddleware", "axes.middleware.AxesMiddleware"]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("frontend.context.service")
+AUTHENTICATION_BACKENDS = [
+    # Axes first: it refuses a locked-out username and address before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "/sign-in/"
+LOGIN_REDIRECT_URL = "/"
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+# Two-factor is on by default in production (DEBUG off); scripts/run-demo turns it off.
+REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", not DEBUG)
+OTP_TOTP_ISSUER = YOT_NAME
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("SIGN_IN_LOCKOUT_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "frontend/locked_out.html"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
