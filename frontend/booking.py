@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +28,7 @@ from screening.services.visits import SessionRequest
 
 OPTION_SALT = "frontend.booking.option"
 OPTION_COUNT = 10
+PAGE_MARGIN_MINUTES = 15
 
 
 @dataclass
@@ -105,11 +107,15 @@ def _search(case: Case, form: OptionsForm, **extra: object) -> VisitOptions | No
     if not form.is_valid():
         return None
     data = form.cleaned_data
-    not_before = None
+    # Options are offered a little beyond the minimum notice, so the one chosen is still
+    # bookable when the admin has read the page and pressed the button.
+    notice = settings.SCREENING_SCHEDULING["minimum_notice_minutes"] + PAGE_MARGIN_MINUTES
+    not_before = timezone.now() + dt.timedelta(minutes=notice)
     if data.get("not_before"):
-        not_before = dt.datetime.combine(
+        asked = dt.datetime.combine(
             data["not_before"], dt.time(0), tzinfo=timezone.get_current_timezone()
         )
+        not_before = max(not_before, asked)
     return visit_options(
         case=case,
         agencies=list(data["agencies"]),

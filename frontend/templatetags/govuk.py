@@ -14,8 +14,9 @@ register = template.Library()
 
 TEMPLATES = [
     (DateWidget, "date_input"),
-    (forms.RadioSelect, "radios"),
+    # CheckboxSelectMultiple is a RadioSelect subclass in Django: test it first.
     (forms.CheckboxSelectMultiple, "checkboxes"),
+    (forms.RadioSelect, "radios"),
     (forms.CheckboxInput, "checkbox"),
     (forms.Select, "select"),
     (forms.Textarea, "textarea"),
@@ -75,6 +76,13 @@ def govuk_field(field: forms.BoundField, label_class: str = "", width: str = "")
     }
 
 
+def first_input_id(field: forms.BoundField) -> str:
+    """Where an error summary link goes: the field's first box or first option."""
+    if component_for(field.field.widget) in {"date_input", "radios", "checkboxes"}:
+        return f"{field.auto_id}_0"
+    return field.auto_id
+
+
 @register.inclusion_tag("frontend/fields/error_summary.html")
 def govuk_error_summary(*forms_: forms.Form) -> dict:
     """The error summary: every error of the given forms, each linking to its field."""
@@ -87,9 +95,8 @@ def govuk_error_summary(*forms_: forms.Form) -> dict:
         for name, errors in form.errors.items():
             if name == forms.forms.NON_FIELD_ERRORS:
                 continue
-            field = form[name]
             for message in errors:
-                items.append({"href": f"#{field.id_for_label}", "text": message})
+                items.append({"href": f"#{first_input_id(form[name])}", "text": message})
     return {"items": items}
 
 
