@@ -80,7 +80,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(_next(request))
     timed_out = request.session.pop(TIMED_OUT, False)
-    form = SignInForm(request, data=request.POST or None)
+    form = SignInForm(request, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
         target = _next(request)
@@ -108,7 +108,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     user, target = _pending_user(request)
     if user is None or not has_confirmed_device(user=user):
         return redirect("frontend:sign_in")
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             device = check_code(user=user, code=form.cleaned_data["otp"])
@@ -127,7 +127,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if has_confirmed_device(user=user):
         return redirect("frontend:sign_in_code")
     device = setup_device(user=user)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             device_confirm(device=device, code=form.cleaned_data["otp"])

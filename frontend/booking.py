@@ -382,7 +382,7 @@ def visit_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
 @page("visits", "update")
 def visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _visit_for(request, pk)
-    form = CancelForm(request.POST or None)
+    form = CancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             visit_services.visit_cancel(
@@ -408,7 +408,7 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(
         session_list_for(user=request.user).select_related("visit__case__young_person"), pk=pk
     )
-    form = AttendanceForm(request.POST or None)
+    form = AttendanceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             visit_services.session_record_attendance(

@@ -117,7 +117,7 @@ def _back(request: HttpRequest, practitioner: Practitioner):
 @page("availability", "create")
 def pattern_new(request: HttpRequest, pk: int) -> HttpResponse:
     practitioner = _practitioner(request, pk)
-    form = WorkingPatternForm(request.POST or None)
+    form = WorkingPatternForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             agency_services.working_pattern_create(practitioner=practitioner, **form.cleaned_data)
@@ -141,7 +141,7 @@ def pattern_new(request: HttpRequest, pk: int) -> HttpResponse:
 @page("availability", "create")
 def leave_new(request: HttpRequest, pk: int) -> HttpResponse:
     practitioner = _practitioner(request, pk)
-    form = LeaveForm(request.POST or None)
+    form = LeaveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         zone = timezone.get_current_timezone()
         data = form.cleaned_data

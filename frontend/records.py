@@ -177,7 +177,7 @@ def _case_values(form: CaseForm) -> dict[str, object]:
 @page("cases", "create")
 def case_new(request: HttpRequest, person_pk: int) -> HttpResponse:
     person = get_object_or_404(young_person_list_for(user=request.user), pk=person_pk)
-    form = CaseForm(request.POST or None)
+    form = CaseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             case = case_create(young_person=person, **_case_values(form))
@@ -201,7 +201,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "order_start_date": case.order_start_date,
         "case_manager": case.case_manager_id,
     }
-    form = CaseForm(request.POST or None, initial=initial)
+    form = CaseForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             case = case_update(case=case, **_case_values(form))
