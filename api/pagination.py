@@ -20,3 +20,9 @@ class Pagination(PageNumberPagination):
         if len(raw) > 1 or not raw[0].isdigit() or int(raw[0]) < 1:
             raise ValidationError({"page_size": ["Give one whole number from 1 to 200."]})
         return min(int(raw[0]), self.max_page_size)
+
+    def get_page_number(self, request, paginator) -> str | int:
+        # A repeated ?page= is a client's mistake, not a request for the last value given.
+        if len(request.query_params.getlist(self.page_query_param)) > 1:
+            raise ValidationError({"page": ["Give one page number."]})
+        return super().get_page_number(request, paginator)

@@ -40,6 +40,25 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCREENSHOTS = Path(django_settings.BASE_DIR) / "test-artifacts" / "screenshots"
 
 
+def pytest_collection_modifyitems(items):
+    """Run the browser journeys last. They need a transactional database for live_server,
+    and the flush after each one would leave later tests without the data that migrations
+    create (the default agencies)."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture
+def default_agencies(transactional_db):
+    """The four agencies the data migration creates, put back after an earlier flush."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("agencies.migrations.0002_default_agencies")
+    if not Agency.objects.exists():
+        migration.add_agencies(apps, None)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -114,7 +133,7 @@ def slug(text: str) -> str:
 
 
 @pytest.fixture
-def yot(db):
+def yot(default_agencies):
     """A small YOT: one room, one practitioner per agency working every day, an admin, and
     a young person with a new case."""
     zone = timezone.get_current_timezone()
