@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Role
+from frontend.booking import _chosen
+from frontend.templatetags.govuk import local_datetime
 from screening.models import Visit, VisitStatus, YoungPerson
+from screening.services.visits import visit_book
 from tests import factories
 from tests.frontend.conftest import book_past_visit, check_axe, go, heading, sign_in
 
@@ -46,36 +49,21 @@ def test_admin_books_a_visit_end_to_end(web, yot):
     assert visit.status == VisitStatus.BOOKED
     assert visit.sessions.count() == 4
     assert web.url.endswith(f"/visits/{visit.pk}/")
-    assert when.split(",")[0] in web.content() or visit.room.name in web.content()
+    # The visit booked is the option chosen, and its page shows where it is.
+    assert when == f"{local_datetime(visit.start)}, {visit.room}"
+    assert visit.room.venue.address in web.content()
 
 
 def test_booking_a_slot_taken_meanwhile_says_so_and_shows_fresh_options(web, yot):
     sign_in(web, yot["admin"].username)
     web.goto(f"/cases/{yot['case'].pk}/book/")
     first = web.locator(".govuk-summary-card").first
-    # Someone else books the same time first.
+    # Someone else books exactly the option shown first, before the admin presses the button.
     other = factories.make_case(
         young_person=factories.make_young_person(), order_start_date=yot["case"].order_start_date
     )
-    from screening.scheduling.expand import from_minutes
-    from screening.scheduling.options import visit_options
-    from screening.services.visits import SessionRequest, visit_book
-
-    found = visit_options(case=other, count=1)
-    option = found.options[0]
-    visit_book(
-        case=other,
-        room=found.rooms[option.room],
-        sessions=[
-            SessionRequest(
-                agency=found.agencies[s.agency],
-                practitioner=found.practitioners[s.practitioner],
-                start=from_minutes(s.start),
-                end=from_minutes(s.end),
-            )
-            for s in option.sessions
-        ],
-    )
+    room, sessions = _chosen(first.locator("input[name=option]").input_value())
+    visit_book(case=other, room=room, sessions=sessions)
     go(first.get_by_role("button", name="Book this visit"))
     assert "That time was taken meanwhile" in web.content()
     check_axe(web, "book-slot-taken")

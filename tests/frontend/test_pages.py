@@ -274,7 +274,8 @@ def test_cancel_needs_a_reason_and_then_cancels_through_the_service(world):
     from screening.scheduling.expand import from_minutes
     from screening.scheduling.options import visit_options
 
-    found = visit_options(case=future, count=1)
+    # Well beyond the minimum notice, so the option is still bookable a moment later.
+    found = visit_options(case=future, count=1, not_before=timezone.now() + dt.timedelta(hours=3))
     o = found.options[0]
     visit = visit_book(
         case=future,
