@@ -44,4 +44,6 @@ def service(request: HttpRequest) -> dict[str, object]:
         "yot_name": settings.YOT_NAME,
         "service_name": "One-visit screening",
         "navigation": navigation_for(request),
+        "sign_in_failure_limit": settings.AXES_FAILURE_LIMIT,
+        "sign_in_lockout_minutes": settings.SIGN_IN_LOCKOUT_MINUTES,
     }

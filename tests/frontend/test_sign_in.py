@@ -55,6 +55,7 @@ def test_repeated_failures_lock_the_account_out_even_with_the_right_password(set
     response = sign_in(client, admin.username)
     assert response.status_code == 429
     assert "Signing in is paused" in response.content.decode()
+    assert f"Wait {settings.SIGN_IN_LOCKOUT_MINUTES} minutes" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
