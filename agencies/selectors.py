@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from accounts.models import Role, User
@@ -31,3 +32,11 @@ def practitioner_of(*, user: User) -> Practitioner | None:
     if user.role != Role.PRACTITIONER:
         return None
     return Practitioner.objects.select_related("agency").filter(user=user).first()
+
+
+def calendar_feed_url(practitioner: Practitioner) -> str:
+    """The secret address of a practitioner's calendar feed (shown to them and admins only)."""
+    return (
+        f"{settings.PUBLIC_BASE_URL}/calendars/practitioners/{practitioner.pk}.ics"
+        f"?token={practitioner.feed_token}"
+    )

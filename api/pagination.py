@@ -20,3 +20,11 @@ class Pagination(PageNumberPagination):
         if len(raw) > 1 or not raw[0].isdigit() or int(raw[0]) < 1:
             raise ValidationError({"page_size": ["Give one whole number from 1 to 200."]})
         return min(int(raw[0]), self.max_page_size)
+
+    def get_page_number(self, request, paginator) -> str | int:
+        # A repeated, empty or non-numeric ?page= is a client's mistake: refuse it like a bad
+        # page_size instead of reading it as page 1 or as the last value given.
+        raw = request.query_params.getlist(self.page_query_param)
+        if len(raw) > 1 or (raw and not raw[0].isdigit()):
+            raise ValidationError({"page": ["Give one whole page number, 1 or more."]})
+        return super().get_page_number(request, paginator)

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from accounts.models import Role, User
 from agencies.models import Agency, Practitioner
+from agencies.selectors import calendar_feed_url
 from api.fields import (
     HourMinuteField,
     ModelSerializer,
@@ -90,11 +91,7 @@ class AgencySerializer(ModelSerializer):
         fields = ["code", "name", "default_duration_minutes", "order"]
 
 
-def practitioner_feed_url(practitioner: Practitioner) -> str:
-    return (
-        f"{settings.PUBLIC_BASE_URL}/calendars/practitioners/{practitioner.pk}.ics"
-        f"?token={practitioner.feed_token}"
-    )
+practitioner_feed_url = calendar_feed_url
 
 
 class PractitionerSerializer(ModelSerializer):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import django_filters
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -21,6 +22,7 @@ from schedule.models import Event
 
 from accounts.models import ApiToken, Role, User
 from accounts.services import user_create, user_update
+from accounts.two_factor import check_code, has_confirmed_device, two_factor_required
 from agencies import services as agency_services
 from agencies.models import Agency, Practitioner
 from agencies.selectors import agency_list, practitioner_list_for
@@ -65,13 +67,23 @@ class TokenView(APIView):
     def post(self, request: Request) -> Response:
         data = s.TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        # The plain HttpRequest, so django-axes counts failures and sees a lockout.
+        http_request = request._request
         user = authenticate(
-            request,
+            http_request,
             username=data.validated_data["username"],
             password=data.validated_data["password"],
         )
+        if getattr(http_request, "axes_locked_out", False):
+            raise Throttled(detail="Too many failed attempts: signing in is paused for a while.")
         if user is None or not user.is_active:
             raise AuthenticationFailed("Username or password is not right.")
+        if two_factor_required(user=user):
+            if not has_confirmed_device(user=user):
+                raise ValidationError(
+                    {"otp": ["Set up an authenticator app by signing in to the website first."]}
+                )
+            check_code(user=user, code=data.validated_data.get("otp", ""))
         token, key = ApiToken.issue(user=user)
         return Response({"token": key, "expires": token.expires})
 

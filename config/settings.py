@@ -210,7 +210,6 @@ SMS_DISPATCH_INTERVAL_SECONDS = env_int("SMS_DISPATCH_INTERVAL_SECONDS", 5)
 TWILIO_TIMEOUT_SECONDS = env_int("TWILIO_TIMEOUT_SECONDS", 10)
 CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", False)
 API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 12)
 
 # Deadlines in working days (DESIGN.md "Deadlines").
@@ -285,3 +284,40 @@ CALENDAR_IMPORT = {
     "timeout_seconds": env_int("CALENDAR_IMPORT_TIMEOUT_SECONDS", 10),
     "refresh_minutes": env_int("CALENDAR_IMPORT_REFRESH_MINUTES", 60),
 }
+
+# --- Web pages and sign-in (frontend/) ----------------------------------------------------
+# GOV.UK Frontend and MoJ Frontend are served prebuilt from node_modules (npm ci by
+# scripts/bootstrap): their CSS refers to /assets/fonts and /assets/images, so each
+# package's assets folder is a static root of its own.
+NODE_MODULES = BASE_DIR / "node_modules"
+STATICFILES_DIRS = [
+    ("govuk", NODE_MODULES / "govuk-frontend" / "dist" / "govuk"),
+    ("moj", NODE_MODULES / "@ministryofjustice" / "frontend" / "moj"),
+    NODE_MODULES / "govuk-frontend" / "dist" / "govuk" / "assets",
+    NODE_MODULES / "@ministryofjustice" / "frontend" / "moj" / "assets",
+]
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE += ["frontend.middleware.IdleTimeoutMiddleware", "axes.middleware.AxesMiddleware"]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("frontend.context.service")
+AUTHENTICATION_BACKENDS = [
+    # Axes first: it refuses a locked-out username and address before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "/sign-in/"
+LOGIN_REDIRECT_URL = "/"
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+# Two-factor is on by default in production (DEBUG off); scripts/run-demo turns it off.
+REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", not DEBUG)
+OTP_TOTP_ISSUER = YOT_NAME
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
+SIGN_IN_LOCKOUT_MINUTES = env_int("SIGN_IN_LOCKOUT_MINUTES", 15)
+AXES_COOLOFF_TIME = SIGN_IN_LOCKOUT_MINUTES / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.lockout.locked_out"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]

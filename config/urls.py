@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from api import calendar_feeds
 
 urlpatterns = [
+    # One sign-in for pages and administration, with lockout and two-factor.
+    path("admin/login/", RedirectView.as_view(url="/sign-in/", query_string=True)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path(

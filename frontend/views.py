@@ -1,10 +1,94 @@
-"""Server-rendered pages."""
+"""Start page and the YOT dashboard."""
 
-from django.conf import settings
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.models import Role
+from frontend.access import page
+from screening.deadlines import closure_days
+from screening.selectors import (
+    cases_needing_visit_for,
+    sessions_awaiting_findings_for,
+    sessions_missed_for,
+    visits_between_for,
+    visits_unconfirmed_for,
+)
+from screening.workdays import working_days_between
+
+PAGE_SIZE = 25
+DASHBOARD_ROWS = 50
+
+
+def paginate(request: HttpRequest, rows, size: int = PAGE_SIZE) -> Page:
+    return Paginator(rows, size).get_page(request.GET.get("page"))
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The start page: what this service is and where to go next."""
-    return render(request, "frontend/home.html", {"yot_name": settings.YOT_NAME})
+    """The start page; a signed-in user goes straight to their role's first page."""
+    user = request.user
+    if user.is_authenticated:
+        if user.role == Role.PRACTITIONER:
+            return redirect("frontend:my_home")
+        if user.role in {Role.YOT_ADMIN, Role.YOT_MANAGER, Role.CASE_MANAGER}:
+            return redirect("frontend:dashboard")
+    return render(request, "frontend/home.html")
+
+
+def local_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+    return start, end
+
+
+@page("cases", "read")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """What needs doing now, each row linking to where it is done."""
+    user = request.user
+    if user.role == Role.PRACTITIONER:
+        raise PermissionDenied  # their home is the practitioner page
+    today = timezone.localdate()
+    closed = closure_days()
+    needing = list(cases_needing_visit_for(user=user)[:DASHBOARD_ROWS])
+    for case in needing:
+        case.visit_days_left = working_days_between(today, case.visit_due_by, closures=closed)
+        case.assessment_days_left = working_days_between(
+            today, case.assessment_due_by, closures=closed
+        )
+    day_start, day_end = local_day_bounds(today)
+    monday = today - dt.timedelta(days=today.weekday())
+    week_start, _ = local_day_bounds(monday)
+    _, week_end = local_day_bounds(monday + dt.timedelta(days=6))
+    week = list(visits_between_for(user=user, start=week_start, end=week_end))
+    awaiting = list(sessions_awaiting_findings_for(user=user))
+    by_agency: dict[str, dict[str, object]] = defaultdict(
+        lambda: {"overdue": 0, "due": 0, "agency": None}
+    )
+    for session in awaiting:
+        row = by_agency[session.agency.code]
+        row["agency"] = session.agency
+        due = session.visit.case.findings_due_by
+        session.overdue = due is not None and due < today
+        row["overdue" if session.overdue else "due"] += 1
+    return render(
+        request,
+        "frontend/dashboard.html",
+        {
+            "today": today,
+            "needing": needing,
+            "today_visits": [v for v in week if day_start <= v.start < day_end],
+            "week_visits": week,
+            "awaiting": [s for s in awaiting if s.overdue][:DASHBOARD_ROWS],
+            "awaiting_by_agency": sorted(by_agency.values(), key=lambda r: r["agency"].order),
+            "unconfirmed": list(visits_unconfirmed_for(user=user, now=timezone.now())[:20]),
+            "missed": list(sessions_missed_for(user=user)[:DASHBOARD_ROWS]),
+        },
+    )

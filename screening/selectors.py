@@ -20,6 +20,7 @@ from screening.models import (
     Session,
     Venue,
     Visit,
+    VisitHistory,
     VisitStatus,
     YoungPerson,
 )
@@ -207,3 +208,108 @@ def admin_task_list_for(*, user: User) -> QuerySet[AdminTask]:
     if user.is_active and user.role in SEE_ALL:
         return qs
     return qs.none()
+
+
+# --- work lists for the dashboard and the practitioner's home ------------------------------
+
+
+def _live_visit(case_ref: OuterRef | str = "pk") -> Exists:
+    return Exists(
+        Visit.objects.filter(
+            case=OuterRef(case_ref), status__in=[VisitStatus.BOOKED, VisitStatus.COMPLETED]
+        )
+    )
+
+
+def cases_needing_visit_for(*, user: User) -> QuerySet[Case]:
+    """Cases in the user's scope with no booked or completed visit, most urgent first."""
+    return (
+        case_list_for(user=user)
+        .annotate(has_visit=_live_visit())
+        .filter(has_visit=False)
+        .order_by("visit_due_by", "id")
+    )
+
+
+def visits_between_for(*, user: User, start, end) -> QuerySet[Visit]:
+    """Visits in scope that are not cancelled and start in [start, end)."""
+    return (
+        visit_list_for(user=user)
+        .select_related("case__young_person")
+        .exclude(status=VisitStatus.CANCELLED)
+        .filter(start__gte=start, start__lt=end)
+        .order_by("start", "id")
+    )
+
+
+def visits_unconfirmed_for(*, user: User, now) -> QuerySet[Visit]:
+    """Booked visits still to come that the young person has not confirmed.
+
+    Confirmation arrives as a reply to the booking text; until replies are recorded,
+    every booked visit still to come is unconfirmed. Exclude confirmed visits here when
+    replies are stored."""
+    return (
+        visit_list_for(user=user)
+        .select_related("case__young_person")
+        .filter(status=VisitStatus.BOOKED, start__gte=now)
+        .order_by("start", "id")
+    )
+
+
+def sessions_awaiting_findings_for(*, user: User) -> QuerySet[Session]:
+    """Attended sessions whose agency's findings are still to come, with the case's
+    findings due date.
+
+    Every attended session counts until findings are stored; when they are, exclude the
+    sessions whose findings were submitted here, and every page showing this list follows."""
+    return (
+        session_list_for(user=user)
+        .select_related("visit__case__young_person", "agency", "practitioner")
+        .filter(attended=True, cancelled=False)
+        .exclude(visit__status=VisitStatus.CANCELLED)
+        .order_by("visit__case__findings_due_by", "agency__order", "start", "id")
+    )
+
+
+def sessions_missed_for(*, user: User) -> QuerySet[Session]:
+    """Sessions the young person did not attend that have no booked or completed rebooking."""
+    rebooked = Visit.objects.filter(
+        rebook_of=OuterRef("pk"), status__in=[VisitStatus.BOOKED, VisitStatus.COMPLETED]
+    )
+    return (
+        session_list_for(user=user)
+        .select_related("visit__case__young_person", "agency", "practitioner")
+        .filter(attended=False, cancelled=False)
+        .exclude(Exists(rebooked))
+        .order_by("start", "id")
+    )
+
+
+def case_timeline(*, case: Case) -> list[dict[str, object]]:
+    """Everything that happened on a case, newest first: the case opening and every change
+    to its visits (booked, rescheduled, cancelled, attendance, completed)."""
+    events: list[dict[str, object]] = [
+        {
+            "at": case.created_at,
+            "title": "Case opened",
+            "by": None,
+            "text": f"{case.get_order_type_display()} starting {case.order_start_date:%-d %B %Y}",
+        }
+    ]
+    history = (
+        VisitHistory.objects.filter(visit__case=case)
+        .select_related("by", "visit")
+        .order_by("at", "id")
+    )
+    for entry in history:
+        events.append(
+            {
+                "at": entry.at,
+                "title": f"Visit {entry.get_kind_display().lower()}",
+                "by": entry.by,
+                "text": entry.reason,
+                "visit": entry.visit,
+            }
+        )
+    events.sort(key=lambda e: e["at"], reverse=True)
+    return events

@@ -279,3 +279,11 @@ def test_list_filters(admin):
     assert [p["given_name"] for p in people["results"]] == ["Zebedee"]
     bad = admin.get("/api/v1/cases/?order_type=nonsense")
     assert bad.status_code == 400 and "order_type" in bad.json()["errors"]
+
+
+@pytest.mark.parametrize("query", ["page=", "page=abc", "page=1&page=2"])
+def test_list_refuses_an_empty_repeated_or_non_numeric_page(as_role, query):
+    _, admin = as_role("yot_admin")
+    response = admin.get(f"/api/v1/cases/?{query}")
+    assert response.status_code == 400
+    assert "page" in response.json()["errors"]

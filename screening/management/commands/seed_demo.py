@@ -20,7 +20,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demo data already present; nothing changed.")
         self.stdout.write(
-            f"Sign in at /admin/ or get an API token; password for every "
+            f"Sign in at http://127.0.0.1:8000/sign-in/ (or get an API token); password for every "
             f"demo login: {demo.DEMO_PASSWORD}"
         )
         for role, username in result.logins:

@@ -1,0 +1,468 @@
+"""Booking from a case, the visit page, attendance, reschedule, cancel and rebooking a
+missed session; every write goes through screening.services.visits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from agencies.models import Agency, Practitioner
+from frontend.access import page
+from frontend.forms import AttendanceForm, CancelForm, OptionsForm
+from screening.access import can
+from screening.errors import NotAllowed, SlotTaken
+from screening.models import Case, Room, Session, Visit
+from screening.scheduling.expand import from_minutes
+from screening.scheduling.options import VisitOptions, visit_options
+from screening.selectors import case_list_for, session_list_for, visit_list_for
+from screening.services import visits as visit_services
+from screening.services.visits import SessionRequest
+
+OPTION_SALT = "frontend.booking.option"
+OPTION_COUNT = 10
+PAGE_MARGIN_MINUTES = 15
+
+
+@dataclass
+class ShownOption:
+    """One option as the page shows it, with the signed value its form posts back."""
+
+    start: dt.datetime
+    end: dt.datetime
+    room: Room
+    sessions: list[dict[str, object]]
+    token: str
+    key: str
+
+
+def _shown(found: VisitOptions, options: list, prefix: str) -> list[ShownOption]:
+    shown = []
+    for n, option in enumerate(options, 1):
+        sessions = [
+            {
+                "agency": found.agencies[s.agency],
+                "practitioner": found.practitioners[s.practitioner],
+                "start": from_minutes(s.start),
+                "end": from_minutes(s.end),
+            }
+            for s in option.sessions
+        ]
+        token = signing.dumps(
+            {
+                "room": option.room,
+                "sessions": [
+                    [
+                        s.agency,
+                        s.practitioner,
+                        from_minutes(s.start).isoformat(),
+                        from_minutes(s.end).isoformat(),
+                    ]
+                    for s in option.sessions
+                ],
+            },
+            salt=OPTION_SALT,
+        )
+        shown.append(
+            ShownOption(
+                start=from_minutes(option.start),
+                end=from_minutes(option.end),
+                room=found.rooms[option.room],
+                sessions=sessions,
+                token=token,
+                key=f"{prefix}{n}",
+            )
+        )
+    return shown
+
+
+def _chosen(token: str) -> tuple[Room, list[SessionRequest]]:
+    """The option a form posted back; a tampered or stale value is a 400-style error."""
+    try:
+        data = signing.loads(token, salt=OPTION_SALT, max_age=6 * 3600)
+    except signing.BadSignature as exc:
+        raise ValidationError({"option": ["Choose one of the options shown."]}) from exc
+    room = Room.objects.get(pk=data["room"])
+    agencies = {a.code: a for a in Agency.objects.filter(code__in=[s[0] for s in data["sessions"]])}
+    people = Practitioner.objects.in_bulk([s[1] for s in data["sessions"]])
+    return room, [
+        SessionRequest(
+            agency=agencies[code],
+            practitioner=people[pid],
+            start=dt.datetime.fromisoformat(start),
+            end=dt.datetime.fromisoformat(end),
+        )
+        for code, pid, start, end in data["sessions"]
+    ]
+
+
+def _search(case: Case, form: OptionsForm, **extra: object) -> VisitOptions | None:
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    # Options are offered a little beyond the minimum notice, so the one chosen is still
+    # bookable when the admin has read the page and pressed the button.
+    notice = settings.SCREENING_SCHEDULING["minimum_notice_minutes"] + PAGE_MARGIN_MINUTES
+    not_before = timezone.now() + dt.timedelta(minutes=notice)
+    if data.get("not_before"):
+        asked = dt.datetime.combine(
+            data["not_before"], dt.time(0), tzinfo=timezone.get_current_timezone()
+        )
+        not_before = max(not_before, asked)
+    return visit_options(
+        case=case,
+        agencies=list(data["agencies"]),
+        durations=form.durations(),
+        order=data["order"],
+        min_gap=data.get("min_gap"),
+        max_gap=data.get("max_gap"),
+        not_before=not_before,
+        respect_unavailable=data.get("respect_unavailable", False),
+        count=OPTION_COUNT,
+        **extra,
+    )
+
+
+def _options_form(query: QueryDict, agencies: list[Agency], defaults: dict) -> OptionsForm:
+    """Bound to the query when the admin has asked; otherwise bound to the defaults, so the
+    first view already shows options."""
+    if "order" in query:
+        return OptionsForm(query, agencies=agencies)
+    data = QueryDict(mutable=True)
+    data.setlist("agencies", defaults["agencies"])
+    data["order"] = "fixed"
+    for code, minutes in defaults.get("durations", {}).items():
+        data[f"duration_{code}"] = str(minutes)
+    return OptionsForm(data, agencies=agencies)
+
+
+def _render_options(
+    request: HttpRequest,
+    *,
+    case: Case,
+    form: OptionsForm,
+    found: VisitOptions | None,
+    mode: str,
+    action_url: str,
+    visit: Visit | None = None,
+    missed: Session | None = None,
+    error: ValidationError | None = None,
+    taken: str = "",
+    chosen: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    errors = []
+    if error is not None:
+        for key, msgs in getattr(error, "message_dict", {"": error.messages}).items():
+            errors += [{"key": key, "text": m} for m in msgs]
+    late_error = next((e["text"] for e in errors if e["key"] == "late_reason"), "")
+    reason_error = next((e["text"] for e in errors if e["key"] == "reason"), "")
+    return render(
+        request,
+        "frontend/booking.html",
+        {
+            "case": case,
+            "visit": visit,
+            "missed": missed,
+            "mode": mode,
+            "form": form,
+            "found": found,
+            "options": _shown(found, found.options, "option-") if found else [],
+            "after_deadline": _shown(found, found.after_deadline, "late-option-") if found else [],
+            "action_url": action_url,
+            "query": request.GET.urlencode()
+            if request.method == "GET"
+            else request.POST.get("query", ""),
+            "errors": errors,
+            "late_error": late_error,
+            "reason_error": reason_error,
+            "taken": taken,
+            "chosen": chosen,
+            "posted": request.POST if request.method == "POST" else {},
+            "error_title": bool(errors or taken or form.errors),
+        },
+        status=status,
+    )
+
+
+def _book_flow(
+    request: HttpRequest,
+    *,
+    case: Case,
+    agencies: list[Agency],
+    defaults: dict,
+    mode: str,
+    write,
+    success_url,
+    visit: Visit | None = None,
+    missed: Session | None = None,
+) -> HttpResponse:
+    """Show options for the constraints asked; on POST, write the chosen one. A slot taken
+    meanwhile says so and shows fresh options."""
+    query = QueryDict(request.POST.get("query", "")) if request.method == "POST" else request.GET
+    form = _options_form(query, agencies, defaults)
+    ignore = {"ignore_visit": visit} if visit is not None else {}
+    action_url = request.path
+    if request.method == "POST":
+        token = request.POST.get("option", "")
+        try:
+            room, sessions = _chosen(token)
+            result = write(
+                room=room,
+                sessions=sessions,
+                late_reason=request.POST.get("late_reason", "").strip(),
+                reason=request.POST.get("reason", "").strip(),
+                query=form.cleaned_data if form.is_valid() else {},
+            )
+        except SlotTaken as taken:
+            found = _search(case, form, **ignore)
+            return _render_options(
+                request,
+                case=case,
+                form=form,
+                found=found,
+                mode=mode,
+                action_url=action_url,
+                visit=visit,
+                missed=missed,
+                taken=str(taken),
+                status=409,
+            )
+        except (ValidationError, NotAllowed) as error:
+            if isinstance(error, NotAllowed):
+                error = ValidationError(str(error))
+            found = _search(case, form, **ignore)
+            return _render_options(
+                request,
+                case=case,
+                form=form,
+                found=found,
+                mode=mode,
+                action_url=action_url,
+                visit=visit,
+                missed=missed,
+                error=error,
+                chosen=token,
+            )
+        return redirect(success_url(result))
+    found = _search(case, form, **ignore)
+    return _render_options(
+        request,
+        case=case,
+        form=form,
+        found=found,
+        mode=mode,
+        action_url=action_url,
+        visit=visit,
+        missed=missed,
+    )
+
+
+def _gaps(query: dict) -> dict[str, object]:
+    return {"min_gap": query.get("min_gap"), "max_gap": query.get("max_gap")}
+
+
+@page("visit_options", "read")
+def book(request: HttpRequest, pk: int) -> HttpResponse:
+    """Book the one visit for a case: constraints, options, book one."""
+    case = get_object_or_404(case_list_for(user=request.user), pk=pk)
+    if request.method == "POST" and not can(request.user, "visits", "create"):
+        raise PermissionDenied
+    agencies = list(Agency.objects.order_by("order", "code"))
+    defaults = {"agencies": [a.code for a in agencies if a.required_by_default]}
+
+    def write(*, room, sessions, late_reason, reason, query):
+        visit = visit_services.visit_book(
+            case=case,
+            room=room,
+            sessions=sessions,
+            booked_by=request.user,
+            late_reason=late_reason,
+            **_gaps(query),
+        )
+        messages.success(request, "The visit is booked.")
+        return visit
+
+    return _book_flow(
+        request,
+        case=case,
+        agencies=agencies,
+        defaults=defaults,
+        mode="book",
+        write=write,
+        success_url=lambda visit: f"/visits/{visit.pk}/",
+    )
+
+
+def _visit_for(request: HttpRequest, pk: int) -> Visit:
+    return get_object_or_404(
+        visit_list_for(user=request.user).select_related("case__young_person", "rebook_of"),
+        pk=pk,
+    )
+
+
+@page("visits", "read")
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit_for(request, pk)
+    now = timezone.now()
+    user = request.user
+    sessions = list(visit.sessions.select_related("agency", "practitioner").order_by("start", "id"))
+    may_attend = can(user, "attendance", "create")
+    own = set(session_list_for(user=user).filter(visit=visit).values_list("pk", flat=True))
+    rebooked = set(
+        Visit.objects.filter(rebook_of__in=sessions)
+        .exclude(status="cancelled")
+        .values_list("rebook_of_id", flat=True)
+    )
+    for s in sessions:
+        s.may_record = (
+            may_attend and s.pk in own and not s.cancelled and visit.is_live() and s.start <= now
+        )
+        s.may_rebook = (
+            can(user, "visits", "create") and s.attended is False and s.pk not in rebooked
+        )
+    return render(
+        request,
+        "frontend/visit_detail.html",
+        {
+            "visit": visit,
+            "case": visit.case,
+            "sessions": sessions,
+            "may_change": can(user, "visits", "update") and visit.is_changeable(),
+        },
+    )
+
+
+@page("visits", "update")
+def visit_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit_for(request, pk)
+    if not visit.is_changeable():
+        messages.info(request, "Only a booked visit that has not started can be rescheduled.")
+        return redirect("frontend:visit", pk=visit.pk)
+    sessions = list(visit.sessions.select_related("agency").order_by("start"))
+    agencies = [s.agency for s in sessions]
+    defaults = {
+        "agencies": [a.code for a in agencies],
+        "durations": {
+            s.agency.code: int((s.end - s.start).total_seconds() // 60) for s in sessions
+        },
+    }
+
+    def write(*, room, sessions, late_reason, reason, query):
+        changed = visit_services.visit_reschedule(
+            visit=visit,
+            room=room,
+            sessions=sessions,
+            changed_by=request.user,
+            late_reason=late_reason,
+            **_gaps(query),
+        )
+        messages.success(request, "The visit is rescheduled.")
+        return changed
+
+    return _book_flow(
+        request,
+        case=visit.case,
+        agencies=agencies,
+        defaults=defaults,
+        mode="reschedule",
+        write=write,
+        success_url=lambda v: f"/visits/{v.pk}/",
+        visit=visit,
+    )
+
+
+@page("visits", "update")
+def visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit_for(request, pk)
+    form = CancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit_services.visit_cancel(
+                visit=visit, reason=form.cleaned_data["reason"], cancelled_by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("reason", error.messages[0])
+        except NotAllowed as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The visit is cancelled.")
+            return redirect("frontend:visit", pk=visit.pk)
+    return render(
+        request,
+        "frontend/visit_cancel.html",
+        {"visit": visit, "case": visit.case, "form": form, "error_title": form.errors},
+    )
+
+
+@page("attendance", "create")
+def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attended or did not attend (with a reason), not before the session starts."""
+    session = get_object_or_404(
+        session_list_for(user=request.user).select_related("visit__case__young_person"), pk=pk
+    )
+    form = AttendanceForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit_services.session_record_attendance(
+                session=session,
+                attended=form.cleaned_data["attended"] == "yes",
+                reason=form.cleaned_data["reason"],
+                recorded_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("reason", error.messages[0])
+        except NotAllowed as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Attendance is recorded for the {session.agency} session.")
+            return redirect("frontend:visit", pk=session.visit_id)
+    return render(
+        request,
+        "frontend/attendance.html",
+        {"session": session, "visit": session.visit, "form": form, "error_title": form.errors},
+    )
+
+
+@page("visits", "create")
+def session_rebook(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rebook the one agency whose session was missed, with the reason."""
+    missed = get_object_or_404(
+        session_list_for(user=request.user).select_related("visit__case__young_person"), pk=pk
+    )
+    if missed.attended is not False:
+        messages.info(request, "Only a session marked 'did not attend' is rebooked.")
+        return redirect("frontend:visit", pk=missed.visit_id)
+    defaults = {"agencies": [missed.agency.code]}
+
+    def write(*, room, sessions, late_reason, reason, query):
+        only = sessions[0]
+        visit = visit_services.session_rebook(
+            missed=missed,
+            room=room,
+            practitioner=only.practitioner,
+            start=only.start,
+            end=only.end,
+            reason=reason,
+            booked_by=request.user,
+        )
+        messages.success(request, f"The {missed.agency} session is rebooked.")
+        return visit
+
+    return _book_flow(
+        request,
+        case=missed.visit.case,
+        agencies=[missed.agency],
+        defaults=defaults,
+        mode="rebook",
+        write=write,
+        success_url=lambda v: f"/visits/{v.pk}/",
+        missed=missed,
+    )

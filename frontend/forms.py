@@ -1,0 +1,408 @@
+"""Django forms for the pages. Rendering is GOV.UK's (templatetags/govuk.py); the rules
+stay in the services, whose ValidationErrors are put back on the form's fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.models import Role, User
+from agencies.models import Agency
+from screening.models import Language, OrderType, YoungPerson
+
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
+class DateWidget(forms.MultiWidget):
+    """GOV.UK date input: day, month and year boxes; what was typed is kept as typed."""
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
+
+    def decompress(self, value: dt.date | None) -> list[str | None]:
+        if isinstance(value, dt.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return [None, None, None]
+
+
+class DateField(forms.MultiValueField):
+    """A real date from GOV.UK's three boxes, with GOV.UK's error wording."""
+
+    widget = DateWidget
+
+    def __init__(self, *, label_name: str = "date", **kwargs: object) -> None:
+        self.label_name = label_name
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+        self.error_messages["required"] = f"Enter the {label_name}"
+        self.error_messages["incomplete"] = f"The {label_name} must include a day, month and year"
+
+    def compress(self, data_list: list[str]) -> dt.date | None:
+        if not data_list or not any(data_list):
+            return None
+        if not all(data_list):
+            raise ValidationError(self.error_messages["incomplete"])
+        try:
+            day, month, year = (int(str(p).strip()) for p in data_list)
+            if year < 1000:
+                raise ValueError
+            return dt.date(year, month, day)
+        except ValueError as exc:
+            raise ValidationError(f"The {self.label_name} must be a real date") from exc
+
+
+class TimeField(forms.TimeField):
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("input_formats", ["%H:%M", "%H.%M", "%H:%M:%S"])
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = "Enter a time like 09:30 or 14:00"
+
+
+def apply_service_errors(
+    form: forms.Form, error: ValidationError, names: Mapping[str, str] | None = None
+) -> None:
+    """Put a service's ValidationError on the form: each key on its field (renamed by
+    `names`), anything else at the top of the error summary."""
+    names = names or {}
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for key, messages in error.message_dict.items():
+        field = names.get(key, key)
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search by name or case reference", required=False, max_length=100)
+
+
+# --- young people ----------------------------------------------------------------------------
+
+UNAVAILABLE_ROWS = 2
+
+
+class YoungPersonForm(forms.Form):
+    given_name = forms.CharField(label="First name", max_length=100)
+    family_name = forms.CharField(label="Last name", max_length=100)
+    date_of_birth = DateField(
+        label="Date of birth", label_name="date of birth", help_text="For example, 27 3 2011"
+    )
+    mobile = forms.CharField(
+        label="Mobile number",
+        required=False,
+        max_length=20,
+        help_text="A UK mobile, for texts about the visit",
+    )
+    sms_consent = forms.BooleanField(label="The young person agrees to texts", required=False)
+    parent_carer_name = forms.CharField(
+        label="Parent or carer's name", required=False, max_length=150
+    )
+    parent_carer_mobile = forms.CharField(
+        label="Parent or carer's mobile number", required=False, max_length=20
+    )
+    parent_carer_sms_consent = forms.BooleanField(
+        label="The parent or carer agrees to texts", required=False
+    )
+    communication_needs = forms.CharField(
+        label="Communication needs",
+        required=False,
+        widget=forms.Textarea,
+        help_text="How to communicate well with the young person; shown to every practitioner",
+    )
+    language = forms.ChoiceField(
+        label="Language for texts",
+        choices=Language.choices,
+        widget=forms.RadioSelect,
+        initial=Language.ENGLISH,
+    )
+
+    messages = {
+        "given_name": "Enter the young person's first name",
+        "family_name": "Enter the young person's last name",
+    }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["given_name"].error_messages["required"] = self.messages["given_name"]
+        self.fields["family_name"].error_messages["required"] = self.messages["family_name"]
+        for i in range(UNAVAILABLE_ROWS):
+            n = "first" if i == 0 else "second"
+            self.fields[f"u{i}_weekdays"] = forms.TypedMultipleChoiceField(
+                label=f"Days of the {n} usual unavailable time",
+                choices=WEEKDAYS,
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+            self.fields[f"u{i}_start"] = TimeField(
+                label="From", required=False, help_text="For example, 08:45"
+            )
+            self.fields[f"u{i}_end"] = TimeField(
+                label="To", required=False, help_text="For example, 15:15"
+            )
+
+    def unavailable_rows(self) -> list[list[forms.BoundField]]:
+        return [
+            [self[f"u{i}_weekdays"], self[f"u{i}_start"], self[f"u{i}_end"]]
+            for i in range(UNAVAILABLE_ROWS)
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for i in range(UNAVAILABLE_ROWS):
+            days, start, end = (data.get(f"u{i}_{k}") for k in ("weekdays", "start", "end"))
+            if (days or start or end) and not (days and start and end):
+                if not days:
+                    self.add_error(f"u{i}_weekdays", "Choose the days of this unavailable time")
+                if not start:
+                    self.add_error(f"u{i}_start", "Enter the time it starts")
+                if not end:
+                    self.add_error(f"u{i}_end", "Enter the time it ends")
+        return data
+
+    def service_values(self) -> dict[str, object]:
+        data = self.cleaned_data
+        values = {name: data[name] for name in self.base_fields}
+        values["unavailable"] = [
+            {
+                "weekdays": data[f"u{i}_weekdays"],
+                "start_time": data[f"u{i}_start"],
+                "end_time": data[f"u{i}_end"],
+            }
+            for i in range(UNAVAILABLE_ROWS)
+            if data.get(f"u{i}_weekdays")
+        ]
+        return values
+
+    @classmethod
+    def initial_for(cls, person: YoungPerson) -> dict[str, object]:
+        initial = {name: getattr(person, name) for name in cls.base_fields}
+        for i, row in enumerate(list(person.unavailable.all())[:UNAVAILABLE_ROWS]):
+            initial[f"u{i}_weekdays"] = [str(d) for d in row.weekdays]
+            initial[f"u{i}_start"] = row.start_time.strftime("%H:%M")
+            initial[f"u{i}_end"] = row.end_time.strftime("%H:%M")
+        return initial
+
+    # The service names unavailable rows like "unavailable.0.end_time".
+    service_names = {
+        **{f"unavailable.{i}.weekdays": f"u{i}_weekdays" for i in range(UNAVAILABLE_ROWS)},
+        **{f"unavailable.{i}.end_time": f"u{i}_end" for i in range(UNAVAILABLE_ROWS)},
+    }
+
+
+# --- cases -----------------------------------------------------------------------------------
+
+
+class CaseForm(forms.Form):
+    order_type = forms.ChoiceField(
+        label="Order type",
+        choices=OrderType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the order type"},
+    )
+    order_start_date = DateField(
+        label="Order start date", label_name="order start date", help_text="For example, 3 5 2027"
+    )
+    case_manager = forms.ModelChoiceField(
+        label="Case manager",
+        required=False,
+        queryset=User.objects.none(),
+        empty_label="No case manager yet",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        managers = User.objects.filter(role=Role.CASE_MANAGER, is_active=True).order_by(
+            "last_name", "first_name", "username"
+        )
+        field = self.fields["case_manager"]
+        field.queryset = managers
+        field.label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+# --- booking ---------------------------------------------------------------------------------
+
+
+class OptionsForm(forms.Form):
+    """What the admin asks of the visit; the same choices as GET /cases/{id}/visit-options/."""
+
+    agencies = forms.ModelMultipleChoiceField(
+        label="Agencies to see",
+        queryset=Agency.objects.none(),
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one agency"},
+    )
+    order = forms.ChoiceField(
+        label="Order of sessions",
+        choices=[("fixed", "In the usual order"), ("any", "Any order")],
+        widget=forms.RadioSelect,
+        initial="fixed",
+    )
+    min_gap = forms.IntegerField(
+        label="Shortest gap between sessions, in minutes",
+        min_value=0,
+        max_value=120,
+        required=False,
+    )
+    max_gap = forms.IntegerField(
+        label="Longest gap between sessions, in minutes", min_value=0, max_value=240, required=False
+    )
+    not_before = DateField(
+        label="Not before",
+        label_name="first day",
+        required=False,
+        help_text="Leave empty for the earliest possible",
+    )
+    respect_unavailable = forms.BooleanField(
+        label="Never during the young person's usual unavailable times",
+        required=False,
+        help_text="Otherwise times outside them are only listed first",
+    )
+
+    def __init__(self, *args: object, agencies: list[Agency], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.agency_list = agencies
+        self.fields["agencies"].queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies])
+        for agency in agencies:
+            self.fields[f"duration_{agency.code}"] = forms.IntegerField(
+                label=f"{agency.name} session, in minutes",
+                min_value=5,
+                max_value=240,
+                required=False,
+                help_text=f"Usually {agency.default_duration_minutes}",
+            )
+
+    def duration_fields(self) -> list[forms.BoundField]:
+        return [self[f"duration_{a.code}"] for a in self.agency_list]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        lo, hi = data.get("min_gap"), data.get("max_gap")
+        if lo is not None and hi is not None and lo > hi:
+            self.add_error("max_gap", "The longest gap must not be shorter than the shortest gap")
+        return data
+
+    def durations(self) -> dict[str, int]:
+        return {
+            a.code: self.cleaned_data[f"duration_{a.code}"]
+            for a in self.agency_list
+            if self.cleaned_data.get(f"duration_{a.code}")
+        }
+
+
+class LateReasonForm(forms.Form):
+    late_reason = forms.CharField(
+        label="Why is this visit after the deadline?",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Recorded for the timeliness report",
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the visit cancelled?",
+        widget=forms.Textarea,
+        error_messages={"required": "Say why the visit is cancelled"},
+    )
+
+
+class AttendanceForm(forms.Form):
+    attended = forms.ChoiceField(
+        label="Did the young person attend this session?",
+        choices=[("yes", "Yes, attended"), ("no", "No, did not attend")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the young person attended"},
+    )
+    reason = forms.CharField(
+        label="Reason, if they did not attend",
+        required=False,
+        widget=forms.Textarea,
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("attended") == "no" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Say why the young person did not attend")
+        return data
+
+
+class RebookReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the session rebooked?",
+        widget=forms.Textarea,
+        error_messages={"required": "Say why the session is rebooked"},
+    )
+
+
+# --- availability ----------------------------------------------------------------------------
+
+
+class WorkingPatternForm(forms.Form):
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Days",
+        choices=WEEKDAYS,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one day"},
+    )
+    start_time = TimeField(
+        label="Start time",
+        help_text="For example, 09:00",
+        error_messages={"required": "Enter the start time"},
+    )
+    end_time = TimeField(
+        label="End time",
+        help_text="For example, 17:00",
+        error_messages={"required": "Enter the end time"},
+    )
+    valid_from = DateField(label="From", label_name="first day")
+    valid_until = DateField(
+        label="Until",
+        label_name="last day",
+        required=False,
+        help_text="Leave empty if it has no end",
+    )
+
+
+class LeaveForm(forms.Form):
+    first_day = DateField(label="First day of leave", label_name="first day of leave")
+    last_day = DateField(label="Last day of leave", label_name="last day of leave")
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=200,
+        help_text="For example, annual leave or training",
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", "The last day must be the same as or after the first day")
+        return data
+
+
+class TokenForm(forms.Form):
+    otp = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )

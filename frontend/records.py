@@ -1,0 +1,217 @@
+"""Young people and cases: lists, details with deadlines and a timeline, add and edit."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from accounts.models import Role
+from frontend.access import page
+from frontend.forms import CaseForm, SearchForm, YoungPersonForm, apply_service_errors
+from frontend.views import paginate
+from screening.access import can
+from screening.deadlines import closure_days
+from screening.selectors import (
+    case_list_for,
+    case_timeline,
+    visit_list_for,
+    young_person_list_for,
+)
+from screening.services.cases import case_create, case_update
+from screening.services.young_people import young_person_create, young_person_update
+from screening.workdays import working_days_between
+
+
+def _words(request: HttpRequest) -> tuple[SearchForm, list[str]]:
+    form = SearchForm(request.GET or None)
+    words = form.cleaned_data["q"].split() if form.is_valid() else []
+    return form, words
+
+
+# --- young people ----------------------------------------------------------------------------
+
+
+@page("young_people", "read")
+def young_person_list(request: HttpRequest) -> HttpResponse:
+    form, words = _words(request)
+    people = young_person_list_for(user=request.user)
+    for word in words:
+        people = people.filter(
+            Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+            | Q(cases__reference__iexact=word)
+        ).distinct()
+    return render(
+        request,
+        "frontend/young_person_list.html",
+        {"form": form, "page": paginate(request, people), "query": " ".join(words)},
+    )
+
+
+@page("young_people", "read")
+def young_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(young_person_list_for(user=request.user), pk=pk)
+    cases = case_list_for(user=request.user).filter(young_person=person)
+    return render(
+        request,
+        "frontend/young_person_detail.html",
+        {
+            "person": person,
+            "cases": cases,
+            "basic_only": request.user.role == Role.PRACTITIONER,
+            "may_edit": can(request.user, "young_people", "update"),
+            "may_open_case": can(request.user, "cases", "create"),
+        },
+    )
+
+
+def _save_person(request: HttpRequest, person=None) -> HttpResponse:
+    if request.method == "POST":
+        form = YoungPersonForm(request.POST)
+    else:
+        form = YoungPersonForm(initial=YoungPersonForm.initial_for(person) if person else None)
+    if request.method == "POST" and form.is_valid():
+        values = form.service_values()
+        try:
+            if person is None:
+                person = young_person_create(**values)
+                messages.success(request, f"{person} is registered.")
+            else:
+                person = young_person_update(young_person=person, **values)
+                messages.success(request, "The young person's details are saved.")
+        except ValidationError as error:
+            apply_service_errors(form, error, YoungPersonForm.service_names)
+        else:
+            return redirect("frontend:young_person", pk=person.pk)
+    return render(
+        request,
+        "frontend/young_person_form.html",
+        {"form": form, "person": person, "error_title": form.errors},
+    )
+
+
+@page("young_people", "create")
+def young_person_new(request: HttpRequest) -> HttpResponse:
+    return _save_person(request)
+
+
+@page("young_people", "update")
+def young_person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(young_person_list_for(user=request.user), pk=pk)
+    return _save_person(request, person)
+
+
+# --- cases -----------------------------------------------------------------------------------
+
+
+@page("cases", "read")
+def case_list(request: HttpRequest) -> HttpResponse:
+    form, words = _words(request)
+    cases = case_list_for(user=request.user)
+    for word in words:
+        cases = cases.filter(
+            Q(reference__iexact=word)
+            | Q(young_person__given_name__icontains=word)
+            | Q(young_person__family_name__icontains=word)
+        )
+    return render(
+        request,
+        "frontend/case_list.html",
+        {
+            "form": form,
+            "page": paginate(request, cases),
+            "query": " ".join(words),
+            "may_create": can(request.user, "cases", "create"),
+        },
+    )
+
+
+@page("cases", "read")
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(case_list_for(user=request.user), pk=pk)
+    today = timezone.localdate()
+    closed = closure_days()
+    deadlines = [
+        ("Screening visit", case.visit_due_by),
+        ("Each agency's findings", case.findings_due_by),
+        ("Signed-off initial assessment", case.assessment_due_by),
+    ]
+    basic_only = request.user.role == Role.PRACTITIONER
+    return render(
+        request,
+        "frontend/case_detail.html",
+        {
+            "case": case,
+            "person": case.young_person,
+            "deadlines": [
+                {
+                    "label": label,
+                    "due": due,
+                    "days_left": None
+                    if due is None
+                    else working_days_between(today, due, closures=closed),
+                }
+                for label, due in deadlines
+            ],
+            "visits": visit_list_for(user=request.user).filter(case=case).order_by("-start"),
+            "timeline": [] if basic_only else case_timeline(case=case),
+            "basic_only": basic_only,
+            "may_book": can(request.user, "visit_options", "read"),
+            "may_edit": can(request.user, "cases", "update"),
+        },
+    )
+
+
+def _case_values(form: CaseForm) -> dict[str, object]:
+    return {
+        "order_type": form.cleaned_data["order_type"],
+        "order_start_date": form.cleaned_data["order_start_date"],
+        "case_manager": form.cleaned_data["case_manager"],
+    }
+
+
+@page("cases", "create")
+def case_new(request: HttpRequest, person_pk: int) -> HttpResponse:
+    person = get_object_or_404(young_person_list_for(user=request.user), pk=person_pk)
+    form = CaseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = case_create(young_person=person, **_case_values(form))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Case {case.reference} is open.")
+            return redirect("frontend:case", pk=case.pk)
+    return render(
+        request,
+        "frontend/case_form.html",
+        {"form": form, "person": person, "case": None, "error_title": form.errors},
+    )
+
+
+@page("cases", "update")
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(case_list_for(user=request.user), pk=pk)
+    initial = {
+        "order_type": case.order_type,
+        "order_start_date": case.order_start_date,
+        "case_manager": case.case_manager_id,
+    }
+    form = CaseForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = case_update(case=case, **_case_values(form))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "The case is saved. Deadlines follow the order.")
+            return redirect("frontend:case", pk=case.pk)
+    return render(
+        request,
+        "frontend/case_form.html",
+        {"form": form, "person": case.young_person, "case": case, "error_title": form.errors},
+    )

@@ -1,0 +1,182 @@
+"""Sign in: password, lockout after repeated failures, two-factor by authenticator app,
+sign out, idle timeout, and the API token endpoint asking for the code too."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Role
+from accounts.two_factor import device_confirm, setup_device
+from frontend.middleware import LAST_SEEN
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def code_for(device: TOTPDevice, offset: int = 0) -> str:
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=offset)
+    return f"{code:06d}"
+
+
+def sign_in(client: Client, username: str, password: str = factories.PASSWORD):
+    return client.post("/sign-in/", {"username": username, "password": password})
+
+
+def test_sign_in_with_the_right_password_goes_to_the_role_home():
+    admin = factories.make_user(role=Role.YOT_ADMIN)
+    client = Client()
+    assert sign_in(client, admin.username)["Location"] == "/"
+    assert client.get("/")["Location"] == "/dashboard/"
+
+
+def test_wrong_password_shows_the_error_summary_and_keeps_the_username():
+    admin = factories.make_user(role=Role.YOT_ADMIN)
+    response = sign_in(Client(), admin.username, "not-the-password")
+    text = response.content.decode()
+    assert "Enter a correct username and password" in text
+    assert f'value="{admin.username}"' in text
+
+
+def test_empty_sign_in_names_both_fields():
+    text = Client().post("/sign-in/", {}).content.decode()
+    assert "Enter your username" in text and "Enter your password" in text
+
+
+def test_repeated_failures_lock_the_account_out_even_with_the_right_password(settings):
+    admin = factories.make_user(role=Role.YOT_ADMIN)
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, admin.username, "wrong-password-guess")
+    response = sign_in(client, admin.username)
+    assert response.status_code == 429
+    assert "Signing in is paused" in response.content.decode()
+    assert f"Wait {settings.SIGN_IN_LOCKOUT_MINUTES} minutes" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_api_token_failures_count_towards_the_lockout(settings, api_client):
+    admin = factories.make_user(role=Role.YOT_ADMIN)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        api_client.post(
+            "/api/v1/auth/token/", {"username": admin.username, "password": "nope"}, format="json"
+        )
+    response = api_client.post(
+        "/api/v1/auth/token/",
+        {"username": admin.username, "password": factories.PASSWORD},
+        format="json",
+    )
+    assert response.status_code == 429
+    assert "paused" in response.json()["detail"]
+
+
+def test_two_factor_required_sends_a_new_user_to_setup_and_confirms_with_a_code(settings):
+    settings.REQUIRE_TWO_FACTOR = True
+    admin = factories.make_user(role=Role.YOT_ADMIN)
+    client = Client()
+    response = sign_in(client, admin.username)
+    assert response["Location"] == "/sign-in/set-up-authenticator/"
+    # Half-way is not signed in: pages still ask for sign-in.
+    assert client.get("/dashboard/").status_code == 302
+    page = client.get("/sign-in/set-up-authenticator/")
+    text = page.content.decode()
+    assert "<svg" in text and 'id="secret"' in text
+    device = TOTPDevice.objects.get(user=admin, confirmed=False)
+    wrong = client.post("/sign-in/set-up-authenticator/", {"otp": "000000"})
+    assert "The code is not right" in wrong.content.decode()
+    done = client.post("/sign-in/set-up-authenticator/", {"otp": code_for(device)})
+    assert done.status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+    assert client.get("/dashboard/").status_code == 200
+
+
+def test_a_user_with_a_confirmed_device_must_give_a_code_even_when_not_required(settings):
+    settings.REQUIRE_TWO_FACTOR = False
+    admin = factories.make_user(role=Role.YOT_ADMIN)
+    device = setup_device(user=admin)
+    device_confirm(device=device, code=code_for(device))
+    client = Client()
+    assert sign_in(client, admin.username)["Location"] == "/sign-in/code/"
+    assert client.get("/dashboard/").status_code == 302
+    empty = client.post("/sign-in/code/", {"otp": ""})
+    assert "Enter the 6-digit code" in empty.content.decode()
+    assert client.post("/sign-in/code/", {"otp": code_for(device, 1)}).status_code == 302
+    assert client.get("/dashboard/").status_code == 200
+
+
+def test_api_token_needs_the_code_of_a_user_with_a_confirmed_device(api_client):
+    admin = factories.make_user(role=Role.YOT_ADMIN)
+    device = setup_device(user=admin)
+    device_confirm(device=device, code=code_for(device))
+    body = {"username": admin.username, "password": factories.PASSWORD}
+    missing = api_client.post("/api/v1/auth/token/", body, format="json")
+    assert missing.status_code == 400
+    assert "otp" in missing.json()["errors"]
+    right = api_client.post(
+        "/api/v1/auth/token/", {**body, "otp": code_for(device, 1)}, format="json"
+    )
+    assert right.status_code == 200 and right.json()["token"]
+    # The code just used cannot be used again.
+    again = api_client.post(
+        "/api/v1/auth/token/", {**body, "otp": code_for(device, 1)}, format="json"
+    )
+    assert again.status_code == 400 and "otp" in again.json()["errors"]
+
+
+def test_api_token_refused_when_two_factor_is_required_and_not_set_up(settings, api_client):
+    settings.REQUIRE_TWO_FACTOR = True
+    admin = factories.make_user(role=Role.YOT_ADMIN)
+    response = api_client.post(
+        "/api/v1/auth/token/",
+        {"username": admin.username, "password": factories.PASSWORD, "otp": "123456"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "otp" in response.json()["errors"]
+
+
+def test_sign_out_is_a_post_and_ends_the_session():
+    admin = factories.make_user(role=Role.YOT_ADMIN)
+    client = Client()
+    client.force_login(admin)
+    assert client.get("/sign-out/").status_code == 405
+    assert client.post("/sign-out/")["Location"] == "/sign-in/"
+    assert client.get("/dashboard/").status_code == 302
+
+
+def test_idle_session_ends_and_the_sign_in_page_says_why(settings):
+    settings.SESSION_IDLE_SECONDS = 60
+    admin = factories.make_user(role=Role.YOT_ADMIN)
+    client = Client()
+    client.force_login(admin)
+    assert client.get("/dashboard/").status_code == 200
+    session = client.session
+    session[LAST_SEEN] = int(time.time()) - 61
+    session.save()
+    response = client.get("/dashboard/")
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert "You were signed out because you had not done anything for 1 minutes" in (
+        page.content.decode()
+    )
+
+
+def test_active_session_is_kept(settings):
+    settings.SESSION_IDLE_SECONDS = 60
+    admin = factories.make_user(role=Role.YOT_ADMIN)
+    client = Client()
+    client.force_login(admin)
+    session = client.session
+    session[LAST_SEEN] = int(time.time()) - 30
+    session.save()
+    assert client.get("/dashboard/").status_code == 200
+
+
+def test_admin_login_uses_the_same_sign_in():
+    response = Client().get("/admin/login/?next=/admin/")
+    assert response["Location"] == "/sign-in/?next=/admin/"
