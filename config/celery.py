@@ -4,7 +4,9 @@
     celery -A config.celery beat --loglevel=INFO
 
 Beat puts `screening.dispatch_due_messages` on the queue every
-SMS_DISPATCH_INTERVAL_SECONDS; the outbox's row claims make any number of workers safe.
+SMS_DISPATCH_INTERVAL_SECONDS (the outbox's row claims make any number of workers safe),
+and `screening.refresh_calendars` every few minutes (it reloads only the imported
+calendar addresses last loaded more than CALENDAR_IMPORT_REFRESH_MINUTES ago).
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ import os
 from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+# How often to look for imported calendars that are due; each is reloaded once an interval.
+CALENDAR_CHECK_SECONDS = 300
 
 app = Celery("yot_screening")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -28,4 +33,9 @@ def schedule_dispatch(sender: Celery, **kwargs) -> None:
         float(settings.SMS_DISPATCH_INTERVAL_SECONDS),
         sender.signature("screening.dispatch_due_messages"),
         name="dispatch due text messages",
+    )
+    sender.add_periodic_task(
+        float(CALENDAR_CHECK_SECONDS),
+        sender.signature("screening.refresh_calendars"),
+        name="refresh imported calendars",
     )

@@ -13,3 +13,13 @@ def dispatch_due_messages() -> dict[str, int]:
     from screening.services.messages import messages_dispatch_due
 
     return asdict(messages_dispatch_due())
+
+
+@shared_task(name="screening.refresh_calendars", ignore_result=True)
+def refresh_calendars() -> dict[str, int]:
+    """Reload the imported calendar addresses that are due (each at most once an interval)."""
+    from dataclasses import asdict
+
+    from screening.services.calendars import calendar_imports_refresh
+
+    return asdict(calendar_imports_refresh())

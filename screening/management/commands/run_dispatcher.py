@@ -1,4 +1,6 @@
-"""Send due text messages in a loop (the embedded dispatcher; Celery does it with a broker)."""
+"""The embedded background worker: send due text messages in a loop, and reload imported
+calendar addresses that are due on a thread of their own (a slow calendar server must
+never hold texts up). Celery does the same work when a broker is configured."""
 
 from __future__ import annotations
 
@@ -9,7 +11,10 @@ from dataclasses import asdict
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from screening.services.calendars import calendar_imports_refresh
 from screening.services.messages import messages_dispatch_due, new_owner
+
+CALENDAR_CHECK_SECONDS = 300
 
 
 class Command(BaseCommand):
@@ -18,6 +23,25 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--once", action="store_true", help="one pass, then exit")
         parser.add_argument("--interval", type=float, default=None, help="seconds between passes")
+        parser.add_argument(
+            "--no-calendars", action="store_true", help="do not reload imported calendars"
+        )
+
+    def refresh_calendars_once(self) -> None:
+        try:
+            result = calendar_imports_refresh()
+        except Exception as exc:  # a database hiccup must not end the worker
+            self.stderr.write(f"calendar refresh failed: {exc!r}")
+            return
+        if result.refreshed or result.failed:
+            self.stdout.write(f"calendars: {result.refreshed} reloaded, {result.failed} failed")
+
+    def refresh_calendars(self, stop: threading.Event) -> None:
+        """Every few minutes, reload the imported calendar addresses that are due."""
+        while not stop.is_set():
+            self.refresh_calendars_once()
+            close_old_connections()
+            stop.wait(CALENDAR_CHECK_SECONDS)
 
     def handle(self, *args, once: bool = False, interval: float | None = None, **options) -> None:
         from django.conf import settings
@@ -29,6 +53,14 @@ class Command(BaseCommand):
                 signal.signal(sig, lambda *_: stop.set())
         owner = new_owner()
         self.stdout.write(f"Dispatcher {owner} sending due texts every {interval:g} s.")
+        calendars = None
+        if once and not options.get("no_calendars"):
+            self.refresh_calendars_once()
+        elif not options.get("no_calendars"):
+            calendars = threading.Thread(
+                target=self.refresh_calendars, args=(stop,), name="calendars", daemon=True
+            )
+            calendars.start()
         while not stop.is_set():
             if not once:  # a long-running loop refreshes its connection like a request would
                 close_old_connections()
@@ -43,4 +75,7 @@ class Command(BaseCommand):
             if once:
                 break
             stop.wait(interval)
+        stop.set()
+        if calendars is not None:
+            calendars.join(timeout=30)
         self.stdout.write("Dispatcher stopped.")

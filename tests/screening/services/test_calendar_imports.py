@@ -202,3 +202,30 @@ def test_our_own_sessions_in_an_imported_calendar_do_not_block(world):
     )
     record = calendar_import_upload(practitioner=world.people["health"], data=data)
     assert record.busy == []
+
+
+def test_the_background_worker_reloads_due_calendars(world, ics_server):
+    url = ics_server.serve("/due.ics", WEEKLY_MEETING)
+    calendar_import_set_url(practitioner=world.people["health"], url=url)
+    CalendarImport.objects.filter(url=url).update(
+        last_fetched_at=dt.datetime(2027, 2, 28, tzinfo=dt.UTC)
+    )
+    out = StringIO()
+    call_command("run_dispatcher", "--once", stdout=out)
+    assert "calendars: 1 reloaded, 0 failed" in out.getvalue()
+    assert CalendarImport.objects.get(url=url).last_fetched_at > dt.datetime(
+        2027, 2, 28, tzinfo=dt.UTC
+    )
+    quiet = StringIO()
+    call_command("run_dispatcher", "--once", "--no-calendars", stdout=quiet)
+    assert "calendars:" not in quiet.getvalue()
+
+
+def test_celery_beat_schedules_the_calendar_refresh():
+    from config.celery import app
+    from screening.tasks import refresh_calendars
+
+    app.finalize()
+    names = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert {"screening.refresh_calendars", "screening.dispatch_due_messages"} <= names
+    assert refresh_calendars.name == "screening.refresh_calendars"
