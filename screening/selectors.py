@@ -178,6 +178,9 @@ def draft_case_list_for(*, user: User) -> QuerySet[Case]:
 
 
 def alert_list_for(*, user: User):
+    """The user's own alerts."""
+    if not user.is_authenticated or not user.is_active:
+        return Alert.objects.none()
     return Alert.objects.filter(recipient=user).select_related("case")
 
 
