@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, Min, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
+from screening.access import can
 from screening.deadlines import closure_days, findings_due_by
 from screening.models import Case, DraftEvent, Session, Visit, VisitStatus
 
@@ -37,7 +38,6 @@ STAGES = [
 ]
 STAGE_LABELS = dict(STAGES)
 NO_REASON = "No reason recorded"
-REPORT_ROLES = frozenset({Role.YOT_MANAGER, Role.YOT_ADMIN})
 
 
 @dataclass(frozen=True)
@@ -230,7 +230,7 @@ def timeliness_for(
 ) -> Timeliness:
     """On-time rates for deadlines due from the first day of `first_month` to the last day
     of `last_month`. Raises PermissionError for a role that does not watch timeliness."""
-    if not (user.is_active and user.role in REPORT_ROLES):
+    if not can(user, "timeliness_report", "read"):
         raise PermissionError("Only YOT managers and YOT admins see the timeliness report.")
     now = now or timezone.now()
     today = timezone.localdate(now)
