@@ -85,3 +85,25 @@ def test_manager_reads_timeliness_and_admin_closes_a_task_from_a_case_texts(web,
     go(web.get_by_role("link", name="Tasks", exact=True))
     assert "No open tasks." in web.content()
     check_axe(web, "tasks")
+
+
+def test_practitioner_calendar_settings_show_errors_and_a_new_feed_link(web, yot, settings):
+    settings.CALENDAR_IMPORT = {**settings.CALENDAR_IMPORT, "allow_private": False}
+    nurse = yot["team"]["health"]
+    sign_in(web, nurse.user.username)
+    check_axe(web, "my-home")
+    go(web.get_by_role("link", name="Calendar settings", exact=False))
+    assert heading(web) == "Calendar settings"
+    check_axe(web, "my-calendar")
+    old = web.get_by_label("Calendar feed address").input_value()
+    web.get_by_label("Address of your calendar").fill("http://127.0.0.1:9/work.ics")
+    go(web.get_by_role("button", name="Save and load the address"))
+    assert web.locator(".govuk-error-summary").is_visible()
+    assert web.get_by_label("Address of your calendar").input_value() == (
+        "http://127.0.0.1:9/work.ics"
+    )
+    check_axe(web, "my-calendar-error")
+    go(web.get_by_role("button", name="Get a new link"))
+    assert "The old one no longer works" in web.content()
+    assert web.get_by_label("Calendar feed address").input_value() != old
+    check_axe(web, "my-calendar-new-link")

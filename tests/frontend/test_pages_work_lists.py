@@ -163,7 +163,9 @@ def _more_texts(team, n: int) -> None:
         book(team, person=texting_person(mobile=f"07400 1235{i:02d}"), start=at(12 + i))
 
 
-@pytest.mark.parametrize("path", ["/tasks/", "/dashboard/", "/cases/{case}/messages/"])
+@pytest.mark.parametrize(
+    "path", ["/tasks/", "/dashboard/", "/cases/{case}/messages/", "/reports/timeliness/"]
+)
 def test_list_pages_query_count_does_not_grow_with_rows(texts, path, django_assert_max_num_queries):
     client = browser_for(texts["users"][Role.YOT_ADMIN])
     url = path.format(case=texts["case"].pk)
