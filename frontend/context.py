@@ -16,6 +16,9 @@ NAVIGATION = [
     ("Young people", "frontend:young_people", "young_people", "read"),
     ("Cases", "frontend:cases", "cases", "read"),
     ("Practitioners", "frontend:practitioners", "practitioners", "create"),
+    # Work lists and reports.
+    ("Tasks", "frontend:tasks", "admin_tasks", "read"),
+    ("Timeliness", "frontend:timeliness", "timeliness_report", "read"),
 ]
 
 

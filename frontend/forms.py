@@ -406,3 +406,72 @@ class TokenForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
         error_messages={"required": "Enter the 6-digit code from your authenticator app"},
     )
+
+
+# --- calendar import -------------------------------------------------------------------------
+
+
+class CalendarUrlForm(forms.Form):
+    url = forms.CharField(
+        label="Address of your calendar",
+        max_length=2000,
+        help_text="The secret iCal address your calendar app gives you, starting https://",
+        error_messages={
+            "required": "Enter the address of the calendar",
+            "max_length": "The address must be 2000 characters or fewer",
+        },
+    )
+
+
+class CalendarUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a calendar file",
+        help_text="An .ics file exported from your calendar app",
+        error_messages={
+            "required": "Choose an .ics file to upload",
+            "empty": "The chosen file is empty",
+            "invalid": "Choose an .ics file to upload",
+        },
+    )
+
+
+# --- timeliness report -----------------------------------------------------------------------
+
+REPORT_MAX_MONTHS = 24
+
+
+def month_choices(today: dt.date, back: int = 48) -> list[tuple[str, str]]:
+    """Months from `back` months ago to this one, newest first, as ("2027-04", "April 2027")."""
+    index = today.year * 12 + today.month - 1
+    months = [dt.date((index - n) // 12, (index - n) % 12 + 1, 1) for n in range(back + 1)]
+    return [(f"{m:%Y-%m}", f"{m:%B %Y}") for m in months]
+
+
+class PeriodForm(forms.Form):
+    """The report's period: whole months, from one to another."""
+
+    start = forms.ChoiceField(label="From", error_messages={"invalid_choice": "Choose a month"})
+    end = forms.ChoiceField(label="To", error_messages={"invalid_choice": "Choose a month"})
+
+    def __init__(self, *args: object, today: dt.date, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("start", "end"):
+            self.fields[name].choices = month_choices(today)
+            self.fields[name].error_messages["required"] = f"Choose the month to report {name}"
+
+    @staticmethod
+    def month(value: str) -> dt.date:
+        return dt.datetime.strptime(value, "%Y-%m").date()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("start") and data.get("end"):
+            start, end = self.month(data["start"]), self.month(data["end"])
+            months = (end.year - start.year) * 12 + end.month - start.month + 1
+            if months < 1:
+                self.add_error("end", "The last month must be the same as or after the first")
+            elif months > REPORT_MAX_MONTHS:
+                self.add_error("end", f"Choose a period of {REPORT_MAX_MONTHS} months or fewer")
+            else:
+                data["first_month"], data["last_month"] = start, end
+        return data

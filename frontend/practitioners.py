@@ -20,6 +20,7 @@ from agencies.selectors import calendar_feed_url, practitioner_list_for, practit
 from frontend.access import page
 from frontend.forms import WEEKDAYS, LeaveForm, WorkingPatternForm, apply_service_errors
 from frontend.views import paginate
+from screening.access import can
 from screening.selectors import session_list_for, sessions_awaiting_findings_for
 
 DAY_NAMES = dict(WEEKDAYS)
@@ -48,6 +49,11 @@ def _availability_context(practitioner: Practitioner) -> dict[str, object]:
     return {"practitioner": practitioner, "patterns": _patterns(practitioner), "leave": leave}
 
 
+def _calendar_link(request: HttpRequest) -> dict[str, object]:
+    """Whether the page links to the practitioner's calendar settings."""
+    return {"may_calendar": can(request.user, "calendar_import", "read")}
+
+
 @page("availability", "read")
 def my_home(request: HttpRequest) -> HttpResponse:
     """A practitioner's sessions, findings to submit, availability and calendar feed."""
@@ -72,6 +78,7 @@ def my_home(request: HttpRequest) -> HttpResponse:
         "frontend/my_home.html",
         {
             **_availability_context(practitioner),
+            **_calendar_link(request),
             "upcoming": upcoming.order_by("start", "id")[:50],
             "past": paginate(request, past, 20),
             "awaiting": awaiting,
@@ -102,6 +109,7 @@ def availability(request: HttpRequest, pk: int) -> HttpResponse:
         "frontend/availability.html",
         {
             **_availability_context(practitioner),
+            **_calendar_link(request),
             "feed_url": calendar_feed_url(practitioner),
             "own": practitioner.user_id == request.user.pk,
         },

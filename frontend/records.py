@@ -162,6 +162,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "basic_only": basic_only,
             "may_book": can(request.user, "visit_options", "read"),
             "may_edit": can(request.user, "cases", "update"),
+            "may_read_messages": can(request.user, "messages", "read"),
         },
     )
 

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from frontend import auth_views, booking, practitioners, print_views, records, views
+from frontend import (
+    auth_views,
+    booking,
+    calendars,
+    messages_pages,
+    practitioners,
+    print_views,
+    records,
+    reports,
+    views,
+)
 
 app_name = "frontend"
 
@@ -45,4 +55,16 @@ urlpatterns = [
         print_views.assessment_draft_print,
         name="draft_print",
     ),
+    # Texts, tasks, calendar settings and the timeliness report.
+    path("cases/<int:pk>/messages/", messages_pages.case_messages, name="case_messages"),
+    path("tasks/", messages_pages.task_list, name="tasks"),
+    path("tasks/<int:pk>/done/", messages_pages.task_done, name="task_done"),
+    path("my/calendar/", calendars.my_calendar, name="my_calendar"),
+    path(
+        "practitioners/<int:pk>/calendar/",
+        calendars.practitioner_calendar,
+        name="practitioner_calendar",
+    ),
+    path("reports/timeliness/", reports.timeliness, name="timeliness"),
+    path("reports/timeliness.csv", reports.timeliness_csv, name="timeliness_csv"),
 ]

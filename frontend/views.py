@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from accounts.models import Role
 from frontend.access import page
+from screening.access import can
 from screening.deadlines import closure_days
 from screening.selectors import (
+    admin_task_list_for,
     cases_needing_visit_for,
     sessions_awaiting_findings_for,
     sessions_missed_for,
@@ -90,5 +92,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "awaiting_by_agency": sorted(by_agency.values(), key=lambda r: r["agency"].order),
             "unconfirmed": list(visits_unconfirmed_for(user=user, now=timezone.now())[:20]),
             "missed": list(sessions_missed_for(user=user)[:DASHBOARD_ROWS]),
+            **_task_block(user),
         },
     )
+
+
+def _task_block(user) -> dict[str, object]:
+    """Failed texts and replies needing a phone call: the open admin tasks."""
+    tasks = admin_task_list_for(user=user).filter(done_at__isnull=True).order_by("created_at", "id")
+    return {
+        "show_tasks": can(user, "admin_tasks", "read"),
+        "open_tasks": list(tasks[:DASHBOARD_ROWS]),
+        "open_task_count": tasks.count(),
+    }

@@ -83,6 +83,10 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         "read": frozenset({Role.YOT_ADMIN, Role.YOT_MANAGER}),
         "update": frozenset({Role.YOT_ADMIN}),
     },
+    # YOT managers watch timeliness; YOT admins read it too, since they record the reasons
+    # for late and rebooked visits and already see every case and visit. The report shows
+    # dates and agency names only, never findings content.
+    "timeliness_report": {"read": frozenset({Role.YOT_MANAGER, Role.YOT_ADMIN})},
 }
 
 # Roles that see a practitioner's own calendar feed address besides the practitioner.

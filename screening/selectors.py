@@ -246,15 +246,12 @@ def visits_between_for(*, user: User, start, end) -> QuerySet[Visit]:
 
 
 def visits_unconfirmed_for(*, user: User, now) -> QuerySet[Visit]:
-    """Booked visits still to come that the young person has not confirmed.
-
-    Confirmation arrives as a reply to the booking text; until replies are recorded,
-    every booked visit still to come is unconfirmed. Exclude confirmed visits here when
-    replies are stored."""
+    """Booked visits still to come that nobody has confirmed (a YES reply sets
+    Visit.confirmed_at)."""
     return (
         visit_list_for(user=user)
         .select_related("case__young_person")
-        .filter(status=VisitStatus.BOOKED, start__gte=now)
+        .filter(status=VisitStatus.BOOKED, start__gte=now, confirmed_at__isnull=True)
         .order_by("start", "id")
     )
 

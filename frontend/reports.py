@@ -1,0 +1,184 @@
+"""The timeliness report page, its accessible charts and its CSV download. The numbers come
+from screening.reports; this module only lays them out."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from frontend.access import page
+from frontend.forms import PeriodForm
+from screening.reports import Rate, Timeliness, default_period, timeliness_for
+
+# Chart geometry, in SVG user units.
+LABEL_WIDTH = 170
+BAR_WIDTH = 300
+TEXT_WIDTH = 190
+ROW_HEIGHT = 34
+BAR_HEIGHT = 22
+
+
+@dataclass
+class Bar:
+    label: str
+    rate: Rate
+    y: int
+    on_time_width: int
+    late_width: int
+
+    @property
+    def text(self) -> str:
+        return describe(self.rate)
+
+    @property
+    def text_y(self) -> int:
+        return self.y + BAR_HEIGHT // 2 + 5
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    bars: list[Bar]
+
+    @property
+    def height(self) -> int:
+        return len(self.bars) * ROW_HEIGHT + 10
+
+    @property
+    def width(self) -> int:
+        return LABEL_WIDTH + BAR_WIDTH + TEXT_WIDTH
+
+    @property
+    def bar_x(self) -> int:
+        return LABEL_WIDTH
+
+    @property
+    def text_x(self) -> int:
+        return LABEL_WIDTH + BAR_WIDTH + 8
+
+    @property
+    def description(self) -> str:
+        return "; ".join(f"{b.label}: {b.text}" for b in self.bars) + "."
+
+
+def describe(rate: Rate) -> str:
+    if not rate.counted:
+        return "nothing counted"
+    return f"{rate.percent}% on time ({rate.on_time} of {rate.counted})"
+
+
+def chart(id_: str, title: str, rows: list[tuple[str, Rate]]) -> Chart:
+    """A horizontal bar per row: on time solid, late hatched, and the figures in words."""
+    bars = []
+    for i, (label, rate) in enumerate(rows):
+        on = round(BAR_WIDTH * rate.on_time / rate.counted) if rate.counted else 0
+        late = BAR_WIDTH - on if rate.counted else 0
+        bars.append(Bar(label, rate, i * ROW_HEIGHT + 5, on, late))
+    return Chart(id_, title, bars)
+
+
+def month_label(month) -> str:
+    return f"{month:%B %Y}"
+
+
+def _charts(report: Timeliness) -> list[dict[str, object]]:
+    sections = []
+    for stage in report.stages:
+        rows = [(month_label(m), r) for m, r in stage.by_month]
+        sections.append(
+            {
+                "stage": stage,
+                "chart": chart(
+                    f"chart-{stage.key}", f"{stage.label}: on time by month of the due date", rows
+                ),
+                "rows": rows,
+            }
+        )
+    return sections
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, object, object]:
+    today = timezone.localdate()
+    first, last = default_period(today)
+    if "start" in request.GET or "end" in request.GET:
+        form = PeriodForm(request.GET, today=today)
+        if form.is_valid():
+            first, last = form.cleaned_data["first_month"], form.cleaned_data["last_month"]
+    else:
+        form = PeriodForm(initial={"start": f"{first:%Y-%m}", "end": f"{last:%Y-%m}"}, today=today)
+    return form, first, last
+
+
+@page("timeliness_report", "read")
+def timeliness(request: HttpRequest) -> HttpResponse:
+    form, first, last = _period(request)
+    report = timeliness_for(user=request.user, first_month=first, last_month=last)
+    return render(
+        request,
+        "frontend/timeliness.html",
+        {
+            "form": form,
+            "report": report,
+            "sections": _charts(report),
+            "agency_chart": chart(
+                "chart-agencies",
+                "Agency findings: on time by agency",
+                report.findings_by_agency,
+            ),
+            "csv_query": f"start={first:%Y-%m}&end={last:%Y-%m}",
+            "error_title": form.errors,
+        },
+    )
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> str:
+    """A CSV cell a spreadsheet will not run: text starting like a formula gets a quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_rows(report: Timeliness) -> list[list[object]]:
+    rows: list[list[object]] = [
+        ["section", "stage", "month or agency", "on time", "late", "counted", "per cent on time"]
+    ]
+
+    def rate_row(section: str, stage: str, what: str, rate: Rate) -> list[object]:
+        percent = "" if rate.percent is None else rate.percent
+        return [section, stage, what, rate.on_time, rate.late, rate.counted, percent]
+
+    for stage in report.stages:
+        rows.append(rate_row("total", stage.label, "whole period", stage.total))
+        for month, rate in stage.by_month:
+            rows.append(rate_row("by month", stage.label, f"{month:%Y-%m}", rate))
+    for agency, rate in report.findings_by_agency:
+        rows.append(rate_row("by agency", "Agency findings", agency, rate))
+    rows.append([])
+    rows.append(["reason for lateness", "case", "kind", "date"])
+    for reason in report.reasons:
+        rows.append([reason.text, reason.case_reference, reason.kind, f"{reason.on:%Y-%m-%d}"])
+    return rows
+
+
+@page("timeliness_report", "read")
+def timeliness_csv(request: HttpRequest) -> HttpResponse:
+    form, first, last = _period(request)
+    if form.is_bound and not form.is_valid():
+        messages = "; ".join(m for errors in form.errors.values() for m in errors)
+        return HttpResponse(messages, status=400, content_type="text/plain; charset=utf-8")
+    report = timeliness_for(user=request.user, first_month=first, last_month=last)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="timeliness-{first:%Y-%m}-to-{last:%Y-%m}.csv"'
+    )
+    writer = csv.writer(response)
+    for row in csv_rows(report):
+        writer.writerow([safe_cell(cell) for cell in row])
+    return response
