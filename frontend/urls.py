@@ -1,6 +1,16 @@
 from django.urls import path
 
-from frontend import auth_views, booking, practitioners, print_views, records, views
+from frontend import (
+    auth_views,
+    booking,
+    drafts,
+    findings,
+    oversight,
+    practitioners,
+    print_views,
+    records,
+    views,
+)
 
 app_name = "frontend"
 
@@ -25,6 +35,7 @@ urlpatterns = [
     path("visits/<int:pk>/cancel/", booking.visit_cancel, name="visit_cancel"),
     path("sessions/<int:pk>/attendance/", booking.session_attendance, name="attendance"),
     path("sessions/<int:pk>/rebook/", booking.session_rebook, name="rebook"),
+    path("sessions/<int:pk>/findings/", findings.session_findings, name="findings"),
     path("my/", practitioners.my_home, name="my_home"),
     path("practitioners/", practitioners.practitioner_list, name="practitioners"),
     path("practitioners/<int:pk>/", practitioners.availability, name="availability"),
@@ -45,4 +56,23 @@ urlpatterns = [
         print_views.assessment_draft_print,
         name="draft_print",
     ),
+    path("cases/<int:pk>/assessment-draft/", drafts.draft_detail, name="draft"),
+    path(
+        "cases/<int:pk>/assessment-draft/sections/<slug:key>/",
+        drafts.section_edit,
+        name="draft_section",
+    ),
+    path(
+        "cases/<int:pk>/assessment-draft/sections/<slug:key>/review/",
+        drafts.section_review,
+        name="draft_section_review",
+    ),
+    path("cases/<int:pk>/assessment-draft/plan/", drafts.plan_edit, name="draft_plan"),
+    path("cases/<int:pk>/assessment-draft/submit/", drafts.draft_submit, name="draft_submit"),
+    path("cases/<int:pk>/assessment-draft/sign-off/", drafts.draft_sign_off, name="draft_sign_off"),
+    path("cases/<int:pk>/assessment-draft/reopen/", drafts.draft_reopen, name="draft_reopen"),
+    path("cases/<int:pk>/assessment-draft/document/", drafts.draft_document, name="draft_document"),
+    path("alerts/", oversight.alert_list, name="alerts"),
+    path("alerts/<int:pk>/read/", oversight.alert_read, name="alert_read"),
+    path("audit-log/", oversight.audit_log, name="audit_log"),
 ]
