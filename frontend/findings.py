@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.utils import timezone
 from agencies.findings_forms import PLAN_CATEGORIES, render_answer
 from frontend.access import page
 from frontend.findings_forms import FindingsForm, agency_choices
+from screening.access import can
 from screening.audit import audit_finding
 from screening.deadlines import findings_due_by
 from screening.errors import NotAllowed
@@ -91,6 +92,8 @@ def session_findings(request: HttpRequest, pk: int) -> HttpResponse:
     own = session.practitioner.user_id == user.pk
     form = None
     if request.method == "POST":
+        if not can(user, "findings", "update"):
+            raise PermissionDenied  # the API's PUT and submit answer 403 to these roles
         if refusal is not None:
             return _render(request, session, versions, None, refusal=refusal, error=refusal)
         copy = findings_services.working_copy(session=session)

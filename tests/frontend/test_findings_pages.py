@@ -95,6 +95,17 @@ def test_findings_page_gives_the_apis_access_answers(screened, name, status):
     assert browser_for(who(screened, name)).get(findings_url(session)).status_code == status
 
 
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [("case_manager", 403), ("yot_manager", 403), ("other_agency_practitioner", 404)],
+)
+def test_only_the_sessions_practitioner_may_post_findings(screened, name, status):
+    session = screened["sessions"]["health"]
+    data = form_data({"gp_registered": "yes"})
+    assert browser_for(who(screened, name)).post(findings_url(session), data).status_code == status
+    assert not Finding.objects.filter(session=session).exists()
+
+
 def test_findings_form_renders_each_question_type_as_its_govuk_component(screened):
     session = screened["sessions"]["education"]
     page = browser_for(session.practitioner.user).get(findings_url(session)).content.decode()
