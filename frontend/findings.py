@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.findings_forms import PLAN_CATEGORIES, render_answer
+from agencies.models import FindingsForm as FindingsFormDefinition
 from frontend.access import page
 from frontend.findings_forms import FindingsForm, agency_choices
 from screening.access import can
@@ -103,7 +104,11 @@ def session_findings(request: HttpRequest, pk: int) -> HttpResponse:
                 findings_services.findings_save(session=session, answers=latest.answers, user=user)
             return redirect("frontend:findings", pk=session.pk)
         base = copy or (versions[-1] if versions else None)
-        form = _form_for(session, base, request.POST)
+        try:
+            form = _form_for(session, base, request.POST)
+        except FindingsFormDefinition.DoesNotExist:
+            error = f"{session.agency.name} has no findings form yet."
+            return _render(request, session, versions, None, refusal=error, error=error)
         if form.is_valid():
             try:
                 findings_services.findings_save(session=session, answers=form.answers(), user=user)
@@ -133,7 +138,10 @@ def session_findings(request: HttpRequest, pk: int) -> HttpResponse:
         return _render(request, session, versions, finding, refusal=refusal, older=True)
     finding = findings_read_for(user=user, session=session)
     if own and refusal is None and (finding is None or finding.status == FindingStatus.DRAFT):
-        form = _form_for(session, finding)
+        try:
+            form = _form_for(session, finding)
+        except FindingsFormDefinition.DoesNotExist:
+            refusal = f"{session.agency.name} has no findings form yet: ask a system administrator."
     return _render(request, session, versions, finding, form=form, refusal=refusal)
 
 
@@ -184,7 +192,9 @@ def _render(
         "just_submitted": request.GET.get("submitted") == "1"
         and latest is not None
         and form is None,
-        "just_saved": request.GET.get("saved") == "1" and form is not None,
+        "just_saved": request.method == "GET"
+        and request.GET.get("saved") == "1"
+        and form is not None,
         "error": error,
     }
     return render(request, "frontend/findings.html", context)

@@ -104,7 +104,7 @@ def action_row_fields(row: int, agencies: list[tuple[str, str]]) -> dict[str, fo
     n = row + 1
     return {
         f"a{row}_action": forms.CharField(
-            label=f"Action {n}", required=False, widget=forms.Textarea
+            label=f"What needs to be done (action {n})", required=False, widget=forms.Textarea
         ),
         f"a{row}_owner_agency": forms.ChoiceField(
             label=f"Agency responsible for action {n}",

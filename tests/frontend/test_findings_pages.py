@@ -146,12 +146,13 @@ def test_submitting_with_a_missing_answer_shows_the_error_summary_linked_to_the_
     session = screened["sessions"]["health"]
     answers = complete_answers("health")
     del answers["self_harm"]
+    # Posted from the page shown after saving a draft: the old "saved" banner must not show.
     response = browser_for(session.practitioner.user).post(
-        findings_url(session), form_data(answers, "submit")
+        findings_url(session) + "?saved=1", form_data(answers, "submit")
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "There is a problem" in page
+    assert "There is a problem" in page and "Your draft is saved" not in page
     assert 'href="#id_q_self_harm_0"' in page
     assert ": answer this question." in page
     # what was typed is kept, and the partial answers were saved as the working copy
@@ -563,3 +564,36 @@ def test_audit_log_filters_by_case_and_user_with_a_fixed_number_of_queries(
     assert AuditEntry.objects.count() >= 8
     with django_assert_max_num_queries(few):
         client.get("/audit-log/")
+
+
+def test_alerts_list_query_count_does_not_grow_with_alerts(screened):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from screening.models import Alert
+
+    user = screened["case"].case_manager
+    client = browser_for(user)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/alerts/").status_code == 200
+        return len(captured)
+
+    Alert.objects.create(recipient=user, case=screened["case"], key="first", text="First alert")
+    few = count()
+    for i in range(20):
+        Alert.objects.create(recipient=user, case=screened["case"], key=f"k{i}", text=f"Alert {i}")
+    assert count() == few
+
+
+def test_an_agency_without_a_form_gets_a_message_not_an_error(screened):
+    from agencies.models import FindingsForm as Definition
+
+    session = screened["sessions"]["education"]
+    Definition.objects.filter(agency=session.agency).delete()
+    client = browser_for(session.practitioner.user)
+    page = client.get(findings_url(session)).content.decode()
+    assert "Education has no findings form yet" in page
+    response = client.post(findings_url(session), form_data({"provision": "mainstream"}))
+    assert response.status_code == 200 and "has no findings form yet" in response.content.decode()
