@@ -4,6 +4,8 @@ draft_case_list_for scopes the case, every read writes an audit entry."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -100,7 +102,14 @@ def _render_draft(
     plan = [
         (
             title,
-            [{**a, "owner_name": names.get(a["owner_agency"])} for a in draft.plan.get(key, [])],
+            [
+                {
+                    **a,
+                    "owner_name": names.get(a["owner_agency"]),
+                    "due": dt.date.fromisoformat(a["due_date"]),
+                }
+                for a in draft.plan.get(key, [])
+            ],
         )
         for key, title in PLAN_CATEGORIES.items()
     ]

@@ -450,6 +450,8 @@ def test_plan_page_saves_rows_grouped_by_category_and_refuses_half_rows(screened
     plan = AssessmentDraft.objects.get(case=case).plan
     assert plan["reducing_reoffending"][0]["action"] == "Weekly mentoring"
     assert plan["safeguarding"] == []
+    page = client.get(draft_url(case)).content.decode()
+    assert "Weekly mentoring" in page and "Tuesday 5 January 2027" in page
 
 
 def test_word_document_download_is_the_draft_and_audited_as_export(screened):
