@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts.models import Role
 from screening.access import can
+from screening.selectors import alert_list_for
 
 # (label, url name, resource, action): an item shows when the role may use the resource,
 # so the navigation never offers a page that would answer 403.
@@ -19,6 +22,8 @@ NAVIGATION = [
     # Work lists and reports.
     ("Tasks", "frontend:tasks", "admin_tasks", "read"),
     ("Timeliness", "frontend:timeliness", "timeliness_report", "read"),
+    ("Alerts", "frontend:alerts", "assessment_drafts", "read"),
+    ("Audit log", "frontend:audit_log", "audit_log", "read"),
 ]
 
 
@@ -42,8 +47,35 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
     ]
 
 
+BANNER_ALERTS = 3
+
+
+class UnreadAlerts:
+    """The signed-in user's newest unread alerts for the banner: one query, run only when a
+    page shows the banner."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+
+    @cached_property
+    def _rows(self) -> list:
+        user = self.request.user
+        if not user.is_authenticated or self.request.path.startswith("/alerts/"):
+            return []
+        return list(alert_list_for(user=user).filter(read_at__isnull=True)[: BANNER_ALERTS + 1])
+
+    @property
+    def items(self) -> list:
+        return self._rows[:BANNER_ALERTS]
+
+    @property
+    def more(self) -> bool:
+        return len(self._rows) > BANNER_ALERTS
+
+
 def service(request: HttpRequest) -> dict[str, object]:
     return {
+        "unread_alerts": UnreadAlerts(request),
         "yot_name": settings.YOT_NAME,
         "service_name": "One-visit screening",
         "navigation": navigation_for(request),

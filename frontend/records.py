@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,9 +15,12 @@ from frontend.forms import CaseForm, SearchForm, YoungPersonForm, apply_service_
 from frontend.views import paginate
 from screening.access import can
 from screening.deadlines import closure_days
+from screening.models import AssessmentDraft, Case, Finding, FindingStatus, VisitStatus
 from screening.selectors import (
     case_list_for,
     case_timeline,
+    draft_case_list_for,
+    findings_sessions_for,
     visit_list_for,
     young_person_list_for,
 )
@@ -163,7 +166,33 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_book": can(request.user, "visit_options", "read"),
             "may_edit": can(request.user, "cases", "update"),
             "may_read_messages": can(request.user, "messages", "read"),
+            "draft": _draft_of(request.user, case),
+            "findings_sessions": _findings_sessions(request.user, case),
         },
+    )
+
+
+def _draft_of(user, case: Case) -> dict[str, object] | None:
+    """The draft's status for roles that may read it (None otherwise)."""
+    if not can(user, "assessment_drafts", "read"):
+        return None
+    if not draft_case_list_for(user=user).filter(pk=case.pk).exists():
+        return None
+    draft = AssessmentDraft.objects.filter(case=case).only("status").first()
+    return {"status": draft.get_status_display() if draft else "Not started"}
+
+
+def _findings_sessions(user, case: Case) -> list:
+    """The sessions of the case whose findings this user may read, with their state."""
+    if not can(user, "findings", "read"):
+        return []
+    submitted = Finding.objects.filter(session=OuterRef("pk")).exclude(status=FindingStatus.DRAFT)
+    return list(
+        findings_sessions_for(user=user)
+        .filter(visit__case=case, cancelled=False)
+        .exclude(visit__status=VisitStatus.CANCELLED)
+        .annotate(has_findings=Exists(submitted))
+        .order_by("start", "id")
     )
 
 

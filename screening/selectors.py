@@ -257,16 +257,16 @@ def visits_unconfirmed_for(*, user: User, now) -> QuerySet[Visit]:
 
 
 def sessions_awaiting_findings_for(*, user: User) -> QuerySet[Session]:
-    """Attended sessions whose agency's findings are still to come, with the case's
-    findings due date.
-
-    Every attended session counts until findings are stored; when they are, exclude the
-    sessions whose findings were submitted here, and every page showing this list follows."""
+    """Attended sessions whose findings are not submitted yet, with the case's findings due
+    date; `has_working_copy` says whether a draft of them is saved."""
+    findings = Finding.objects.filter(session=OuterRef("pk"))
     return (
         session_list_for(user=user)
         .select_related("visit__case__young_person", "agency", "practitioner")
         .filter(attended=True, cancelled=False)
         .exclude(visit__status=VisitStatus.CANCELLED)
+        .exclude(Exists(findings.exclude(status=FindingStatus.DRAFT)))
+        .annotate(has_working_copy=Exists(findings.filter(status=FindingStatus.DRAFT)))
         .order_by("visit__case__findings_due_by", "agency__order", "start", "id")
     )
 

@@ -73,6 +73,7 @@ def govuk_field(field: forms.BoundField, label_class: str = "", width: str = "")
         "width": width,
         "autocomplete": widget.attrs.get("autocomplete", ""),
         "inputmode": widget.attrs.get("inputmode", ""),
+        "inline": widget.attrs.get("data-inline") == "true",
     }
 
 

@@ -1,0 +1,286 @@
+"""The assessment draft pages: the case manager edits and sends for sign-off, YOT managers
+read, sign off and reopen. Same access and audit as the API (api/views_findings.py):
+draft_case_list_for scopes the case, every read writes an audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from agencies.findings_forms import PLAN_CATEGORIES
+from agencies.models import Agency
+from frontend.access import page
+from frontend.findings_forms import PlanForm, action_errors, action_initial, agency_choices
+from frontend.forms import apply_service_errors
+from screening.access import can
+from screening.audit import audit_record
+from screening.errors import NotAllowed
+from screening.export import draft_document as build_document
+from screening.models import AssessmentDraft, AuditEntry, Case, DraftStatus
+from screening.selectors import draft_case_list_for
+from screening.services import drafts as draft_services
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+LEVELS = {"low": "Low", "medium": "Medium", "high": "High", "very_high": "Very high"}
+INDICATORS = {
+    "vulnerability": "Vulnerability",
+    "risk_of_serious_harm": "Risk of serious harm",
+    "concern": "Overall concern",
+}
+
+
+class SectionForm(forms.Form):
+    text = forms.CharField(label="Text", required=False, widget=forms.Textarea, strip=False)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the draft reopened?",
+        widget=forms.Textarea,
+        error_messages={"required": "Say why the draft is reopened"},
+    )
+
+
+def _case_and_draft(request: HttpRequest, pk: int, *, read: bool) -> tuple[Case, AssessmentDraft]:
+    case = get_object_or_404(draft_case_list_for(user=request.user), pk=pk)
+    draft = AssessmentDraft.objects.filter(case=case).first() or draft_services.draft_merge(
+        case=case
+    )
+    if read:
+        draft = draft_services.draft_refresh_missing(draft=draft)
+        audit_record(user=request.user, action=AuditEntry.Action.READ, obj=draft, case=case)
+    return case, draft
+
+
+def _errors_form(error: Exception) -> forms.Form:
+    """A form carrying a service's refusal, for the error summary."""
+    form = forms.Form(data={})
+    form.is_valid()
+    if isinstance(error, ValidationError):
+        apply_service_errors(form, error)
+    else:
+        form.add_error(None, str(error))
+    return form
+
+
+def _names() -> dict[str, str]:
+    return dict(Agency.objects.values_list("code", "name"))
+
+
+def _source_names(sources: list[dict], names: dict[str, str]) -> list[str]:
+    return [f"{names.get(s['agency'], s['agency'])} v{s['finding_version']}" for s in sources]
+
+
+def _render_draft(
+    request: HttpRequest, case: Case, draft: AssessmentDraft, errors: forms.Form | None = None
+) -> HttpResponse:
+    user = request.user
+    draft = (
+        AssessmentDraft.objects.select_related("signed_off_by", "submitted_by")
+        .prefetch_related("sections", "events__by")
+        .get(pk=draft.pk)
+    )
+    names = _names()
+    flags = sorted(
+        ({**f, "agency_name": names.get(f["agency"], f["agency"])} for f in draft.flags),
+        key=lambda f: not f.get("urgent"),
+    )
+    sections = [
+        {
+            "section": s,
+            "paragraphs": [p for p in s.text.split("\n\n") if p],
+            "sources": _source_names(s.sources, names),
+        }
+        for s in draft.sections.all()
+    ]
+    plan = [
+        (
+            title,
+            [
+                {
+                    **a,
+                    "owner_name": names.get(a["owner_agency"]),
+                    "due": dt.date.fromisoformat(a["due_date"]),
+                }
+                for a in draft.plan.get(key, [])
+            ],
+        )
+        for key, title in PLAN_CATEGORIES.items()
+    ]
+    editable = draft.status == DraftStatus.DRAFT and can(user, "assessment_drafts", "update")
+    return render(
+        request,
+        "frontend/draft.html",
+        {
+            "case": case,
+            "draft": draft,
+            "flags": flags,
+            "ratings": [
+                (INDICATORS.get(k, k), LEVELS.get(v, v)) for k, v in draft.suggested_ratings.items()
+            ],
+            "conflicts": [
+                {**c, "source_names": _source_names(c.get("sources", []), names)}
+                for c in draft.conflicts
+            ],
+            "restricted": [
+                {**r, "agency_name": names.get(r["agency"], r["agency"])} for r in draft.restricted
+            ],
+            "sections": sections,
+            "plan": plan,
+            "events": list(draft.events.all())[::-1],
+            "editable": editable,
+            "may_submit": editable and can(user, "draft_submit", "create"),
+            "may_sign_off": draft.status == DraftStatus.AWAITING_SIGN_OFF
+            and can(user, "draft_sign_off", "create"),
+            "may_reopen": draft.status != DraftStatus.DRAFT and can(user, "draft_reopen", "create"),
+            "errors": errors,
+        },
+    )
+
+
+@page("assessment_drafts", "read")
+def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case, draft = _case_and_draft(request, pk, read=True)
+    return _render_draft(request, case, draft)
+
+
+@page("assessment_drafts", "update")
+def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    case, draft = _case_and_draft(request, pk, read=request.method == "GET")
+    section = draft.sections.filter(key=key).first()
+    if section is None:
+        raise Http404("No such section.")
+    if request.method == "POST":
+        form = SectionForm(request.POST)
+        if form.is_valid():
+            try:
+                draft_services.draft_edit(
+                    draft=draft,
+                    user=request.user,
+                    sections=[{"key": key, "text": form.cleaned_data["text"]}],
+                )
+                messages.success(request, f"{section.title} is saved.")
+                return redirect(f"/cases/{case.pk}/assessment-draft/#section-{key}")
+            except ValidationError as error:
+                apply_service_errors(form, error, {"sections.0.text": "text"})
+            except NotAllowed as error:
+                form.add_error(None, str(error))
+    else:
+        form = SectionForm(initial={"text": section.text})
+    form.fields["text"].label = section.title
+    form.fields["text"].help_text = section.guidance
+    return render(
+        request,
+        "frontend/draft_section.html",
+        {"case": case, "draft": draft, "section": section, "form": form},
+    )
+
+
+@require_POST
+@page("assessment_drafts", "update")
+def section_review(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """ "Keep my text" marks the section reviewed; "Use the new text" takes the merge's."""
+    case, draft = _case_and_draft(request, pk, read=False)
+    decision = request.POST.get("decision")
+    change = {"key": key}
+    if decision == "keep":
+        change["reviewed"] = True
+    elif decision == "use":
+        change["accept_suggested"] = True
+    else:
+        error = ValidationError({"decision": ["Choose to keep your text or use the new text."]})
+        return _render_draft(request, case, draft, _errors_form(error))
+    try:
+        draft_services.draft_edit(draft=draft, user=request.user, sections=[change])
+    except (ValidationError, NotAllowed) as error:
+        return _render_draft(request, case, draft, _errors_form(error))
+    messages.success(request, "The section is reviewed.")
+    return redirect(f"/cases/{case.pk}/assessment-draft/#section-{key}")
+
+
+@page("assessment_drafts", "update")
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case, draft = _case_and_draft(request, pk, read=request.method == "GET")
+    names = agency_choices()
+    saved = [a for key in PLAN_CATEGORIES for a in draft.plan.get(key, [])]
+    if request.method == "POST":
+        form = PlanForm(request.POST, agencies=names, saved=len(saved))
+        if form.is_valid():
+            try:
+                draft_services.draft_edit(
+                    draft=draft, user=request.user, plan=form.actions(), plan_reviewed=True
+                )
+                messages.success(request, "The intervention plan is saved.")
+                return redirect(f"/cases/{case.pk}/assessment-draft/#plan")
+            except ValidationError as error:
+                action_errors(form, error, "plan", form.sent_rows)
+            except NotAllowed as error:
+                form.add_error(None, str(error))
+    else:
+        form = PlanForm(agencies=names, saved=len(saved), initial=action_initial(saved))
+    return render(request, "frontend/draft_plan.html", {"case": case, "form": form})
+
+
+def _oversight(request: HttpRequest, pk: int, act, success: str) -> HttpResponse:
+    case, draft = _case_and_draft(request, pk, read=False)
+    try:
+        act(draft=draft, user=request.user)
+    except (ValidationError, NotAllowed) as error:
+        return _render_draft(request, case, draft, _errors_form(error))
+    messages.success(request, success)
+    return redirect("frontend:draft", pk=case.pk)
+
+
+@require_POST
+@page("draft_submit", "create")
+def draft_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _oversight(request, pk, draft_services.draft_submit, "The draft is sent for sign-off.")
+
+
+@require_POST
+@page("draft_sign_off", "create")
+def draft_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    return _oversight(request, pk, draft_services.draft_sign_off, "The draft is signed off.")
+
+
+@page("draft_reopen", "create")
+def draft_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    case, draft = _case_and_draft(request, pk, read=False)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft_services.draft_reopen(
+                draft=draft, user=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, "The draft is reopened.")
+            return redirect("frontend:draft", pk=case.pk)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except NotAllowed as error:
+            form.add_error(None, str(error))
+    return render(request, "frontend/draft_reopen.html", {"case": case, "form": form})
+
+
+@page("assessment_drafts", "read")
+def draft_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same Word document as the API, audit-logged as an export."""
+    case, draft = _case_and_draft(request, pk, read=False)
+    audit_record(
+        user=request.user,
+        action=AuditEntry.Action.EXPORT,
+        obj=draft,
+        case=case,
+        detail="Word document",
+    )
+    response = HttpResponse(build_document(draft=draft), content_type=DOCX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="assessment-draft-{case.reference}.docx"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

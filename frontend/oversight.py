@@ -1,0 +1,61 @@
+"""Alerts (urgent findings) for everyone, and the audit log for YOT managers."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from frontend.access import page
+from frontend.views import paginate
+from screening.selectors import alert_list_for, audit_entries_for
+from screening.services.drafts import alert_mark_read
+
+
+@page("alerts", "read")
+def alert_list(request: HttpRequest) -> HttpResponse:
+    alerts = paginate(
+        request, alert_list_for(user=request.user).order_by("read_at", "-created_at", "-id")
+    )
+    return render(request, "frontend/alerts.html", {"page": alerts})
+
+
+@require_POST
+@page("alerts", "update")
+def alert_read(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = get_object_or_404(alert_list_for(user=request.user), pk=pk)
+    alert_mark_read(alert=alert, user=request.user)
+    messages.success(request, "The alert is marked as read.")
+    return redirect("frontend:alerts")
+
+
+class AuditFilterForm(forms.Form):
+    case = forms.CharField(label="Case reference", required=False, max_length=40)
+    user = forms.CharField(label="Username", required=False, max_length=150)
+
+
+@page("audit_log", "read")
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Who read or wrote which findings or draft, newest first, filtered by case and user."""
+    form = AuditFilterForm(request.GET or None)
+    entries = audit_entries_for(user=request.user)
+    filters = {}
+    if form.is_valid():
+        filters = {k: v.strip() for k, v in form.cleaned_data.items() if v and v.strip()}
+        if "case" in filters:
+            entries = entries.filter(case__reference__iexact=filters["case"])
+        if "user" in filters:
+            entries = entries.filter(username__iexact=filters["user"])
+    return render(
+        request,
+        "frontend/audit_log.html",
+        {
+            "form": form if form.is_bound else AuditFilterForm(),
+            "page": paginate(request, entries),
+            "params": urlencode(filters),
+        },
+    )

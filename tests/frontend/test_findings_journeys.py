@@ -1,0 +1,164 @@
+"""Findings and assessment draft journeys in a real Chromium, with axe-core on every page."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from docx import Document
+
+from accounts.models import Role
+from screening.models import AssessmentDraft, DraftStatus, Finding, FindingStatus
+from screening.services.findings import findings_submit
+from screening.services.visits import session_record_attendance
+from tests import factories
+from tests.factories import complete_answers, make_screened_case
+from tests.frontend.conftest import book_past_visit, check_axe, go, heading, sign_in
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture(autouse=True)
+def default_forms_and_layout(default_agencies):
+    """The default findings forms and draft layout that migrations create, put back after
+    an earlier browser test's flush."""
+    import importlib
+
+    from django.apps import apps
+
+    forms = importlib.import_module("agencies.migrations.0004_default_findings_forms")
+    layout = importlib.import_module("screening.migrations.0006_default_assessment_layout")
+    forms.add_forms(apps, None)
+    layout.add_layout(apps, None)
+
+
+def choose(page, key: str, value: str) -> None:
+    page.locator(f"input[name=q_{key}][value={value}]").check()
+
+
+def sign_out(page) -> None:
+    go(page.get_by_role("button", name="Sign out"))
+
+
+def test_practitioner_saves_then_submits_findings_after_a_refused_submission(web, yot):
+    visit = book_past_visit(yot)
+    session = visit.sessions.get(agency__code="health")
+    session_record_attendance(session=session, attended=True)
+    nurse = yot["team"]["health"]
+    sign_in(web, nurse.user.username)
+    assert heading(web) == nurse.name
+
+    go(web.get_by_role("link", name="Write findings for Keira Ashdown"))
+    assert heading(web) == "Findings for Keira Ashdown"
+    check_axe(web, "findings-form")
+
+    choose(web, "gp_registered", "yes")
+    web.get_by_label("Medication").fill("Inhaler when needed")
+    go(web.get_by_role("button", name="Save draft"))
+    assert "Your draft is saved" in web.content()
+    check_axe(web, "findings-saved")
+    assert Finding.objects.get(session=session).status == FindingStatus.DRAFT
+
+    choose(web, "mental_health", "no_concern")
+    go(web.get_by_role("button", name="Submit"))
+    summary = web.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert "answer this question" in summary.inner_text()
+    check_axe(web, "findings-errors")
+    # What was typed is kept.
+    assert web.locator("input[name=q_mental_health][value=no_concern]").is_checked()
+    assert web.get_by_label("Medication").input_value() == "Inhaler when needed"
+    # The summary links to the first missing question's first option.
+    go_to = summary.locator("a").first.get_attribute("href")
+    assert web.locator(go_to).count() == 1
+
+    answers = complete_answers("health")
+    for key in (
+        "self_harm",
+        "suicidal_ideation",
+        "consent",
+        "concern_level",
+        "linked_to_offending",
+    ):
+        choose(web, key, answers[key])
+    go(web.get_by_role("button", name="Submit"))
+    assert web.locator(".govuk-panel--confirmation").is_visible()
+    assert "Findings submitted" in web.content()
+    check_axe(web, "findings-submitted")
+    finding = Finding.objects.get(session=session, status=FindingStatus.SUBMITTED)
+    assert finding.answers["medication"] == "Inhaler when needed"
+    assert web.get_by_role("button", name="Amend these findings").is_visible()
+
+    go(web.get_by_role("link", name="My sessions and availability"))
+    assert "Write findings for Keira Ashdown" not in web.content()
+
+
+def test_case_manager_edits_and_sends_the_draft_and_a_manager_signs_it_off(web, yot):
+    case_manager = factories.make_user(
+        role=Role.CASE_MANAGER, first_name="Priya", last_name="Lindqvist"
+    )
+    manager = factories.make_user(role=Role.YOT_MANAGER, first_name="Oren", last_name="Baptiste")
+    case, sessions = make_screened_case(case_manager=case_manager)
+    for code in ("speech_language", "health"):
+        session = sessions[code]
+        findings_submit(
+            session=session, user=session.practitioner.user, answers=complete_answers(code)
+        )
+
+    sign_in(web, case_manager.username)
+    web.goto(f"/cases/{case.pk}/")
+    check_axe(web, "case-with-draft")
+    go(web.get_by_role("link", name="Open the assessment draft"))
+    assert heading(web) == "Initial assessment draft"
+    check_axe(web, "assessment-draft")
+    assert "Health v1" in web.content()
+
+    go(web.get_by_role("link", name="Change Substance use"))
+    check_axe(web, "draft-section")
+    web.get_by_label("Substance use").fill("Cannabis most weekends; wants to cut down.")
+    go(web.get_by_role("button", name="Save the section"))
+    assert "Substance use is saved." in web.content()
+    assert "Cannabis most weekends; wants to cut down." in web.content()
+
+    go(web.get_by_role("button", name="Send for sign-off"))
+    assert "The draft is sent for sign-off." in web.content()
+    check_axe(web, "draft-awaiting-sign-off")
+    assert AssessmentDraft.objects.get(case=case).status == DraftStatus.AWAITING_SIGN_OFF
+    sign_out(web)
+
+    sign_in(web, manager.username)
+    web.goto(f"/cases/{case.pk}/assessment-draft/")
+    check_axe(web, "draft-for-manager")
+    go(web.get_by_role("button", name="Sign off"))
+    assert "The draft is signed off." in web.content()
+    check_axe(web, "draft-signed-off")
+    assert AssessmentDraft.objects.get(case=case).status == DraftStatus.SIGNED_OFF
+
+    with web.expect_download() as download:
+        web.get_by_role("link", name="Download Word document").click()
+    path = download.value.path()
+    assert download.value.suggested_filename == f"assessment-draft-{case.reference}.docx"
+    with open(path, "rb") as document:
+        text = "\n".join(p.text for p in Document(io.BytesIO(document.read())).paragraphs)
+    assert "Cannabis most weekends; wants to cut down." in text
+
+    go(web.get_by_role("link", name="Audit log"))
+    check_axe(web, "audit-log")
+    assert case.reference in web.content()
+
+
+def test_practitioner_opening_another_agencys_findings_gets_404(web, yot):
+    visit = book_past_visit(yot)
+    education = visit.sessions.get(agency__code="education")
+    nurse = yot["team"]["health"]
+    sign_in(web, nurse.user.username)
+    response = web.goto(f"/sessions/{education.pk}/findings/")
+    assert response.status == 404
+    assert heading(web) == "Page not found"
+    check_axe(web, "findings-not-found")
+    own = visit.sessions.get(agency__code="health")
+    assert web.goto(f"/sessions/{own.pk}/findings/").status == 200
