@@ -6,7 +6,6 @@ from __future__ import annotations
 import django_filters
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
@@ -20,7 +19,6 @@ from agencies.models import Agency, FindingsForm
 from api import serializers_findings as s
 from api.permissions import METHOD_ACTIONS, RolePermission
 from screening.audit import audit_finding, audit_record
-from screening.deadlines import findings_due_by
 from screening.export import draft_document
 from screening.models import Alert, AssessmentDraft, AuditEntry, Case, Finding, FindingStatus
 from screening.selectors import (
@@ -102,7 +100,7 @@ class SessionFindingsView(APIView):
         if finding is None:
             form = findings_services.form_current(agency=session.agency)
             answers, withheld = {}, False
-            due_by = findings_due_by(visit_date=timezone.localdate(session.start))
+            due_by = findings_services.findings_due_for(session=session)
         else:
             form = finding.form
             answers, withheld = findings_answers_visible(user=request.user, finding=finding)
@@ -200,15 +198,9 @@ class AssessmentDraftViewSet(viewsets.GenericViewSet):
 
     def draft(self, *, read: bool) -> AssessmentDraft:
         case = self.case()
-        draft = AssessmentDraft.objects.filter(case=case).first()
-        if draft is None:
-            draft = draft_services.draft_merge(case=case)
         if read:
-            draft = draft_services.draft_refresh_missing(draft=draft)
-            audit_record(
-                user=self.request.user, action=AuditEntry.Action.READ, obj=draft, case=case
-            )
-        return draft
+            return draft_services.draft_read(case=case, user=self.request.user)
+        return draft_services.draft_of(case=case)
 
     def respond(self, draft: AssessmentDraft) -> Response:
         draft = (

@@ -49,13 +49,9 @@ class ReopenForm(forms.Form):
 
 def _case_and_draft(request: HttpRequest, pk: int, *, read: bool) -> tuple[Case, AssessmentDraft]:
     case = get_object_or_404(draft_case_list_for(user=request.user), pk=pk)
-    draft = AssessmentDraft.objects.filter(case=case).first() or draft_services.draft_merge(
-        case=case
-    )
     if read:
-        draft = draft_services.draft_refresh_missing(draft=draft)
-        audit_record(user=request.user, action=AuditEntry.Action.READ, obj=draft, case=case)
-    return case, draft
+        return case, draft_services.draft_read(case=case, user=request.user)
+    return case, draft_services.draft_of(case=case)
 
 
 def _errors_form(error: Exception) -> forms.Form:

@@ -19,7 +19,6 @@ from frontend.access import page
 from frontend.findings_forms import FindingsForm, agency_choices
 from screening.access import can
 from screening.audit import audit_finding
-from screening.deadlines import findings_due_by
 from screening.errors import NotAllowed
 from screening.models import AuditEntry, Finding, FindingStatus, Session
 from screening.selectors import (
@@ -163,7 +162,7 @@ def _render(
     due = (
         finding.due_by
         if finding is not None
-        else findings_due_by(visit_date=timezone.localdate(session.start))
+        else findings_services.findings_due_for(session=session)
     )
     latest = versions[-1] if versions else None
     context = {

@@ -10,10 +10,8 @@ from django.shortcuts import get_object_or_404, render
 from agencies.findings_forms import PLAN_CATEGORIES
 from agencies.models import Agency
 from screening.access import can
-from screening.audit import audit_record
-from screening.models import AssessmentDraft, AuditEntry
 from screening.selectors import draft_case_list_for
-from screening.services.drafts import draft_merge, draft_refresh_missing
+from screening.services.drafts import draft_read
 
 
 @login_required
@@ -22,11 +20,7 @@ def assessment_draft_print(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(request.user, "assessment_drafts", "read"):
         raise PermissionDenied
     case = get_object_or_404(draft_case_list_for(user=request.user), pk=pk)
-    draft = AssessmentDraft.objects.filter(case=case).first() or draft_merge(case=case)
-    draft = draft_refresh_missing(draft=draft)
-    audit_record(
-        user=request.user, action=AuditEntry.Action.READ, obj=draft, case=case, detail="print"
-    )
+    draft = draft_read(case=case, user=request.user, detail="print")
     names = dict(Agency.objects.values_list("code", "name"))
     plan = [
         (

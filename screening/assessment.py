@@ -10,7 +10,6 @@ skeleton. Judgements stay with the case manager.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -193,10 +192,3 @@ def section_changes(before: str, after: str) -> list[dict[str, str]]:
     changes = [{"change": "removed", "text": p} for p in old if p not in new]
     changes += [{"change": "added", "text": p} for p in new if p not in old]
     return changes
-
-
-def group_by(items: Sequence[Mapping[str, Any]], key: str) -> dict[Any, list]:
-    grouped: dict[Any, list] = defaultdict(list)
-    for item in items:
-        grouped[item[key]].append(item)
-    return dict(grouped)

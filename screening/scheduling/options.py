@@ -37,10 +37,6 @@ GRID = 5
 BusyProvider = Callable[[Sequence[int], int, int], Mapping[int, list[Interval]]]
 
 
-def no_extra_busy(ids: Sequence[int], start: int, end: int) -> Mapping[int, list[Interval]]:
-    return {}
-
-
 @dataclass
 class VisitOptions:
     options: list[Option]

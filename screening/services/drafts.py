@@ -194,6 +194,20 @@ def draft_merge(*, case: Case) -> AssessmentDraft:
     return draft
 
 
+def draft_of(*, case: Case) -> AssessmentDraft:
+    """The case's draft, merged from its findings the first time anyone opens it."""
+    return AssessmentDraft.objects.filter(case=case).first() or draft_merge(case=case)
+
+
+def draft_read(*, case: Case, user: User, detail: str = "") -> AssessmentDraft:
+    """Open the draft for reading: missing agencies brought up to date (due becomes
+    overdue with time) and the read audit-logged. The case must come from
+    draft_case_list_for."""
+    draft = draft_refresh_missing(draft=draft_of(case=case))
+    audit_record(user=user, action=AuditEntry.Action.READ, obj=draft, case=case, detail=detail)
+    return draft
+
+
 def draft_refresh_missing(*, draft: AssessmentDraft) -> AssessmentDraft:
     """Recompute the missing agencies (their reasons change with time: due becomes overdue)."""
     if not draft.is_locked():

@@ -8,6 +8,7 @@ transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -56,6 +57,11 @@ def form_publish(*, agency: Agency, title: str, questions: Any) -> FindingsForm:
     return FindingsForm.objects.create(
         agency=agency, version=latest + 1, title=title.strip(), questions=questions
     )
+
+
+def findings_due_for(*, session: Session) -> dt.date:
+    """A session's findings are due a set number of working days after its local date."""
+    return findings_due_by(visit_date=timezone.localdate(session.start))
 
 
 def check_can_write(*, session: Session, user: User) -> None:
@@ -120,9 +126,7 @@ def findings_save(*, session: Session, answers: Any, user: User) -> Finding:
             form=form,
             version=(previous.version + 1) if previous else 1,
             status=FindingStatus.DRAFT,
-            due_by=previous.due_by
-            if previous
-            else findings_due_by(visit_date=timezone.localdate(session.start)),
+            due_by=previous.due_by if previous else findings_due_for(session=session),
         )
     copy.answers = _clean(form=copy.form, answers=answers, complete=False)
     copy.updated_at = timezone.now()
