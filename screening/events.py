@@ -7,7 +7,8 @@ a receiver that talks to the outside world (email) must defer that with
 
 Arguments: `visit` (the Visit after the change), `kind` (a VisitHistory.Kind value:
 booked, rescheduled, cancelled, attendance, completed), `previous` (the snapshot of the
-visit before the change, or None for a new booking), `by` (the user, or None).
+visit before the change, or None for a new booking), `snapshot` (the same snapshot of the
+visit after the change, as its history row keeps it), `by` (the user, or None).
 """
 
 from django.dispatch import Signal

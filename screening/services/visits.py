@@ -116,15 +116,18 @@ def _snapshot(visit: Visit) -> dict:
 
 def _record(visit: Visit, *, kind: str, by: User | None, reason: str = "") -> None:
     previous = visit.history.order_by("-at", "-id").values_list("snapshot", flat=True).first()
+    snapshot = _snapshot(visit)
     VisitHistory.objects.create(
         visit=visit,
         version=visit.version,
         kind=kind,
         by=by,
         reason=reason,
-        snapshot=_snapshot(visit),
+        snapshot=snapshot,
     )
-    visit_changed.send(sender=Visit, visit=visit, kind=kind, previous=previous, by=by)
+    visit_changed.send(
+        sender=Visit, visit=visit, kind=kind, previous=previous, snapshot=snapshot, by=by
+    )
 
 
 def _raise_taken(error: IntegrityError, rows, room: Room) -> None:
