@@ -1,10 +1,18 @@
-"""Booking under contention: concurrent clients booking visits through the booking
-service (availability re-check, database guards), on whatever DATABASE_URL names
-(PostgreSQL in CI: `scripts/with-postgres .venv/bin/python benchmarks/bench_booking.py`).
+"""Booking under contention: concurrent clients booking whole visits through the booking
+service (availability re-check, database guards, texts planned, calendar invites queued),
+on whatever DATABASE_URL names (PostgreSQL in CI:
+`scripts/with-postgres .venv/bin/python benchmarks/bench_booking.py`).
 
-Every client books one-session visits into a shared pool of practitioners and rooms, so
-some requests collide and must lose with SlotTaken. Prints visits/s with 1 and with 8
-clients, the ratio, and the number of double bookings found afterwards (must be 0).
+Each visit is the product's real one: four sessions (speech and language, health,
+education, social care) back to back in one room, for a young person whose mobile takes
+texts. Each client is a separate process with its own database connection, as web workers
+are. Clients book their own practitioners and room, except that every fifth request of an
+odd-numbered client asks for its even neighbour's practitioners at the very time the
+neighbour books them, so those pairs race and one of each must lose with SlotTaken.
+Cases are opened before the clock starts: the figure is bookings alone.
+
+Prints the queries one booking makes, visits/s with 1 and with 8 clients, the ratio, the
+number refused as taken, and the number of double bookings found afterwards (must be 0).
 Creates and drops its own test database.
 
     .venv/bin/python benchmarks/bench_booking.py [--smoke]
@@ -14,9 +22,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import multiprocessing
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,11 +32,15 @@ from zoneinfo import ZoneInfo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DEBUG", "true")
-# Threads need SQLite to wait for its lock: a file, not shared-cache memory.
+# Several processes share the test database: SQLite needs a file, not shared-cache memory.
 os.environ.setdefault("SQLITE_TEST_NAME", "/tmp/yot-bench-booking.sqlite3")
+# Invites wait in their outbox; any email sent on the way stays in memory, not on stdout.
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 LONDON = ZoneInfo("Europe/London")
-DAY = dt.date(2030, 3, 4)  # a Monday far enough ahead for any minimum notice
+FIRST_DAY = dt.date(2030, 3, 4)  # a Monday far enough ahead for any minimum notice
+CLIENTS = 8
+VISITS_PER_DAY = 4  # 08:00, 10:30, 13:00, 15:30: each visit takes 2 h 30 min
 
 
 def main() -> None:
@@ -44,99 +56,189 @@ def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        run(args.smoke, connections)
+        run(per_client=8 if args.smoke else 40, connections=connections)
     finally:
         connections.close_all()
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def run(smoke: bool, connections) -> None:
+def working_days(count: int) -> list[dt.date]:
+    from screening.deadlines import closure_days
+    from screening.workdays import is_working_day
+
+    closed = closure_days()
+    days, day = [], FIRST_DAY
+    while len(days) < count:
+        if is_working_day(day, closures=closed):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def seed(per_client: int) -> dict:
+    """Per client: one practitioner per agency and a room; cases opened in advance."""
     from agencies.models import Agency
     from agencies.services import practitioner_create, working_pattern_create
-    from screening.errors import SlotTaken
-    from screening.models import Session, Visit, YoungPerson
+    from screening.models import YoungPerson
     from screening.services.cases import case_create
     from screening.services.venues import room_create, venue_create
-    from screening.services.visits import SessionRequest, visit_book
 
-    health = Agency.objects.get(code="health")
-    people = []
-    for n in range(8):
-        p = practitioner_create(
-            agency=health, name=f"Bench {n}", email=f"b{n}@example.org", daily_session_cap=20
+    agencies = list(Agency.objects.filter(required_by_default=True).order_by("order"))
+    venue = venue_create(name="Bench venue", address="1 Bench Road, Leeds")
+    teams, rooms = [], []
+    for client in range(CLIENTS):
+        team = []
+        for agency in agencies:
+            p = practitioner_create(
+                agency=agency,
+                name=f"Bench {agency.code} {client}",
+                email=f"{agency.code}.{client}@example.org",
+                daily_session_cap=20,
+            )
+            working_pattern_create(
+                practitioner=p,
+                weekdays=[0, 1, 2, 3, 4],
+                start_time=dt.time(8),
+                end_time=dt.time(18),
+                valid_from=dt.date(2030, 1, 1),
+            )
+            team.append(p)
+        teams.append(team)
+        rooms.append(room_create(venue=venue, name=f"Room {client}"))
+    cases: dict[tuple[int, int], list[int]] = {}
+    for round_number, clients in enumerate([1, CLIENTS]):
+        for client in range(clients):
+            person = YoungPerson.objects.create(
+                given_name="Bench",
+                family_name=f"Person {round_number}-{client}",
+                date_of_birth=dt.date(2014, 1, 1),
+                mobile=f"+4474001{round_number:02d}{client:03d}",
+                sms_consent=True,
+            )
+            cases[(round_number, client)] = [
+                case_create(young_person=person, order_type="other", order_start_date=FIRST_DAY).pk
+                for _ in range(per_client)
+            ]
+    days_per_round = -(-per_client // VISITS_PER_DAY)
+    return {
+        "agencies": [a.pk for a in agencies],
+        "teams": [[p.pk for p in team] for team in teams],
+        "rooms": [r.pk for r in rooms],
+        "cases": cases,
+        "days": working_days(days_per_round * 3),
+        "days_per_round": days_per_round,
+    }
+
+
+def visit_requests(plan: dict, *, team: list[int], start: dt.datetime):
+    """The four sessions of one visit from `start`, 5 minutes apart."""
+    from agencies.models import Agency, Practitioner
+    from screening.services.visits import SessionRequest
+
+    agencies = Agency.objects.in_bulk(plan["agencies"])
+    people = Practitioner.objects.in_bulk(team)
+    sessions, at = [], start
+    for agency_id, practitioner_id in zip(plan["agencies"], team, strict=True):
+        agency = agencies[agency_id]
+        sessions.append(
+            SessionRequest(agency=agency, practitioner=people[practitioner_id], start=at)
         )
-        working_pattern_create(
-            practitioner=p,
-            weekdays=[0, 1, 2, 3, 4],
-            start_time=dt.time(8),
-            end_time=dt.time(18),
-            valid_from=dt.date(2030, 1, 1),
+        at += dt.timedelta(minutes=agency.default_duration_minutes + 5)
+    return sessions
+
+
+def slots(plan: dict, *, round_number: int, client: int):
+    """(case id, practitioners, start) of each booking this client makes, in order."""
+    first = plan["days_per_round"] * (round_number + 1)  # the first days are for the query count
+    for k, case_id in enumerate(plan["cases"][(round_number, client)]):
+        day = plan["days"][first + k // VISITS_PER_DAY]
+        start = dt.datetime.combine(day, dt.time(8), tzinfo=LONDON) + dt.timedelta(
+            minutes=150 * (k % VISITS_PER_DAY)
         )
-        people.append(p)
-    venue = venue_create(name="Bench venue", address="1 Road")
-    rooms = [room_create(venue=venue, name=f"Room {n}") for n in range(8)]
-    person = YoungPerson.objects.create(
-        given_name="Bench", family_name="Person", date_of_birth=dt.date(2014, 1, 1)
-    )
-    per_client = 10 if smoke else 40
+        racing = client % 2 == 1 and k % 5 == 4
+        yield case_id, plan["teams"][client - 1 if racing else client], start
 
-    def slots(client: int, clients: int, day_offset: int):
-        # Each client books its own practitioner and room hour by hour; every fifth request
-        # asks for the next client's practitioner at the same hour, so those pairs race.
-        for k in range(per_client):
-            day = DAY + dt.timedelta(days=7 * day_offset + k // 9)
-            start = dt.datetime.combine(day, dt.time(8 + k % 9), tzinfo=LONDON)
-            other = (client + 1) % clients if k % 5 == 4 else client
-            yield people[other], rooms[client], start
 
-    def round_of(clients: int, day_offset: int) -> tuple[float, int, int]:
-        booked = taken = 0
-        lock = threading.Lock()
-        failures: list[str] = []
-        barrier = threading.Barrier(clients)
+def client_process(plan, round_number, client, barrier, results) -> None:
+    """One client: book its visits one after another; report (booked, taken, failures)."""
+    from django.db import connections
 
-        def client(number: int) -> None:
-            nonlocal booked, taken
-            barrier.wait()
+    from screening.errors import SlotTaken
+    from screening.models import Case, Room
+    from screening.services.visits import visit_book
+
+    booked = taken = 0
+    failures: list[str] = []
+    try:
+        room = Room.objects.get(pk=plan["rooms"][client])
+        work = [
+            (Case.objects.select_related("young_person").get(pk=case_id), team, start)
+            for case_id, team, start in slots(plan, round_number=round_number, client=client)
+        ]
+        work = [(case, visit_requests(plan, team=team, start=start)) for case, team, start in work]
+        barrier.wait()
+        for case, sessions in work:
             try:
-                for practitioner, room, start in slots(number, clients, day_offset):
-                    case = case_create(
-                        young_person=person, order_type="other", order_start_date=start.date()
-                    )
-                    try:
-                        visit_book(
-                            case=case,
-                            room=room,
-                            late_reason="benchmark",
-                            sessions=[
-                                SessionRequest(
-                                    agency=health, practitioner=practitioner, start=start
-                                )
-                            ],
-                        )
-                        with lock:
-                            booked += 1
-                    except SlotTaken:
-                        with lock:
-                            taken += 1
-            except Exception as exc:  # reported, so a broken run is never read as fast
-                with lock:
-                    failures.append(repr(exc))
-            finally:
-                connections.close_all()
+                visit_book(case=case, room=room, sessions=sessions, late_reason="benchmark")
+                booked += 1
+            except SlotTaken:
+                taken += 1
+    except Exception as exc:  # reported, so a broken run is never read as fast
+        failures.append(repr(exc))
+    finally:
+        connections.close_all()
+        results.put((booked, taken, failures))
 
-        threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-        t0 = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        if failures:
-            raise SystemExit(f"booking failed unexpectedly: {failures[:3]}")
-        return time.perf_counter() - t0, booked, taken
 
-    one_s, one_booked, _ = round_of(1, 0)
-    many_s, many_booked, many_taken = round_of(8, 1)
+def round_of(plan: dict, *, round_number: int, clients: int) -> tuple[float, int, int]:
+    from django.db import connections
+
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(clients + 1)
+    results = ctx.Queue()
+    connections.close_all()  # never share a connection with the forked clients
+    processes = [
+        ctx.Process(target=client_process, args=(plan, round_number, n, barrier, results))
+        for n in range(clients)
+    ]
+    for p in processes:
+        p.start()
+    barrier.wait()  # every client has loaded its work; start the clock together
+    t0 = time.perf_counter()
+    outcomes = [results.get() for _ in processes]
+    elapsed = time.perf_counter() - t0
+    for p in processes:
+        p.join()
+    failures = [f for _, _, fs in outcomes for f in fs]
+    if failures:
+        raise SystemExit(f"booking failed unexpectedly: {failures[:3]}")
+    return elapsed, sum(b for b, _, _ in outcomes), sum(t for _, t, _ in outcomes)
+
+
+def queries_per_booking(plan: dict) -> int:
+    """Queries of one booking, measured on a day no round uses."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from screening.models import Case, Room
+    from screening.services.cases import case_create
+    from screening.services.visits import visit_book
+
+    other = Case.objects.select_related("young_person").get(pk=plan["cases"][(0, 0)][0])
+    case = case_create(
+        young_person=other.young_person, order_type="other", order_start_date=FIRST_DAY
+    )
+    room = Room.objects.get(pk=plan["rooms"][0])
+    start = dt.datetime.combine(plan["days"][0], dt.time(8), tzinfo=LONDON)
+    sessions = visit_requests(plan, team=plan["teams"][0], start=start)
+    with CaptureQueriesContext(connection) as ctx:
+        visit_book(case=case, room=room, sessions=sessions, late_reason="benchmark")
+    return len(ctx)
+
+
+def double_bookings() -> int:
+    from screening.models import Session, Visit
+
     clashes = 0
     for s in Session.objects.filter(cancelled=False):
         clashes += (
@@ -156,16 +258,30 @@ def run(smoke: bool, connections) -> None:
             .exclude(pk=v.pk)
             .count()
         )
+    return clashes
+
+
+def run(*, per_client: int, connections) -> None:
+    from screening.models import Message
+
+    plan = seed(per_client)
+    queries = queries_per_booking(plan)
+    one_s, one_booked, _ = round_of(plan, round_number=0, clients=1)
+    many_s, many_booked, many_taken = round_of(plan, round_number=1, clients=CLIENTS)
     one_rate = one_booked / one_s
     many_rate = many_booked / many_s
     print(f"database: {connections['default'].vendor}")
+    print(
+        f"one booking (4 sessions, its texts and calendar invites): {queries} queries; "
+        f"{Message.objects.count()} texts planned in all"
+    )
     print(f"1 client:  {one_booked} visits in {one_s:.2f} s = {one_rate:.0f} visits/s")
     print(
-        f"8 clients: {many_booked} booked, {many_taken} refused as taken, in {many_s:.2f} s "
-        f"= {many_rate:.0f} visits/s (target at least 50 visits/s)"
+        f"{CLIENTS} clients: {many_booked} booked, {many_taken} refused as taken, "
+        f"in {many_s:.2f} s = {many_rate:.0f} visits/s (target at least 50 visits/s)"
     )
-    print(f"ratio 8 clients / 1 client (visits/s): {many_rate / one_rate:.2f}")
-    print(f"double bookings found: {clashes} (must be 0)")
+    print(f"ratio {CLIENTS} clients / 1 client (visits/s): {many_rate / one_rate:.2f}")
+    print(f"double bookings found: {double_bookings()} (must be 0)")
 
 
 if __name__ == "__main__":

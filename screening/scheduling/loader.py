@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -21,9 +22,9 @@ from agencies.availability import UnsupportedRule, pattern_from_event
 from agencies.models import Agency, Practitioner
 from screening.deadlines import closure_days
 from screening.errors import SlotTaken
-from screening.models import CalendarImport, Room, Session, Visit, VisitStatus
+from screening.models import CalendarImport, OpeningHours, Room, Session, Visit, VisitStatus
 from screening.scheduling import expand as ex
-from screening.scheduling.expand import from_minutes, to_minutes
+from screening.scheduling.expand import from_minutes
 from screening.scheduling.intervals import Interval
 from screening.workdays import is_working_day
 
@@ -104,46 +105,125 @@ def _within(
     return any(s <= start and end <= e for s, e in spans)
 
 
+def _overlaps(spans: Iterable[tuple[dt.datetime, dt.datetime]], start, end) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Everything the re-check of one visit reads, fetched in one query per table."""
+
+    working: dict[int, list[Interval]]  # per calendar, UTC minutes, over the visit's days
+    one_off: dict[int, list[tuple[dt.datetime, dt.datetime]]]  # leave or closures per calendar
+    busy: dict[int, list[tuple[int, int]]]  # imported busy minutes per practitioner
+    held: dict[int, list[tuple[dt.datetime, dt.datetime]]]  # live sessions per practitioner
+
+
+def _read_rows(
+    *, room: Room, sessions: Sequence[Row], ignore_visit: Visit | None, tz: ZoneInfo
+) -> _Rows:
+    days = sorted({start.astimezone(tz).date() for _, _, start, _ in sessions})
+    first_day, last_day = (
+        local_span(days[0], dt.time(0), dt.time(0))[0],
+        local_span(days[-1], dt.time(0), dt.time(0))[1],
+    )
+    people = {p.pk: p for _, p, _, _ in sessions}
+    calendars = [p.calendar_id for p in people.values()]
+    visit_start, visit_end = sessions[0][2], sessions[-1][3]
+    one_off: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    events = Event.objects.filter(
+        calendar_id__in=[*calendars, room.calendar_id],
+        rule__isnull=True,
+        start__lt=visit_end,
+        end__gt=visit_start,
+    ).values_list("calendar_id", "start", "end")
+    for calendar_id, start, end in events:
+        one_off[calendar_id].append((start, end))
+    held_until = max(
+        end + dt.timedelta(minutes=practitioner.buffer_minutes)
+        for _, practitioner, _, end in sessions
+    )
+    live = Session.objects.filter(
+        practitioner_id__in=list(people),
+        cancelled=False,
+        start__lt=max(last_day, held_until),
+        blocked_until__gt=first_day,
+    )
+    if ignore_visit is not None:
+        live = live.exclude(visit=ignore_visit)
+    held: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    for practitioner_id, start, blocked_until in live.values_list(
+        "practitioner_id", "start", "blocked_until"
+    ):
+        held[practitioner_id].append((start, blocked_until))
+    return _Rows(
+        working=working_time(
+            calendar_ids=calendars,
+            start=ex.to_minutes(first_day),
+            end=ex.to_minutes(last_day),
+            tz=tz,
+        ),
+        one_off=one_off,
+        busy=imported_busy(list(people), ex.to_minutes(visit_start), ex.to_minutes(visit_end)),
+        held=held,
+    )
+
+
 def check_bookable(
-    *, room: Room, sessions: Sequence[Row], ignore_visit: Visit | None = None
+    *,
+    room: Room,
+    sessions: Sequence[Row],
+    ignore_visit: Visit | None = None,
+    closures: frozenset[dt.date] | None = None,
 ) -> None:
     """Refuse a visit that a rule forbids (ValidationError: not working, on leave, venue
-    closed, not a working day) or that collides with another booking (SlotTaken)."""
-    closed = closure_days()
+    closed, not a working day) or that collides with another booking (SlotTaken).
+
+    The rows are read once for the whole visit (a handful of queries, whatever the number
+    of sessions); the rules are then checked session by session in order, so the first
+    problem found is the one reported."""
+    tz = zone()
+    closed = closure_days() if closures is None else closures
+    rows = _read_rows(room=room, sessions=sessions, ignore_visit=ignore_visit, tz=tz)
     visit_start, visit_end = sessions[0][2], sessions[-1][3]
     for index, (_agency, practitioner, start, end) in enumerate(sessions):
-        day = start.astimezone(zone()).date()
+        day = start.astimezone(tz).date()
         name = f"sessions.{index}.start"
         if not is_working_day(day, closures=closed):
-            raise ValidationError({name: [f"{day:%A} {day.day} {day:%B %Y} is not a working day."]})
-        day_lo, day_hi = (ex.to_minutes(t) for t in local_span(day, dt.time(0), dt.time(0)))
-        working = working_time(
-            calendar_ids=[practitioner.calendar_id], start=day_lo, end=day_hi, tz=zone()
-        )[practitioner.calendar_id]
+            raise ValidationError({name: [f"{_long_date(day)} is not a working day."]})
+        day_start, day_end = local_span(day, dt.time(0), dt.time(0))
         lo, hi = ex.to_minutes(start), ex.to_minutes(end)
-        if not any(s <= lo and hi <= e for s, e in working):
+        working = rows.working[practitioner.calendar_id]
+        if end > day_end or not any(s <= lo and hi <= e for s, e in working):
             raise ValidationError(
                 {
                     name: [
                         f"{practitioner.name} is not working from {_fmt(start)} "
-                        f"to {end.astimezone(zone()):%H:%M}."
+                        f"to {end.astimezone(tz):%H:%M}."
                     ]
                 }
             )
-        leave = Event.objects.filter(
-            calendar_id=practitioner.calendar_id, rule__isnull=True, start__lt=end, end__gt=start
-        )
-        if leave.exists():
+        if _overlaps(rows.one_off[practitioner.calendar_id], start, end):
             raise ValidationError({name: [f"{practitioner.name} is on leave at {_fmt(start)}."]})
-        check_not_busy_elsewhere(practitioner=practitioner, start=start, end=end, field=name)
-        others = Session.objects.filter(practitioner=practitioner, cancelled=False)
-        if ignore_visit is not None:
-            others = others.exclude(visit=ignore_visit)
+        for s, e in rows.busy.get(practitioner.pk, []):
+            if max(s, lo) < min(e, hi):
+                raise ValidationError(
+                    {
+                        name: [
+                            f"{practitioner.name}'s own calendar shows them busy at "
+                            f"{_fmt(from_minutes(max(s, lo)))}."
+                        ]
+                    }
+                )
+        others = rows.held[practitioner.pk]
         held_until = end + dt.timedelta(minutes=practitioner.buffer_minutes)
-        if others.filter(start__lt=held_until, blocked_until__gt=start).exists():
+        if _overlaps(others, start, held_until):
             raise SlotTaken(resource=f"practitioner {practitioner.name} at {_fmt(start)}")
-        day_start, day_end = local_span(day, dt.time(0), dt.time(0))
-        booked_that_day = others.filter(start__gte=day_start, start__lt=day_end).count()
+        booked_that_day = sum(1 for s, _ in others if day_start <= s < day_end)
         if booked_that_day >= practitioner.daily_session_cap:
             raise SlotTaken(
                 resource=(
@@ -153,24 +233,23 @@ def check_bookable(
                 )
             )
 
-    day = visit_start.astimezone(zone()).date()
+    day = visit_start.astimezone(tz).date()
     opening = [
-        local_span(day, h.opens, h.closes)
-        for h in room.venue.opening_hours.filter(weekday=day.weekday())
+        local_span(day, opens, closes)
+        for opens, closes in OpeningHours.objects.filter(
+            venue_id=room.venue_id, weekday=day.weekday()
+        ).values_list("opens", "closes")
     ]
     if not _within(opening, visit_start, visit_end):
         raise ValidationError(
             {
                 "room": [
                     f"{room.venue.name} is not open from {_fmt(visit_start)} to "
-                    f"{visit_end.astimezone(zone()):%H:%M}."
+                    f"{visit_end.astimezone(tz):%H:%M}."
                 ]
             }
         )
-    closures = Event.objects.filter(
-        calendar_id=room.calendar_id, rule__isnull=True, start__lt=visit_end, end__gt=visit_start
-    )
-    if closures.exists():
+    if _overlaps(rows.one_off[room.calendar_id], visit_start, visit_end):
         raise ValidationError({"room": [f"{room} is not available at {_fmt(visit_start)}."]})
     clashes = Visit.objects.filter(room=room, start__lt=visit_end, end__gt=visit_start).filter(
         ~Q(status=VisitStatus.CANCELLED)
@@ -193,20 +272,3 @@ def imported_busy(ids: Sequence[int], start: int, end: int) -> dict[int, list[tu
         if spans:
             out[practitioner_id] = spans
     return out
-
-
-def check_not_busy_elsewhere(
-    *, practitioner: Practitioner, start: dt.datetime, end: dt.datetime, field: str
-) -> None:
-    """Refuse a session over a time the practitioner's own calendar shows as busy."""
-    lo, hi = to_minutes(start), to_minutes(end)
-    for s, e in imported_busy([practitioner.pk], lo, hi).get(practitioner.pk, []):
-        if s < e:
-            raise ValidationError(
-                {
-                    field: [
-                        f"{practitioner.name}'s own calendar shows them busy at "
-                        f"{_fmt(from_minutes(s))}."
-                    ]
-                }
-            )

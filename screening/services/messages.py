@@ -226,9 +226,11 @@ def _plan_one(
     recipient: str,
     number: str,
     send_at: dt.datetime,
-    start: dt.datetime,
     templates,
+    introduce: bool,
 ) -> Message | None:
+    """The unsaved text of one purpose to one number (introduced by the service's
+    introduction when `introduce`), or None, with an admin task, when no wording exists."""
     language = person.language
     easy_read = recipient == RecipientKind.YOUNG_PERSON and bool(person.communication_needs.strip())
     template = _pick(templates, purpose, language, easy_read)
@@ -240,13 +242,12 @@ def _plan_one(
             f"phone {mask_mobile(number)}.",
         )
         return None
-    context = _context(person=person, start=start, visit=visit, language=template.language)
+    context = _context(person=person, start=visit.start, visit=visit, language=template.language)
     body = template.body.format(**context)
-    if not Message.objects.filter(to=number).exclude(status=S.WITHDRAWN).exists():
-        intro = _pick(templates, P.INTRODUCTION, language, easy_read)
-        if intro is not None:
-            body = f"{intro.body.format(**context)} {body}"
-    return Message.objects.create(
+    intro = _pick(templates, P.INTRODUCTION, language, easy_read) if introduce else None
+    if intro is not None:
+        body = f"{intro.body.format(**context)} {body}"
+    return Message(
         visit=visit,
         visit_version=visit.version,
         young_person=person,
@@ -268,10 +269,29 @@ def _withdraw_old(visit: Visit, reason: str) -> None:
     ).update(status=S.WITHDRAWN, last_error=reason, status_changed_at=timezone.now())
 
 
+def _schedule(*, kind: str, visit: Visit, reached: bool, now: dt.datetime):
+    """(purpose, send at) of the texts a change calls for, to one number."""
+    if kind == "cancelled":
+        return [(P.CANCELLED, message_times.next_allowed(now))] if reached else []
+    first = P.RESCHEDULED if kind == "rescheduled" and reached else P.CONFIRMATION
+    schedule = [(first, message_times.next_allowed(now))]
+    for purpose, at in [
+        (P.DAY_BEFORE, message_times.day_before_at(visit.start)),
+        (P.MORNING, message_times.morning_at(visit.start)),
+    ]:
+        if at is None:
+            continue
+        at = message_times.next_allowed(at)
+        if now < at < visit.start:
+            schedule.append((purpose, at))
+    return schedule
+
+
 def messages_plan_for_visit(*, visit: Visit, kind: str, previous: dict | None) -> list[Message]:
     """Plan the texts a visit change calls for (booked: confirmation and reminders;
-    rescheduled: a notice and new reminders; cancelled: a notice), withdrawing planned
-    texts of earlier versions. Runs inside the booking transaction."""
+    rescheduled: a notice and new reminders; cancelled: a notice, only to numbers that were
+    told of the visit), withdrawing planned texts of earlier versions. Runs inside the
+    booking transaction; a new booking costs a fixed handful of queries."""
     now = timezone.now()
     if kind in {"attendance", "completed"}:
         Message.objects.filter(visit=visit, status=S.PLANNED, purpose__in=REMINDERS).update(
@@ -281,34 +301,34 @@ def messages_plan_for_visit(*, visit: Visit, kind: str, previous: dict | None) -
     if kind not in {"booked", "rescheduled", "cancelled"}:
         return []
     person = visit.case.young_person
-    reached = set(
-        Message.objects.filter(visit=visit, status__in=REACHED).values_list("to", flat=True)
-    )
-    _withdraw_old(visit, f"visit {kind}")
+    reached: set[str] = set()
+    if previous is not None:  # a new visit has no texts yet: nothing reached, nothing to withdraw
+        reached = set(
+            Message.objects.filter(visit=visit, status__in=REACHED).values_list("to", flat=True)
+        )
+        _withdraw_old(visit, f"visit {kind}")
     if kind == "rescheduled" and visit.confirmed_at is not None:
         Visit.objects.filter(pk=visit.pk).update(confirmed_at=None)
         visit.confirmed_at = None
     if visit.start <= now:
         return []
+    recipients = [
+        (recipient, number, _schedule(kind=kind, visit=visit, reached=number in reached, now=now))
+        for recipient, number in _recipients(person)
+    ]
+    recipients = [row for row in recipients if row[2]]
+    if not recipients:
+        return []
     templates = _templates()
+    # A number's first text ever starts with the service's introduction.
+    texted_before = set(
+        Message.objects.filter(to__in=[number for _, number, _ in recipients])
+        .exclude(status=S.WITHDRAWN)
+        .values_list("to", flat=True)
+    )
     planned = []
-    for recipient, number in _recipients(person):
-        if kind == "cancelled":
-            if number not in reached:
-                continue  # never told of this visit: nothing to cancel for them
-            schedule = [(P.CANCELLED, message_times.next_allowed(now))]
-        else:
-            first = P.RESCHEDULED if kind == "rescheduled" and number in reached else None
-            schedule = [(first or P.CONFIRMATION, message_times.next_allowed(now))]
-            for purpose, at in [
-                (P.DAY_BEFORE, message_times.day_before_at(visit.start)),
-                (P.MORNING, message_times.morning_at(visit.start)),
-            ]:
-                if at is None:
-                    continue
-                at = message_times.next_allowed(at)
-                if now < at < visit.start:
-                    schedule.append((purpose, at))
+    for recipient, number, schedule in recipients:
+        introduce = number not in texted_before
         for purpose, at in schedule:
             row = _plan_one(
                 visit=visit,
@@ -317,11 +337,13 @@ def messages_plan_for_visit(*, visit: Visit, kind: str, previous: dict | None) -
                 recipient=recipient,
                 number=number,
                 send_at=at,
-                start=visit.start,
                 templates=templates,
+                introduce=introduce,
             )
             if row is not None:
                 planned.append(row)
+                introduce = False
+    planned = Message.objects.bulk_create(planned)
     if planned:
         transaction.on_commit(kick_dispatch)
     return planned

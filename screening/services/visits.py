@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.models import User
 from agencies.models import Agency, Practitioner
 from screening.booking_guards import SESSION_CONSTRAINT, VISIT_CONSTRAINT, guard_violated
-from screening.deadlines import findings_due_by
+from screening.deadlines import closure_days, findings_due_by
 from screening.errors import NotAllowed, SlotTaken
 from screening.events import visit_changed
 from screening.models import Case, Room, Session, Visit, VisitHistory, VisitStatus
@@ -94,29 +94,46 @@ def check_sessions(
     return rows
 
 
-def _snapshot(visit: Visit) -> dict:
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat()
+
+
+def _snapshot(visit: Visit, sessions: Sequence[Session] | None = None) -> dict:
+    """The visit and its sessions as a history row keeps them (times in UTC); `sessions`
+    are the rows just written, when the caller has them, else they are read."""
+    if sessions is None:
+        sessions = visit.sessions.select_related("agency").order_by("start")
     return {
         "room": visit.room_id,
-        "start": visit.start.isoformat(),
-        "end": visit.end.isoformat(),
+        "start": _iso(visit.start),
+        "end": _iso(visit.end),
         "status": visit.status,
         "sessions": [
             {
                 "id": s.pk,
                 "agency": s.agency.code,
                 "practitioner": s.practitioner_id,
-                "start": s.start.isoformat(),
-                "end": s.end.isoformat(),
+                "start": _iso(s.start),
+                "end": _iso(s.end),
                 "cancelled": s.cancelled,
             }
-            for s in visit.sessions.select_related("agency").order_by("start")
+            for s in sorted(sessions, key=lambda s: s.start)
         ],
     }
 
 
-def _record(visit: Visit, *, kind: str, by: User | None, reason: str = "") -> None:
-    previous = visit.history.order_by("-at", "-id").values_list("snapshot", flat=True).first()
-    snapshot = _snapshot(visit)
+def _record(
+    visit: Visit,
+    *,
+    kind: str,
+    by: User | None,
+    reason: str = "",
+    sessions: Sequence[Session] | None = None,
+) -> None:
+    previous = None
+    if kind != VisitHistory.Kind.BOOKED:  # a new booking has no history yet
+        previous = visit.history.order_by("-at", "-id").values_list("snapshot", flat=True).first()
+    snapshot = _snapshot(visit, sessions)
     VisitHistory.objects.create(
         visit=visit,
         version=visit.version,
@@ -161,14 +178,24 @@ def _check_notice(*, start: dt.datetime) -> None:
         )
 
 
-def _write_sessions(visit: Visit, rows, keep: dict[str, Session]) -> None:
+def _write_sessions(visit: Visit, rows, keep: dict[str, Session]) -> list[Session]:
+    """Write the visit's sessions: kept ones (a reschedule keeps their ids) are updated,
+    new ones inserted in one statement; the database guards check every row either way."""
+    new, written = [], []
     for agency, practitioner, start, end in rows:
         session = keep.get(agency.code) or Session(visit=visit, agency=agency)
         session.practitioner = practitioner
         session.start, session.end = start, end
         session.buffer_minutes = practitioner.buffer_minutes
+        session.blocked_until = end + dt.timedelta(minutes=practitioner.buffer_minutes)
         session.cancelled = False
-        session.save()
+        if session.pk is None:
+            new.append(session)
+        else:
+            session.save()
+        written.append(session)
+    Session.objects.bulk_create(new)
+    return written
 
 
 @transaction.atomic
@@ -213,7 +240,8 @@ def visit_book(
                 ]
             }
         )
-    loader.check_bookable(room=room, sessions=rows)
+    closures = closure_days()
+    loader.check_bookable(room=room, sessions=rows, closures=closures)
     try:
         with transaction.atomic():
             visit = Visit.objects.create(
@@ -225,12 +253,14 @@ def visit_book(
                 late_reason=late_reason,
                 rebook_of=rebook_of,
             )
-            _write_sessions(visit, rows, keep={})
+            written = _write_sessions(visit, rows, keep={})
     except IntegrityError as error:
         _raise_taken(error, rows, room)
-    case.findings_due_by = findings_due_by(visit_date=_local_date(end))
+    case.findings_due_by = findings_due_by(visit_date=_local_date(end), closures=closures)
     case.save(update_fields=["findings_due_by"])
-    _record(visit, kind=VisitHistory.Kind.BOOKED, by=booked_by, reason=late_reason)
+    _record(
+        visit, kind=VisitHistory.Kind.BOOKED, by=booked_by, reason=late_reason, sessions=written
+    )
     return visit
 
 
@@ -267,7 +297,8 @@ def visit_reschedule(
     start, end = rows[0][2], rows[-1][3]
     _check_notice(start=start)
     _check_deadline(case=visit.case, end=end, late_reason=late_reason)
-    loader.check_bookable(room=room, sessions=rows, ignore_visit=visit)
+    closures = closure_days()
+    loader.check_bookable(room=room, sessions=rows, ignore_visit=visit, closures=closures)
     try:
         with transaction.atomic():
             # Release the old holds first so the visit may overlap its own old times.
@@ -280,7 +311,7 @@ def visit_reschedule(
             _write_sessions(visit, rows, keep=existing)
     except IntegrityError as error:
         _raise_taken(error, rows, room)
-    visit.case.findings_due_by = findings_due_by(visit_date=_local_date(end))
+    visit.case.findings_due_by = findings_due_by(visit_date=_local_date(end), closures=closures)
     visit.case.save(update_fields=["findings_due_by"])
     _record(visit, kind=VisitHistory.Kind.RESCHEDULED, by=changed_by, reason=late_reason)
     return visit
@@ -336,7 +367,6 @@ def session_record_attendance(
 
 def rebook_due_by(*, session: Session) -> dt.date:
     """A missed session is rebooked within a set number of working days."""
-    from screening.deadlines import closure_days
     from screening.workdays import add_working_days
 
     return add_working_days(

@@ -172,3 +172,25 @@ def test_reminders_for_a_visit_after_the_spring_clock_change_keep_local_times(te
     assert (day_before.date(), day_before.hour) == (dt.date(2027, 3, 29), 17)
     assert (morning.date(), morning.hour) == (dt.date(2027, 3, 30), 8)
     assert rows[("day_before", YP_MOBILE)].send_at.astimezone(dt.UTC).hour == 16
+
+
+def test_planning_a_new_bookings_texts_costs_no_queries_per_text_or_recipient(team):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_to_book(person_, start):
+        with CaptureQueriesContext(connection) as ctx:
+            visit = book(team, person=person_, start=start)
+        return len(ctx), visit
+
+    queries_to_book(person(mobile="07400 123459"), at(8))  # first use caches lookups
+    alone, first = queries_to_book(person(), at(10))
+    both = person(
+        mobile="07400 123458",
+        parent_carer_name="Sam Carer",
+        parent_carer_mobile="07911 123456",
+        parent_carer_sms_consent=True,
+    )
+    with_carer, second = queries_to_book(both, at(14))
+    assert len(planned(first)) == 3 and len(planned(second)) == 6
+    assert with_carer == alone

@@ -66,6 +66,29 @@ def full_visit(people, start=None):
     return sessions
 
 
+def test_booking_reads_its_rows_once_whatever_the_number_of_sessions(team):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    people, room = team
+    sessions = full_visit(people)
+    counts = []
+    for requests, day in [(sessions[:1], DAY), (sessions, DAY + dt.timedelta(days=1))]:
+        case = make_case(order_start_date=dt.date(2027, 2, 26))
+        moved = [
+            SessionRequest(
+                agency=r.agency,
+                practitioner=r.practitioner,
+                start=dt.datetime.combine(day, r.start.timetz()),
+            )
+            for r in requests
+        ]
+        with CaptureQueriesContext(connection) as ctx:
+            visit_book(case=case, room=room, sessions=moved, late_reason="after the deadline")
+        counts.append(len(ctx))
+    assert counts[0] == counts[1]
+
+
 def test_visit_book_books_every_session_back_to_back(team):
     people, room = team
     case = make_case(order_start_date=dt.date(2027, 2, 26))
@@ -188,9 +211,10 @@ def test_visit_reschedule_keeps_session_ids_and_raises_version(team):
     assert {s.agency.code: s.pk for s in moved.sessions.all()} == ids
     kinds = list(VisitHistory.objects.filter(visit=visit).values_list("kind", flat=True))
     assert kinds == ["booked", "rescheduled"]
-    assert VisitHistory.objects.get(visit=visit, kind="booked").snapshot["start"] == (
-        at(10).astimezone(dt.UTC).isoformat()
-    )
+    booked = VisitHistory.objects.get(visit=visit, kind="booked").snapshot
+    assert booked["start"] == at(10).astimezone(dt.UTC).isoformat()
+    assert {s["agency"]: s["id"] for s in booked["sessions"]} == ids
+    assert booked["sessions"][1]["start"] == at(10, 35).astimezone(dt.UTC).isoformat()
 
 
 def test_visit_cancel_frees_practitioners_and_room(team):
