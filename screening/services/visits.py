@@ -243,7 +243,9 @@ def visit_book(
     closures = closure_days()
     loader.check_bookable(room=room, sessions=rows, closures=closures)
     try:
-        with transaction.atomic():
+        # No savepoint: a guard violation ends this booking's transaction anyway (the
+        # SlotTaken raised below rolls it back), so the extra round trips buy nothing.
+        with transaction.atomic(savepoint=False):
             visit = Visit.objects.create(
                 case=case,
                 room=room,
@@ -300,7 +302,7 @@ def visit_reschedule(
     closures = closure_days()
     loader.check_bookable(room=room, sessions=rows, ignore_visit=visit, closures=closures)
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):  # as in visit_book
             # Release the old holds first so the visit may overlap its own old times.
             Session.objects.filter(visit=visit).update(cancelled=True)
             visit.room, visit.start, visit.end = room, start, end
