@@ -238,7 +238,9 @@ def check_bookable(
         local_span(day, opens, closes)
         for opens, closes in OpeningHours.objects.filter(
             venue_id=room.venue_id, weekday=day.weekday()
-        ).values_list("opens", "closes")
+        )
+        .order_by()
+        .values_list("opens", "closes")
     ]
     if not _within(opening, visit_start, visit_end):
         raise ValidationError(
