@@ -147,7 +147,22 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/assets/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# In production (`scripts/serve`) `collectstatic` writes the static files once, compressed
+# and with a content hash in each name, and the web process serves them itself (WhiteNoise)
+# with a year's caching. Elsewhere (the demo's runserver, the tests' live server) they are
+# served unhashed straight from the apps and node_modules.
+STATIC_FILES_HASHED = env_bool("STATIC_FILES_HASHED", not DEBUG)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if STATIC_FILES_HASHED:
+    STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 LOGIN_URL = "/admin/login/"
 
