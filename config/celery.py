@@ -4,7 +4,8 @@
     celery -A config.celery beat --loglevel=INFO
 
 Beat puts `screening.dispatch_due_messages` on the queue every
-SMS_DISPATCH_INTERVAL_SECONDS (the outbox's row claims make any number of workers safe),
+SMS_DISPATCH_INTERVAL_SECONDS, and `screening.send_due_invites` (calendar invite emails)
+on the same interval (the outboxes' row claims make any number of workers safe),
 and `screening.refresh_calendars` every few minutes (it reloads only the imported
 calendar addresses last loaded more than CALENDAR_IMPORT_REFRESH_MINUTES ago).
 """
@@ -33,6 +34,11 @@ def schedule_dispatch(sender: Celery, **kwargs) -> None:
         float(settings.SMS_DISPATCH_INTERVAL_SECONDS),
         sender.signature("screening.dispatch_due_messages"),
         name="dispatch due text messages",
+    )
+    sender.add_periodic_task(
+        float(settings.SMS_DISPATCH_INTERVAL_SECONDS),
+        sender.signature("screening.send_due_invites"),
+        name="send due calendar invites",
     )
     sender.add_periodic_task(
         float(CALENDAR_CHECK_SECONDS),

@@ -300,6 +300,15 @@ CALENDAR_IMPORT = {
     "refresh_minutes": env_int("CALENDAR_IMPORT_REFRESH_MINUTES", 60),
 }
 
+# Calendar invite emails (docs/decisions/0005-calendars.md): the outbox the background
+# worker sends from. An SMTP server that never answers must not hold a claim past its
+# lease, so sends have a time limit (Django's EMAIL_TIMEOUT, far below the lease).
+INVITE_MAX_ATTEMPTS = env_int("INVITE_MAX_ATTEMPTS", 6)
+INVITE_BATCH_SIZE = env_int("INVITE_BATCH_SIZE", 20)
+INVITE_LEASE_SECONDS = env_int("INVITE_LEASE_SECONDS", 300)
+INVITE_RETRY_SECONDS = env_int("INVITE_RETRY_SECONDS", 60)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
 # --- Web pages and sign-in (frontend/) ----------------------------------------------------
 # GOV.UK Frontend and MoJ Frontend are served prebuilt from node_modules (npm ci by
 # scripts/bootstrap): their CSS refers to /assets/fonts and /assets/images, so each

@@ -11,6 +11,7 @@ from screening.models import (
     Case,
     ClosureDay,
     InboundMessage,
+    InviteEmail,
     Message,
     MessageTemplate,
     NumberStatus,
@@ -160,6 +161,13 @@ class MessageAdmin(ReadOnlyAdmin):
     list_display = ("purpose", "visit", "recipient", "send_at", "status", "attempts")
     list_filter = ("status", "purpose")
     raw_id_fields = ("visit", "young_person", "template", "in_reply_to")
+
+
+@admin.register(InviteEmail)
+class InviteEmailAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "visit", "visit_version", "method", "kind", "status", "attempts")
+    list_filter = ("status", "method", "kind")
+    raw_id_fields = ("visit", "session", "practitioner")
 
 
 @admin.register(InboundMessage)

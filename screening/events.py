@@ -1,9 +1,11 @@
 """Domain events other parts of the product react to, without the booking code knowing them.
 
 `visit_changed` is sent inside the booking transaction, after the change is written: a
-receiver that writes rows (the message outbox) commits or rolls back with the booking;
-a receiver that talks to the outside world (email) must defer that with
-`transaction.on_commit`, so a rolled-back booking sends nothing.
+receiver that writes rows (the text and calendar invite outboxes) commits or rolls back
+with the booking; anything that talks to the outside world (email, a Celery broker) must
+wait for `transaction.on_commit`, so a rolled-back booking sends nothing. Receivers run
+on every booking: keep them to a few writes, and read from `snapshot` and `previous`
+rather than the database where they can.
 
 Arguments: `visit` (the Visit after the change), `kind` (a VisitHistory.Kind value:
 booked, rescheduled, cancelled, attendance, completed), `previous` (the snapshot of the

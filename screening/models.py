@@ -773,6 +773,7 @@ class AdminTask(models.Model):
         OUTCOME_UNKNOWN = "outcome_unknown", "Not known whether a text was sent: check"
         REARRANGE = "rearrange", "Asked to rearrange the visit"
         REPLY = "reply", "Reply to read"
+        INVITE_FAILED = "invite_failed", "Calendar invite could not be emailed: tell them"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     case = models.ForeignKey(
@@ -800,3 +801,66 @@ class AdminTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({'done' if self.done_at else 'open'})"
+
+
+# --- calendar invite outbox ---------------------------------------------------------------
+
+
+class InviteStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class InviteEmail(models.Model):
+    """One calendar invite email in the outbox: one practitioner, one session, one visit
+    change. Planned inside the booking transaction, sent later by the background worker
+    from the rows as they are then (docs/decisions/0005-calendars.md)."""
+
+    class Method(models.TextChoices):
+        REQUEST = "REQUEST", "Request (add or update)"
+        CANCEL = "CANCEL", "Cancel (remove)"
+
+    class Kind(models.TextChoices):
+        BOOKED = "booked", "Screening session"
+        MOVED = "moved", "Moved"
+        CANCELLED = "cancelled", "Cancelled"
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="invites")
+    visit_version = models.PositiveIntegerField()
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="invites")
+    practitioner = models.ForeignKey(
+        Practitioner,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The recipient; their email address is read when the invite is sent.",
+    )
+    method = models.CharField(max_length=7, choices=Method.choices)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(
+        max_length=10, choices=InviteStatus.choices, default=InviteStatus.PLANNED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claim_owner = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="invite_due"),
+            models.Index(fields=["status", "claimed_at"], name="invite_lease"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "visit_version", "practitioner"], name="invite_planned_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} v{self.visit_version} session {self.session_id} ({self.status})"

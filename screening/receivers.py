@@ -16,8 +16,9 @@ def plan_messages(sender, *, visit, kind, previous, by, **kwargs) -> None:
 
 
 @receiver(visit_changed, dispatch_uid="screening.calendar_invites")
-def send_invites(sender, **kwargs) -> None:
-    """Build calendar invites inside the transaction; they are emailed after it commits."""
-    from screening.services.invites import on_visit_changed
+def plan_invites(sender, *, visit, kind, previous, snapshot, **kwargs) -> None:
+    """Plan calendar invites inside the booking transaction, from the change's snapshots
+    (one INSERT, no reads); the background worker emails them after it commits."""
+    from screening.services.invites import invites_plan_for_change
 
-    on_visit_changed(sender, **kwargs)
+    invites_plan_for_change(visit=visit, kind=kind, previous=previous, snapshot=snapshot)

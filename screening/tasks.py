@@ -23,3 +23,13 @@ def refresh_calendars() -> dict[str, int]:
     from screening.services.calendars import calendar_imports_refresh
 
     return asdict(calendar_imports_refresh())
+
+
+@shared_task(name="screening.send_due_invites", ignore_result=True)
+def send_due_invites() -> dict[str, int]:
+    """Email every calendar invite that is due; any number of workers may run this at once."""
+    from dataclasses import asdict
+
+    from screening.services.invites import invites_send_due
+
+    return asdict(invites_send_due())

@@ -76,6 +76,27 @@ def book(world: World, start: dt.datetime) -> Visit:
     )
 
 
+def replace_practitioner(world: World, visit: Visit, code: str = "health"):
+    """Reschedule `visit` at the same times with a second practitioner of `code` (who
+    works Tuesdays 09:00-17:00); returns (the visit after the change, old, new)."""
+    from screening.services.visits import visit_reschedule
+
+    new = make_practitioner(agency=code, email=f"second.{code}@agency.example.org")
+    working_pattern_create(
+        practitioner=new,
+        weekdays=[1],
+        start_time=dt.time(9),
+        end_time=dt.time(17),
+        valid_from=dt.date(2027, 1, 1),
+    )
+    visit = visit_reschedule(
+        visit=visit,
+        room=world.room,
+        sessions=sessions_from(world, visit.start, people={**world.people, code: new}),
+    )
+    return visit, world.people[code], new
+
+
 class _Handler(BaseHTTPRequestHandler):
     routes: dict = {}
 

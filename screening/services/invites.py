@@ -1,33 +1,51 @@
-"""Calendar invites to practitioners when a visit is booked, moved or cancelled.
+"""Calendar invites to practitioners when a visit is booked, moved or cancelled, through
+an outbox (docs/decisions/0005-calendars.md).
 
-`on_visit_changed` receives `screening.events.visit_changed` inside the booking
-transaction: it builds the messages there (reading the rows as the booking wrote them)
-and sends them only once the booking has committed. A failed email is logged and never
-undoes or breaks the booking.
+Planning: the `visit_changed` receiver calls `invites_plan_for_change` inside the booking
+transaction. It decides the rows from the change's two snapshots alone (no reads) and
+writes them with one INSERT, so they commit or roll back with the booking, and the
+iCalendar building (CPU-heavy) stays out of the booking.
+
+Sending: `invites_send_due` (the background worker: `run_dispatcher`, or the Celery task
+`screening.send_due_invites`) claims due rows, builds each message from the rows as they
+are then (SEQUENCE is the visit's version) and emails it. A row whose visit has changed
+again since is superseded: the newer change's rows carry the current state. A failed
+email is retried with backoff, then marked failed with a task for the YOT admins.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from agencies.models import Practitioner
 from screening.calendars import session_entry, who, zone
 from screening.integrations.email import Invite, send_invite
 from screening.integrations.ical import build_calendar
-from screening.models import Session, Visit, VisitHistory
+from screening.models import AdminTask, InviteEmail, InviteStatus, Session, VisitHistory
+from screening.outbox import claim_rows, finish_claimed, kick_task, retry_delay
+from screening.services.messages import admin_task_create, new_owner
 
 logger = logging.getLogger(__name__)
 
-INVITE_KINDS = {
-    VisitHistory.Kind.BOOKED,
-    VisitHistory.Kind.RESCHEDULED,
-    VisitHistory.Kind.CANCELLED,
+S = InviteStatus
+K = InviteEmail.Kind
+REQUEST, CANCEL = InviteEmail.Method.REQUEST, InviteEmail.Method.CANCEL
+# Which invites a visit change calls for; attendance and completion call for none.
+CHANGE_KINDS = {
+    VisitHistory.Kind.BOOKED: K.BOOKED,
+    VisitHistory.Kind.RESCHEDULED: K.MOVED,
+    VisitHistory.Kind.CANCELLED: K.CANCELLED,
 }
+HEADINGS = {K.BOOKED: "Screening session", K.MOVED: "Moved", K.CANCELLED: "Cancelled"}
+
+
+# --- the message -----------------------------------------------------------------------------
 
 
 def _when(moment: dt.datetime) -> str:
@@ -36,7 +54,7 @@ def _when(moment: dt.datetime) -> str:
 
 
 def _invite(session: Session, *, to: str, method: str, heading: str, now: dt.datetime) -> Invite:
-    cancelled = method == "CANCEL"
+    cancelled = method == CANCEL
     entry = session_entry(session, cancelled=cancelled, attendee=to)
     visit = session.visit
     venue = visit.room.venue
@@ -66,65 +84,201 @@ def _invite(session: Session, *, to: str, method: str, heading: str, now: dt.dat
     )
 
 
-def invites_for_change(*, visit: Visit, kind: str, previous: dict | None) -> list[Invite]:
-    """The invites a change calls for: REQUEST to each practitioner of a booked or moved
-    visit, CANCEL to each of a cancelled one and to anyone a move took off a session.
-    A visit that has already ended (recorded afterwards) sends nothing."""
-    now = timezone.now()
-    if kind not in INVITE_KINDS or visit.end <= now:
+# --- planning --------------------------------------------------------------------------------
+
+
+def invites_for_change(
+    *,
+    visit_id: int,
+    version: int,
+    kind: str,
+    previous: dict | None,
+    snapshot: dict,
+    now: dt.datetime,
+) -> list[InviteEmail]:
+    """The invite rows (unsaved) a change calls for, from its snapshots alone: REQUEST to
+    each practitioner of a booked or moved visit, CANCEL to each of a cancelled one and to
+    a practitioner a move took off a session. Nothing for attendance or completion, nor
+    for a visit that has already ended (recorded afterwards)."""
+    invite_kind = CHANGE_KINDS.get(kind)
+    if invite_kind is None or dt.datetime.fromisoformat(snapshot["end"]) <= now:
         return []
-    sessions = list(
-        Session.objects.filter(visit=visit)
-        .select_related("agency", "practitioner", "visit__case__young_person", "visit__room__venue")
-        .order_by("start", "id")
-    )
-    invites = []
-    if kind == VisitHistory.Kind.CANCELLED:
-        for s in sessions:
-            invites.append(
-                _invite(s, to=s.practitioner.email, method="CANCEL", heading="Cancelled", now=now)
-            )
-        return invites
-    heading = "Screening session" if kind == VisitHistory.Kind.BOOKED else "Moved"
-    for s in sessions:
-        invites.append(
-            _invite(s, to=s.practitioner.email, method="REQUEST", heading=heading, now=now)
+    sessions = snapshot["sessions"]
+    method = CANCEL if invite_kind == K.CANCELLED else REQUEST
+
+    def row(session_id: int, practitioner_id: int, method: str, kind: str) -> InviteEmail:
+        return InviteEmail(
+            visit_id=visit_id,
+            visit_version=version,
+            session_id=session_id,
+            practitioner_id=practitioner_id,
+            method=method,
+            kind=kind,
+            next_attempt_at=now,
+            created_at=now,
         )
-    before = {row["id"]: row["practitioner"] for row in (previous or {}).get("sessions", [])}
-    replaced = {
-        s.pk: before[s.pk]
-        for s in sessions
-        if before.get(s.pk, s.practitioner_id) != s.practitioner_id
-    }
-    emails = dict(Practitioner.objects.filter(pk__in=replaced.values()).values_list("pk", "email"))
-    for s in sessions:
-        if s.pk in replaced and replaced[s.pk] in emails:
-            invites.append(
-                _invite(s, to=emails[replaced[s.pk]], method="CANCEL", heading="Cancelled", now=now)
-            )
-    return invites
+
+    rows = [row(s["id"], s["practitioner"], method, invite_kind) for s in sessions]
+    if invite_kind == K.MOVED:
+        before = {s["id"]: s["practitioner"] for s in (previous or {}).get("sessions", [])}
+        rows += [
+            row(s["id"], before[s["id"]], CANCEL, K.CANCELLED)
+            for s in sessions
+            if before.get(s["id"], s["practitioner"]) != s["practitioner"]
+        ]
+    return rows
 
 
-def notify_practitioners(invites: list[Invite]) -> int:
-    """Send each invite; a failure is logged and the rest still go. Returns how many went."""
-    sent = 0
-    for invite in invites:
-        try:
-            send_invite(invite)
-        except Exception:
-            logger.exception("calendar invite to %s could not be sent", invite.to)
-        else:
-            sent += 1
-    return sent
+def invites_plan_for_change(
+    *, visit, kind: str, previous: dict | None, snapshot: dict
+) -> list[InviteEmail]:
+    """Write the invites a visit change calls for, in one INSERT inside the booking
+    transaction (they commit or roll back with it), and wake the worker once it commits.
+    Reads nothing: the visit's id and version and the two snapshots say it all."""
+    rows = invites_for_change(
+        visit_id=visit.pk,
+        version=visit.version,
+        kind=kind,
+        previous=previous,
+        snapshot=snapshot,
+        now=timezone.now(),
+    )
+    if rows:
+        InviteEmail.objects.bulk_create(rows)
+        transaction.on_commit(kick_invites)
+    return rows
 
 
-def on_visit_changed(sender, *, visit: Visit, kind: str, previous: dict | None, **kwargs) -> None:
-    """Receiver of visit_changed: invites go out only if the booking commits, and a
-    problem building them is logged rather than undoing the booking."""
-    try:
-        invites = invites_for_change(visit=visit, kind=kind, previous=previous)
-    except Exception:
-        logger.exception("calendar invites for visit %s could not be built", visit.pk)
+def kick_invites() -> None:
+    """Ask a Celery worker to send due invites now (a no-op without a broker)."""
+    kick_task("send_due_invites")
+
+
+# --- sending ---------------------------------------------------------------------------------
+
+
+@dataclass
+class InviteReport:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    superseded: int = 0
+
+
+def _load(ids: list[int]) -> list[InviteEmail]:
+    return list(
+        InviteEmail.objects.filter(pk__in=ids)
+        .select_related(
+            "practitioner",
+            "session__agency",
+            "session__visit__case__young_person",
+            "session__visit__room__venue",
+        )
+        .order_by("next_attempt_at", "id")
+    )
+
+
+def _stale_reason(invite: InviteEmail, now: dt.datetime) -> str:
+    visit = invite.session.visit
+    if visit.version != invite.visit_version:
+        return f"visit changed since (now version {visit.version}); its newer invites stand"
+    if visit.end <= now:
+        return "visit already ended"
+    return ""
+
+
+def _describe(invite: InviteEmail) -> str:
+    session = invite.session
+    what = "cancellation" if invite.method == CANCEL else "invitation"
+    return (
+        f"The calendar {what} for {invite.practitioner.name} ({session.agency.name} session "
+        f"on {_when(session.start)}, visit of {who(session.visit)})"
+    )
+
+
+def _fail(invite: InviteEmail, owner: str, error: str, report: InviteReport) -> None:
+    with transaction.atomic():
+        if not finish_claimed(InviteEmail, invite.pk, owner, status=S.FAILED, last_error=error):
+            return
+        report.failed += 1
+        admin_task_create(
+            kind=AdminTask.Kind.INVITE_FAILED,
+            visit=invite.session.visit,
+            text=f"{_describe(invite)} could not be emailed to "
+            f"{invite.practitioner.email or 'them (no email address recorded)'} after "
+            f"{invite.attempts} tries: {error[:200]}. Tell them by phone, and check their "
+            "email address and the mail server.",
+        )
+
+
+def _retry(invite: InviteEmail, owner: str, error: str, report: InviteReport) -> None:
+    if invite.attempts >= settings.INVITE_MAX_ATTEMPTS:
+        _fail(invite, owner, error, report)
         return
-    if invites:
-        transaction.on_commit(lambda: notify_practitioners(invites))
+    later = timezone.now() + retry_delay(
+        invite.attempts, first_seconds=settings.INVITE_RETRY_SECONDS
+    )
+    if finish_claimed(
+        InviteEmail, invite.pk, owner, status=S.PLANNED, next_attempt_at=later, last_error=error
+    ):
+        report.retried += 1
+
+
+def _send_one(invite: InviteEmail, owner: str, report: InviteReport) -> None:
+    now = timezone.now()
+    reason = _stale_reason(invite, now)
+    if reason:
+        if finish_claimed(InviteEmail, invite.pk, owner, status=S.SUPERSEDED, last_error=reason):
+            report.superseded += 1
+        return
+    address = invite.practitioner.email
+    if not address:
+        _fail(invite, owner, "the practitioner has no email address", report)
+        return
+    try:
+        send_invite(
+            _invite(
+                invite.session,
+                to=address,
+                method=invite.method,
+                heading=HEADINGS[K(invite.kind)],
+                now=now,
+            )
+        )
+    except Exception as exc:  # any mail server or network fault: try again later
+        logger.warning("calendar invite %s to %s not sent: %r", invite.pk, address, exc)
+        _retry(invite, owner, f"{type(exc).__name__}: {exc}"[:1000], report)
+        return
+    if finish_claimed(
+        InviteEmail, invite.pk, owner, status=S.SENT, sent_at=timezone.now(), last_error=""
+    ):
+        report.sent += 1
+
+
+def invites_send_due(
+    *, owner: str | None = None, batch_size: int | None = None, max_batches: int | None = None
+) -> InviteReport:
+    """Claim and email due invites batch by batch until none is due (or `max_batches`):
+    planned rows whose time has come, and rows a worker claimed but left past its lease
+    (it stopped). Any number of workers may run this at once; each row goes to one."""
+    owner = owner or new_owner()
+    size = batch_size or settings.INVITE_BATCH_SIZE
+    report = InviteReport()
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        now = timezone.now()
+        abandoned = now - dt.timedelta(seconds=settings.INVITE_LEASE_SECONDS)
+        due = Q(status=S.PLANNED, next_attempt_at__lte=now) | Q(
+            status=S.SENDING, claimed_at__lt=abandoned
+        )
+        ids = claim_rows(
+            InviteEmail, owner=owner, size=size, where=due, order_by=("next_attempt_at", "id")
+        )
+        if not ids:
+            break
+        batches += 1
+        report.claimed += len(ids)
+        for invite in _load(ids):
+            _send_one(invite, owner, report)
+    return report

@@ -44,3 +44,45 @@ def test_a_cancelled_visit_sends_no_reminder(monkeypatch, settings):
     assert len(FakeGateway.outbox) == 2  # the confirmation, then the cancellation notice
     assert "cancelled" in FakeGateway.outbox[1].body
     assert visit.messages.get(purpose="day_before").status == "withdrawn"
+
+
+def test_run_dispatcher_once_sends_due_invites_beside_the_texts(monkeypatch, settings):
+    from django.core import mail
+
+    settings.SMS_BACKEND = "fake"
+    FakeGateway.reset()
+    freeze(monkeypatch)
+    people, _ = team = make_team()
+    visit = book(team)
+    out = StringIO()
+    call_command("run_dispatcher", "--once", "--no-calendars", stdout=out)
+    assert [m.to for m in mail.outbox] == [[people["health"].email]]
+    assert visit.invites.get().status == "sent"
+    assert len(FakeGateway.outbox) == 1
+    assert "invites: {'claimed': 1, 'sent': 1}" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("broken", "still_sent"), [("messages_dispatch_due", "invites"), ("invites_send_due", "texts")]
+)
+def test_a_failing_pass_of_one_outbox_never_stops_the_other(
+    monkeypatch, settings, broken, still_sent
+):
+    from django.core import mail
+
+    from screening.management.commands import run_dispatcher
+
+    def fail(**kwargs):
+        raise RuntimeError("database went away")
+
+    settings.SMS_BACKEND = "fake"
+    FakeGateway.reset()
+    freeze(monkeypatch)
+    book(make_team())
+    monkeypatch.setattr(run_dispatcher, broken, fail)
+    err = StringIO()
+    call_command("run_dispatcher", "--once", "--no-calendars", stdout=StringIO(), stderr=err)
+    assert "database went away" in err.getvalue()
+    sent = {"invites": len(mail.outbox), "texts": len(FakeGateway.outbox)}
+    assert sent[still_sent] == 1
+    assert sum(sent.values()) == 1

@@ -1,24 +1,30 @@
-"""The embedded background worker: send due text messages in a loop, and reload imported
-calendar addresses that are due on a thread of their own (a slow calendar server must
-never hold texts up). Celery does the same work when a broker is configured."""
+"""The embedded background worker: send due text messages and due calendar invite emails
+in a loop (a failure in one never stops the other), and reload imported calendar
+addresses that are due on a thread of their own (a slow calendar server must never hold
+texts up). Celery does the same work when a broker is configured."""
 
 from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import asdict
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from screening.services.calendars import calendar_imports_refresh
+from screening.services.invites import invites_send_due
 from screening.services.messages import messages_dispatch_due, new_owner
 
 CALENDAR_CHECK_SECONDS = 300
 
 
 class Command(BaseCommand):
-    help = "Send due text messages every few seconds until stopped (SIGTERM or Ctrl-C)."
+    help = (
+        "Send due text messages and calendar invites every few seconds until stopped "
+        "(SIGTERM or Ctrl-C)."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--once", action="store_true", help="one pass, then exit")
@@ -43,6 +49,18 @@ class Command(BaseCommand):
             close_old_connections()
             stop.wait(CALENDAR_CHECK_SECONDS)
 
+    def run_pass(self, name: str, send: Callable[[], object]) -> None:
+        """One pass over one outbox; a failure (a database hiccup, a bug) is reported and
+        never ends the loop nor stops the other outbox."""
+        try:
+            report = send()
+        except Exception as exc:
+            self.stderr.write(f"{name} pass failed: {exc!r}")
+            return
+        counts = {k: v for k, v in asdict(report).items() if v}
+        if counts:
+            self.stdout.write(f"{name}: {counts}")
+
     def handle(self, *args, once: bool = False, interval: float | None = None, **options) -> None:
         from django.conf import settings
 
@@ -52,7 +70,7 @@ class Command(BaseCommand):
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, lambda *_: stop.set())
         owner = new_owner()
-        self.stdout.write(f"Dispatcher {owner} sending due texts every {interval:g} s.")
+        self.stdout.write(f"Dispatcher {owner} sending due texts and invites every {interval:g} s.")
         calendars = None
         if once and not options.get("no_calendars"):
             self.refresh_calendars_once()
@@ -64,14 +82,8 @@ class Command(BaseCommand):
         while not stop.is_set():
             if not once:  # a long-running loop refreshes its connection like a request would
                 close_old_connections()
-            try:
-                report = messages_dispatch_due(owner=owner)
-            except Exception as exc:  # a database hiccup must not end the loop
-                self.stderr.write(f"dispatch pass failed: {exc!r}")
-            else:
-                counts = {k: v for k, v in asdict(report).items() if v}
-                if counts:
-                    self.stdout.write(f"dispatched: {counts}")
+            self.run_pass("texts", lambda: messages_dispatch_due(owner=owner))
+            self.run_pass("invites", lambda: invites_send_due(owner=owner))
             if once:
                 break
             stop.wait(interval)

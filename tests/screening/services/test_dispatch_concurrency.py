@@ -2,24 +2,17 @@
 every due text goes exactly once (SKIP LOCKED claims on PostgreSQL, serialised claims on
 SQLite)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from screening.integrations.sms.twilio_gateway import TwilioGateway
 from screening.models import Message
 from screening.services.messages import messages_dispatch_due
+from tests.concurrency import THREAD_TEST, run_at_once
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from tests.messaging import at, book, make_team, texting_person
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        connection.vendor == "sqlite" and connection.settings_dict["TEST"]["NAME"] is None,
-        reason="SQLite thread tests need a file-based test database (SQLITE_TEST_NAME)",
-    ),
-]
+pytestmark = THREAD_TEST
 
 
 WEEKDAYS = [2, 3, 4, 5, 8, 9, 10, 11]
@@ -36,30 +29,18 @@ def race(workers: int, visits: int) -> tuple[FakeTwilio, list[str]]:
         # Six a day (the practitioner's daily cap), on weekdays in March 2027.
         day = at(0).date().replace(day=WEEKDAYS[n // 6])
         book(team, person=person, start=at(9 + n % 6, day=day))
-    failures: list[str] = []
-    barrier = threading.Barrier(workers)
     with FakeTwilio() as fake:
 
-        def worker() -> None:
+        def work() -> None:
             gateway = TwilioGateway(
                 account_sid=ACCOUNT_SID,
                 auth_token=AUTH_TOKEN,
                 from_number="+447400999111",
                 http_client=fake.http_client(timeout=10),
             )
-            barrier.wait()
-            try:
-                messages_dispatch_due(gateway=gateway, batch_size=3)
-            except Exception as exc:
-                failures.append(repr(exc))
-            finally:
-                connections.close_all()
+            messages_dispatch_due(gateway=gateway, batch_size=3)
 
-        threads = [threading.Thread(target=worker) for _ in range(workers)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        failures = run_at_once(workers, work)
     return fake, failures
 
 

@@ -1,4 +1,5 @@
-"""Calendar invites by email when a visit is booked, moved or cancelled."""
+"""Calendar invites by email when a visit is booked, moved or cancelled: the content of
+what the outbox's sender emails (planning and sending rules: test_invite_outbox.py)."""
 
 import datetime as dt
 import email
@@ -9,14 +10,21 @@ import vobject
 from django.core import mail
 from django.db import transaction
 
-from agencies.services import working_pattern_create
 from screening.calendars import session_uid
 from screening.integrations import email as email_module
+from screening.models import InviteEmail
+from screening.services.invites import invites_send_due
 from screening.services.visits import visit_cancel, visit_reschedule
-from tests.calendar_support import LONDON, book, sessions_from
-from tests.factories import make_practitioner
+from tests.calendar_support import LONDON, book, replace_practitioner, sessions_from
 
 TUESDAY = dt.datetime(2027, 3, 2, 10, 0, tzinfo=LONDON)
+
+
+def send_due() -> list:
+    """Run the background sender once; returns the emails it sent."""
+    before = len(mail.outbox)
+    invites_send_due()
+    return mail.outbox[before:]
 
 
 def calendar_of(message) -> bytes:
@@ -44,9 +52,10 @@ def event_of(message) -> icalendar.Event:
     return event
 
 
-def test_booking_sends_each_practitioner_a_request(world, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        visit = book(world, TUESDAY)
+def test_booking_sends_each_practitioner_a_request(world):
+    visit = book(world, TUESDAY)
+    assert mail.outbox == []  # nothing is emailed by the booking itself
+    send_due()
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in world.people.values())
     for session in visit.sessions.select_related("practitioner"):
         [message] = by_recipient()[session.practitioner.email]
@@ -64,11 +73,12 @@ def test_booking_sends_each_practitioner_a_request(world, django_capture_on_comm
         assert str(event["ORGANIZER"]) == "mailto:screening@yot.example.org"
         assert str(event["ATTENDEE"]) == f"mailto:{session.practitioner.email}"
         assert event.decoded("DTSTART") == session.start
+        assert message.subject.startswith("Screening session: ")
 
 
-def test_invite_reads_back_with_a_second_parser(world, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        visit = book(world, TUESDAY)
+def test_invite_reads_back_with_a_second_parser(world):
+    visit = book(world, TUESDAY)
+    send_due()
     session = visit.sessions.get(agency__code="health")
     [message] = by_recipient()[session.practitioner.email]
     parsed = vobject.readOne(calendar_of(message).decode())
@@ -78,11 +88,9 @@ def test_invite_reads_back_with_a_second_parser(world, django_capture_on_commit_
     assert parsed.vtimezone.tzid.value == "Europe/London"
 
 
-def test_no_full_names_or_findings_only_initials_and_reference(
-    world, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        book(world, TUESDAY)
+def test_no_full_names_or_findings_only_initials_and_reference(world):
+    book(world, TUESDAY)
+    assert len(send_due()) == 4
     for message in mail.outbox:
         everything = message.subject + message.body + calendar_of(message).decode()
         assert "Jordan" not in everything and "Quickfall" not in everything
@@ -91,23 +99,22 @@ def test_no_full_names_or_findings_only_initials_and_reference(
         assert world.room.name in message.body and world.room.venue.name in message.body
 
 
-def test_reschedule_keeps_the_uid_and_raises_the_sequence(
-    world, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        visit = book(world, TUESDAY)
+def test_reschedule_keeps_the_uid_and_raises_the_sequence(world):
+    visit = book(world, TUESDAY)
+    send_due()
     first = {m.to[0]: event_of(m) for m in mail.outbox}
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        visit_reschedule(
-            visit=visit,
-            room=world.room,
-            sessions=sessions_from(world, TUESDAY + dt.timedelta(hours=3)),
-            late_reason="Moved to the afternoon.",
-        )
+    visit_reschedule(
+        visit=visit,
+        room=world.room,
+        sessions=sessions_from(world, TUESDAY + dt.timedelta(hours=3)),
+        late_reason="Moved to the afternoon.",
+    )
+    send_due()
     assert len(mail.outbox) == 4
     for message in mail.outbox:
         assert icalendar.Calendar.from_ical(calendar_of(message))["METHOD"] == "REQUEST"
+        assert message.subject.startswith("Moved: ")
         event = event_of(message)
         before = first[message.to[0]]
         assert event["UID"] == before["UID"]
@@ -115,45 +122,29 @@ def test_reschedule_keeps_the_uid_and_raises_the_sequence(
         assert event.decoded("DTSTART") - before.decoded("DTSTART") == dt.timedelta(hours=3)
 
 
-def test_replaced_practitioner_gets_a_cancel_and_the_new_one_a_request(
-    world, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        visit = book(world, TUESDAY)
+def test_replaced_practitioner_gets_a_cancel_and_the_new_one_a_request(world):
+    visit = book(world, TUESDAY)
+    send_due()
     mail.outbox.clear()
-    old = world.people["health"]
-    new = make_practitioner(agency="health", email="second.nurse@agency.example.org")
-    working_pattern_create(
-        practitioner=new,
-        weekdays=[1],
-        start_time=dt.time(9),
-        end_time=dt.time(17),
-        valid_from=dt.date(2027, 1, 1),
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        visit_reschedule(
-            visit=visit,
-            room=world.room,
-            sessions=sessions_from(world, TUESDAY, people={**world.people, "health": new}),
-        )
+    visit, old, new = replace_practitioner(world, visit)
+    send_due()
     uid = session_uid(visit.sessions.get(agency__code="health").pk)
     [to_old] = by_recipient()[old.email]
     [to_new] = by_recipient()[new.email]
     assert icalendar.Calendar.from_ical(calendar_of(to_old))["METHOD"] == "CANCEL"
     assert event_of(to_old)["UID"] == uid and event_of(to_old)["STATUS"] == "CANCELLED"
+    assert event_of(to_old)["SEQUENCE"] == 2 and to_old.subject.startswith("Cancelled")
     assert icalendar.Calendar.from_ical(calendar_of(to_new))["METHOD"] == "REQUEST"
     assert event_of(to_new)["UID"] == uid and event_of(to_new)["SEQUENCE"] == 2
 
 
-def test_cancel_sends_cancel_with_the_same_uid_and_a_higher_sequence(
-    world, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        visit = book(world, TUESDAY)
+def test_cancel_sends_cancel_with_the_same_uid_and_a_higher_sequence(world):
+    visit = book(world, TUESDAY)
+    send_due()
     uids = {m.to[0]: event_of(m)["UID"] for m in mail.outbox}
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        visit_cancel(visit=visit, reason="Family moved away")
+    visit_cancel(visit=visit, reason="Family moved away")
+    send_due()
     assert len(mail.outbox) == 4
     for message in mail.outbox:
         assert calendar_part(message).get_param("method") == "CANCEL"
@@ -172,11 +163,9 @@ def test_cancel_sends_cancel_with_the_same_uid_and_a_higher_sequence(
         (dt.datetime(2027, 11, 2, 10, 0, tzinfo=LONDON), "20271102T100000"),
     ],
 )
-def test_clock_change_weeks_keep_the_local_time(
-    world, django_capture_on_commit_callbacks, start, expected
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        visit = book(world, start)
+def test_clock_change_weeks_keep_the_local_time(world, start, expected):
+    visit = book(world, start)
+    send_due()
     session = visit.sessions.get(agency__code="speech_language")
     [message] = by_recipient()[session.practitioner.email]
     text = calendar_of(message).decode()
@@ -185,41 +174,41 @@ def test_clock_change_weeks_keep_the_local_time(
     assert "10:00" in message.body
 
 
-def test_a_rolled_back_booking_sends_nothing(world, django_capture_on_commit_callbacks):
+def test_a_rolled_back_booking_leaves_no_invites(world, django_capture_on_commit_callbacks):
     with (
         django_capture_on_commit_callbacks(execute=True),
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
         book(world, TUESDAY)
+        assert InviteEmail.objects.count() == 4  # planned inside the booking transaction
         raise RuntimeError("something later in the request failed")
-    assert mail.outbox == []
+    assert not InviteEmail.objects.exists()
+    assert send_due() == []
 
 
-def test_a_failing_mail_server_does_not_break_the_booking(
-    world, django_capture_on_commit_callbacks, monkeypatch, caplog
-):
+def test_a_failing_mail_server_does_not_break_the_booking(world, monkeypatch, caplog):
     def refuse(self, fail_silently=False):
         raise ConnectionRefusedError("mail server down")
 
     monkeypatch.setattr(email_module.EmailMultiAlternatives, "send", refuse)
-    with django_capture_on_commit_callbacks(execute=True):
-        visit = book(world, TUESDAY)
+    visit = book(world, TUESDAY)
+    report = invites_send_due()
     visit.refresh_from_db()
     assert visit.status == "booked" and visit.sessions.count() == 4
-    assert "could not be sent" in caplog.text
+    assert report.retried == 4 and report.sent == 0
+    assert set(visit.invites.values_list("status", flat=True)) == {"planned"}
+    assert "mail server down" in caplog.text
 
 
-def test_a_visit_recorded_after_it_happened_sends_no_invites(
-    world, django_capture_on_commit_callbacks
-):
+def test_a_visit_recorded_after_it_happened_sends_no_invites(world):
     from screening.services.visits import visit_book
 
-    with django_capture_on_commit_callbacks(execute=True):
-        visit_book(
-            case=world.case,
-            room=world.room,
-            sessions=sessions_from(world, dt.datetime(2027, 2, 26, 10, tzinfo=LONDON)),
-            record_past=True,
-        )
-    assert mail.outbox == []
+    visit = visit_book(
+        case=world.case,
+        room=world.room,
+        sessions=sessions_from(world, dt.datetime(2027, 2, 26, 10, tzinfo=LONDON)),
+        record_past=True,
+    )
+    assert not visit.invites.exists()
+    assert send_due() == []

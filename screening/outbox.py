@@ -1,0 +1,78 @@
+"""What every outbox table shares: claiming due rows for one worker, recording an outcome
+only while that worker still holds the claim, retry delays, and kicking a Celery task.
+
+A claim flips rows to `sending` with the worker's name and time in one short
+transaction: `SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL, so workers never wait
+for each other nor take the same row; SQLite's IMMEDIATE transactions serialise the
+claims instead (docs/decisions/0004-sms-outbox.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+SENDING = "sending"
+
+
+def claim_rows(
+    model: type[models.Model],
+    *,
+    owner: str,
+    size: int,
+    where: Q,
+    order_by: tuple[str, ...],
+    count_attempt: bool = True,
+) -> list[int]:
+    """Flip up to `size` rows of `model` matching `where` to `sending` for `owner`,
+    skipping rows another worker holds; the attempt is counted before anything is sent.
+    Returns the ids claimed."""
+    now = timezone.now()
+    with transaction.atomic():
+        qs = model.objects.filter(where).order_by(*order_by)
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True)
+        ids = list(qs.values_list("pk", flat=True)[:size])
+        if ids:
+            extra = {"attempts": F("attempts") + 1} if count_attempt else {}
+            model.objects.filter(pk__in=ids).update(
+                status=SENDING, claim_owner=owner, claimed_at=now, **extra
+            )
+    return ids
+
+
+def finish_claimed(model: type[models.Model], pk: int, owner: str, **values) -> bool:
+    """Record an outcome only if `owner` still holds the row's claim (another worker may
+    have taken it over after the lease ran out). Releases the claim."""
+    values.setdefault("claim_owner", "")
+    done = model.objects.filter(pk=pk, status=SENDING, claim_owner=owner).update(**values)
+    return bool(done)
+
+
+def retry_delay(attempts: int, *, first_seconds: int, cap_seconds: int = 3600) -> dt.timedelta:
+    """Exponential backoff (first, 2x, 4x, ... up to the cap) with jitter, so rows that
+    failed together do not all come back at the same moment."""
+    delay = min(cap_seconds, first_seconds * 2 ** max(0, attempts - 1))
+    return dt.timedelta(seconds=delay * random.uniform(0.5, 1.0))
+
+
+def kick_task(name: str) -> None:
+    """Ask a Celery worker to run the task `screening.tasks.<name>` now. Without a broker
+    the embedded worker finds the rows within its interval; a broker that is down only
+    delays them (beat queues the task on its schedule)."""
+    if not settings.CELERY_BROKER_URL:
+        return
+    try:
+        from screening import tasks
+
+        getattr(tasks, name).apply_async(retry=False)
+    except Exception:
+        logger.warning("could not reach the Celery broker to queue %s", name, exc_info=True)
