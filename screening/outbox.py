@@ -31,10 +31,11 @@ def claim_rows(
     where: Q,
     order_by: tuple[str, ...],
     count_attempt: bool = True,
+    also: dict | None = None,
 ) -> list[int]:
     """Flip up to `size` rows of `model` matching `where` to `sending` for `owner`,
     skipping rows another worker holds; the attempt is counted before anything is sent.
-    Returns the ids claimed."""
+    `also` names further columns to set on the claimed rows. Returns the ids claimed."""
     now = timezone.now()
     with transaction.atomic():
         qs = model.objects.filter(where).order_by(*order_by)
@@ -44,7 +45,7 @@ def claim_rows(
         if ids:
             extra = {"attempts": F("attempts") + 1} if count_attempt else {}
             model.objects.filter(pk__in=ids).update(
-                status=SENDING, claim_owner=owner, claimed_at=now, **extra
+                status=SENDING, claim_owner=owner, claimed_at=now, **extra, **(also or {})
             )
     return ids
 

@@ -14,7 +14,6 @@ import datetime as dt
 import functools
 import logging
 import os
-import random
 import re
 import socket
 import threading
@@ -23,7 +22,7 @@ from dataclasses import dataclass, fields
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,6 +52,7 @@ from screening.models import (
     VisitStatus,
     YoungPerson,
 )
+from screening.outbox import claim_rows, finish_claimed, kick_task, retry_delay
 from screening.phone import mask_mobile
 
 logger = logging.getLogger(__name__)
@@ -350,16 +350,8 @@ def messages_plan_for_visit(*, visit: Visit, kind: str, previous: dict | None) -
 
 
 def kick_dispatch() -> None:
-    """Ask a Celery worker to send what is due now; without a broker the dispatcher loop
-    finds it within its interval. A broker that is down only delays sending."""
-    if not settings.CELERY_BROKER_URL:
-        return
-    try:
-        from screening.tasks import dispatch_due_messages
-
-        dispatch_due_messages.apply_async(retry=False)
-    except Exception:  # the beat schedule will find the rows; nothing is lost
-        logger.warning("could not reach the Celery broker to kick the dispatcher", exc_info=True)
+    """Ask a Celery worker to send what is due now (a no-op without a broker)."""
+    kick_task("dispatch_due_messages")
 
 
 # --- dispatching -----------------------------------------------------------------------------
@@ -389,31 +381,23 @@ def new_owner() -> str:
 
 
 def _claim(*, owner: str, size: int, where: Q, count_attempt: bool) -> list[int]:
-    """Flip up to `size` rows matching `where` to `sending` for this owner, skipping rows
-    another worker holds; the attempt is counted before any request leaves."""
-    now = timezone.now()
-    with transaction.atomic():
-        qs = Message.objects.filter(where).order_by("next_attempt_at", "id")
-        if connection.features.has_select_for_update_skip_locked:
-            qs = qs.select_for_update(skip_locked=True)
-        ids = list(qs.values_list("pk", flat=True)[:size])
-        if ids:
-            extra = {"attempts": F("attempts") + 1} if count_attempt else {}
-            Message.objects.filter(pk__in=ids).update(
-                status=S.SENDING, claim_owner=owner, claimed_at=now, status_changed_at=now, **extra
-            )
-    return ids
+    """Claim due texts for this owner (screening.outbox.claim_rows), oldest due first."""
+    return claim_rows(
+        Message,
+        owner=owner,
+        size=size,
+        where=where,
+        order_by=("next_attempt_at", "id"),
+        count_attempt=count_attempt,
+        also={"status_changed_at": timezone.now()},
+    )
 
 
 def _finish(message: Message, owner: str, **values) -> bool:
     """Record an outcome if this worker still holds the claim (a callback may have been
     faster, or the lease may have been taken over)."""
     values.setdefault("status_changed_at", timezone.now())
-    values.setdefault("claim_owner", "")
-    done = Message.objects.filter(pk=message.pk, status=S.SENDING, claim_owner=owner).update(
-        **values
-    )
-    return bool(done)
+    return finish_claimed(Message, message.pk, owner, **values)
 
 
 def status_callback_url(message: Message) -> str:
@@ -440,11 +424,6 @@ def _stale_reason(message: Message, now: dt.datetime, blocked: set[str]) -> str:
     if message.to in blocked:
         return "number opted out or cannot receive texts"
     return ""
-
-
-def _backoff(attempts: int) -> dt.timedelta:
-    delay = min(3600, 30 * 2 ** max(0, attempts - 1))
-    return dt.timedelta(seconds=delay * random.uniform(0.5, 1.0))
 
 
 def _valid_for(message: Message, now: dt.datetime) -> int:
@@ -484,7 +463,7 @@ def _retry(message: Message, owner: str, error: GatewayError, report, now) -> No
                 f"{message.attempts} tries. Phone them.",
             )
         return
-    when = message_times.next_allowed(now + _backoff(message.attempts))
+    when = message_times.next_allowed(now + retry_delay(message.attempts, first_seconds=30))
     if _finish(
         message, owner, status=S.PLANNED, next_attempt_at=when, last_error=error.reason[:1000]
     ):
