@@ -1,5 +1,6 @@
 """The Celery path for real: Debian's redis-server on 127.0.0.1, a Celery worker, the
-dispatch task queued twice, and the due text sent exactly once."""
+dispatch task queued twice and the due text sent exactly once; a booking's calendar invite
+queued through the broker and emailed by the worker."""
 
 import shutil
 import socket
@@ -26,8 +27,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def redis_url():
+    """One server for the module: the Celery app keeps its broker connections pooled."""
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("redis-server is not installed (Debian package redis-server; .ci/run adds it)")
@@ -107,6 +109,46 @@ def test_celery_worker_sends_a_due_text_exactly_once(redis_url, settings, monkey
     assert due.status == "sent"
     assert [t.to for t in FakeGateway.outbox] == [due.to]
     assert Message.objects.filter(status="sent").count() == 1
+
+
+def test_celery_worker_emails_the_calendar_invites_a_booking_queued(redis_url, settings):
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.core import mail
+
+    from config.celery import app
+    from screening.models import InviteEmail
+    from tests.messaging import book, make_team
+
+    settings.SMS_BACKEND = "fake"
+    settings.CELERY_BROKER_URL = redis_url
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    app.conf.broker_url = redis_url
+    app.conf.result_backend = None
+    app.conf.task_ignore_result = True
+    mail.outbox = []
+    finished = []
+
+    def count(sender=None, **kwargs):
+        if sender is not None and sender.name == "screening.send_due_invites":
+            finished.append(kwargs.get("task_id"))
+
+    visit = book(make_team())  # its on_commit kick queues the invites task on the broker
+    assert InviteEmail.objects.filter(visit=visit, status="planned").count() == 1
+    task_postrun.connect(count, weak=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            deadline = time.monotonic() + 30
+            while not finished and time.monotonic() < deadline:
+                time.sleep(0.05)
+    finally:
+        task_postrun.disconnect(count)
+    assert len(finished) == 1
+    connections.close_all()
+    invite = InviteEmail.objects.get(visit=visit)
+    assert invite.status == "sent"
+    assert [m.to for m in mail.outbox] == [[invite.practitioner.email]]
+    assert "METHOD:REQUEST" in mail.outbox[0].alternatives[0][0]
 
 
 def test_beat_schedules_the_dispatch_task_every_interval():
