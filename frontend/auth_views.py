@@ -12,10 +12,10 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 
 from accounts.models import User
@@ -28,7 +28,7 @@ from accounts.two_factor import (
     two_factor_required,
 )
 from frontend.forms import TokenForm, apply_service_errors
-from frontend.middleware import TIMED_OUT
+from frontend.middleware import TIMED_OUT, idle_seconds_left
 
 PENDING = "pending_sign_in"
 PENDING_SECONDS = 5 * 60
@@ -151,3 +151,25 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.success(request, "You have signed out.")
     return redirect("frontend:sign_in")
+
+
+def _session_left(request: HttpRequest) -> JsonResponse:
+    signed_in = request.user.is_authenticated
+    response = JsonResponse(
+        {"signed_in": signed_in, "seconds_left": idle_seconds_left(request) if signed_in else 0}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def session_status(request: HttpRequest) -> JsonResponse:
+    """How long the session has left before it ends for want of activity (asking does not
+    count as activity): the pages' timeout warning checks this before it warns."""
+    return _session_left(request)
+
+
+@require_POST
+def session_extend(request: HttpRequest) -> JsonResponse:
+    """'Stay signed in': any request restarts the idle clock; this one only says so."""
+    return _session_left(request)

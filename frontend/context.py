@@ -48,6 +48,7 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
 
 
 BANNER_ALERTS = 3
+IDLE_WARNING_SECONDS = 120
 
 
 class UnreadAlerts:
@@ -81,4 +82,8 @@ def service(request: HttpRequest) -> dict[str, object]:
         "navigation": navigation_for(request),
         "sign_in_failure_limit": settings.AXES_FAILURE_LIMIT,
         "sign_in_lockout_minutes": settings.SIGN_IN_LOCKOUT_MINUTES,
+        "idle_seconds": settings.SESSION_IDLE_SECONDS,
+        # Warned this long before an idle session ends: two minutes, and never less than
+        # the 20 seconds WCAG 2.2.1 asks for to extend it (shorter only in tests).
+        "idle_warning_seconds": min(IDLE_WARNING_SECONDS, settings.SESSION_IDLE_SECONDS // 2),
     }

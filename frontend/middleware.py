@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 LAST_SEEN = "last_seen"
 TIMED_OUT = "signed_out_idle"
 
 
+@functools.cache
+def _status_path() -> str:
+    return reverse("frontend:session_status")
+
+
+def idle_seconds_left(request: HttpRequest) -> int:
+    """Seconds before the signed-in user's session ends for want of activity."""
+    last = request.session.get(LAST_SEEN)
+    if last is None:
+        return settings.SESSION_IDLE_SECONDS
+    return max(0, settings.SESSION_IDLE_SECONDS - (int(time.time()) - int(last)))
+
+
 class IdleTimeoutMiddleware:
     """Sign a session user out when their last request was longer ago than the idle limit,
-    and leave a note so the sign-in page can say why."""
+    and leave a note so the sign-in page can say why. Asking how long is left (the
+    warning's check) is not activity and does not restart the clock."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -24,11 +40,9 @@ class IdleTimeoutMiddleware:
         session = getattr(request, "session", None)
         user = getattr(request, "user", None)
         if session is not None and user is not None and user.is_authenticated:
-            now = int(time.time())
-            last = session.get(LAST_SEEN)
-            if last is not None and now - int(last) > settings.SESSION_IDLE_SECONDS:
+            if session.get(LAST_SEEN) is not None and idle_seconds_left(request) == 0:
                 logout(request)
                 request.session[TIMED_OUT] = True
-            else:
-                request.session[LAST_SEEN] = now
+            elif request.path != _status_path():
+                request.session[LAST_SEEN] = int(time.time())
         return self.get_response(request)

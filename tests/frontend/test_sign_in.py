@@ -161,7 +161,7 @@ def test_idle_session_ends_and_the_sign_in_page_says_why(settings):
     response = client.get("/dashboard/")
     assert response.status_code == 302
     page = client.get(response["Location"])
-    assert "You were signed out because you had not done anything for 1 minutes" in (
+    assert "You were signed out because you had not done anything for 1 minute." in (
         page.content.decode()
     )
 
@@ -180,3 +180,52 @@ def test_active_session_is_kept(settings):
 def test_admin_login_uses_the_same_sign_in():
     response = Client().get("/admin/login/?next=/admin/")
     assert response["Location"] == "/sign-in/?next=/admin/"
+
+
+def signed_in_idle_for(seconds: int, settings, idle: int = 1800) -> Client:
+    settings.SESSION_IDLE_SECONDS = idle
+    client = Client()
+    client.force_login(factories.make_user(role=Role.YOT_ADMIN))
+    session = client.session
+    session[LAST_SEEN] = int(time.time()) - seconds
+    session.save()
+    return client
+
+
+def test_asking_how_long_is_left_does_not_count_as_activity(settings):
+    client = signed_in_idle_for(100, settings)
+    before = client.session[LAST_SEEN]
+    answer = client.get("/session/")
+    assert answer.status_code == 200 and answer["Cache-Control"] == "no-store"
+    assert answer.json()["signed_in"] is True
+    assert 1698 <= answer.json()["seconds_left"] <= 1700
+    assert client.session[LAST_SEEN] == before
+
+
+def test_staying_signed_in_restarts_the_idle_clock(settings):
+    client = signed_in_idle_for(1700, settings)
+    assert client.get("/session/extend/").status_code == 405
+    answer = client.post("/session/extend/")
+    assert answer.json() == {"signed_in": True, "seconds_left": 1800}
+    assert client.get("/session/").json()["seconds_left"] >= 1799
+
+
+def test_staying_signed_in_needs_the_csrf_token(settings):
+    settings.SESSION_IDLE_SECONDS = 1800
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(factories.make_user(role=Role.YOT_ADMIN))
+    assert client.post("/session/extend/").status_code == 403
+
+
+def test_asking_after_the_idle_limit_finds_the_session_ended(settings):
+    client = signed_in_idle_for(61, settings, idle=60)
+    assert client.get("/session/").json() == {"signed_in": False, "seconds_left": 0}
+    assert "You were signed out because" in client.get("/sign-in/").content.decode()
+
+
+def test_signed_in_pages_carry_the_timeout_warning_and_sign_in_does_not(settings):
+    client = signed_in_idle_for(0, settings)
+    page = client.get("/dashboard/").content.decode()
+    assert 'id="app-idle-warning"' in page and 'data-idle-seconds="1800"' in page
+    assert 'data-warning-seconds="120"' in page and "frontend/idle-warning.js" in page
+    assert 'id="app-idle-warning"' not in Client().get("/sign-in/").content.decode()
