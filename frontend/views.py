@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import Role
+from agencies.models import Agency
 from frontend.access import page
 from screening.access import can
 from screening.deadlines import closure_days
@@ -70,16 +71,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     week_start, _ = local_day_bounds(monday)
     _, week_end = local_day_bounds(monday + dt.timedelta(days=6))
     week = list(visits_between_for(user=user, start=week_start, end=week_end))
-    awaiting = list(sessions_awaiting_findings_for(user=user))
-    by_agency: dict[str, dict[str, object]] = defaultdict(
-        lambda: {"overdue": 0, "due": 0, "agency": None}
-    )
-    for session in awaiting:
-        row = by_agency[session.agency.code]
-        row["agency"] = session.agency
-        due = session.visit.case.findings_due_by
-        session.overdue = due is not None and due < today
-        row["overdue" if session.overdue else "due"] += 1
+    awaiting = sessions_awaiting_findings_for(user=user)
+    overdue = list(awaiting.filter(visit__case__findings_due_by__lt=today)[:DASHBOARD_ROWS])
     return render(
         request,
         "frontend/dashboard.html",
@@ -88,13 +81,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "needing": needing,
             "today_visits": [v for v in week if day_start <= v.start < day_end],
             "week_visits": week,
-            "awaiting": [s for s in awaiting if s.overdue][:DASHBOARD_ROWS],
-            "awaiting_by_agency": sorted(by_agency.values(), key=lambda r: r["agency"].order),
+            "awaiting": overdue,
+            "awaiting_by_agency": _awaiting_by_agency(awaiting, today),
             "unconfirmed": list(visits_unconfirmed_for(user=user, now=timezone.now())[:20]),
             "missed": list(sessions_missed_for(user=user)[:DASHBOARD_ROWS]),
             **_task_block(user),
         },
     )
+
+
+def _awaiting_by_agency(awaiting, today: dt.date) -> list[dict[str, object]]:
+    """Sessions awaiting findings counted per agency in the database (overdue: the case's
+    findings due date has passed), in the agencies' session order."""
+    late = Q(visit__case__findings_due_by__lt=today)
+    not_late = Q(visit__case__findings_due_by__gte=today) | Q(visit__case__findings_due_by=None)
+    counts = (
+        awaiting.order_by()
+        .values("agency_id")
+        .annotate(overdue=Count("id", filter=late), due=Count("id", filter=not_late))
+    )
+    agencies = Agency.objects.in_bulk([row["agency_id"] for row in counts])
+    rows = [
+        {"agency": agencies[row["agency_id"]], "overdue": row["overdue"], "due": row["due"]}
+        for row in counts
+    ]
+    return sorted(rows, key=lambda r: r["agency"].order)
 
 
 def _task_block(user) -> dict[str, object]:

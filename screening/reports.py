@@ -129,8 +129,11 @@ def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
     return add_months(last, -5), last
 
 
-def _local(moment: dt.datetime | None) -> dt.date | None:
-    return None if moment is None else timezone.localdate(moment)
+def _local(moment: dt.datetime | None, zone=None) -> dt.date | None:
+    """The local date of a moment; pass `zone` in loops over many rows (looked up once)."""
+    if moment is None:
+        return None
+    return moment.astimezone(zone or timezone.get_current_timezone()).date()
 
 
 def _visit_items(cases: list[Case], now: dt.datetime) -> list[Item]:
@@ -155,34 +158,34 @@ def _findings_items(first: dt.date, end: dt.date) -> list[Item]:
     closures = closure_days()
     # A session's findings are due a few working days after it, so sessions up to a month
     # before the period can fall due inside it.
+    zone = timezone.get_current_timezone()
+    # Plain rows, not model instances: a busy YOT has tens of thousands of sessions here.
     sessions = (
         Session.objects.filter(
             attended=True,
             cancelled=False,
-            start__gte=dt.datetime.combine(
-                add_months(first, -1), dt.time(0), tzinfo=timezone.get_current_timezone()
-            ),
-            start__lt=dt.datetime.combine(end, dt.time(0), tzinfo=timezone.get_current_timezone()),
+            start__gte=dt.datetime.combine(add_months(first, -1), dt.time(0), tzinfo=zone),
+            start__lt=dt.datetime.combine(end, dt.time(0), tzinfo=zone),
         )
         .exclude(visit__status=VisitStatus.CANCELLED)
-        .select_related("visit__case", "agency")
         .annotate(first_submitted=Min("findings__submitted_at"), first_due=Min("findings__due_by"))
         .order_by("start", "id")
+        .values_list(
+            "visit__case_id",
+            "visit__case__reference",
+            "start",
+            "agency__order",
+            "agency__name",
+            "first_submitted",
+            "first_due",
+        )
     )
     items = []
-    for s in sessions:
-        due = s.first_due or findings_due_by(visit_date=_local(s.start), closures=closures)
+    for case_id, reference, start, order, name, submitted, first_due in sessions:
+        due = first_due or findings_due_by(visit_date=_local(start, zone), closures=closures)
         if first <= due < end:
-            items.append(
-                Item(
-                    "findings",
-                    s.visit.case_id,
-                    s.visit.case.reference,
-                    due,
-                    _local(s.first_submitted),
-                    agency=(s.agency.order, s.agency.name),
-                )
-            )
+            done = _local(submitted, zone)
+            items.append(Item("findings", case_id, reference, due, done, agency=(order, name)))
     return items
 
 
@@ -244,8 +247,14 @@ def timeliness_for(
     missed_rebooked = Session.objects.filter(attended=False, cancelled=False).filter(
         Exists(Visit.objects.filter(rebook_of=OuterRef("pk")))
     )
-    visits = Visit.objects.exclude(status=VisitStatus.CANCELLED).prefetch_related(
-        Prefetch("sessions", queryset=missed_rebooked.order_by("start"), to_attr="report_missed")
+    visits = (
+        Visit.objects.exclude(status=VisitStatus.CANCELLED)
+        .only("id", "case_id", "start", "rebook_of_id", "late_reason")
+        .prefetch_related(
+            Prefetch(
+                "sessions", queryset=missed_rebooked.order_by("start"), to_attr="report_missed"
+            )
+        )
     )
     cases = list(
         Case.objects.filter(

@@ -29,6 +29,8 @@ SEE_ALL = {Role.YOT_ADMIN, Role.YOT_MANAGER}
 
 
 def _practitioner_sessions(user: User) -> QuerySet[Session]:
+    """The user's own sessions in visits not cancelled. Scopes use it as `pk__in` (a subquery
+    run once), never as a correlated EXISTS, which SQLite re-runs for every row listed."""
     return Session.objects.filter(practitioner__user=user).exclude(
         visit__status=VisitStatus.CANCELLED
     )
@@ -45,8 +47,7 @@ def case_list_for(*, user: User) -> QuerySet[Case]:
     if user.role == Role.CASE_MANAGER:
         return qs.filter(case_manager=user)
     if user.role == Role.PRACTITIONER:
-        runs = _practitioner_sessions(user).filter(visit__case=OuterRef("pk"))
-        return qs.filter(Exists(runs))
+        return qs.filter(pk__in=_practitioner_sessions(user).values("visit__case_id"))
     return qs.none()
 
 
@@ -62,8 +63,8 @@ def young_person_list_for(*, user: User) -> QuerySet[YoungPerson]:
             Exists(Case.objects.filter(young_person=OuterRef("pk"), case_manager=user))
         )
     if user.role == Role.PRACTITIONER:
-        runs = _practitioner_sessions(user).filter(visit__case__young_person=OuterRef("pk"))
-        return qs.filter(Exists(runs))
+        runs = _practitioner_sessions(user).values("visit__case__young_person_id")
+        return qs.filter(pk__in=runs)
     return qs.none()
 
 
@@ -87,7 +88,7 @@ def visit_list_for(*, user: User) -> QuerySet[Visit]:
     if user.role == Role.CASE_MANAGER:
         return qs.filter(case__case_manager=user)
     if user.role == Role.PRACTITIONER:
-        return qs.filter(Exists(_practitioner_sessions(user).filter(visit=OuterRef("pk"))))
+        return qs.filter(pk__in=_practitioner_sessions(user).values("visit_id"))
     return qs.none()
 
 
@@ -123,8 +124,8 @@ def findings_sessions_for(*, user: User) -> QuerySet[Session]:
         practitioner = getattr(user, "practitioner", None)
         if practitioner is None:
             return qs.none()
-        part_of = _practitioner_sessions(user).filter(visit=OuterRef("visit"))
-        return qs.filter(agency_id=practitioner.agency_id).filter(Exists(part_of))
+        part_of = _practitioner_sessions(user).values("visit_id")
+        return qs.filter(agency_id=practitioner.agency_id, visit_id__in=part_of)
     return qs.none()
 
 
