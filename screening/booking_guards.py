@@ -5,12 +5,23 @@ PostgreSQL: exclusion constraints (btree_gist) over each live session's held ran
 SQLite: triggers that abort the same overlapping inserts and updates; writers are
 serialised by IMMEDIATE transactions, so the trigger's check cannot race.
 
+On PostgreSQL two transactions inserting conflicting rows at the same moment each see the
+other's row and wait for it, a deadlock the server breaks by failing one of them (an
+exclusion constraint, unlike a unique index, has no way round this). So a booking first
+takes a transaction-level advisory lock on each practitioner and room it writes, always
+in the same order: bookings of the same resources queue there, and the re-check after the
+lock sees the earlier booking committed and names what was taken. The constraints remain
+the guarantee; a deadlock that still reaches them is reported as the slot being taken.
+
 SQLite drops a table's triggers whenever a migration rebuilds the table, so the guards
 are (re)installed idempotently after every `migrate` (post_migrate), not only once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 SESSION_CONSTRAINT = "session_no_practitioner_overlap"
@@ -110,7 +121,7 @@ def installed_guards(connection: BaseDatabaseWrapper) -> set[str]:
 
 
 def guard_violated(error: Exception) -> str | None:
-    """Which guard an IntegrityError came from, if it came from one."""
+    """Which guard an IntegrityError (or a deadlock while checking one) came from."""
     text = str(error)
     cause = getattr(error, "__cause__", None)
     diag = getattr(cause, "diag", None)
@@ -118,4 +129,37 @@ def guard_violated(error: Exception) -> str | None:
     for guard in (SESSION_CONSTRAINT, VISIT_CONSTRAINT):
         if guard == name or guard in text:
             return guard
-    return None
+    return guard_deadlock(error)
+
+
+# Advisory lock keys: the resource kind in the high bits, its id in the low 48.
+_PRACTITIONER_LOCK, _ROOM_LOCK = 1 << 48, 2 << 48
+
+
+def hold_resources(*, practitioners: Iterable[int], room: int) -> None:
+    """Queue behind any other transaction writing bookings for these practitioners or this
+    room, until this transaction ends (PostgreSQL; SQLite already runs one writer at once).
+    Keys are taken in ascending order, so two bookings never wait for each other."""
+    if default_connection.vendor != "postgresql":
+        return
+    keys = sorted({_PRACTITIONER_LOCK + p for p in practitioners} | {_ROOM_LOCK + room})
+    calls = ", ".join(["pg_advisory_xact_lock(%s)"] * len(keys))
+    with default_connection.cursor() as cursor:
+        cursor.execute(f"SELECT {calls}", keys)
+
+
+DEADLOCK = "40P01"
+_TABLE_GUARD = {"screening_session": SESSION_CONSTRAINT, "screening_visit": VISIT_CONSTRAINT}
+
+
+def guard_deadlock(error: Exception) -> str | None:
+    """Which guard a PostgreSQL deadlock arose in, if it arose while checking one (two
+    conflicting rows inserted at once): the slot is being taken by the other booking."""
+    cause = getattr(error, "__cause__", None)
+    if getattr(cause, "sqlstate", None) != DEADLOCK:
+        return None
+    context = getattr(getattr(cause, "diag", None), "context", None) or str(error)
+    for table, guard in _TABLE_GUARD.items():
+        if "exclusion constraint" in context and f'"{table}"' in context:
+            return guard
+    return guard_deadlock(error)

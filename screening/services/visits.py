@@ -1,9 +1,10 @@
 """Booking the one visit: book, reschedule, cancel, attendance, rebooking a missed session.
 
 Every write is atomic: a visit books all its sessions or none. Availability is re-checked
-inside the transaction (SQLite serialises writers at BEGIN; on PostgreSQL the exclusion
-constraints decide between two writers that both passed the check), and a guard violation
-becomes SlotTaken naming the resource.
+inside the transaction, after queueing behind other bookings of the same practitioners
+and room (SQLite serialises writers at BEGIN; PostgreSQL takes advisory locks, see
+booking_guards), and the database guards stay the last word: a guard violation becomes
+SlotTaken naming the resource.
 """
 
 from __future__ import annotations
@@ -15,12 +16,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from agencies.models import Agency, Practitioner
-from screening.booking_guards import SESSION_CONSTRAINT, VISIT_CONSTRAINT, guard_violated
+from screening.booking_guards import (
+    SESSION_CONSTRAINT,
+    VISIT_CONSTRAINT,
+    guard_violated,
+    hold_resources,
+)
 from screening.deadlines import closure_days, findings_due_by
 from screening.errors import NotAllowed, SlotTaken
 from screening.events import visit_changed
@@ -147,7 +153,7 @@ def _record(
     )
 
 
-def _raise_taken(error: IntegrityError, rows, room: Room) -> None:
+def _raise_taken(error: IntegrityError | OperationalError, rows, room: Room) -> None:
     guard = guard_violated(error)
     if guard == VISIT_CONSTRAINT:
         raise SlotTaken(resource=f"room {room}") from error
@@ -225,6 +231,7 @@ def visit_book(
     if not record_past:
         _check_notice(start=start)
     _check_deadline(case=case, end=end, late_reason=late_reason)
+    hold_resources(practitioners=[r[1].pk for r in rows], room=room.pk)
     live = Session.objects.filter(
         visit__case=case,
         visit__status=VisitStatus.BOOKED,
@@ -256,7 +263,7 @@ def visit_book(
                 rebook_of=rebook_of,
             )
             written = _write_sessions(visit, rows, keep={})
-    except IntegrityError as error:
+    except (IntegrityError, OperationalError) as error:
         _raise_taken(error, rows, room)
     case.findings_due_by = findings_due_by(visit_date=_local_date(end), closures=closures)
     case.save(update_fields=["findings_due_by"])
@@ -299,6 +306,7 @@ def visit_reschedule(
     start, end = rows[0][2], rows[-1][3]
     _check_notice(start=start)
     _check_deadline(case=visit.case, end=end, late_reason=late_reason)
+    hold_resources(practitioners=[r[1].pk for r in rows], room=room.pk)
     closures = closure_days()
     loader.check_bookable(room=room, sessions=rows, ignore_visit=visit, closures=closures)
     try:
@@ -311,7 +319,7 @@ def visit_reschedule(
                 visit.late_reason = late_reason
             visit.save()
             _write_sessions(visit, rows, keep=existing)
-    except IntegrityError as error:
+    except (IntegrityError, OperationalError) as error:
         _raise_taken(error, rows, room)
     visit.case.findings_due_by = findings_due_by(visit_date=_local_date(end), closures=closures)
     visit.case.save(update_fields=["findings_due_by"])

@@ -141,3 +141,40 @@ def test_guards_come_back_after_a_migration_rebuilds_the_table():
         apps=apps,
     )
     assert installed_guards(connection) == {SESSION_CONSTRAINT, VISIT_CONSTRAINT}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_deadlock_between_two_conflicting_inserts_is_read_as_the_slot_taken():
+    """Two transactions each insert a session, then one clashing with the other's: the
+    server breaks the deadlock by failing one, and that failure names the session guard."""
+    import threading
+
+    from django.db import OperationalError, connections
+
+    first, second = make_practitioner(agency="health"), make_practitioner(agency="health")
+    visits = [visit(make_room(), T0, T0 + minutes(60)) for _ in range(2)]
+    order = [(first, second), (second, first)]
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def work(n: int) -> None:
+        try:
+            with transaction.atomic():
+                mine, theirs = order[n]
+                session(visits[n], mine, T0, T0 + minutes(30))
+                barrier.wait()  # both hold their first row; now each clashes with the other's
+                session(visits[n], theirs, T0, T0 + minutes(30))
+        except (IntegrityError, OperationalError) as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors, "one of the two must fail"
+    assert all(guard_violated(e) == SESSION_CONSTRAINT for e in errors), errors
+    assert any(isinstance(e, OperationalError) for e in errors), "the failure was a deadlock"

@@ -28,63 +28,72 @@ pytestmark = [
 ]
 
 
-@pytest.mark.parametrize("shared", ["room", "practitioner"])
-def test_concurrent_bookings_of_one_slot_give_one_visit(monkeypatch, shared):
-    monkeypatch.setattr(timezone, "now", lambda: NOW.astimezone(dt.UTC))
-    health = Agency.objects.get(code="health")
-    practitioner = make_practitioner(agency=health)
+def working_practitioner(agency, **extra):
+    """A practitioner working Tuesdays 08:00-18:00 (DAY is a Tuesday)."""
+    p = make_practitioner(agency=agency, **extra)
     working_pattern_create(
-        practitioner=practitioner,
+        practitioner=p,
         weekdays=[1],
-        start_time=dt.time(9),
-        end_time=dt.time(17),
+        start_time=dt.time(8),
+        end_time=dt.time(18),
         valid_from=dt.date(2027, 1, 1),
     )
-    room = make_room()
-    clients = 8
-    jobs = []
-    for _ in range(clients):
-        if shared == "room":
-            p = make_practitioner(agency=health)
-            working_pattern_create(
-                practitioner=p,
-                weekdays=[1],
-                start_time=dt.time(9),
-                end_time=dt.time(17),
-                valid_from=dt.date(2027, 1, 1),
-            )
-            r = room
-        else:
-            p, r = practitioner, make_room()
-        jobs.append((make_case(), r, p))
-    start = dt.datetime.combine(DAY, dt.time(10), tzinfo=LONDON)
-    barrier = threading.Barrier(clients)
+    return p
+
+
+def race(bookings) -> list[str]:
+    """Run each booking (a callable) on its own thread, all released together; returns
+    "booked", "taken" or the unexpected error of each."""
+    barrier = threading.Barrier(len(bookings))
     outcomes: list[str] = []
     lock = threading.Lock()
 
-    def book(case, room, practitioner):
+    def attempt(book):
         try:
             barrier.wait()
-            visit_book(
-                case=case,
-                room=room,
-                sessions=[SessionRequest(agency=health, practitioner=practitioner, start=start)],
-            )
+            book()
             result = "booked"
         except SlotTaken:
             result = "taken"
-        except Exception as exc:  # recorded and asserted below
+        except Exception as exc:  # recorded and asserted by the caller
             result = f"error: {exc!r}"
         finally:
             connections.close_all()
         with lock:
             outcomes.append(result)
 
-    threads = [threading.Thread(target=book, args=job) for job in jobs]
+    threads = [threading.Thread(target=attempt, args=(book,)) for book in bookings]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=60)
+    return outcomes
+
+
+@pytest.mark.parametrize("shared", ["room", "practitioner"])
+def test_concurrent_bookings_of_one_slot_give_one_visit(monkeypatch, shared):
+    monkeypatch.setattr(timezone, "now", lambda: NOW.astimezone(dt.UTC))
+    health = Agency.objects.get(code="health")
+    practitioner = working_practitioner(health)
+    room = make_room()
+    clients = 8
+    jobs = []
+    for _ in range(clients):
+        if shared == "room":
+            p, r = working_practitioner(health), room
+        else:
+            p, r = practitioner, make_room()
+        jobs.append((make_case(), r, p))
+    start = dt.datetime.combine(DAY, dt.time(10), tzinfo=LONDON)
+
+    def booking(case, room, practitioner):
+        return lambda: visit_book(
+            case=case,
+            room=room,
+            sessions=[SessionRequest(agency=health, practitioner=practitioner, start=start)],
+        )
+
+    outcomes = race([booking(*job) for job in jobs])
     assert sorted(outcomes) == ["booked"] + ["taken"] * (clients - 1), outcomes
     assert Visit.objects.count() == 1 and Session.objects.count() == 1
 
@@ -118,3 +127,81 @@ def test_concurrent_case_creation_gives_distinct_references():
     assert errors == []
     references = list(Case.objects.values_list("reference", flat=True))
     assert len(references) == 24 == len(set(references))
+
+
+def test_concurrent_whole_visits_over_the_same_team_lose_only_as_taken(monkeypatch):
+    """Four-session visits for the same four practitioners at the same time, from eight
+    clients at once, round after round: one books each round, every other client is told
+    the slot was taken (never a database error such as a deadlock)."""
+    monkeypatch.setattr(timezone, "now", lambda: NOW.astimezone(dt.UTC))
+    agencies = list(Agency.objects.filter(required_by_default=True).order_by("order"))
+    team = [working_practitioner(agency) for agency in agencies]
+    clients, rounds = 8, 3
+    rooms = [make_room() for _ in range(clients)]
+
+    def booking(case, room, start):
+        sessions, at = [], start
+        for agency, practitioner in zip(agencies, team, strict=True):
+            sessions.append(SessionRequest(agency=agency, practitioner=practitioner, start=at))
+            at += dt.timedelta(minutes=agency.default_duration_minutes + 5)
+        return lambda: visit_book(case=case, room=room, sessions=sessions)
+
+    outcomes = []
+    for hour in range(rounds):
+        start = dt.datetime.combine(DAY, dt.time(8 + 3 * hour), tzinfo=LONDON)
+        outcomes += race([booking(make_case(), room, start) for room in rooms])
+    assert sorted(outcomes) == ["booked"] * rounds + ["taken"] * (clients - 1) * rounds, outcomes
+    assert Visit.objects.count() == rounds and Session.objects.count() == 4 * rounds
+
+
+def test_a_booking_waits_for_one_in_progress_on_the_same_practitioner_then_is_told_why(
+    monkeypatch,
+):
+    """A second booking of a practitioner whose booking is still being written waits for it
+    to finish, then its own re-check names the practitioner and time taken (rather than
+    racing it to the database guard)."""
+    monkeypatch.setattr(timezone, "now", lambda: NOW.astimezone(dt.UTC))
+    health = Agency.objects.get(code="health")
+    practitioner = working_practitioner(health, name="Priya Okafor")
+    start = dt.datetime.combine(DAY, dt.time(10), tzinfo=LONDON)
+    jobs = [(make_case(), make_room()) for _ in range(2)]
+    first_written = threading.Event()
+    outcomes: dict[str, str] = {}
+
+    def book(case, room):
+        return visit_book(
+            case=case,
+            room=room,
+            sessions=[SessionRequest(agency=health, practitioner=practitioner, start=start)],
+        )
+
+    def first():
+        try:
+            from django.db import transaction
+
+            with transaction.atomic():
+                book(*jobs[0])
+                first_written.set()
+                threading.Event().wait(1.0)  # still uncommitted while the second one starts
+            outcomes["first"] = "booked"
+        finally:
+            first_written.set()
+            connections.close_all()
+
+    def second():
+        first_written.wait(10)
+        try:
+            book(*jobs[1])
+            outcomes["second"] = "booked"
+        except SlotTaken as taken:
+            outcomes["second"] = str(taken.resource)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert outcomes["first"] == "booked"
+    assert outcomes["second"].startswith("practitioner Priya Okafor at 10:00"), outcomes
