@@ -6,20 +6,18 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import Role
-from agencies.models import Agency
 from frontend.access import page
 from screening.access import can
 from screening.deadlines import closure_days
 from screening.selectors import (
     admin_task_list_for,
     cases_needing_visit_for,
-    sessions_awaiting_findings_for,
+    findings_backlog_for,
     sessions_missed_for,
     visits_between_for,
     visits_unconfirmed_for,
@@ -70,42 +68,33 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     monday = today - dt.timedelta(days=today.weekday())
     week_start, _ = local_day_bounds(monday)
     _, week_end = local_day_bounds(monday + dt.timedelta(days=6))
-    week = list(visits_between_for(user=user, start=week_start, end=week_end))
-    awaiting = sessions_awaiting_findings_for(user=user)
-    overdue = list(awaiting.filter(visit__case__findings_due_by__lt=today)[:DASHBOARD_ROWS])
+    # Today's visits are read up to one past the cap, to say when some are left out; the
+    # week's visits come a page at a time (?page=), so the page stays the same size however
+    # busy the week is.
+    today_visits = list(
+        visits_between_for(user=user, start=day_start, end=day_end)[: DASHBOARD_ROWS + 1]
+    )
+    week = paginate(
+        request, visits_between_for(user=user, start=week_start, end=week_end), DASHBOARD_ROWS
+    )
+    backlog = findings_backlog_for(user=user, today=today, limit=DASHBOARD_ROWS)
     return render(
         request,
         "frontend/dashboard.html",
         {
             "today": today,
             "needing": needing,
-            "today_visits": [v for v in week if day_start <= v.start < day_end],
-            "week_visits": week,
-            "awaiting": overdue,
-            "awaiting_by_agency": _awaiting_by_agency(awaiting, today),
+            "today_visits": today_visits[:DASHBOARD_ROWS],
+            "today_more": len(today_visits) > DASHBOARD_ROWS,
+            "week_visits": week.object_list,
+            "week_page": week,
+            "awaiting": backlog.overdue,
+            "awaiting_by_agency": backlog.by_agency,
             "unconfirmed": list(visits_unconfirmed_for(user=user, now=timezone.now())[:20]),
             "missed": list(sessions_missed_for(user=user)[:DASHBOARD_ROWS]),
             **_task_block(user),
         },
     )
-
-
-def _awaiting_by_agency(awaiting, today: dt.date) -> list[dict[str, object]]:
-    """Sessions awaiting findings counted per agency in the database (overdue: the case's
-    findings due date has passed), in the agencies' session order."""
-    late = Q(visit__case__findings_due_by__lt=today)
-    not_late = Q(visit__case__findings_due_by__gte=today) | Q(visit__case__findings_due_by=None)
-    counts = (
-        awaiting.order_by()
-        .values("agency_id")
-        .annotate(overdue=Count("id", filter=late), due=Count("id", filter=not_late))
-    )
-    agencies = Agency.objects.in_bulk([row["agency_id"] for row in counts])
-    rows = [
-        {"agency": agencies[row["agency_id"]], "overdue": row["overdue"], "due": row["due"]}
-        for row in counts
-    ]
-    return sorted(rows, key=lambda r: r["agency"].order)
 
 
 def _task_block(user) -> dict[str, object]:
