@@ -26,6 +26,7 @@ from screening.workdays import working_days_between
 
 PAGE_SIZE = 25
 DASHBOARD_ROWS = 50
+VISIT_ROWS = PAGE_SIZE  # today's visits, and the week's a page at a time
 
 
 def paginate(request: HttpRequest, rows, size: int = PAGE_SIZE) -> Page:
@@ -72,10 +73,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # week's visits come a page at a time (?page=), so the page stays the same size however
     # busy the week is.
     today_visits = list(
-        visits_between_for(user=user, start=day_start, end=day_end)[: DASHBOARD_ROWS + 1]
+        visits_between_for(user=user, start=day_start, end=day_end)[: VISIT_ROWS + 1]
     )
     week = paginate(
-        request, visits_between_for(user=user, start=week_start, end=week_end), DASHBOARD_ROWS
+        request, visits_between_for(user=user, start=week_start, end=week_end), VISIT_ROWS
     )
     backlog = findings_backlog_for(user=user, today=today, limit=DASHBOARD_ROWS)
     return render(
@@ -84,8 +85,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "today": today,
             "needing": needing,
-            "today_visits": today_visits[:DASHBOARD_ROWS],
-            "today_more": len(today_visits) > DASHBOARD_ROWS,
+            "today_visits": today_visits[:VISIT_ROWS],
+            "today_more": len(today_visits) > VISIT_ROWS,
             "week_visits": week.object_list,
             "week_page": week,
             "awaiting": backlog.overdue,

@@ -283,7 +283,15 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["start", "id"]
-        indexes = [models.Index(fields=["practitioner", "start"])]
+        indexes = [
+            models.Index(fields=["practitioner", "start"]),
+            # Missed sessions to rebook, by start: only the few the young person missed.
+            models.Index(
+                fields=["start", "id"],
+                condition=models.Q(attended=False),
+                name="session_missed_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(start__lt=models.F("end")), name="session_starts_before_end"

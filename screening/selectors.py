@@ -249,9 +249,19 @@ def _live_visit(case_ref: OuterRef | str = "pk") -> Exists:
 
 
 def cases_needing_visit_for(*, user: User) -> QuerySet[Case]:
-    """Cases in the user's scope with no booked or completed visit, most urgent first."""
+    """Cases in the user's scope with no booked or completed visit, most urgent first, with
+    what a row of them shows (reference, young person's name, due dates)."""
     return (
         case_list_for(user=user)
+        .select_related(None)
+        .select_related("young_person")
+        .only(
+            "reference",
+            "visit_due_by",
+            "assessment_due_by",
+            "young_person__given_name",
+            "young_person__family_name",
+        )
         .annotate(has_visit=_live_visit())
         .filter(has_visit=False)
         .order_by("visit_due_by", "id")
@@ -360,21 +370,43 @@ def findings_backlog_for(*, user: User, today, limit: int) -> FindingsBacklog:
         else:
             tally.due += 1
     first = [pk for *_, pk in sorted(late)[:limit]]
-    found = session_list_for(user=user).in_bulk(first)
+    found = _session_rows_for(user).in_bulk(first)
     return FindingsBacklog(
         by_agency=[tallies[key] for key in sorted(tallies)],
         overdue=[found[pk] for pk in first],
     )
 
 
+# What a dashboard row of sessions shows: the case reference and findings due date, the
+# agency and practitioner names, when it was and why it was missed.
+_SESSION_ROW_FIELDS = (
+    "visit_id",
+    "start",
+    "attendance_reason",
+    "visit__case__reference",
+    "visit__case__findings_due_by",
+    "agency__name",
+    "practitioner__name",
+)
+
+
+def _session_rows_for(user: User) -> QuerySet[Session]:
+    return (
+        session_list_for(user=user)
+        .select_related(None)
+        .select_related("visit__case", "agency", "practitioner")
+        .only(*_SESSION_ROW_FIELDS)
+    )
+
+
 def sessions_missed_for(*, user: User) -> QuerySet[Session]:
-    """Sessions the young person did not attend that have no booked or completed rebooking."""
+    """Sessions the young person did not attend that have no booked or completed rebooking,
+    as list rows."""
     rebooked = Visit.objects.filter(
         rebook_of=OuterRef("pk"), status__in=[VisitStatus.BOOKED, VisitStatus.COMPLETED]
     )
     return (
-        session_list_for(user=user)
-        .select_related("visit__case__young_person", "agency", "practitioner")
+        _session_rows_for(user)
         .filter(attended=False, cancelled=False)
         .exclude(Exists(rebooked))
         .order_by("start", "id")

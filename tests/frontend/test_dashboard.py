@@ -82,7 +82,7 @@ def test_dashboard_query_count_does_not_grow_with_rows(monkeypatch, role):
 
 def test_dashboard_week_visits_come_a_page_at_a_time(monkeypatch):
     freeze(monkeypatch)
-    monkeypatch.setattr(views, "DASHBOARD_ROWS", 2)
+    monkeypatch.setattr(views, "VISIT_ROWS", 2)
     admin = make_user(role=Role.YOT_ADMIN)
     team = make_team()
     visits = [_book_this_week(team, None, hour) for hour in (10, 11, 12)]
@@ -96,7 +96,7 @@ def test_dashboard_week_visits_come_a_page_at_a_time(monkeypatch):
 
 def test_dashboard_caps_todays_visits_and_says_the_rest_are_in_the_week(monkeypatch):
     freeze(monkeypatch)
-    monkeypatch.setattr(views, "DASHBOARD_ROWS", 2)
+    monkeypatch.setattr(views, "VISIT_ROWS", 2)
     admin = make_user(role=Role.YOT_ADMIN)
     team = make_team()
     client = browser_for(admin)
