@@ -25,8 +25,7 @@ from screening.selectors import (
 from screening.workdays import working_days_between
 
 PAGE_SIZE = 25
-DASHBOARD_ROWS = 50
-VISIT_ROWS = PAGE_SIZE  # today's visits, and the week's a page at a time
+DASHBOARD_ROWS = PAGE_SIZE  # rows of each work list on the dashboard
 
 
 def paginate(request: HttpRequest, rows, size: int = PAGE_SIZE) -> Page:
@@ -59,7 +58,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied  # their home is the practitioner page
     today = timezone.localdate()
     closed = closure_days()
-    needing = list(cases_needing_visit_for(user=user)[:DASHBOARD_ROWS])
+    # Each work list shows its first DASHBOARD_ROWS rows, read with one more to say when
+    # some are left out; the week's visits come a page at a time (?page=). So the page stays
+    # the same size however busy the YOT is.
+    needing, needing_more = _first_rows(cases_needing_visit_for(user=user))
     for case in needing:
         case.visit_days_left = working_days_between(today, case.visit_due_by, closures=closed)
         case.assessment_days_left = working_days_between(
@@ -69,33 +71,40 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     monday = today - dt.timedelta(days=today.weekday())
     week_start, _ = local_day_bounds(monday)
     _, week_end = local_day_bounds(monday + dt.timedelta(days=6))
-    # Today's visits are read up to one past the cap, to say when some are left out; the
-    # week's visits come a page at a time (?page=), so the page stays the same size however
-    # busy the week is.
-    today_visits = list(
-        visits_between_for(user=user, start=day_start, end=day_end)[: VISIT_ROWS + 1]
+    today_visits, today_more = _first_rows(
+        visits_between_for(user=user, start=day_start, end=day_end)
     )
     week = paginate(
-        request, visits_between_for(user=user, start=week_start, end=week_end), VISIT_ROWS
+        request, visits_between_for(user=user, start=week_start, end=week_end), DASHBOARD_ROWS
     )
     backlog = findings_backlog_for(user=user, today=today, limit=DASHBOARD_ROWS)
+    missed, missed_more = _first_rows(sessions_missed_for(user=user))
     return render(
         request,
         "frontend/dashboard.html",
         {
             "today": today,
             "needing": needing,
-            "today_visits": today_visits[:VISIT_ROWS],
-            "today_more": len(today_visits) > VISIT_ROWS,
+            "needing_more": needing_more,
+            "today_visits": today_visits,
+            "today_more": today_more,
             "week_visits": week.object_list,
             "week_page": week,
             "awaiting": backlog.overdue,
+            "awaiting_overdue": sum(row.overdue for row in backlog.by_agency),
             "awaiting_by_agency": backlog.by_agency,
             "unconfirmed": list(visits_unconfirmed_for(user=user, now=timezone.now())[:20]),
-            "missed": list(sessions_missed_for(user=user)[:DASHBOARD_ROWS]),
+            "missed": missed,
+            "missed_more": missed_more,
             **_task_block(user),
         },
     )
+
+
+def _first_rows(rows) -> tuple[list, bool]:
+    """The first DASHBOARD_ROWS rows, and whether there are more."""
+    first = list(rows[: DASHBOARD_ROWS + 1])
+    return first[:DASHBOARD_ROWS], len(first) > DASHBOARD_ROWS
 
 
 def _task_block(user) -> dict[str, object]:

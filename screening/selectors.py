@@ -273,7 +273,6 @@ def cases_needing_visit_for(*, user: User) -> QuerySet[Case]:
 _VISIT_ROW_FIELDS = (
     "id",
     "start",
-    "status",
     "case__reference",
     "case__young_person__given_name",
     "case__young_person__family_name",
@@ -327,6 +326,28 @@ def sessions_awaiting_findings_for(*, user: User) -> QuerySet[Session]:
     )
 
 
+# What a dashboard row of sessions shows: the case reference and findings due date, the
+# agency and practitioner names, when it was and why it was missed.
+_SESSION_ROW_FIELDS = (
+    "visit_id",
+    "start",
+    "attendance_reason",
+    "visit__case__reference",
+    "visit__case__findings_due_by",
+    "agency__name",
+    "practitioner__name",
+)
+
+
+def _session_rows_for(user: User) -> QuerySet[Session]:
+    return (
+        session_list_for(user=user)
+        .select_related(None)
+        .select_related("visit__case", "agency", "practitioner")
+        .only(*_SESSION_ROW_FIELDS)
+    )
+
+
 @dataclass
 class AgencyBacklog:
     agency_code: str
@@ -347,7 +368,7 @@ class FindingsBacklog:
 def findings_backlog_for(*, user: User, today, limit: int) -> FindingsBacklog:
     """The backlog of findings in the user's scope (overdue: the case's findings due date is
     before `today`), from one pass over the awaiting sessions reading a few columns each,
-    then the `limit` most overdue sessions read in full: two queries, however long the list."""
+    then the `limit` most overdue sessions as list rows: two queries, however long the list."""
     rows = (
         sessions_awaiting_findings_for(user=user)
         .order_by()
@@ -374,28 +395,6 @@ def findings_backlog_for(*, user: User, today, limit: int) -> FindingsBacklog:
     return FindingsBacklog(
         by_agency=[tallies[key] for key in sorted(tallies)],
         overdue=[found[pk] for pk in first],
-    )
-
-
-# What a dashboard row of sessions shows: the case reference and findings due date, the
-# agency and practitioner names, when it was and why it was missed.
-_SESSION_ROW_FIELDS = (
-    "visit_id",
-    "start",
-    "attendance_reason",
-    "visit__case__reference",
-    "visit__case__findings_due_by",
-    "agency__name",
-    "practitioner__name",
-)
-
-
-def _session_rows_for(user: User) -> QuerySet[Session]:
-    return (
-        session_list_for(user=user)
-        .select_related(None)
-        .select_related("visit__case", "agency", "practitioner")
-        .only(*_SESSION_ROW_FIELDS)
     )
 
 

@@ -15,7 +15,7 @@ from frontend import views
 from screening.selectors import findings_backlog_for
 from screening.services.findings import findings_submit
 from screening.services.visits import session_record_attendance
-from tests.factories import complete_answers, make_screened_case, make_user
+from tests.factories import complete_answers, make_case, make_screened_case, make_user
 from tests.frontend.test_pages import browser_for
 from tests.messaging import LONDON, NOW, at, book, freeze, make_team
 
@@ -82,7 +82,7 @@ def test_dashboard_query_count_does_not_grow_with_rows(monkeypatch, role):
 
 def test_dashboard_week_visits_come_a_page_at_a_time(monkeypatch):
     freeze(monkeypatch)
-    monkeypatch.setattr(views, "VISIT_ROWS", 2)
+    monkeypatch.setattr(views, "DASHBOARD_ROWS", 2)
     admin = make_user(role=Role.YOT_ADMIN)
     team = make_team()
     visits = [_book_this_week(team, None, hour) for hour in (10, 11, 12)]
@@ -96,7 +96,7 @@ def test_dashboard_week_visits_come_a_page_at_a_time(monkeypatch):
 
 def test_dashboard_caps_todays_visits_and_says_the_rest_are_in_the_week(monkeypatch):
     freeze(monkeypatch)
-    monkeypatch.setattr(views, "VISIT_ROWS", 2)
+    monkeypatch.setattr(views, "DASHBOARD_ROWS", 2)
     admin = make_user(role=Role.YOT_ADMIN)
     team = make_team()
     client = browser_for(admin)
@@ -143,3 +143,29 @@ def test_findings_backlog_leaves_out_other_case_managers_cases(monkeypatch):
     backlog = findings_backlog_for(user=mine, today=NOW.date(), limit=10)
     assert sum(row.overdue for row in backlog.by_agency) == 4
     assert {s.visit.case_id for s in backlog.overdue} == {case.pk}
+
+
+def test_dashboard_work_lists_show_their_first_rows_and_say_more_are_waiting(monkeypatch):
+    freeze(monkeypatch)
+    monkeypatch.setattr(views, "DASHBOARD_ROWS", 2)
+    case_manager = make_user(role=Role.CASE_MANAGER)
+    client = browser_for(case_manager)
+    past = NOW.date() - dt.timedelta(days=14)
+    _screened(case_manager, past, missed="education")  # 3 overdue, 1 missed
+    for _ in range(2):
+        make_case(case_manager=case_manager, order_start_date=NOW.date())
+    page = client.get("/dashboard/")
+    html = page.content.decode()
+    assert page.context["needing_more"] is False and len(page.context["needing"]) == 2
+    assert page.context["missed_more"] is False
+    assert "the 2 most overdue of 3" in html
+    make_case(case_manager=case_manager, order_start_date=NOW.date())
+    _screened(case_manager, past - dt.timedelta(days=7), missed="health")
+    _screened(case_manager, past - dt.timedelta(days=14), missed="health")
+    page = client.get("/dashboard/")
+    html = page.content.decode()
+    assert len(page.context["needing"]) == 2 and page.context["needing_more"] is True
+    assert "Showing the 2 most urgent; more cases need a visit." in html
+    assert len(page.context["missed"]) == 2 and page.context["missed_more"] is True
+    assert "Showing the 2 missed longest ago" in html
+    assert "the 2 most overdue of 9" in html
