@@ -323,12 +323,15 @@ def lists(*, cases: int, repeat: int) -> None:
 
 NUMBERS = re.compile(r"\b\d+\b|'[^']*'")
 IN_LIST = re.compile(r"IN \((?:\?, )*\?\)")
+# A prefetch of a foreign key asks for its rows as `"t"."id" = 1 OR "t"."id" = 2 ...`.
+OR_CHAIN = re.compile(r'("[^"]+"\."[^"]+") = \?(?: OR \1 = \?)+')
 
 
 def shape_of(sql: str) -> str:
-    """A query with its numbers and strings blanked and any IN list shortened to one
-    mark, so the same query for other rows has the same shape."""
-    return IN_LIST.sub("IN (...)", NUMBERS.sub("?", sql))
+    """A query with its numbers and strings blanked and any list of ids (IN, or a chain of
+    ORs) shortened to one mark, so the same query for other rows has the same shape."""
+    blanked = NUMBERS.sub("?", sql)
+    return IN_LIST.sub("IN (...)", OR_CHAIN.sub(r"\1 IN (...)", blanked))
 
 
 def compare_queries(few: list[str], many: list[str]) -> tuple[list[str], list[str]]:
