@@ -312,8 +312,9 @@ def lists(*, cases: int, repeat: int) -> None:
             print(f"    {shape[:200]}")
     if only_full:
         print(
-            "not growth: queries run once on the full YOT and never on the small one (a list "
-            "empty there, so Django skipped its prefetch or its `pk__in` query):"
+            "not growth: queries run once on the full YOT and not in that shape on the small "
+            "one (a list empty there skips its prefetch or `pk__in` query; a prefetch of one "
+            "row reads `id = ?`, not a list):"
         )
         for name, added in only_full.items():
             print(f"  {name}:")

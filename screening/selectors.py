@@ -28,6 +28,7 @@ from screening.models import (
 )
 
 SEE_ALL = {Role.YOT_ADMIN, Role.YOT_MANAGER}
+LIVE_VISIT = [VisitStatus.BOOKED, VisitStatus.COMPLETED]
 
 
 def _practitioner_sessions(user: User) -> QuerySet[Session]:
@@ -240,14 +241,6 @@ def admin_task_list_for(*, user: User) -> QuerySet[AdminTask]:
 # --- work lists for the dashboard and the practitioner's home ------------------------------
 
 
-def _live_visit(case_ref: OuterRef | str = "pk") -> Exists:
-    return Exists(
-        Visit.objects.filter(
-            case=OuterRef(case_ref), status__in=[VisitStatus.BOOKED, VisitStatus.COMPLETED]
-        )
-    )
-
-
 def cases_needing_visit_for(*, user: User) -> QuerySet[Case]:
     """Cases in the user's scope with no booked or completed visit, most urgent first, with
     what a row of them shows (reference, young person's name, due dates)."""
@@ -262,8 +255,9 @@ def cases_needing_visit_for(*, user: User) -> QuerySet[Case]:
             "young_person__given_name",
             "young_person__family_name",
         )
-        .annotate(has_visit=_live_visit())
-        .filter(has_visit=False)
+        # NOT IN over the live visits' case ids, read once: a correlated NOT EXISTS walks the
+        # cases by due date probing each one's visits, and those needing a visit come last.
+        .exclude(pk__in=Visit.objects.filter(status__in=LIVE_VISIT).values("case_id"))
         .order_by("visit_due_by", "id")
     )
 
@@ -401,9 +395,7 @@ def findings_backlog_for(*, user: User, today, limit: int) -> FindingsBacklog:
 def sessions_missed_for(*, user: User) -> QuerySet[Session]:
     """Sessions the young person did not attend that have no booked or completed rebooking,
     as list rows."""
-    rebooked = Visit.objects.filter(
-        rebook_of=OuterRef("pk"), status__in=[VisitStatus.BOOKED, VisitStatus.COMPLETED]
-    )
+    rebooked = Visit.objects.filter(rebook_of=OuterRef("pk"), status__in=LIVE_VISIT)
     return (
         _session_rows_for(user)
         .filter(attended=False, cancelled=False)

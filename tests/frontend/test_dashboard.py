@@ -14,7 +14,7 @@ from accounts.models import Role
 from frontend import views
 from screening.selectors import findings_backlog_for
 from screening.services.findings import findings_submit
-from screening.services.visits import session_record_attendance
+from screening.services.visits import session_record_attendance, visit_cancel
 from tests.factories import complete_answers, make_case, make_screened_case, make_user
 from tests.frontend.test_pages import browser_for
 from tests.messaging import LONDON, NOW, at, book, freeze, make_team
@@ -169,3 +169,16 @@ def test_dashboard_work_lists_show_their_first_rows_and_say_more_are_waiting(mon
     assert len(page.context["missed"]) == 2 and page.context["missed_more"] is True
     assert "Showing the 2 missed longest ago" in html
     assert "the 2 most overdue of 9" in html
+
+
+def test_cases_needing_a_visit_leave_out_booked_ones_and_keep_cancelled_ones(monkeypatch):
+    freeze(monkeypatch)
+    admin = make_user(role=Role.YOT_ADMIN)
+    team = make_team()
+    waiting = make_case(order_start_date=NOW.date())
+    booked = _book_this_week(team, None, 10)
+    cancelled = _book_this_week(team, None, 11)
+    visit_cancel(visit=cancelled, reason="Family moved the date", cancelled_by=admin)
+    needing = browser_for(admin).get("/dashboard/").context["needing"]
+    assert {c.pk for c in needing} == {waiting.pk, cancelled.case_id}
+    assert booked.case_id not in {c.pk for c in needing}
