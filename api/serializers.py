@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -386,10 +387,15 @@ class VisitSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @cached_property
+    def _session_rows(self) -> serializers.ListSerializer:
+        # One list serializer for every visit listed: its fields are built once, not per row.
+        return SessionSerializer(many=True)
+
     @extend_schema_field(SessionSerializer(many=True))
     def get_sessions(self, obj: Visit) -> list[dict]:
         live = [s for s in obj.sessions.all() if not s.cancelled or obj.status == "cancelled"]
-        return SessionSerializer(sorted(live, key=lambda s: s.start), many=True).data
+        return self._session_rows.to_representation(sorted(live, key=lambda s: s.start))
 
 
 class VisitOptionsQuerySerializer(Serializer):

@@ -36,6 +36,7 @@ from screening.selectors import (
     session_list_for,
     venue_list,
     visit_list_for,
+    visits_shown_for,
     young_person_list_for,
 )
 from screening.services import calendars as calendar_services
@@ -494,6 +495,8 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     filterset_fields = ["case", "status", "room"]
 
     def get_queryset(self) -> QuerySet[Visit]:
+        if self.action in {"list", "retrieve"}:
+            return visits_shown_for(user=self.request.user)
         return visit_list_for(user=self.request.user)
 
     def required_action(self, request: Request) -> str:

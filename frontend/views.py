@@ -6,20 +6,18 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import Role
-from agencies.models import Agency
 from frontend.access import page
 from screening.access import can
 from screening.deadlines import closure_days
 from screening.selectors import (
     admin_task_list_for,
     cases_needing_visit_for,
-    sessions_awaiting_findings_for,
+    findings_backlog_for,
     sessions_missed_for,
     visits_between_for,
     visits_unconfirmed_for,
@@ -27,7 +25,7 @@ from screening.selectors import (
 from screening.workdays import working_days_between
 
 PAGE_SIZE = 25
-DASHBOARD_ROWS = 50
+DASHBOARD_ROWS = PAGE_SIZE  # rows of each work list on the dashboard
 
 
 def paginate(request: HttpRequest, rows, size: int = PAGE_SIZE) -> Page:
@@ -60,7 +58,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied  # their home is the practitioner page
     today = timezone.localdate()
     closed = closure_days()
-    needing = list(cases_needing_visit_for(user=user)[:DASHBOARD_ROWS])
+    # Each work list shows its first DASHBOARD_ROWS rows, read with one more to say when
+    # some are left out; the week's visits come a page at a time (?page=). So the page stays
+    # the same size however busy the YOT is.
+    needing, needing_more = _first_rows(cases_needing_visit_for(user=user))
     for case in needing:
         case.visit_days_left = working_days_between(today, case.visit_due_by, closures=closed)
         case.assessment_days_left = working_days_between(
@@ -70,42 +71,40 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     monday = today - dt.timedelta(days=today.weekday())
     week_start, _ = local_day_bounds(monday)
     _, week_end = local_day_bounds(monday + dt.timedelta(days=6))
-    week = list(visits_between_for(user=user, start=week_start, end=week_end))
-    awaiting = sessions_awaiting_findings_for(user=user)
-    overdue = list(awaiting.filter(visit__case__findings_due_by__lt=today)[:DASHBOARD_ROWS])
+    today_visits, today_more = _first_rows(
+        visits_between_for(user=user, start=day_start, end=day_end)
+    )
+    week = paginate(
+        request, visits_between_for(user=user, start=week_start, end=week_end), DASHBOARD_ROWS
+    )
+    backlog = findings_backlog_for(user=user, today=today, limit=DASHBOARD_ROWS)
+    missed, missed_more = _first_rows(sessions_missed_for(user=user))
     return render(
         request,
         "frontend/dashboard.html",
         {
             "today": today,
             "needing": needing,
-            "today_visits": [v for v in week if day_start <= v.start < day_end],
-            "week_visits": week,
-            "awaiting": overdue,
-            "awaiting_by_agency": _awaiting_by_agency(awaiting, today),
+            "needing_more": needing_more,
+            "today_visits": today_visits,
+            "today_more": today_more,
+            "week_visits": week.object_list,
+            "week_page": week,
+            "awaiting": backlog.overdue,
+            "awaiting_overdue": sum(row.overdue for row in backlog.by_agency),
+            "awaiting_by_agency": backlog.by_agency,
             "unconfirmed": list(visits_unconfirmed_for(user=user, now=timezone.now())[:20]),
-            "missed": list(sessions_missed_for(user=user)[:DASHBOARD_ROWS]),
+            "missed": missed,
+            "missed_more": missed_more,
             **_task_block(user),
         },
     )
 
 
-def _awaiting_by_agency(awaiting, today: dt.date) -> list[dict[str, object]]:
-    """Sessions awaiting findings counted per agency in the database (overdue: the case's
-    findings due date has passed), in the agencies' session order."""
-    late = Q(visit__case__findings_due_by__lt=today)
-    not_late = Q(visit__case__findings_due_by__gte=today) | Q(visit__case__findings_due_by=None)
-    counts = (
-        awaiting.order_by()
-        .values("agency_id")
-        .annotate(overdue=Count("id", filter=late), due=Count("id", filter=not_late))
-    )
-    agencies = Agency.objects.in_bulk([row["agency_id"] for row in counts])
-    rows = [
-        {"agency": agencies[row["agency_id"]], "overdue": row["overdue"], "due": row["due"]}
-        for row in counts
-    ]
-    return sorted(rows, key=lambda r: r["agency"].order)
+def _first_rows(rows) -> tuple[list, bool]:
+    """The first DASHBOARD_ROWS rows, and whether there are more."""
+    first = list(rows[: DASHBOARD_ROWS + 1])
+    return first[:DASHBOARD_ROWS], len(first) > DASHBOARD_ROWS
 
 
 def _task_block(user) -> dict[str, object]:

@@ -237,7 +237,12 @@ class Visit(models.Model):
 
     class Meta:
         ordering = ["start", "id"]
-        indexes = [models.Index(fields=["room", "start"]), models.Index(fields=["case", "status"])]
+        indexes = [
+            models.Index(fields=["room", "start"]),
+            models.Index(fields=["case", "status"]),
+            # Lists by time (the dashboard's week, the API's default order) walk this one.
+            models.Index(fields=["start", "id"], name="visit_start_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(start__lt=models.F("end")), name="visit_starts_before_end"
@@ -278,7 +283,15 @@ class Session(models.Model):
 
     class Meta:
         ordering = ["start", "id"]
-        indexes = [models.Index(fields=["practitioner", "start"])]
+        indexes = [
+            models.Index(fields=["practitioner", "start"]),
+            # Missed sessions to rebook, by start: only the few the young person missed.
+            models.Index(
+                fields=["start", "id"],
+                condition=models.Q(attended=False),
+                name="session_missed_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(start__lt=models.F("end")), name="session_starts_before_end"
@@ -349,6 +362,9 @@ class Finding(models.Model):
 
     class Meta:
         ordering = ["session", "version", "id"]
+        # "Has this session a submitted version?" answered from the index alone (the backlog
+        # of findings on the dashboard asks it of every attended session).
+        indexes = [models.Index(fields=["session", "status"], name="finding_session_status_idx")]
         constraints = [
             models.UniqueConstraint(fields=["session", "version"], name="one_finding_per_version"),
             models.UniqueConstraint(

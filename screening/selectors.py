@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from accounts.models import Role, User
 from screening.audit import audit_finding
@@ -26,6 +28,7 @@ from screening.models import (
 )
 
 SEE_ALL = {Role.YOT_ADMIN, Role.YOT_MANAGER}
+LIVE_VISIT = [VisitStatus.BOOKED, VisitStatus.COMPLETED]
 
 
 def _practitioner_sessions(user: User) -> QuerySet[Session]:
@@ -90,6 +93,27 @@ def visit_list_for(*, user: User) -> QuerySet[Visit]:
     if user.role == Role.PRACTITIONER:
         return qs.filter(pk__in=_practitioner_sessions(user).values("visit_id"))
     return qs.none()
+
+
+# What a visit shown on its own or in a list needs: its columns, the room and venue names, and
+# its sessions with their agency and practitioner (the case only by its id).
+_VISIT_SHOWN_DEFERRED = ("booked_by", "rebook_of", "created_at", "confirmed_at")
+_SESSION_SHOWN_DEFERRED = ("blocked_until", "attendance_recorded_at")
+
+
+def visits_shown_for(*, user: User) -> QuerySet[Visit]:
+    """visit_list_for's visits, reading only what showing them needs; not for writing."""
+    sessions = Session.objects.defer(*_SESSION_SHOWN_DEFERRED)
+    return (
+        visit_list_for(user=user)
+        .select_related(None)
+        .select_related("room__venue")
+        .defer(*_VISIT_SHOWN_DEFERRED)
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch("sessions", queryset=sessions), "sessions__agency", "sessions__practitioner"
+        )
+    )
 
 
 def session_list_for(*, user: User) -> QuerySet[Session]:
@@ -217,29 +241,54 @@ def admin_task_list_for(*, user: User) -> QuerySet[AdminTask]:
 # --- work lists for the dashboard and the practitioner's home ------------------------------
 
 
-def _live_visit(case_ref: OuterRef | str = "pk") -> Exists:
-    return Exists(
-        Visit.objects.filter(
-            case=OuterRef(case_ref), status__in=[VisitStatus.BOOKED, VisitStatus.COMPLETED]
-        )
-    )
-
-
 def cases_needing_visit_for(*, user: User) -> QuerySet[Case]:
-    """Cases in the user's scope with no booked or completed visit, most urgent first."""
+    """Cases in the user's scope with no booked or completed visit, most urgent first, with
+    what a row of them shows (reference, young person's name, due dates)."""
     return (
         case_list_for(user=user)
-        .annotate(has_visit=_live_visit())
-        .filter(has_visit=False)
+        .select_related(None)
+        .select_related("young_person")
+        .only(
+            "reference",
+            "visit_due_by",
+            "assessment_due_by",
+            "young_person__given_name",
+            "young_person__family_name",
+        )
+        # NOT IN over the live visits' case ids, read once: a correlated NOT EXISTS walks the
+        # cases by due date probing each one's visits, and those needing a visit come last.
+        .exclude(pk__in=Visit.objects.filter(status__in=LIVE_VISIT).values("case_id"))
         .order_by("visit_due_by", "id")
     )
 
 
-def visits_between_for(*, user: User, start, end) -> QuerySet[Visit]:
-    """Visits in scope that are not cancelled and start in [start, end)."""
+# What a dashboard row of visits shows: when, the case reference, the young person's name and
+# the room. The sessions are not read: a list of visits never shows them.
+_VISIT_ROW_FIELDS = (
+    "id",
+    "start",
+    "case__reference",
+    "case__young_person__given_name",
+    "case__young_person__family_name",
+    "room__name",
+    "room__venue__name",
+)
+
+
+def _visit_rows_for(user: User) -> QuerySet[Visit]:
     return (
         visit_list_for(user=user)
-        .select_related("case__young_person")
+        .prefetch_related(None)
+        .select_related("case__young_person", "room__venue")
+        .only(*_VISIT_ROW_FIELDS)
+    )
+
+
+def visits_between_for(*, user: User, start, end) -> QuerySet[Visit]:
+    """Visits in scope that are not cancelled and start in [start, end), as list rows (the
+    case, young person and room read with them; not their sessions)."""
+    return (
+        _visit_rows_for(user)
         .exclude(status=VisitStatus.CANCELLED)
         .filter(start__gte=start, start__lt=end)
         .order_by("start", "id")
@@ -248,10 +297,9 @@ def visits_between_for(*, user: User, start, end) -> QuerySet[Visit]:
 
 def visits_unconfirmed_for(*, user: User, now) -> QuerySet[Visit]:
     """Booked visits still to come that nobody has confirmed (a YES reply sets
-    Visit.confirmed_at)."""
+    Visit.confirmed_at), as list rows."""
     return (
-        visit_list_for(user=user)
-        .select_related("case__young_person")
+        _visit_rows_for(user)
         .filter(status=VisitStatus.BOOKED, start__gte=now, confirmed_at__isnull=True)
         .order_by("start", "id")
     )
@@ -272,14 +320,84 @@ def sessions_awaiting_findings_for(*, user: User) -> QuerySet[Session]:
     )
 
 
-def sessions_missed_for(*, user: User) -> QuerySet[Session]:
-    """Sessions the young person did not attend that have no booked or completed rebooking."""
-    rebooked = Visit.objects.filter(
-        rebook_of=OuterRef("pk"), status__in=[VisitStatus.BOOKED, VisitStatus.COMPLETED]
-    )
+# What a dashboard row of sessions shows: the case reference and findings due date, the
+# agency and practitioner names, when it was and why it was missed.
+_SESSION_ROW_FIELDS = (
+    "visit_id",
+    "start",
+    "attendance_reason",
+    "visit__case__reference",
+    "visit__case__findings_due_by",
+    "agency__name",
+    "practitioner__name",
+)
+
+
+def _session_rows_for(user: User) -> QuerySet[Session]:
     return (
         session_list_for(user=user)
-        .select_related("visit__case__young_person", "agency", "practitioner")
+        .select_related(None)
+        .select_related("visit__case", "agency", "practitioner")
+        .only(*_SESSION_ROW_FIELDS)
+    )
+
+
+@dataclass
+class AgencyBacklog:
+    agency_code: str
+    agency_name: str
+    overdue: int = 0
+    due: int = 0  # not yet overdue
+
+
+@dataclass(frozen=True)
+class FindingsBacklog:
+    """Sessions awaiting findings: counts per agency in the agencies' session order, and
+    the first overdue ones (most overdue first) with their case and practitioner."""
+
+    by_agency: list[AgencyBacklog]
+    overdue: list[Session]
+
+
+def findings_backlog_for(*, user: User, today, limit: int) -> FindingsBacklog:
+    """The backlog of findings in the user's scope (overdue: the case's findings due date is
+    before `today`), from one pass over the awaiting sessions reading a few columns each,
+    then the `limit` most overdue sessions as list rows: two queries, however long the list."""
+    rows = (
+        sessions_awaiting_findings_for(user=user)
+        .order_by()
+        .values_list(
+            "id",
+            "agency__order",
+            "agency__code",
+            "agency__name",
+            "visit__case__findings_due_by",
+            "start",
+        )
+    )
+    tallies: dict[tuple[int, str], AgencyBacklog] = {}
+    late = []
+    for pk, order, code, name, due_by, start in rows:
+        tally = tallies.setdefault((order, code), AgencyBacklog(agency_code=code, agency_name=name))
+        if due_by is not None and due_by < today:
+            tally.overdue += 1
+            late.append((due_by, order, start, pk))
+        else:
+            tally.due += 1
+    first = [pk for *_, pk in sorted(late)[:limit]]
+    found = _session_rows_for(user).in_bulk(first)
+    return FindingsBacklog(
+        by_agency=[tallies[key] for key in sorted(tallies)],
+        overdue=[found[pk] for pk in first],
+    )
+
+
+def sessions_missed_for(*, user: User) -> QuerySet[Session]:
+    """Sessions the young person did not attend that have no booked or completed rebooking,
+    as list rows."""
+    rebooked = Visit.objects.filter(rebook_of=OuterRef("pk"), status__in=LIVE_VISIT)
+    return (
+        _session_rows_for(user)
         .filter(attended=False, cancelled=False)
         .exclude(Exists(rebooked))
         .order_by("start", "id")

@@ -7,6 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import Role
+from tests import factories
 from tests.conftest import client_for
 from tests.messaging import at, book, freeze, make_team
 
@@ -46,3 +48,37 @@ def test_practitioner_lists_leave_out_other_practitioners_visits(db, monkeypatch
     people, _ = team
     _, rows = _queries_and_rows(client_for(people["health"].user), path)
     assert rows == 1
+
+
+def _case_manager_books(team, case_manager, hour: int) -> None:
+    visit = book(team, start=at(hour))
+    visit.case.case_manager = case_manager
+    visit.case.save()
+
+
+@pytest.mark.parametrize("role", [Role.YOT_ADMIN, Role.YOT_MANAGER, Role.CASE_MANAGER])
+def test_visits_list_query_count_does_not_grow_with_rows(db, monkeypatch, role):
+    freeze(monkeypatch)
+    team = make_team()
+    case_manager = factories.make_user(role=Role.CASE_MANAGER)
+    user = case_manager if role == Role.CASE_MANAGER else factories.make_user(role=role)
+    client = client_for(user)
+    for hour in (10, 11):
+        _case_manager_books(team, case_manager, hour)
+    few_queries, few_rows = _queries_and_rows(client, "/api/v1/visits/")
+    for hour in (12, 13, 14, 15):
+        _case_manager_books(team, case_manager, hour)
+    many_queries, many_rows = _queries_and_rows(client, "/api/v1/visits/")
+    assert (few_rows, many_rows) == (2, 6)
+    assert many_queries == few_queries
+
+
+def test_visits_list_shows_each_visit_as_its_own_page_does(db, monkeypatch):
+    freeze(monkeypatch)
+    team = make_team()
+    visits = [book(team, start=at(hour)) for hour in (10, 11)]
+    client = client_for(factories.make_user(role=Role.YOT_ADMIN))
+    listed = client.get("/api/v1/visits/").json()["results"]
+    assert listed == [client.get(f"/api/v1/visits/{v.pk}/").json() for v in visits]
+    assert [s["agency"] for s in listed[0]["sessions"]] == ["health"]
+    assert listed[0]["room_name"] == str(visits[0].room)

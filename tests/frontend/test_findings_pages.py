@@ -306,8 +306,8 @@ def test_dashboard_counts_only_missing_findings(screened):
         session_record_attendance(session=session, attended=True)
     submit(health)
     page = browser_for(screened["manager"]).get("/dashboard/")
-    rows = {row["agency"].code: row for row in page.context["awaiting_by_agency"]}
-    assert "health" not in rows and rows["education"]["overdue"] == 1
+    rows = {row.agency_code: row for row in page.context["awaiting_by_agency"]}
+    assert "health" not in rows and rows["education"].overdue == 1
 
 
 # --- assessment draft -----------------------------------------------------------------------
