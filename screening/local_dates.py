@@ -16,8 +16,9 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, DateField, Q, Value, When
+from django.db.models import BooleanField, Case, DateField, Func, Q, Value, When
 from django.db.models.functions import TruncDate
+from django.db.models.lookups import LessThanOrEqual
 
 UTC = dt.UTC
 ONE_DAY = dt.timedelta(days=1)
@@ -91,3 +92,70 @@ def local_date(field: str, *, first: dt.date, end: dt.date, zone: ZoneInfo) -> C
         default=_ZoneDate(field, zone=zone, stretches=offset_stretches(first, end, zone)),
         output_field=DateField(),
     )
+
+
+@lru_cache(maxsize=64)
+def day_end_stretches(
+    first: dt.date, end: dt.date, zone: ZoneInfo
+) -> tuple[tuple[dt.date, int], ...]:
+    """For the local dates from `first` to the day before `end`: the UTC offset (seconds) in
+    force when each day ends (the next local midnight), as ((from this day on, offset), ...)."""
+    stretches: list[tuple[dt.date, int]] = []
+    day = first
+    while day < end:
+        offset = _offset(local_midnight(day + ONE_DAY, zone), zone)
+        if not stretches or stretches[-1][1] != offset:
+            stretches.append((day, offset))
+        day += ONE_DAY
+    return tuple(stretches)
+
+
+def _clock(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+class EndsBy(Func):
+    """True when the moment (first argument) comes before the end of the local date (second
+    argument) in `zone`: the moment's local date is on or before that date. Exact for dates
+    from `first` to the day before `end`. Either argument may be an aggregate.
+
+    On SQLite, which stores moments as UTC text ('YYYY-MM-DD HH:MM:SS[.ffffff]'), the end
+    of a day is written as text for the offset in force then, and the two compared as text:
+    no date function runs per row."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, moment: Any, day: Any, *, first: dt.date, end: dt.date, zone: ZoneInfo):
+        self.first, self.end, self.zone = first, end, zone
+        super().__init__(moment, day)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        moment, day = self.get_source_expressions()
+        local = TruncDate(moment, tzinfo=self.zone)
+        return compiler.compile(LessThanOrEqual(local, day))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        moment_sql, moment_params = compiler.compile(self.get_source_expressions()[0])
+        day_sql, day_params = compiler.compile(self.get_source_expressions()[1])
+        stretches = day_end_stretches(self.first, self.end, self.zone)
+        ends = []
+        for _, offset in stretches:
+            if offset > 0:  # the day ends on its own UTC date, `offset` before midnight UTC
+                ends.append((f"{day_sql} || %s", [*day_params, f" {_clock(86400 - offset)}"]))
+            elif offset == 0:  # ' 24:00:00' sorts after every time of the day, before the next
+                ends.append((f"{day_sql} || %s", [*day_params, " 24:00:00"]))
+            else:  # the day ends on the next UTC date
+                sql = f"date({day_sql}, '+1 day') || %s"
+                ends.append((sql, [*day_params, f" {_clock(-offset)}"]))
+        if len(ends) == 1:
+            end_sql, end_params = ends[0]
+        else:
+            whens = []
+            end_params = []
+            for (since, _), (sql, params) in zip(stretches[1:], ends, strict=False):
+                whens.append(f"WHEN {day_sql} < %s THEN {sql}")
+                end_params += [*day_params, since.isoformat(), *params]
+            end_sql = f"CASE {' '.join(whens)} ELSE {ends[-1][0]} END"
+            end_params += ends[-1][1]
+        return f"({moment_sql} < {end_sql})", (*moment_params, *end_params)

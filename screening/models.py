@@ -193,6 +193,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["case_manager"]),
             models.Index(fields=["visit_due_by"]),
+            # The timeliness report counts assessments by due date.
+            models.Index(fields=["assessment_due_by"], name="case_assessment_due_idx"),
         ]
 
     def __str__(self) -> str:
@@ -237,7 +239,12 @@ class Visit(models.Model):
 
     class Meta:
         ordering = ["start", "id"]
-        indexes = [models.Index(fields=["room", "start"]), models.Index(fields=["case", "status"])]
+        indexes = [
+            models.Index(fields=["room", "start"]),
+            models.Index(fields=["case", "status"]),
+            # A case's first visit, for the timeliness report.
+            models.Index(fields=["case", "start"], name="visit_case_start_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(start__lt=models.F("end")), name="visit_starts_before_end"
@@ -349,6 +356,12 @@ class Finding(models.Model):
 
     class Meta:
         ordering = ["session", "version", "id"]
+        # The timeliness report counts findings by due date from this index alone.
+        indexes = [
+            models.Index(
+                fields=["due_by", "session", "submitted_at"], name="finding_due_report_idx"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["session", "version"], name="one_finding_per_version"),
             models.UniqueConstraint(
@@ -491,6 +504,8 @@ class DraftEvent(models.Model):
 
     class Meta:
         ordering = ["draft", "at", "id"]
+        # A draft's first sign-off, for the timeliness report.
+        indexes = [models.Index(fields=["draft", "kind", "at"], name="draftevent_kind_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

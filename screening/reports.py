@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
@@ -43,17 +43,17 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
     When,
 )
-from django.db.models.lookups import IsNull, LessThanOrEqual
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import IsNull, LessThan
 from django.utils import timezone
 
 from accounts.models import User
 from agencies.models import Agency
 from screening.access import can
 from screening.deadlines import closure_days, findings_due_by
-from screening.local_dates import ONE_DAY, local_date, local_midnight
+from screening.local_dates import ONE_DAY, EndsBy, local_date, local_midnight
 from screening.models import Case as CaseModel
 from screening.models import DraftEvent, Finding, Session, Visit, VisitStatus
 
@@ -64,8 +64,6 @@ STAGES = [
 ]
 STAGE_LABELS = dict(STAGES)
 NO_REASON = "No reason recorded"
-# A deadline's outcome in the counting queries; NULL (None) while it is not done.
-ON_TIME, LATE = 1, 0
 
 
 @dataclass
@@ -152,14 +150,27 @@ class _Period:
     def today(self) -> dt.date:
         return self.now.astimezone(self.zone).date()
 
-    def local_date(self, field_name: str) -> Case:
-        """A moment's local date, exact whenever it is compared with a due date of the period."""
-        return local_date(field_name, first=self.first, end=self.end, zone=self.zone)
+    def done_state(self, done, due, case) -> Case:
+        """An item done at the moment `done`: 0 when on or before the local date `due` (a
+        date of the period), else the id of its case."""
+        return Case(
+            When(EndsBy(done, due, first=self.first, end=self.end, zone=self.zone), then=0),
+            default=case,
+            output_field=IntegerField(),
+        )
 
-    @property
-    def late(self) -> Q:
-        """Items (annotated `due` and `outcome`) that are settled and late."""
-        return Q(outcome=LATE) | Q(outcome__isnull=True, due__lt=self.today)
+    def undone_state(self, due, case) -> Case:
+        """An item not done: minus the id of its case once past the local date `due`, else
+        None (not yet due)."""
+        return Case(When(LessThan(due, self.today), then=-case), output_field=IntegerField())
+
+    def state(self, done, due, case) -> Case:
+        """`done_state`, or `undone_state` while `done` is NULL."""
+        return Case(
+            When(IsNull(done, True), then=self.undone_state(due, case)),
+            default=self.done_state(done, due, case),
+            output_field=IntegerField(),
+        )
 
     def findings_due(self, session_day: dt.date) -> dt.date:
         return findings_due_by(visit_date=session_day, closures=self.closures)
@@ -173,210 +184,187 @@ class _Period:
         return session_day
 
 
-def _outcome(done, due) -> Case:
-    """ON_TIME when done on or before the due date, LATE after it, None when not done."""
-    return Case(
-        When(IsNull(done, True), then=Value(None)),
-        When(LessThanOrEqual(done, due), then=Value(ON_TIME)),
-        default=Value(LATE),
-        output_field=IntegerField(),
+class _Tally(NamedTuple):
+    """`n` items due on `due` (of one agency, for findings) in one state: 0 done on time, a
+    case's id when done late, minus a case's id when not done and past due, None when not
+    yet due. The database counts the items on time and not yet due; late ones are counted
+    per case, which names the cases whose reasons the report lists."""
+
+    due: dt.date
+    agency_id: int | None
+    state: int | None
+    n: int
+
+    @property
+    def settled(self) -> bool:
+        return self.state is not None
+
+    @property
+    def on_time(self) -> bool:
+        return self.state == 0
+
+    @property
+    def case_id(self) -> int:
+        return abs(self.state)
+
+
+def _case_tallies(
+    p: _Period, items: QuerySet[CaseModel], due: str, first_done: QuerySet
+) -> list[_Tally]:
+    """Tallies of cases whose `due` date falls in the period; `first_done` gives the state
+    of a case's first completion (OuterRef to the case), and no row while not done."""
+    rows = (
+        items.annotate(state=Coalesce(Subquery(first_done[:1]), p.undone_state(F(due), F("pk"))))
+        .values_list(due, "state")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    return [_Tally(day, None, state, n) for day, state, n in rows]
 
 
-def _visit_items(p: _Period) -> QuerySet[CaseModel]:
-    """Cases whose screening visit falls due in the period, annotated `due` and `outcome`:
-    done on the local date of the first visit not cancelled (rebookings of missed sessions
-    excluded), once it has started."""
+def _visit_tallies(p: _Period) -> list[_Tally]:
+    """Screening visits due in the period, done on the local date of the case's first visit
+    not cancelled (rebookings of missed sessions excluded), once it has started."""
     first_visit = (
         Visit.objects.filter(case=OuterRef("pk"), rebook_of__isnull=True, start__lte=p.now)
         .exclude(status=VisitStatus.CANCELLED)
         .order_by("start")
-        .values(outcome=_outcome(p.local_date("start"), OuterRef("visit_due_by")))[:1]
+        .values(state=p.done_state(F("start"), OuterRef("visit_due_by"), OuterRef("pk")))
     )
-    return CaseModel.objects.filter(visit_due_by__gte=p.first, visit_due_by__lt=p.end).annotate(
-        due=F("visit_due_by"), outcome=Subquery(first_visit)
-    )
+    cases = CaseModel.objects.filter(visit_due_by__gte=p.first, visit_due_by__lt=p.end)
+    return _case_tallies(p, cases, "visit_due_by", first_visit)
 
 
-def _assessment_items(p: _Period) -> QuerySet[CaseModel]:
-    """Cases whose signed-off assessment falls due in the period, annotated `due` and
-    `outcome`: done on the local date of the draft's first sign-off."""
+def _assessment_tallies(p: _Period) -> list[_Tally]:
+    """Signed-off assessments due in the period, done on the local date of the draft's first
+    sign-off."""
     first_sign_off = (
         DraftEvent.objects.filter(draft__case=OuterRef("pk"), kind=DraftEvent.Kind.SIGNED_OFF)
         .order_by("at")
-        .values(outcome=_outcome(p.local_date("at"), OuterRef("assessment_due_by")))[:1]
+        .values(state=p.done_state(F("at"), OuterRef("assessment_due_by"), OuterRef("pk")))
     )
-    return CaseModel.objects.filter(
-        assessment_due_by__gte=p.first, assessment_due_by__lt=p.end
-    ).annotate(due=F("assessment_due_by"), outcome=Subquery(first_sign_off))
+    cases = CaseModel.objects.filter(assessment_due_by__gte=p.first, assessment_due_by__lt=p.end)
+    return _case_tallies(p, cases, "assessment_due_by", first_sign_off)
 
 
-def _counted(items: QuerySet) -> list[tuple[dt.date, None, int | None, int]]:
-    """(due date, no agency, outcome, how many) of items annotated `due` and `outcome`."""
-    rows = items.values("due", "outcome").annotate(n=Count("pk")).order_by()
-    return [(r["due"], None, r["outcome"], r["n"]) for r in rows]
-
-
-def _live_sessions() -> QuerySet[Session]:
-    """Attended sessions of visits not cancelled: each owes findings."""
-    return Session.objects.filter(attended=True, cancelled=False).exclude(
-        visit__status=VisitStatus.CANCELLED
-    )
-
-
-def _findings_counted(p: _Period) -> list[tuple[dt.date, int, int | None, int]]:
-    """(due date, agency id, outcome, how many) of the findings due in the period: due the
-    finding's `due_by` (the earliest of its versions) and done on the local date of its first
+def _findings_tallies(p: _Period) -> list[_Tally]:
+    """Findings due in the period, one per attended session of a visit not cancelled: due the
+    earliest `due_by` of its findings rows and done on the local date of its first
     submission; a session with no findings yet falls due the set number of working days
     after its local date."""
-    live = Q(session__attended=True, session__cancelled=False) & ~Q(
+    owing = Q(session__attended=True, session__cancelled=False) & ~Q(
         session__visit__status=VisitStatus.CANCELLED
     )
-    # Almost every session has one findings row, counted straight from the findings table;
-    # sessions with amendments or a working copy take their earliest due date and first
-    # submission over their rows.
-    several = (
-        Finding.objects.order_by()
-        .values("session_id")
-        .annotate(rows=Count("pk"))
-        .filter(rows__gt=1)
-        .values("session_id")
-    )
+    case = F("session__visit__case_id")
+    # Almost every session has one findings row, counted straight from the findings table
+    # (its index holds the columns needed); sessions with amendments or a working copy take
+    # the earliest due date and first submission over their rows. Versions are unique per
+    # session, so a session whose rows are all version 1 has exactly one.
+    several = Finding.objects.exclude(version=1).values("session_id")
     one = (
-        Finding.objects.filter(live, due_by__gte=p.first, due_by__lt=p.end)
+        Finding.objects.filter(owing, due_by__gte=p.first, due_by__lt=p.end)
         .exclude(session_id__in=several)
-        .annotate(outcome=_outcome(p.local_date("submitted_at"), F("due_by")))
-        .values("due_by", "session__agency_id", "outcome")
+        .annotate(state=p.state(F("submitted_at"), F("due_by"), case))
+        .values_list("due_by", "session__agency_id", "state")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    rows = [(r["due_by"], r["session__agency_id"], r["outcome"], r["n"]) for r in one]
+    tallies = [_Tally._make(row) for row in one]
     amended = (
-        Finding.objects.filter(live, session_id__in=several)
-        .values("session_id", "session__agency_id")
-        .annotate(due=Min("due_by"), done=Min(p.local_date("submitted_at")))
+        Finding.objects.filter(owing, session_id__in=several)
+        .values("session_id", "session__agency_id", "session__visit__case_id")
+        .annotate(due=Min("due_by"), state=p.state(Min("submitted_at"), Min("due_by"), case))
         .filter(due__gte=p.first, due__lt=p.end)
+        .values_list("due", "session__agency_id", "state")
         .order_by()
     )
-    for r in amended:
-        outcome = None if r["done"] is None else ON_TIME if r["done"] <= r["due"] else LATE
-        rows.append((r["due"], r["session__agency_id"], outcome, 1))
+    tallies += [_Tally(due, agency, state, 1) for due, agency, state in amended]
     first_day = p.last_session_day_due_before(p.first) + ONE_DAY
     last_day = p.last_session_day_due_before(p.end)
     if first_day <= last_day:
+        day = local_date("start", first=first_day, end=last_day + ONE_DAY, zone=p.zone)
         unwritten = (
-            _unwritten_sessions(p, first_day, last_day)
-            .values(
-                day=local_date("start", first=first_day, end=last_day + ONE_DAY, zone=p.zone),
-                agency_pk=F("agency_id"),
+            Session.objects.filter(
+                attended=True,
+                cancelled=False,
+                start__gte=local_midnight(first_day, p.zone),
+                start__lt=local_midnight(last_day + ONE_DAY, p.zone),
             )
+            .exclude(visit__status=VisitStatus.CANCELLED)
+            .exclude(Exists(Finding.objects.filter(session=OuterRef("pk"))))
+            .values(day=day, agency_pk=F("agency_id"), case_pk=F("visit__case_id"))
             .annotate(n=Count("pk"))
             .order_by()
         )
-        rows += [(p.findings_due(r["day"]), r["agency_pk"], None, r["n"]) for r in unwritten]
-    return rows
+        due_on: dict[dt.date, dt.date] = {}
+        for r in unwritten:
+            due = due_on.get(r["day"]) or due_on.setdefault(r["day"], p.findings_due(r["day"]))
+            state = -r["case_pk"] if due < p.today else None
+            tallies.append(_Tally(due, r["agency_pk"], state, r["n"]))
+    return tallies
 
 
-def _unwritten_sessions(p: _Period, first_day: dt.date, last_day: dt.date) -> QuerySet[Session]:
-    """Sessions owing findings, with none written, held from `first_day` to `last_day`."""
-    return _live_sessions().filter(
-        ~Exists(Finding.objects.filter(session=OuterRef("pk"))),
-        start__gte=local_midnight(first_day, p.zone),
-        start__lt=local_midnight(last_day + ONE_DAY, p.zone),
-    )
+# Reason rows are read for the late cases, this many case ids per query.
+REASON_CASES_PER_QUERY = 5000
 
 
-def _findings_late(p: _Period, case_ref: str) -> Q:
-    """The case at OuterRef(`case_ref`) has findings due in the period and settled late (the
-    same rules as `_findings_counted`, per session, for the few cases that have reasons)."""
-    findings = Finding.objects.filter(session=OuterRef("pk"))
-    written = (
-        _live_sessions()
-        .filter(visit__case=OuterRef(case_ref))
-        .annotate(
-            due=Subquery(findings.order_by("due_by").values("due_by")[:1]),
-            done=Subquery(
-                findings.filter(submitted_at__isnull=False)
-                .order_by("submitted_at")
-                .values(day=p.local_date("submitted_at"))[:1]
-            ),
-        )
-        .filter(due__gte=p.first, due__lt=p.end)
-        .filter(Q(done__gt=F("due")) | Q(done__isnull=True, due__lt=p.today))
-    )
-    late = Q(Exists(written))
-    first_day = p.last_session_day_due_before(p.first) + ONE_DAY
-    last_day = min(p.last_session_day_due_before(p.end), p.last_session_day_due_before(p.today))
-    if first_day <= last_day:
-        unwritten = _unwritten_sessions(p, first_day, last_day)
-        late |= Q(Exists(unwritten.filter(visit__case=OuterRef(case_ref))))
-    return late
-
-
-def _late_in_period(p: _Period, case_ref: str) -> Q:
-    """The case at OuterRef(`case_ref`) has a deadline in the period settled late."""
-    late = Q()
-    for items in (_visit_items(p), _assessment_items(p)):
-        late |= Q(Exists(items.filter(pk=OuterRef(case_ref)).filter(p.late)))
-    return late | _findings_late(p, case_ref)
-
-
-def _reasons(p: _Period) -> list[Reason]:
-    """Each case with a late deadline in the period, by reference: its visits' late reasons
-    (rebookings excluded), then its missed sessions that were rebooked, in visit order."""
+def _reasons(p: _Period, late_cases: set[int]) -> list[Reason]:
+    """For each late case, by reference: its visits' late reasons (rebookings excluded), then
+    its missed sessions that were rebooked, in visit order."""
     by_case: dict[str, list[Reason]] = defaultdict(list)
-    late_visits = (
-        Visit.objects.filter(rebook_of__isnull=True)
-        .exclude(status=VisitStatus.CANCELLED)
-        .exclude(late_reason="")
-        .filter(_late_in_period(p, "case_id"))
-        .order_by("case__reference", "start", "id")
-        .values_list("case__reference", "late_reason", "start")
-    )
-    for reference, text, start in late_visits:
-        if text.strip():
+    ids = sorted(late_cases)
+    chunks = [
+        ids[i : i + REASON_CASES_PER_QUERY] for i in range(0, len(ids), REASON_CASES_PER_QUERY)
+    ]
+    for chunk in chunks:
+        late_visits = (
+            Visit.objects.filter(case_id__in=chunk, rebook_of__isnull=True)
+            .exclude(status=VisitStatus.CANCELLED)
+            .exclude(late_reason="")
+            .order_by("start", "id")
+            .values_list("case__reference", "late_reason", "start")
+        )
+        for reference, text, start in late_visits:
+            if text.strip():
+                on = start.astimezone(p.zone).date()
+                reason = Reason(reference, "Visit after the deadline", text.strip(), on)
+                by_case[reference].append(reason)
+    for chunk in chunks:
+        missed = (
+            Session.objects.filter(visit__case_id__in=chunk, attended=False, cancelled=False)
+            .exclude(visit__status=VisitStatus.CANCELLED)
+            .filter(Exists(Visit.objects.filter(rebook_of=OuterRef("pk"))))
+            .order_by("visit__start", "visit_id", "start", "id")
+            .values_list("visit__case__reference", "attendance_reason", "start")
+        )
+        for reference, text, start in missed:
             on = start.astimezone(p.zone).date()
-            by_case[reference].append(
-                Reason(reference, "Visit after the deadline", text.strip(), on)
-            )
-    missed = (
-        Session.objects.filter(attended=False, cancelled=False)
-        .exclude(visit__status=VisitStatus.CANCELLED)
-        .filter(Exists(Visit.objects.filter(rebook_of=OuterRef("pk"))))
-        .filter(_late_in_period(p, "visit__case_id"))
-        .order_by("visit__case__reference", "visit__start", "visit_id", "start", "id")
-        .values_list("visit__case__reference", "attendance_reason", "start")
-    )
-    for reference, text, start in missed:
-        on = start.astimezone(p.zone).date()
-        reason = Reason(reference, "Missed session, rebooked", text.strip() or NO_REASON, on)
-        by_case[reference].append(reason)
+            reason = Reason(reference, "Missed session, rebooked", text.strip() or NO_REASON, on)
+            by_case[reference].append(reason)
     return [reason for reference in sorted(by_case) for reason in by_case[reference]]
 
 
-def _stage(
-    key: str, rows: Iterable[tuple[dt.date, object, int | None, int]], months, today: dt.date
-) -> StageRates:
+def _stage(key: str, tallies: list[_Tally], months: list[dt.date], today: dt.date) -> StageRates:
     total, per_month = Rate(), {m: Rate() for m in months}
     open_ = 0
-    for due, _, outcome, n in rows:
-        if outcome is None and due >= today:
-            open_ += n
+    for t in tallies:
+        if not t.settled:
+            open_ += t.n
             continue
-        total.add(on_time=outcome == ON_TIME, n=n)
-        per_month[month_start(due)].add(on_time=outcome == ON_TIME, n=n)
+        total.add(on_time=t.on_time, n=t.n)
+        per_month[month_start(t.due)].add(on_time=t.on_time, n=t.n)
     return StageRates(key, STAGE_LABELS[key], total, list(per_month.items()), open_)
 
 
-def _by_agency(rows, today: dt.date) -> list[tuple[str, Rate]]:
+def _by_agency(tallies: list[_Tally], today: dt.date) -> list[tuple[str, Rate]]:
     """Settled findings per agency, in the agencies' session order."""
     agencies = {
         pk: (order, name) for pk, order, name in Agency.objects.values_list("pk", "order", "name")
     }
     rates: dict[tuple[int, str], Rate] = defaultdict(Rate)
-    for due, agency_id, outcome, n in rows:
-        if outcome is not None or due < today:
-            rates[agencies[agency_id]].add(on_time=outcome == ON_TIME, n=n)
+    for t in tallies:
+        if t.settled:
+            rates[agencies[t.agency_id]].add(on_time=t.on_time, n=t.n)
     return [(name, rate) for (_, name), rate in sorted(rates.items())]
 
 
@@ -401,17 +389,20 @@ def timeliness_for(
         zone=timezone.get_current_timezone(),
         closures=closure_days(),
     )
-    findings = _findings_counted(p)
-    rows = {
-        "visit": _counted(_visit_items(p)),
-        "findings": findings,
-        "assessment": _counted(_assessment_items(p)),
+    tallies = {
+        "visit": _visit_tallies(p),
+        "findings": _findings_tallies(p),
+        "assessment": _assessment_tallies(p),
+    }
+    today = p.today
+    late_cases = {
+        t.case_id for stage in tallies.values() for t in stage if t.settled and not t.on_time
     }
     return Timeliness(
         first_month=first,
         last_month=last,
         months=months,
-        stages=[_stage(key, rows[key], months, p.today) for key, _ in STAGES],
-        findings_by_agency=_by_agency(findings, p.today),
-        reasons=_reasons(p),
+        stages=[_stage(key, tallies[key], months, today) for key, _ in STAGES],
+        findings_by_agency=_by_agency(tallies["findings"], today),
+        reasons=_reasons(p, late_cases),
     )
