@@ -69,6 +69,9 @@ class _ZoneDate(TruncDate):
 
     def as_sqlite(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.lhs)
+        # SQLite's date() rounds to the millisecond (23:59:59.9999 would read as the next
+        # day): cut the stored text to whole seconds first, which never changes the date.
+        sql = f"substr({sql}, 1, 19)"
         adapt = connection.ops.adapt_datetimefield_value
         whens, args = [], []
         for (_, offset), (until, _) in zip(self.stretches, self.stretches[1:], strict=False):
