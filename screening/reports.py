@@ -317,7 +317,7 @@ def _findings_tallies(p: _Period) -> list[_Tally]:
                 start__lt=local_midnight(last_day + ONE_DAY, p.zone),
             )
             .exclude(visit__status=VisitStatus.CANCELLED)
-            .exclude(Exists(Finding.objects.filter(session=OuterRef("pk"))))
+            .exclude(pk__in=Finding.objects.values("session_id"))
             .values_list(day, "agency_id", "visit__case_id")
             .annotate(n=Count("pk"))
             .order_by()
