@@ -87,12 +87,6 @@ class Rate:
             return None
         return (200 * self.on_time + self.counted) // (2 * self.counted)
 
-    def add(self, *, on_time: bool, n: int = 1) -> None:
-        if on_time:
-            self.on_time += n
-        else:
-            self.late += n
-
 
 @dataclass
 class StageRates:
@@ -199,18 +193,6 @@ class _Tally(NamedTuple):
     agency_id: int | None
     state: int | None
     n: int
-
-    @property
-    def settled(self) -> bool:
-        return self.state is not None
-
-    @property
-    def on_time(self) -> bool:
-        return self.state == 0
-
-    @property
-    def case_id(self) -> int:
-        return abs(self.state)
 
 
 def _rows(query: QuerySet) -> list[tuple]:
@@ -391,28 +373,40 @@ def _reasons(p: _Period, late_cases: set[int]) -> list[Reason]:
     return [reason for reference in sorted(by_case) for reason in by_case[reference]]
 
 
-def _stage(key: str, tallies: list[_Tally], months: list[dt.date], today: dt.date) -> StageRates:
-    total, per_month = Rate(), {m: Rate() for m in months}
-    open_ = 0
-    for t in tallies:
-        if not t.settled:
-            open_ += t.n
-            continue
-        total.add(on_time=t.on_time, n=t.n)
-        per_month[month_start(t.due)].add(on_time=t.on_time, n=t.n)
-    return StageRates(key, STAGE_LABELS[key], total, list(per_month.items()), open_)
+class _Folded:
+    """A stage's tallies folded in one pass: on time and late per due date and per agency,
+    deadlines not yet due, and the cases with a late deadline."""
 
+    def __init__(self, tallies: list[_Tally]) -> None:
+        self.by_due: dict[dt.date, Rate] = defaultdict(Rate)
+        self.by_agency: dict[int | None, Rate] = defaultdict(Rate)
+        self.not_yet_due = 0
+        self.late_cases: set[int] = set()
+        for due, agency_id, state, n in tallies:
+            if state is None:
+                self.not_yet_due += n
+            elif state == 0:
+                self.by_due[due].on_time += n
+                self.by_agency[agency_id].on_time += n
+            else:
+                self.by_due[due].late += n
+                self.by_agency[agency_id].late += n
+                self.late_cases.add(abs(state))
 
-def _by_agency(tallies: list[_Tally], today: dt.date) -> list[tuple[str, Rate]]:
-    """Settled findings per agency, in the agencies' session order."""
-    agencies = {
-        pk: (order, name) for pk, order, name in Agency.objects.values_list("pk", "order", "name")
-    }
-    rates: dict[tuple[int, str], Rate] = defaultdict(Rate)
-    for t in tallies:
-        if t.settled:
-            rates[agencies[t.agency_id]].add(on_time=t.on_time, n=t.n)
-    return [(name, rate) for (_, name), rate in sorted(rates.items())]
+    def stage(self, key: str, months: list[dt.date]) -> StageRates:
+        total, per_month = Rate(), {m: Rate() for m in months}
+        for due, rate in self.by_due.items():
+            for into in (total, per_month[month_start(due)]):
+                into.on_time += rate.on_time
+                into.late += rate.late
+        return StageRates(key, STAGE_LABELS[key], total, list(per_month.items()), self.not_yet_due)
+
+    def agencies(self) -> list[tuple[str, Rate]]:
+        """Per agency, in the agencies' session order."""
+        agencies = Agency.objects.values_list("pk", "order", "name")
+        named = {pk: (order, name) for pk, order, name in agencies}
+        rates = sorted((named[pk], rate) for pk, rate in self.by_agency.items())
+        return [(name, rate) for (_, name), rate in rates]
 
 
 def timeliness_for(
@@ -436,20 +430,16 @@ def timeliness_for(
         zone=timezone.get_current_timezone(),
         closures=closure_days(),
     )
-    tallies = {
-        "visit": _visit_tallies(p),
-        "findings": _findings_tallies(p),
-        "assessment": _assessment_tallies(p),
-    }
-    today = p.today
-    late_cases = {
-        t.case_id for stage in tallies.values() for t in stage if t.settled and not t.on_time
+    folded = {
+        "visit": _Folded(_visit_tallies(p)),
+        "findings": _Folded(_findings_tallies(p)),
+        "assessment": _Folded(_assessment_tallies(p)),
     }
     return Timeliness(
         first_month=first,
         last_month=last,
         months=months,
-        stages=[_stage(key, tallies[key], months, today) for key, _ in STAGES],
-        findings_by_agency=_by_agency(tallies["findings"], today),
-        reasons=_reasons(p, late_cases),
+        stages=[folded[key].stage(key, months) for key, _ in STAGES],
+        findings_by_agency=folded["findings"].agencies(),
+        reasons=_reasons(p, set().union(*(f.late_cases for f in folded.values()))),
     )
