@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import format_html_join
 
 from frontend.access import page
 from frontend.forms import PeriodForm
+from frontend.templatetags.govuk import short_day
 from screening.reports import Rate, Timeliness, default_period, timeliness_for
 
 # Chart geometry, in SVG user units.
@@ -102,6 +104,23 @@ def _charts(report: Timeliness) -> list[dict[str, object]]:
     return sections
 
 
+REASON_ROW = (
+    '<tr class="govuk-table__row"><td class="govuk-table__cell">{}</td>'
+    '<td class="govuk-table__cell">{}</td><td class="govuk-table__cell">{}</td>'
+    '<td class="govuk-table__cell">{}</td></tr>'
+)
+
+
+def reason_rows(report: Timeliness) -> str:
+    """The rows of the table of every reason, escaped. A long period lists hundreds of
+    reasons; building them here takes a fraction of a template loop's time."""
+    return format_html_join(
+        "",
+        REASON_ROW,
+        ((r.case_reference, r.kind, short_day(r.on), r.text) for r in report.reasons),
+    )
+
+
 def _period(request: HttpRequest) -> tuple[PeriodForm, object, object]:
     today = timezone.localdate()
     first, last = default_period(today)
@@ -130,6 +149,7 @@ def timeliness(request: HttpRequest) -> HttpResponse:
                 "Agency findings: on time by agency",
                 report.findings_by_agency,
             ),
+            "reason_rows": reason_rows(report),
             "csv_query": f"start={first:%Y-%m}&end={last:%Y-%m}",
             "error_title": form.errors,
         },

@@ -193,6 +193,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["case_manager"]),
             models.Index(fields=["visit_due_by"]),
+            # The timeliness report counts assessments by due date.
+            models.Index(fields=["assessment_due_by"], name="case_assessment_due_idx"),
         ]
 
     def __str__(self) -> str:
@@ -242,6 +244,8 @@ class Visit(models.Model):
             models.Index(fields=["case", "status"]),
             # Lists by time (the dashboard's week, the API's default order) walk this one.
             models.Index(fields=["start", "id"], name="visit_start_idx"),
+            # A case's first visit, for the timeliness report.
+            models.Index(fields=["case", "start"], name="visit_case_start_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -290,6 +294,11 @@ class Session(models.Model):
                 fields=["start", "id"],
                 condition=models.Q(attended=False),
                 name="session_missed_idx",
+            ),
+            # Sessions by date with what the timeliness report needs, from the index alone.
+            models.Index(
+                fields=["start", "attended", "cancelled", "agency", "visit"],
+                name="session_start_report_idx",
             ),
         ]
         constraints = [
@@ -364,7 +373,13 @@ class Finding(models.Model):
         ordering = ["session", "version", "id"]
         # "Has this session a submitted version?" answered from the index alone (the backlog
         # of findings on the dashboard asks it of every attended session).
-        indexes = [models.Index(fields=["session", "status"], name="finding_session_status_idx")]
+        # The timeliness report counts findings by due date from the second alone.
+        indexes = [
+            models.Index(fields=["session", "status"], name="finding_session_status_idx"),
+            models.Index(
+                fields=["due_by", "session", "submitted_at"], name="finding_due_report_idx"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["session", "version"], name="one_finding_per_version"),
             models.UniqueConstraint(
@@ -507,6 +522,8 @@ class DraftEvent(models.Model):
 
     class Meta:
         ordering = ["draft", "at", "id"]
+        # A draft's first sign-off, for the timeliness report.
+        indexes = [models.Index(fields=["draft", "kind", "at"], name="draftevent_kind_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -24,7 +24,7 @@ import pytest
 from accounts.models import Role
 from agencies.models import Agency
 from agencies.services import working_pattern_create
-from screening.models import OrderType
+from screening.models import DraftEvent, OrderType
 from screening.reports import add_months, default_period, timeliness_for
 from screening.services.drafts import draft_sign_off, draft_submit
 from screening.services.findings import findings_submit
@@ -36,6 +36,7 @@ from screening.services.visits import (
 )
 from tests import factories
 from tests.messaging import LONDON, freeze
+from tests.screening.test_reports_reference import freeze_draft_events
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +110,7 @@ def _case_l(clock):
 @pytest.fixture
 def yot(monkeypatch):
     clock = freeze(monkeypatch, NOW)
+    freeze_draft_events(monkeypatch, clock)
     manager = factories.make_user(role=Role.YOT_MANAGER)
     p = _case_p(clock, manager)
     late = _case_l(clock)
@@ -160,6 +162,8 @@ def test_findings_rates_by_agency_in_session_order(yot):
 
 
 def test_assessment_stage_uses_the_first_sign_off(yot):
+    signed = DraftEvent.objects.get(kind=DraftEvent.Kind.SIGNED_OFF)
+    assert signed.at.astimezone(LONDON).date() == dt.date(2027, 3, 12)
     assessment = _report(yot).stages[2]
     assert (assessment.total.on_time, assessment.total.late) == (1, 1)
     months = {m.month: (r.on_time, r.late) for m, r in assessment.by_month}
