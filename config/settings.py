@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -49,10 +50,16 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env_str("SECRET_KEY")
+# Without DEBUG the web entry points (config/wsgi.py, config/asgi.py) refuse to serve
+# unless SECRET_KEY is given. Commands that sign nothing (migrate, makemigrations --check,
+# the background worker) still run, with a throwaway key that `check --deploy` flags.
+SECRET_KEY_GIVEN = bool(SECRET_KEY)
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "django-insecure-local-demo-key-only-for-debug-mode"
+    SECRET_KEY = (
+        "django-insecure-local-demo-key-only-for-debug-mode"
+        if DEBUG
+        else "django-insecure-unset-" + secrets.token_urlsafe(40)
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
