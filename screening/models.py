@@ -311,8 +311,12 @@ class Session(models.Model):
         return f"{self.agency.code} {self.start:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs) -> None:
-        self.blocked_until = self.end + dt.timedelta(minutes=self.buffer_minutes)
+        self.hold()
         super().save(*args, **kwargs)
+
+    def hold(self) -> None:
+        """Set the range the practitioner is held for: the session plus their buffer."""
+        self.blocked_until = self.end + dt.timedelta(minutes=self.buffer_minutes)
 
 
 class VisitHistory(models.Model):

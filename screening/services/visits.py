@@ -193,7 +193,7 @@ def _write_sessions(visit: Visit, rows, keep: dict[str, Session]) -> list[Sessio
         session.practitioner = practitioner
         session.start, session.end = start, end
         session.buffer_minutes = practitioner.buffer_minutes
-        session.blocked_until = end + dt.timedelta(minutes=practitioner.buffer_minutes)
+        session.hold()  # bulk_create does not call save()
         session.cancelled = False
         if session.pk is None:
             new.append(session)

@@ -96,10 +96,3 @@ def test_serve_runs_gunicorn_with_hashed_compressed_static_files(served):
     assert font, "the stylesheet refers to a hashed font"
     assert (static_root / font.group(0).removeprefix("/assets/")).exists()
     assert get(base + font.group(0))[0] == 200
-
-
-def test_serve_refuses_a_static_file_that_was_never_collected(served):
-    base, _ = served
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        get(f"{base}/assets/not-collected.css")
-    assert refused.value.code == 404
