@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend, told the parameter limit of server-side binding."""
