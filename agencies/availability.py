@@ -70,19 +70,38 @@ def local_datetime(day: dt.date, time: dt.time) -> dt.datetime:
 
 def pattern_from_event(event) -> WorkingPatternData:
     """Read a recurring Event back as a weekly pattern in the YOT's zone."""
-    zone = yot_zone()
-    start = event.start.astimezone(zone)
-    end = event.end.astimezone(zone)
-    weekdays = parse_weekdays(
+    return pattern_from_row(
+        id=event.id,
+        start=event.start,
+        end=event.end,
+        end_recurring_period=event.end_recurring_period,
         frequency=event.rule.frequency,
-        params=event.rule.params or "",
-        first_weekday=start.weekday(),
+        params=event.rule.params,
+    )
+
+
+def pattern_from_row(
+    *,
+    id: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    end_recurring_period: dt.datetime | None,
+    frequency: str,
+    params: str | None,
+) -> WorkingPatternData:
+    """The same from the columns of an Event and its Rule (a values() row: no model
+    instances on the booking path)."""
+    zone = yot_zone()
+    start = start.astimezone(zone)
+    end = end.astimezone(zone)
+    weekdays = parse_weekdays(
+        frequency=frequency, params=params or "", first_weekday=start.weekday()
     )
     until = None
-    if event.end_recurring_period is not None:
-        until = (event.end_recurring_period.astimezone(zone) - dt.timedelta(minutes=1)).date()
+    if end_recurring_period is not None:
+        until = (end_recurring_period.astimezone(zone) - dt.timedelta(minutes=1)).date()
     return WorkingPatternData(
-        id=event.id,
+        id=id,
         weekdays=weekdays,
         start_time=start.time().replace(tzinfo=None),
         end_time=end.time().replace(tzinfo=None),

@@ -12,7 +12,7 @@ from screening.workdays import add_working_days
 
 
 def closure_days() -> frozenset[dt.date]:
-    return frozenset(ClosureDay.objects.values_list("date", flat=True))
+    return frozenset(ClosureDay.objects.order_by().values_list("date", flat=True))
 
 
 @dataclass(frozen=True)

@@ -15,20 +15,26 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from schedule.models import Event, Occurrence
+from django.db.models import FilteredRelation, Q
+from schedule.models import Event
 
-from agencies.availability import UnsupportedRule, pattern_from_event
+from agencies.availability import UnsupportedRule, pattern_from_row
 from agencies.models import Agency, Practitioner
 from screening.deadlines import closure_days
 from screening.errors import SlotTaken
-from screening.models import CalendarImport, OpeningHours, Room, Session, Visit, VisitStatus
+from screening.models import CalendarImport, OpeningHours, Room, Session, Visit
 from screening.scheduling import expand as ex
 from screening.scheduling.expand import from_minutes
 from screening.scheduling.intervals import Interval
 from screening.workdays import is_working_day
 
 Row = tuple[Agency, Practitioner, dt.datetime, dt.datetime]
+# An event's columns, then those of one change to it (or NULLs), read as plain values.
+_EVENT_COLUMNS = (
+    *("calendar_id", "id", "start", "end", "end_recurring_period", "rule_id"),
+    *("rule__frequency", "rule__params"),
+    *("change__original_start", "change__cancelled", "change__start", "change__end"),
+)
 
 
 def zone() -> ZoneInfo:
@@ -43,51 +49,95 @@ def local_span(day: dt.date, start: dt.time, end: dt.time) -> tuple[dt.datetime,
     return begin, dt.datetime.combine(finish_day, end, tzinfo=tz)
 
 
-def _fmt(moment: dt.datetime) -> str:
+def at_words(moment: dt.datetime) -> str:
+    """'10:30 on Tuesday 4 March 2031', in the YOT's zone."""
     local = moment.astimezone(zone())
     return f"{local:%H:%M} on {local:%A} {local.day} {local:%B %Y}"
 
 
-def working_time(
-    *, calendar_ids: Sequence[int], start: int, end: int, tz: ZoneInfo
-) -> dict[int, list[Interval]]:
-    """Working time per calendar in [start, end) (UTC minutes): weekly patterns expanded per
-    local date with their one-off changes (cancelled or moved occurrences) applied. The
-    one-visit search and the booking re-check both read working time through here."""
+@dataclass(frozen=True)
+class CalendarTimes:
+    """What django-scheduler calendars say about a window."""
+
+    working: dict[int, list[Interval]]  # per calendar: working time, UTC minutes
+    away: dict[int, list[tuple[dt.datetime, dt.datetime]]]  # per calendar: one-off events
+
+
+def calendar_times(
+    *,
+    working_calendars: Sequence[int],
+    away_calendars: Sequence[int] = (),
+    start: int,
+    end: int,
+    tz: ZoneInfo,
+) -> CalendarTimes:
+    """Working time of `working_calendars` in [start, end) (UTC minutes): weekly patterns
+    expanded per local date with their one-off changes (cancelled or moved occurrences)
+    applied; and the one-off events (leave, closures) of `away_calendars` that overlap the
+    window. One query: the patterns and the one-off events, each pattern joined to the
+    changes that touch the window (an occurrence moved from or to one of its days)."""
     lo, hi = ex.from_minutes(start), ex.from_minutes(end)
-    recurring = (
-        Event.objects.filter(calendar_id__in=calendar_ids, rule__isnull=False)
-        .filter(Q(end_recurring_period__isnull=True) | Q(end_recurring_period__gt=lo), start__lt=hi)
-        .select_related("rule")
+    margin = dt.timedelta(days=1)  # covers the zone's offset between a local day and UTC
+    touching = Q(
+        occurrence__original_start__gte=lo - margin, occurrence__original_start__lt=hi + margin
+    ) | Q(occurrence__start__lt=hi, occurrence__end__gt=lo)
+    patterns_q = Q(rule__isnull=False, calendar_id__in=working_calendars, start__lt=hi) & (
+        Q(end_recurring_period__isnull=True) | Q(end_recurring_period__gt=lo)
+    )
+    away_q = Q(rule__isnull=True, calendar_id__in=away_calendars, start__lt=hi, end__gt=lo)
+    rows = (
+        Event.objects.filter(patterns_q | away_q if away_calendars else patterns_q)
+        .annotate(change=FilteredRelation("occurrence", condition=touching))
+        .order_by()
+        .values_list(*_EVENT_COLUMNS)
     )
     patterns: dict[int, list[ex.WeeklyPattern]] = defaultdict(list)
-    for event in recurring:
+    changes: dict[int, list[ex.PatternException]] = defaultdict(list)
+    away: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    seen: set[int] = set()
+    for row in rows:
+        calendar_id, event_id, e_start, e_end, until, has_rule, frequency, params = row[:8]
+        first = event_id not in seen
+        seen.add(event_id)
+        if not has_rule:
+            if first:  # a one-off event with changed occurrences comes once per change
+                away[calendar_id].append((e_start, e_end))
+            continue
+        changed_from, cancelled, moved_start, moved_end = row[8:]
+        if changed_from is not None:
+            changes[calendar_id].append(
+                ex.PatternException(
+                    pattern_key=str(event_id),
+                    original_date=changed_from.astimezone(tz).date(),
+                    cancelled=cancelled,
+                    start=moved_start,
+                    end=moved_end,
+                )
+            )
+        if not first:
+            continue
         try:
-            data = pattern_from_event(event)
+            data = pattern_from_row(
+                id=event_id,
+                start=e_start,
+                end=e_end,
+                end_recurring_period=until,
+                frequency=frequency,
+                params=params,
+            )
         except UnsupportedRule:
             continue  # an admin-made rule we cannot read gives no working time
-        patterns[event.calendar_id].append(
+        patterns[calendar_id].append(
             ex.WeeklyPattern(
                 weekdays=frozenset(data.weekdays),
                 start=data.start_time,
                 end=data.end_time,
                 valid_from=data.valid_from,
                 valid_until=data.valid_until,
-                key=str(event.id),
+                key=str(event_id),
             )
         )
-    changes: dict[int, list[ex.PatternException]] = defaultdict(list)
-    for o in Occurrence.objects.filter(event__in=recurring).select_related("event"):
-        changes[o.event.calendar_id].append(
-            ex.PatternException(
-                pattern_key=str(o.event_id),
-                original_date=o.original_start.astimezone(tz).date(),
-                cancelled=o.cancelled,
-                start=o.start,
-                end=o.end,
-            )
-        )
-    return {
+    working = {
         calendar_id: ex.expand_weekly(
             patterns=patterns.get(calendar_id, []),
             exceptions=changes.get(calendar_id, []),
@@ -95,8 +145,17 @@ def working_time(
             window_end=end,
             zone=tz,
         )
-        for calendar_id in calendar_ids
+        for calendar_id in working_calendars
     }
+    return CalendarTimes(working=working, away=away)
+
+
+def working_time(
+    *, calendar_ids: Sequence[int], start: int, end: int, tz: ZoneInfo
+) -> dict[int, list[Interval]]:
+    """Working time per calendar in [start, end) (UTC minutes); see calendar_times. The
+    one-visit search and the booking re-check both read working time through there."""
+    return calendar_times(working_calendars=calendar_ids, start=start, end=end, tz=tz).working
 
 
 def _within(
@@ -134,15 +193,6 @@ def _read_rows(
     people = {p.pk: p for _, p, _, _ in sessions}
     calendars = [p.calendar_id for p in people.values()]
     visit_start, visit_end = sessions[0][2], sessions[-1][3]
-    one_off: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
-    events = Event.objects.filter(
-        calendar_id__in=[*calendars, room.calendar_id],
-        rule__isnull=True,
-        start__lt=visit_end,
-        end__gt=visit_start,
-    ).values_list("calendar_id", "start", "end")
-    for calendar_id, start, end in events:
-        one_off[calendar_id].append((start, end))
     held_until = max(
         end + dt.timedelta(minutes=practitioner.buffer_minutes)
         for _, practitioner, _, end in sessions
@@ -152,7 +202,7 @@ def _read_rows(
         cancelled=False,
         start__lt=max(last_day, held_until),
         blocked_until__gt=first_day,
-    )
+    ).order_by()
     if ignore_visit is not None:
         live = live.exclude(visit=ignore_visit)
     held: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
@@ -160,14 +210,16 @@ def _read_rows(
         "practitioner_id", "start", "blocked_until"
     ):
         held[practitioner_id].append((start, blocked_until))
+    times = calendar_times(
+        working_calendars=calendars,
+        away_calendars=[*calendars, room.calendar_id],
+        start=ex.to_minutes(first_day),
+        end=ex.to_minutes(last_day),
+        tz=tz,
+    )
     return _Rows(
-        working=working_time(
-            calendar_ids=calendars,
-            start=ex.to_minutes(first_day),
-            end=ex.to_minutes(last_day),
-            tz=tz,
-        ),
-        one_off=one_off,
+        working=times.working,
+        one_off=defaultdict(list, times.away),
         busy=imported_busy(list(people), ex.to_minutes(visit_start), ex.to_minutes(visit_end)),
         held=held,
     )
@@ -181,7 +233,9 @@ def check_bookable(
     closures: frozenset[dt.date] | None = None,
 ) -> None:
     """Refuse a visit that a rule forbids (ValidationError: not working, on leave, venue
-    closed, not a working day) or that collides with another booking (SlotTaken).
+    closed, not a working day) or that collides with a practitioner's other sessions or
+    daily limit (SlotTaken). Another visit in the room is left to the room guard, which
+    refuses the write in the same words.
 
     The rows are read once for the whole visit (a handful of queries, whatever the number
     of sessions); the rules are then checked session by session in order, so the first
@@ -202,27 +256,29 @@ def check_bookable(
             raise ValidationError(
                 {
                     name: [
-                        f"{practitioner.name} is not working from {_fmt(start)} "
+                        f"{practitioner.name} is not working from {at_words(start)} "
                         f"to {end.astimezone(tz):%H:%M}."
                     ]
                 }
             )
         if _overlaps(rows.one_off[practitioner.calendar_id], start, end):
-            raise ValidationError({name: [f"{practitioner.name} is on leave at {_fmt(start)}."]})
+            raise ValidationError(
+                {name: [f"{practitioner.name} is on leave at {at_words(start)}."]}
+            )
         for s, e in rows.busy.get(practitioner.pk, []):
             if max(s, lo) < min(e, hi):
                 raise ValidationError(
                     {
                         name: [
                             f"{practitioner.name}'s own calendar shows them busy at "
-                            f"{_fmt(from_minutes(max(s, lo)))}."
+                            f"{at_words(from_minutes(max(s, lo)))}."
                         ]
                     }
                 )
         others = rows.held[practitioner.pk]
         held_until = end + dt.timedelta(minutes=practitioner.buffer_minutes)
         if _overlaps(others, start, held_until):
-            raise SlotTaken(resource=f"practitioner {practitioner.name} at {_fmt(start)}")
+            raise SlotTaken(resource=f"practitioner {practitioner.name} at {at_words(start)}")
         booked_that_day = sum(1 for s, _ in others if day_start <= s < day_end)
         if booked_that_day >= practitioner.daily_session_cap:
             raise SlotTaken(
@@ -246,28 +302,26 @@ def check_bookable(
         raise ValidationError(
             {
                 "room": [
-                    f"{room.venue.name} is not open from {_fmt(visit_start)} to "
+                    f"{room.venue.name} is not open from {at_words(visit_start)} to "
                     f"{visit_end.astimezone(tz):%H:%M}."
                 ]
             }
         )
     if _overlaps(rows.one_off[room.calendar_id], visit_start, visit_end):
-        raise ValidationError({"room": [f"{room} is not available at {_fmt(visit_start)}."]})
-    clashes = Visit.objects.filter(room=room, start__lt=visit_end, end__gt=visit_start).filter(
-        ~Q(status=VisitStatus.CANCELLED)
-    )
-    if ignore_visit is not None:
-        clashes = clashes.exclude(pk=ignore_visit.pk)
-    if clashes.exists():
-        raise SlotTaken(resource=f"room {room} at {_fmt(visit_start)}")
+        raise ValidationError({"room": [f"{room} is not available at {at_words(visit_start)}."]})
+    # A clash with another visit in the room is the room guard's to find (booking_guards):
+    # the booking queues behind any other booking of this room first, and the guard's
+    # refusal names the room and time in the same words as this re-check would.
 
 
 def imported_busy(ids: Sequence[int], start: int, end: int) -> dict[int, list[tuple[int, int]]]:
     """Busy minutes imported from practitioners' own calendars, clipped to [start, end):
     the default busy provider of the visit-options search."""
     out: dict[int, list[tuple[int, int]]] = {}
-    rows = CalendarImport.objects.filter(practitioner_id__in=ids).values_list(
-        "practitioner_id", "busy"
+    rows = (
+        CalendarImport.objects.filter(practitioner_id__in=ids)
+        .order_by()
+        .values_list("practitioner_id", "busy")
     )
     for practitioner_id, busy in rows:
         spans = [(max(s, start), min(e, end)) for s, e in busy if s < end and e > start]

@@ -20,7 +20,7 @@ from screening.scheduling import expand as ex
 from screening.scheduling.availability import practitioner_free, room_free
 from screening.scheduling.explain import Reason, explain
 from screening.scheduling.intervals import Interval, ceil_to
-from screening.scheduling.loader import imported_busy, working_time
+from screening.scheduling.loader import calendar_times, imported_busy
 from screening.scheduling.search import (
     Candidate,
     Option,
@@ -102,12 +102,14 @@ def _practitioner_candidates(
 ) -> list[Candidate]:
     calendars = [p.calendar_id for p in practitioners]
     lo, hi = ex.from_minutes(start), ex.from_minutes(end)
-    working_by_calendar = working_time(calendar_ids=calendars, start=start, end=end, tz=tz)
-    leave: dict[int, list[Interval]] = defaultdict(list)
-    for e in Event.objects.filter(
-        calendar_id__in=calendars, rule__isnull=True, start__lt=hi, end__gt=lo
-    ):
-        leave[e.calendar_id].append((_minutes(e.start), _minutes(e.end)))
+    times = calendar_times(
+        working_calendars=calendars, away_calendars=calendars, start=start, end=end, tz=tz
+    )
+    working_by_calendar = times.working
+    leave: dict[int, list[Interval]] = {
+        calendar_id: [(_minutes(e_start), _minutes(e_end)) for e_start, e_end in spans]
+        for calendar_id, spans in times.away.items()
+    }
     held: dict[int, list[Interval]] = defaultdict(list)
     per_day: dict[int, Counter] = defaultdict(Counter)
     # Sessions a day either side, so buffers and daily counts at the edges are right.

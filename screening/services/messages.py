@@ -18,11 +18,12 @@ import re
 import socket
 import threading
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -81,8 +82,17 @@ def message_template_save(
     return template
 
 
-def _templates() -> dict[tuple[str, str, bool], MessageTemplate]:
-    return {(t.purpose, t.language, t.easy_read): t for t in MessageTemplate.objects.all()}
+def _templates(
+    purposes: Iterable[str] | None = None, language: str | None = None
+) -> dict[tuple[str, str, bool], MessageTemplate]:
+    """Wordings by (purpose, language, easy read); only the given purposes, and only the
+    given language and English (the fallback), when they are given."""
+    rows = MessageTemplate.objects.order_by()
+    if purposes is not None:
+        rows = rows.filter(purpose__in=list(purposes))
+    if language is not None:
+        rows = rows.filter(language__in={language, "en"})
+    return {(t.purpose, t.language, t.easy_read): t for t in rows}
 
 
 def _pick(templates, purpose: str, language: str, easy_read: bool) -> MessageTemplate | None:
@@ -116,12 +126,14 @@ def _context(*, person: YoungPerson, start: dt.datetime, visit: Visit, language:
 # --- numbers and admin tasks -----------------------------------------------------------------
 
 
+# A number that opted out or cannot receive texts.
+BLOCKED = Q(opted_out_at__isnull=False) | Q(invalid_at__isnull=False)
+
+
 def blocked_numbers(numbers: list[str]) -> set[str]:
     """Numbers that opted out or cannot receive texts."""
     return set(
-        NumberStatus.objects.filter(number__in=numbers)
-        .filter(Q(opted_out_at__isnull=False) | Q(invalid_at__isnull=False))
-        .values_list("number", flat=True)
+        NumberStatus.objects.filter(BLOCKED, number__in=numbers).values_list("number", flat=True)
     )
 
 
@@ -204,7 +216,8 @@ def _about(message: Message) -> str:
 # --- planning --------------------------------------------------------------------------------
 
 
-def _recipients(person: YoungPerson) -> list[tuple[str, str]]:
+def _consenting(person: YoungPerson) -> list[tuple[str, str]]:
+    """(recipient kind, number) of each number that consented to texts."""
     found: list[tuple[str, str]] = []
     if person.mobile and person.sms_consent:
         found.append((RecipientKind.YOUNG_PERSON, person.mobile))
@@ -214,8 +227,28 @@ def _recipients(person: YoungPerson) -> list[tuple[str, str]]:
         and person.parent_carer_mobile != person.mobile
     ):
         found.append((RecipientKind.PARENT_CARER, person.parent_carer_mobile))
-    blocked = blocked_numbers([n for _, n in found])
-    return [(kind, number) for kind, number in found if number not in blocked]
+    return found
+
+
+def _number_states(numbers: list[str]) -> tuple[set[str], set[str]]:
+    """(blocked, texted before) among `numbers`, in one query. A number texted before has
+    a text that was not withdrawn, so its next one needs no introduction."""
+    label = CharField()
+    texted = (
+        Message.objects.filter(to__in=numbers)
+        .exclude(status=S.WITHDRAWN)
+        .order_by()
+        .values_list("to", Value("texted", output_field=label))
+    )
+    blocked = (
+        NumberStatus.objects.filter(BLOCKED, number__in=numbers)
+        .order_by()
+        .values_list("number", Value("blocked", output_field=label))
+    )
+    states: dict[str, set[str]] = {"blocked": set(), "texted": set()}
+    for number, state in texted.union(blocked):  # UNION: each (number, state) once
+        states[state].add(number)
+    return states["blocked"], states["texted"]
 
 
 def _plan_one(
@@ -312,19 +345,22 @@ def messages_plan_for_visit(*, visit: Visit, kind: str, previous: dict | None) -
         visit.confirmed_at = None
     if visit.start <= now:
         return []
+    consenting = _consenting(person)
+    if not consenting:
+        return []
+    # A number's first text ever starts with the service's introduction.
+    blocked, texted_before = _number_states([number for _, number in consenting])
     recipients = [
         (recipient, number, _schedule(kind=kind, visit=visit, reached=number in reached, now=now))
-        for recipient, number in _recipients(person)
+        for recipient, number in consenting
+        if number not in blocked
     ]
     recipients = [row for row in recipients if row[2]]
     if not recipients:
         return []
-    templates = _templates()
-    # A number's first text ever starts with the service's introduction.
-    texted_before = set(
-        Message.objects.filter(to__in=[number for _, number, _ in recipients])
-        .exclude(status=S.WITHDRAWN)
-        .values_list("to", flat=True)
+    templates = _templates(
+        {P.INTRODUCTION, *(purpose for _, _, schedule in recipients for purpose, _ in schedule)},
+        person.language,
     )
     planned = []
     for recipient, number, schedule in recipients:
@@ -836,7 +872,7 @@ def _answer_help(*, inbound: InboundMessage, person: YoungPerson | None) -> None
     ):
         return
     language = person.language if person else "en"
-    template = _pick(_templates(), P.HELP, language, False)
+    template = _pick(_templates([P.HELP], language), P.HELP, language, False)
     if template is None:
         return
     at = message_times.next_allowed(timezone.now())

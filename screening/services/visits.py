@@ -155,8 +155,8 @@ def _record(
 
 def _raise_taken(error: IntegrityError | OperationalError, rows, room: Room) -> None:
     guard = guard_violated(error)
-    if guard == VISIT_CONSTRAINT:
-        raise SlotTaken(resource=f"room {room}") from error
+    if guard == VISIT_CONSTRAINT:  # the re-check leaves the room's other visits to the guard
+        raise SlotTaken(resource=f"room {room} at {loader.at_words(rows[0][2])}") from error
     if guard == SESSION_CONSTRAINT:
         names = ", ".join(sorted({p.name for _, p, _, _ in rows}))
         raise SlotTaken(resource=f"practitioner ({names})") from error

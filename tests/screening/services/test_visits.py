@@ -126,9 +126,13 @@ def test_visit_book_rejects_taken_room(team):
             end_time=dt.time(17),
             valid_from=dt.date(2027, 1, 1),
         )
+    before = (Visit.objects.count(), Session.objects.count())
     with pytest.raises(SlotTaken) as excinfo:
         visit_book(case=make_case(), room=room, sessions=full_visit(others, at(12)))
-    assert "room" in excinfo.value.resource
+    # Found by the room guard when the visit is written; named with its time all the same.
+    local = at(12).astimezone(ZoneInfo("Europe/London"))
+    assert excinfo.value.resource == f"room {room} at 12:00 on {local:%A} {local.day} {local:%B %Y}"
+    assert (Visit.objects.count(), Session.objects.count()) == before
 
 
 def test_visit_book_refuses_time_outside_working_pattern(team):
@@ -371,3 +375,41 @@ def test_search_and_booking_recheck_agree_on_a_moved_and_a_cancelled_occurrence(
     first = from_minutes(found.options[0].start)
     assert first == at(13, day=dt.date(2027, 3, 3))
     assert book(first).start == first
+
+
+def test_an_occurrence_moved_weeks_away_counts_on_both_days(db, frozen_now):
+    """Only the one-off changes that touch the checked days are read: one moved from the
+    first Tuesday in March to a Wednesday two weeks later still takes the Tuesday away and
+    gives the Wednesday, whichever of the two days is checked."""
+    from schedule.models import Event, Occurrence
+
+    practitioner = make_practitioner(agency="health")
+    pattern = working_pattern_create(
+        practitioner=practitioner,
+        weekdays=[1],  # Tuesdays only
+        start_time=dt.time(9),
+        end_time=dt.time(12),
+        valid_from=dt.date(2027, 1, 1),
+    )
+    event = Event.objects.get(pk=pattern.id)
+    moved_from, moved_to = dt.date(2027, 3, 2), dt.date(2027, 3, 17)
+    Occurrence.objects.create(
+        event=event,
+        title=event.title,
+        start=at(13, day=moved_to),
+        end=at(16, day=moved_to),
+        original_start=at(9, day=moved_from),
+        original_end=at(12, day=moved_from),
+    )
+    health = Agency.objects.get(code="health")
+    room = make_room()
+
+    def book(start):
+        case = make_case(order_start_date=dt.date(2027, 3, 1))
+        request = SessionRequest(agency=health, practitioner=practitioner, start=start)
+        return visit_book(case=case, room=room, sessions=[request], late_reason="test")
+
+    with pytest.raises(ValidationError, match="not working"):
+        book(at(9, day=moved_from))
+    assert book(at(13, day=moved_to)).start == at(13, day=moved_to)
+    assert book(at(9, day=dt.date(2027, 3, 9))).start == at(9, day=dt.date(2027, 3, 9))
