@@ -15,26 +15,35 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import FilteredRelation, Q
-from schedule.models import Event
 
 from agencies.availability import UnsupportedRule, pattern_from_row
 from agencies.models import Agency, Practitioner
+from screening import fixed_sql as sql
 from screening.deadlines import closure_days
 from screening.errors import SlotTaken
-from screening.models import CalendarImport, OpeningHours, Room, Session, Visit
+from screening.models import Room, Visit
 from screening.scheduling import expand as ex
 from screening.scheduling.expand import from_minutes
 from screening.scheduling.intervals import Interval
 from screening.workdays import is_working_day
 
 Row = tuple[Agency, Practitioner, dt.datetime, dt.datetime]
-# An event's columns, then those of one change to it (or NULLs), read as plain values.
-_EVENT_COLUMNS = (
-    *("calendar_id", "id", "start", "end", "end_recurring_period", "rule_id"),
-    *("rule__frequency", "rule__params"),
-    *("change__original_start", "change__cancelled", "change__start", "change__end"),
-)
+# Working patterns (events with a rule) and one-off events of some calendars; each pattern
+# comes once per change to it that touches the window (an occurrence moved from or to one
+# of its days: the first two parameters bound its original start, the next two the window),
+# or once with NULLs. The WHERE conditions follow.
+_EVENTS_SQL = """
+SELECT e.calendar_id, e.id, e.start, e."end", e.end_recurring_period, e.rule_id,
+       r.frequency, r.params, o.original_start, o.cancelled, o.start, o."end"
+FROM schedule_event e
+LEFT OUTER JOIN schedule_rule r ON r.id = e.rule_id
+LEFT OUTER JOIN schedule_occurrence o ON o.event_id = e.id AND e.rule_id IS NOT NULL
+     AND ((o.original_start >= %s AND o.original_start < %s) OR (o.start < %s AND o."end" > %s))
+WHERE """
+_PATTERNS_WHERE = """(e.rule_id IS NOT NULL AND e.calendar_id IN (%s) AND e.start < %s
+ AND (e.end_recurring_period IS NULL OR e.end_recurring_period > %s))"""
+_ONE_OFF_WHERE = """(e.rule_id IS NULL AND e.calendar_id IN (%s) AND e.start < %s
+ AND e."end" > %s)"""
 
 
 def zone() -> ZoneInfo:
@@ -78,25 +87,22 @@ def calendar_times(
     changes that touch the window (an occurrence moved from or to one of its days)."""
     lo, hi = ex.from_minutes(start), ex.from_minutes(end)
     margin = dt.timedelta(days=1)  # covers the zone's offset between a local day and UTC
-    touching = Q(
-        occurrence__original_start__gte=lo - margin, occurrence__original_start__lt=hi + margin
-    ) | Q(occurrence__start__lt=hi, occurrence__end__gt=lo)
-    patterns_q = Q(rule__isnull=False, calendar_id__in=working_calendars, start__lt=hi) & (
-        Q(end_recurring_period__isnull=True) | Q(end_recurring_period__gt=lo)
-    )
-    away_q = Q(rule__isnull=True, calendar_id__in=away_calendars, start__lt=hi, end__gt=lo)
-    rows = (
-        Event.objects.filter(patterns_q | away_q if away_calendars else patterns_q)
-        .annotate(change=FilteredRelation("occurrence", condition=touching))
-        .order_by()
-        .values_list(*_EVENT_COLUMNS)
-    )
+    params = [sql.at(lo - margin), sql.at(hi + margin), sql.at(hi), sql.at(lo)]
+    wanted = []
+    if working_calendars:
+        wanted.append(_PATTERNS_WHERE)
+        params += [sql.Many(working_calendars), sql.at(hi), sql.at(lo)]
+    if away_calendars:
+        wanted.append(_ONE_OFF_WHERE)
+        params += [sql.Many(away_calendars), sql.at(hi), sql.at(lo)]
+    rows = sql.fetch(_EVENTS_SQL + " OR ".join(wanted), params) if wanted else []
     patterns: dict[int, list[ex.WeeklyPattern]] = defaultdict(list)
     changes: dict[int, list[ex.PatternException]] = defaultdict(list)
     away: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
     seen: set[int] = set()
     for row in rows:
-        calendar_id, event_id, e_start, e_end, until, has_rule, frequency, params = row[:8]
+        calendar_id, event_id, e_start, e_end, until, has_rule, frequency, rule_params = row[:8]
+        e_start, e_end = sql.moment(e_start), sql.moment(e_end)
         first = event_id not in seen
         seen.add(event_id)
         if not has_rule:
@@ -108,10 +114,10 @@ def calendar_times(
             changes[calendar_id].append(
                 ex.PatternException(
                     pattern_key=str(event_id),
-                    original_date=changed_from.astimezone(tz).date(),
-                    cancelled=cancelled,
-                    start=moved_start,
-                    end=moved_end,
+                    original_date=sql.moment(changed_from).astimezone(tz).date(),
+                    cancelled=sql.flag(cancelled),
+                    start=sql.moment(moved_start),
+                    end=sql.moment(moved_end),
                 )
             )
         if not first:
@@ -121,9 +127,9 @@ def calendar_times(
                 id=event_id,
                 start=e_start,
                 end=e_end,
-                end_recurring_period=until,
+                end_recurring_period=sql.moment(until),
                 frequency=frequency,
-                params=params,
+                params=rule_params,
             )
         except UnsupportedRule:
             continue  # an admin-made rule we cannot read gives no working time
@@ -197,19 +203,17 @@ def _read_rows(
         end + dt.timedelta(minutes=practitioner.buffer_minutes)
         for _, practitioner, _, end in sessions
     )
-    live = Session.objects.filter(
-        practitioner_id__in=list(people),
-        cancelled=False,
-        start__lt=max(last_day, held_until),
-        blocked_until__gt=first_day,
-    ).order_by()
-    if ignore_visit is not None:
-        live = live.exclude(visit=ignore_visit)
     held: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
-    for practitioner_id, start, blocked_until in live.values_list(
-        "practitioner_id", "start", "blocked_until"
-    ):
-        held[practitioner_id].append((start, blocked_until))
+    statement = (
+        "SELECT practitioner_id, start, blocked_until FROM screening_session "
+        "WHERE practitioner_id IN (%s) AND cancelled = %s AND start < %s AND blocked_until > %s"
+    )
+    params = [sql.Many(people), False, sql.at(max(last_day, held_until)), sql.at(first_day)]
+    if ignore_visit is not None:
+        statement += " AND visit_id <> %s"
+        params.append(ignore_visit.pk)
+    for practitioner_id, start, blocked_until in sql.fetch(statement, params):
+        held[practitioner_id].append((sql.moment(start), sql.moment(blocked_until)))
     times = calendar_times(
         working_calendars=calendars,
         away_calendars=[*calendars, room.calendar_id],
@@ -292,11 +296,10 @@ def check_bookable(
     day = visit_start.astimezone(tz).date()
     opening = [
         local_span(day, opens, closes)
-        for opens, closes in OpeningHours.objects.filter(
-            venue_id=room.venue_id, weekday=day.weekday()
+        for opens, closes in sql.fetch(
+            "SELECT opens, closes FROM screening_openinghours WHERE venue_id = %s AND weekday = %s",
+            [room.venue_id, day.weekday()],
         )
-        .order_by()
-        .values_list("opens", "closes")
     ]
     if not _within(opening, visit_start, visit_end):
         raise ValidationError(
@@ -318,13 +321,16 @@ def imported_busy(ids: Sequence[int], start: int, end: int) -> dict[int, list[tu
     """Busy minutes imported from practitioners' own calendars, clipped to [start, end):
     the default busy provider of the visit-options search."""
     out: dict[int, list[tuple[int, int]]] = {}
-    rows = (
-        CalendarImport.objects.filter(practitioner_id__in=ids)
-        .order_by()
-        .values_list("practitioner_id", "busy")
+    if not ids:
+        return out
+    rows = sql.fetch(
+        "SELECT practitioner_id, busy FROM screening_calendarimport WHERE practitioner_id IN (%s)",
+        [sql.Many(ids)],
     )
     for practitioner_id, busy in rows:
-        spans = [(max(s, start), min(e, end)) for s, e in busy if s < end and e > start]
+        spans = [
+            (max(s, start), min(e, end)) for s, e in sql.json_value(busy) if s < end and e > start
+        ]
         if spans:
             out[practitioner_id] = spans
     return out

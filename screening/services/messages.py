@@ -20,14 +20,16 @@ import threading
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import CharField, Q, Value
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from screening import fixed_sql as sql
 from screening import message_times
 from screening.integrations.sms import get_gateway
 from screening.integrations.sms.base import (
@@ -82,20 +84,31 @@ def message_template_save(
     return template
 
 
-def _templates(
-    purposes: Iterable[str] | None = None, language: str | None = None
-) -> dict[tuple[str, str, bool], MessageTemplate]:
-    """Wordings by (purpose, language, easy read); only the given purposes, and only the
-    given language and English (the fallback), when they are given."""
-    rows = MessageTemplate.objects.order_by()
-    if purposes is not None:
-        rows = rows.filter(purpose__in=list(purposes))
-    if language is not None:
-        rows = rows.filter(language__in={language, "en"})
-    return {(t.purpose, t.language, t.easy_read): t for t in rows}
+class Wording(NamedTuple):
+    """One message template's wording, as planning reads it."""
+
+    id: int
+    purpose: str
+    language: str
+    easy_read: bool
+    body: str
 
 
-def _pick(templates, purpose: str, language: str, easy_read: bool) -> MessageTemplate | None:
+def _templates(purposes: Iterable[str], language: str) -> dict[tuple[str, str, bool], Wording]:
+    """Wordings by (purpose, language, easy read), of the given purposes in the given
+    language and in English (the fallback)."""
+    rows = sql.fetch(
+        "SELECT id, purpose, language, easy_read, body FROM screening_messagetemplate "
+        "WHERE purpose IN (%s) AND language IN (%s)",
+        [sql.Many(set(purposes)), sql.Many({language, "en"})],
+    )
+    return {
+        (purpose, lang, sql.flag(easy)): Wording(pk, purpose, lang, sql.flag(easy), body)
+        for pk, purpose, lang, easy, body in rows
+    }
+
+
+def _pick(templates, purpose: str, language: str, easy_read: bool) -> Wording | None:
     for key in [
         (purpose, language, easy_read),
         (purpose, language, False),
@@ -230,23 +243,22 @@ def _consenting(person: YoungPerson) -> list[tuple[str, str]]:
     return found
 
 
+# Each (number, state) once: "texted" when a text to it was not withdrawn, "blocked" when
+# it opted out or cannot receive texts (BLOCKED).
+_NUMBER_STATES_SQL = """
+SELECT "to", 'texted' FROM screening_message WHERE "to" IN (%s) AND status <> %s
+UNION
+SELECT number, 'blocked' FROM screening_numberstatus WHERE number IN (%s)
+ AND (opted_out_at IS NOT NULL OR invalid_at IS NOT NULL)"""
+
+
 def _number_states(numbers: list[str]) -> tuple[set[str], set[str]]:
     """(blocked, texted before) among `numbers`, in one query. A number texted before has
     a text that was not withdrawn, so its next one needs no introduction."""
-    label = CharField()
-    texted = (
-        Message.objects.filter(to__in=numbers)
-        .exclude(status=S.WITHDRAWN)
-        .order_by()
-        .values_list("to", Value("texted", output_field=label))
-    )
-    blocked = (
-        NumberStatus.objects.filter(BLOCKED, number__in=numbers)
-        .order_by()
-        .values_list("number", Value("blocked", output_field=label))
-    )
     states: dict[str, set[str]] = {"blocked": set(), "texted": set()}
-    for number, state in texted.union(blocked):  # UNION: each (number, state) once
+    for number, state in sql.fetch(
+        _NUMBER_STATES_SQL, [sql.Many(numbers), S.WITHDRAWN.value, sql.Many(numbers)]
+    ):
         states[state].add(number)
     return states["blocked"], states["texted"]
 
@@ -290,7 +302,7 @@ def _plan_one(
         body=body,
         language=template.language,
         easy_read=template.easy_read,
-        template=template,
+        template_id=template.id,
         send_at=send_at,
         next_attempt_at=send_at,
     )
@@ -882,7 +894,7 @@ def _answer_help(*, inbound: InboundMessage, person: YoungPerson | None) -> None
         to=inbound.from_number,
         body=template.body.format(service=settings.SMS_SERVICE_NAME),
         language=template.language,
-        template=template,
+        template_id=template.id,
         send_at=at,
         next_attempt_at=at,
         in_reply_to=inbound,

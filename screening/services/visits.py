@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from agencies.models import Agency, Practitioner
+from screening import fixed_sql as sql
 from screening.booking_guards import (
     SESSION_CONSTRAINT,
     VISIT_CONSTRAINT,
@@ -232,13 +233,13 @@ def visit_book(
         _check_notice(start=start)
     _check_deadline(case=case, end=end, late_reason=late_reason)
     hold_resources(practitioners=[r[1].pk for r in rows], room=room.pk)
-    live = Session.objects.filter(
-        visit__case=case,
-        visit__status=VisitStatus.BOOKED,
-        cancelled=False,
-        agency__in=[r[0] for r in rows],
+    live = sql.fetch(
+        "SELECT 1 FROM screening_session s JOIN screening_visit v ON v.id = s.visit_id "
+        "WHERE v.case_id = %s AND v.status = %s AND s.cancelled = %s AND s.agency_id IN (%s) "
+        "LIMIT 1",
+        [case.pk, VisitStatus.BOOKED.value, False, sql.Many(r[0].pk for r in rows)],
     )
-    if live.exists():
+    if live:
         raise ValidationError(
             {
                 "case": [
