@@ -18,9 +18,11 @@ PRINT_DATABASE = (
 )
 
 
-def database_settings(**env: str) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-c", f"import django; django.setup(); {PRINT_DATABASE}"],
+def run_settings(code: str, **env: str) -> subprocess.CompletedProcess:
+    """Run `code` in a clean environment with a PostgreSQL DATABASE_URL (no server needed:
+    nothing connects)."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env={
             "PATH": os.environ["PATH"],
@@ -32,6 +34,10 @@ def database_settings(**env: str) -> dict:
         text=True,
         timeout=60,
     )
+
+
+def database_settings(**env: str) -> dict:
+    done = run_settings(f"import django; django.setup(); {PRINT_DATABASE}", **env)
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -55,18 +61,7 @@ def test_prepared_statements_can_be_turned_off_for_a_pooler():
 
 
 def test_a_bad_switch_is_named():
-    done = subprocess.run(
-        [sys.executable, "-c", "import config.settings"],
-        cwd=ROOT,
-        env={
-            "PATH": os.environ["PATH"],
-            "DATABASE_URL": "postgres://yot:secret@127.0.0.1:5432/yot",
-            "DATABASE_PREPARE_THRESHOLD": "often",
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = run_settings("import config.settings", DATABASE_PREPARE_THRESHOLD="often")
     assert done.returncode != 0
     assert "DATABASE_PREPARE_THRESHOLD must be a whole number, not 'often'" in done.stderr
 

@@ -324,40 +324,45 @@ def test_visit_changed_receiver_rows_roll_back_with_a_failed_booking(team):
     assert not Visit.objects.exists() and not VisitHistory.objects.exists()
 
 
-def test_search_and_booking_recheck_agree_on_a_moved_and_a_cancelled_occurrence(db, frozen_now):
-    """One-off changes made in django-scheduler (an occurrence moved to another day, one
-    cancelled) are read the same way by the search and by the booking re-check."""
-    from schedule.models import Event, Occurrence
+def tuesday_mornings(practitioner):
+    """A 09:00-12:00 Tuesday pattern from 2027, as its django-scheduler event."""
+    from schedule.models import Event
 
-    from screening.scheduling.options import visit_options
-
-    practitioner = make_practitioner(agency="health")
     pattern = working_pattern_create(
         practitioner=practitioner,
-        weekdays=[1],  # Tuesdays only
+        weekdays=[1],
         start_time=dt.time(9),
         end_time=dt.time(12),
         valid_from=dt.date(2027, 1, 1),
     )
-    event = Event.objects.get(pk=pattern.id)
+    return Event.objects.get(pk=pattern.id)
+
+
+def change_occurrence(event, *, day: dt.date, to: dt.date | None = None) -> None:
+    """The Tuesday occurrence on `day` moved to 13:00-16:00 on `to`, or cancelled."""
+    from schedule.models import Occurrence
+
+    Occurrence.objects.create(
+        event=event,
+        title=event.title,
+        start=at(13 if to else 9, day=to or day),
+        end=at(16 if to else 12, day=to or day),
+        original_start=at(9, day=day),
+        original_end=at(12, day=day),
+        cancelled=to is None,
+    )
+
+
+def test_search_and_booking_recheck_agree_on_a_moved_and_a_cancelled_occurrence(db, frozen_now):
+    """One-off changes made in django-scheduler (an occurrence moved to another day, one
+    cancelled) are read the same way by the search and by the booking re-check."""
+    from screening.scheduling.options import visit_options
+
+    practitioner = make_practitioner(agency="health")
+    event = tuesday_mornings(practitioner)
     moved_from = dt.date(2027, 3, 2)
-    Occurrence.objects.create(
-        event=event,
-        title=event.title,
-        start=at(13, day=dt.date(2027, 3, 3)),  # to Wednesday afternoon
-        end=at(16, day=dt.date(2027, 3, 3)),
-        original_start=at(9, day=moved_from),
-        original_end=at(12, day=moved_from),
-    )
-    Occurrence.objects.create(
-        event=event,
-        title=event.title,
-        start=at(9, day=dt.date(2027, 3, 9)),
-        end=at(12, day=dt.date(2027, 3, 9)),
-        original_start=at(9, day=dt.date(2027, 3, 9)),
-        original_end=at(12, day=dt.date(2027, 3, 9)),
-        cancelled=True,
-    )
+    change_occurrence(event, day=moved_from, to=dt.date(2027, 3, 3))  # to Wednesday afternoon
+    change_occurrence(event, day=dt.date(2027, 3, 9))
     health = Agency.objects.get(code="health")
     room = make_room()
     case = make_case(order_start_date=dt.date(2027, 3, 1))
@@ -381,26 +386,9 @@ def test_an_occurrence_moved_weeks_away_counts_on_both_days(db, frozen_now):
     """Only the one-off changes that touch the checked days are read: one moved from the
     first Tuesday in March to a Wednesday two weeks later still takes the Tuesday away and
     gives the Wednesday, whichever of the two days is checked."""
-    from schedule.models import Event, Occurrence
-
     practitioner = make_practitioner(agency="health")
-    pattern = working_pattern_create(
-        practitioner=practitioner,
-        weekdays=[1],  # Tuesdays only
-        start_time=dt.time(9),
-        end_time=dt.time(12),
-        valid_from=dt.date(2027, 1, 1),
-    )
-    event = Event.objects.get(pk=pattern.id)
     moved_from, moved_to = dt.date(2027, 3, 2), dt.date(2027, 3, 17)
-    Occurrence.objects.create(
-        event=event,
-        title=event.title,
-        start=at(13, day=moved_to),
-        end=at(16, day=moved_to),
-        original_start=at(9, day=moved_from),
-        original_end=at(12, day=moved_from),
-    )
+    change_occurrence(tuesday_mornings(practitioner), day=moved_from, to=moved_to)
     health = Agency.objects.get(code="health")
     room = make_room()
 
