@@ -84,7 +84,8 @@ def calendar_times(
     expanded per local date with their one-off changes (cancelled or moved occurrences)
     applied; and the one-off events (leave, closures) of `away_calendars` that overlap the
     window. One query: the patterns and the one-off events, each pattern joined to the
-    changes that touch the window (an occurrence moved from or to one of its days)."""
+    changes that touch the window (an occurrence moved from or to one of its days). The
+    one-visit search and the booking re-check both read calendars through here."""
     lo, hi = ex.from_minutes(start), ex.from_minutes(end)
     margin = dt.timedelta(days=1)  # covers the zone's offset between a local day and UTC
     params = [sql.at(lo - margin), sql.at(hi + margin), sql.at(hi), sql.at(lo)]
@@ -105,9 +106,8 @@ def calendar_times(
         e_start, e_end = sql.moment(e_start), sql.moment(e_end)
         first = event_id not in seen
         seen.add(event_id)
-        if not has_rule:
-            if first:  # a one-off event with changed occurrences comes once per change
-                away[calendar_id].append((e_start, e_end))
+        if not has_rule:  # a one-off event: joined to no changes, so it comes once
+            away[calendar_id].append((e_start, e_end))
             continue
         changed_from, cancelled, moved_start, moved_end = row[8:]
         if changed_from is not None:
@@ -154,14 +154,6 @@ def calendar_times(
         for calendar_id in working_calendars
     }
     return CalendarTimes(working=working, away=away)
-
-
-def working_time(
-    *, calendar_ids: Sequence[int], start: int, end: int, tz: ZoneInfo
-) -> dict[int, list[Interval]]:
-    """Working time per calendar in [start, end) (UTC minutes); see calendar_times. The
-    one-visit search and the booking re-check both read working time through there."""
-    return calendar_times(working_calendars=calendar_ids, start=start, end=end, tz=tz).working
 
 
 def _within(
