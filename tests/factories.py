@@ -8,7 +8,7 @@ import itertools
 from accounts.models import Role, User
 from accounts.services import user_create
 from agencies.models import Agency, Practitioner
-from agencies.services import practitioner_create
+from agencies.services import practitioner_create, working_pattern_create
 from screening.models import Case, OrderType, Room, Venue, YoungPerson
 from screening.services.cases import case_create
 from screening.services.venues import room_create, venue_create
@@ -47,6 +47,26 @@ def make_practitioner(
         user=user,
         **extra,
     )
+
+
+def make_working_practitioner(
+    *,
+    agency: str | Agency = "health",
+    weekdays: list[int] | tuple[int, ...] = (0, 1, 2, 3, 4),
+    hours: tuple[int, int] = (9, 17),
+    valid_from: dt.date = dt.date(2027, 1, 1),
+    **extra,
+) -> Practitioner:
+    """A practitioner with one weekly working pattern (weekdays 09:00-17:00 by default)."""
+    practitioner = make_practitioner(agency=agency, **extra)
+    working_pattern_create(
+        practitioner=practitioner,
+        weekdays=list(weekdays),
+        start_time=dt.time(hours[0]),
+        end_time=dt.time(hours[1]),
+        valid_from=valid_from,
+    )
+    return practitioner
 
 
 def make_venue(**extra) -> Venue:
@@ -145,7 +165,6 @@ def make_screened_case(*, case_manager: User | None = None, visit_day: dt.date |
     Returns (case, {agency code: session})."""
     from zoneinfo import ZoneInfo
 
-    from agencies.services import working_pattern_create
     from screening.services.visits import SessionRequest, visit_book
 
     day = visit_day or dt.date(2026, 11, 5)
@@ -156,13 +175,8 @@ def make_screened_case(*, case_manager: User | None = None, visit_day: dt.date |
     )
     requests, start = [], dt.datetime.combine(day, dt.time(10), tzinfo=london)
     for agency in Agency.objects.filter(required_by_default=True).order_by("order"):
-        practitioner = make_practitioner(agency=agency)
-        working_pattern_create(
-            practitioner=practitioner,
-            weekdays=[0, 1, 2, 3, 4],
-            start_time=dt.time(9),
-            end_time=dt.time(17),
-            valid_from=day - dt.timedelta(days=30),
+        practitioner = make_working_practitioner(
+            agency=agency, valid_from=day - dt.timedelta(days=30)
         )
         requests.append(SessionRequest(agency=agency, practitioner=practitioner, start=start))
         start += dt.timedelta(minutes=agency.default_duration_minutes + 5)

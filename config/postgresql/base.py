@@ -2,9 +2,10 @@
 
 With server-side binding (settings: DATABASE_SERVER_SIDE_BINDING) every query parameter
 travels on its own, and the protocol carries at most 65,535 of them in one statement.
-Django 5.2 does not know this on PostgreSQL, so a large bulk_create (or a cascade deleting
-many rows) would be refused by the server. Declaring the limit makes Django split such
-writes into batches, as it does on SQLite. Everything else is Django's own backend.
+Django 5.2 does not know this on PostgreSQL, so a long IN list (`in_bulk` of many ids, the
+batches of a cascading delete, a bulk_create that cannot use UNNEST) would be refused by
+the server. Declaring the limit makes Django split such statements, as it does on SQLite.
+Everything else is Django's own backend.
 """
 
 from __future__ import annotations

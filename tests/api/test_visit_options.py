@@ -7,10 +7,15 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
-from agencies.services import leave_create, working_pattern_create
+from agencies.services import leave_create
 from screening.services.young_people import young_person_update
 from tests.conftest import client_for
-from tests.factories import make_case, make_practitioner, make_room, make_user
+from tests.factories import (
+    make_case,
+    make_room,
+    make_user,
+    make_working_practitioner,
+)
 
 LONDON = ZoneInfo("Europe/London")
 NOW = dt.datetime(2027, 3, 1, 8, 0, tzinfo=LONDON)  # Monday
@@ -22,15 +27,7 @@ def world(db, monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: NOW.astimezone(dt.UTC))
     people = {}
     for code in CODES:
-        p = make_practitioner(agency=code)
-        working_pattern_create(
-            practitioner=p,
-            weekdays=[0, 1, 2, 3, 4],
-            start_time=dt.time(9),
-            end_time=dt.time(17),
-            valid_from=dt.date(2027, 1, 1),
-        )
-        people[code] = p
+        people[code] = make_working_practitioner(agency=code)
     room = make_room()
     case = make_case(order_start_date=dt.date(2027, 3, 1))  # visit due Monday 8 March
     return {

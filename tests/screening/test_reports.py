@@ -23,7 +23,6 @@ import pytest
 
 from accounts.models import Role
 from agencies.models import Agency
-from agencies.services import working_pattern_create
 from screening.models import DraftEvent, OrderType
 from screening.reports import add_months, default_period, timeliness_for
 from screening.services.drafts import draft_sign_off, draft_submit
@@ -82,14 +81,7 @@ def _case_p(clock, manager):
 def _case_l(clock):
     clock.moment = at(dt.date(2027, 3, 15), 9)
     case = factories.make_case(order_type=OrderType.OTHER, order_start_date=dt.date(2027, 3, 15))
-    nurse = factories.make_practitioner(agency="health")
-    working_pattern_create(
-        practitioner=nurse,
-        weekdays=[0, 1, 2, 3, 4],
-        start_time=dt.time(9),
-        end_time=dt.time(17),
-        valid_from=dt.date(2027, 1, 1),
-    )
+    nurse = factories.make_working_practitioner(agency="health")
     visit = visit_book(
         case=case,
         room=factories.make_room(),

@@ -23,7 +23,6 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
 from agencies.models import Agency
-from agencies.services import working_pattern_create
 from screening.models import (
     Case,
     ClosureDay,
@@ -115,15 +114,7 @@ class YotBuilder:
         self.closures = frozenset(CLOSURES)
 
     def _practitioner(self, agency: Agency):
-        practitioner = factories.make_practitioner(agency=agency)
-        working_pattern_create(
-            practitioner=practitioner,
-            weekdays=[0, 1, 2, 3, 4],
-            start_time=dt.time(8),
-            end_time=dt.time(18),
-            valid_from=dt.date(2027, 1, 1),
-        )
-        return practitioner
+        return factories.make_working_practitioner(agency=agency, hours=(8, 18))
 
     def free_day(self, day: dt.date) -> tuple[dt.date, int]:
         day = working_day_on_or_after(day, self.closures)

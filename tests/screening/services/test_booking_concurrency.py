@@ -9,11 +9,10 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from agencies.models import Agency
-from agencies.services import working_pattern_create
 from screening.errors import SlotTaken
 from screening.models import Session, Visit
 from screening.services.visits import SessionRequest, visit_book
-from tests.factories import make_case, make_practitioner, make_room
+from tests.factories import make_case, make_room, make_working_practitioner
 
 LONDON = ZoneInfo("Europe/London")
 DAY = dt.date(2027, 3, 2)
@@ -30,15 +29,7 @@ pytestmark = [
 
 def working_practitioner(agency, **extra):
     """A practitioner working Tuesdays 08:00-18:00 (DAY is a Tuesday)."""
-    p = make_practitioner(agency=agency, **extra)
-    working_pattern_create(
-        practitioner=p,
-        weekdays=[1],
-        start_time=dt.time(8),
-        end_time=dt.time(18),
-        valid_from=dt.date(2027, 1, 1),
-    )
-    return p
+    return make_working_practitioner(agency=agency, weekdays=[1], hours=(8, 18), **extra)
 
 
 def race(bookings) -> list[str]:

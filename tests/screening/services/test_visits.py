@@ -19,7 +19,7 @@ from screening.services.visits import (
     visit_cancel,
     visit_reschedule,
 )
-from tests.factories import make_case, make_practitioner, make_room
+from tests.factories import make_case, make_practitioner, make_room, make_working_practitioner
 
 LONDON = ZoneInfo("Europe/London")
 # Tuesday 2 March 2027, a working day; "now" is frozen a week earlier.
@@ -41,18 +41,7 @@ def frozen_now(monkeypatch):
 @pytest.fixture
 def team(db, frozen_now):
     """One practitioner per agency working Mon-Fri 09:00-17:00, and a room."""
-    people = {}
-    for code in CODES:
-        p = make_practitioner(agency=code)
-        working_pattern_create(
-            practitioner=p,
-            weekdays=[0, 1, 2, 3, 4],
-            start_time=dt.time(9),
-            end_time=dt.time(17),
-            valid_from=dt.date(2027, 1, 1),
-        )
-        people[code] = p
-    return people, make_room()
+    return {code: make_working_practitioner(agency=code) for code in CODES}, make_room()
 
 
 def full_visit(people, start=None):
@@ -117,15 +106,7 @@ def test_visit_book_rejects_taken_practitioner_and_writes_nothing(team):
 def test_visit_book_rejects_taken_room(team):
     people, room = team
     visit_book(case=make_case(), room=room, sessions=full_visit(people))
-    others = {code: make_practitioner(agency=code) for code in CODES}
-    for p in others.values():
-        working_pattern_create(
-            practitioner=p,
-            weekdays=[1],
-            start_time=dt.time(9),
-            end_time=dt.time(17),
-            valid_from=dt.date(2027, 1, 1),
-        )
+    others = {code: make_working_practitioner(agency=code, weekdays=[1]) for code in CODES}
     before = (Visit.objects.count(), Session.objects.count())
     with pytest.raises(SlotTaken) as excinfo:
         visit_book(case=make_case(), room=room, sessions=full_visit(others, at(12)))
