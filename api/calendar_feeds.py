@@ -8,7 +8,12 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.views.decorators.http import require_safe
 
-from screening.calendars import practitioner_feed, practitioner_for_feed, room_feed, room_for_feed
+from screening.calendars.feeds import (
+    practitioner_feed,
+    practitioner_for_feed,
+    room_feed,
+    room_for_feed,
+)
 
 
 def _not_found() -> HttpResponse:

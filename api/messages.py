@@ -23,21 +23,15 @@ from twilio.request_validator import RequestValidator
 
 from api.fields import ModelSerializer, StrictBooleanField, StrictCharField
 from api.permissions import METHOD_ACTIONS, RolePermission
-from screening.message_text import check_template
+from screening.messaging.replies import inbound_record, message_status_record
+from screening.messaging.selectors import message_list_for, reply_list_for
+from screening.messaging.templates import message_template_save
+from screening.messaging.text import check_template
 from screening.models import AdminTask, InboundMessage, Message, MessageTemplate
+from screening.people.selectors import case_list_for
 from screening.phone import mask_mobile
-from screening.selectors import (
-    admin_task_list_for,
-    case_list_for,
-    message_list_for,
-    reply_list_for,
-)
-from screening.services.messages import (
-    admin_task_done,
-    inbound_record,
-    message_status_record,
-    message_template_save,
-)
+from screening.worktray.selectors import admin_task_list_for
+from screening.worktray.services import admin_task_done
 
 logger = logging.getLogger(__name__)
 

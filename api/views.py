@@ -28,23 +28,17 @@ from agencies.models import Agency, Practitioner
 from agencies.selectors import agency_list, practitioner_list_for
 from api import serializers as s
 from api.permissions import METHOD_ACTIONS, RolePermission
+from screening.booking import services as visit_services
+from screening.booking.options import visit_options as options_for_case
+from screening.booking.selectors import session_list_for, visit_list_for, visits_shown_for
+from screening.booking.services import SessionRequest
+from screening.calendars import imports as calendar_services
 from screening.models import CalendarImport, Case, OrderType, Room, Visit, YoungPerson
-from screening.scheduling.options import visit_options as options_for_case
-from screening.selectors import (
-    case_list_for,
-    room_list,
-    session_list_for,
-    venue_list,
-    visit_list_for,
-    visits_shown_for,
-    young_person_list_for,
-)
-from screening.services import calendars as calendar_services
-from screening.services import visits as visit_services
-from screening.services.cases import case_create
-from screening.services.venues import room_create, room_rotate_feed_token, venue_create
-from screening.services.visits import SessionRequest
-from screening.services.young_people import young_person_create, young_person_update
+from screening.people.cases import case_create
+from screening.people.selectors import case_list_for, young_person_list_for
+from screening.people.young_people import young_person_create, young_person_update
+from screening.venues.selectors import room_list, venue_list
+from screening.venues.services import room_create, room_rotate_feed_token, venue_create
 
 # --- auth ------------------------------------------------------------------------------------
 

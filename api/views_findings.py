@@ -18,20 +18,19 @@ from rest_framework.views import APIView
 from agencies.models import Agency, FindingsForm
 from api import serializers_findings as s
 from api.permissions import METHOD_ACTIONS, RolePermission
-from screening.audit import audit_finding, audit_record
-from screening.export import draft_document
-from screening.models import Alert, AssessmentDraft, AuditEntry, Case, Finding, FindingStatus
-from screening.selectors import (
+from screening.assessment import drafts as draft_services
+from screening.assessment import findings as findings_services
+from screening.assessment.export import draft_document
+from screening.assessment.selectors import (
     alert_list_for,
-    audit_entries_for,
     communication_needs_for_session,
     draft_case_list_for,
     findings_answers_visible,
     findings_read_for,
     findings_sessions_for,
 )
-from screening.services import drafts as draft_services
-from screening.services import findings as findings_services
+from screening.audit import audit_entries_for, audit_finding, audit_record
+from screening.models import Alert, AssessmentDraft, AuditEntry, Case, Finding, FindingStatus
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

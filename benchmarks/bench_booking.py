@@ -66,8 +66,8 @@ def main() -> None:
 
 
 def working_days(count: int) -> list[dt.date]:
-    from screening.deadlines import closure_days
-    from screening.workdays import is_working_day
+    from screening.people.deadlines import closure_days
+    from screening.people.workdays import is_working_day
 
     closed = closure_days()
     days, day = [], FIRST_DAY
@@ -83,8 +83,8 @@ def seed(per_client: int) -> dict:
     from agencies.models import Agency
     from agencies.services import practitioner_create, working_pattern_create
     from screening.models import YoungPerson
-    from screening.services.cases import case_create
-    from screening.services.venues import room_create, venue_create
+    from screening.people.cases import case_create
+    from screening.venues.services import room_create, venue_create
 
     agencies = list(Agency.objects.filter(required_by_default=True).order_by("order"))
     venue = venue_create(name="Bench venue", address="1 Bench Road, Leeds")
@@ -136,7 +136,7 @@ def seed(per_client: int) -> dict:
 def visit_requests(plan: dict, *, team: list[int], start: dt.datetime):
     """The four sessions of one visit from `start`, 5 minutes apart."""
     from agencies.models import Agency, Practitioner
-    from screening.services.visits import SessionRequest
+    from screening.booking.services import SessionRequest
 
     agencies = Agency.objects.in_bulk(plan["agencies"])
     people = Practitioner.objects.in_bulk(team)
@@ -166,9 +166,9 @@ def client_process(plan, round_number, client, barrier, results) -> None:
     """One client: book its visits one after another; report (booked, taken, failures)."""
     from django.db import connections
 
+    from screening.booking.services import visit_book
     from screening.errors import SlotTaken
     from screening.models import Case, Room
-    from screening.services.visits import visit_book
 
     booked = taken = 0
     failures: list[str] = []
@@ -223,9 +223,9 @@ def queries_per_booking(plan: dict) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from screening.booking.services import visit_book
     from screening.models import Case, Room
-    from screening.services.cases import case_create
-    from screening.services.visits import visit_book
+    from screening.people.cases import case_create
 
     other = Case.objects.select_related("young_person").get(pk=plan["cases"][(0, 0)][0])
     case = case_create(

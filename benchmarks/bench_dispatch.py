@@ -58,7 +58,7 @@ def seed(total: int, offset: int) -> list[int]:
     from agencies.models import Agency
     from agencies.services import practitioner_create
     from screening.models import Case, Message, Session, Visit, YoungPerson
-    from screening.services.venues import room_create, venue_create
+    from screening.venues.services import room_create, venue_create
 
     now = timezone.now()
     venue = venue_create(name=f"Bench venue {offset}", address="1 Road")
@@ -113,7 +113,7 @@ def work(base_url: str, results) -> None:
     from django.db import connections
 
     from screening.integrations.sms.twilio_gateway import TwilioGateway
-    from screening.services.messages import messages_dispatch_due
+    from screening.messaging.dispatch import messages_dispatch_due
     from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, RewritingHttpClient
 
     try:

@@ -60,10 +60,10 @@ def main() -> None:
 def book_visits(count: int) -> list:
     from agencies.models import Agency
     from agencies.services import practitioner_create, working_pattern_create
+    from screening.booking.services import SessionRequest, visit_book
     from screening.models import YoungPerson
-    from screening.services.cases import case_create
-    from screening.services.venues import room_create, venue_create
-    from screening.services.visits import SessionRequest, visit_book
+    from screening.people.cases import case_create
+    from screening.venues.services import room_create, venue_create
 
     agencies = [Agency.objects.get(code=code) for code in CODES]
     people = {}
@@ -107,9 +107,9 @@ def booking_cost(visits) -> tuple[float, float]:
     from django.db import transaction
     from django.utils import timezone
 
-    from screening.models import InviteEmail, Session, Visit
-    from screening.receivers import plan_invites
-    from screening.services.invites import _invite
+    from screening.calendars.invite_planning import invites_plan_for_change
+    from screening.calendars.invites import _invite
+    from screening.models import InviteEmail, Session
 
     planning, building = [], []
     for visit in visits:
@@ -117,9 +117,7 @@ def booking_cost(visits) -> tuple[float, float]:
         with transaction.atomic():
             InviteEmail.objects.filter(visit=visit).delete()
             t0 = time.perf_counter()
-            plan_invites(
-                sender=Visit, visit=visit, kind="booked", previous=None, snapshot=snapshot, by=None
-            )
+            invites_plan_for_change(visit=visit, kind="booked", previous=None, snapshot=snapshot)
             planning.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         sessions = Session.objects.filter(visit=visit).select_related(
@@ -133,7 +131,7 @@ def booking_cost(visits) -> tuple[float, float]:
 
 
 def send_all(workers: int, connections) -> tuple[float, list[str]]:
-    from screening.services.invites import invites_send_due
+    from screening.calendars.invites import invites_send_due
 
     failures: list[str] = []
     barrier = threading.Barrier(workers)

@@ -410,7 +410,7 @@ def sign_in(base: str, username: str, password: str):
 
 
 def demo_memory(*, smoke: bool) -> None:
-    from screening.demo import DEMO_PASSWORD, PRACTITIONERS, STAFF
+    from demo.seed import DEMO_PASSWORD, PRACTITIONERS, STAFF
 
     python = sys.executable
     with tempfile.TemporaryDirectory(prefix="yot-demo-memory-") as folder:

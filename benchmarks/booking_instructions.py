@@ -57,8 +57,8 @@ def inner() -> None:
     from django.db import connection, connections
     from django.test.utils import setup_test_environment
 
+    from screening.booking.services import visit_book
     from screening.models import Case, Room
-    from screening.services.visits import visit_book
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)

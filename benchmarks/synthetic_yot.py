@@ -31,10 +31,10 @@ from accounts.models import Role, User
 from accounts.services import user_create
 from agencies.models import Agency, FindingsForm, Practitioner
 from agencies.services import practitioner_create, working_pattern_create
-from screening.assessment import Contribution, merge
-from screening.deadlines import case_deadlines, closure_days, findings_due_by
-from screening.demo import YOUNG_PEOPLE
-from screening.demo_findings import demo_answers
+from demo.findings import demo_answers
+from demo.seed import YOUNG_PEOPLE
+from screening.assessment.drafts import _urgent_flags
+from screening.assessment.merge import Contribution, merge
 from screening.models import (
     AdminTask,
     Alert,
@@ -60,9 +60,9 @@ from screening.models import (
     VisitStatus,
     YoungPerson,
 )
-from screening.services.drafts import _urgent_flags
-from screening.services.venues import room_create, venue_create
-from screening.workdays import is_working_day
+from screening.people.deadlines import case_deadlines, closure_days, findings_due_by
+from screening.people.workdays import is_working_day
+from screening.venues.services import room_create, venue_create
 
 AGENCY_CODES = ["speech_language", "health", "education", "social_care"]
 PER_AGENCY = 12  # one practitioner per agency per room: 12 rooms run at once

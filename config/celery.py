@@ -23,7 +23,7 @@ CALENDAR_CHECK_SECONDS = 300
 
 app = Celery("yot_screening")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["screening"])
+app.autodiscover_tasks(["screening.messaging", "screening.calendars"])
 
 
 @app.on_after_finalize.connect

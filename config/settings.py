@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "accounts",
     "agencies",
     "screening",
+    "demo",
     "api",
     "frontend",
 ]

@@ -18,13 +18,14 @@ from agencies.models import Agency, Practitioner
 from frontend.access import page
 from frontend.forms import AttendanceForm, CancelForm, OptionsForm
 from screening.access import can
+from screening.booking import services as visit_services
+from screening.booking.options import VisitOptions, visit_options
+from screening.booking.selectors import session_list_for, visit_list_for
+from screening.booking.services import SessionRequest
 from screening.errors import NotAllowed, SlotTaken
 from screening.models import Case, Room, Session, Visit
+from screening.people.selectors import case_list_for
 from screening.scheduling.expand import from_minutes
-from screening.scheduling.options import VisitOptions, visit_options
-from screening.selectors import case_list_for, session_list_for, visit_list_for
-from screening.services import visits as visit_services
-from screening.services.visits import SessionRequest
 
 OPTION_SALT = "frontend.booking.option"
 OPTION_COUNT = 10

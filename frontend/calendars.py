@@ -17,8 +17,8 @@ from agencies.services import practitioner_rotate_feed_token
 from frontend.access import page
 from frontend.forms import CalendarUploadForm, CalendarUrlForm, apply_service_errors
 from screening.access import can
+from screening.calendars import imports as calendar_services
 from screening.models import CalendarImport
-from screening.services import calendars as calendar_services
 
 
 def _settings_page(request: HttpRequest, practitioner: Practitioner, own: bool) -> HttpResponse:

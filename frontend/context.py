@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from screening.access import can
-from screening.selectors import alert_list_for
+from screening.assessment.selectors import alert_list_for
 
 # (label, url name, resource, action): an item shows when the role may use the resource,
 # so the navigation never offers a page that would answer 403.

@@ -19,12 +19,12 @@ from frontend.access import page
 from frontend.findings_forms import PlanForm, action_errors, action_initial, agency_choices
 from frontend.forms import apply_service_errors
 from screening.access import can
+from screening.assessment import drafts as draft_services
+from screening.assessment.export import draft_document as build_document
+from screening.assessment.selectors import draft_case_list_for
 from screening.audit import audit_record
 from screening.errors import NotAllowed
-from screening.export import draft_document as build_document
 from screening.models import AssessmentDraft, AuditEntry, Case, DraftStatus
-from screening.selectors import draft_case_list_for
-from screening.services import drafts as draft_services
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LEVELS = {"low": "Low", "medium": "Medium", "high": "High", "very_high": "Very high"}

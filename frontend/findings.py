@@ -18,16 +18,16 @@ from agencies.models import FindingsForm as FindingsFormDefinition
 from frontend.access import page
 from frontend.findings_forms import FindingsForm, agency_choices
 from screening.access import can
-from screening.audit import audit_finding
-from screening.errors import NotAllowed
-from screening.models import AuditEntry, Finding, FindingStatus, Session
-from screening.selectors import (
+from screening.assessment import findings as findings_services
+from screening.assessment.selectors import (
     communication_needs_for_session,
     findings_answers_visible,
     findings_read_for,
     findings_sessions_for,
 )
-from screening.services import findings as findings_services
+from screening.audit import audit_finding
+from screening.errors import NotAllowed
+from screening.models import AuditEntry, Finding, FindingStatus, Session
 
 
 def _write_refusal(session: Session, user) -> str | None:

@@ -11,15 +11,12 @@ from django.views.decorators.http import require_POST
 from frontend.access import page
 from frontend.views import paginate
 from screening.access import can
+from screening.messaging.selectors import message_list_for, reply_list_for
 from screening.models import MessageStatus
+from screening.people.selectors import case_list_for
 from screening.phone import mask_mobile
-from screening.selectors import (
-    admin_task_list_for,
-    case_list_for,
-    message_list_for,
-    reply_list_for,
-)
-from screening.services.messages import admin_task_done
+from screening.worktray.selectors import admin_task_list_for
+from screening.worktray.services import admin_task_done
 
 # A GOV.UK tag colour per message status; the status is always written out as well.
 STATUS_TAGS = {

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from frontend.access import page
 from frontend.views import paginate
-from screening.selectors import alert_list_for, audit_entries_for
-from screening.services.drafts import alert_mark_read
+from screening.assessment.drafts import alert_mark_read
+from screening.assessment.selectors import alert_list_for
+from screening.audit import audit_entries_for
 
 
 @page("alerts", "read")

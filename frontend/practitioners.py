@@ -21,7 +21,8 @@ from frontend.access import page
 from frontend.forms import WEEKDAYS, LeaveForm, WorkingPatternForm, apply_service_errors
 from frontend.views import paginate
 from screening.access import can
-from screening.selectors import session_list_for, sessions_awaiting_findings_for
+from screening.assessment.selectors import sessions_awaiting_findings_for
+from screening.booking.selectors import session_list_for
 
 DAY_NAMES = dict(WEEKDAYS)
 

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, render
 from agencies.findings_forms import PLAN_CATEGORIES
 from agencies.models import Agency
 from screening.access import can
-from screening.selectors import draft_case_list_for
-from screening.services.drafts import draft_read
+from screening.assessment.drafts import draft_read
+from screening.assessment.selectors import draft_case_list_for
 
 
 @login_required

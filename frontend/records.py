@@ -14,19 +14,14 @@ from frontend.access import page
 from frontend.forms import CaseForm, SearchForm, YoungPersonForm, apply_service_errors
 from frontend.views import paginate
 from screening.access import can
-from screening.deadlines import closure_days
+from screening.assessment.selectors import draft_case_list_for, findings_sessions_for
+from screening.booking.selectors import case_timeline, visit_list_for
 from screening.models import AssessmentDraft, Case, Finding, FindingStatus, VisitStatus
-from screening.selectors import (
-    case_list_for,
-    case_timeline,
-    draft_case_list_for,
-    findings_sessions_for,
-    visit_list_for,
-    young_person_list_for,
-)
-from screening.services.cases import case_create, case_update
-from screening.services.young_people import young_person_create, young_person_update
-from screening.workdays import working_days_between
+from screening.people.cases import case_create, case_update
+from screening.people.deadlines import closure_days
+from screening.people.selectors import case_list_for, young_person_list_for
+from screening.people.workdays import working_days_between
+from screening.people.young_people import young_person_create, young_person_update
 
 
 def _words(request: HttpRequest) -> tuple[SearchForm, list[str]]:

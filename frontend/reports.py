@@ -14,7 +14,7 @@ from django.utils.html import format_html_join
 from frontend.access import page
 from frontend.forms import PeriodForm
 from frontend.templatetags.govuk import short_day
-from screening.reports import Rate, Timeliness, default_period, timeliness_for
+from screening.reports.timeliness import Rate, Timeliness, default_period, timeliness_for
 
 # Chart geometry, in SVG user units.
 LABEL_WIDTH = 170

@@ -13,16 +13,16 @@ from django.utils import timezone
 from accounts.models import Role
 from frontend.access import page
 from screening.access import can
-from screening.deadlines import closure_days
-from screening.selectors import (
-    admin_task_list_for,
-    cases_needing_visit_for,
-    findings_backlog_for,
+from screening.assessment.selectors import findings_backlog_for
+from screening.booking.selectors import (
     sessions_missed_for,
     visits_between_for,
     visits_unconfirmed_for,
 )
-from screening.workdays import working_days_between
+from screening.people.deadlines import closure_days
+from screening.people.selectors import cases_needing_visit_for
+from screening.people.workdays import working_days_between
+from screening.worktray.selectors import admin_task_list_for
 
 PAGE_SIZE = 25
 DASHBOARD_ROWS = PAGE_SIZE  # rows of each work list on the dashboard

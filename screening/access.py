@@ -6,7 +6,10 @@ Scoping to individual objects is done by the selectors; this table only answers
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
+
 from accounts.models import Role, User
+from screening.models import Session, VisitStatus
 
 ALL_ROLES = frozenset(Role.values)
 ADMINS = frozenset({Role.YOT_ADMIN, Role.SYSTEM_ADMIN})
@@ -98,3 +101,15 @@ def can(user: User, resource: str, action: str) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.role in CAPABILITIES[resource].get(action, frozenset())
+
+
+# Roles that see every case, visit and session.
+SEE_ALL = frozenset({Role.YOT_ADMIN, Role.YOT_MANAGER})
+
+
+def practitioner_sessions(user: User) -> QuerySet[Session]:
+    """The user's own sessions in visits not cancelled. Scopes use it as `pk__in` (a subquery
+    run once), never as a correlated EXISTS, which SQLite re-runs for every row listed."""
+    return Session.objects.filter(practitioner__user=user).exclude(
+        visit__status=VisitStatus.CANCELLED
+    )

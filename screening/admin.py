@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from agencies.models import FindingsForm
-from screening.message_text import check_template
+from screening.assessment.findings import form_publish
+from screening.messaging.templates import message_template_save
+from screening.messaging.text import check_template
 from screening.models import (
     AdminTask,
     AssessmentLayout,
@@ -23,10 +25,9 @@ from screening.models import (
     Visit,
     YoungPerson,
 )
-from screening.services.cases import case_create, case_update
-from screening.services.findings import form_publish
-from screening.services.messages import admin_task_done, message_template_save
-from screening.services.venues import room_create
+from screening.people.cases import case_create, case_update
+from screening.venues.services import room_create
+from screening.worktray.services import admin_task_done
 
 
 class OpeningHoursInline(admin.TabularInline):

@@ -4,9 +4,10 @@ from django.db.models.signals import post_migrate
 
 def reinstall_booking_guards(sender, using, **kwargs) -> None:
     """Migrations that rebuild a SQLite table drop its triggers: put them back."""
+    # Imported here: the app registry must be ready before models load.
     from django.db import connections
 
-    from screening.booking_guards import install_booking_guards
+    from screening.booking.guards import install_booking_guards
 
     install_booking_guards(connections[using])
 
@@ -19,4 +20,3 @@ class ScreeningConfig(AppConfig):
         post_migrate.connect(
             reinstall_booking_guards, sender=self, dispatch_uid="screening.reinstall_booking_guards"
         )
-        from screening import receivers  # noqa: F401  (connects the visit_changed receivers)

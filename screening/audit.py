@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from accounts.models import User
+from accounts.models import Role, User
 from screening.models import AuditEntry, Case
 
 
@@ -34,3 +34,10 @@ def audit_finding(*, user: User | None, action: str, finding, note: str = "") ->
         case=session.visit.case,
         detail=f"{session.agency.code} findings v{finding.version} {note}".strip(),
     )
+
+
+def audit_entries_for(*, user: User):
+    """The audit log, for YOT managers only."""
+    if not user.is_active or user.role != Role.YOT_MANAGER:
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.select_related("case")

@@ -1,5 +1,6 @@
 """What every outbox table shares: claiming due rows for one worker, recording an outcome
-only while that worker still holds the claim, retry delays, and kicking a Celery task.
+only while that worker still holds the claim, retry delays, worker identity, and kicking a
+Celery task.
 
 A claim flips rows to `sending` with the worker's name and time in one short
 transaction: `SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL, so workers never wait
@@ -11,7 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import random
+import socket
+import threading
+import uuid
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -21,6 +26,15 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 SENDING = "sending"
+
+
+def new_owner() -> str:
+    """A name for one worker (host, process, thread and a random part), unique enough that
+    two workers never hold the same claim."""
+    return (
+        f"{socket.gethostname()[:30]}:{os.getpid()}:{threading.get_ident() % 10**6}:"
+        + (uuid.uuid4().hex[:8])
+    )
 
 
 def claim_rows(
@@ -65,15 +79,13 @@ def retry_delay(attempts: int, *, first_seconds: int, cap_seconds: int = 3600) -
     return dt.timedelta(seconds=delay * random.uniform(0.5, 1.0))
 
 
-def kick_task(name: str) -> None:
-    """Ask a Celery worker to run the task `screening.tasks.<name>` now. Without a broker
-    the embedded worker finds the rows within its interval; a broker that is down only
-    delays them (beat queues the task on its schedule)."""
+def kick(task) -> None:
+    """Ask a Celery worker to run `task` (a Celery task) now. Without a broker the embedded
+    worker finds the rows within its interval; a broker that is down only delays them
+    (beat queues the task on its schedule)."""
     if not settings.CELERY_BROKER_URL:
         return
     try:
-        from screening import tasks
-
-        getattr(tasks, name).apply_async(retry=False)
+        task.apply_async(retry=False)
     except Exception:
-        logger.warning("could not reach the Celery broker to queue %s", name, exc_info=True)
+        logger.warning("could not reach the Celery broker to queue %s", task.name, exc_info=True)

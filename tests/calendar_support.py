@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from agencies.models import Agency, Practitioner
 from agencies.services import working_pattern_create
+from screening.booking.services import SessionRequest, visit_book
 from screening.models import Case, Room, Visit
-from screening.services.visits import SessionRequest, visit_book
 from tests.factories import make_case, make_practitioner, make_room, make_young_person
 
 LONDON = ZoneInfo("Europe/London")
@@ -79,7 +79,7 @@ def book(world: World, start: dt.datetime) -> Visit:
 def replace_practitioner(world: World, visit: Visit, code: str = "health"):
     """Reschedule `visit` at the same times with a second practitioner of `code` (who
     works Tuesdays 09:00-17:00); returns (the visit after the change, old, new)."""
-    from screening.services.visits import visit_reschedule
+    from screening.booking.services import visit_reschedule
 
     new = make_practitioner(agency=code, email=f"second.{code}@agency.example.org")
     working_pattern_create(

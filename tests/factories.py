@@ -10,9 +10,9 @@ from accounts.services import user_create
 from agencies.models import Agency, Practitioner
 from agencies.services import practitioner_create, working_pattern_create
 from screening.models import Case, OrderType, Room, Venue, YoungPerson
-from screening.services.cases import case_create
-from screening.services.venues import room_create, venue_create
-from screening.services.young_people import young_person_create
+from screening.people.cases import case_create
+from screening.people.young_people import young_person_create
+from screening.venues.services import room_create, venue_create
 
 PASSWORD = "a-long-test-password-42"
 _counter = itertools.count(1)
@@ -165,7 +165,7 @@ def make_screened_case(*, case_manager: User | None = None, visit_day: dt.date |
     Returns (case, {agency code: session})."""
     from zoneinfo import ZoneInfo
 
-    from screening.services.visits import SessionRequest, visit_book
+    from screening.booking.services import SessionRequest, visit_book
 
     day = visit_day or dt.date(2026, 11, 5)
     london = ZoneInfo("Europe/London")

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from agencies.services import working_pattern_create
+from screening.booking.services import SessionRequest, visit_book
 from screening.models import Visit, YoungPerson
-from screening.services.visits import SessionRequest, visit_book
 from tests.factories import make_case, make_practitioner, make_room, make_young_person
 
 LONDON = ZoneInfo("Europe/London")

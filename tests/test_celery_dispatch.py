@@ -74,7 +74,7 @@ def test_celery_worker_sends_a_due_text_exactly_once(redis_url, settings, monkey
     from celery.signals import task_postrun
 
     from config.celery import app
-    from screening.tasks import dispatch_due_messages
+    from screening.messaging.tasks import dispatch_due_messages
     from tests.messaging import book, make_team
 
     settings.SMS_BACKEND = "fake"

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def install(apps, schema_editor):
-    from screening.booking_guards import install_booking_guards
+    from screening.booking.guards import install_booking_guards
 
     install_booking_guards(schema_editor.connection)
 

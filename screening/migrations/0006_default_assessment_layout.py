@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.db import migrations
 
-LAYOUT = Path(__file__).resolve().parent.parent / "assessment_data" / "layout-v1.json"
+LAYOUT = Path(__file__).resolve().parent.parent / "assessment" / "layouts" / "layout-v1.json"
 
 
 def add_layout(apps, schema_editor):

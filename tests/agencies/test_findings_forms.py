@@ -16,7 +16,9 @@ from agencies.models import FindingsForm
 
 CODES = ["speech_language", "health", "education", "social_care"]
 LAYOUT = json.loads(
-    (Path(__file__).resolve().parents[2] / "screening/assessment_data/layout-v1.json").read_text()
+    (
+        Path(__file__).resolve().parents[2] / "screening/assessment/layouts/layout-v1.json"
+    ).read_text()
 )
 SECTIONS = [s["key"] for s in LAYOUT["sections"]]
 AGENCIES = CODES

@@ -8,8 +8,8 @@ import pytest
 import vobject
 
 from accounts.models import Role
-from screening.calendars import session_uid, visit_uid
-from screening.services.visits import visit_cancel
+from screening.booking.services import visit_cancel
+from screening.calendars.feeds import session_uid, visit_uid
 from tests.calendar_support import LONDON, book
 from tests.conftest import client_for
 from tests.factories import make_user

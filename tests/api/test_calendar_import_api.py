@@ -42,8 +42,8 @@ def test_a_refused_url_is_a_400_naming_the_field(world, admin, settings):
 
 
 def test_a_failed_refresh_is_shown_to_the_practitioner(world, ics_server):
+    from screening.calendars.imports import calendar_import_refresh
     from screening.models import CalendarImport
-    from screening.services.calendars import calendar_import_refresh
 
     nurse = world.people["health"]
     url = ics_server.serve("/work.ics", WEEKLY_MEETING)

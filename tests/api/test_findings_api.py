@@ -10,8 +10,8 @@ from django.utils import timezone
 from docx import Document
 
 from accounts.models import Role
+from screening.booking.services import session_record_attendance
 from screening.models import Alert, AuditEntry, Finding
-from screening.services.visits import session_record_attendance
 from tests.conftest import client_for
 from tests.factories import complete_answers, make_screened_case, make_user
 

@@ -5,8 +5,8 @@ agency in the same visit (who must get 404 for the first agency's findings)."""
 import pytest
 
 from accounts.models import Role
-from screening.services.drafts import draft_merge
-from screening.services.findings import findings_submit
+from screening.assessment.drafts import draft_merge
+from screening.assessment.findings import findings_submit
 from tests.conftest import client_for
 from tests.factories import complete_answers, make_screened_case, make_user
 
@@ -41,13 +41,13 @@ def world(db):
 
 
 def awaiting_sign_off(w):
-    from screening.services.drafts import draft_submit
+    from screening.assessment.drafts import draft_submit
 
     draft_submit(draft=draft_merge(case=w["case"]), user=w["users"][CM])
 
 
 def signed_off(w):
-    from screening.services.drafts import draft_sign_off
+    from screening.assessment.drafts import draft_sign_off
 
     awaiting_sign_off(w)
     draft_sign_off(draft=w["case"].assessment_draft, user=w["users"][MANAGER])

@@ -4,7 +4,7 @@ import pytest
 
 from accounts.models import Role
 from screening.models import AdminTask, Message
-from screening.services.messages import admin_task_create
+from screening.worktray.services import admin_task_create
 from tests.conftest import client_for
 from tests.factories import make_user
 from tests.messaging import book, freeze, make_team

@@ -3,8 +3,8 @@
 import pytest
 from twilio.request_validator import RequestValidator
 
+from screening.messaging.dispatch import messages_dispatch_due
 from screening.models import AdminTask, InboundMessage, Message, NumberStatus
-from screening.services.messages import messages_dispatch_due
 from tests.fake_twilio import AUTH_TOKEN
 from tests.messaging import YP_MOBILE, book, freeze, make_team
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from agencies.services import leave_create
-from screening.services.young_people import young_person_update
+from screening.people.young_people import young_person_update
 from tests.conftest import client_for
 from tests.factories import (
     make_case,

@@ -16,8 +16,8 @@ from django.utils import timezone
 from accounts.models import Role
 from agencies.models import Agency
 from agencies.services import working_pattern_create
-from screening.services.visits import SessionRequest, visit_book
-from screening.workdays import is_working_day
+from screening.booking.services import SessionRequest, visit_book
+from screening.people.workdays import is_working_day
 from tests import factories
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the

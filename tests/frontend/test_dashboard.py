@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
 from frontend import views
-from screening.selectors import findings_backlog_for
-from screening.services.findings import findings_submit
-from screening.services.visits import session_record_attendance, visit_cancel
+from screening.assessment.findings import findings_submit
+from screening.assessment.selectors import findings_backlog_for
+from screening.booking.services import session_record_attendance, visit_cancel
 from tests.factories import complete_answers, make_case, make_screened_case, make_user
 from tests.frontend.test_pages import browser_for
 from tests.messaging import LONDON, NOW, at, book, freeze, make_team

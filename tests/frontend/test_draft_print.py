@@ -3,8 +3,8 @@
 import pytest
 
 from accounts.models import Role
+from screening.assessment.findings import findings_submit
 from screening.models import AuditEntry
-from screening.services.findings import findings_submit
 from tests.factories import complete_answers, make_screened_case, make_user
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ import pytest
 from docx import Document
 
 from accounts.models import Role
+from screening.assessment.findings import findings_submit
+from screening.booking.services import session_record_attendance
 from screening.models import AssessmentDraft, DraftStatus, Finding, FindingStatus
-from screening.services.findings import findings_submit
-from screening.services.visits import session_record_attendance
 from tests import factories
 from tests.factories import complete_answers, make_screened_case
 from tests.frontend.conftest import book_past_visit, check_axe, go, heading, sign_in

@@ -11,10 +11,10 @@ from django.test import Client
 from docx import Document
 
 from accounts.models import Role
+from screening.assessment.drafts import draft_edit, draft_submit
+from screening.assessment.findings import findings_save, findings_submit
+from screening.booking.services import session_record_attendance
 from screening.models import AssessmentDraft, AuditEntry, DraftStatus, Finding, FindingStatus
-from screening.services.drafts import draft_edit, draft_submit
-from screening.services.findings import findings_save, findings_submit
-from screening.services.visits import session_record_attendance
 from tests.factories import complete_answers, make_screened_case, make_user
 
 pytestmark = pytest.mark.django_db

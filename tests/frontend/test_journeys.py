@@ -7,8 +7,8 @@ import pytest
 from accounts.models import Role
 from frontend.booking import _chosen
 from frontend.templatetags.govuk import local_datetime
+from screening.booking.services import visit_book
 from screening.models import Visit, VisitStatus, YoungPerson
-from screening.services.visits import visit_book
 from tests import factories
 from tests.frontend.conftest import book_past_visit, check_axe, go, heading, sign_in
 

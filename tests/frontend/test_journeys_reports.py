@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from accounts.models import Role
 from agencies.models import Agency
+from screening.booking.services import SessionRequest, session_record_attendance, visit_book
 from screening.models import AdminTask, Message
-from screening.services.messages import admin_task_create
-from screening.services.visits import SessionRequest, session_record_attendance, visit_book
+from screening.worktray.services import admin_task_create
 from tests import factories
 from tests.frontend.conftest import book_past_visit, check_axe, go, heading, sign_in
 

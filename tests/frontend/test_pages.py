@@ -12,9 +12,9 @@ from django.utils import timezone
 from accounts.models import Role
 from agencies.models import Agency
 from agencies.services import working_pattern_create
+from screening.booking.services import SessionRequest, visit_book
 from screening.models import Case, Visit, VisitStatus, YoungPerson
-from screening.services.visits import SessionRequest, visit_book
-from screening.workdays import is_working_day
+from screening.people.workdays import is_working_day
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -271,8 +271,8 @@ def test_case_form_opens_a_case_with_deadlines(world):
 def test_cancel_needs_a_reason_and_then_cancels_through_the_service(world):
     client = browser_for(world["users"][Role.YOT_ADMIN])
     future = factories.make_case(order_start_date=timezone.localdate())
+    from screening.booking.options import visit_options
     from screening.scheduling.expand import from_minutes
-    from screening.scheduling.options import visit_options
 
     # Well beyond the minimum notice, so the option is still bookable a moment later.
     found = visit_options(case=future, count=1, not_before=timezone.now() + dt.timedelta(hours=3))
@@ -386,7 +386,7 @@ def test_practitioner_adds_and_removes_leave(world):
 
 def test_practitioner_home_lists_attended_sessions_awaiting_findings(world):
     session = world["health_session"]
-    from screening.services.visits import session_record_attendance
+    from screening.booking.services import session_record_attendance
 
     session_record_attendance(session=session, attended=True)
     response = browser_for(world["users"][Role.PRACTITIONER]).get("/my/")

@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from accounts.models import Role
 from agencies.models import Agency
+from screening.booking.services import SessionRequest, visit_book
+from screening.messaging.replies import inbound_record
 from screening.models import AdminTask, CalendarImport, Message, Visit
-from screening.services.messages import admin_task_create, inbound_record
-from screening.services.visits import SessionRequest, visit_book
+from screening.worktray.services import admin_task_create
 from tests import factories
 from tests.calendar_support import WEEKLY_MEETING
 from tests.frontend.test_pages import ROLES, browser_for

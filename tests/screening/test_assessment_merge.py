@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from screening.assessment import Contribution, merge, section_changes
+from screening.assessment.merge import Contribution, merge, section_changes
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYOUT = json.loads((ROOT / "screening/assessment_data/layout-v1.json").read_text())
+LAYOUT = json.loads((ROOT / "screening/assessment/layouts/layout-v1.json").read_text())
 FORMS = {
     code: json.loads((ROOT / f"agencies/form_data/{code}-v1.json").read_text())["questions"]
     for code in ("speech_language", "health", "education", "social_care")

@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_migrate
 
-from screening.booking_guards import (
+from screening.booking.guards import (
     SESSION_CONSTRAINT,
     VISIT_CONSTRAINT,
     guard_violated,

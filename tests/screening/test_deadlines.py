@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from screening.deadlines import case_deadlines, findings_due_by
 from screening.models import ClosureDay, OrderType
+from screening.people.deadlines import case_deadlines, findings_due_by
 from tests.factories import make_case
 
 D = dt.date

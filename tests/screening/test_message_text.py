@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from screening.message_text import check_template, forbidden_words_in, sms_length
+from screening.messaging.text import check_template, forbidden_words_in, sms_length
 
 
 def test_gsm7_fits_160_in_one_part_and_splits_at_153():

@@ -23,16 +23,16 @@ import pytest
 
 from accounts.models import Role
 from agencies.models import Agency
-from screening.models import DraftEvent, OrderType
-from screening.reports import add_months, default_period, timeliness_for
-from screening.services.drafts import draft_sign_off, draft_submit
-from screening.services.findings import findings_submit
-from screening.services.visits import (
+from screening.assessment.drafts import draft_sign_off, draft_submit
+from screening.assessment.findings import findings_submit
+from screening.booking.services import (
     SessionRequest,
     session_rebook,
     session_record_attendance,
     visit_book,
 )
+from screening.models import DraftEvent, OrderType
+from screening.reports.timeliness import add_months, default_period, timeliness_for
 from tests import factories
 from tests.messaging import LONDON, freeze
 from tests.screening.test_reports_reference import freeze_draft_events

@@ -23,6 +23,14 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
 from agencies.models import Agency
+from screening.assessment.drafts import draft_reopen, draft_sign_off, draft_submit
+from screening.assessment.findings import findings_due_for, findings_save, findings_submit
+from screening.booking.services import (
+    SessionRequest,
+    session_rebook,
+    session_record_attendance,
+    visit_book,
+)
 from screening.models import (
     Case,
     ClosureDay,
@@ -32,16 +40,8 @@ from screening.models import (
     Visit,
     VisitStatus,
 )
-from screening.reports import add_months, timeliness_for
-from screening.services.drafts import draft_reopen, draft_sign_off, draft_submit
-from screening.services.findings import findings_due_for, findings_save, findings_submit
-from screening.services.visits import (
-    SessionRequest,
-    session_rebook,
-    session_record_attendance,
-    visit_book,
-)
-from screening.workdays import add_working_days, is_working_day
+from screening.people.workdays import add_working_days, is_working_day
+from screening.reports.timeliness import add_months, timeliness_for
 from tests import factories
 from tests.messaging import LONDON, freeze
 

@@ -34,7 +34,7 @@ def test_a_cancelled_visit_sends_no_reminder(monkeypatch, settings):
     clock = freeze(monkeypatch)
     visit = book(make_team())
     call_command("run_dispatcher", "--once", stdout=StringIO())
-    from screening.services.visits import visit_cancel
+    from screening.booking.services import visit_cancel
 
     visit_cancel(visit=visit, reason="moved away")
     # Even a reminder row that escaped withdrawal is refused at send time.

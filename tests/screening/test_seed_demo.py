@@ -169,7 +169,7 @@ def test_demo_case_goes_from_findings_to_signed_off_word_document_through_the_ap
 
 
 def test_seed_demo_gives_one_practitioner_an_imported_weekly_meeting_that_is_respected():
-    from screening.demo import CALENDAR_DEMO_USERNAME
+    from demo.seed import CALENDAR_DEMO_USERNAME
     from screening.models import CalendarImport
     from screening.scheduling.expand import to_minutes
 

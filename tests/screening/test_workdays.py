@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from screening.workdays import add_working_days, is_working_day, working_days_between
+from screening.people.workdays import add_working_days, is_working_day, working_days_between
 
 D = dt.date
 

@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from screening.services.calendars import calendar_imports_refresh
+from screening.calendars.imports import calendar_imports_refresh
 
 
 class Command(BaseCommand):

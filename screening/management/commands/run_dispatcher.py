@@ -13,9 +13,10 @@ from dataclasses import asdict
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from screening.services.calendars import calendar_imports_refresh
-from screening.services.invites import invites_send_due
-from screening.services.messages import messages_dispatch_due, new_owner
+from screening.calendars.imports import calendar_imports_refresh
+from screening.calendars.invites import invites_send_due
+from screening.messaging.dispatch import messages_dispatch_due
+from screening.outbox import new_owner
 
 CALENDAR_CHECK_SECONDS = 300
 

@@ -7,12 +7,8 @@ import pytest
 
 from screening.integrations.sms.base import Found, RetryableError, UnknownOutcomeError
 from screening.integrations.sms.twilio_gateway import TwilioGateway
+from screening.messaging.dispatch import DispatchReport, _claim, messages_dispatch_due
 from screening.models import AdminTask, Message, NumberStatus
-from screening.services.messages import (
-    DispatchReport,
-    _claim,
-    messages_dispatch_due,
-)
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from tests.messaging import YP_MOBILE, book, freeze, make_team
 

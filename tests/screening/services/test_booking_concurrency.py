@@ -9,9 +9,9 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from agencies.models import Agency
+from screening.booking.services import SessionRequest, visit_book
 from screening.errors import SlotTaken
 from screening.models import Session, Visit
-from screening.services.visits import SessionRequest, visit_book
 from tests.factories import make_case, make_room, make_working_practitioner
 
 LONDON = ZoneInfo("Europe/London")
@@ -91,7 +91,7 @@ def test_concurrent_bookings_of_one_slot_give_one_visit(monkeypatch, shared):
 
 def test_concurrent_case_creation_gives_distinct_references():
     from screening.models import Case
-    from screening.services.cases import case_create
+    from screening.people.cases import case_create
     from tests.factories import make_young_person
 
     person = make_young_person()

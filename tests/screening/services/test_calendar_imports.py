@@ -8,16 +8,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from screening.models import CalendarImport
-from screening.scheduling.expand import from_minutes
-from screening.scheduling.options import visit_options
-from screening.services.calendars import (
+from screening.booking.options import visit_options
+from screening.calendars.imports import (
     calendar_import_delete,
     calendar_import_refresh,
     calendar_import_set_url,
     calendar_import_upload,
     calendar_imports_refresh,
 )
+from screening.models import CalendarImport
+from screening.scheduling.expand import from_minutes
 from tests.calendar_support import (
     LONDON,
     WEEKLY_MEETING,
@@ -223,7 +223,7 @@ def test_the_background_worker_reloads_due_calendars(world, ics_server):
 
 def test_celery_beat_schedules_the_calendar_refresh():
     from config.celery import app
-    from screening.tasks import refresh_calendars
+    from screening.calendars.tasks import refresh_calendars
 
     app.finalize()
     names = {entry["task"] for entry in app.conf.beat_schedule.values()}

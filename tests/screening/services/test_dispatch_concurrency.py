@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from screening.integrations.sms.twilio_gateway import TwilioGateway
+from screening.messaging.dispatch import messages_dispatch_due
 from screening.models import Message
-from screening.services.messages import messages_dispatch_due
 from tests.concurrency import THREAD_TEST, run_at_once
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 from tests.messaging import at, book, make_team, texting_person

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.db import connection
 
+from screening.calendars import invites as invites_module
+from screening.calendars.invites import invites_send_due
 from screening.models import InviteEmail
-from screening.services import invites as invites_module
-from screening.services.invites import invites_send_due
 from tests.concurrency import THREAD_TEST, run_at_once
 from tests.messaging import at, book, freeze, make_team, texting_person
 

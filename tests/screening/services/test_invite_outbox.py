@@ -8,13 +8,14 @@ import icalendar
 from django.core import mail
 from django.db.models import Q
 
-from screening import tasks
+from screening.booking.services import session_record_attendance, visit_cancel, visit_reschedule
+from screening.calendars import invites as invites_module
+from screening.calendars import tasks
+from screening.calendars.invite_planning import invites_plan_for_change
+from screening.calendars.invites import invites_send_due
+from screening.messaging import tasks as messaging_tasks
 from screening.models import AdminTask, InviteEmail, Visit
 from screening.outbox import claim_rows, finish_claimed
-from screening.receivers import plan_invites
-from screening.services import invites as invites_module
-from screening.services.invites import invites_send_due
-from screening.services.visits import session_record_attendance, visit_cancel, visit_reschedule
 from tests.calendar_support import CODES, LONDON, NOW, book, replace_practitioner, sessions_from
 from tests.messaging import freeze
 
@@ -105,7 +106,7 @@ def test_attendance_plans_no_invites(world, monkeypatch):
     assert visit.invites.count() == 4 and not visit.invites.exclude(visit_version=1).exists()
 
 
-def test_the_receiver_writes_a_change_with_one_query_and_reads_nothing(
+def test_invite_planning_writes_a_change_with_one_query_and_reads_nothing(
     world, django_assert_num_queries
 ):
     visit = book(world, TUESDAY)
@@ -113,9 +114,7 @@ def test_the_receiver_writes_a_change_with_one_query_and_reads_nothing(
     before, after = visit.history.order_by("id").values_list("snapshot", flat=True)
     InviteEmail.objects.filter(visit_version=2).delete()
     with django_assert_num_queries(1):
-        plan_invites(
-            sender=Visit, visit=visit, kind="rescheduled", previous=before, snapshot=after, by=None
-        )
+        invites_plan_for_change(visit=visit, kind="rescheduled", previous=before, snapshot=after)
     assert len(rows(visit, version=2)) == 5
 
 
@@ -127,7 +126,7 @@ def test_a_committed_change_kicks_the_celery_task_when_a_broker_is_set(
         tasks.send_due_invites, "apply_async", lambda **kw: kicked.append("invites")
     )
     monkeypatch.setattr(
-        tasks.dispatch_due_messages, "apply_async", lambda **kw: kicked.append("texts")
+        messaging_tasks.dispatch_due_messages, "apply_async", lambda **kw: kicked.append("texts")
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         visit = book(world, TUESDAY)

@@ -10,11 +10,11 @@ import vobject
 from django.core import mail
 from django.db import transaction
 
-from screening.calendars import session_uid
+from screening.booking.services import visit_cancel, visit_reschedule
+from screening.calendars.feeds import session_uid
+from screening.calendars.invites import invites_send_due
 from screening.integrations import email as email_module
 from screening.models import InviteEmail
-from screening.services.invites import invites_send_due
-from screening.services.visits import visit_cancel, visit_reschedule
 from tests.calendar_support import LONDON, book, replace_practitioner, sessions_from
 
 TUESDAY = dt.datetime(2027, 3, 2, 10, 0, tzinfo=LONDON)
@@ -202,7 +202,7 @@ def test_a_failing_mail_server_does_not_break_the_booking(world, monkeypatch, ca
 
 
 def test_a_visit_recorded_after_it_happened_sends_no_invites(world):
-    from screening.services.visits import visit_book
+    from screening.booking.services import visit_book
 
     visit = visit_book(
         case=world.case,

@@ -5,12 +5,10 @@ import datetime as dt
 import pytest
 from django.db import transaction
 
+from screening.booking.services import SessionRequest, visit_cancel, visit_reschedule
+from screening.messaging.numbers import number_opt_out
+from screening.messaging.templates import message_template_save
 from screening.models import Message, MessageStatus, NumberStatus, Visit
-from screening.services.messages import (
-    message_template_save,
-    number_opt_out,
-)
-from screening.services.visits import SessionRequest, visit_cancel, visit_reschedule
 from tests.messaging import CARER_MOBILE, LONDON, NOW, YP_MOBILE, at, book, freeze, make_team
 from tests.messaging import texting_person as person
 

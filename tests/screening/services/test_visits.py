@@ -9,9 +9,7 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from agencies.services import leave_create, working_pattern_create
-from screening.errors import NotAllowed, SlotTaken
-from screening.models import Session, Visit, VisitHistory, VisitStatus
-from screening.services.visits import (
+from screening.booking.services import (
     SessionRequest,
     session_rebook,
     session_record_attendance,
@@ -19,6 +17,8 @@ from screening.services.visits import (
     visit_cancel,
     visit_reschedule,
 )
+from screening.errors import NotAllowed, SlotTaken
+from screening.models import Message, Session, Visit, VisitHistory, VisitStatus
 from tests.factories import make_case, make_practitioner, make_room, make_working_practitioner
 
 LONDON = ZoneInfo("Europe/London")
@@ -262,47 +262,49 @@ def test_missed_session_is_rebooked_alone_with_its_reason(team, monkeypatch):
         )
 
 
-def test_visit_changed_event_carries_the_change_and_the_state_before(team):
-    from screening.events import visit_changed
+def test_each_change_plans_its_texts_and_invites_with_the_state_before(team, monkeypatch):
+    from screening.booking import services as booking
 
     people, room = team
-    seen = []
+    texts, invites = [], []
+    real_texts, real_invites = booking.messages_plan_for_visit, booking.invites_plan_for_change
 
-    def receiver(sender, visit, kind, previous, by, **kwargs):
-        seen.append((kind, visit.version, previous and previous["start"]))
+    def plan_texts(*, visit, kind, previous):
+        texts.append((kind, visit.version, previous and previous["start"]))
+        return real_texts(visit=visit, kind=kind, previous=previous)
 
-    visit_changed.connect(receiver)
-    try:
-        case = make_case(order_start_date=dt.date(2027, 2, 26))
-        visit = visit_book(case=case, room=room, sessions=full_visit(people))
-        visit_reschedule(visit=visit, room=room, sessions=full_visit(people, at(13)))
-        visit_cancel(visit=visit, reason="Family moved away")
-    finally:
-        visit_changed.disconnect(receiver)
-    assert seen == [
+    def plan_invites(*, visit, kind, previous, snapshot):
+        invites.append((kind, visit.version, previous and previous["start"]))
+        return real_invites(visit=visit, kind=kind, previous=previous, snapshot=snapshot)
+
+    monkeypatch.setattr(booking, "messages_plan_for_visit", plan_texts)
+    monkeypatch.setattr(booking, "invites_plan_for_change", plan_invites)
+    case = make_case(order_start_date=dt.date(2027, 2, 26))
+    visit = visit_book(case=case, room=room, sessions=full_visit(people))
+    visit_reschedule(visit=visit, room=room, sessions=full_visit(people, at(13)))
+    visit_cancel(visit=visit, reason="Family moved away")
+    expected = [
         ("booked", 1, None),
         ("rescheduled", 2, at(10).isoformat()),
         ("cancelled", 3, at(13).isoformat()),
     ]
+    assert texts == expected and invites == expected
 
 
-def test_visit_changed_receiver_rows_roll_back_with_a_failed_booking(team):
-    from screening.events import visit_changed
+def test_a_failing_side_effect_rolls_the_booking_back(team, monkeypatch):
+    from screening.booking import services as booking
 
     people, room = team
     case = make_case(order_start_date=dt.date(2027, 2, 26))
 
-    def failing(sender, visit, **kwargs):
-        VisitHistory.objects.create(visit=visit, version=99, kind="booked")
-        raise RuntimeError("receiver failed")
+    def failing(*, visit, **kwargs):
+        raise RuntimeError("invite planning failed")
 
-    visit_changed.connect(failing)
-    try:
-        with pytest.raises(RuntimeError):
-            visit_book(case=case, room=room, sessions=full_visit(people))
-    finally:
-        visit_changed.disconnect(failing)
+    monkeypatch.setattr(booking, "invites_plan_for_change", failing)
+    with pytest.raises(RuntimeError):
+        visit_book(case=case, room=room, sessions=full_visit(people))
     assert not Visit.objects.exists() and not VisitHistory.objects.exists()
+    assert not Message.objects.exists()
 
 
 def tuesday_mornings(practitioner):
@@ -337,7 +339,7 @@ def change_occurrence(event, *, day: dt.date, to: dt.date | None = None) -> None
 def test_search_and_booking_recheck_agree_on_a_moved_and_a_cancelled_occurrence(db, frozen_now):
     """One-off changes made in django-scheduler (an occurrence moved to another day, one
     cancelled) are read the same way by the search and by the booking re-check."""
-    from screening.scheduling.options import visit_options
+    from screening.booking.options import visit_options
 
     practitioner = make_practitioner(agency="health")
     event = tuesday_mornings(practitioner)

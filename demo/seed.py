@@ -1,0 +1,558 @@
+"""A believable, entirely fictional YOT for the demo, built through the real services.
+
+Every person here is invented. Mobile numbers are valid-looking UK mobiles, so the demo
+refuses to run with a real SMS provider (nothing may ever be texted to them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from accounts.services import user_create
+from agencies.models import Agency, Practitioner
+from agencies.services import leave_create, practitioner_create, working_pattern_create
+from demo.findings import demo_answers
+from screening.assessment.drafts import draft_edit, draft_merge, draft_sign_off, draft_submit
+from screening.assessment.findings import findings_submit
+from screening.booking.services import SessionRequest, session_record_attendance, visit_book
+from screening.calendars.imports import calendar_import_upload
+from screening.errors import SlotTaken
+from screening.models import Case, OrderType, Room, Visit, YoungPerson
+from screening.people.cases import case_create
+from screening.people.workdays import add_working_days, is_working_day
+from screening.people.young_people import young_person_create
+from screening.venues.services import room_create, venue_create
+
+DEMO_PASSWORD = "demo-password-2027"
+MARKER_USERNAME = "admin.adeyemi"
+
+STAFF = [
+    ("admin.adeyemi", Role.YOT_ADMIN, "Tola", "Adeyemi"),
+    ("admin.okafor", Role.YOT_ADMIN, "Grace", "Okafor"),
+    ("cm.lindqvist", Role.CASE_MANAGER, "Mara", "Lindqvist"),
+    ("cm.bhattacharya", Role.CASE_MANAGER, "Dev", "Bhattacharya"),
+    ("cm.oconnell", Role.CASE_MANAGER, "Niamh", "O'Connell"),
+    ("manager.hartwell", Role.YOT_MANAGER, "Jonah", "Hartwell"),
+    ("sysadmin.ferreira", Role.SYSTEM_ADMIN, "Ines", "Ferreira"),
+]
+
+# (username, agency, name, working days)
+PRACTITIONERS = [
+    ("slt.mwangi", "speech_language", "Wanjiru Mwangi", [0, 1, 2, 3]),
+    ("slt.dubois", "speech_language", "Claire Dubois", [1, 2, 3, 4]),
+    ("slt.kowalski", "speech_language", "Piotr Kowalski", [0, 2, 4]),
+    ("nurse.achebe", "health", "Ngozi Achebe", [0, 1, 2, 3]),
+    ("nurse.pemberton", "health", "Hattie Pemberton", [1, 2, 3, 4]),
+    ("nurse.rahman", "health", "Salma Rahman", [0, 1, 3, 4]),
+    ("edu.castellano", "education", "Lucia Castellano", [0, 1, 2, 3, 4]),
+    ("edu.brennan", "education", "Aidan Brennan", [0, 1, 2]),
+    ("edu.nakamura", "education", "Kenji Nakamura", [2, 3, 4]),
+    ("sw.osei", "social_care", "Kwame Osei", [0, 1, 2, 3]),
+    ("sw.ferguson", "social_care", "Isla Ferguson", [1, 2, 3, 4]),
+    ("sw.haddad", "social_care", "Rami Haddad", [0, 2, 3, 4]),
+]
+
+YOUNG_PEOPLE = [
+    ("Jayden", "Marlowe"),
+    ("Keira", "Ashdown"),
+    ("Tyrese", "Fenwick"),
+    ("Amara", "Quill"),
+    ("Callum", "Rookwood"),
+    ("Zainab", "Thorncliffe"),
+    ("Reece", "Delacourt"),
+    ("Maisie", "Penhallow"),
+    ("Kofi", "Brightwater"),
+    ("Ellie", "Sandford"),
+    ("Dylan", "Kestrel"),
+    ("Precious", "Oyelaran"),
+    ("Harvey", "Linwood"),
+    ("Skye", "Moorcroft"),
+    ("Ibrahim", "Valentine"),
+    ("Lacey", "Hollins"),
+    ("Mason", "Crowhurst"),
+    ("Tia", "Wexley"),
+    ("Ashton", "Greaves"),
+    ("Chantelle", "Ormsby"),
+    ("Riley", "Stanbury"),
+    ("Aaliyah", "Fairbairn"),
+    ("Connor", "Blackwood"),
+    ("Leah", "Tamworth"),
+    ("Marcus", "Eddleston"),
+    ("Nia", "Rowntree"),
+    ("Kai", "Pendleford"),
+    ("Sienna", "Haverly"),
+    ("Jamal", "Whitcombe"),
+    ("Freya", "Ellingham"),
+]
+
+COMMUNICATION_NEEDS = [
+    "Short sentences and one question at a time; check understanding by asking him to "
+    "explain back.",
+    "Reads at about age 8 level: give written information in easy read.",
+    "Diagnosed with autism: prefers a quiet room, warning before changes, visual timetable.",
+    "Hearing aid in the left ear: face her when speaking, avoid background noise.",
+]
+
+ORDER_TYPES = [
+    OrderType.REFERRAL_ORDER,
+    OrderType.YOUTH_REHABILITATION_ORDER,
+    OrderType.REFERRAL_ORDER,
+    OrderType.DETENTION_AND_TRAINING_ORDER,
+    OrderType.YOUTH_CONDITIONAL_CAUTION,
+    OrderType.REFERRAL_ORDER,
+    OrderType.OTHER,
+]
+
+AGENCY_ORDER = ["speech_language", "health", "education", "social_care"]
+
+
+@dataclass
+class DemoResult:
+    created: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    logins: list[tuple[str, str]] = field(default_factory=list)
+
+
+class DemoRefused(Exception):
+    """The demo may not run with this configuration."""
+
+
+def check_safe_sms_backend() -> None:
+    """Refuse a real SMS provider: the demo's numbers may belong to real people."""
+    if settings.SMS_BACKEND not in settings.SMS_SAFE_BACKENDS:
+        raise DemoRefused(
+            f"SMS_BACKEND is {settings.SMS_BACKEND!r}, a real provider. The demo's numbers "
+            f"could reach real phones: set SMS_BACKEND to one of "
+            f"{', '.join(sorted(settings.SMS_SAFE_BACKENDS))}."
+        )
+
+
+def logins() -> list[tuple[str, str]]:
+    """One login per role: (role name, username)."""
+    wanted = [
+        Role.YOT_ADMIN,
+        Role.CASE_MANAGER,
+        Role.YOT_MANAGER,
+        Role.PRACTITIONER,
+        Role.SYSTEM_ADMIN,
+    ]
+    found = []
+    for role in wanted:
+        user = (
+            User.objects.filter(
+                role=role, username__in=[s[0] for s in STAFF] + [p[0] for p in PRACTITIONERS]
+            )
+            .order_by("username")
+            .first()
+        )
+        if user is not None:
+            found.append((Role(role).label, user.username))
+    return found
+
+
+def _mobile(n: int) -> str:
+    return f"07400 1{n:05d}"
+
+
+def _working_days(start: dt.date, count: int, step: int) -> list[dt.date]:
+    days, day = [], start
+    while len(days) < count:
+        day += dt.timedelta(days=step)
+        if is_working_day(day):
+            days.append(day)
+    return days
+
+
+def _staff() -> dict[str, User]:
+    users = {}
+    for username, role, first, last in STAFF:
+        users[username] = user_create(
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@yot.example.org",
+        )
+    return users
+
+
+def _practitioners(today: dt.date, zone: ZoneInfo) -> dict[str, list[Practitioner]]:
+    by_agency: dict[str, list[Practitioner]] = {}
+    valid_from = today - dt.timedelta(days=120)
+    for index, (username, code, name, days) in enumerate(PRACTITIONERS):
+        first, last = name.split(" ", 1)
+        user = user_create(
+            username=username,
+            password=DEMO_PASSWORD,
+            role=Role.PRACTITIONER,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@partners.example.org",
+        )
+        practitioner = practitioner_create(
+            agency=Agency.objects.get(code=code),
+            name=name,
+            user=user,
+            email=f"{username}@partners.example.org",
+            phone=f"020 7946 0{index:03d}",
+            daily_session_cap=6 if index % 3 else 4,
+        )
+        # Mornings and afternoons are separate patterns: lunch is a break in between.
+        working_pattern_create(
+            practitioner=practitioner,
+            weekdays=days,
+            start_time=dt.time(9, 0),
+            end_time=dt.time(12, 30),
+            valid_from=valid_from,
+        )
+        working_pattern_create(
+            practitioner=practitioner,
+            weekdays=days,
+            start_time=dt.time(13, 15),
+            end_time=dt.time(17, 0),
+            valid_from=valid_from,
+        )
+        if index % 4 == 1:
+            leave_day = add_working_days(today, 3 + index)
+            leave_create(
+                practitioner=practitioner,
+                start=dt.datetime.combine(leave_day, dt.time(0), tzinfo=zone),
+                end=dt.datetime.combine(leave_day + dt.timedelta(days=2), dt.time(0), tzinfo=zone),
+                reason="Annual leave",
+            )
+        by_agency.setdefault(code, []).append(practitioner)
+    return by_agency
+
+
+# The practitioner whose own calendar (an uploaded file) has a weekly meeting.
+CALENDAR_DEMO_USERNAME = "nurse.achebe"
+
+
+def demo_calendar(*, today: dt.date, zone: ZoneInfo) -> bytes:
+    """A practitioner's own calendar: a weekly Tuesday team meeting 09:30-11:00, with next
+    week's moved to Wednesday afternoon, and a free 'focus time' block that blocks nothing."""
+    tuesday = today + dt.timedelta(days=(1 - today.weekday()) % 7)
+    moved = tuesday + dt.timedelta(days=7)
+
+    def stamp(day: dt.date, hour: int, minute: int = 0) -> str:
+        return f"{day:%Y%m%d}T{hour:02d}{minute:02d}00"
+
+    tz = f"TZID={zone.key}"
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Demo//Practitioner calendar//EN",
+        "BEGIN:VEVENT",
+        "UID:team-meeting@partners.example.org",
+        "DTSTAMP:20260101T000000Z",
+        "SUMMARY:Health team meeting",
+        f"DTSTART;{tz}:{stamp(tuesday, 9, 30)}",
+        f"DTEND;{tz}:{stamp(tuesday, 11)}",
+        "RRULE:FREQ=WEEKLY;BYDAY=TU",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:team-meeting@partners.example.org",
+        "DTSTAMP:20260101T000000Z",
+        "SUMMARY:Health team meeting (moved)",
+        f"RECURRENCE-ID;{tz}:{stamp(moved, 9, 30)}",
+        f"DTSTART;{tz}:{stamp(moved + dt.timedelta(days=1), 14)}",
+        f"DTEND;{tz}:{stamp(moved + dt.timedelta(days=1), 15, 30)}",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:focus@partners.example.org",
+        "DTSTAMP:20260101T000000Z",
+        "SUMMARY:Focus time",
+        f"DTSTART;{tz}:{stamp(tuesday, 14)}",
+        f"DTEND;{tz}:{stamp(tuesday, 16)}",
+        "RRULE:FREQ=WEEKLY",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def _import_demo_calendar(team: dict[str, list[Practitioner]], today: dt.date, zone: ZoneInfo):
+    practitioner = next(
+        p for pool in team.values() for p in pool if p.user.username == CALENDAR_DEMO_USERNAME
+    )
+    calendar_import_upload(
+        practitioner=practitioner,
+        data=demo_calendar(today=today, zone=zone),
+        file_name="outlook-export.ics",
+    )
+
+
+def _rooms() -> list[Room]:
+    civic = venue_create(name="Greenbank Youth Hub", address="14 Greenbank Road, Ashworth, AW3 2QT")
+    annex = venue_create(
+        name="Millbrook Family Centre",
+        address="2 Mill Lane, Ashworth, AW1 7HN",
+        opening_hours=[
+            {"weekday": d, "opens": dt.time(8, 30), "closes": dt.time(17, 30)} for d in range(5)
+        ],
+    )
+    return [
+        room_create(venue=civic, name="Interview room 1"),
+        room_create(venue=civic, name="Interview room 2"),
+        room_create(venue=annex, name="Garden room"),
+    ]
+
+
+def _young_people(today: dt.date) -> list[YoungPerson]:
+    people = []
+    for n, (given, family) in enumerate(YOUNG_PEOPLE):
+        age = 12 + n % 6
+        born = dt.date(today.year - age, 1 + n % 12, 1 + (n * 7) % 28)
+        details: dict[str, object] = {"mobile": _mobile(n), "sms_consent": n % 5 != 4}
+        if n % 3 == 0:
+            details.update(
+                parent_carer_name=f"Sam {family}",
+                parent_carer_mobile=_mobile(500 + n),
+                parent_carer_sms_consent=True,
+            )
+        if n % 4 == 0:
+            details["communication_needs"] = COMMUNICATION_NEEDS[
+                (n // 4) % len(COMMUNICATION_NEEDS)
+            ]
+        unavailable = []
+        if age < 16 and n % 2 == 0:
+            unavailable = [
+                {
+                    "weekdays": [0, 1, 2, 3, 4],
+                    "start_time": dt.time(8, 45),
+                    "end_time": dt.time(15, 15),
+                }
+            ]
+        people.append(
+            young_person_create(
+                given_name=given,
+                family_name=family,
+                date_of_birth=born,
+                unavailable=unavailable,
+                **details,
+            )
+        )
+    return people
+
+
+def _book_first_free(
+    *,
+    case: Case,
+    day: dt.date,
+    team: dict[str, list[Practitioner]],
+    rooms: list[Room],
+    zone: ZoneInfo,
+    record_past: bool,
+    booked_by: User,
+) -> Visit | None:
+    """Try the day's usual clinic starts with each room and team until the booking service
+    accepts one; the service is the judge of every rule."""
+    agencies = {a.code: a for a in Agency.objects.filter(code__in=AGENCY_ORDER)}
+    for hour, minute in [(9, 30), (13, 30), (10, 0), (14, 0), (9, 0), (13, 15)]:
+        start = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
+        for room, shift in itertools.product(rooms, range(3)):
+            sessions, t = [], start
+            for code in AGENCY_ORDER:
+                pool = team[code]
+                practitioner = pool[(case.pk + shift) % len(pool)]
+                sessions.append(
+                    SessionRequest(agency=agencies[code], practitioner=practitioner, start=t)
+                )
+                t += dt.timedelta(minutes=agencies[code].default_duration_minutes + 5)
+            try:
+                with transaction.atomic():
+                    return visit_book(
+                        case=case,
+                        room=room,
+                        sessions=sessions,
+                        booked_by=booked_by,
+                        record_past=record_past,
+                        late_reason=""
+                        if day <= case.visit_due_by
+                        else "Young person unwell on the first date offered",
+                    )
+            except (ValidationError, SlotTaken):
+                continue
+    return None
+
+
+# What happened after each completed visit, in order: findings partly in; all in and the
+# draft being edited (one with a late amendment to review); awaiting sign-off; signed off.
+FINDINGS_STORIES = (
+    ["partial"] * 3 + ["editing"] * 2 + ["review"] + ["awaiting"] * 2 + ["signed"] * 2
+)
+CASE_MANAGER_NOTES = {
+    "neighbourhood": "Lives on a busy estate near the town centre; says he feels safe at home "
+    "but avoids the park after dark.",
+    "motivation_to_change": "Wants to finish his college course and keep his place on the team.",
+}
+
+
+def _findings(*, visit: Visit, story: str, variant: int, staff: dict[str, User]) -> None:
+    """Submit the visit's findings and move its draft along, all through the services."""
+    day = timezone.localdate(visit.start)
+    sessions = list(visit.sessions.select_related("agency", "practitioner__user"))
+    for session in sessions:
+        code = session.agency.code
+        if session.attended is False or (
+            story == "partial" and code in {"education", "social_care"}
+        ):
+            continue
+        answers = demo_answers(code, variant=variant, visit_day=day)
+        findings_submit(session=session, user=session.practitioner.user, answers=answers)
+    if story in {"partial", "missed"}:
+        return
+    case = visit.case
+    manager = next(u for u in staff.values() if u.role == Role.YOT_MANAGER)
+    notes = [{"key": key, "text": text} for key, text in CASE_MANAGER_NOTES.items()]
+    draft_edit(draft=draft_merge(case=case), user=case.case_manager, sections=notes)
+    if story == "review":
+        draft_edit(
+            draft=case.assessment_draft,
+            user=case.case_manager,
+            sections=[{"key": "substance_use", "text": "Says he has stopped using cannabis."}],
+        )
+        health = next(s for s in sessions if s.agency.code == "health")
+        amended = demo_answers("health", variant=variant, visit_day=day)
+        amended.update(substances=["cannabis"], substance_frequency="daily")
+        findings_submit(session=health, user=health.practitioner.user, answers=amended)
+        return
+    if story in {"awaiting", "signed"}:
+        draft_submit(draft=case.assessment_draft, user=case.case_manager)
+    if story == "signed":
+        draft_sign_off(draft=case.assessment_draft, user=manager)
+
+
+def _texts(*, log: Callable[[str], None]) -> dict[str, int]:
+    """Send the texts the bookings planned (through the configured safe gateway), then
+    play back a few delivery reports and replies, so every state shows in the demo."""
+    from screening.messaging.dispatch import messages_dispatch_due
+    from screening.messaging.replies import inbound_record, message_status_record
+    from screening.models import AdminTask, Message, MessageStatus
+
+    report = messages_dispatch_due()
+    sent = list(Message.objects.filter(status=MessageStatus.SENT).order_by("id"))
+    for message in sent[:3]:
+        message_status_record(provider_id=message.provider_id, provider_status="delivered")
+    if len(sent) > 3:
+        failed = sent[3]
+        message_status_record(
+            provider_id=failed.provider_id, provider_status="undelivered", error_code="30003"
+        )
+    if sent:
+        inbound_record(provider_id="SMdemo-reply-yes", from_number=sent[0].to, body="Yes")
+    if len(sent) > 1:
+        inbound_record(
+            provider_id="SMdemo-reply-change",
+            from_number=sent[1].to,
+            body="Change please, I have college that day",
+        )
+    log(f"Texts: {report.sent} sent now, the rest planned.")
+    return {
+        "texts planned or sent": Message.objects.count(),
+        "open admin tasks": AdminTask.objects.filter(done_at=None).count(),
+    }
+
+
+def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
+    """Build the demo YOT once; a second run changes nothing."""
+    check_safe_sms_backend()
+    if User.objects.filter(username=MARKER_USERNAME).exists():
+        return DemoResult(created=False, logins=logins())
+    zone = ZoneInfo(settings.YOT_TIMEZONE)
+    today = timezone.localdate()
+    with transaction.atomic():
+        staff = _staff()
+        team = _practitioners(today, zone)
+        _import_demo_calendar(team, today, zone)
+        rooms = _rooms()
+        people = _young_people(today)
+        managers = [u for u in staff.values() if u.role == Role.CASE_MANAGER]
+        admin = staff[MARKER_USERNAME]
+        log("Staff, practitioners, venues and young people created.")
+
+        # Stages, in order: waiting for a visit, booked, visited, visited with a missed
+        # session. Order start dates are set so each stage's dates are believable.
+        stages = ["waiting"] * 8 + ["booked"] * 8 + ["visited"] * 10 + ["missed"] * 4
+        past_days = _working_days(today, 20, -1)
+        future_days = _working_days(today, 8, 1)
+        counts = {"waiting": 0, "booked": 0, "visited": 0, "missed": 0, "unbooked": 0}
+        drafts = dict.fromkeys(["partial", "editing", "review", "awaiting", "signed", "missed"], 0)
+        for n, (person, stage) in enumerate(zip(people, stages, strict=True)):
+            recent = stage in {"waiting", "booked"}
+            start = past_days[n % 3] if recent else past_days[6 + n % 12]
+            case = case_create(
+                young_person=person,
+                order_type=ORDER_TYPES[n % len(ORDER_TYPES)],
+                order_start_date=start,
+                case_manager=managers[n % len(managers)],
+            )
+            if stage == "waiting":
+                counts["waiting"] += 1
+                continue
+            if stage == "booked":
+                candidates = future_days[n % 4 :] + future_days
+                past = False
+            else:
+                # Working days after the order start up to yesterday, earliest first.
+                candidates = past_days[: past_days.index(start)][::-1]
+                past = True
+            visit = None
+            for day in candidates:
+                visit = _book_first_free(
+                    case=case,
+                    day=day,
+                    team=team,
+                    rooms=rooms,
+                    zone=zone,
+                    record_past=past,
+                    booked_by=admin,
+                )
+                if visit is not None:
+                    break
+            if visit is None:
+                counts["unbooked"] += 1
+                continue
+            counts[stage] += 1
+            if past:
+                for session in visit.sessions.order_by("start"):
+                    missed = stage == "missed" and session.agency.code == "health"
+                    session_record_attendance(
+                        session=session,
+                        attended=not missed,
+                        recorded_by=admin,
+                        reason="Did not attend: young person unwell" if missed else "",
+                    )
+                story = "missed" if stage == "missed" else FINDINGS_STORIES[counts[stage] - 1]
+                _findings(visit=visit, story=story, variant=counts[stage] - 1, staff=staff)
+                drafts[story] += 1
+    texts = _texts(log=log)
+    result = DemoResult(created=True, logins=logins())
+    result.counts = {
+        "practitioners": Practitioner.objects.count(),
+        "rooms": Room.objects.count(),
+        "young people": YoungPerson.objects.count(),
+        "cases": Case.objects.count(),
+        "cases waiting for a visit": counts["waiting"],
+        "visits booked": counts["booked"],
+        "visits completed": counts["visited"],
+        "visits with a missed session": counts["missed"],
+        "visits with findings still missing": drafts["partial"] + drafts["missed"],
+        "drafts being edited": drafts["editing"] + drafts["review"],
+        "drafts awaiting sign-off": drafts["awaiting"],
+        "drafts signed off": drafts["signed"],
+        **texts,
+    }
+    return result

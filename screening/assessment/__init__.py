@@ -1,0 +1,1 @@
+"""Findings, the merged assessment draft, urgent alerts, and the Word export."""

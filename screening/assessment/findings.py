@@ -1,0 +1,163 @@
+"""Agency findings: forms as versioned data, a working copy, submission and amendment.
+
+Submitted versions are append-only (DESIGN.md rule 4): saving after a submission starts
+an amendment, a new version; nothing submitted is ever overwritten. Each submission
+re-merges the case's assessment draft and raises urgent alerts (rule 9) in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import Role, User
+from agencies.findings_forms import DefinitionError, check_answers, check_definition
+from agencies.models import Agency, FindingsForm
+from screening.audit import audit_finding
+from screening.errors import FindingsLocked, NotAllowed
+from screening.models import (
+    AssessmentLayout,
+    AuditEntry,
+    Finding,
+    FindingStatus,
+    Session,
+    VisitStatus,
+)
+from screening.people.deadlines import findings_due_by
+
+
+def _as_validation_error(error: DefinitionError) -> ValidationError:
+    return ValidationError({key: messages for key, messages in error.errors.items()})
+
+
+def form_current(*, agency: Agency) -> FindingsForm:
+    """The agency's newest form version; raises FindingsForm.DoesNotExist if it has none."""
+    return FindingsForm.objects.select_related("agency").filter(agency=agency).latest("version")
+
+
+@transaction.atomic
+def form_publish(*, agency: Agency, title: str, questions: Any) -> FindingsForm:
+    """Publish a new version of an agency's form; the definition is checked against the
+    active draft layout's sections. Earlier versions stay, for findings written in them."""
+    if not isinstance(title, str) or not title.strip():
+        raise ValidationError({"title": ["Give the form a title."]})
+    layout = AssessmentLayout.objects.filter(active=True).first()
+    sections = [s["key"] for s in layout.sections] if layout else None
+    try:
+        questions = check_definition(questions, section_keys=sections)
+    except DefinitionError as error:
+        raise _as_validation_error(error) from error
+    latest = FindingsForm.objects.filter(agency=agency).aggregate(v=Max("version"))["v"] or 0
+    return FindingsForm.objects.create(
+        agency=agency, version=latest + 1, title=title.strip(), questions=questions
+    )
+
+
+def findings_due_for(*, session: Session) -> dt.date:
+    """A session's findings are due a set number of working days after its local date."""
+    return findings_due_by(visit_date=timezone.localdate(session.start))
+
+
+def check_can_write(*, session: Session, user: User) -> None:
+    """Only the session's own practitioner writes its findings, once the session has
+    started, and never for a cancelled or missed session."""
+    if user.role != Role.PRACTITIONER or session.practitioner.user_id != user.pk:
+        raise NotAllowed("Only the practitioner who ran this session can write its findings.")
+    if session.cancelled or session.visit.status == VisitStatus.CANCELLED:
+        raise NotAllowed("This session was cancelled; it needs no findings.")
+    if session.attended is False:
+        raise NotAllowed("The young person did not attend this session; it needs no findings.")
+    if timezone.now() < session.start:
+        raise NotAllowed("Findings can be written once the session has started.")
+
+
+def latest_submitted(*, session: Session) -> Finding | None:
+    return (
+        session.findings.exclude(status=FindingStatus.DRAFT)
+        .select_related("form__agency")
+        .order_by("-version")
+        .first()
+    )
+
+
+def working_copy(*, session: Session) -> Finding | None:
+    return session.findings.filter(status=FindingStatus.DRAFT).select_related("form").first()
+
+
+def _lock(session: Session) -> Session:
+    return (
+        Session.objects.select_for_update()
+        .select_related("visit__case", "practitioner", "agency")
+        .get(pk=session.pk)
+    )
+
+
+def _agency_codes() -> list[str]:
+    return list(Agency.objects.values_list("code", flat=True))
+
+
+def _clean(*, form: FindingsForm, answers: Any, complete: bool) -> dict[str, Any]:
+    try:
+        return check_answers(
+            form.questions, answers, complete=complete, agency_codes=_agency_codes()
+        )
+    except DefinitionError as error:
+        raise _as_validation_error(error) from error
+
+
+@transaction.atomic
+def findings_save(*, session: Session, answers: Any, user: User) -> Finding:
+    """Save the working copy (partial answers allowed, each checked); after a submission
+    this starts an amendment, a new version. Raises ValidationError naming the question."""
+    session = _lock(session)
+    check_can_write(session=session, user=user)
+    copy = working_copy(session=session)
+    if copy is None:
+        previous = latest_submitted(session=session)
+        form = previous.form if previous else form_current(agency=session.agency)
+        copy = Finding(
+            session=session,
+            form=form,
+            version=(previous.version + 1) if previous else 1,
+            status=FindingStatus.DRAFT,
+            due_by=previous.due_by if previous else findings_due_for(session=session),
+        )
+    copy.answers = _clean(form=copy.form, answers=answers, complete=False)
+    copy.updated_at = timezone.now()
+    copy.updated_by = user
+    copy.save()
+    audit_finding(user=user, action=AuditEntry.Action.WRITE, finding=copy, note="saved")
+    return copy
+
+
+@transaction.atomic
+def findings_submit(*, session: Session, user: User, answers: Any = None) -> Finding:
+    """Submit the working copy (or the answers given) as the next version; every required
+    question must be answered. Re-merges the draft and raises urgent alerts."""
+    from screening.assessment.drafts import alerts_raise, draft_merge
+
+    if answers is not None:
+        findings_save(session=session, answers=answers, user=user)
+    session = _lock(session)
+    check_can_write(session=session, user=user)
+    copy = working_copy(session=session)
+    if copy is None:
+        raise FindingsLocked(
+            "There is nothing to submit: save the findings (or an amendment) first."
+        )
+    copy.answers = _clean(form=copy.form, answers=copy.answers, complete=True)
+    copy.status = FindingStatus.SUBMITTED if copy.version == 1 else FindingStatus.AMENDED
+    copy.submitted_at = copy.updated_at = timezone.now()
+    copy.updated_by = user
+    copy.save()
+    case = session.visit.case
+    audit_finding(user=user, action=AuditEntry.Action.SUBMIT, finding=copy, note=copy.status)
+    draft_merge(case=case)
+    alerts_raise(case=case, finding=copy)
+    return copy

@@ -1,0 +1,163 @@
+"""Scoped reads of findings, drafts and alerts (need to know, DESIGN.md rule 6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from accounts.models import Role, User
+from screening.access import practitioner_sessions
+from screening.audit import audit_finding
+from screening.booking.selectors import session_list_for, session_rows_for
+from screening.models import (
+    Alert,
+    AssessmentDraft,
+    AuditEntry,
+    Case,
+    Finding,
+    FindingStatus,
+    Session,
+    VisitStatus,
+)
+
+
+def findings_sessions_for(*, user: User) -> QuerySet[Session]:
+    """Sessions whose findings the user may read: a practitioner, their own agency's
+    sessions in visits they are part of; a case manager, their cases'; a YOT manager, all.
+    YOT admins and system administrators never read findings content."""
+    qs = Session.objects.select_related("visit__case__young_person", "agency", "practitioner")
+    if not user.is_active:
+        return qs.none()
+    if user.role == Role.YOT_MANAGER:
+        return qs
+    if user.role == Role.CASE_MANAGER:
+        return qs.filter(visit__case__case_manager=user)
+    if user.role == Role.PRACTITIONER:
+        practitioner = getattr(user, "practitioner", None)
+        if practitioner is None:
+            return qs.none()
+        part_of = practitioner_sessions(user).values("visit_id")
+        return qs.filter(agency_id=practitioner.agency_id, visit_id__in=part_of)
+    return qs.none()
+
+
+def findings_read_for(*, user: User, session: Session):
+    """The findings the user sees for a session (the working copy for its practitioner,
+    else the newest submitted version), audit-logged; None when there are none yet.
+    The session must come from findings_sessions_for."""
+    versions = Finding.objects.filter(session=session).select_related("form__agency")
+    own = session.practitioner.user_id == user.pk
+    finding = (
+        versions.order_by("-version").first()
+        if own
+        else versions.exclude(status=FindingStatus.DRAFT).order_by("-version").first()
+    )
+    if finding is not None:
+        audit_finding(user=user, action=AuditEntry.Action.READ, finding=finding)
+    return finding
+
+
+def findings_answers_visible(*, user: User, finding) -> tuple[dict, bool]:
+    """The answers the user may see, and whether they were withheld: restricted findings
+    show only their summary to anyone but the agency's practitioners and YOT managers."""
+    if not finding.restricted or user.role in (Role.PRACTITIONER, Role.YOT_MANAGER):
+        return dict(finding.answers), False
+    keep = ("restricted", "restricted_summary", "consent", "concern_level")
+    return {k: v for k, v in finding.answers.items() if k in keep}, True
+
+
+def communication_needs_for_session(*, session: Session) -> dict:
+    """What everyone seeing the young person needs: the recorded communication needs and
+    the speech and language outcome and strategies, when not restricted."""
+    draft = AssessmentDraft.objects.filter(case=session.visit.case_id).first()
+    section = draft.sections.filter(key="communication_needs").first() if draft else None
+    return {
+        "recorded": session.visit.case.young_person.communication_needs,
+        "from_findings": section.generated_text if section else "",
+    }
+
+
+def draft_case_list_for(*, user: User) -> QuerySet[Case]:
+    """Cases whose assessment draft the user may read: a case manager's own, all for a
+    YOT manager; nobody else reads drafts."""
+    qs = Case.objects.select_related("young_person", "case_manager")
+    if not user.is_active:
+        return qs.none()
+    if user.role == Role.YOT_MANAGER:
+        return qs
+    if user.role == Role.CASE_MANAGER:
+        return qs.filter(case_manager=user)
+    return qs.none()
+
+
+def alert_list_for(*, user: User):
+    """The user's own alerts."""
+    if not user.is_authenticated or not user.is_active:
+        return Alert.objects.none()
+    return Alert.objects.filter(recipient=user).select_related("case")
+
+
+def sessions_awaiting_findings_for(*, user: User) -> QuerySet[Session]:
+    """Attended sessions whose findings are not submitted yet, with the case's findings due
+    date; `has_working_copy` says whether a draft of them is saved."""
+    findings = Finding.objects.filter(session=OuterRef("pk"))
+    return (
+        session_list_for(user=user)
+        .select_related("visit__case__young_person", "agency", "practitioner")
+        .filter(attended=True, cancelled=False)
+        .exclude(visit__status=VisitStatus.CANCELLED)
+        .exclude(Exists(findings.exclude(status=FindingStatus.DRAFT)))
+        .annotate(has_working_copy=Exists(findings.filter(status=FindingStatus.DRAFT)))
+        .order_by("visit__case__findings_due_by", "agency__order", "start", "id")
+    )
+
+
+@dataclass
+class AgencyBacklog:
+    agency_code: str
+    agency_name: str
+    overdue: int = 0
+    due: int = 0  # not yet overdue
+
+
+@dataclass(frozen=True)
+class FindingsBacklog:
+    """Sessions awaiting findings: counts per agency in the agencies' session order, and
+    the first overdue ones (most overdue first) with their case and practitioner."""
+
+    by_agency: list[AgencyBacklog]
+    overdue: list[Session]
+
+
+def findings_backlog_for(*, user: User, today, limit: int) -> FindingsBacklog:
+    """The backlog of findings in the user's scope (overdue: the case's findings due date is
+    before `today`), from one pass over the awaiting sessions reading a few columns each,
+    then the `limit` most overdue sessions as list rows: two queries, however long the list."""
+    rows = (
+        sessions_awaiting_findings_for(user=user)
+        .order_by()
+        .values_list(
+            "id",
+            "agency__order",
+            "agency__code",
+            "agency__name",
+            "visit__case__findings_due_by",
+            "start",
+        )
+    )
+    tallies: dict[tuple[int, str], AgencyBacklog] = {}
+    late = []
+    for pk, order, code, name, due_by, start in rows:
+        tally = tallies.setdefault((order, code), AgencyBacklog(agency_code=code, agency_name=name))
+        if due_by is not None and due_by < today:
+            tally.overdue += 1
+            late.append((due_by, order, start, pk))
+        else:
+            tally.due += 1
+    first = [pk for *_, pk in sorted(late)[:limit]]
+    found = session_rows_for(user).in_bulk(first)
+    return FindingsBacklog(
+        by_agency=[tallies[key] for key in sorted(tallies)],
+        overdue=[found[pk] for pk in first],
+    )

@@ -1,0 +1,328 @@
+"""Reads availability rows (django-scheduler events, sessions, visits, opening hours) and
+checks one proposed visit against them inside the booking transaction.
+
+Every local rule is evaluated per local date in the YOT's named zone, so a clock change
+never shifts a working pattern or an opening time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from agencies.availability import UnsupportedRule, pattern_from_row
+from agencies.models import Agency, Practitioner
+from screening import fixed_sql as sql
+from screening.errors import SlotTaken
+from screening.models import Room, Visit
+from screening.people.deadlines import closure_days
+from screening.people.workdays import is_working_day
+from screening.scheduling import expand as ex
+from screening.scheduling.expand import from_minutes
+from screening.scheduling.intervals import Interval
+
+Row = tuple[Agency, Practitioner, dt.datetime, dt.datetime]
+# Working patterns (events with a rule) and one-off events of some calendars; each pattern
+# comes once per change to it that touches the window (an occurrence moved from or to one
+# of its days: the first two parameters bound its original start, the next two the window),
+# or once with NULLs. The WHERE conditions follow.
+_EVENTS_SQL = """
+SELECT e.calendar_id, e.id, e.start, e."end", e.end_recurring_period, e.rule_id,
+       r.frequency, r.params, o.original_start, o.cancelled, o.start, o."end"
+FROM schedule_event e
+LEFT OUTER JOIN schedule_rule r ON r.id = e.rule_id
+LEFT OUTER JOIN schedule_occurrence o ON o.event_id = e.id AND e.rule_id IS NOT NULL
+     AND ((o.original_start >= %s AND o.original_start < %s) OR (o.start < %s AND o."end" > %s))
+WHERE """
+_PATTERNS_WHERE = """(e.rule_id IS NOT NULL AND e.calendar_id IN (%s) AND e.start < %s
+ AND (e.end_recurring_period IS NULL OR e.end_recurring_period > %s))"""
+_ONE_OFF_WHERE = """(e.rule_id IS NULL AND e.calendar_id IN (%s) AND e.start < %s
+ AND e."end" > %s)"""
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(settings.YOT_TIMEZONE)
+
+
+def local_span(day: dt.date, start: dt.time, end: dt.time) -> tuple[dt.datetime, dt.datetime]:
+    """Aware bounds of a local wall-clock span on one date (00:00 end = next midnight)."""
+    tz = zone()
+    begin = dt.datetime.combine(day, start, tzinfo=tz)
+    finish_day = day + dt.timedelta(days=1) if end == dt.time(0) else day
+    return begin, dt.datetime.combine(finish_day, end, tzinfo=tz)
+
+
+def at_words(moment: dt.datetime) -> str:
+    """'10:30 on Tuesday 4 March 2031', in the YOT's zone."""
+    local = moment.astimezone(zone())
+    return f"{local:%H:%M} on {local:%A} {local.day} {local:%B %Y}"
+
+
+@dataclass(frozen=True)
+class CalendarTimes:
+    """What django-scheduler calendars say about a window."""
+
+    working: dict[int, list[Interval]]  # per calendar: working time, UTC minutes
+    away: dict[int, list[tuple[dt.datetime, dt.datetime]]]  # per calendar: one-off events
+
+
+def calendar_times(
+    *,
+    working_calendars: Sequence[int],
+    away_calendars: Sequence[int] = (),
+    start: int,
+    end: int,
+    tz: ZoneInfo,
+) -> CalendarTimes:
+    """Working time of `working_calendars` in [start, end) (UTC minutes): weekly patterns
+    expanded per local date with their one-off changes (cancelled or moved occurrences)
+    applied; and the one-off events (leave, closures) of `away_calendars` that overlap the
+    window. One query: the patterns and the one-off events, each pattern joined to the
+    changes that touch the window (an occurrence moved from or to one of its days). The
+    one-visit search and the booking re-check both read calendars through here."""
+    lo, hi = ex.from_minutes(start), ex.from_minutes(end)
+    margin = dt.timedelta(days=1)  # covers the zone's offset between a local day and UTC
+    params = [sql.at(lo - margin), sql.at(hi + margin), sql.at(hi), sql.at(lo)]
+    wanted = []
+    if working_calendars:
+        wanted.append(_PATTERNS_WHERE)
+        params += [sql.Many(working_calendars), sql.at(hi), sql.at(lo)]
+    if away_calendars:
+        wanted.append(_ONE_OFF_WHERE)
+        params += [sql.Many(away_calendars), sql.at(hi), sql.at(lo)]
+    rows = sql.fetch(_EVENTS_SQL + " OR ".join(wanted), params) if wanted else []
+    patterns: dict[int, list[ex.WeeklyPattern]] = defaultdict(list)
+    changes: dict[int, list[ex.PatternException]] = defaultdict(list)
+    away: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    seen: set[int] = set()
+    for row in rows:
+        calendar_id, event_id, e_start, e_end, until, has_rule, frequency, rule_params = row[:8]
+        e_start, e_end = sql.moment(e_start), sql.moment(e_end)
+        first = event_id not in seen
+        seen.add(event_id)
+        if not has_rule:  # a one-off event: joined to no changes, so it comes once
+            away[calendar_id].append((e_start, e_end))
+            continue
+        changed_from, cancelled, moved_start, moved_end = row[8:]
+        if changed_from is not None:
+            changes[calendar_id].append(
+                ex.PatternException(
+                    pattern_key=str(event_id),
+                    original_date=sql.moment(changed_from).astimezone(tz).date(),
+                    cancelled=sql.flag(cancelled),
+                    start=sql.moment(moved_start),
+                    end=sql.moment(moved_end),
+                )
+            )
+        if not first:
+            continue
+        try:
+            data = pattern_from_row(
+                id=event_id,
+                start=e_start,
+                end=e_end,
+                end_recurring_period=sql.moment(until),
+                frequency=frequency,
+                params=rule_params,
+            )
+        except UnsupportedRule:
+            continue  # an admin-made rule we cannot read gives no working time
+        patterns[calendar_id].append(
+            ex.WeeklyPattern(
+                weekdays=frozenset(data.weekdays),
+                start=data.start_time,
+                end=data.end_time,
+                valid_from=data.valid_from,
+                valid_until=data.valid_until,
+                key=str(event_id),
+            )
+        )
+    working = {
+        calendar_id: ex.expand_weekly(
+            patterns=patterns.get(calendar_id, []),
+            exceptions=changes.get(calendar_id, []),
+            window_start=start,
+            window_end=end,
+            zone=tz,
+        )
+        for calendar_id in working_calendars
+    }
+    return CalendarTimes(working=working, away=away)
+
+
+def _within(
+    spans: Iterable[tuple[dt.datetime, dt.datetime]], start: dt.datetime, end: dt.datetime
+) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def _overlaps(spans: Iterable[tuple[dt.datetime, dt.datetime]], start, end) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Everything the re-check of one visit reads, fetched in one query per table."""
+
+    working: dict[int, list[Interval]]  # per calendar, UTC minutes, over the visit's days
+    one_off: dict[int, list[tuple[dt.datetime, dt.datetime]]]  # leave or closures per calendar
+    busy: dict[int, list[tuple[int, int]]]  # imported busy minutes per practitioner
+    held: dict[int, list[tuple[dt.datetime, dt.datetime]]]  # live sessions per practitioner
+
+
+def _read_rows(
+    *, room: Room, sessions: Sequence[Row], ignore_visit: Visit | None, tz: ZoneInfo
+) -> _Rows:
+    days = sorted({start.astimezone(tz).date() for _, _, start, _ in sessions})
+    first_day, last_day = (
+        local_span(days[0], dt.time(0), dt.time(0))[0],
+        local_span(days[-1], dt.time(0), dt.time(0))[1],
+    )
+    people = {p.pk: p for _, p, _, _ in sessions}
+    calendars = [p.calendar_id for p in people.values()]
+    visit_start, visit_end = sessions[0][2], sessions[-1][3]
+    held_until = max(
+        end + dt.timedelta(minutes=practitioner.buffer_minutes)
+        for _, practitioner, _, end in sessions
+    )
+    held: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    statement = (
+        "SELECT practitioner_id, start, blocked_until FROM screening_session "
+        "WHERE practitioner_id IN (%s) AND cancelled = %s AND start < %s AND blocked_until > %s"
+    )
+    params = [sql.Many(people), False, sql.at(max(last_day, held_until)), sql.at(first_day)]
+    if ignore_visit is not None:
+        statement += " AND visit_id <> %s"
+        params.append(ignore_visit.pk)
+    for practitioner_id, start, blocked_until in sql.fetch(statement, params):
+        held[practitioner_id].append((sql.moment(start), sql.moment(blocked_until)))
+    times = calendar_times(
+        working_calendars=calendars,
+        away_calendars=[*calendars, room.calendar_id],
+        start=ex.to_minutes(first_day),
+        end=ex.to_minutes(last_day),
+        tz=tz,
+    )
+    return _Rows(
+        working=times.working,
+        one_off=defaultdict(list, times.away),
+        busy=imported_busy(list(people), ex.to_minutes(visit_start), ex.to_minutes(visit_end)),
+        held=held,
+    )
+
+
+def check_bookable(
+    *,
+    room: Room,
+    sessions: Sequence[Row],
+    ignore_visit: Visit | None = None,
+    closures: frozenset[dt.date] | None = None,
+) -> None:
+    """Refuse a visit that a rule forbids (ValidationError: not working, on leave, venue
+    closed, not a working day) or that collides with a practitioner's other sessions or
+    daily limit (SlotTaken). Another visit in the room is left to the room guard, which
+    refuses the write in the same words.
+
+    The rows are read once for the whole visit (a handful of queries, whatever the number
+    of sessions); the rules are then checked session by session in order, so the first
+    problem found is the one reported."""
+    tz = zone()
+    closed = closure_days() if closures is None else closures
+    rows = _read_rows(room=room, sessions=sessions, ignore_visit=ignore_visit, tz=tz)
+    visit_start, visit_end = sessions[0][2], sessions[-1][3]
+    for index, (_agency, practitioner, start, end) in enumerate(sessions):
+        day = start.astimezone(tz).date()
+        name = f"sessions.{index}.start"
+        if not is_working_day(day, closures=closed):
+            raise ValidationError({name: [f"{_long_date(day)} is not a working day."]})
+        day_start, day_end = local_span(day, dt.time(0), dt.time(0))
+        lo, hi = ex.to_minutes(start), ex.to_minutes(end)
+        working = rows.working[practitioner.calendar_id]
+        if end > day_end or not any(s <= lo and hi <= e for s, e in working):
+            raise ValidationError(
+                {
+                    name: [
+                        f"{practitioner.name} is not working from {at_words(start)} "
+                        f"to {end.astimezone(tz):%H:%M}."
+                    ]
+                }
+            )
+        if _overlaps(rows.one_off[practitioner.calendar_id], start, end):
+            raise ValidationError(
+                {name: [f"{practitioner.name} is on leave at {at_words(start)}."]}
+            )
+        for s, e in rows.busy.get(practitioner.pk, []):
+            if max(s, lo) < min(e, hi):
+                raise ValidationError(
+                    {
+                        name: [
+                            f"{practitioner.name}'s own calendar shows them busy at "
+                            f"{at_words(from_minutes(max(s, lo)))}."
+                        ]
+                    }
+                )
+        others = rows.held[practitioner.pk]
+        held_until = end + dt.timedelta(minutes=practitioner.buffer_minutes)
+        if _overlaps(others, start, held_until):
+            raise SlotTaken(resource=f"practitioner {practitioner.name} at {at_words(start)}")
+        booked_that_day = sum(1 for s, _ in others if day_start <= s < day_end)
+        if booked_that_day >= practitioner.daily_session_cap:
+            raise SlotTaken(
+                resource=(
+                    f"practitioner {practitioner.name}: daily limit of "
+                    f"{practitioner.daily_session_cap} sessions reached on "
+                    f"{day:%A} {day.day} {day:%B}"
+                )
+            )
+
+    day = visit_start.astimezone(tz).date()
+    opening = [
+        local_span(day, opens, closes)
+        for opens, closes in sql.fetch(
+            "SELECT opens, closes FROM screening_openinghours WHERE venue_id = %s AND weekday = %s",
+            [room.venue_id, day.weekday()],
+        )
+    ]
+    if not _within(opening, visit_start, visit_end):
+        raise ValidationError(
+            {
+                "room": [
+                    f"{room.venue.name} is not open from {at_words(visit_start)} to "
+                    f"{visit_end.astimezone(tz):%H:%M}."
+                ]
+            }
+        )
+    if _overlaps(rows.one_off[room.calendar_id], visit_start, visit_end):
+        raise ValidationError({"room": [f"{room} is not available at {at_words(visit_start)}."]})
+    # A clash with another visit in the room is the room guard's to find (booking_guards):
+    # the booking queues behind any other booking of this room first, and the guard's
+    # refusal names the room and time in the same words as this re-check would.
+
+
+def imported_busy(ids: Sequence[int], start: int, end: int) -> dict[int, list[tuple[int, int]]]:
+    """Busy minutes imported from practitioners' own calendars, clipped to [start, end):
+    the default busy provider of the visit-options search."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    if not ids:
+        return out
+    rows = sql.fetch(
+        "SELECT practitioner_id, busy FROM screening_calendarimport WHERE practitioner_id IN (%s)",
+        [sql.Many(ids)],
+    )
+    for practitioner_id, busy in rows:
+        spans = [
+            (max(s, start), min(e, end)) for s, e in sql.json_value(busy) if s < end and e > start
+        ]
+        if spans:
+            out[practitioner_id] = spans
+    return out

@@ -1,0 +1,337 @@
+"""Visit options for a case: read the rows once, hand plain data to the engine, and say
+why when there are too few options. Only this module and loader.py touch the ORM."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from schedule.models import Event
+
+from agencies.models import Agency, Practitioner
+from screening.booking.availability import calendar_times, imported_busy
+from screening.models import Case, Room, Session, Visit, VisitStatus
+from screening.people.deadlines import closure_days
+from screening.people.workdays import bank_holidays
+from screening.scheduling import expand as ex
+from screening.scheduling.availability import practitioner_free, room_free
+from screening.scheduling.explain import Reason, explain
+from screening.scheduling.intervals import Interval, ceil_to
+from screening.scheduling.search import (
+    Candidate,
+    Option,
+    RoomSlot,
+    SearchRequest,
+    SessionSpec,
+    search,
+)
+
+GRID = 5
+
+# Extra busy time per practitioner id (imported calendars plug in here).
+BusyProvider = Callable[[Sequence[int], int, int], Mapping[int, list[Interval]]]
+
+
+@dataclass
+class VisitOptions:
+    options: list[Option]
+    after_deadline: list[Option]
+    reasons: list[str]
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    practitioners: dict[int, Practitioner] = field(default_factory=dict)
+    rooms: dict[int, Room] = field(default_factory=dict)
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(settings.YOT_TIMEZONE)
+
+
+def _minutes(moment: dt.datetime) -> int:
+    return ex.to_minutes(moment)
+
+
+def _non_working_days(start: int, end: int, tz: ZoneInfo) -> list[dt.date]:
+    closed = closure_days()
+    days = []
+    for day in ex.local_dates(start, end, tz):
+        if day in closed or day in bank_holidays(day.year):
+            days.append(day)
+    return days
+
+
+def _monday(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    day = moment.astimezone(tz).date()
+    return dt.datetime.combine(day - dt.timedelta(days=day.weekday()), dt.time(0), tzinfo=tz)
+
+
+def _week_loads(
+    per_day: Mapping[int, Counter], tz: ZoneInfo
+) -> dict[int, tuple[tuple[int, int, int], ...]]:
+    """Sessions per practitioner per local week (Monday to Monday), in engine minutes, so
+    "least loaded that week" means the week of each option."""
+    out: dict[int, tuple[tuple[int, int, int], ...]] = {}
+    for pid, days in per_day.items():
+        weeks: Counter = Counter()
+        for day, count in days.items():
+            weeks[day - dt.timedelta(days=day.weekday())] += count
+        out[pid] = tuple(
+            (
+                ex.local_day_bounds(day=monday, zone=tz)[0],
+                ex.local_day_bounds(day=monday + dt.timedelta(days=7), zone=tz)[0],
+                count,
+            )
+            for monday, count in sorted(weeks.items())
+        )
+    return out
+
+
+def _practitioner_candidates(
+    *,
+    practitioners: list[Practitioner],
+    start: int,
+    end: int,
+    tz: ZoneInfo,
+    seen_before: set[int],
+    extra_busy: Mapping[int, list[Interval]],
+    closed: list[Interval],
+) -> list[Candidate]:
+    calendars = [p.calendar_id for p in practitioners]
+    lo, hi = ex.from_minutes(start), ex.from_minutes(end)
+    times = calendar_times(
+        working_calendars=calendars, away_calendars=calendars, start=start, end=end, tz=tz
+    )
+    working_by_calendar = times.working
+    leave: dict[int, list[Interval]] = {
+        calendar_id: [(_minutes(e_start), _minutes(e_end)) for e_start, e_end in spans]
+        for calendar_id, spans in times.away.items()
+    }
+    held: dict[int, list[Interval]] = defaultdict(list)
+    per_day: dict[int, Counter] = defaultdict(Counter)
+    # Sessions a day either side, so buffers and daily counts at the edges are right.
+    sessions = Session.objects.filter(
+        practitioner__in=practitioners,
+        cancelled=False,
+        start__lt=hi + dt.timedelta(days=1),
+        # From the Monday of the first week too, for the week's load.
+        blocked_until__gt=min(lo - dt.timedelta(days=1), _monday(lo, tz)),
+    ).values_list("practitioner_id", "start", "blocked_until")
+    for pid, s_start, s_held in sessions:
+        held[pid].append((_minutes(s_start), _minutes(s_held)))
+        per_day[pid][s_start.astimezone(tz).date()] += 1
+    loads = _week_loads(per_day, tz)
+    out = []
+    for p in practitioners:
+        free = practitioner_free(
+            working=working_by_calendar[p.calendar_id],
+            leave=leave.get(p.calendar_id, []) + closed,
+            held=held.get(p.pk, []),
+            new_buffer=p.buffer_minutes,
+            sessions_per_day=per_day.get(p.pk),
+            cap=p.daily_session_cap,
+            zone=tz,
+            extra_busy=extra_busy.get(p.pk, []),
+        )
+        out.append(
+            Candidate(
+                id=p.pk,
+                agency=p.agency.code,
+                free=tuple(free),
+                continuity=p.pk in seen_before,
+                week_loads=loads.get(p.pk, ()),
+            )
+        )
+    return out
+
+
+def _room_slots(
+    *,
+    rooms: list[Room],
+    start: int,
+    end: int,
+    tz: ZoneInfo,
+    closed: list[Interval],
+    ignore_visit: Visit | None,
+) -> list[RoomSlot]:
+    lo, hi = ex.from_minutes(start), ex.from_minutes(end)
+    visits: dict[int, list[Interval]] = defaultdict(list)
+    booked = Visit.objects.filter(room__in=rooms, start__lt=hi, end__gt=lo).exclude(
+        status=VisitStatus.CANCELLED
+    )
+    if ignore_visit is not None:
+        booked = booked.exclude(pk=ignore_visit.pk)
+    for rid, v_start, v_end in booked.values_list("room_id", "start", "end"):
+        visits[rid].append((_minutes(v_start), _minutes(v_end)))
+    blocks: dict[int, list[Interval]] = defaultdict(list)
+    for calendar_id, e_start, e_end in Event.objects.filter(
+        calendar_id__in=[r.calendar_id for r in rooms], rule__isnull=True, start__lt=hi, end__gt=lo
+    ).values_list("calendar_id", "start", "end"):
+        blocks[calendar_id].append((_minutes(e_start), _minutes(e_end)))
+    out = []
+    for room in rooms:
+        opening = ex.expand_weekly(
+            patterns=[
+                ex.WeeklyPattern(weekdays=frozenset({h.weekday}), start=h.opens, end=h.closes)
+                for h in room.venue.opening_hours.all()
+            ],
+            window_start=start,
+            window_end=end,
+            zone=tz,
+        )
+        out.append(
+            RoomSlot(
+                id=room.pk,
+                free=tuple(
+                    room_free(
+                        opening=opening,
+                        visits=visits.get(room.pk, []),
+                        closures=blocks.get(room.calendar_id, []) + closed,
+                    )
+                ),
+            )
+        )
+    return out
+
+
+def _unavailable(case: Case, start: int, end: int, tz: ZoneInfo) -> list[Interval]:
+    patterns = [
+        ex.WeeklyPattern(weekdays=frozenset(u.weekdays), start=u.start_time, end=u.end_time)
+        for u in case.young_person.unavailable.all()
+    ]
+    return ex.expand_weekly(patterns=patterns, window_start=start, window_end=end, zone=tz)
+
+
+def _fmt_day(day: dt.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def render_reason(
+    reason: Reason, *, tz: ZoneInfo, deadline: dt.date | None, agency_names: Mapping[str, str]
+) -> str:
+    """A sentence an admin can act on."""
+    before = f"before the deadline of {_fmt_day(deadline)}" if deadline else "in the search window"
+    if reason.code == "agency_unavailable":
+        name = agency_names.get(reason.agency or "", reason.agency)
+        text = f"No {name} practitioner is free {before}"
+        if reason.earliest is not None:
+            day = ex.from_minutes(reason.earliest).astimezone(tz).date()
+            text += f"; the earliest would be {_fmt_day(day)}"
+        return text + "."
+    if reason.code == "no_room":
+        hours, minutes = divmod(reason.minutes or 0, 60)
+        length = f"{hours} hour{'s' if hours != 1 else ''}" + (
+            f" {minutes} minutes" if minutes else ""
+        )
+        return f"No room is free for {length} in a row {before}."
+    if reason.code == "unavailable_times":
+        return (
+            f"Every time {before} clashes with the young person's usual unavailable times "
+            "(such as school hours); allow those times to see options."
+        )
+    return (
+        f"Each agency has someone free {before}, but never back to back with each other "
+        "in a free room; try any order, a longer gap or fewer agencies."
+    )
+
+
+def visit_options(
+    *,
+    case: Case,
+    agencies: Sequence[Agency] | None = None,
+    durations: Mapping[str, int] | None = None,
+    order: str = "fixed",
+    min_gap: int | None = None,
+    max_gap: int | None = None,
+    not_before: dt.datetime | None = None,
+    respect_unavailable: bool = False,
+    count: int = 10,
+    ignore_visit: Visit | None = None,
+    extra_busy: BusyProvider = imported_busy,
+) -> VisitOptions:
+    """The earliest visits for a case before its deadline, the earliest after it when there
+    are too few, and the reasons why (rules in DESIGN.md "Scheduling model")."""
+    tz = zone()
+    config = settings.SCREENING_SCHEDULING
+    chosen = list(agencies) if agencies else list(Agency.objects.filter(required_by_default=True))
+    chosen.sort(key=lambda a: a.order)
+    durations = durations or {}
+    specs = tuple(
+        SessionSpec(a.code, durations.get(a.code, a.default_duration_minutes)) for a in chosen
+    )
+    now = timezone.now() + dt.timedelta(minutes=config["minimum_notice_minutes"])
+    earliest = ceil_to(_minutes(max(now, not_before) if not_before else now), GRID)
+    deadline_end = ex.local_day_bounds(day=case.visit_due_by, zone=tz)[1]
+    horizon = max(earliest, deadline_end) + config["search_horizon_days"] * 24 * 60
+    closed = ex.days_to_blocks(days=_non_working_days(earliest, horizon, tz), zone=tz)
+
+    practitioners = list(
+        Practitioner.objects.filter(agency__in=chosen, is_active=True).select_related("agency")
+    )
+    seen_before = set(
+        Session.objects.filter(
+            visit__case__young_person_id=case.young_person_id, cancelled=False, attended=True
+        ).values_list("practitioner_id", flat=True)
+    )
+    candidates = _practitioner_candidates(
+        practitioners=practitioners,
+        start=earliest,
+        end=horizon,
+        tz=tz,
+        seen_before=seen_before,
+        extra_busy=extra_busy([p.pk for p in practitioners], earliest, horizon),
+        closed=closed,
+    )
+    rooms = list(
+        Room.objects.filter(is_active=True)
+        .select_related("venue")
+        .prefetch_related("venue__opening_hours")
+    )
+    slots = _room_slots(
+        rooms=rooms, start=earliest, end=horizon, tz=tz, closed=closed, ignore_visit=ignore_visit
+    )
+    request = SearchRequest(
+        sessions=specs,
+        candidates=tuple(candidates),
+        rooms=tuple(slots),
+        earliest=earliest,
+        latest_end=deadline_end,
+        order=order,
+        min_gap=config["min_gap_minutes"] if min_gap is None else min_gap,
+        max_gap=config["max_gap_minutes"] if max_gap is None else max_gap,
+        unavailable=tuple(_unavailable(case, earliest, horizon, tz)),
+        strict_unavailable=respect_unavailable,
+        count=count,
+        grid=GRID,
+    )
+    options = search(request)
+    after: list[Option] = []
+    reasons: list[str] = []
+    if len(options) < count:
+        names = {a.code: a.name.lower() if a.code != "health" else "health" for a in chosen}
+        reasons = (
+            [
+                render_reason(r, tz=tz, deadline=case.visit_due_by, agency_names=names)
+                for r in explain(request)
+            ]
+            if not options
+            else [
+                f"Only {len(options)} option{'s' if len(options) != 1 else ''} before the "
+                f"deadline of {_fmt_day(case.visit_due_by)}."
+            ]
+        )
+        later = SearchRequest(
+            **{**request.__dict__, "earliest": max(earliest, deadline_end), "latest_end": None}
+        )
+        after = search(later)
+    return VisitOptions(
+        options=options,
+        after_deadline=after,
+        reasons=reasons,
+        agencies={a.code: a for a in chosen},
+        practitioners={p.pk: p for p in practitioners},
+        rooms={r.pk: r for r in rooms},
+    )

@@ -1,0 +1,176 @@
+"""Scoped reads of visits and sessions, and a case's timeline of visit changes."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+
+from accounts.models import Role, User
+from screening.access import SEE_ALL, practitioner_sessions
+from screening.models import (
+    LIVE_VISIT,
+    Case,
+    Session,
+    Visit,
+    VisitHistory,
+    VisitStatus,
+)
+
+
+def visit_list_for(*, user: User) -> QuerySet[Visit]:
+    """Visits of the cases the user may see; a practitioner sees visits they run a session in."""
+    qs = Visit.objects.select_related("room__venue", "case").prefetch_related(
+        "sessions__agency", "sessions__practitioner"
+    )
+    if not user.is_active:
+        return qs.none()
+    if user.role in SEE_ALL:
+        return qs
+    if user.role == Role.CASE_MANAGER:
+        return qs.filter(case__case_manager=user)
+    if user.role == Role.PRACTITIONER:
+        return qs.filter(pk__in=practitioner_sessions(user).values("visit_id"))
+    return qs.none()
+
+
+# What a visit shown on its own or in a list needs: its columns, the room and venue names, and
+# its sessions with their agency and practitioner (the case only by its id).
+_VISIT_SHOWN_DEFERRED = ("booked_by", "rebook_of", "created_at", "confirmed_at")
+
+
+_SESSION_SHOWN_DEFERRED = ("blocked_until", "attendance_recorded_at")
+
+
+def visits_shown_for(*, user: User) -> QuerySet[Visit]:
+    """visit_list_for's visits, reading only what showing them needs; not for writing."""
+    sessions = Session.objects.defer(*_SESSION_SHOWN_DEFERRED)
+    return (
+        visit_list_for(user=user)
+        .select_related(None)
+        .select_related("room__venue")
+        .defer(*_VISIT_SHOWN_DEFERRED)
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch("sessions", queryset=sessions), "sessions__agency", "sessions__practitioner"
+        )
+    )
+
+
+def session_list_for(*, user: User) -> QuerySet[Session]:
+    """Sessions the user may act on: all for YOT staff, their own for a practitioner."""
+    qs = Session.objects.select_related("visit__case", "agency", "practitioner")
+    if not user.is_active:
+        return qs.none()
+    if user.role in SEE_ALL:
+        return qs
+    if user.role == Role.CASE_MANAGER:
+        return qs.filter(visit__case__case_manager=user)
+    if user.role == Role.PRACTITIONER:
+        return qs.filter(practitioner__user=user)
+    return qs.none()
+
+
+# What a dashboard row of visits shows: when, the case reference, the young person's name and
+# the room. The sessions are not read: a list of visits never shows them.
+_VISIT_ROW_FIELDS = (
+    "id",
+    "start",
+    "case__reference",
+    "case__young_person__given_name",
+    "case__young_person__family_name",
+    "room__name",
+    "room__venue__name",
+)
+
+
+def _visit_rows_for(user: User) -> QuerySet[Visit]:
+    return (
+        visit_list_for(user=user)
+        .prefetch_related(None)
+        .select_related("case__young_person", "room__venue")
+        .only(*_VISIT_ROW_FIELDS)
+    )
+
+
+def visits_between_for(*, user: User, start, end) -> QuerySet[Visit]:
+    """Visits in scope that are not cancelled and start in [start, end), as list rows (the
+    case, young person and room read with them; not their sessions)."""
+    return (
+        _visit_rows_for(user)
+        .exclude(status=VisitStatus.CANCELLED)
+        .filter(start__gte=start, start__lt=end)
+        .order_by("start", "id")
+    )
+
+
+def visits_unconfirmed_for(*, user: User, now) -> QuerySet[Visit]:
+    """Booked visits still to come that nobody has confirmed (a YES reply sets
+    Visit.confirmed_at), as list rows."""
+    return (
+        _visit_rows_for(user)
+        .filter(status=VisitStatus.BOOKED, start__gte=now, confirmed_at__isnull=True)
+        .order_by("start", "id")
+    )
+
+
+# What a dashboard row of sessions shows: the case reference and findings due date, the
+# agency and practitioner names, when it was and why it was missed.
+_SESSION_ROW_FIELDS = (
+    "visit_id",
+    "start",
+    "attendance_reason",
+    "visit__case__reference",
+    "visit__case__findings_due_by",
+    "agency__name",
+    "practitioner__name",
+)
+
+
+def session_rows_for(user: User) -> QuerySet[Session]:
+    return (
+        session_list_for(user=user)
+        .select_related(None)
+        .select_related("visit__case", "agency", "practitioner")
+        .only(*_SESSION_ROW_FIELDS)
+    )
+
+
+def sessions_missed_for(*, user: User) -> QuerySet[Session]:
+    """Sessions the young person did not attend that have no booked or completed rebooking,
+    as list rows."""
+    rebooked = Visit.objects.filter(rebook_of=OuterRef("pk"), status__in=LIVE_VISIT)
+    return (
+        session_rows_for(user)
+        .filter(attended=False, cancelled=False)
+        .exclude(Exists(rebooked))
+        .order_by("start", "id")
+    )
+
+
+def case_timeline(*, case: Case) -> list[dict[str, object]]:
+    """Everything that happened on a case, newest first: the case opening and every change
+    to its visits (booked, rescheduled, cancelled, attendance, completed)."""
+    events: list[dict[str, object]] = [
+        {
+            "at": case.created_at,
+            "title": "Case opened",
+            "by": None,
+            "text": f"{case.get_order_type_display()} starting {case.order_start_date:%-d %B %Y}",
+        }
+    ]
+    history = (
+        VisitHistory.objects.filter(visit__case=case)
+        .select_related("by", "visit")
+        .order_by("at", "id")
+    )
+    for entry in history:
+        events.append(
+            {
+                "at": entry.at,
+                "title": f"Visit {entry.get_kind_display().lower()}",
+                "by": entry.by,
+                "text": entry.reason,
+                "visit": entry.visit,
+            }
+        )
+    events.sort(key=lambda e: e["at"], reverse=True)
+    return events

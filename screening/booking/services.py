@@ -1,0 +1,422 @@
+"""Booking the one visit: book, reschedule, cancel, attendance, rebooking a missed session.
+
+Every write is atomic: a visit books all its sessions or none. Availability is re-checked
+inside the transaction, after queueing behind other bookings of the same practitioners
+and room (SQLite serialises writers at BEGIN; PostgreSQL takes advisory locks, see
+booking_guards), and the database guards stay the last word: a guard violation becomes
+SlotTaken naming the resource.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from agencies.models import Agency, Practitioner
+from screening import fixed_sql as sql
+from screening.booking import availability
+from screening.booking.guards import (
+    SESSION_CONSTRAINT,
+    VISIT_CONSTRAINT,
+    guard_violated,
+    hold_resources,
+)
+from screening.calendars.invite_planning import invites_plan_for_change
+from screening.errors import NotAllowed, SlotTaken
+from screening.messaging.planning import messages_plan_for_visit
+from screening.models import Case, Room, Session, Visit, VisitHistory, VisitStatus
+from screening.people.deadlines import closure_days, findings_due_by
+
+GRID_MINUTES = 5
+
+
+@dataclass(frozen=True)
+class SessionRequest:
+    agency: Agency
+    practitioner: Practitioner
+    start: dt.datetime
+    end: dt.datetime | None = None
+
+
+def _local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def check_sessions(
+    *, sessions: Sequence[SessionRequest], room: Room, min_gap: int, max_gap: int
+) -> list[tuple[Agency, Practitioner, dt.datetime, dt.datetime]]:
+    """Shape rules of a visit: each agency once, its own practitioner, on the 5-minute grid,
+    back to back with gaps in [min_gap, max_gap]; raises ValidationError naming the session."""
+    if not sessions:
+        raise ValidationError({"sessions": ["A visit needs at least one session."]})
+    if not room.is_active:
+        raise ValidationError({"room": ["This room is no longer in use."]})
+    seen: set[str] = set()
+    rows = []
+    for index, request in enumerate(sessions):
+        name = f"sessions.{index}"
+        agency, practitioner = request.agency, request.practitioner
+        if agency.code in seen:
+            raise ValidationError({f"{name}.agency": [f"{agency.name} appears twice."]})
+        seen.add(agency.code)
+        if practitioner.agency_id != agency.pk:
+            raise ValidationError(
+                {f"{name}.practitioner": [f"{practitioner.name} does not work for {agency.name}."]}
+            )
+        if not practitioner.is_active:
+            raise ValidationError(
+                {f"{name}.practitioner": [f"{practitioner.name} is no longer active."]}
+            )
+        start = request.start
+        if start.tzinfo is None:
+            raise ValidationError({f"{name}.start": ["Give the time with its UTC offset."]})
+        end = request.end or start + dt.timedelta(minutes=agency.default_duration_minutes)
+        if start.second or start.microsecond or start.minute % GRID_MINUTES:
+            raise ValidationError({f"{name}.start": ["Sessions start on a 5-minute grid."]})
+        if end <= start:
+            raise ValidationError({f"{name}.end": ["A session must end after it starts."]})
+        if end.second or end.microsecond:
+            raise ValidationError({f"{name}.end": ["Give the end in whole minutes."]})
+        rows.append((agency, practitioner, start, end))
+    rows.sort(key=lambda row: row[2])
+    for (_, _, _, end), (agency, _, start, _) in itertools.pairwise(rows):
+        gap = (start - end).total_seconds() / 60
+        if not min_gap <= gap <= max_gap:
+            index = next(i for i, r in enumerate(sessions) if r.agency == agency)
+            raise ValidationError(
+                {
+                    f"sessions.{index}.start": [
+                        f"The gap before the {agency.name} session must be {min_gap} to {max_gap} "
+                        f"minutes, not {gap:g}."
+                    ]
+                }
+            )
+    return rows
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat()
+
+
+def _snapshot(visit: Visit, sessions: Sequence[Session] | None = None) -> dict:
+    """The visit and its sessions as a history row keeps them (times in UTC); `sessions`
+    are the rows just written, when the caller has them, else they are read."""
+    if sessions is None:
+        sessions = visit.sessions.select_related("agency").order_by("start")
+    return {
+        "room": visit.room_id,
+        "start": _iso(visit.start),
+        "end": _iso(visit.end),
+        "status": visit.status,
+        "sessions": [
+            {
+                "id": s.pk,
+                "agency": s.agency.code,
+                "practitioner": s.practitioner_id,
+                "start": _iso(s.start),
+                "end": _iso(s.end),
+                "cancelled": s.cancelled,
+            }
+            for s in sorted(sessions, key=lambda s: s.start)
+        ],
+    }
+
+
+def _record(
+    visit: Visit,
+    *,
+    kind: str,
+    by: User | None,
+    reason: str = "",
+    sessions: Sequence[Session] | None = None,
+) -> None:
+    previous = None
+    if kind != VisitHistory.Kind.BOOKED:  # a new booking has no history yet
+        previous = visit.history.order_by("-at", "-id").values_list("snapshot", flat=True).first()
+    snapshot = _snapshot(visit, sessions)
+    VisitHistory.objects.create(
+        visit=visit,
+        version=visit.version,
+        kind=kind,
+        by=by,
+        reason=reason,
+        snapshot=snapshot,
+    )
+    # The change's side effects, planned in the same transaction so they commit or roll
+    # back with it; the outboxes' workers send them after it commits.
+    messages_plan_for_visit(visit=visit, kind=kind, previous=previous)
+    invites_plan_for_change(visit=visit, kind=kind, previous=previous, snapshot=snapshot)
+
+
+def _raise_taken(error: IntegrityError | OperationalError, rows, room: Room) -> None:
+    guard = guard_violated(error)
+    if guard == VISIT_CONSTRAINT:  # the re-check leaves the room's other visits to the guard
+        raise SlotTaken(resource=f"room {room} at {availability.at_words(rows[0][2])}") from error
+    if guard == SESSION_CONSTRAINT:
+        names = ", ".join(sorted({p.name for _, p, _, _ in rows}))
+        raise SlotTaken(resource=f"practitioner ({names})") from error
+    raise error
+
+
+def _check_deadline(*, case: Case, end: dt.datetime, late_reason: str) -> None:
+    if _local_date(end) > case.visit_due_by and not late_reason.strip():
+        raise ValidationError(
+            {
+                "late_reason": [
+                    f"This visit is after the case's deadline of {case.visit_due_by:%-d %B %Y}: "
+                    "say why, for the timeliness report."
+                ]
+            }
+        )
+
+
+def _check_notice(*, start: dt.datetime) -> None:
+    minutes = settings.SCREENING_SCHEDULING["minimum_notice_minutes"]
+    notice = dt.timedelta(minutes=minutes)
+    if start < timezone.now() + notice:
+        raise ValidationError(
+            {"sessions.0.start": [f"A visit needs at least {minutes} minutes' notice."]}
+        )
+
+
+def _write_sessions(visit: Visit, rows, keep: dict[str, Session]) -> list[Session]:
+    """Write the visit's sessions: kept ones (a reschedule keeps their ids) are updated,
+    new ones inserted in one statement; the database guards check every row either way."""
+    new, written = [], []
+    for agency, practitioner, start, end in rows:
+        session = keep.get(agency.code) or Session(visit=visit, agency=agency)
+        session.practitioner = practitioner
+        session.start, session.end = start, end
+        session.buffer_minutes = practitioner.buffer_minutes
+        session.hold()  # bulk_create does not call save()
+        session.cancelled = False
+        if session.pk is None:
+            new.append(session)
+        else:
+            session.save()
+        written.append(session)
+    Session.objects.bulk_create(new)
+    return written
+
+
+@transaction.atomic
+def visit_book(
+    *,
+    case: Case,
+    room: Room,
+    sessions: Sequence[SessionRequest],
+    booked_by: User | None = None,
+    late_reason: str = "",
+    min_gap: int | None = None,
+    max_gap: int | None = None,
+    rebook_of: Session | None = None,
+    record_past: bool = False,
+) -> Visit:
+    """Book a visit (room plus one session per agency) or nothing; raises ValidationError
+    for a visit that breaks a rule and SlotTaken when someone else took a part of it.
+
+    `record_past` records a visit that already took place (importing earlier records):
+    only the minimum-notice rule is waived; every other rule still applies.
+    """
+    config = settings.SCREENING_SCHEDULING
+    min_gap = config["min_gap_minutes"] if min_gap is None else min_gap
+    max_gap = config["max_gap_minutes"] if max_gap is None else max_gap
+    rows = check_sessions(sessions=sessions, room=room, min_gap=min_gap, max_gap=max_gap)
+    start, end = rows[0][2], rows[-1][3]
+    if not record_past:
+        _check_notice(start=start)
+    _check_deadline(case=case, end=end, late_reason=late_reason)
+    hold_resources(practitioners=[r[1].pk for r in rows], room=room.pk)
+    live = sql.fetch(
+        "SELECT 1 FROM screening_session s JOIN screening_visit v ON v.id = s.visit_id "
+        "WHERE v.case_id = %s AND v.status = %s AND s.cancelled = %s AND s.agency_id IN (%s) "
+        "LIMIT 1",
+        [case.pk, VisitStatus.BOOKED.value, False, sql.Many(r[0].pk for r in rows)],
+    )
+    if live:
+        raise ValidationError(
+            {
+                "case": [
+                    "This case already has a booked visit with one of these agencies; reschedule "
+                    "or cancel it instead."
+                ]
+            }
+        )
+    closures = closure_days()
+    availability.check_bookable(room=room, sessions=rows, closures=closures)
+    try:
+        # No savepoint: a guard violation ends this booking's transaction anyway (the
+        # SlotTaken raised below rolls it back), so the extra round trips buy nothing.
+        with transaction.atomic(savepoint=False):
+            visit = Visit.objects.create(
+                case=case,
+                room=room,
+                start=start,
+                end=end,
+                booked_by=booked_by,
+                late_reason=late_reason,
+                rebook_of=rebook_of,
+            )
+            written = _write_sessions(visit, rows, keep={})
+    except (IntegrityError, OperationalError) as error:
+        _raise_taken(error, rows, room)
+    case.findings_due_by = findings_due_by(visit_date=_local_date(end), closures=closures)
+    case.save(update_fields=["findings_due_by"])
+    _record(
+        visit, kind=VisitHistory.Kind.BOOKED, by=booked_by, reason=late_reason, sessions=written
+    )
+    return visit
+
+
+@transaction.atomic
+def visit_reschedule(
+    *,
+    visit: Visit,
+    room: Room,
+    sessions: Sequence[SessionRequest],
+    changed_by: User | None = None,
+    late_reason: str = "",
+    min_gap: int | None = None,
+    max_gap: int | None = None,
+) -> Visit:
+    """Move a booked visit; sessions keep their ids (and calendar UIDs), version rises."""
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if not visit.is_changeable():
+        raise NotAllowed("Only a booked visit that has not started can be rescheduled.")
+    config = settings.SCREENING_SCHEDULING
+    min_gap = config["min_gap_minutes"] if min_gap is None else min_gap
+    max_gap = config["max_gap_minutes"] if max_gap is None else max_gap
+    rows = check_sessions(sessions=sessions, room=room, min_gap=min_gap, max_gap=max_gap)
+    existing = {s.agency.code: s for s in visit.sessions.select_related("agency")}
+    if set(existing) != {r[0].code for r in rows}:
+        raise ValidationError(
+            {
+                "sessions": [
+                    "A rescheduled visit keeps the same agencies: "
+                    + ", ".join(sorted(existing))
+                    + "."
+                ]
+            }
+        )
+    start, end = rows[0][2], rows[-1][3]
+    _check_notice(start=start)
+    _check_deadline(case=visit.case, end=end, late_reason=late_reason)
+    hold_resources(practitioners=[r[1].pk for r in rows], room=room.pk)
+    closures = closure_days()
+    availability.check_bookable(room=room, sessions=rows, ignore_visit=visit, closures=closures)
+    try:
+        with transaction.atomic(savepoint=False):  # as in visit_book
+            # Release the old holds first so the visit may overlap its own old times.
+            Session.objects.filter(visit=visit).update(cancelled=True)
+            visit.room, visit.start, visit.end = room, start, end
+            visit.version += 1
+            # A YES confirmed the old time, not the new one.
+            visit.confirmed_at = None
+            if late_reason:
+                visit.late_reason = late_reason
+            visit.save()
+            _write_sessions(visit, rows, keep=existing)
+    except (IntegrityError, OperationalError) as error:
+        _raise_taken(error, rows, room)
+    visit.case.findings_due_by = findings_due_by(visit_date=_local_date(end), closures=closures)
+    visit.case.save(update_fields=["findings_due_by"])
+    _record(visit, kind=VisitHistory.Kind.RESCHEDULED, by=changed_by, reason=late_reason)
+    return visit
+
+
+@transaction.atomic
+def visit_cancel(*, visit: Visit, reason: str, cancelled_by: User | None = None) -> Visit:
+    """Cancel a booked visit with a reason; its practitioners and room are free again."""
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": ["Say why the visit is cancelled."]})
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    if visit.status != VisitStatus.BOOKED:
+        raise NotAllowed(f"This visit is {visit.get_status_display().lower()}.")
+    visit.status = VisitStatus.CANCELLED
+    visit.cancel_reason = reason.strip()
+    visit.version += 1
+    visit.save()
+    visit.sessions.update(cancelled=True)
+    _record(visit, kind=VisitHistory.Kind.CANCELLED, by=cancelled_by, reason=visit.cancel_reason)
+    return visit
+
+
+@transaction.atomic
+def session_record_attendance(
+    *, session: Session, attended: bool, reason: str = "", recorded_by: User | None = None
+) -> Session:
+    """Record attended / did not attend (with a reason), not before the session starts;
+    the visit is completed once every session has an outcome."""
+    session = Session.objects.select_for_update().select_related("visit").get(pk=session.pk)
+    visit = session.visit
+    if visit.status == VisitStatus.CANCELLED or session.cancelled:
+        raise NotAllowed("This session was cancelled.")
+    if timezone.now() < session.start:
+        raise NotAllowed("Attendance can be recorded once the session has started.")
+    if not attended and not reason.strip():
+        raise ValidationError({"reason": ["Say why the young person did not attend."]})
+    session.attended = attended
+    session.attendance_reason = reason.strip()
+    session.attendance_recorded_at = timezone.now()
+    session.save(update_fields=["attended", "attendance_reason", "attendance_recorded_at"])
+    _record(
+        visit,
+        kind=VisitHistory.Kind.ATTENDANCE,
+        by=recorded_by,
+        reason=f"{session.agency.code}: {'attended' if attended else 'did not attend'}",
+    )
+    if not visit.sessions.filter(cancelled=False, attended__isnull=True).exists():
+        visit.status = VisitStatus.COMPLETED
+        visit.save(update_fields=["status"])
+        _record(visit, kind=VisitHistory.Kind.COMPLETED, by=recorded_by)
+    return session
+
+
+def rebook_due_by(*, session: Session) -> dt.date:
+    """A missed session is rebooked within a set number of working days."""
+    from screening.people.workdays import add_working_days
+
+    return add_working_days(
+        _local_date(session.start),
+        settings.SCREENING_DEADLINES["missed_visit_rebook_working_days"],
+        closures=closure_days(),
+    )
+
+
+@transaction.atomic
+def session_rebook(
+    *,
+    missed: Session,
+    room: Room,
+    practitioner: Practitioner,
+    start: dt.datetime,
+    end: dt.datetime | None = None,
+    reason: str,
+    booked_by: User | None = None,
+) -> Visit:
+    """Book a one-session visit for the one agency whose session was missed; the reason
+    is recorded for the timeliness report."""
+    if missed.attended is not False:
+        raise NotAllowed("Only a session marked 'did not attend' is rebooked this way.")
+    if missed.rebooked_by.filter(status=VisitStatus.BOOKED).exists():
+        raise NotAllowed("This missed session is already rebooked.")
+    if not reason.strip():
+        raise ValidationError({"reason": ["Say why the session is rebooked."]})
+    return visit_book(
+        case=missed.visit.case,
+        room=room,
+        booked_by=booked_by,
+        rebook_of=missed,
+        sessions=[
+            SessionRequest(agency=missed.agency, practitioner=practitioner, start=start, end=end)
+        ],
+        late_reason=reason.strip(),
+    )

@@ -1,0 +1,1 @@
+"""Practitioners' and rooms' calendars: feeds, imports of their own calendars, invite emails."""

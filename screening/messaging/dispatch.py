@@ -1,0 +1,331 @@
+"""Dispatching the outbox: claim due texts, send each at most once, reconcile those whose
+outcome is unknown with the provider's log, never repeat one blindly
+(docs/decisions/0004-sms-outbox.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from dataclasses import dataclass, fields
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from screening.integrations.sms import get_gateway
+from screening.integrations.sms.base import (
+    INVALID_NUMBER_CODES,
+    OPTED_OUT_CODES,
+    Found,
+    GatewayError,
+    PermanentError,
+    RetryableError,
+    SmsGateway,
+)
+from screening.messaging import send_times
+from screening.messaging.numbers import (
+    blocked_numbers,
+    number_mark_invalid,
+    number_opt_out,
+    recipient_words,
+)
+from screening.models import (
+    AdminTask,
+    Message,
+    MessagePurpose,
+    MessageStatus,
+    VisitStatus,
+)
+from screening.outbox import claim_rows, finish_claimed, new_owner, retry_delay
+from screening.worktray.services import admin_task_create
+
+logger = logging.getLogger(__name__)
+
+P = MessagePurpose
+S = MessageStatus
+RECONCILE_TRIES = 3
+
+
+@dataclass
+class DispatchReport:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    withdrawn: int = 0
+    unknown: int = 0
+    reconciled: int = 0
+    released: int = 0
+
+    def add(self, other: DispatchReport) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+def _claim(*, owner: str, size: int, where: Q, count_attempt: bool) -> list[int]:
+    """Claim due texts for this owner (screening.outbox.claim_rows), oldest due first."""
+    return claim_rows(
+        Message,
+        owner=owner,
+        size=size,
+        where=where,
+        order_by=("next_attempt_at", "id"),
+        count_attempt=count_attempt,
+        also={"status_changed_at": timezone.now()},
+    )
+
+
+def _finish(message: Message, owner: str, **values) -> bool:
+    """Record an outcome if this worker still holds the claim (a callback may have been
+    faster, or the lease may have been taken over)."""
+    values.setdefault("status_changed_at", timezone.now())
+    return finish_claimed(Message, message.pk, owner, **values)
+
+
+def status_callback_url(message: Message) -> str:
+    """The public address Twilio reports delivery to; `m` names the row even when the
+    answer to the send was lost."""
+    return f"{settings.PUBLIC_BASE_URL}{_status_webhook_path()}?m={message.pk}"
+
+
+@functools.cache
+def _status_webhook_path() -> str:
+    return reverse("twilio-status-webhook")
+
+
+def _stale_reason(message: Message, now: dt.datetime, blocked: set[str]) -> str:
+    visit = message.visit
+    if visit is not None:
+        if message.visit_version != visit.version:
+            return "visit changed since this text was planned"
+        wanted = VisitStatus.CANCELLED if message.purpose == P.CANCELLED else VisitStatus.BOOKED
+        if visit.status != wanted:
+            return f"visit is {visit.status}"
+        if visit.start <= now:
+            return "visit already started"
+    if message.to in blocked:
+        return "number opted out or cannot receive texts"
+    return ""
+
+
+def _valid_for(message: Message, now: dt.datetime) -> int:
+    if message.visit is None:
+        return 3600
+    return max(1, int((message.visit.start - now).total_seconds()))
+
+
+def _permanent(message: Message, owner: str, error: PermanentError, report) -> None:
+    if error.code in OPTED_OUT_CODES:
+        number_opt_out(number=message.to, via=f"provider error {error.code}")
+        kind = AdminTask.Kind.OPTED_OUT
+    elif error.code in INVALID_NUMBER_CODES:
+        number_mark_invalid(number=message.to, reason=f"provider error {error.code}")
+        kind = AdminTask.Kind.INVALID_NUMBER
+    else:
+        kind = AdminTask.Kind.FAILED
+    if _finish(message, owner, status=S.FAILED, last_error=error.reason[:1000]):
+        report.failed += 1
+        admin_task_create(
+            kind=kind,
+            visit=message.visit,
+            message=message,
+            text=(
+                f"A text to {recipient_words(message)} was refused: {error.reason[:200]}. "
+                "Phone them."
+            ),
+        )
+
+
+def _retry(message: Message, owner: str, error: GatewayError, report, now) -> None:
+    if message.attempts >= settings.SMS_MAX_ATTEMPTS:
+        if _finish(message, owner, status=S.FAILED, last_error=error.reason[:1000]):
+            report.failed += 1
+            admin_task_create(
+                kind=AdminTask.Kind.FAILED,
+                visit=message.visit,
+                message=message,
+                text=f"A text to {recipient_words(message)} could not be sent after "
+                f"{message.attempts} tries. Phone them.",
+            )
+        return
+    when = send_times.next_allowed(now + retry_delay(message.attempts, first_seconds=30))
+    if _finish(
+        message, owner, status=S.PLANNED, next_attempt_at=when, last_error=error.reason[:1000]
+    ):
+        report.retried += 1
+
+
+def _send_one(
+    message: Message, gateway: SmsGateway, owner: str, report, blocked, accepted: list
+) -> None:
+    """Send one claimed text; an accepted one is added to `accepted` for _record_sent."""
+    now = timezone.now()
+    reason = _stale_reason(message, now, blocked)
+    if reason:
+        if _finish(message, owner, status=S.WITHDRAWN, last_error=reason):
+            report.withdrawn += 1
+        return
+    try:
+        result = gateway.send(
+            to=message.to,
+            body=message.body,
+            status_callback=status_callback_url(message),
+            valid_for_seconds=_valid_for(message, now),
+        )
+    except RetryableError as error:
+        _retry(message, owner, error, report, now)
+    except PermanentError as error:
+        _permanent(message, owner, error, report)
+    except Exception as error:  # unknown outcome, or a fault we cannot prove harmless
+        logger.warning("text %s: outcome unknown: %s", message.pk, error)
+        if _finish(
+            message,
+            owner,
+            status=S.OUTCOME_UNKNOWN,
+            last_error=str(error)[:1000],
+            next_attempt_at=now + dt.timedelta(seconds=settings.SMS_RECONCILE_AFTER_SECONDS),
+        ):
+            report.unknown += 1
+    else:
+        accepted.append((message.pk, result.provider_id, result.status))
+
+
+def _record_sent(accepted: list[tuple[int, str, str]], *, owner: str, provider: str) -> int:
+    """Record a batch's accepted texts in one statement. Until then they stay `sending`
+    under this worker's claim: if it dies first, reconciliation finds them in the
+    provider's log (docs/decisions/0004-sms-outbox.md)."""
+    if not accepted:
+        return 0
+    # One UPDATE ... FROM (VALUES ...) (PostgreSQL, and SQLite from 3.33): the ORM's
+    # CASE expression for a batch costs more than the sending it records.
+    table = connection.ops.quote_name(Message._meta.db_table)
+    rows = ", ".join(["(CAST(%s AS BIGINT), %s, %s)"] * len(accepted))
+    # Only the table name is formatted in; every value is a parameter. VALUES columns
+    # are named column1..3 by both PostgreSQL and SQLite.
+    sql = (
+        f"UPDATE {table} SET status = %s, provider = %s, provider_id = v.column2, "  # noqa: S608
+        "provider_status = v.column3, sent_at = %s, status_changed_at = %s, "
+        f"claim_owner = '', last_error = '' FROM (VALUES {rows}) AS v "
+        f"WHERE {table}.id = v.column1 AND {table}.status = %s AND {table}.claim_owner = %s"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params: list[object] = [S.SENT, provider, now, now]
+    for pk, sid, status in accepted:
+        params += [pk, sid, status[:20]]
+    params += [S.SENDING, owner]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _reconcile(message: Message, gateway: SmsGateway, owner: str, report) -> None:
+    """Decide a text whose send may or may not have happened, from the provider's log."""
+    others = set(
+        Message.objects.filter(to=message.to)
+        .exclude(provider_id="")
+        .values_list("provider_id", flat=True)
+    )
+    # Every attempt was at or after send_at; other rows' provider ids are excluded.
+    answer = gateway.find_sent(
+        to=message.to, body=message.body, since=message.send_at, exclude_ids=others
+    )
+    if answer.found == Found.SENT:
+        if _finish(
+            message,
+            owner,
+            status=S.SENT,
+            provider=gateway.name,
+            provider_id=answer.provider_id,
+            provider_status=answer.status,
+            sent_at=timezone.now(),
+        ):
+            report.reconciled += 1
+        return
+    if answer.found == Found.NOT_SENT:
+        # The provider's full log for the number has no such text: it never left, so it
+        # goes back to the queue (still subject to every check before sending).
+        if _finish(message, owner, status=S.PLANNED, next_attempt_at=timezone.now()):
+            report.released += 1
+        return
+    tries = message.reconcile_attempts + 1
+    later = timezone.now() + dt.timedelta(seconds=settings.SMS_RECONCILE_AFTER_SECONDS * 2**tries)
+    if _finish(
+        message,
+        owner,
+        status=S.OUTCOME_UNKNOWN,
+        reconcile_attempts=tries,
+        next_attempt_at=later,
+        last_error="the provider's log could not say whether this text was sent",
+    ):
+        report.unknown += 1
+        if tries >= RECONCILE_TRIES:
+            admin_task_create(
+                kind=AdminTask.Kind.OUTCOME_UNKNOWN,
+                visit=message.visit,
+                message=message,
+                text=(
+                    f"Not known whether a text to {recipient_words(message)} was sent; it will "
+                    "not be sent again automatically. Phone them if it matters."
+                ),
+            )
+
+
+def _load(ids: list[int]) -> list[Message]:
+    return list(
+        Message.objects.filter(pk__in=ids).select_related("visit").order_by("next_attempt_at", "id")
+    )
+
+
+def messages_recover(*, gateway: SmsGateway | None = None, owner: str | None = None):
+    """Reconcile texts left `sending` by a worker that died (past the lease) and texts whose
+    outcome is unknown and due for another look; nothing is resent without the log."""
+    gateway = gateway or get_gateway()
+    owner = owner or new_owner()
+    report = DispatchReport()
+    now = timezone.now()
+    lease = now - dt.timedelta(seconds=settings.SMS_LEASE_SECONDS)
+    where = Q(status=S.SENDING, claimed_at__lt=lease) | Q(
+        status=S.OUTCOME_UNKNOWN,
+        next_attempt_at__lte=now,
+        reconcile_attempts__lt=RECONCILE_TRIES,
+    )
+    while True:
+        ids = _claim(owner=owner, size=settings.SMS_BATCH_SIZE, where=where, count_attempt=False)
+        if not ids:
+            return report
+        for message in _load(ids):
+            _reconcile(message, gateway, owner, report)
+
+
+def messages_dispatch_due(
+    *,
+    gateway: SmsGateway | None = None,
+    owner: str | None = None,
+    batch_size: int | None = None,
+    max_batches: int | None = None,
+) -> DispatchReport:
+    """Recover abandoned sends, then claim and send due texts batch by batch until none is
+    due (or `max_batches`); returns what happened."""
+    gateway = gateway or get_gateway()
+    owner = owner or new_owner()
+    size = batch_size or settings.SMS_BATCH_SIZE
+    report = messages_recover(gateway=gateway, owner=owner)
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        now = timezone.now()
+        due = Q(status=S.PLANNED, next_attempt_at__lte=now)
+        ids = _claim(owner=owner, size=size, where=due, count_attempt=True)
+        if not ids:
+            break
+        batches += 1
+        report.claimed += len(ids)
+        batch = _load(ids)
+        blocked = blocked_numbers(list({m.to for m in batch}))
+        accepted: list[tuple[int, str, str]] = []
+        for message in batch:
+            _send_one(message, gateway, owner, report, blocked, accepted)
+        report.sent += _record_sent(accepted, owner=owner, provider=gateway.name)
+    return report

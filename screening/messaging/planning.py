@@ -1,0 +1,208 @@
+"""Planning texts for a visit's change, inside the booking transaction, so a rolled-back
+booking plans nothing (docs/decisions/0004-sms-outbox.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from screening import fixed_sql as sql
+from screening.messaging import send_times, tasks
+from screening.messaging.templates import pick_wording, placeholder_values, wordings_for
+from screening.models import (
+    AdminTask,
+    Message,
+    MessagePurpose,
+    MessageStatus,
+    RecipientKind,
+    Visit,
+    VisitHistory,
+    YoungPerson,
+)
+from screening.outbox import kick
+from screening.phone import mask_mobile
+from screening.worktray.services import admin_task_create
+
+logger = logging.getLogger(__name__)
+
+P = MessagePurpose
+Kind = VisitHistory.Kind
+S = MessageStatus
+REMINDERS = {P.DAY_BEFORE, P.MORNING}
+# Rows the recipient may have received: they know about the visit.
+REACHED = [S.SENDING, S.SENT, S.DELIVERED, S.UNDELIVERED, S.OUTCOME_UNKNOWN]
+
+
+def _consenting(person: YoungPerson) -> list[tuple[str, str]]:
+    """(recipient kind, number) of each number that consented to texts."""
+    found: list[tuple[str, str]] = []
+    if person.mobile and person.sms_consent:
+        found.append((RecipientKind.YOUNG_PERSON, person.mobile))
+    if (
+        person.parent_carer_mobile
+        and person.parent_carer_sms_consent
+        and person.parent_carer_mobile != person.mobile
+    ):
+        found.append((RecipientKind.PARENT_CARER, person.parent_carer_mobile))
+    return found
+
+
+# Each (number, state) once: "texted" when a text to it was not withdrawn, "blocked" when
+# it opted out or cannot receive texts (BLOCKED).
+_NUMBER_STATES_SQL = """
+SELECT "to", 'texted' FROM screening_message WHERE "to" IN (%s) AND status <> %s
+UNION
+SELECT number, 'blocked' FROM screening_numberstatus WHERE number IN (%s)
+ AND (opted_out_at IS NOT NULL OR invalid_at IS NOT NULL)"""
+
+
+def _number_states(numbers: list[str]) -> tuple[set[str], set[str]]:
+    """(blocked, texted before) among `numbers`, in one query. A number texted before has
+    a text that was not withdrawn, so its next one needs no introduction."""
+    states: dict[str, set[str]] = {"blocked": set(), "texted": set()}
+    for number, state in sql.fetch(
+        _NUMBER_STATES_SQL, [sql.Many(numbers), S.WITHDRAWN.value, sql.Many(numbers)]
+    ):
+        states[state].add(number)
+    return states["blocked"], states["texted"]
+
+
+def _plan_one(
+    *,
+    visit: Visit,
+    person: YoungPerson,
+    purpose: str,
+    recipient: str,
+    number: str,
+    send_at: dt.datetime,
+    templates,
+    introduce: bool,
+) -> Message | None:
+    """The unsaved text of one purpose to one number (introduced by the service's
+    introduction when `introduce`), or None, with an admin task, when no wording exists."""
+    language = person.language
+    easy_read = recipient == RecipientKind.YOUNG_PERSON and bool(person.communication_needs.strip())
+    template = pick_wording(templates, purpose, language, easy_read)
+    if template is None:
+        admin_task_create(
+            kind=AdminTask.Kind.FAILED,
+            visit=visit,
+            text=f"No wording for the {purpose} text: add it under message templates, then "
+            f"phone {mask_mobile(number)}.",
+        )
+        return None
+    context = placeholder_values(
+        person=person, start=visit.start, visit=visit, language=template.language
+    )
+    body = template.body.format(**context)
+    intro = pick_wording(templates, P.INTRODUCTION, language, easy_read) if introduce else None
+    if intro is not None:
+        body = f"{intro.body.format(**context)} {body}"
+    return Message(
+        visit=visit,
+        visit_version=visit.version,
+        young_person=person,
+        purpose=purpose,
+        recipient=recipient,
+        to=number,
+        body=body,
+        language=template.language,
+        easy_read=template.easy_read,
+        template_id=template.id,
+        send_at=send_at,
+        next_attempt_at=send_at,
+    )
+
+
+def _withdraw_old(visit: Visit, reason: str) -> None:
+    Message.objects.filter(visit=visit, status=S.PLANNED).exclude(
+        visit_version=visit.version
+    ).update(status=S.WITHDRAWN, last_error=reason, status_changed_at=timezone.now())
+
+
+def _schedule(*, kind: str, visit: Visit, reached: bool, now: dt.datetime):
+    """(purpose, send at) of the texts a change calls for, to one number."""
+    if kind == Kind.CANCELLED:
+        return [(P.CANCELLED, send_times.next_allowed(now))] if reached else []
+    first = P.RESCHEDULED if kind == Kind.RESCHEDULED and reached else P.CONFIRMATION
+    schedule = [(first, send_times.next_allowed(now))]
+    for purpose, at in [
+        (P.DAY_BEFORE, send_times.day_before_at(visit.start)),
+        (P.MORNING, send_times.morning_at(visit.start)),
+    ]:
+        if at is None:
+            continue
+        at = send_times.next_allowed(at)
+        if now < at < visit.start:
+            schedule.append((purpose, at))
+    return schedule
+
+
+def messages_plan_for_visit(*, visit: Visit, kind: str, previous: dict | None) -> list[Message]:
+    """Plan the texts a visit change calls for (booked: confirmation and reminders;
+    rescheduled: a notice and new reminders; cancelled: a notice, only to numbers that were
+    told of the visit), withdrawing planned texts of earlier versions. Runs inside the
+    booking transaction; a new booking costs a fixed handful of queries."""
+    now = timezone.now()
+    if kind in (Kind.ATTENDANCE, Kind.COMPLETED):
+        Message.objects.filter(visit=visit, status=S.PLANNED, purpose__in=REMINDERS).update(
+            status=S.WITHDRAWN, last_error="visit under way", status_changed_at=now
+        )
+        return []
+    if kind not in (Kind.BOOKED, Kind.RESCHEDULED, Kind.CANCELLED):
+        return []
+    person = visit.case.young_person
+    reached: set[str] = set()
+    if previous is not None:  # a new visit has no texts yet: nothing reached, nothing to withdraw
+        reached = set(
+            Message.objects.filter(visit=visit, status__in=REACHED).values_list("to", flat=True)
+        )
+        _withdraw_old(visit, f"visit {kind}")
+    if visit.start <= now:
+        return []
+    consenting = _consenting(person)
+    if not consenting:
+        return []
+    # A number's first text ever starts with the service's introduction.
+    blocked, texted_before = _number_states([number for _, number in consenting])
+    recipients = [
+        (recipient, number, _schedule(kind=kind, visit=visit, reached=number in reached, now=now))
+        for recipient, number in consenting
+        if number not in blocked
+    ]
+    recipients = [row for row in recipients if row[2]]
+    if not recipients:
+        return []
+    templates = wordings_for(
+        {P.INTRODUCTION, *(purpose for _, _, schedule in recipients for purpose, _ in schedule)},
+        person.language,
+    )
+    planned = []
+    for recipient, number, schedule in recipients:
+        introduce = number not in texted_before
+        for purpose, at in schedule:
+            row = _plan_one(
+                visit=visit,
+                person=person,
+                purpose=purpose,
+                recipient=recipient,
+                number=number,
+                send_at=at,
+                templates=templates,
+                introduce=introduce,
+            )
+            if row is not None:
+                planned.append(row)
+                introduce = False
+    planned = Message.objects.bulk_create(planned)
+    if planned:
+        transaction.on_commit(kick_dispatch)
+    return planned
+
+
+def kick_dispatch() -> None:
+    """Ask a Celery worker to send what is due now (a no-op without a broker)."""
+    kick(tasks.dispatch_due_messages)

@@ -1,0 +1,164 @@
+"""Visits, their sessions, and each visit's history of changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from agencies.models import Agency, Practitioner
+from screening.models.people import Case
+from screening.models.venues import Room
+
+
+class VisitStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# A visit that holds or held its case's screening: booked, or completed.
+LIVE_VISIT = (VisitStatus.BOOKED, VisitStatus.COMPLETED)
+
+
+class Visit(models.Model):
+    """The one screening visit: sessions back to back in one room."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="visits")
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="visits")
+    status = models.CharField(
+        max_length=10, choices=VisitStatus.choices, default=VisitStatus.BOOKED
+    )
+    version = models.PositiveIntegerField(default=1)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    cancel_reason = models.TextField(blank=True)
+    late_reason = models.TextField(
+        blank=True, help_text="Why the visit is after the case's deadline, for timeliness reports."
+    )
+    rebook_of = models.ForeignKey(
+        "Session",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rebooked_by",
+        help_text="The missed session this one-session visit replaces.",
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set when the young person (or carer) replies YES for this version of the visit.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        indexes = [
+            models.Index(fields=["room", "start"]),
+            models.Index(fields=["case", "status"]),
+            # Lists by time (the dashboard's week, the API's default order) walk this one.
+            models.Index(fields=["start", "id"], name="visit_start_idx"),
+            # A case's first visit, for the timeliness report.
+            models.Index(fields=["case", "start"], name="visit_case_start_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__lt=models.F("end")), name="visit_starts_before_end"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} visit {self.start:%Y-%m-%d %H:%M}"
+
+    def is_live(self) -> bool:
+        return self.status != VisitStatus.CANCELLED
+
+    def is_changeable(self) -> bool:
+        """Only a booked visit that has not started may be rescheduled or cancelled."""
+        return self.status == VisitStatus.BOOKED and self.start > timezone.now()
+
+
+class Session(models.Model):
+    """One agency's part of a visit, with one practitioner."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="sessions")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="sessions")
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, related_name="sessions"
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    buffer_minutes = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(0), MaxValueValidator(120)]
+    )
+    # The practitioner is held until `blocked_until` (end plus buffer); the database
+    # refuses two live sessions of one practitioner whose held ranges overlap.
+    blocked_until = models.DateTimeField(editable=False)
+    cancelled = models.BooleanField(default=False)
+    attended = models.BooleanField(null=True, blank=True)
+    attendance_reason = models.TextField(blank=True)
+    attendance_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        indexes = [
+            models.Index(fields=["practitioner", "start"]),
+            # Missed sessions to rebook, by start: only the few the young person missed.
+            models.Index(
+                fields=["start", "id"],
+                condition=models.Q(attended=False),
+                name="session_missed_idx",
+            ),
+            # Sessions by date with what the timeliness report needs, from the index alone.
+            models.Index(
+                fields=["start", "attended", "cancelled", "agency", "visit"],
+                name="session_start_report_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__lt=models.F("end")), name="session_starts_before_end"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency.code} {self.start:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.hold()
+        super().save(*args, **kwargs)
+
+    def hold(self) -> None:
+        """Set the range the practitioner is held for: the session plus their buffer."""
+        self.blocked_until = self.end + dt.timedelta(minutes=self.buffer_minutes)
+
+
+class VisitHistory(models.Model):
+    """Every change to a visit, kept: what it was before, who changed it, when and why."""
+
+    class Kind(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        RESCHEDULED = "rescheduled", "Rescheduled"
+        CANCELLED = "cancelled", "Cancelled"
+        ATTENDANCE = "attendance", "Attendance recorded"
+        COMPLETED = "completed", "Completed"
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="history")
+    version = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    snapshot = models.JSONField(default=dict, help_text="The visit and sessions after the change.")
+
+    class Meta:
+        ordering = ["visit", "at", "id"]
+        verbose_name_plural = "visit history"
+
+    def __str__(self) -> str:
+        return f"{self.visit_id} v{self.version} {self.kind}"

@@ -1,0 +1,107 @@
+"""Calendars imported from practitioners, and the calendar invite outbox."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from agencies.models import Practitioner
+from screening.models.booking import Session, Visit
+
+
+class CalendarImport(models.Model):
+    """Busy times imported from a practitioner's own calendar (a URL or an uploaded file).
+
+    Only the busy intervals are kept, never the events' titles or details: `busy` is a
+    list of [start, end) pairs in whole UTC minutes since the epoch (the scheduling
+    engine's unit), expanded between `busy_from` and `busy_until`. A failed refresh keeps
+    the last good intervals and records the error and its time.
+    """
+
+    class Source(models.TextChoices):
+        URL = "url", "Calendar address"
+        UPLOAD = "upload", "Uploaded file"
+
+    practitioner = models.OneToOneField(
+        Practitioner, on_delete=models.CASCADE, related_name="calendar_import"
+    )
+    source = models.CharField(max_length=10, choices=Source.choices)
+    url = models.CharField(max_length=2000, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    busy = models.JSONField(default=list, blank=True)
+    busy_from = models.DateTimeField(null=True, blank=True)
+    busy_until = models.DateTimeField(null=True, blank=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["source", "last_fetched_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.practitioner} ({self.get_source_display().lower()})"
+
+    @property
+    def busy_count(self) -> int:
+        return len(self.busy)
+
+
+class InviteStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class InviteEmail(models.Model):
+    """One calendar invite email in the outbox: one practitioner, one session, one visit
+    change. Planned inside the booking transaction, sent later by the background worker
+    from the rows as they are then (docs/decisions/0005-calendars.md)."""
+
+    class Method(models.TextChoices):
+        REQUEST = "REQUEST", "Request (add or update)"
+        CANCEL = "CANCEL", "Cancel (remove)"
+
+    class Kind(models.TextChoices):
+        BOOKED = "booked", "Screening session"
+        MOVED = "moved", "Moved"
+        CANCELLED = "cancelled", "Cancelled"
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="invites")
+    visit_version = models.PositiveIntegerField()
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="invites")
+    practitioner = models.ForeignKey(
+        Practitioner,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The recipient; their email address is read when the invite is sent.",
+    )
+    method = models.CharField(max_length=7, choices=Method.choices)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    status = models.CharField(
+        max_length=10, choices=InviteStatus.choices, default=InviteStatus.PLANNED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claim_owner = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="invite_due"),
+            models.Index(fields=["status", "claimed_at"], name="invite_lease"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "visit_version", "practitioner"], name="invite_planned_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} v{self.visit_version} session {self.session_id} ({self.status})"

@@ -1,0 +1,127 @@
+"""Young people, their unavailable times, and their cases (orders)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+
+def age_on(born: dt.date, day: dt.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    WELSH = "cy", "Welsh"
+
+
+class YoungPerson(models.Model):
+    """A young person; mobile numbers are stored in E.164, texted only with consent."""
+
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    mobile = models.CharField(max_length=16, blank=True)
+    sms_consent = models.BooleanField(default=False)
+    parent_carer_name = models.CharField(max_length=150, blank=True)
+    parent_carer_mobile = models.CharField(max_length=16, blank=True)
+    parent_carer_sms_consent = models.BooleanField(default=False)
+    communication_needs = models.TextField(blank=True)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["family_name", "given_name", "id"]
+        verbose_name_plural = "young people"
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def initials(self) -> str:
+        return f"{self.given_name[:1]}{self.family_name[:1]}".upper()
+
+    def clean(self) -> None:
+        errors = {}
+        today = timezone.localdate()
+        if self.date_of_birth and not 10 <= age_on(self.date_of_birth, today) <= 25:
+            errors["date_of_birth"] = [
+                "Date of birth must make the young person 10 to 25 years old."
+            ]
+        if self.sms_consent and not self.mobile:
+            errors["sms_consent"] = ["Consent to texts needs a mobile number."]
+        if self.parent_carer_sms_consent and not self.parent_carer_mobile:
+            errors["parent_carer_sms_consent"] = ["Consent to texts needs a mobile number."]
+        if errors:
+            raise ValidationError(errors)
+
+
+class UnavailableTime(models.Model):
+    """A usual weekly time the young person cannot attend, such as school hours."""
+
+    young_person = models.ForeignKey(
+        YoungPerson, on_delete=models.CASCADE, related_name="unavailable"
+    )
+    weekdays = models.JSONField(help_text="Weekday numbers, 0 = Monday.")
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+
+    class Meta:
+        ordering = ["young_person", "start_time", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.weekdays} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
+
+
+class OrderType(models.TextChoices):
+    REFERRAL_ORDER = "referral_order", "Referral order"
+    YOUTH_REHABILITATION_ORDER = "youth_rehabilitation_order", "Youth rehabilitation order"
+    DETENTION_AND_TRAINING_ORDER = "detention_and_training_order", "Detention and training order"
+    YOUTH_CONDITIONAL_CAUTION = "youth_conditional_caution", "Youth conditional caution"
+    OTHER = "other", "Other"
+
+
+class CaseReferenceCounter(models.Model):
+    """The last case number given out in a year; its row lock serialises new references."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Case(models.Model):
+    """One order for one young person, with deadlines computed in working days."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    young_person = models.ForeignKey(YoungPerson, on_delete=models.PROTECT, related_name="cases")
+    order_type = models.CharField(max_length=40, choices=OrderType.choices)
+    order_start_date = models.DateField()
+    case_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_cases",
+    )
+    visit_due_by = models.DateField()
+    assessment_due_by = models.DateField()
+    findings_due_by = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-order_start_date", "-id"]
+        indexes = [
+            models.Index(fields=["case_manager"]),
+            models.Index(fields=["visit_due_by"]),
+            # The timeliness report counts assessments by due date.
+            models.Index(fields=["assessment_due_by"], name="case_assessment_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference

@@ -1,0 +1,52 @@
+"""What a person must do by hand (admin tasks)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from screening.models.booking import Visit
+from screening.models.messaging import InboundMessage, Message
+from screening.models.people import Case
+
+
+class AdminTask(models.Model):
+    """Something a YOT admin must do by hand, usually phone the young person."""
+
+    class Kind(models.TextChoices):
+        UNDELIVERED = "undelivered", "Text not delivered: phone"
+        FAILED = "failed", "Text could not be sent: phone"
+        OPTED_OUT = "opted_out", "Number opted out of texts: phone"
+        INVALID_NUMBER = "invalid_number", "Number cannot receive texts: check it"
+        OUTCOME_UNKNOWN = "outcome_unknown", "Not known whether a text was sent: check"
+        REARRANGE = "rearrange", "Asked to rearrange the visit"
+        REPLY = "reply", "Reply to read"
+        INVITE_FAILED = "invite_failed", "Calendar invite could not be emailed: tell them"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="admin_tasks"
+    )
+    visit = models.ForeignKey(
+        Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="admin_tasks"
+    )
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="admin_tasks"
+    )
+    inbound = models.ForeignKey(
+        InboundMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="admin_tasks"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["done_at", "-created_at", "-id"]
+        indexes = [models.Index(fields=["done_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({'done' if self.done_at else 'open'})"

@@ -1,0 +1,1 @@
+"""Young people and their cases (orders): registration, deadlines, working days."""

@@ -1,0 +1,460 @@
+"""The timeliness report: on-time rates per stage (screening visit, each agency's findings,
+signed-off assessment) by month of the due date and, for findings, by agency, with the
+reasons recorded for lateness.
+
+Counting rules (the report page states them too):
+- An item is counted once its outcome is settled: done (on time when done on or before its
+  due date, else late), or not done and past its due date (late). An item still open on or
+  before its due date is "not yet due" and is not counted in any rate.
+- Screening visit: one per case; done on the local date of the case's first visit that was
+  not cancelled (rebookings of missed sessions excluded), once it has started; due
+  `case.visit_due_by`.
+- Findings: one per attended session; done on the local date of its first submission; due
+  the finding's `due_by` (for a session with no findings yet, the same rule: the set number
+  of working days after the session's date).
+- Signed-off assessment: one per case; done on the local date of the draft's first sign-off
+  event; due `case.assessment_due_by`.
+- Months are those of the due date, in the YOT's zone.
+- Reasons for lateness are listed for the cases with a late deadline (of any stage) in the
+  period: each visit's recorded late reason and each missed session that was rebooked.
+
+The database does the counting: each stage's deadlines are grouped by due date and outcome
+(on time, late, not done) in SQL, local dates included (`screening.local_dates`), so the
+report reads a few rows per day of the period whatever the number of cases; only the
+reasons, which the page lists one by one, are read as rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from django.db import connection, connections, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import In, IsNull, LessThan
+from django.utils import timezone
+
+from accounts.models import User
+from agencies.models import Agency
+from screening.access import can
+from screening.local_dates import ONE_DAY, EndsBy, local_date, local_midnight
+from screening.models import Case as CaseModel
+from screening.models import DraftEvent, Finding, Session, Visit, VisitStatus
+from screening.people.deadlines import closure_days, findings_due_by
+
+STAGES = [
+    ("visit", "Screening visit"),
+    ("findings", "Agency findings"),
+    ("assessment", "Signed-off assessment"),
+]
+STAGE_LABELS = dict(STAGES)
+NO_REASON = "No reason recorded"
+
+
+@dataclass
+class Rate:
+    on_time: int = 0
+    late: int = 0
+
+    @property
+    def counted(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def percent(self) -> int | None:
+        """Whole per cent on time (rounded half up), or None when nothing was counted."""
+        if not self.counted:
+            return None
+        return (200 * self.on_time + self.counted) // (2 * self.counted)
+
+
+@dataclass
+class StageRates:
+    key: str
+    label: str
+    total: Rate
+    by_month: list[tuple[dt.date, Rate]]
+    not_yet_due: int
+
+
+@dataclass(frozen=True)
+class Reason:
+    case_reference: str
+    kind: str  # "Visit after the deadline" or "Missed session, rebooked"
+    text: str
+    on: dt.date
+
+
+@dataclass
+class Timeliness:
+    first_month: dt.date
+    last_month: dt.date
+    months: list[dt.date]
+    stages: list[StageRates]
+    findings_by_agency: list[tuple[str, Rate]]
+    reasons: list[Reason] = field(default_factory=list)
+
+    @property
+    def reason_counts(self) -> list[tuple[str, int]]:
+        counts = Counter(r.text for r in self.reasons)
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].lower()))
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The last six months, this one included."""
+    last = month_start(today)
+    return add_months(last, -5), last
+
+
+@dataclass(frozen=True)
+class _Period:
+    """Deadlines due from `first` to the day before `end`, judged at `now`."""
+
+    first: dt.date
+    end: dt.date
+    now: dt.datetime
+    zone: ZoneInfo
+    closures: frozenset[dt.date]
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.astimezone(self.zone).date()
+
+    def done_state(self, done, due, case) -> Case:
+        """An item done at the moment `done`: 0 when on or before the local date `due` (a
+        date of the period), else the id of its case."""
+        return Case(
+            When(EndsBy(done, due, first=self.first, end=self.end, zone=self.zone), then=0),
+            default=case,
+            output_field=IntegerField(),
+        )
+
+    def undone_state(self, due, case) -> Case:
+        """An item not done: minus the id of its case once past the local date `due`, else
+        None (not yet due)."""
+        return Case(When(LessThan(due, self.today), then=-case), output_field=IntegerField())
+
+    def state(self, done, due, case) -> Case:
+        """`done_state`, or `undone_state` while `done` is NULL."""
+        return Case(
+            When(IsNull(done, True), then=self.undone_state(due, case)),
+            default=self.done_state(done, due, case),
+            output_field=IntegerField(),
+        )
+
+    def findings_due(self, session_day: dt.date) -> dt.date:
+        return findings_due_by(visit_date=session_day, closures=self.closures)
+
+    def last_session_day_due_before(self, day: dt.date) -> dt.date:
+        """The last session date whose findings fall due before `day` (a later session never
+        falls due earlier, so every session date up to this one does too)."""
+        session_day = day - ONE_DAY
+        while self.findings_due(session_day) >= day:
+            session_day -= ONE_DAY
+        return session_day
+
+
+class _Tally(NamedTuple):
+    """`n` items due on `due` (of one agency, for findings) in one state: 0 done on time, a
+    case's id when done late, minus a case's id when not done and past due, None when not
+    yet due. The database counts the items on time and not yet due; late ones are counted
+    per case, which names the cases whose reasons the report lists."""
+
+    due: dt.date
+    agency_id: int | None
+    state: int | None
+    n: int
+
+
+def _rows(query: QuerySet) -> list[tuple]:
+    """The rows of a values_list query as the database returns them: the tallies are a few
+    thousand rows of dates and integers, and Django's per-value converters would take
+    longer than the query (dates are converted once per distinct day by `_Days`)."""
+    sql, params = query.query.get_compiler(using=query.db).as_sql()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+class _Days(dict):
+    """Dates as the database returns them (a date, or ISO text on SQLite), each converted once."""
+
+    def __missing__(self, value: dt.date | str) -> dt.date:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+        self[value] = day
+        return day
+
+
+def _case_tallies(
+    p: _Period, items: QuerySet[CaseModel], due: str, first_done: QuerySet
+) -> list[_Tally]:
+    """Tallies of cases whose `due` date falls in the period; `first_done` gives the state
+    of a case's first completion (OuterRef to the case), and no row while not done."""
+    rows = (
+        items.annotate(state=Coalesce(Subquery(first_done[:1]), p.undone_state(F(due), F("pk"))))
+        .values_list(due, "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    days = _Days()
+    return [_Tally(days[day], None, state, n) for day, state, n in _rows(rows)]
+
+
+def _visit_tallies(p: _Period) -> list[_Tally]:
+    """Screening visits due in the period, done on the local date of the case's first visit
+    not cancelled (rebookings of missed sessions excluded), once it has started."""
+    first_visit = (
+        Visit.objects.filter(case=OuterRef("pk"), rebook_of__isnull=True, start__lte=p.now)
+        .exclude(status=VisitStatus.CANCELLED)
+        .order_by("start")
+        .values(state=p.done_state(F("start"), OuterRef("visit_due_by"), OuterRef("pk")))
+    )
+    cases = CaseModel.objects.filter(visit_due_by__gte=p.first, visit_due_by__lt=p.end)
+    return _case_tallies(p, cases, "visit_due_by", first_visit)
+
+
+def _assessment_tallies(p: _Period) -> list[_Tally]:
+    """Signed-off assessments due in the period, done on the local date of the draft's first
+    sign-off."""
+    first_sign_off = (
+        DraftEvent.objects.filter(draft__case=OuterRef("pk"), kind=DraftEvent.Kind.SIGNED_OFF)
+        .order_by("at")
+        .values(state=p.done_state(F("at"), OuterRef("assessment_due_by"), OuterRef("pk")))
+    )
+    cases = CaseModel.objects.filter(assessment_due_by__gte=p.first, assessment_due_by__lt=p.end)
+    return _case_tallies(p, cases, "assessment_due_by", first_sign_off)
+
+
+def _findings_tallies(p: _Period) -> list[_Tally]:
+    """Findings due in the period, one per attended session of a visit not cancelled: due the
+    earliest `due_by` of its findings rows and done on the local date of its first
+    submission; a session with no findings yet falls due the set number of working days
+    after its local date."""
+    owing = Q(session__attended=True, session__cancelled=False) & ~Q(
+        session__visit__status=VisitStatus.CANCELLED
+    )
+    case = F("session__visit__case_id")
+    # Almost every session has one findings row, counted straight from the findings table
+    # (its index holds the columns needed); sessions with amendments or a working copy take
+    # the earliest due date and first submission over their rows. Versions are unique per
+    # session, so a session whose rows are all version 1 has exactly one.
+    several = Finding.objects.exclude(version=1).values("session_id")
+    one = (
+        Finding.objects.filter(owing, due_by__gte=p.first, due_by__lt=p.end)
+        .exclude(session_id__in=several)
+        .annotate(state=p.state(F("submitted_at"), F("due_by"), case))
+        .values_list("due_by", "session__agency_id", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    days = _Days()
+    tallies = [_Tally(days[due], agency, state, n) for due, agency, state, n in _rows(one)]
+    amended = (
+        Finding.objects.filter(owing, session_id__in=several)
+        .values("session_id", "session__agency_id", "session__visit__case_id")
+        .annotate(due=Min("due_by"), state=p.state(Min("submitted_at"), Min("due_by"), case))
+        .filter(due__gte=p.first, due__lt=p.end)
+        .values_list("due", "session__agency_id", "state")
+        .order_by()
+    )
+    tallies += [_Tally(days[due], agency, state, 1) for due, agency, state in _rows(amended)]
+    first_day = p.last_session_day_due_before(p.first) + ONE_DAY
+    last_day = p.last_session_day_due_before(p.end)
+    if first_day <= last_day:
+        day = local_date("start", first=first_day, end=last_day + ONE_DAY, zone=p.zone)
+        unwritten = (
+            Session.objects.filter(
+                attended=True,
+                cancelled=False,
+                start__gte=local_midnight(first_day, p.zone),
+                start__lt=local_midnight(last_day + ONE_DAY, p.zone),
+            )
+            .exclude(visit__status=VisitStatus.CANCELLED)
+            .exclude(pk__in=Finding.objects.values("session_id"))
+            .values_list(day, "agency_id", "visit__case_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        due_on: dict[dt.date, dt.date] = {}
+        for held, agency, case_id, n in _rows(unwritten):
+            held = days[held]
+            due = due_on.get(held) or due_on.setdefault(held, p.findings_due(held))
+            tallies.append(_Tally(due, agency, -case_id if due < p.today else None, n))
+    return tallies
+
+
+@contextmanager
+def _without_jit() -> Iterator[None]:
+    """On PostgreSQL, run the report's queries without JIT compilation: their estimated cost
+    passes `jit_above_cost`, and compiling takes about 15 ms a query, more than running it.
+    (Only there: a transaction on SQLite would take the write lock.)"""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        yield
+
+
+class _InIds(Func):
+    """`field IN (ids)` with the ids as one parameter: a JSON array on SQLite, an array on
+    PostgreSQL. Django prepares each member of an IN list in Python (about 15 microseconds
+    each, a noticeable share of the report for a few thousand late cases), and a long list
+    runs into the databases' limits on parameters."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, field: str, ids: Iterable[int]) -> None:
+        self.ids = sorted(ids)
+        super().__init__(F(field))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(In(self.get_source_expressions()[0], self.ids))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        in_json = f"{sql} IN (SELECT value FROM json_each(%s))"  # noqa: S608 - a compiled column
+        return in_json, (*params, json.dumps(self.ids))
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"{sql} = ANY(%s)", (*params, self.ids)
+
+
+def _reasons(p: _Period, late_cases: set[int]) -> list[Reason]:
+    """For each late case, by reference: its visits' late reasons (rebookings excluded), then
+    its missed sessions that were rebooked, in visit order."""
+    by_case: dict[str, list[Reason]] = defaultdict(list)
+    if not late_cases:
+        return []
+    late_visits = (
+        Visit.objects.filter(_InIds("case_id", late_cases), rebook_of__isnull=True)
+        .exclude(status=VisitStatus.CANCELLED)
+        .exclude(late_reason="")
+        .order_by("start", "id")
+        .values_list("case__reference", "late_reason", "start")
+    )
+    for reference, text, start in late_visits:
+        if text.strip():
+            on = start.astimezone(p.zone).date()
+            by_case[reference].append(
+                Reason(reference, "Visit after the deadline", text.strip(), on)
+            )
+    missed = (
+        Session.objects.filter(
+            _InIds("visit__case_id", late_cases), attended=False, cancelled=False
+        )
+        .exclude(visit__status=VisitStatus.CANCELLED)
+        .filter(Exists(Visit.objects.filter(rebook_of=OuterRef("pk"))))
+        .order_by("visit__start", "visit_id", "start", "id")
+        .values_list("visit__case__reference", "attendance_reason", "start")
+    )
+    for reference, text, start in missed:
+        on = start.astimezone(p.zone).date()
+        reason = Reason(reference, "Missed session, rebooked", text.strip() or NO_REASON, on)
+        by_case[reference].append(reason)
+    return [reason for reference in sorted(by_case) for reason in by_case[reference]]
+
+
+class _Folded:
+    """A stage's tallies folded in one pass: on time and late per due date and per agency,
+    deadlines not yet due, and the cases with a late deadline."""
+
+    def __init__(self, tallies: list[_Tally]) -> None:
+        self.by_due: dict[dt.date, Rate] = defaultdict(Rate)
+        self.by_agency: dict[int | None, Rate] = defaultdict(Rate)
+        self.not_yet_due = 0
+        self.late_cases: set[int] = set()
+        for due, agency_id, state, n in tallies:
+            if state is None:
+                self.not_yet_due += n
+            elif state == 0:
+                self.by_due[due].on_time += n
+                self.by_agency[agency_id].on_time += n
+            else:
+                self.by_due[due].late += n
+                self.by_agency[agency_id].late += n
+                self.late_cases.add(abs(state))
+
+    def stage(self, key: str, months: list[dt.date]) -> StageRates:
+        total, per_month = Rate(), {m: Rate() for m in months}
+        for due, rate in self.by_due.items():
+            for into in (total, per_month[month_start(due)]):
+                into.on_time += rate.on_time
+                into.late += rate.late
+        return StageRates(key, STAGE_LABELS[key], total, list(per_month.items()), self.not_yet_due)
+
+    def agencies(self) -> list[tuple[str, Rate]]:
+        """Per agency, in the agencies' session order."""
+        agencies = Agency.objects.values_list("pk", "order", "name")
+        named = {pk: (order, name) for pk, order, name in agencies}
+        rates = sorted((named[pk], rate) for pk, rate in self.by_agency.items())
+        return [(name, rate) for (_, name), rate in rates]
+
+
+def timeliness_for(
+    *, user: User, first_month: dt.date, last_month: dt.date, now: dt.datetime | None = None
+) -> Timeliness:
+    """On-time rates for deadlines due from the first day of `first_month` to the last day
+    of `last_month`. Raises PermissionError for a role that does not watch timeliness."""
+    if not can(user, "timeliness_report", "read"):
+        raise PermissionError("Only YOT managers and YOT admins see the timeliness report.")
+    first, last = month_start(first_month), month_start(last_month)
+    end = add_months(last, 1)
+    months = []
+    m = first
+    while m < end:
+        months.append(m)
+        m = add_months(m, 1)
+    p = _Period(
+        first=first,
+        end=end,
+        now=now or timezone.now(),
+        zone=timezone.get_current_timezone(),
+        closures=closure_days(),
+    )
+    with _without_jit():
+        folded = {
+            "visit": _Folded(_visit_tallies(p)),
+            "findings": _Folded(_findings_tallies(p)),
+            "assessment": _Folded(_assessment_tallies(p)),
+        }
+        return Timeliness(
+            first_month=first,
+            last_month=last,
+            months=months,
+            stages=[folded[key].stage(key, months) for key, _ in STAGES],
+            findings_by_agency=folded["findings"].agencies(),
+            reasons=_reasons(p, set().union(*(f.late_cases for f in folded.values()))),
+        )

@@ -1,1 +1,0 @@
-"""Business rules that write: typed, keyword-only, atomic functions."""

@@ -1,0 +1,1 @@
+"""Venues, rooms, opening hours and closure days."""
