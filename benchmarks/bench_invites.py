@@ -1,7 +1,7 @@
 """Calendar invites: what a booking pays for them now, and how fast the outbox empties.
 
 1. Per four-agency visit change, the time the booking transaction spends on invites:
-   planning the outbox rows (the `visit_changed` receiver: one INSERT, no reads) against
+   planning the outbox rows (`invites_plan_for_change`: one INSERT, no reads) against
    the baseline of building the same four messages there (reading the sessions and
    building each iCalendar with its VTIMEZONE, as bookings did before the outbox).
    Medians, and the ratio, measured in the same run.

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from api import calendar_feeds
+from api.views import calendars
 
 urlpatterns = [
     # One sign-in for pages and administration, with lockout and two-factor.
@@ -11,10 +11,10 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path(
         "calendars/practitioners/<int:practitioner_id>.ics",
-        calendar_feeds.practitioner_calendar,
+        calendars.practitioner_calendar,
         name="practitioner-calendar",
     ),
-    path("calendars/rooms/<int:room_id>.ics", calendar_feeds.room_calendar, name="room-calendar"),
+    path("calendars/rooms/<int:room_id>.ics", calendars.room_calendar, name="room-calendar"),
     path("", include("frontend.urls")),
 ]
 

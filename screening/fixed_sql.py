@@ -7,7 +7,7 @@ as SQL instead, plain enough for SQLite and PostgreSQL alike, with every value p
 parameter. Parameters are adapted and results converted by the connection's own rules, so
 they compare and come back exactly as the ORM's would; an IN list is one `Many` parameter.
 The table and column names are checked against the models by
-tests/screening/test_fixed_sql.py, so a rename cannot leave a statement behind.
+tests/screening/booking/test_fixed_sql.py, so a rename cannot leave a statement behind.
 """
 
 from __future__ import annotations

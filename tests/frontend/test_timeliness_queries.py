@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
 from tests import factories
-from tests.screening.test_reports_reference import NOW, ORDER_STARTS, start_yot
+from tests.screening.reports.test_timeliness_reference import NOW, ORDER_STARTS, start_yot
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 
 from screening.assessment.merge import Contribution, merge, section_changes
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 LAYOUT = json.loads((ROOT / "screening/assessment/layouts/layout-v1.json").read_text())
 FORMS = {
     code: json.loads((ROOT / f"agencies/form_data/{code}-v1.json").read_text())["questions"]

@@ -35,7 +35,7 @@ from screening.models import DraftEvent, OrderType
 from screening.reports.timeliness import add_months, default_period, timeliness_for
 from tests import factories
 from tests.messaging import LONDON, freeze
-from tests.screening.test_reports_reference import freeze_draft_events
+from tests.screening.reports.test_timeliness_reference import freeze_draft_events
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,21 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.models import Agency, FindingsForm
-from api import serializers_findings as s
 from api.permissions import METHOD_ACTIONS, RolePermission
+from api.serializers.assessment import (
+    AlertSerializer,
+    AuditEntrySerializer,
+    DraftEditSerializer,
+    DraftSerializer,
+    FindingsInputSerializer,
+    FindingsQuerySerializer,
+    FindingsSerializer,
+    FindingsSubmitSerializer,
+    FormPublishSerializer,
+    FormSerializer,
+    ReopenSerializer,
+    findings_data,
+)
 from screening.assessment import drafts as draft_services
 from screening.assessment import findings as findings_services
 from screening.assessment.export import draft_document
@@ -43,7 +56,7 @@ class AgencyFormViewSet(viewsets.GenericViewSet):
 
     resource = "findings_forms"
     permission_classes = [RolePermission]
-    serializer_class = s.FormSerializer
+    serializer_class = FormSerializer
     pagination_class = None
     filter_backends: list = []
     lookup_field = "version"
@@ -55,30 +68,30 @@ class AgencyFormViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         return FindingsForm.objects.filter(agency=self.agency()).select_related("agency")
 
-    @extend_schema(responses={200: s.FormSerializer(many=True)})
+    @extend_schema(responses={200: FormSerializer(many=True)})
     def list(self, request: Request, agency_code: str) -> Response:
-        return Response(s.FormSerializer(self.get_queryset(), many=True).data)
+        return Response(FormSerializer(self.get_queryset(), many=True).data)
 
-    @extend_schema(responses={200: s.FormSerializer})
+    @extend_schema(responses={200: FormSerializer})
     def retrieve(self, request: Request, agency_code: str, version: str) -> Response:
         return Response(
-            s.FormSerializer(get_object_or_404(self.get_queryset(), version=version)).data
+            FormSerializer(get_object_or_404(self.get_queryset(), version=version)).data
         )
 
-    @extend_schema(responses={200: s.FormSerializer})
+    @extend_schema(responses={200: FormSerializer})
     @action(detail=False, methods=["get"])
     def current(self, request: Request, agency_code: str) -> Response:
         form = self.get_queryset().order_by("-version").first()
         if form is None:
             return Response({"detail": "This agency has no findings form yet.", "errors": {}}, 404)
-        return Response(s.FormSerializer(form).data)
+        return Response(FormSerializer(form).data)
 
-    @extend_schema(request=s.FormPublishSerializer, responses={201: s.FormSerializer})
+    @extend_schema(request=FormPublishSerializer, responses={201: FormSerializer})
     def create(self, request: Request, agency_code: str) -> Response:
-        data = s.FormPublishSerializer(data=request.data)
+        data = FormPublishSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         form = findings_services.form_publish(agency=self.agency(), **data.validated_data)
-        return Response(s.FormSerializer(form).data, status=201)
+        return Response(FormSerializer(form).data, status=201)
 
 
 # --- findings -----------------------------------------------------------------------------
@@ -104,7 +117,7 @@ class SessionFindingsView(APIView):
             form = finding.form
             answers, withheld = findings_answers_visible(user=request.user, finding=finding)
             due_by = finding.due_by
-        data = s.findings_data(
+        data = findings_data(
             session=session,
             finding=finding,
             form=form,
@@ -114,15 +127,15 @@ class SessionFindingsView(APIView):
             versions=versions,
             communication_needs=communication_needs_for_session(session=session),
         )
-        return Response(s.FindingsSerializer(data).data)
+        return Response(FindingsSerializer(data).data)
 
     @extend_schema(
-        parameters=[s.FindingsQuerySerializer],
-        responses={200: s.FindingsSerializer},
+        parameters=[FindingsQuerySerializer],
+        responses={200: FindingsSerializer},
     )
     def get(self, request: Request, pk: int) -> Response:
         session = self.session(request, pk)
-        query = s.FindingsQuerySerializer(data=request.query_params)
+        query = FindingsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         version = query.validated_data.get("version")
         if version is not None:
@@ -134,10 +147,10 @@ class SessionFindingsView(APIView):
             finding = findings_read_for(user=request.user, session=session)
         return self.respond(request, session, finding)
 
-    @extend_schema(request=s.FindingsInputSerializer, responses={200: s.FindingsSerializer})
+    @extend_schema(request=FindingsInputSerializer, responses={200: FindingsSerializer})
     def put(self, request: Request, pk: int) -> Response:
         session = self.session(request, pk)
-        data = s.FindingsInputSerializer(data=request.data)
+        data = FindingsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         finding = findings_services.findings_save(
             session=session, answers=data.validated_data["answers"], user=request.user
@@ -149,10 +162,10 @@ class SessionFindingsSubmitView(SessionFindingsView):
     def required_action(self, request: Request) -> str:
         return "create"
 
-    @extend_schema(request=s.FindingsSubmitSerializer, responses={200: s.FindingsSerializer})
+    @extend_schema(request=FindingsSubmitSerializer, responses={200: FindingsSerializer})
     def post(self, request: Request, pk: int) -> Response:
         session = self.session(request, pk)
-        data = s.FindingsSubmitSerializer(data=request.data)
+        data = FindingsSubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         finding = findings_services.findings_submit(
             session=session, user=request.user, answers=data.validated_data.get("answers")
@@ -178,7 +191,7 @@ class AssessmentDraftViewSet(viewsets.GenericViewSet):
 
     resource = "assessment_drafts"
     permission_classes = [RolePermission]
-    serializer_class = s.DraftSerializer
+    serializer_class = DraftSerializer
     pagination_class = None
     filter_backends: list = []
 
@@ -207,16 +220,16 @@ class AssessmentDraftViewSet(viewsets.GenericViewSet):
             .prefetch_related("sections", "events__by")
             .get(pk=draft.pk)
         )
-        return Response(s.DraftSerializer(draft).data)
+        return Response(DraftSerializer(draft).data)
 
-    @extend_schema(responses={200: s.DraftSerializer})
+    @extend_schema(responses={200: DraftSerializer})
     def retrieve(self, request: Request, pk: str) -> Response:
         return self.respond(self.draft(read=True))
 
-    @extend_schema(request=s.DraftEditSerializer, responses={200: s.DraftSerializer})
+    @extend_schema(request=DraftEditSerializer, responses={200: DraftSerializer})
     def partial_update(self, request: Request, pk: str) -> Response:
         draft = self.draft(read=False)
-        data = s.DraftEditSerializer(data=request.data)
+        data = DraftEditSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         draft = draft_services.draft_edit(
@@ -228,23 +241,23 @@ class AssessmentDraftViewSet(viewsets.GenericViewSet):
         )
         return self.respond(draft)
 
-    @extend_schema(request=None, responses={200: s.DraftSerializer})
+    @extend_schema(request=None, responses={200: DraftSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         return self.respond(
             draft_services.draft_submit(draft=self.draft(read=False), user=request.user)
         )
 
-    @extend_schema(request=None, responses={200: s.DraftSerializer})
+    @extend_schema(request=None, responses={200: DraftSerializer})
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request: Request, pk: str) -> Response:
         draft = draft_services.draft_sign_off(draft=self.draft(read=False), user=request.user)
         return self.respond(draft)
 
-    @extend_schema(request=s.ReopenSerializer, responses={200: s.DraftSerializer})
+    @extend_schema(request=ReopenSerializer, responses={200: DraftSerializer})
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str) -> Response:
-        data = s.ReopenSerializer(data=request.data)
+        data = ReopenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         draft = draft_services.draft_reopen(
             draft=self.draft(read=False), user=request.user, reason=data.validated_data["reason"]
@@ -277,7 +290,7 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     resource = "alerts"
     permission_classes = [RolePermission]
-    serializer_class = s.AlertSerializer
+    serializer_class = AlertSerializer
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
@@ -286,12 +299,12 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def required_action(self, request: Request) -> str:
         return "update" if self.action == "read" else "read"
 
-    @extend_schema(request=None, responses={200: s.AlertSerializer})
+    @extend_schema(request=None, responses={200: AlertSerializer})
     @action(detail=True, methods=["post"])
     def read(self, request: Request, pk: str) -> Response:
         alert: Alert = get_object_or_404(self.get_queryset(), pk=pk)
         alert = draft_services.alert_mark_read(alert=alert, user=request.user)
-        return Response(s.AlertSerializer(alert).data)
+        return Response(AlertSerializer(alert).data)
 
 
 class AuditFilter(django_filters.FilterSet):
@@ -308,7 +321,7 @@ class AuditEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     resource = "audit_log"
     permission_classes = [RolePermission]
-    serializer_class = s.AuditEntrySerializer
+    serializer_class = AuditEntrySerializer
     filterset_class = AuditFilter
 
     def get_queryset(self):

@@ -1,0 +1,1 @@
+"""The API serializers, one module per context."""

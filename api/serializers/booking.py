@@ -1,0 +1,209 @@
+"""Serializers for visits, sessions, attendance and visit options."""
+
+from __future__ import annotations
+
+from django.utils.functional import cached_property
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from agencies.models import Agency, Practitioner
+from api.fields import (
+    Serializer,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+)
+from screening.models import (
+    Case,
+    Room,
+    Session,
+    Visit,
+)
+from screening.scheduling.expand import from_minutes
+
+
+class SessionInputSerializer(Serializer):
+    agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
+    practitioner = serializers.PrimaryKeyRelatedField(queryset=Practitioner.objects.all())
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField(required=False)
+
+
+class VisitInputSerializer(Serializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.all())
+    sessions = SessionInputSerializer(many=True, allow_empty=False)
+    late_reason = StrictCharField(max_length=1000, allow_blank=True, required=False)
+    min_gap = StrictIntegerField(min_value=0, max_value=240, required=False)
+    max_gap = StrictIntegerField(min_value=0, max_value=240, required=False)
+
+
+class RescheduleInputSerializer(VisitInputSerializer):
+    case = None
+
+
+class CancelInputSerializer(Serializer):
+    reason = StrictCharField(max_length=1000)
+
+
+class AttendanceInputSerializer(Serializer):
+    attended = StrictBooleanField()
+    reason = StrictCharField(max_length=1000, allow_blank=True, required=False)
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    practitioner_name = serializers.CharField(source="practitioner.name", read_only=True)
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "agency",
+            "practitioner",
+            "practitioner_name",
+            "start",
+            "end",
+            "buffer_minutes",
+            "attended",
+            "attendance_reason",
+        ]
+        read_only_fields = fields
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    sessions = serializers.SerializerMethodField()
+    room_name = serializers.CharField(source="room.__str__", read_only=True)
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "case",
+            "room",
+            "room_name",
+            "status",
+            "version",
+            "start",
+            "end",
+            "cancel_reason",
+            "late_reason",
+            "sessions",
+        ]
+        read_only_fields = fields
+
+    @cached_property
+    def _session_rows(self) -> serializers.ListSerializer:
+        # One list serializer for every visit listed: its fields are built once, not per row.
+        return SessionSerializer(many=True)
+
+    @extend_schema_field(SessionSerializer(many=True))
+    def get_sessions(self, obj: Visit) -> list[dict]:
+        live = [s for s in obj.sessions.all() if not s.cancelled or obj.status == "cancelled"]
+        return self._session_rows.to_representation(sorted(live, key=lambda s: s.start))
+
+
+class VisitOptionsQuerySerializer(Serializer):
+    count = StrictIntegerField(min_value=1, max_value=50, required=False, default=10)
+    not_before = serializers.DateTimeField(required=False)
+    order = serializers.ChoiceField(choices=["fixed", "any"], required=False, default="fixed")
+    agencies = StrictCharField(required=False, help_text="Agency codes, comma-separated.")
+    durations = StrictCharField(required=False, help_text="code:minutes pairs, e.g. health:60")
+    min_gap = StrictIntegerField(min_value=0, max_value=240, required=False)
+    max_gap = StrictIntegerField(min_value=0, max_value=240, required=False)
+    respect_unavailable = serializers.ChoiceField(
+        choices=["true", "false"], required=False, default="false"
+    )
+
+    def to_internal_value(self, data):
+        # Query strings carry text: read the numbers before the strict fields see them.
+        values = {}
+        for key, value in data.items():
+            if key in {"count", "min_gap", "max_gap"}:
+                if not value.isdigit():
+                    raise serializers.ValidationError({key: ["Must be a whole number."]})
+                value = int(value)
+            values[key] = value
+        return super().to_internal_value(values)
+
+    def validate_agencies(self, value: str) -> list[Agency]:
+        codes = [c.strip() for c in value.split(",") if c.strip()]
+        found = {a.code: a for a in Agency.objects.filter(code__in=codes)}
+        unknown = [c for c in codes if c not in found]
+        if unknown or not codes:
+            raise serializers.ValidationError(f"Unknown agency: {', '.join(unknown) or value}.")
+        if len(set(codes)) != len(codes):
+            raise serializers.ValidationError("Each agency may appear once.")
+        return [found[c] for c in codes]
+
+    def validate_durations(self, value: str) -> dict[str, int]:
+        out = {}
+        for part in value.split(","):
+            code, _, minutes = part.strip().partition(":")
+            if not minutes.isdigit() or not 5 <= int(minutes) <= 240:
+                raise serializers.ValidationError(
+                    f"Write code:minutes with 5 to 240 minutes, not {part.strip()!r}."
+                )
+            out[code] = int(minutes)
+        return out
+
+    def validate(self, attrs: dict) -> dict:
+        gap_lo, gap_hi = attrs.get("min_gap"), attrs.get("max_gap")
+        if gap_lo is not None and gap_hi is not None and gap_lo > gap_hi:
+            raise serializers.ValidationError({"max_gap": ["Must not be below min_gap."]})
+        return attrs
+
+
+class PlannedSessionSerializer(serializers.Serializer):
+    agency = serializers.CharField()
+    practitioner = serializers.IntegerField()
+    practitioner_name = serializers.CharField()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class VisitOptionSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    room = serializers.IntegerField()
+    room_name = serializers.CharField()
+    outside_unavailable = serializers.BooleanField()
+    sessions = PlannedSessionSerializer(many=True)
+
+
+class VisitOptionsSerializer(serializers.Serializer):
+    options = VisitOptionSerializer(many=True)
+    after_deadline = VisitOptionSerializer(many=True)
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+def visit_options_data(found) -> dict:
+    """Engine options (minutes, ids) as the contract's JSON (datetimes, names)."""
+
+    def option(o) -> dict:
+        room = found.rooms[o.room]
+        return {
+            "start": from_minutes(o.start),
+            "end": from_minutes(o.end),
+            "room": o.room,
+            "room_name": str(room),
+            "outside_unavailable": o.outside_unavailable,
+            "sessions": [
+                {
+                    "agency": p.agency,
+                    "practitioner": p.practitioner,
+                    "practitioner_name": found.practitioners[p.practitioner].name,
+                    "start": from_minutes(p.start),
+                    "end": from_minutes(p.end),
+                }
+                for p in o.sessions
+            ],
+        }
+
+    return VisitOptionsSerializer(
+        {
+            "options": [option(o) for o in found.options],
+            "after_deadline": [option(o) for o in found.after_deadline],
+            "reasons": found.reasons,
+        }
+    ).data

@@ -1,0 +1,55 @@
+"""Serializers for venues, opening hours and rooms."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from api.fields import (
+    ModelSerializer,
+)
+from api.serializers.base import viewer, weekday_field
+from screening.access import FEED_URL_ROLES
+from screening.models import (
+    OpeningHours,
+    Room,
+    Venue,
+)
+
+
+class OpeningHoursSerializer(ModelSerializer):
+    weekday = weekday_field()
+
+    class Meta:
+        model = OpeningHours
+        fields = ["weekday", "opens", "closes"]
+
+
+class VenueSerializer(ModelSerializer):
+    opening_hours = OpeningHoursSerializer(many=True, required=False)
+
+    class Meta:
+        model = Venue
+        fields = ["id", "name", "address", "opening_hours"]
+        read_only_fields = ["id"]
+
+
+def room_feed_url(room: Room) -> str:
+    return f"{settings.PUBLIC_BASE_URL}/calendars/rooms/{room.pk}.ics?token={room.feed_token}"
+
+
+class RoomSerializer(ModelSerializer):
+    venue = serializers.PrimaryKeyRelatedField(queryset=Venue.objects.all())
+    calendar_feed_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Room
+        fields = ["id", "venue", "name", "is_active", "calendar_feed_url"]
+        read_only_fields = ["id", "is_active"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_calendar_feed_url(self, obj: Room) -> str | None:
+        user = viewer(self)
+        return room_feed_url(obj) if user is not None and user.role in FEED_URL_ROLES else None

@@ -1,0 +1,1 @@
+"""The API views, one module per context (api/urls.py routes them)."""

@@ -1,0 +1,120 @@
+"""Visits and sessions: booking, rescheduling, cancelling, attendance."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.permissions import METHOD_ACTIONS, RolePermission
+from api.serializers.booking import (
+    AttendanceInputSerializer,
+    CancelInputSerializer,
+    RescheduleInputSerializer,
+    SessionSerializer,
+    VisitInputSerializer,
+    VisitSerializer,
+)
+from screening.booking import services as visit_services
+from screening.booking.selectors import session_list_for, visit_list_for, visits_shown_for
+from screening.booking.services import SessionRequest
+from screening.models import Visit
+from screening.people.selectors import case_list_for
+
+
+def _session_requests(rows: list[dict]) -> list[SessionRequest]:
+    return [
+        SessionRequest(
+            agency=r["agency"], practitioner=r["practitioner"], start=r["start"], end=r.get("end")
+        )
+        for r in rows
+    ]
+
+
+class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    resource = "visits"
+    permission_classes = [RolePermission]
+    serializer_class = VisitSerializer
+    filterset_fields = ["case", "status", "room"]
+
+    def get_queryset(self) -> QuerySet[Visit]:
+        if self.action in {"list", "retrieve"}:
+            return visits_shown_for(user=self.request.user)
+        return visit_list_for(user=self.request.user)
+
+    def required_action(self, request: Request) -> str:
+        if self.action in {"reschedule", "cancel"}:
+            return "update"
+        return METHOD_ACTIONS.get(request.method, "update")
+
+    @extend_schema(request=VisitInputSerializer, responses={201: VisitSerializer})
+    def create(self, request: Request) -> Response:
+        data = VisitInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        case = get_object_or_404(case_list_for(user=request.user), pk=values["case"].pk)
+        visit = visit_services.visit_book(
+            case=case,
+            room=values["room"],
+            sessions=_session_requests(values["sessions"]),
+            booked_by=request.user,
+            late_reason=values.get("late_reason", ""),
+            min_gap=values.get("min_gap"),
+            max_gap=values.get("max_gap"),
+        )
+        visit = self.get_queryset().get(pk=visit.pk)
+        return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RescheduleInputSerializer, responses={200: VisitSerializer})
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request: Request, pk: str | None = None) -> Response:
+        visit = self.get_object()
+        data = RescheduleInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        visit_services.visit_reschedule(
+            visit=visit,
+            room=values["room"],
+            sessions=_session_requests(values["sessions"]),
+            changed_by=request.user,
+            late_reason=values.get("late_reason", ""),
+            min_gap=values.get("min_gap"),
+            max_gap=values.get("max_gap"),
+        )
+        return Response(VisitSerializer(self.get_queryset().get(pk=visit.pk)).data)
+
+    @extend_schema(request=CancelInputSerializer, responses={200: VisitSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
+        visit = self.get_object()
+        data = CancelInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        visit_services.visit_cancel(
+            visit=visit, reason=data.validated_data["reason"], cancelled_by=request.user
+        )
+        return Response(VisitSerializer(self.get_queryset().get(pk=visit.pk)).data)
+
+
+class SessionAttendanceView(APIView):
+    """Record attendance: a YOT admin, or the practitioner running that session."""
+
+    resource = "attendance"
+    permission_classes = [RolePermission]
+
+    @extend_schema(request=AttendanceInputSerializer, responses={200: SessionSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        session = get_object_or_404(session_list_for(user=request.user), pk=pk)
+        data = AttendanceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = visit_services.session_record_attendance(
+            session=session,
+            attended=data.validated_data["attended"],
+            reason=data.validated_data.get("reason", ""),
+            recorded_by=request.user,
+        )
+        return Response(SessionSerializer(session).data)
