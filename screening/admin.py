@@ -122,11 +122,29 @@ class VisitAdmin(admin.ModelAdmin):
 # --- text messages ---------------------------------------------------------------------------
 
 
+class MessageTemplateForm(forms.ModelForm):
+    """Refuses forbidden words and unknown or missing placeholders, naming the body."""
+
+    class Meta:
+        model = MessageTemplate
+        fields = ("purpose", "language", "easy_read", "body")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("purpose") and data.get("body") is not None:
+            try:
+                check_template(purpose=data["purpose"], body=data["body"])
+            except ValidationError as error:
+                self.add_error(None, error)  # it names the body itself
+        return data
+
+
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(admin.ModelAdmin):
-    """System administrators edit the wording; `clean` refuses forbidden words and unknown
+    """System administrators edit the wording; the form refuses forbidden words and unknown
     placeholders, and the list shows each text's length in parts."""
 
+    form = MessageTemplateForm
     list_display = ("purpose", "language", "easy_read", "parts", "updated_at")
     list_filter = ("purpose", "language", "easy_read")
     readonly_fields = ("updated_at", "updated_by", "parts")

@@ -148,3 +148,21 @@ def test_findings_form_published_in_admin_is_a_new_checked_version(admin_client)
         1,
     ]
     assert admin_client.get("/admin/agencies/findingsform/").status_code == 200
+
+
+def test_message_template_edited_in_admin_is_checked_naming_the_body(admin_client):
+    from screening.models import MessageTemplate
+
+    template = MessageTemplate.objects.get(purpose="confirmation", language="en", easy_read=False)
+    url = f"/admin/screening/messagetemplate/{template.pk}/change/"
+    fields = {"purpose": "confirmation", "language": "en"}
+    wording = "Your YOT visit is on {date} at {time}, {place}"
+    refused = admin_client.post(url, {**fields, "body": wording})
+    assert refused.status_code == 200
+    errors = refused.context["adminform"].form.errors
+    assert "never mention: yot" in " ".join(errors["body"])
+    assert MessageTemplate.objects.get(pk=template.pk).body == template.body
+    body = "Youth Support: see you {date} at {time}, {place}. Reply YES to confirm."
+    saved = admin_client.post(url, {**fields, "body": body})
+    assert saved.status_code == 302, saved.content
+    assert MessageTemplate.objects.get(pk=template.pk).body == body

@@ -44,11 +44,6 @@ class MessageTemplate(models.Model):
         variant = " easy read" if self.easy_read else ""
         return f"{self.get_purpose_display()} ({self.language}{variant})"
 
-    def clean(self) -> None:
-        from screening.messaging.text import check_template
-
-        check_template(purpose=self.purpose, body=self.body)
-
 
 class RecipientKind(models.TextChoices):
     YOUNG_PERSON = "young_person", "Young person"

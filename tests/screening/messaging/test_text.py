@@ -76,4 +76,4 @@ def test_default_templates_pass_their_own_checks(db):
         ("cy", False),
     }
     for template in templates:
-        template.full_clean()
+        check_template(purpose=template.purpose, body=template.body)
