@@ -27,7 +27,18 @@ from screening.assessment.findings import findings_submit
 from screening.booking.services import SessionRequest, session_record_attendance, visit_book
 from screening.calendars.imports import calendar_import_upload
 from screening.errors import SlotTaken
-from screening.models import Case, OrderType, Room, Visit, YoungPerson
+from screening.messaging.dispatch import messages_dispatch_due
+from screening.messaging.replies import inbound_record, message_status_record
+from screening.models import (
+    AdminTask,
+    Case,
+    Message,
+    MessageStatus,
+    OrderType,
+    Room,
+    Visit,
+    YoungPerson,
+)
 from screening.people.cases import case_create
 from screening.people.workdays import add_working_days, is_working_day
 from screening.people.young_people import young_person_create
@@ -438,10 +449,6 @@ def _findings(*, visit: Visit, story: str, variant: int, staff: dict[str, User])
 def _texts(*, log: Callable[[str], None]) -> dict[str, int]:
     """Send the texts the bookings planned (through the configured safe gateway), then
     play back a few delivery reports and replies, so every state shows in the demo."""
-    from screening.messaging.dispatch import messages_dispatch_due
-    from screening.messaging.replies import inbound_record, message_status_record
-    from screening.models import AdminTask, Message, MessageStatus
-
     report = messages_dispatch_due()
     sent = list(Message.objects.filter(status=MessageStatus.SENT).order_by("id"))
     for message in sent[:3]:

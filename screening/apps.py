@@ -1,14 +1,12 @@
 from django.apps import AppConfig
+from django.db import connections
 from django.db.models.signals import post_migrate
+
+from screening.booking.guards import install_booking_guards
 
 
 def reinstall_booking_guards(sender, using, **kwargs) -> None:
     """Migrations that rebuild a SQLite table drop its triggers: put them back."""
-    # Imported here: the app registry must be ready before models load.
-    from django.db import connections
-
-    from screening.booking.guards import install_booking_guards
-
     install_booking_guards(connections[using])
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 from django import forms, template
 from django.utils import timezone
 
-from frontend.forms import DateWidget
+from frontend.forms import WEEKDAYS, DateWidget
 
 register = template.Library()
 
@@ -139,7 +139,5 @@ def time_text(moment: dt.datetime) -> str:
 
 @register.filter
 def weekday_names(days: list[int]) -> str:
-    from frontend.forms import WEEKDAYS
-
     names = dict(WEEKDAYS)
     return ", ".join(names[d] for d in sorted(days))

@@ -4,29 +4,34 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 
 from screening.integrations.sms.base import SmsGateway
 
+# Named by path and loaded when asked for, as Django loads EMAIL_BACKEND: the Twilio client
+# adds about 16 MB to a process, and web processes never send.
+BACKENDS = {
+    "console": "screening.integrations.sms.console.ConsoleGateway",
+    "fake": "screening.integrations.sms.fake.FakeGateway",
+    "twilio": "screening.integrations.sms.twilio_gateway.TwilioGateway",
+}
+
 
 def get_gateway() -> SmsGateway:
-    """A new gateway for SMS_BACKEND (`console`, `fake` or `twilio`)."""
+    """A new gateway for SMS_BACKEND (`console`, `fake` or `twilio`); raises
+    ImproperlyConfigured naming any other value."""
     backend = settings.SMS_BACKEND
-    if backend == "console":
-        from screening.integrations.sms.console import ConsoleGateway
-
-        return ConsoleGateway()
-    if backend == "fake":
-        from screening.integrations.sms.fake import FakeGateway
-
-        return FakeGateway()
-    if backend == "twilio":
-        from screening.integrations.sms.twilio_gateway import TwilioGateway
-
-        return TwilioGateway(
-            account_sid=settings.TWILIO_ACCOUNT_SID,
-            auth_token=settings.TWILIO_AUTH_TOKEN,
-            from_number=settings.TWILIO_FROM_NUMBER,
-            messaging_service_sid=settings.TWILIO_MESSAGING_SERVICE_SID,
-            timeout=settings.TWILIO_TIMEOUT_SECONDS,
+    if backend not in BACKENDS:
+        raise ImproperlyConfigured(
+            f"SMS_BACKEND {backend!r} is not one of {', '.join(sorted(BACKENDS))}"
         )
-    raise ImproperlyConfigured(f"SMS_BACKEND {backend!r} is not one of console, fake, twilio")
+    gateway = import_string(BACKENDS[backend])
+    if backend != "twilio":
+        return gateway()
+    return gateway(
+        account_sid=settings.TWILIO_ACCOUNT_SID,
+        auth_token=settings.TWILIO_AUTH_TOKEN,
+        from_number=settings.TWILIO_FROM_NUMBER,
+        messaging_service_sid=settings.TWILIO_MESSAGING_SERVICE_SID,
+        timeout=settings.TWILIO_TIMEOUT_SECONDS,
+    )
