@@ -10,6 +10,7 @@ from django.utils import timezone
 from docx import Document
 
 from accounts.models import Role
+from screening.assessment.alert_emails import alert_emails_send_due
 from screening.booking.services import session_record_attendance
 from screening.models import Alert, AuditEntry, Finding
 from tests.conftest import client_for
@@ -220,12 +221,15 @@ def test_an_urgent_finding_alerts_the_case_manager_and_managers_once(
     recipients = set(Alert.objects.values_list("recipient__role", flat=True))
     assert recipients == {"case_manager", "yot_manager"}
     assert Alert.objects.count() == 2
+    assert mail.outbox == []  # planned; the background worker sends them
+    assert alert_emails_send_due().sent == 2
     assert len(mail.outbox) == 2
     assert w["case"].reference in mail.outbox[0].subject
     assert "self-harm" not in mail.outbox[0].body.lower()  # details stay behind sign-in
     # The same urgent answer in an amendment raises nothing new.
     with django_capture_on_commit_callbacks(execute=True):
         submit(w, "health", self_harm="current", medication="None")
+    assert alert_emails_send_due().claimed == 0
     assert Alert.objects.count() == 2 and len(mail.outbox) == 2
     alerts = w["manager"].get("/api/v1/alerts/").json()["results"]
     assert "Current self-harm" in alerts[0]["text"]
