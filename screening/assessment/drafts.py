@@ -128,14 +128,25 @@ def _active_layout() -> AssessmentLayout:
     return layout
 
 
+def _draft_for_merge(case: Case) -> AssessmentDraft:
+    """The case's draft, locked, created if it has none. Merges of one case take turns on
+    the case row's lock (SQLite serialises writers anyway), so a later merge sees every
+    finding committed before it; should two first merges still meet, the unique case of
+    AssessmentDraft lets one create it and the other read it back (get_or_create)."""
+    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).get()
+    draft, _ = AssessmentDraft.objects.select_for_update().get_or_create(
+        case=case, defaults={"layout": _active_layout}
+    )
+    return draft
+
+
 @transaction.atomic
 def draft_merge(*, case: Case) -> AssessmentDraft:
-    """Build or refresh the case's draft from the latest submitted findings. Sections the
-    case manager has not edited follow the findings; edited ones keep their text and are
-    marked needs review. A signed-off draft is locked: it only notes that findings came."""
-    draft = AssessmentDraft.objects.select_for_update().filter(case=case).first()
-    if draft is None:
-        draft = AssessmentDraft.objects.create(case=case, layout=_active_layout())
+    """Build or refresh the case's draft from the latest submitted findings (each
+    submission and amendment calls it; a read never does). Sections the case manager has
+    not edited follow the findings; edited ones keep their text and are marked needs
+    review. A signed-off draft is locked: it only notes that findings came."""
+    draft = _draft_for_merge(case)
     findings = latest_findings(case=case)
     result = merge(layout=draft.layout.as_data(), contributions=_contributions(findings))
     changed_sources = result.built_from != draft.built_from
@@ -193,28 +204,44 @@ def draft_merge(*, case: Case) -> AssessmentDraft:
     return draft
 
 
+NO_FINDINGS_YET = "No findings have been submitted for this case yet."
+
+
+class DraftNotStarted(Exception):
+    """The case has no draft: none of its findings has been submitted (HTTP 404)."""
+
+    def __init__(self, *, case: Case) -> None:
+        self.case = case
+        super().__init__(NO_FINDINGS_YET)
+
+
 def draft_of(*, case: Case) -> AssessmentDraft:
-    """The case's draft, merged from its findings the first time anyone opens it."""
-    return AssessmentDraft.objects.filter(case=case).first() or draft_merge(case=case)
+    """The case's draft as stored, with the missing agencies as of now (draft_missing_now).
+    Only reads: a draft is built by the submissions. Raises DraftNotStarted before the
+    first one."""
+    draft = AssessmentDraft.objects.select_related("case", "layout").filter(case=case).first()
+    if draft is None:
+        raise DraftNotStarted(case=case)
+    draft.missing = draft_missing_now(draft=draft)
+    return draft
 
 
 def draft_read(*, case: Case, user: User, detail: str = "") -> AssessmentDraft:
-    """Open the draft for reading: missing agencies brought up to date (due becomes
-    overdue with time) and the read audit-logged. The case must come from
-    draft_case_list_for."""
-    draft = draft_refresh_missing(draft=draft_of(case=case))
+    """Open the draft for reading; the read is audit-logged (the only thing it writes).
+    The case must come from draft_case_list_for. Raises DraftNotStarted before the first
+    submission."""
+    draft = draft_of(case=case)
     audit_record(user=user, action=AuditEntry.Action.READ, obj=draft, case=case, detail=detail)
     return draft
 
 
-def draft_refresh_missing(*, draft: AssessmentDraft) -> AssessmentDraft:
-    """Recompute the missing agencies (their reasons change with time: due becomes overdue)."""
-    if not draft.is_locked():
-        draft.missing = missing_agencies(
-            case=draft.case, have={c["agency"] for c in draft.built_from}
-        )
-        draft.save(update_fields=["missing"])
-    return draft
+def draft_missing_now(*, draft: AssessmentDraft) -> list[dict[str, Any]]:
+    """The agencies the draft lacks, with their reasons as of now (due becomes overdue
+    with time), worked out without storing them; a signed-off draft keeps those it was
+    signed off with."""
+    if draft.is_locked():
+        return draft.missing
+    return missing_agencies(case=draft.case, have={c["agency"] for c in draft.built_from})
 
 
 # --- alerts -------------------------------------------------------------------------------
