@@ -5,7 +5,8 @@
 
 Beat puts `screening.dispatch_due_messages` on the queue every
 SMS_DISPATCH_INTERVAL_SECONDS, and `screening.send_due_invites` (calendar invite emails)
-on the same interval (the outboxes' row claims make any number of workers safe),
+and `screening.send_due_alert_emails` (urgent-alert emails) on the same interval (the
+outboxes' row claims make any number of workers safe),
 and `screening.refresh_calendars` every few minutes (it reloads only the imported
 calendar addresses last loaded more than CALENDAR_IMPORT_REFRESH_MINUTES ago).
 """
@@ -23,7 +24,7 @@ CALENDAR_CHECK_SECONDS = 300
 
 app = Celery("yot_screening")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["screening.messaging", "screening.calendars"])
+app.autodiscover_tasks(["screening.messaging", "screening.calendars", "screening.assessment"])
 
 
 @app.on_after_finalize.connect
@@ -39,6 +40,11 @@ def schedule_dispatch(sender: Celery, **kwargs) -> None:
         float(settings.SMS_DISPATCH_INTERVAL_SECONDS),
         sender.signature("screening.send_due_invites"),
         name="send due calendar invites",
+    )
+    sender.add_periodic_task(
+        float(settings.SMS_DISPATCH_INTERVAL_SECONDS),
+        sender.signature("screening.send_due_alert_emails"),
+        name="send due urgent alert emails",
     )
     sender.add_periodic_task(
         float(CALENDAR_CHECK_SECONDS),

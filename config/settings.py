@@ -332,6 +332,14 @@ INVITE_LEASE_SECONDS = env_int("INVITE_LEASE_SECONDS", 300)
 INVITE_RETRY_SECONDS = env_int("INVITE_RETRY_SECONDS", 60)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 
+# Urgent-alert emails (screening/assessment/alert_emails.py): their own outbox, planned in
+# the submission's transaction and sent, retried and failed with an admin task like the
+# invites.
+ALERT_EMAIL_MAX_ATTEMPTS = env_int("ALERT_EMAIL_MAX_ATTEMPTS", 6)
+ALERT_EMAIL_RETRY_SECONDS = env_int("ALERT_EMAIL_RETRY_SECONDS", 60)
+ALERT_EMAIL_BATCH_SIZE = env_int("ALERT_EMAIL_BATCH_SIZE", 20)
+ALERT_EMAIL_LEASE_SECONDS = env_int("ALERT_EMAIL_LEASE_SECONDS", 300)
+
 # --- Web pages and sign-in (frontend/) ----------------------------------------------------
 # GOV.UK Frontend and MoJ Frontend are served prebuilt from node_modules (npm ci by
 # scripts/bootstrap): their CSS refers to /assets/fonts and /assets/images, so each

@@ -1,10 +1,13 @@
 """The assessment draft pages: the case manager edits and sends for sign-off, YOT managers
-read, sign off and reopen. Same access and audit as the API (api/views_findings.py):
-draft_case_list_for scopes the case, every read writes an audit entry."""
+read, sign off and reopen. Same access and audit as the API (api/views/assessment.py):
+draft_case_list_for scopes the case, every read writes an audit entry (and nothing else),
+and before the case's first findings every draft page says there are none yet (404)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import wraps
 
 from django import forms
 from django.contrib import messages
@@ -48,10 +51,35 @@ class ReopenForm(forms.Form):
 
 
 def _case_and_draft(request: HttpRequest, pk: int, *, read: bool) -> tuple[Case, AssessmentDraft]:
+    """The case (404 outside the user's scope) and its draft; raises DraftNotStarted before
+    its first findings are submitted (shown by `draft_page`)."""
     case = get_object_or_404(draft_case_list_for(user=request.user), pk=pk)
     if read:
         return case, draft_services.draft_read(case=case, user=request.user)
     return case, draft_services.draft_of(case=case)
+
+
+def not_started_page(request: HttpRequest, error: draft_services.DraftNotStarted) -> HttpResponse:
+    """What a draft page answers before the case's first findings: 404, saying so."""
+    return render(
+        request,
+        "frontend/draft_not_started.html",
+        {"case": error.case, "message": str(error)},
+        status=404,
+    )
+
+
+def draft_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Decorate a draft page: before the case has a draft, it says why instead."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except draft_services.DraftNotStarted as error:
+            return not_started_page(request, error)
+
+    return wrapper
 
 
 def _errors_form(error: Exception) -> forms.Form:
@@ -77,11 +105,13 @@ def _render_draft(
     request: HttpRequest, case: Case, draft: AssessmentDraft, errors: forms.Form | None = None
 ) -> HttpResponse:
     user = request.user
+    missing = draft.missing  # as of now (draft_of), never stored by a read
     draft = (
         AssessmentDraft.objects.select_related("signed_off_by", "submitted_by")
         .prefetch_related("sections", "events__by")
         .get(pk=draft.pk)
     )
+    draft.missing = missing
     names = _names()
     flags = sorted(
         ({**f, "agency_name": names.get(f["agency"], f["agency"])} for f in draft.flags),
@@ -141,12 +171,14 @@ def _render_draft(
 
 
 @page("assessment_drafts", "read")
+@draft_page
 def draft_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case, draft = _case_and_draft(request, pk, read=True)
     return _render_draft(request, case, draft)
 
 
 @page("assessment_drafts", "update")
+@draft_page
 def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     case, draft = _case_and_draft(request, pk, read=request.method == "GET")
     section = draft.sections.filter(key=key).first()
@@ -180,6 +212,7 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 @require_POST
 @page("assessment_drafts", "update")
+@draft_page
 def section_review(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """ "Keep my text" marks the section reviewed; "Use the new text" takes the merge's."""
     case, draft = _case_and_draft(request, pk, read=False)
@@ -201,6 +234,7 @@ def section_review(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 
 
 @page("assessment_drafts", "update")
+@draft_page
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case, draft = _case_and_draft(request, pk, read=request.method == "GET")
     names = agency_choices()
@@ -235,17 +269,20 @@ def _oversight(request: HttpRequest, pk: int, act, success: str) -> HttpResponse
 
 @require_POST
 @page("draft_submit", "create")
+@draft_page
 def draft_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _oversight(request, pk, draft_services.draft_submit, "The draft is sent for sign-off.")
 
 
 @require_POST
 @page("draft_sign_off", "create")
+@draft_page
 def draft_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     return _oversight(request, pk, draft_services.draft_sign_off, "The draft is signed off.")
 
 
 @page("draft_reopen", "create")
+@draft_page
 def draft_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     case, draft = _case_and_draft(request, pk, read=False)
     form = ReopenForm(request.POST or None)
@@ -264,6 +301,7 @@ def draft_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @page("assessment_drafts", "read")
+@draft_page
 def draft_document(request: HttpRequest, pk: int) -> HttpResponse:
     """The same Word document as the API, audit-logged as an export."""
     case, draft = _case_and_draft(request, pk, read=False)

@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, render
 
 from agencies.findings_forms import PLAN_CATEGORIES
 from agencies.models import Agency
+from frontend.drafts import not_started_page
 from screening.access import can
-from screening.assessment.drafts import draft_read
+from screening.assessment.drafts import DraftNotStarted, draft_read
 from screening.assessment.selectors import draft_case_list_for
 
 
@@ -20,7 +21,10 @@ def assessment_draft_print(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(request.user, "assessment_drafts", "read"):
         raise PermissionDenied
     case = get_object_or_404(draft_case_list_for(user=request.user), pk=pk)
-    draft = draft_read(case=case, user=request.user, detail="print")
+    try:
+        draft = draft_read(case=case, user=request.user, detail="print")
+    except DraftNotStarted as error:
+        return not_started_page(request, error)
     names = dict(Agency.objects.values_list("code", "name"))
     plan = [
         (

@@ -17,6 +17,7 @@ import random
 import socket
 import threading
 import uuid
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -25,7 +26,7 @@ from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
-SENDING = "sending"
+PLANNED, SENDING = "planned", "sending"
 
 
 def new_owner() -> str:
@@ -77,6 +78,42 @@ def retry_delay(attempts: int, *, first_seconds: int, cap_seconds: int = 3600) -
     failed together do not all come back at the same moment."""
     delay = min(cap_seconds, first_seconds * 2 ** max(0, attempts - 1))
     return dt.timedelta(seconds=delay * random.uniform(0.5, 1.0))
+
+
+def claim_due_batches(
+    model: type[models.Model],
+    *,
+    owner: str,
+    size: int,
+    lease_seconds: int,
+    max_batches: int | None = None,
+) -> Iterator[list[int]]:
+    """Claim batch after batch of due rows for `owner` (oldest due first) until none is
+    due, or `max_batches`: planned rows whose time has come, and rows a worker claimed but
+    left past its lease (it stopped). Yields each batch's ids."""
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        now = timezone.now()
+        abandoned = now - dt.timedelta(seconds=lease_seconds)
+        due = Q(status=PLANNED, next_attempt_at__lte=now) | Q(
+            status=SENDING, claimed_at__lt=abandoned
+        )
+        ids = claim_rows(
+            model, owner=owner, size=size, where=due, order_by=("next_attempt_at", "id")
+        )
+        if not ids:
+            return
+        batches += 1
+        yield ids
+
+
+def retry_later(
+    model: type[models.Model], pk: int, owner: str, *, attempts: int, first_seconds: int, error: str
+) -> bool:
+    """Give a claimed row back as planned, due again after a growing delay (retry_delay),
+    if `owner` still holds it."""
+    later = timezone.now() + retry_delay(attempts, first_seconds=first_seconds)
+    return finish_claimed(model, pk, owner, status=PLANNED, next_attempt_at=later, last_error=error)
 
 
 def kick(task) -> None:

@@ -214,17 +214,32 @@ class AssessmentDraftViewSet(viewsets.GenericViewSet):
             return draft_services.draft_read(case=case, user=self.request.user)
         return draft_services.draft_of(case=case)
 
-    def respond(self, draft: AssessmentDraft) -> Response:
+    def handle_exception(self, exc: Exception) -> Response:
+        # A case gets its draft from its first submitted findings; before that there is
+        # nothing to read or change (and a read never creates one).
+        if isinstance(exc, draft_services.DraftNotStarted):
+            return Response({"detail": str(exc), "errors": {}}, status=404)
+        return super().handle_exception(exc)
+
+    def respond(self, draft: AssessmentDraft, *, missing: list | None = None) -> Response:
+        """The draft as stored now, with the missing agencies as of now (never stored by a
+        read: `missing` when the read has worked them out already)."""
         draft = (
-            AssessmentDraft.objects.select_related("layout", "signed_off_by", "submitted_by")
+            AssessmentDraft.objects.select_related(
+                "case", "layout", "signed_off_by", "submitted_by"
+            )
             .prefetch_related("sections", "events__by")
             .get(pk=draft.pk)
+        )
+        draft.missing = (
+            missing if missing is not None else draft_services.draft_missing_now(draft=draft)
         )
         return Response(DraftSerializer(draft).data)
 
     @extend_schema(responses={200: DraftSerializer})
     def retrieve(self, request: Request, pk: str) -> Response:
-        return self.respond(self.draft(read=True))
+        draft = self.draft(read=True)
+        return self.respond(draft, missing=draft.missing)
 
     @extend_schema(request=DraftEditSerializer, responses={200: DraftSerializer})
     def partial_update(self, request: Request, pk: str) -> Response:

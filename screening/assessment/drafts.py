@@ -1,5 +1,6 @@
 """The initial assessment draft: merging findings, the case manager's edits, and the
-manager's oversight (submit, sign off, reopen), plus same-day alerts for urgent findings.
+manager's oversight (submit, sign off, reopen), plus same-day alerts for urgent findings
+(their emails are sent through an outbox: alert_emails.py).
 
 A merge never overwrites what the case manager wrote (DESIGN.md rule 5): each section
 keeps the generated text apart from the case manager's; when new or amended findings
@@ -8,12 +9,9 @@ change a section the case manager edited, it is marked "needs review" with the c
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -21,11 +19,13 @@ from django.utils import timezone
 from accounts.models import Role, User
 from agencies.findings_forms import PLAN_CATEGORIES, check_actions, condition_holds
 from agencies.models import Agency
+from screening.assessment import tasks
 from screening.assessment.merge import Contribution, merge, section_changes
 from screening.audit import audit_record
 from screening.errors import FindingsLocked, NotAllowed
 from screening.models import (
     Alert,
+    AlertEmail,
     AssessmentDraft,
     AssessmentLayout,
     AuditEntry,
@@ -38,9 +38,8 @@ from screening.models import (
     Session,
     VisitStatus,
 )
+from screening.outbox import kick
 from screening.people.deadlines import findings_due_by
-
-logger = logging.getLogger(__name__)
 
 
 def _live_sessions(case: Case):
@@ -129,14 +128,25 @@ def _active_layout() -> AssessmentLayout:
     return layout
 
 
+def _draft_for_merge(case: Case) -> AssessmentDraft:
+    """The case's draft, locked, created if it has none. Merges of one case take turns on
+    the case row's lock (SQLite serialises writers anyway), so a later merge sees every
+    finding committed before it; should two first merges still meet, the unique case of
+    AssessmentDraft lets one create it and the other read it back (get_or_create)."""
+    Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).get()
+    draft, _ = AssessmentDraft.objects.select_for_update().get_or_create(
+        case=case, defaults={"layout": _active_layout}
+    )
+    return draft
+
+
 @transaction.atomic
 def draft_merge(*, case: Case) -> AssessmentDraft:
-    """Build or refresh the case's draft from the latest submitted findings. Sections the
-    case manager has not edited follow the findings; edited ones keep their text and are
-    marked needs review. A signed-off draft is locked: it only notes that findings came."""
-    draft = AssessmentDraft.objects.select_for_update().filter(case=case).first()
-    if draft is None:
-        draft = AssessmentDraft.objects.create(case=case, layout=_active_layout())
+    """Build or refresh the case's draft from the latest submitted findings (each
+    submission and amendment calls it; a read never does). Sections the case manager has
+    not edited follow the findings; edited ones keep their text and are marked needs
+    review. A signed-off draft is locked: it only notes that findings came."""
+    draft = _draft_for_merge(case)
     findings = latest_findings(case=case)
     result = merge(layout=draft.layout.as_data(), contributions=_contributions(findings))
     changed_sources = result.built_from != draft.built_from
@@ -194,28 +204,44 @@ def draft_merge(*, case: Case) -> AssessmentDraft:
     return draft
 
 
+NO_FINDINGS_YET = "No findings have been submitted for this case yet."
+
+
+class DraftNotStarted(Exception):
+    """The case has no draft: none of its findings has been submitted (HTTP 404)."""
+
+    def __init__(self, *, case: Case) -> None:
+        self.case = case
+        super().__init__(NO_FINDINGS_YET)
+
+
 def draft_of(*, case: Case) -> AssessmentDraft:
-    """The case's draft, merged from its findings the first time anyone opens it."""
-    return AssessmentDraft.objects.filter(case=case).first() or draft_merge(case=case)
+    """The case's draft as stored, with the missing agencies as of now (draft_missing_now).
+    Only reads: a draft is built by the submissions. Raises DraftNotStarted before the
+    first one."""
+    draft = AssessmentDraft.objects.select_related("case", "layout").filter(case=case).first()
+    if draft is None:
+        raise DraftNotStarted(case=case)
+    draft.missing = draft_missing_now(draft=draft)
+    return draft
 
 
 def draft_read(*, case: Case, user: User, detail: str = "") -> AssessmentDraft:
-    """Open the draft for reading: missing agencies brought up to date (due becomes
-    overdue with time) and the read audit-logged. The case must come from
-    draft_case_list_for."""
-    draft = draft_refresh_missing(draft=draft_of(case=case))
+    """Open the draft for reading; the read is audit-logged (the only thing it writes).
+    The case must come from draft_case_list_for. Raises DraftNotStarted before the first
+    submission."""
+    draft = draft_of(case=case)
     audit_record(user=user, action=AuditEntry.Action.READ, obj=draft, case=case, detail=detail)
     return draft
 
 
-def draft_refresh_missing(*, draft: AssessmentDraft) -> AssessmentDraft:
-    """Recompute the missing agencies (their reasons change with time: due becomes overdue)."""
-    if not draft.is_locked():
-        draft.missing = missing_agencies(
-            case=draft.case, have={c["agency"] for c in draft.built_from}
-        )
-        draft.save(update_fields=["missing"])
-    return draft
+def draft_missing_now(*, draft: AssessmentDraft) -> list[dict[str, Any]]:
+    """The agencies the draft lacks, with their reasons as of now (due becomes overdue
+    with time), worked out without storing them; a signed-off draft keeps those it was
+    signed off with."""
+    if draft.is_locked():
+        return draft.missing
+    return missing_agencies(case=draft.case, have={c["agency"] for c in draft.built_from})
 
 
 # --- alerts -------------------------------------------------------------------------------
@@ -234,8 +260,9 @@ def _urgent_flags(finding: Finding) -> list[tuple[str, str]]:
 
 def alerts_raise(*, case: Case, finding: Finding) -> list[Alert]:
     """Alert the case manager and every YOT manager, once per cause, the same day: a page
-    notice now and an email after the transaction commits. The email names the case
-    reference only; the finding itself stays behind sign-in."""
+    notice now, and an email planned in the same transaction (the AlertEmail outbox, sent
+    and retried by the background worker: screening/assessment/alert_emails.py). The
+    email names the case reference only; the finding itself stays behind sign-in."""
     urgent = _urgent_flags(finding)
     if not urgent:
         return []
@@ -243,8 +270,9 @@ def alerts_raise(*, case: Case, finding: Finding) -> list[Alert]:
     if case.case_manager is not None and case.case_manager.is_active:
         recipients.append(case.case_manager)
     agency = finding.session.agency.name
-    created = []
+    created: list[Alert] = []
     for recipient in recipients:
+        new_for_them = []
         for key, text in urgent:
             alert, new = Alert.objects.get_or_create(
                 recipient=recipient,
@@ -253,44 +281,24 @@ def alerts_raise(*, case: Case, finding: Finding) -> list[Alert]:
                 defaults={"text": f"Urgent: {text} ({agency} findings, case {case.reference})."},
             )
             if new:
-                created.append(alert)
+                new_for_them.append(alert)
+        if new_for_them:  # one email per person for what this submission raised
+            now = timezone.now()
+            email = AlertEmail.objects.create(
+                recipient=recipient, case=case, created_at=now, next_attempt_at=now
+            )
+            Alert.objects.filter(pk__in=[a.pk for a in new_for_them]).update(email=email)
+            for alert in new_for_them:
+                alert.email = email
+            created += new_for_them
     if created:
-        ids = [a.pk for a in created]
-        transaction.on_commit(lambda: notify_alerts(alert_ids=ids))
+        transaction.on_commit(kick_alert_emails)
     return created
 
 
-def notify_alerts(*, alert_ids: list[int]) -> None:
-    """Email each recipient once for their new alerts; a failed email leaves the page notice."""
-    alerts = Alert.objects.filter(pk__in=alert_ids, emailed_at__isnull=True).select_related(
-        "recipient", "case"
-    )
-    by_recipient: dict[int, list[Alert]] = {}
-    for alert in alerts:
-        by_recipient.setdefault(alert.recipient_id, []).append(alert)
-    base = settings.PUBLIC_BASE_URL.rstrip("/")
-    for group in by_recipient.values():
-        recipient = group[0].recipient
-        if not recipient.email:
-            continue
-        cases = sorted({a.case.reference for a in group})
-        body = (
-            f"An urgent finding was recorded today for case {', '.join(cases)}.\n\n"
-            "Please sign in to see it and decide what to do today:\n"
-            + "\n".join(f"{base}/cases/{a.case_id}/" for a in group)
-            + "\n"
-        )
-        try:
-            send_mail(
-                subject=f"Urgent finding: case {', '.join(cases)}",
-                message=body,
-                from_email=None,
-                recipient_list=[recipient.email],
-            )
-        except Exception:  # the page notice still stands; the send is retried by no one
-            logger.exception("urgent alert email to user %s failed", recipient.pk)
-            continue
-        Alert.objects.filter(pk__in=[a.pk for a in group]).update(emailed_at=timezone.now())
+def kick_alert_emails() -> None:
+    """Ask a Celery worker to send due alert emails now (a no-op without a broker)."""
+    kick(tasks.send_due_alert_emails)
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass, fields
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -118,38 +118,42 @@ def _valid_for(message: Message, now: dt.datetime) -> int:
 
 
 def _permanent(message: Message, owner: str, error: PermanentError, report) -> None:
-    if error.code in OPTED_OUT_CODES:
-        number_opt_out(number=message.to, via=f"provider error {error.code}")
-        kind = AdminTask.Kind.OPTED_OUT
-    elif error.code in INVALID_NUMBER_CODES:
-        number_mark_invalid(number=message.to, reason=f"provider error {error.code}")
-        kind = AdminTask.Kind.INVALID_NUMBER
-    else:
-        kind = AdminTask.Kind.FAILED
-    if _finish(message, owner, status=S.FAILED, last_error=error.reason[:1000]):
-        report.failed += 1
-        admin_task_create(
-            kind=kind,
-            visit=message.visit,
-            message=message,
-            text=(
-                f"A text to {recipient_words(message)} was refused: {error.reason[:200]}. "
-                "Phone them."
-            ),
-        )
+    # The number's state, the outcome and the task in one transaction: a failure writing
+    # any of them leaves the text claimed, and the recovery decides it again.
+    with transaction.atomic():
+        if error.code in OPTED_OUT_CODES:
+            number_opt_out(number=message.to, via=f"provider error {error.code}")
+            kind = AdminTask.Kind.OPTED_OUT
+        elif error.code in INVALID_NUMBER_CODES:
+            number_mark_invalid(number=message.to, reason=f"provider error {error.code}")
+            kind = AdminTask.Kind.INVALID_NUMBER
+        else:
+            kind = AdminTask.Kind.FAILED
+        if _finish(message, owner, status=S.FAILED, last_error=error.reason[:1000]):
+            report.failed += 1
+            admin_task_create(
+                kind=kind,
+                visit=message.visit,
+                message=message,
+                text=(
+                    f"A text to {recipient_words(message)} was refused: {error.reason[:200]}. "
+                    "Phone them."
+                ),
+            )
 
 
 def _retry(message: Message, owner: str, error: GatewayError, report, now) -> None:
     if message.attempts >= settings.SMS_MAX_ATTEMPTS:
-        if _finish(message, owner, status=S.FAILED, last_error=error.reason[:1000]):
-            report.failed += 1
-            admin_task_create(
-                kind=AdminTask.Kind.FAILED,
-                visit=message.visit,
-                message=message,
-                text=f"A text to {recipient_words(message)} could not be sent after "
-                f"{message.attempts} tries. Phone them.",
-            )
+        with transaction.atomic():  # failed and its task, or neither
+            if _finish(message, owner, status=S.FAILED, last_error=error.reason[:1000]):
+                report.failed += 1
+                admin_task_create(
+                    kind=AdminTask.Kind.FAILED,
+                    visit=message.visit,
+                    message=message,
+                    text=f"A text to {recipient_words(message)} could not be sent after "
+                    f"{message.attempts} tries. Phone them.",
+                )
         return
     when = send_times.next_allowed(now + retry_delay(message.attempts, first_seconds=30))
     if _finish(
@@ -252,14 +256,18 @@ def _reconcile(message: Message, gateway: SmsGateway, owner: str, report) -> Non
         return
     tries = message.reconcile_attempts + 1
     later = timezone.now() + dt.timedelta(seconds=settings.SMS_RECONCILE_AFTER_SECONDS * 2**tries)
-    if _finish(
-        message,
-        owner,
-        status=S.OUTCOME_UNKNOWN,
-        reconcile_attempts=tries,
-        next_attempt_at=later,
-        last_error="the provider's log could not say whether this text was sent",
-    ):
+    # The last look and its task together: without the task the text stays claimed and is
+    # looked up again after the lease, rather than given up on in silence.
+    with transaction.atomic():
+        if not _finish(
+            message,
+            owner,
+            status=S.OUTCOME_UNKNOWN,
+            reconcile_attempts=tries,
+            next_attempt_at=later,
+            last_error="the provider's log could not say whether this text was sent",
+        ):
+            return
         report.unknown += 1
         if tries >= RECONCILE_TRIES:
             admin_task_create(

@@ -4,6 +4,8 @@ Django finds them under the app label `screening` and old migrations' paths stil
 
 from screening.models.assessment import (
     Alert,
+    AlertEmail,
+    AlertEmailStatus,
     AssessmentDraft,
     AssessmentLayout,
     DraftEvent,
@@ -40,6 +42,8 @@ __all__ = [
     "LIVE_VISIT",
     "AdminTask",
     "Alert",
+    "AlertEmail",
+    "AlertEmailStatus",
     "AssessmentDraft",
     "AssessmentLayout",
     "AuditEntry",

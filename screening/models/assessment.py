@@ -204,6 +204,14 @@ class Alert(models.Model):
     text = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    email = models.ForeignKey(
+        "AlertEmail",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alerts",
+        help_text="The email that tells the recipient of it.",
+    )
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -216,3 +224,42 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class AlertEmailStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class AlertEmail(models.Model):
+    """One urgent-alert email in the outbox: to one person, for their alerts raised by one
+    submission. Planned in the transaction that raises the alerts, sent later by the
+    background worker, retried, and failed with an admin task (screening/assessment/
+    alert_emails.py). The recipient's address is read when it is sent."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        max_length=10, choices=AlertEmailStatus.choices, default=AlertEmailStatus.PLANNED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claim_owner = models.CharField(max_length=64, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="alert_email_due"),
+            models.Index(fields=["status", "claimed_at"], name="alert_email_lease"),
+        ]
+
+    def __str__(self) -> str:
+        return f"alert email to user {self.recipient_id}, case {self.case_id} ({self.status})"

@@ -23,6 +23,7 @@ class AdminTask(models.Model):
         REARRANGE = "rearrange", "Asked to rearrange the visit"
         REPLY = "reply", "Reply to read"
         INVITE_FAILED = "invite_failed", "Calendar invite could not be emailed: tell them"
+        ALERT_EMAIL_FAILED = "alert_email_failed", "Urgent alert email could not be sent: tell them"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     case = models.ForeignKey(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from screening.models import (
     AdminTask,
+    Case,
     InboundMessage,
     Message,
     MessagePurpose,
@@ -30,8 +31,10 @@ def admin_task_create(
     visit: Visit | None = None,
     message: Message | None = None,
     inbound: InboundMessage | None = None,
+    case: Case | None = None,
 ) -> AdminTask:
-    """Open a task for the YOT admins; one open task per (kind, message) at most."""
+    """Open a task for the YOT admins, about the visit's case or the `case` given; one open
+    task per (kind, message) at most."""
     if message is not None:
         open_task = AdminTask.objects.filter(kind=kind, message=message, done_at=None).first()
         if open_task is not None:
@@ -40,7 +43,7 @@ def admin_task_create(
         kind=kind,
         text=text,
         visit=visit,
-        case_id=visit.case_id if visit is not None else None,
+        case_id=visit.case_id if visit is not None else (case.pk if case is not None else None),
         message=message,
         inbound=inbound,
     )

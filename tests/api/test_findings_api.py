@@ -3,17 +3,24 @@ merge, review, oversight, alerts, audit and export."""
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from docx import Document
 
 from accounts.models import Role
+from screening.assessment.alert_emails import alert_emails_send_due
 from screening.booking.services import session_record_attendance
-from screening.models import Alert, AuditEntry, Finding
+from screening.models import Alert, AssessmentDraft, AuditEntry, Finding
 from tests.conftest import client_for
 from tests.factories import complete_answers, make_screened_case, make_user
+from tests.messaging import freeze
+
+NO_FINDINGS = "No findings have been submitted for this case yet."
 
 
 @pytest.fixture
@@ -172,6 +179,7 @@ def test_a_session_the_young_person_missed_needs_no_findings(screened):
         findings_url(session), {"answers": {"provision": "fe"}}, format="json"
     )
     assert response.status_code == 409 and "did not attend" in response.json()["detail"]
+    submit(w, "health")
     missing = w["cm"].get(draft_url(w["case"])).json()["missing"]
     education = next(m for m in missing if m["agency"] == "education")
     assert education["reason"] == "did_not_attend" and "Unwell" in education["text"]
@@ -220,12 +228,15 @@ def test_an_urgent_finding_alerts_the_case_manager_and_managers_once(
     recipients = set(Alert.objects.values_list("recipient__role", flat=True))
     assert recipients == {"case_manager", "yot_manager"}
     assert Alert.objects.count() == 2
+    assert mail.outbox == []  # planned; the background worker sends them
+    assert alert_emails_send_due().sent == 2
     assert len(mail.outbox) == 2
     assert w["case"].reference in mail.outbox[0].subject
     assert "self-harm" not in mail.outbox[0].body.lower()  # details stay behind sign-in
     # The same urgent answer in an amendment raises nothing new.
     with django_capture_on_commit_callbacks(execute=True):
         submit(w, "health", self_harm="current", medication="None")
+    assert alert_emails_send_due().claimed == 0
     assert Alert.objects.count() == 2 and len(mail.outbox) == 2
     alerts = w["manager"].get("/api/v1/alerts/").json()["results"]
     assert "Current self-harm" in alerts[0]["text"]
@@ -390,3 +401,64 @@ def test_an_edited_plan_is_kept_and_marked_for_review_when_actions_change(screen
     assert refused.status_code == 400 and "plan" in refused.json()["errors"]
     w["cm"].patch(draft_url(w["case"]), {"plan_reviewed": True}, format="json")
     assert w["cm"].post(draft_url(w["case"], "submit/")).status_code == 200
+
+
+# --- a draft is built by submissions, never by a read ---------------------------------------
+
+
+def tables_written(captured: CaptureQueriesContext) -> list[str]:
+    """The tables the captured statements inserted into, updated or deleted from."""
+    pattern = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
+    return [m.group(1) for q in captured.captured_queries if (m := pattern.match(q["sql"]))]
+
+
+def test_a_case_without_findings_has_no_draft_and_reading_it_writes_nothing(screened):
+    w = screened
+    for client, tail in [(w["cm"], ""), (w["manager"], ""), (w["manager"], "document/")]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(draft_url(w["case"], tail))
+        assert response.status_code == 404, tail
+        assert response.json() == {"detail": NO_FINDINGS, "errors": {}}
+        assert tables_written(captured) == []
+    assert not AssessmentDraft.objects.exists() and not AuditEntry.objects.exists()
+
+
+def test_changing_a_draft_that_does_not_exist_yet_answers_404_and_creates_none(screened):
+    w = screened
+    edit = {"sections": [{"key": "neighbourhood", "text": "Quiet estate."}]}
+    assert w["cm"].patch(draft_url(w["case"]), edit, format="json").json()["detail"] == (
+        NO_FINDINGS
+    )
+    assert w["cm"].post(draft_url(w["case"], "submit/")).status_code == 404
+    assert w["manager"].post(draft_url(w["case"], "sign-off/")).status_code == 404
+    assert not AssessmentDraft.objects.exists()
+
+
+def test_the_first_submission_builds_the_draft(screened):
+    w = screened
+    submit(w, "education")
+    draft = AssessmentDraft.objects.get(case=w["case"])
+    assert [c["agency"] for c in draft.built_from] == ["education"]
+    assert w["cm"].get(draft_url(w["case"])).status_code == 200
+
+
+def test_reading_a_draft_writes_only_its_audit_entry(screened):
+    w = screened
+    submit(w, "health")
+    with CaptureQueriesContext(connection) as captured:
+        response = w["cm"].get(draft_url(w["case"]))
+    assert response.status_code == 200
+    assert tables_written(captured) == ["screening_auditentry"]
+
+
+def test_missing_agencies_are_worked_out_when_read_and_not_stored(screened, monkeypatch):
+    w = screened
+    # Friday 6 November 2026: the day after the visit; findings are due on Monday 9th.
+    clock = freeze(monkeypatch, dt.datetime(2026, 11, 6, 12, tzinfo=dt.UTC))
+    submit(w, "health")
+    stored = AssessmentDraft.objects.get(case=w["case"]).missing
+    assert {m["reason"] for m in stored} == {"not_submitted"}
+    clock.advance(days=4)  # Tuesday 10 November: overdue
+    missing = w["cm"].get(draft_url(w["case"])).json()["missing"]
+    assert {m["reason"] for m in missing} == {"overdue"}
+    assert AssessmentDraft.objects.get(case=w["case"]).missing == stored

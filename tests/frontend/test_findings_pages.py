@@ -325,10 +325,34 @@ def test_dashboard_counts_only_missing_findings(screened):
     ],
 )
 def test_draft_page_gives_the_apis_access_answers(screened, name, status):
+    submit(screened["sessions"]["health"])
     user = who(screened, name)
     client = browser_for(user)
     assert client.get(draft_url(screened["case"])).status_code == status
     assert client.get(draft_url(screened["case"], "document/")).status_code == status
+
+
+@pytest.mark.parametrize(
+    "tail", ["", "sections/substance_use/", "plan/", "document/", "print/", "reopen/"]
+)
+def test_draft_pages_of_a_case_without_findings_say_so_and_write_nothing(screened, tail):
+    case = screened["case"]
+    user = screened["manager"] if tail == "reopen/" else case.case_manager
+    response = browser_for(user).get(draft_url(case, tail))
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "No findings have been submitted for this case yet" in page
+    assert case.reference in page and f'href="/cases/{case.pk}/"' in page
+    assert not AssessmentDraft.objects.exists() and not AuditEntry.objects.exists()
+
+
+def test_posting_to_a_draft_that_does_not_exist_yet_creates_none(screened):
+    case = screened["case"]
+    client = browser_for(case.case_manager)
+    response = client.post(draft_url(case, "sections/substance_use/"), {"text": "Weekends."})
+    assert response.status_code == 404
+    assert client.post(draft_url(case, "submit/")).status_code == 404
+    assert not AssessmentDraft.objects.exists()
 
 
 def test_draft_page_read_is_audit_logged_and_shows_sections_with_sources(screened):

@@ -1,7 +1,7 @@
-"""The embedded background worker: send due text messages and due calendar invite emails
-in a loop (a failure in one never stops the other), and reload imported calendar
-addresses that are due on a thread of their own (a slow calendar server must never hold
-texts up). Celery does the same work when a broker is configured."""
+"""The embedded background worker: send due text messages, calendar invite emails and
+urgent-alert emails in a loop (a failure in one never stops the others), and reload
+imported calendar addresses that are due on a thread of their own (a slow calendar server
+must never hold texts up). Celery does the same work when a broker is configured."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from dataclasses import asdict
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from screening.assessment.alert_emails import alert_emails_send_due
 from screening.calendars.imports import calendar_imports_refresh
 from screening.calendars.invites import invites_send_due
 from screening.messaging.dispatch import messages_dispatch_due
@@ -23,8 +24,8 @@ CALENDAR_CHECK_SECONDS = 300
 
 class Command(BaseCommand):
     help = (
-        "Send due text messages and calendar invites every few seconds until stopped "
-        "(SIGTERM or Ctrl-C)."
+        "Send due text messages, calendar invites and urgent-alert emails every few seconds "
+        "until stopped (SIGTERM or Ctrl-C)."
     )
 
     def add_arguments(self, parser) -> None:
@@ -71,7 +72,9 @@ class Command(BaseCommand):
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, lambda *_: stop.set())
         owner = new_owner()
-        self.stdout.write(f"Dispatcher {owner} sending due texts and invites every {interval:g} s.")
+        self.stdout.write(
+            f"Dispatcher {owner} sending due texts, invites and alert emails every {interval:g} s."
+        )
         calendars = None
         if once and not options.get("no_calendars"):
             self.refresh_calendars_once()
@@ -85,6 +88,7 @@ class Command(BaseCommand):
                 close_old_connections()
             self.run_pass("texts", lambda: messages_dispatch_due(owner=owner))
             self.run_pass("invites", lambda: invites_send_due(owner=owner))
+            self.run_pass("alert emails", lambda: alert_emails_send_due(owner=owner))
             if once:
                 break
             stop.wait(interval)

@@ -9,21 +9,10 @@ from screening.integrations.sms.base import Found, RetryableError, UnknownOutcom
 from screening.integrations.sms.twilio_gateway import TwilioGateway
 from screening.messaging.dispatch import DispatchReport, _claim, messages_dispatch_due
 from screening.models import AdminTask, Message, NumberStatus
-from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
-from tests.messaging import YP_MOBILE, book, freeze, make_team
+from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN
+from tests.messaging import YP_MOBILE, book, make_team
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    return freeze(monkeypatch)
-
-
-@pytest.fixture
-def fake():
-    with FakeTwilio() as server:
-        yield server
 
 
 def gateway_for(fake, timeout=2.0):
