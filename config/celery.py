@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -29,8 +30,6 @@ app.autodiscover_tasks(["screening.messaging", "screening.calendars", "screening
 
 @app.on_after_finalize.connect
 def schedule_dispatch(sender: Celery, **kwargs) -> None:
-    from django.conf import settings
-
     sender.add_periodic_task(
         float(settings.SMS_DISPATCH_INTERVAL_SECONDS),
         sender.signature("screening.dispatch_due_messages"),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from agencies.findings_forms import DefinitionError, check_answers, check_definition
 from agencies.models import Agency, FindingsForm
+from screening.assessment.drafts import alerts_raise, draft_merge
 from screening.audit import audit_finding
 from screening.errors import FindingsLocked, NotAllowed
 from screening.models import (
@@ -140,8 +141,6 @@ def findings_save(*, session: Session, answers: Any, user: User) -> Finding:
 def findings_submit(*, session: Session, user: User, answers: Any = None) -> Finding:
     """Submit the working copy (or the answers given) as the next version; every required
     question must be answered. Re-merges the draft and raises urgent alerts."""
-    from screening.assessment.drafts import alerts_raise, draft_merge
-
     if answers is not None:
         findings_save(session=session, answers=answers, user=user)
     session = _lock(session)

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import asdict
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
@@ -64,8 +65,6 @@ class Command(BaseCommand):
             self.stdout.write(f"{name}: {counts}")
 
     def handle(self, *args, once: bool = False, interval: float | None = None, **options) -> None:
-        from django.conf import settings
-
         interval = settings.SMS_DISPATCH_INTERVAL_SECONDS if interval is None else interval
         stop = threading.Event()
         if threading.current_thread() is threading.main_thread():
