@@ -9,6 +9,7 @@ from screening.messaging.templates import message_template_save
 from screening.messaging.text import check_template
 from screening.models import (
     AdminTask,
+    AlertEmail,
     AssessmentLayout,
     Case,
     ClosureDay,
@@ -187,6 +188,13 @@ class InviteEmailAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "visit", "visit_version", "method", "kind", "status", "attempts")
     list_filter = ("status", "method", "kind")
     raw_id_fields = ("visit", "session", "practitioner")
+
+
+@admin.register(AlertEmail)
+class AlertEmailAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "case", "recipient", "status", "attempts", "sent_at")
+    list_filter = ("status",)
+    raw_id_fields = ("case", "recipient")
 
 
 @admin.register(InboundMessage)
