@@ -24,6 +24,7 @@ from screening.models import Room, Visit
 from screening.people.deadlines import closure_days
 from screening.people.workdays import is_working_day
 from screening.scheduling import expand as ex
+from screening.scheduling.availability import venue_open
 from screening.scheduling.expand import from_minutes
 from screening.scheduling.intervals import Interval
 
@@ -40,8 +41,10 @@ LEFT OUTER JOIN schedule_rule r ON r.id = e.rule_id
 LEFT OUTER JOIN schedule_occurrence o ON o.event_id = e.id AND e.rule_id IS NOT NULL
      AND ((o.original_start >= %s AND o.original_start < %s) OR (o.start < %s AND o."end" > %s))
 WHERE """
-_PATTERNS_WHERE = """(e.rule_id IS NOT NULL AND e.calendar_id IN (%s) AND e.start < %s
- AND (e.end_recurring_period IS NULL OR e.end_recurring_period > %s))"""
+# A pattern valid in the window, or one with a change that touches it: an occurrence moved
+# to a day before the pattern starts or after it ends is still worked where it was moved to.
+_PATTERNS_WHERE = """(e.rule_id IS NOT NULL AND e.calendar_id IN (%s) AND (o.event_id IS NOT NULL
+ OR (e.start < %s AND (e.end_recurring_period IS NULL OR e.end_recurring_period > %s))))"""
 _ONE_OFF_WHERE = """(e.rule_id IS NULL AND e.calendar_id IN (%s) AND e.start < %s
  AND e."end" > %s)"""
 
@@ -154,12 +157,6 @@ def calendar_times(
         for calendar_id in working_calendars
     }
     return CalendarTimes(working=working, away=away)
-
-
-def _within(
-    spans: Iterable[tuple[dt.datetime, dt.datetime]], start: dt.datetime, end: dt.datetime
-) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
 
 
 def _overlaps(spans: Iterable[tuple[dt.datetime, dt.datetime]], start, end) -> bool:
@@ -287,13 +284,15 @@ def check_bookable(
 
     day = visit_start.astimezone(tz).date()
     opening = [
-        local_span(day, opens, closes)
+        (day.weekday(), opens, closes)
         for opens, closes in sql.fetch(
             "SELECT opens, closes FROM screening_openinghours WHERE venue_id = %s AND weekday = %s",
             [room.venue_id, day.weekday()],
         )
     ]
-    if not _within(opening, visit_start, visit_end):
+    span = (ex.to_minutes(visit_start), ex.to_minutes(visit_end))
+    # Open for the whole visit: the open time clipped to the visit is the visit itself.
+    if venue_open(hours=opening, window_start=span[0], window_end=span[1], zone=tz) != [span]:
         raise ValidationError(
             {
                 "room": [

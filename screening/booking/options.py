@@ -17,9 +17,9 @@ from agencies.models import Agency, Practitioner
 from screening.booking.availability import calendar_times, imported_busy
 from screening.models import Case, Room, Session, Visit, VisitStatus
 from screening.people.deadlines import closure_days
-from screening.people.workdays import bank_holidays
+from screening.people.workdays import is_working_day
 from screening.scheduling import expand as ex
-from screening.scheduling.availability import practitioner_free, room_free
+from screening.scheduling.availability import practitioner_free, room_free, venue_open
 from screening.scheduling.explain import Reason, explain
 from screening.scheduling.intervals import Interval, ceil_to
 from screening.scheduling.search import (
@@ -45,6 +45,8 @@ class VisitOptions:
     agencies: dict[str, Agency] = field(default_factory=dict)
     practitioners: dict[int, Practitioner] = field(default_factory=dict)
     rooms: dict[int, Room] = field(default_factory=dict)
+    # What the engine was asked (up to the deadline), for checks against its references.
+    request: SearchRequest | None = None
 
 
 def zone() -> ZoneInfo:
@@ -56,12 +58,11 @@ def _minutes(moment: dt.datetime) -> int:
 
 
 def _non_working_days(start: int, end: int, tz: ZoneInfo) -> list[dt.date]:
+    """Weekends, bank holidays and closure days: the booking's own rule (is_working_day)."""
     closed = closure_days()
-    days = []
-    for day in ex.local_dates(start, end, tz):
-        if day in closed or day in bank_holidays(day.year):
-            days.append(day)
-    return days
+    return [
+        day for day in ex.local_dates(start, end, tz) if not is_working_day(day, closures=closed)
+    ]
 
 
 def _monday(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
@@ -99,6 +100,7 @@ def _practitioner_candidates(
     seen_before: set[int],
     extra_busy: Mapping[int, list[Interval]],
     closed: list[Interval],
+    ignore_visit: Visit | None,
 ) -> list[Candidate]:
     calendars = [p.calendar_id for p in practitioners]
     lo, hi = ex.from_minutes(start), ex.from_minutes(end)
@@ -119,8 +121,10 @@ def _practitioner_candidates(
         start__lt=hi + dt.timedelta(days=1),
         # From the Monday of the first week too, for the week's load.
         blocked_until__gt=min(lo - dt.timedelta(days=1), _monday(lo, tz)),
-    ).values_list("practitioner_id", "start", "blocked_until")
-    for pid, s_start, s_held in sessions:
+    )
+    if ignore_visit is not None:  # a visit being moved holds nobody, as the re-check reads it
+        sessions = sessions.exclude(visit=ignore_visit)
+    for pid, s_start, s_held in sessions.values_list("practitioner_id", "start", "blocked_until"):
         held[pid].append((_minutes(s_start), _minutes(s_held)))
         per_day[pid][s_start.astimezone(tz).date()] += 1
     loads = _week_loads(per_day, tz)
@@ -173,11 +177,8 @@ def _room_slots(
         blocks[calendar_id].append((_minutes(e_start), _minutes(e_end)))
     out = []
     for room in rooms:
-        opening = ex.expand_weekly(
-            patterns=[
-                ex.WeeklyPattern(weekdays=frozenset({h.weekday}), start=h.opens, end=h.closes)
-                for h in room.venue.opening_hours.all()
-            ],
+        opening = venue_open(
+            hours=[(h.weekday, h.opens, h.closes) for h in room.venue.opening_hours.all()],
             window_start=start,
             window_end=end,
             zone=tz,
@@ -263,7 +264,7 @@ def visit_options(
         SessionSpec(a.code, durations.get(a.code, a.default_duration_minutes)) for a in chosen
     )
     now = timezone.now() + dt.timedelta(minutes=config["minimum_notice_minutes"])
-    earliest = ceil_to(_minutes(max(now, not_before) if not_before else now), GRID)
+    earliest = ceil_to(ex.ceil_minutes(max(now, not_before) if not_before else now), GRID)
     deadline_end = ex.local_day_bounds(day=case.visit_due_by, zone=tz)[1]
     horizon = max(earliest, deadline_end) + config["search_horizon_days"] * 24 * 60
     closed = ex.days_to_blocks(days=_non_working_days(earliest, horizon, tz), zone=tz)
@@ -284,6 +285,7 @@ def visit_options(
         seen_before=seen_before,
         extra_busy=extra_busy([p.pk for p in practitioners], earliest, horizon),
         closed=closed,
+        ignore_visit=ignore_visit,
     )
     rooms = list(
         Room.objects.filter(is_active=True)
@@ -334,4 +336,5 @@ def visit_options(
         agencies={a.code: a for a in chosen},
         practitioners={p.pk: p for p in practitioners},
         rooms={r.pk: r for r in rooms},
+        request=request,
     )
