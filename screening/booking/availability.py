@@ -13,10 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from agencies.availability import UnsupportedRule, pattern_from_row
+from agencies.local_time import day_words, yot_zone
+from agencies.local_time import time_on_day_words as at_words
 from agencies.models import Agency, Practitioner
 from screening import fixed_sql as sql
 from screening.errors import SlotTaken
@@ -49,22 +50,12 @@ _ONE_OFF_WHERE = """(e.rule_id IS NULL AND e.calendar_id IN (%s) AND e.start < %
  AND e."end" > %s)"""
 
 
-def zone() -> ZoneInfo:
-    return ZoneInfo(settings.YOT_TIMEZONE)
-
-
 def local_span(day: dt.date, start: dt.time, end: dt.time) -> tuple[dt.datetime, dt.datetime]:
     """Aware bounds of a local wall-clock span on one date (00:00 end = next midnight)."""
-    tz = zone()
+    tz = yot_zone()
     begin = dt.datetime.combine(day, start, tzinfo=tz)
     finish_day = day + dt.timedelta(days=1) if end == dt.time(0) else day
     return begin, dt.datetime.combine(finish_day, end, tzinfo=tz)
-
-
-def at_words(moment: dt.datetime) -> str:
-    """'10:30 on Tuesday 4 March 2031', in the YOT's zone."""
-    local = moment.astimezone(zone())
-    return f"{local:%H:%M} on {local:%A} {local.day} {local:%B %Y}"
 
 
 @dataclass(frozen=True)
@@ -163,10 +154,6 @@ def _overlaps(spans: Iterable[tuple[dt.datetime, dt.datetime]], start, end) -> b
     return any(s < end and start < e for s, e in spans)
 
 
-def _long_date(day: dt.date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
 @dataclass(frozen=True)
 class _Rows:
     """Everything the re-check of one visit reads, fetched in one query per table."""
@@ -233,7 +220,7 @@ def check_bookable(
     The rows are read once for the whole visit (a handful of queries, whatever the number
     of sessions); the rules are then checked session by session in order, so the first
     problem found is the one reported."""
-    tz = zone()
+    tz = yot_zone()
     closed = closure_days() if closures is None else closures
     rows = _read_rows(room=room, sessions=sessions, ignore_visit=ignore_visit, tz=tz)
     visit_start, visit_end = sessions[0][2], sessions[-1][3]
@@ -241,7 +228,7 @@ def check_bookable(
         day = start.astimezone(tz).date()
         name = f"sessions.{index}.start"
         if not is_working_day(day, closures=closed):
-            raise ValidationError({name: [f"{_long_date(day)} is not a working day."]})
+            raise ValidationError({name: [f"{day_words(day)} is not a working day."]})
         day_start, day_end = local_span(day, dt.time(0), dt.time(0))
         lo, hi = ex.to_minutes(start), ex.to_minutes(end)
         working = rows.working[practitioner.calendar_id]
@@ -278,7 +265,7 @@ def check_bookable(
                 resource=(
                     f"practitioner {practitioner.name}: daily limit of "
                     f"{practitioner.daily_session_cap} sessions reached on "
-                    f"{day:%A} {day.day} {day:%B}"
+                    f"{day_words(day, year=False)}"
                 )
             )
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 from schedule.models import Event
 
+from agencies.local_time import day_words, yot_zone
 from agencies.models import Agency, Practitioner
 from screening.booking.availability import calendar_times, imported_busy
 from screening.models import Case, Room, Session, Visit, VisitStatus
@@ -23,6 +24,7 @@ from screening.scheduling.availability import practitioner_free, room_free, venu
 from screening.scheduling.explain import Reason, explain
 from screening.scheduling.intervals import Interval, ceil_to
 from screening.scheduling.search import (
+    GRID_MINUTES,
     Candidate,
     Option,
     RoomSlot,
@@ -30,8 +32,6 @@ from screening.scheduling.search import (
     SessionSpec,
     search,
 )
-
-GRID = 5
 
 # Extra busy time per practitioner id (imported calendars plug in here).
 BusyProvider = Callable[[Sequence[int], int, int], Mapping[int, list[Interval]]]
@@ -47,10 +47,6 @@ class VisitOptions:
     rooms: dict[int, Room] = field(default_factory=dict)
     # What the engine was asked (up to the deadline), for checks against its references.
     request: SearchRequest | None = None
-
-
-def zone() -> ZoneInfo:
-    return ZoneInfo(settings.YOT_TIMEZONE)
 
 
 def _minutes(moment: dt.datetime) -> int:
@@ -206,21 +202,17 @@ def _unavailable(case: Case, start: int, end: int, tz: ZoneInfo) -> list[Interva
     return ex.expand_weekly(patterns=patterns, window_start=start, window_end=end, zone=tz)
 
 
-def _fmt_day(day: dt.date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
 def render_reason(
     reason: Reason, *, tz: ZoneInfo, deadline: dt.date | None, agency_names: Mapping[str, str]
 ) -> str:
     """A sentence an admin can act on."""
-    before = f"before the deadline of {_fmt_day(deadline)}" if deadline else "in the search window"
+    before = f"before the deadline of {day_words(deadline)}" if deadline else "in the search window"
     if reason.code == "agency_unavailable":
         name = agency_names.get(reason.agency or "", reason.agency)
         text = f"No {name} practitioner is free {before}"
         if reason.earliest is not None:
             day = ex.from_minutes(reason.earliest).astimezone(tz).date()
-            text += f"; the earliest would be {_fmt_day(day)}"
+            text += f"; the earliest would be {day_words(day)}"
         return text + "."
     if reason.code == "no_room":
         hours, minutes = divmod(reason.minutes or 0, 60)
@@ -255,7 +247,7 @@ def visit_options(
 ) -> VisitOptions:
     """The earliest visits for a case before its deadline, the earliest after it when there
     are too few, and the reasons why (rules in DESIGN.md "Scheduling model")."""
-    tz = zone()
+    tz = yot_zone()
     config = settings.SCREENING_SCHEDULING
     chosen = list(agencies) if agencies else list(Agency.objects.filter(required_by_default=True))
     chosen.sort(key=lambda a: a.order)
@@ -264,7 +256,7 @@ def visit_options(
         SessionSpec(a.code, durations.get(a.code, a.default_duration_minutes)) for a in chosen
     )
     now = timezone.now() + dt.timedelta(minutes=config["minimum_notice_minutes"])
-    earliest = ceil_to(ex.ceil_minutes(max(now, not_before) if not_before else now), GRID)
+    earliest = ceil_to(ex.ceil_minutes(max(now, not_before) if not_before else now), GRID_MINUTES)
     deadline_end = ex.local_day_bounds(day=case.visit_due_by, zone=tz)[1]
     horizon = max(earliest, deadline_end) + config["search_horizon_days"] * 24 * 60
     closed = ex.days_to_blocks(days=_non_working_days(earliest, horizon, tz), zone=tz)
@@ -307,7 +299,7 @@ def visit_options(
         unavailable=tuple(_unavailable(case, earliest, horizon, tz)),
         strict_unavailable=respect_unavailable,
         count=count,
-        grid=GRID,
+        grid=GRID_MINUTES,
     )
     options = search(request)
     after: list[Option] = []
@@ -322,7 +314,7 @@ def visit_options(
             if not options
             else [
                 f"Only {len(options)} option{'s' if len(options) != 1 else ''} before the "
-                f"deadline of {_fmt_day(case.visit_due_by)}."
+                f"deadline of {day_words(case.visit_due_by)}."
             ]
         )
         later = SearchRequest(

@@ -16,8 +16,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from agencies.local_time import yot_zone
 from agencies.models import Practitioner
-from screening.calendars.feeds import uid_domain, zone
+from screening.calendars.feeds import uid_domain
 from screening.integrations import fetch as fetcher
 from screening.integrations.ical import CalendarUnreadable, busy_spans
 from screening.models import CalendarImport
@@ -49,7 +50,9 @@ def busy_from_ics(data: bytes, *, now: dt.datetime) -> Busy:
     own sessions seen again through a subscribed feed are left out. Raises
     CalendarUnreadable."""
     start, end = busy_window(now)
-    spans = busy_spans(data, start=start, end=end, zone=zone(), skip_uid_suffix=f"@{uid_domain()}")
+    spans = busy_spans(
+        data, start=start, end=end, zone=yot_zone(), skip_uid_suffix=f"@{uid_domain()}"
+    )
     # Whole minutes, widened outwards so a busy second is never offered.
     merged = normalise((to_minutes(s), ceil_minutes(e)) for s, e in spans)
     if len(merged) > MAX_INTERVALS:
