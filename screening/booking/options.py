@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from schedule.models import Event
 
@@ -246,9 +247,21 @@ def visit_options(
     extra_busy: BusyProvider = imported_busy,
 ) -> VisitOptions:
     """The earliest visits for a case before its deadline, the earliest after it when there
-    are too few, and the reasons why (rules in DESIGN.md "Scheduling model")."""
+    are too few, and the reasons why (rules in DESIGN.md "Scheduling model"); raises
+    ValidationError on `max_gap` for a gap window that ends before it starts."""
     tz = yot_zone()
     config = settings.SCREENING_SCHEDULING
+    min_gap = config["min_gap_minutes"] if min_gap is None else min_gap
+    max_gap = config["max_gap_minutes"] if max_gap is None else max_gap
+    if max_gap < min_gap:  # one of them may be the default, which the asker did not see
+        raise ValidationError(
+            {
+                "max_gap": [
+                    f"The longest gap between sessions ({max_gap} minutes) is shorter than the "
+                    f"shortest ({min_gap})."
+                ]
+            }
+        )
     chosen = list(agencies) if agencies else list(Agency.objects.filter(required_by_default=True))
     chosen.sort(key=lambda a: a.order)
     durations = durations or {}
@@ -294,8 +307,8 @@ def visit_options(
         earliest=earliest,
         latest_end=deadline_end,
         order=order,
-        min_gap=config["min_gap_minutes"] if min_gap is None else min_gap,
-        max_gap=config["max_gap_minutes"] if max_gap is None else max_gap,
+        min_gap=min_gap,
+        max_gap=max_gap,
         unavailable=tuple(_unavailable(case, earliest, horizon, tz)),
         strict_unavailable=respect_unavailable,
         count=count,
