@@ -318,7 +318,7 @@ def visit_options(
     after: list[Option] = []
     reasons: list[str] = []
     if len(options) < count:
-        names = {a.code: a.name.lower() if a.code != "health" else "health" for a in chosen}
+        names = {a.code: a.name_in_sentence for a in chosen}
         reasons = (
             [
                 render_reason(r, tz=tz, deadline=case.visit_due_by, agency_names=names)
