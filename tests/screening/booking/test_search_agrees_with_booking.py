@@ -341,11 +341,11 @@ def plan_of(option: Option) -> Plan:
     return option.room, tuple((s.agency, s.practitioner, s.start, s.end) for s in option.sessions)
 
 
-def _asked(world: World, plan: Plan) -> dict:
+def _asked(world: World, plan: Plan, *, late_reason: str = LATE) -> dict:
     room, sessions = plan
     return {
         "room": world.rooms[room],
-        "late_reason": LATE,
+        "late_reason": late_reason,
         "min_gap": world.calendar.gaps[0],
         "max_gap": world.calendar.gaps[1],
         "sessions": [
@@ -360,15 +360,18 @@ def _asked(world: World, plan: Plan) -> dict:
     }
 
 
-def books(world: World, case, plan: Plan, *, visit: Visit | None = None) -> str:
+def books(
+    world: World, case, plan: Plan, *, visit: Visit | None = None, late_reason: str = LATE
+) -> str:
     """'' when the booking (or the move of `visit`) goes through, else why not; nothing is
     kept either way."""
+    asked = _asked(world, plan, late_reason=late_reason)
     try:
         with transaction.atomic():
             if visit is None:
-                visit_book(case=case, **_asked(world, plan))
+                visit_book(case=case, **asked)
             else:
-                visit_reschedule(visit=visit, **_asked(world, plan))
+                visit_reschedule(visit=visit, **asked)
             transaction.set_rollback(True)
     except (ValidationError, SlotTaken) as refused:
         return str(refused) or repr(refused)
@@ -502,8 +505,11 @@ def check_one_rule(calendar: Calendar, data) -> None:
         moving = visit if calendar.reschedule else None
         case = moving.case if moving is not None else world.case()
         found = world.ask(case, ignore_visit=moving)
-        # (a) every option offered books (or the visit moves there).
-        for option in found.options + found.after_deadline:
+        # (a) every option offered books (or the visit moves there), and one offered before
+        # the deadline needs no reason for being late.
+        for option in found.options:
+            assert books(world, case, plan_of(option), visit=moving, late_reason="") == "", option
+        for option in found.after_deadline:
             assert books(world, case, plan_of(option), visit=moving) == "", option
         # (b) the booking accepts exactly what the exhaustive search allows.
         request = replace(found.request, latest_end=None, count=10**6)
