@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
+from agencies.local_time import yot_zone
 
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -30,10 +29,6 @@ class WorkingPatternData:
     end_time: dt.time
     valid_from: dt.date
     valid_until: dt.date | None
-
-
-def yot_zone() -> ZoneInfo:
-    return ZoneInfo(settings.YOT_TIMEZONE)
 
 
 def weekdays_to_params(weekdays: tuple[int, ...] | list[int]) -> str:

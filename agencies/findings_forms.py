@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from agencies.local_time import date_words
+
 QUESTION_TYPES = ("choice", "multi_choice", "yes_no_unknown", "number", "date", "text", "actions")
 YES_NO_UNKNOWN = ({"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"},
                   {"value": "unknown", "label": "Don't know"})  # fmt: skip
@@ -349,7 +351,7 @@ def render_answer(question: Mapping[str, Any], value: Any) -> str:
         ranked = sorted(value, key=lambda v: order.index(v) if v in order else len(order))
         return ", ".join(labels.get(v, str(v)) for v in ranked)
     if kind == "date":
-        return f"{dt.date.fromisoformat(value):%-d %B %Y}"
+        return date_words(dt.date.fromisoformat(value))
     if kind == "number":
         return f"{value:g}" if isinstance(value, float) else str(value)
     if kind == "actions":

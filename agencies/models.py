@@ -35,6 +35,16 @@ class Agency(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def name_in_sentence(self) -> str:
+        """The name as written inside a sentence ('No health practitioner is free'): words
+        lose their capital, but a word with capitals after its first letter (CAMHS, NHS)
+        is an acronym or a proper name and stays as written."""
+        return " ".join(
+            word if any(c.isupper() for c in word[1:]) else word.lower()
+            for word in self.name.split(" ")
+        )
+
 
 class Practitioner(models.Model):
     """A member of one agency who runs screening sessions."""

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.services import user_create
+from agencies.local_time import yot_zone
 from agencies.models import Agency, Practitioner
 from agencies.services import leave_create, practitioner_create, working_pattern_create
 from demo.findings import demo_answers
@@ -478,7 +479,7 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
     check_safe_sms_backend()
     if User.objects.filter(username=MARKER_USERNAME).exists():
         return DemoResult(created=False, logins=logins())
-    zone = ZoneInfo(settings.YOT_TIMEZONE)
+    zone = yot_zone()
     today = timezone.localdate()
     with transaction.atomic():
         staff = _staff()

@@ -117,18 +117,23 @@ def _search(case: Case, form: OptionsForm, **extra: object) -> VisitOptions | No
             data["not_before"], dt.time(0), tzinfo=timezone.get_current_timezone()
         )
         not_before = max(not_before, asked)
-    return visit_options(
-        case=case,
-        agencies=list(data["agencies"]),
-        durations=form.durations(),
-        order=data["order"],
-        min_gap=data.get("min_gap"),
-        max_gap=data.get("max_gap"),
-        not_before=not_before,
-        respect_unavailable=data.get("respect_unavailable", False),
-        count=OPTION_COUNT,
-        **extra,
-    )
+    try:
+        return visit_options(
+            case=case,
+            agencies=list(data["agencies"]),
+            durations=form.durations(),
+            order=data["order"],
+            min_gap=data.get("min_gap"),
+            max_gap=data.get("max_gap"),
+            not_before=not_before,
+            respect_unavailable=data.get("respect_unavailable", False),
+            count=OPTION_COUNT,
+            **extra,
+        )
+    except ValidationError as error:  # a window the form could not judge (defaults apply)
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+        return None
 
 
 def _options_form(query: QueryDict, agencies: list[Agency], defaults: dict) -> OptionsForm:

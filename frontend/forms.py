@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from accounts.models import Role, User
 from agencies.models import Agency
 from screening.models import Language, OrderType, YoungPerson
+from screening.scheduling.search import GAP_LIMIT_MINUTES
 
 WEEKDAYS = [
     (0, "Monday"),
@@ -238,6 +239,18 @@ class CaseForm(forms.Form):
 # --- booking ---------------------------------------------------------------------------------
 
 
+def _gap_field(which: str) -> forms.IntegerField:
+    """A gap between sessions, within the limit the API applies too."""
+    words = f"The {which} gap between sessions must be from 0 to {GAP_LIMIT_MINUTES} minutes"
+    return forms.IntegerField(
+        label=f"{which.capitalize()} gap between sessions, in minutes",
+        min_value=0,
+        max_value=GAP_LIMIT_MINUTES,
+        required=False,
+        error_messages={"min_value": words, "max_value": words},
+    )
+
+
 class OptionsForm(forms.Form):
     """What the admin asks of the visit; the same choices as GET /cases/{id}/visit-options/."""
 
@@ -254,15 +267,8 @@ class OptionsForm(forms.Form):
         widget=forms.RadioSelect,
         initial="fixed",
     )
-    min_gap = forms.IntegerField(
-        label="Shortest gap between sessions, in minutes",
-        min_value=0,
-        max_value=120,
-        required=False,
-    )
-    max_gap = forms.IntegerField(
-        label="Longest gap between sessions, in minutes", min_value=0, max_value=240, required=False
-    )
+    min_gap = _gap_field("shortest")
+    max_gap = _gap_field("longest")
     not_before = DateField(
         label="Not before",
         label_name="first day",

@@ -20,6 +20,18 @@ from screening.models import (
     Visit,
 )
 from screening.scheduling.expand import from_minutes
+from screening.scheduling.search import GAP_LIMIT_MINUTES
+
+
+def gap_field(name: str) -> StrictIntegerField:
+    """A gap between sessions, within the limit the pages apply too."""
+    words = f"{name} must be from 0 to {GAP_LIMIT_MINUTES} minutes."
+    return StrictIntegerField(
+        min_value=0,
+        max_value=GAP_LIMIT_MINUTES,
+        required=False,
+        error_messages={"min_value": words, "max_value": words},
+    )
 
 
 class SessionInputSerializer(Serializer):
@@ -34,8 +46,8 @@ class VisitInputSerializer(Serializer):
     room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.all())
     sessions = SessionInputSerializer(many=True, allow_empty=False)
     late_reason = StrictCharField(max_length=1000, allow_blank=True, required=False)
-    min_gap = StrictIntegerField(min_value=0, max_value=240, required=False)
-    max_gap = StrictIntegerField(min_value=0, max_value=240, required=False)
+    min_gap = gap_field("min_gap")
+    max_gap = gap_field("max_gap")
 
 
 class RescheduleInputSerializer(VisitInputSerializer):
@@ -109,8 +121,8 @@ class VisitOptionsQuerySerializer(Serializer):
     order = serializers.ChoiceField(choices=["fixed", "any"], required=False, default="fixed")
     agencies = StrictCharField(required=False, help_text="Agency codes, comma-separated.")
     durations = StrictCharField(required=False, help_text="code:minutes pairs, e.g. health:60")
-    min_gap = StrictIntegerField(min_value=0, max_value=240, required=False)
-    max_gap = StrictIntegerField(min_value=0, max_value=240, required=False)
+    min_gap = gap_field("min_gap")
+    max_gap = gap_field("max_gap")
     respect_unavailable = serializers.ChoiceField(
         choices=["true", "false"], required=False, default="false"
     )

@@ -8,6 +8,7 @@ import datetime as dt
 from django import forms, template
 from django.utils import timezone
 
+from agencies.local_time import day_words
 from frontend.forms import WEEKDAYS, DateWidget
 
 register = template.Library()
@@ -107,7 +108,7 @@ def local_datetime(value: dt.datetime | None) -> str:
     if value is None:
         return ""
     local = timezone.localtime(value)
-    return f"{time_text(local)} on {local:%A} {local.day} {local:%B %Y}"
+    return f"{time_text(local)} on {day_words(local.date())}"
 
 
 @register.filter
@@ -121,7 +122,7 @@ def day(value: dt.date | dt.datetime | None) -> str:
         return ""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date()
-    return f"{value:%A} {value.day} {value:%B %Y}"
+    return day_words(value)
 
 
 @register.filter

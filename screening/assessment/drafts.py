@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from agencies.findings_forms import PLAN_CATEGORIES, check_actions, condition_holds
+from agencies.local_time import date_words as _date
 from agencies.models import Agency
 from screening.assessment import tasks
 from screening.assessment.merge import Contribution, merge, section_changes
@@ -78,10 +79,6 @@ def _contributions(findings: list[Finding]) -> list[Contribution]:
         )
         for f in findings
     ]
-
-
-def _date(day) -> str:
-    return f"{day:%-d %B %Y}"
 
 
 def missing_agencies(*, case: Case, have: set[str]) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from docx import Document
 from docx.shared import Pt
 
 from agencies.findings_forms import PLAN_CATEGORIES
+from agencies.local_time import date_words
 from agencies.models import Agency
 from screening.models import AssessmentDraft
 
@@ -22,7 +23,10 @@ INDICATOR_WORDS = {
 
 
 def _date(moment) -> str:
-    return f"{timezone.localtime(moment):%-d %B %Y, %H:%M}" if moment else ""
+    if not moment:
+        return ""
+    wall = timezone.localtime(moment)
+    return f"{date_words(wall.date())}, {wall:%H:%M}"
 
 
 def draft_document(*, draft: AssessmentDraft) -> bytes:
@@ -35,10 +39,10 @@ def draft_document(*, draft: AssessmentDraft) -> bytes:
     doc.styles["Normal"].font.size = Pt(11)
     doc.add_heading("Initial assessment draft", level=0)
     doc.add_paragraph(
-        f"{person.given_name} {person.family_name}, born {person.date_of_birth:%-d %B %Y}. "
+        f"{person.given_name} {person.family_name}, born {date_words(person.date_of_birth)}. "
         f"Case {case.reference} ({case.get_order_type_display()}, order start "
-        f"{case.order_start_date:%-d %B %Y}); assessment due by "
-        f"{case.assessment_due_by:%-d %B %Y}."
+        f"{date_words(case.order_start_date)}); assessment due by "
+        f"{date_words(case.assessment_due_by)}."
     )
     status = draft.get_status_display()
     if draft.signed_off_at:

@@ -13,10 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from agencies.availability import UnsupportedRule, pattern_from_row
+from agencies.local_time import day_words, yot_zone
+from agencies.local_time import time_on_day_words as at_words  # the booking services use it
 from agencies.models import Agency, Practitioner
 from screening import fixed_sql as sql
 from screening.errors import SlotTaken
@@ -24,6 +25,7 @@ from screening.models import Room, Visit
 from screening.people.deadlines import closure_days
 from screening.people.workdays import is_working_day
 from screening.scheduling import expand as ex
+from screening.scheduling.availability import venue_open
 from screening.scheduling.expand import from_minutes
 from screening.scheduling.intervals import Interval
 
@@ -40,28 +42,20 @@ LEFT OUTER JOIN schedule_rule r ON r.id = e.rule_id
 LEFT OUTER JOIN schedule_occurrence o ON o.event_id = e.id AND e.rule_id IS NOT NULL
      AND ((o.original_start >= %s AND o.original_start < %s) OR (o.start < %s AND o."end" > %s))
 WHERE """
-_PATTERNS_WHERE = """(e.rule_id IS NOT NULL AND e.calendar_id IN (%s) AND e.start < %s
- AND (e.end_recurring_period IS NULL OR e.end_recurring_period > %s))"""
+# A pattern valid in the window, or one with a change that touches it: an occurrence moved
+# to a day before the pattern starts or after it ends is still worked where it was moved to.
+_PATTERNS_WHERE = """(e.rule_id IS NOT NULL AND e.calendar_id IN (%s) AND (o.event_id IS NOT NULL
+ OR (e.start < %s AND (e.end_recurring_period IS NULL OR e.end_recurring_period > %s))))"""
 _ONE_OFF_WHERE = """(e.rule_id IS NULL AND e.calendar_id IN (%s) AND e.start < %s
  AND e."end" > %s)"""
 
 
-def zone() -> ZoneInfo:
-    return ZoneInfo(settings.YOT_TIMEZONE)
-
-
 def local_span(day: dt.date, start: dt.time, end: dt.time) -> tuple[dt.datetime, dt.datetime]:
     """Aware bounds of a local wall-clock span on one date (00:00 end = next midnight)."""
-    tz = zone()
+    tz = yot_zone()
     begin = dt.datetime.combine(day, start, tzinfo=tz)
     finish_day = day + dt.timedelta(days=1) if end == dt.time(0) else day
     return begin, dt.datetime.combine(finish_day, end, tzinfo=tz)
-
-
-def at_words(moment: dt.datetime) -> str:
-    """'10:30 on Tuesday 4 March 2031', in the YOT's zone."""
-    local = moment.astimezone(zone())
-    return f"{local:%H:%M} on {local:%A} {local.day} {local:%B %Y}"
 
 
 @dataclass(frozen=True)
@@ -156,18 +150,8 @@ def calendar_times(
     return CalendarTimes(working=working, away=away)
 
 
-def _within(
-    spans: Iterable[tuple[dt.datetime, dt.datetime]], start: dt.datetime, end: dt.datetime
-) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
-
-
 def _overlaps(spans: Iterable[tuple[dt.datetime, dt.datetime]], start, end) -> bool:
     return any(s < end and start < e for s, e in spans)
-
-
-def _long_date(day: dt.date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 @dataclass(frozen=True)
@@ -236,7 +220,7 @@ def check_bookable(
     The rows are read once for the whole visit (a handful of queries, whatever the number
     of sessions); the rules are then checked session by session in order, so the first
     problem found is the one reported."""
-    tz = zone()
+    tz = yot_zone()
     closed = closure_days() if closures is None else closures
     rows = _read_rows(room=room, sessions=sessions, ignore_visit=ignore_visit, tz=tz)
     visit_start, visit_end = sessions[0][2], sessions[-1][3]
@@ -244,7 +228,7 @@ def check_bookable(
         day = start.astimezone(tz).date()
         name = f"sessions.{index}.start"
         if not is_working_day(day, closures=closed):
-            raise ValidationError({name: [f"{_long_date(day)} is not a working day."]})
+            raise ValidationError({name: [f"{day_words(day)} is not a working day."]})
         day_start, day_end = local_span(day, dt.time(0), dt.time(0))
         lo, hi = ex.to_minutes(start), ex.to_minutes(end)
         working = rows.working[practitioner.calendar_id]
@@ -281,19 +265,21 @@ def check_bookable(
                 resource=(
                     f"practitioner {practitioner.name}: daily limit of "
                     f"{practitioner.daily_session_cap} sessions reached on "
-                    f"{day:%A} {day.day} {day:%B}"
+                    f"{day_words(day, year=False)}"
                 )
             )
 
     day = visit_start.astimezone(tz).date()
     opening = [
-        local_span(day, opens, closes)
+        (day.weekday(), opens, closes)
         for opens, closes in sql.fetch(
             "SELECT opens, closes FROM screening_openinghours WHERE venue_id = %s AND weekday = %s",
             [room.venue_id, day.weekday()],
         )
     ]
-    if not _within(opening, visit_start, visit_end):
+    span = (ex.to_minutes(visit_start), ex.to_minutes(visit_end))
+    # Open for the whole visit: the open time clipped to the visit is the visit itself.
+    if venue_open(hours=opening, window_start=span[0], window_end=span[1], zone=tz) != [span]:
         raise ValidationError(
             {
                 "room": [

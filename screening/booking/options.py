@@ -10,19 +10,22 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from schedule.models import Event
 
+from agencies.local_time import day_words, yot_zone
 from agencies.models import Agency, Practitioner
 from screening.booking.availability import calendar_times, imported_busy
 from screening.models import Case, Room, Session, Visit, VisitStatus
 from screening.people.deadlines import closure_days
-from screening.people.workdays import bank_holidays
+from screening.people.workdays import is_working_day
 from screening.scheduling import expand as ex
-from screening.scheduling.availability import practitioner_free, room_free
+from screening.scheduling.availability import practitioner_free, room_free, venue_open
 from screening.scheduling.explain import Reason, explain
 from screening.scheduling.intervals import Interval, ceil_to
 from screening.scheduling.search import (
+    GRID_MINUTES,
     Candidate,
     Option,
     RoomSlot,
@@ -30,8 +33,6 @@ from screening.scheduling.search import (
     SessionSpec,
     search,
 )
-
-GRID = 5
 
 # Extra busy time per practitioner id (imported calendars plug in here).
 BusyProvider = Callable[[Sequence[int], int, int], Mapping[int, list[Interval]]]
@@ -45,10 +46,8 @@ class VisitOptions:
     agencies: dict[str, Agency] = field(default_factory=dict)
     practitioners: dict[int, Practitioner] = field(default_factory=dict)
     rooms: dict[int, Room] = field(default_factory=dict)
-
-
-def zone() -> ZoneInfo:
-    return ZoneInfo(settings.YOT_TIMEZONE)
+    # What the engine was asked (up to the deadline), for checks against its references.
+    request: SearchRequest | None = None
 
 
 def _minutes(moment: dt.datetime) -> int:
@@ -56,12 +55,11 @@ def _minutes(moment: dt.datetime) -> int:
 
 
 def _non_working_days(start: int, end: int, tz: ZoneInfo) -> list[dt.date]:
+    """Weekends, bank holidays and closure days: the booking's own rule (is_working_day)."""
     closed = closure_days()
-    days = []
-    for day in ex.local_dates(start, end, tz):
-        if day in closed or day in bank_holidays(day.year):
-            days.append(day)
-    return days
+    return [
+        day for day in ex.local_dates(start, end, tz) if not is_working_day(day, closures=closed)
+    ]
 
 
 def _monday(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
@@ -99,6 +97,7 @@ def _practitioner_candidates(
     seen_before: set[int],
     extra_busy: Mapping[int, list[Interval]],
     closed: list[Interval],
+    ignore_visit: Visit | None,
 ) -> list[Candidate]:
     calendars = [p.calendar_id for p in practitioners]
     lo, hi = ex.from_minutes(start), ex.from_minutes(end)
@@ -119,8 +118,10 @@ def _practitioner_candidates(
         start__lt=hi + dt.timedelta(days=1),
         # From the Monday of the first week too, for the week's load.
         blocked_until__gt=min(lo - dt.timedelta(days=1), _monday(lo, tz)),
-    ).values_list("practitioner_id", "start", "blocked_until")
-    for pid, s_start, s_held in sessions:
+    )
+    if ignore_visit is not None:  # a visit being moved holds nobody, as the re-check reads it
+        sessions = sessions.exclude(visit=ignore_visit)
+    for pid, s_start, s_held in sessions.values_list("practitioner_id", "start", "blocked_until"):
         held[pid].append((_minutes(s_start), _minutes(s_held)))
         per_day[pid][s_start.astimezone(tz).date()] += 1
     loads = _week_loads(per_day, tz)
@@ -173,11 +174,8 @@ def _room_slots(
         blocks[calendar_id].append((_minutes(e_start), _minutes(e_end)))
     out = []
     for room in rooms:
-        opening = ex.expand_weekly(
-            patterns=[
-                ex.WeeklyPattern(weekdays=frozenset({h.weekday}), start=h.opens, end=h.closes)
-                for h in room.venue.opening_hours.all()
-            ],
+        opening = venue_open(
+            hours=[(h.weekday, h.opens, h.closes) for h in room.venue.opening_hours.all()],
             window_start=start,
             window_end=end,
             zone=tz,
@@ -205,21 +203,17 @@ def _unavailable(case: Case, start: int, end: int, tz: ZoneInfo) -> list[Interva
     return ex.expand_weekly(patterns=patterns, window_start=start, window_end=end, zone=tz)
 
 
-def _fmt_day(day: dt.date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
 def render_reason(
     reason: Reason, *, tz: ZoneInfo, deadline: dt.date | None, agency_names: Mapping[str, str]
 ) -> str:
     """A sentence an admin can act on."""
-    before = f"before the deadline of {_fmt_day(deadline)}" if deadline else "in the search window"
+    before = f"before the deadline of {day_words(deadline)}" if deadline else "in the search window"
     if reason.code == "agency_unavailable":
         name = agency_names.get(reason.agency or "", reason.agency)
         text = f"No {name} practitioner is free {before}"
         if reason.earliest is not None:
             day = ex.from_minutes(reason.earliest).astimezone(tz).date()
-            text += f"; the earliest would be {_fmt_day(day)}"
+            text += f"; the earliest would be {day_words(day)}"
         return text + "."
     if reason.code == "no_room":
         hours, minutes = divmod(reason.minutes or 0, 60)
@@ -253,9 +247,21 @@ def visit_options(
     extra_busy: BusyProvider = imported_busy,
 ) -> VisitOptions:
     """The earliest visits for a case before its deadline, the earliest after it when there
-    are too few, and the reasons why (rules in DESIGN.md "Scheduling model")."""
-    tz = zone()
+    are too few, and the reasons why (rules in DESIGN.md "Scheduling model"); raises
+    ValidationError on `max_gap` for a gap window that ends before it starts."""
+    tz = yot_zone()
     config = settings.SCREENING_SCHEDULING
+    min_gap = config["min_gap_minutes"] if min_gap is None else min_gap
+    max_gap = config["max_gap_minutes"] if max_gap is None else max_gap
+    if max_gap < min_gap:  # one of them may be the default, which the asker did not see
+        raise ValidationError(
+            {
+                "max_gap": [
+                    f"The longest gap between sessions ({max_gap} minutes) is shorter than the "
+                    f"shortest ({min_gap})."
+                ]
+            }
+        )
     chosen = list(agencies) if agencies else list(Agency.objects.filter(required_by_default=True))
     chosen.sort(key=lambda a: a.order)
     durations = durations or {}
@@ -263,7 +269,7 @@ def visit_options(
         SessionSpec(a.code, durations.get(a.code, a.default_duration_minutes)) for a in chosen
     )
     now = timezone.now() + dt.timedelta(minutes=config["minimum_notice_minutes"])
-    earliest = ceil_to(_minutes(max(now, not_before) if not_before else now), GRID)
+    earliest = ceil_to(ex.ceil_minutes(max(now, not_before) if not_before else now), GRID_MINUTES)
     deadline_end = ex.local_day_bounds(day=case.visit_due_by, zone=tz)[1]
     horizon = max(earliest, deadline_end) + config["search_horizon_days"] * 24 * 60
     closed = ex.days_to_blocks(days=_non_working_days(earliest, horizon, tz), zone=tz)
@@ -284,6 +290,7 @@ def visit_options(
         seen_before=seen_before,
         extra_busy=extra_busy([p.pk for p in practitioners], earliest, horizon),
         closed=closed,
+        ignore_visit=ignore_visit,
     )
     rooms = list(
         Room.objects.filter(is_active=True)
@@ -300,18 +307,18 @@ def visit_options(
         earliest=earliest,
         latest_end=deadline_end,
         order=order,
-        min_gap=config["min_gap_minutes"] if min_gap is None else min_gap,
-        max_gap=config["max_gap_minutes"] if max_gap is None else max_gap,
+        min_gap=min_gap,
+        max_gap=max_gap,
         unavailable=tuple(_unavailable(case, earliest, horizon, tz)),
         strict_unavailable=respect_unavailable,
         count=count,
-        grid=GRID,
+        grid=GRID_MINUTES,
     )
     options = search(request)
     after: list[Option] = []
     reasons: list[str] = []
     if len(options) < count:
-        names = {a.code: a.name.lower() if a.code != "health" else "health" for a in chosen}
+        names = {a.code: a.name_in_sentence for a in chosen}
         reasons = (
             [
                 render_reason(r, tz=tz, deadline=case.visit_due_by, agency_names=names)
@@ -320,7 +327,7 @@ def visit_options(
             if not options
             else [
                 f"Only {len(options)} option{'s' if len(options) != 1 else ''} before the "
-                f"deadline of {_fmt_day(case.visit_due_by)}."
+                f"deadline of {day_words(case.visit_due_by)}."
             ]
         )
         later = SearchRequest(
@@ -334,4 +341,5 @@ def visit_options(
         agencies={a.code: a for a in chosen},
         practitioners={p.pk: p for p in practitioners},
         rooms={r.pk: r for r in rooms},
+        request=request,
     )

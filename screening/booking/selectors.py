@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from accounts.models import Role, User
+from agencies.local_time import date_words
 from screening.access import SEE_ALL, practitioner_sessions
 from screening.models import (
     LIVE_VISIT,
@@ -154,7 +155,7 @@ def case_timeline(*, case: Case) -> list[dict[str, object]]:
             "at": case.created_at,
             "title": "Case opened",
             "by": None,
-            "text": f"{case.get_order_type_display()} starting {case.order_start_date:%-d %B %Y}",
+            "text": f"{case.get_order_type_display()} starting {date_words(case.order_start_date)}",
         }
     ]
     history = (

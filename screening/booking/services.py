@@ -34,8 +34,7 @@ from screening.errors import NotAllowed, SlotTaken
 from screening.messaging.planning import messages_plan_for_visit
 from screening.models import Case, Room, Session, Visit, VisitHistory, VisitStatus
 from screening.people.deadlines import closure_days, findings_due_by
-
-GRID_MINUTES = 5
+from screening.scheduling.search import GRID_MINUTES
 
 
 @dataclass(frozen=True)

@@ -9,22 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from agencies.local_time import yot_zone
 from agencies.models import Practitioner
 from screening.integrations.ical import CalendarEntry, build_calendar
 from screening.models import Room, Session, Visit, VisitStatus
 
 FEED_PAST = dt.timedelta(days=30)
 FEED_FUTURE = dt.timedelta(days=365)
-
-
-def zone() -> ZoneInfo:
-    return ZoneInfo(settings.YOT_TIMEZONE)
 
 
 def uid_domain() -> str:
@@ -47,7 +43,7 @@ def _where(visit: Visit) -> tuple[str, str]:
 
 
 def _hhmm(moment: dt.datetime) -> str:
-    return f"{moment.astimezone(zone()):%H:%M}"
+    return f"{moment.astimezone(yot_zone()):%H:%M}"
 
 
 def who(visit: Visit) -> str:
@@ -139,7 +135,7 @@ def practitioner_feed(*, practitioner: Practitioner, now: dt.datetime | None = N
         method="PUBLISH",
         entries=[session_entry(s) for s in sessions],
         organizer=settings.DEFAULT_FROM_EMAIL,
-        zone=zone(),
+        zone=yot_zone(),
         name=f"Screening sessions: {practitioner.agency.name}",
         now=now,
     )
@@ -158,7 +154,7 @@ def room_feed(*, room: Room, now: dt.datetime | None = None) -> bytes:
         method="PUBLISH",
         entries=[visit_entry(v) for v in visits],
         organizer=settings.DEFAULT_FROM_EMAIL,
-        zone=zone(),
+        zone=yot_zone(),
         name=f"Screening visits: {room.venue.name}, {room.name}",
         now=now,
     )

@@ -9,7 +9,6 @@ good intervals; the error and its time are recorded for the practitioner to see.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,12 +16,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from agencies.local_time import yot_zone
 from agencies.models import Practitioner
-from screening.calendars.feeds import uid_domain, zone
+from screening.calendars.feeds import uid_domain
 from screening.integrations import fetch as fetcher
 from screening.integrations.ical import CalendarUnreadable, busy_spans
 from screening.models import CalendarImport
-from screening.scheduling.expand import EPOCH, to_minutes
+from screening.scheduling.expand import ceil_minutes, to_minutes
 from screening.scheduling.intervals import normalise
 
 # Far more than any real calendar holds in the window; bounds what one import stores.
@@ -50,11 +50,11 @@ def busy_from_ics(data: bytes, *, now: dt.datetime) -> Busy:
     own sessions seen again through a subscribed feed are left out. Raises
     CalendarUnreadable."""
     start, end = busy_window(now)
-    spans = busy_spans(data, start=start, end=end, zone=zone(), skip_uid_suffix=f"@{uid_domain()}")
-    # Whole minutes, widened outwards so a busy second is never offered.
-    merged = normalise(
-        (to_minutes(s), math.ceil((e - EPOCH).total_seconds() / 60)) for s, e in spans
+    spans = busy_spans(
+        data, start=start, end=end, zone=yot_zone(), skip_uid_suffix=f"@{uid_domain()}"
     )
+    # Whole minutes, widened outwards so a busy second is never offered.
+    merged = normalise((to_minutes(s), ceil_minutes(e)) for s, e in spans)
     if len(merged) > MAX_INTERVALS:
         merged = merged[:MAX_INTERVALS]
         end = min(end, dt.datetime.fromtimestamp(merged[-1][1] * 60, tz=dt.UTC))

@@ -20,7 +20,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from screening.calendars.feeds import session_entry, who, zone
+from agencies.local_time import day_at_time_words, yot_zone
+from screening.calendars.feeds import session_entry, who
 from screening.integrations.email import Invite, send_invite
 from screening.integrations.ical import build_calendar
 from screening.models import AdminTask, InviteEmail, InviteStatus, Session
@@ -38,20 +39,16 @@ HEADINGS = {K.BOOKED: "Screening session", K.MOVED: "Moved", K.CANCELLED: "Cance
 # --- the message -----------------------------------------------------------------------------
 
 
-def _when(moment: dt.datetime) -> str:
-    local = moment.astimezone(zone())
-    return f"{local:%A} {local.day} {local:%B %Y} at {local:%H:%M}"
-
-
 def _invite(session: Session, *, to: str, method: str, heading: str, now: dt.datetime) -> Invite:
     cancelled = method == CANCEL
     entry = session_entry(session, cancelled=cancelled, attendee=to)
     visit = session.visit
     venue = visit.room.venue
+    when = day_at_time_words(session.start)
     text = (
         f"{heading}\n\n"
         f"{session.agency.name} screening session with {who(visit)}\n"
-        f"When: {_when(session.start)} to {session.end.astimezone(zone()):%H:%M}\n"
+        f"When: {when} to {session.end.astimezone(yot_zone()):%H:%M}\n"
         f"Where: {venue.name}, {visit.room.name}\n{venue.address}\n\n"
         + (
             "Your calendar will remove this session.\n"
@@ -61,13 +58,13 @@ def _invite(session: Session, *, to: str, method: str, heading: str, now: dt.dat
     )
     return Invite(
         to=to,
-        subject=f"{heading}: {session.agency.name}, {_when(session.start)} ({who(visit)})",
+        subject=f"{heading}: {session.agency.name}, {when} ({who(visit)})",
         text=text,
         calendar=build_calendar(
             method=method,
             entries=[entry],
             organizer=settings.DEFAULT_FROM_EMAIL,
-            zone=zone(),
+            zone=yot_zone(),
             now=now,
         ),
         method=method,
@@ -113,7 +110,7 @@ def _describe(invite: InviteEmail) -> str:
     what = "cancellation" if invite.method == CANCEL else "invitation"
     return (
         f"The calendar {what} for {invite.practitioner.name} ({session.agency.name} session "
-        f"on {_when(session.start)}, visit of {who(session.visit)})"
+        f"on {day_at_time_words(session.start)}, visit of {who(session.visit)})"
     )
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from agencies.local_time import day_words, local
+
 # GSM 03.38 default alphabet (without the escape code itself) and its extension table.
 GSM7_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -210,21 +212,6 @@ def check_template(*, purpose: str, body: str, service: str | None = None) -> Le
     return sms_length(body.format(service=service, **SAMPLE))
 
 
-EN_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-EN_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 CY_DAYS = ["Dydd Llun", "Dydd Mawrth", "Dydd Mercher", "Dydd Iau", "Dydd Gwener", "Dydd Sadwrn"]
 CY_DAYS.append("Dydd Sul")
 CY_MONTHS = [
@@ -245,20 +232,17 @@ CY_MONTHS = [
 
 def local_date_words(moment: dt.datetime, language: str) -> str:
     """`Tuesday 2 March` (English) or `Dydd Mawrth 2 Mawrth` (Welsh), in local time."""
-    from django.utils import timezone
-
-    local = timezone.localtime(moment)
-    days, months = (CY_DAYS, CY_MONTHS) if language == "cy" else (EN_DAYS, EN_MONTHS)
-    return f"{days[local.weekday()]} {local.day} {months[local.month - 1]}"
+    day = local(moment).date()
+    if language != "cy":
+        return day_words(day, year=False)
+    return f"{CY_DAYS[day.weekday()]} {day.day} {CY_MONTHS[day.month - 1]}"
 
 
 def local_time_words(moment: dt.datetime, language: str) -> str:
     """`10:30am` in English; the 24-hour `10:30` in Welsh texts."""
-    from django.utils import timezone
-
-    local = timezone.localtime(moment)
+    wall = local(moment)
     if language == "cy":
-        return f"{local:%H:%M}"
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return f"{hour}:{local:%M}{suffix}"
+        return f"{wall:%H:%M}"
+    hour = wall.hour % 12 or 12
+    suffix = "am" if wall.hour < 12 else "pm"
+    return f"{hour}:{wall:%M}{suffix}"

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from screening.scheduling.expand import days_to_blocks
+from screening.scheduling.expand import WeeklyPattern, days_to_blocks, expand_weekly
 from screening.scheduling.intervals import Interval, normalise, subtract
 
 
@@ -34,6 +34,22 @@ def practitioner_free(
         full = [day for day, count in sessions_per_day.items() if count >= cap]
         blocks += days_to_blocks(days=full, zone=zone)
     return subtract(normalise(working), normalise(blocks))
+
+
+def venue_open(
+    *,
+    hours: Iterable[tuple[int, dt.time, dt.time]],
+    window_start: int,
+    window_end: int,
+    zone: ZoneInfo,
+) -> list[Interval]:
+    """When a venue is open in the window, from its (weekday, opens, closes) rows: rows
+    that meet (08:00-12:00, 12:00-18:00) make one open stretch. The search and the booking
+    re-check both read opening hours through here."""
+    patterns = [WeeklyPattern(weekdays=frozenset({w}), start=o, end=c) for w, o, c in hours]
+    return expand_weekly(
+        patterns=patterns, window_start=window_start, window_end=window_end, zone=zone
+    )
 
 
 def room_free(

@@ -63,6 +63,13 @@ def to_minutes(moment: dt.datetime) -> int:
     return int((moment - EPOCH).total_seconds() // 60)
 
 
+def ceil_minutes(moment: dt.datetime) -> int:
+    """The first whole minute at or after `moment`: a bound nothing may come before (the
+    minimum notice, the end of a busy time), so a second past the minute moves it on."""
+    to_minutes(moment)  # refuses a naive datetime
+    return -((EPOCH - moment) // dt.timedelta(minutes=1))
+
+
 def from_minutes(minutes: int) -> dt.datetime:
     return EPOCH + dt.timedelta(minutes=minutes)
 

@@ -33,6 +33,12 @@ from screening.scheduling.intervals import (
 
 FIXED, ANY = "fixed", "any"
 
+# Rules of the scheduling model that every layer shares. They live here, in the pure
+# engine, because it is the lowest layer that uses them and the booking services, the
+# pages and the API may all import it (it imports no Django).
+GRID_MINUTES = 5  # visits and sessions start on a 5-minute grid
+GAP_LIMIT_MINUTES = 240  # the longest gap between sessions anyone may ask for
+
 
 @dataclass(frozen=True, slots=True)
 class SessionSpec:
@@ -79,7 +85,7 @@ class SearchRequest:
     unavailable: tuple[Interval, ...] = ()
     strict_unavailable: bool = False
     count: int = 10
-    grid: int = 5
+    grid: int = GRID_MINUTES
 
     def __post_init__(self) -> None:
         if not self.sessions:

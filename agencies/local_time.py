@@ -1,0 +1,65 @@
+"""The YOT's time zone, and how dates and times are written for people.
+
+These live in `agencies`, the lowest of our layers, because every layer uses them:
+agencies itself (working patterns are local wall-clock times; findings forms write
+dates), screening (booking, calendars, messages, assessments), the pages, the API and the
+demo; agencies may import nothing of ours, so nothing lower could hold them. Day and month
+names are spelt out rather than left to strftime, so the words never follow the server's
+locale; the Welsh ones are the text messages' own (screening.messaging.text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+EN_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def yot_zone() -> ZoneInfo:
+    """The zone every local rule is computed in (YOT_TIMEZONE, default Europe/London)."""
+    return ZoneInfo(settings.YOT_TIMEZONE)
+
+
+def local(moment: dt.datetime) -> dt.datetime:
+    """A moment on the YOT's wall clock."""
+    return moment.astimezone(yot_zone())
+
+
+def date_words(day: dt.date) -> str:
+    """'4 March 2031'."""
+    return f"{day.day} {EN_MONTHS[day.month - 1]} {day.year}"
+
+
+def day_words(day: dt.date, *, year: bool = True) -> str:
+    """'Tuesday 4 March 2031', or 'Tuesday 4 March' without the year."""
+    words = f"{EN_DAYS[day.weekday()]} {day.day} {EN_MONTHS[day.month - 1]}"
+    return f"{words} {day.year}" if year else words
+
+
+def time_on_day_words(moment: dt.datetime) -> str:
+    """'10:30 on Tuesday 4 March 2031', in the YOT's zone."""
+    wall = local(moment)
+    return f"{wall:%H:%M} on {day_words(wall.date())}"
+
+
+def day_at_time_words(moment: dt.datetime) -> str:
+    """'Tuesday 4 March 2031 at 10:30', in the YOT's zone."""
+    wall = local(moment)
+    return f"{day_words(wall.date())} at {wall:%H:%M}"

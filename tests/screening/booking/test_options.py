@@ -1,0 +1,46 @@
+"""Visit options: the reasons given when there are too few name each agency as a sentence
+would, from the agency's own name."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from agencies.models import Agency
+from screening.booking.options import visit_options
+from tests.factories import make_case, make_room
+
+LONDON = ZoneInfo("Europe/London")
+# Monday 1 March 2027, 08:00; an order starting that day makes the visit due on Monday
+# 8 March 2027 (five working days on).
+NOW = dt.datetime(2027, 3, 1, 8, 0, tzinfo=LONDON)
+
+
+@pytest.fixture
+def nobody_free(db, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: NOW.astimezone(dt.UTC))
+    make_room()
+    return make_case(order_start_date=dt.date(2027, 3, 1))
+
+
+def test_reasons_name_the_default_agencies_in_lower_case(nobody_free):
+    found = visit_options(case=nobody_free, count=1)
+    before = "practitioner is free before the deadline of Monday 8 March 2027."
+    assert found.reasons == [
+        f"No speech, language and communication {before}",
+        f"No health {before}",
+        f"No education {before}",
+        f"No children's social care {before}",
+    ]
+
+
+def test_reasons_keep_the_capitals_of_an_agency_named_with_an_acronym(nobody_free):
+    """A YOT's own agency is data like the rest: its name's acronym stays in capitals."""
+    camhs = Agency.objects.create(
+        code="camhs", name="CAMHS Liaison", default_duration_minutes=30, order=5
+    )
+    found = visit_options(case=nobody_free, agencies=[camhs], count=1)
+    assert found.reasons == [
+        "No CAMHS liaison practitioner is free before the deadline of Monday 8 March 2027."
+    ]
