@@ -20,7 +20,7 @@ from agencies.availability import UnsupportedRule, pattern_from_row
 from agencies.models import Agency, Practitioner
 from screening import fixed_sql as sql
 from screening.errors import SlotTaken
-from screening.models import Room, Visit
+from screening.models import Room, Visit, VisitStatus
 from screening.people.deadlines import closure_days
 from screening.people.workdays import is_working_day
 from screening.scheduling import expand as ex
@@ -230,8 +230,8 @@ def check_bookable(
 ) -> None:
     """Refuse a visit that a rule forbids (ValidationError: not working, on leave, venue
     closed, not a working day) or that collides with a practitioner's other sessions or
-    daily limit (SlotTaken). Another visit in the room is left to the room guard, which
-    refuses the write in the same words.
+    daily limit, or with another live visit in the room (SlotTaken); `ignore_visit` (the
+    visit being moved) holds nothing.
 
     The rows are read once for the whole visit (a handful of queries, whatever the number
     of sessions); the rules are then checked session by session in order, so the first
@@ -304,9 +304,24 @@ def check_bookable(
         )
     if _overlaps(rows.one_off[room.calendar_id], visit_start, visit_end):
         raise ValidationError({"room": [f"{room} is not available at {at_words(visit_start)}."]})
-    # A clash with another visit in the room is the room guard's to find (booking_guards):
-    # the booking queues behind any other booking of this room first, and the guard's
-    # refusal names the room and time in the same words as this re-check would.
+    # The room is held for the visit's whole span, between sessions too. The booking has
+    # queued behind any other booking of this room, so what is read here is settled; the
+    # room guard stays the last word and names the room in the same words.
+    statement = (
+        "SELECT 1 FROM screening_visit "
+        'WHERE room_id = %s AND status <> %s AND start < %s AND "end" > %s'
+    )
+    params = [room.pk, VisitStatus.CANCELLED.value, sql.at(visit_end), sql.at(visit_start)]
+    if ignore_visit is not None:
+        statement += " AND id <> %s"
+        params.append(ignore_visit.pk)
+    if sql.fetch(statement + " LIMIT 1", params):
+        raise SlotTaken(resource=room_taken(room, visit_start))
+
+
+def room_taken(room: Room, start: dt.datetime) -> str:
+    """How a refusal names a room held by another visit."""
+    return f"room {room} at {at_words(start)}"
 
 
 def imported_busy(ids: Sequence[int], start: int, end: int) -> dict[int, list[tuple[int, int]]]:

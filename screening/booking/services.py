@@ -156,13 +156,21 @@ def _record(
     invites_plan_for_change(visit=visit, kind=kind, previous=previous, snapshot=snapshot)
 
 
-def _raise_taken(error: IntegrityError | OperationalError, rows, room: Room) -> None:
+def _taken_words(rows, room: Room) -> dict[str, str]:
+    """What each guard's refusal of this visit names, worked out before the write: once a
+    guard has refused it, the transaction takes no more queries (not even for the room's
+    venue, which its name includes)."""
+    return {
+        VISIT_CONSTRAINT: availability.room_taken(room, rows[0][2]),
+        SESSION_CONSTRAINT: "practitioner (" + ", ".join(sorted({r[1].name for r in rows})) + ")",
+    }
+
+
+def _raise_taken(error: IntegrityError | OperationalError, taken: dict[str, str]) -> None:
+    """A guard's refusal becomes SlotTaken naming the resource; any other error stands."""
     guard = guard_violated(error)
-    if guard == VISIT_CONSTRAINT:  # the re-check leaves the room's other visits to the guard
-        raise SlotTaken(resource=f"room {room} at {availability.at_words(rows[0][2])}") from error
-    if guard == SESSION_CONSTRAINT:
-        names = ", ".join(sorted({p.name for _, p, _, _ in rows}))
-        raise SlotTaken(resource=f"practitioner ({names})") from error
+    if guard in taken:
+        raise SlotTaken(resource=taken[guard]) from error
     raise error
 
 
@@ -252,6 +260,7 @@ def visit_book(
         )
     closures = closure_days()
     availability.check_bookable(room=room, sessions=rows, closures=closures)
+    taken = _taken_words(rows, room)
     try:
         # No savepoint: a guard violation ends this booking's transaction anyway (the
         # SlotTaken raised below rolls it back), so the extra round trips buy nothing.
@@ -267,7 +276,7 @@ def visit_book(
             )
             written = _write_sessions(visit, rows, keep={})
     except (IntegrityError, OperationalError) as error:
-        _raise_taken(error, rows, room)
+        _raise_taken(error, taken)
     case.findings_due_by = findings_due_by(visit_date=_local_date(end), closures=closures)
     case.save(update_fields=["findings_due_by"])
     _record(
@@ -312,6 +321,7 @@ def visit_reschedule(
     hold_resources(practitioners=[r[1].pk for r in rows], room=room.pk)
     closures = closure_days()
     availability.check_bookable(room=room, sessions=rows, ignore_visit=visit, closures=closures)
+    taken = _taken_words(rows, room)
     try:
         with transaction.atomic(savepoint=False):  # as in visit_book
             # Release the old holds first so the visit may overlap its own old times.
@@ -325,7 +335,7 @@ def visit_reschedule(
             visit.save()
             _write_sessions(visit, rows, keep=existing)
     except (IntegrityError, OperationalError) as error:
-        _raise_taken(error, rows, room)
+        _raise_taken(error, taken)
     visit.case.findings_due_by = findings_due_by(visit_date=_local_date(end), closures=closures)
     visit.case.save(update_fields=["findings_due_by"])
     _record(visit, kind=VisitHistory.Kind.RESCHEDULED, by=changed_by, reason=late_reason)

@@ -110,7 +110,7 @@ def test_visit_book_rejects_taken_room(team):
     before = (Visit.objects.count(), Session.objects.count())
     with pytest.raises(SlotTaken) as excinfo:
         visit_book(case=make_case(), room=room, sessions=full_visit(others, at(12)))
-    # Found by the room guard when the visit is written; named with its time all the same.
+    # Found by the re-check, in the words the room guard would use.
     local = at(12).astimezone(ZoneInfo("Europe/London"))
     assert excinfo.value.resource == f"room {room} at 12:00 on {local:%A} {local.day} {local:%B %Y}"
     assert (Visit.objects.count(), Session.objects.count()) == before
