@@ -30,7 +30,7 @@ from screening.booking.guards import (
     hold_resources,
 )
 from screening.calendars.invite_planning import invites_plan_for_change
-from screening.errors import NotAllowed, SlotTaken
+from screening.errors import CaseAlreadyBooked, NotAllowed, SlotTaken
 from screening.messaging.planning import messages_plan_for_visit
 from screening.models import Case, Room, Session, Visit, VisitHistory, VisitStatus
 from screening.people.deadlines import closure_days, findings_due_by
@@ -229,7 +229,9 @@ def visit_book(
     record_past: bool = False,
 ) -> Visit:
     """Book a visit (room plus one session per agency) or nothing; raises ValidationError
-    for a visit that breaks a rule and SlotTaken when someone else took a part of it.
+    for a visit that breaks a rule, SlotTaken when someone else took a part of it, and
+    CaseAlreadyBooked (a SlotTaken) when the case has a booked visit with one of its
+    agencies already.
 
     `record_past` records a visit that already took place (importing earlier records):
     only the minimum-notice rule is waived; every other rule still applies.
@@ -242,21 +244,22 @@ def visit_book(
     if not record_past:
         _check_notice(start=start)
     _check_deadline(case=case, end=end, late_reason=late_reason)
-    hold_resources(practitioners=[r[1].pk for r in rows], room=room.pk)
+    # Queued behind any other booking of this case too, the read below is settled.
+    hold_resources(practitioners=[r[1].pk for r in rows], room=room.pk, case=case.pk)
+    # A session marked missed holds its agency no longer: its rebooking is booked while
+    # the rest of its visit may still be under way.
     live = sql.fetch(
-        "SELECT 1 FROM screening_session s JOIN screening_visit v ON v.id = s.visit_id "
+        "SELECT s.agency_id FROM screening_session s "
+        "JOIN screening_visit v ON v.id = s.visit_id "
         "WHERE v.case_id = %s AND v.status = %s AND s.cancelled = %s AND s.agency_id IN (%s) "
-        "LIMIT 1",
-        [case.pk, VisitStatus.BOOKED.value, False, sql.Many(r[0].pk for r in rows)],
+        "AND (s.attended IS NULL OR s.attended = %s)",
+        [case.pk, VisitStatus.BOOKED.value, False, sql.Many(r[0].pk for r in rows), True],
     )
     if live:
-        raise ValidationError(
-            {
-                "case": [
-                    "This case already has a booked visit with one of these agencies; reschedule "
-                    "or cancel it instead."
-                ]
-            }
+        booked = {agency_id for (agency_id,) in live}
+        raise CaseAlreadyBooked(
+            reference=case.reference,
+            agencies=", ".join(r[0].name for r in rows if r[0].pk in booked),
         )
     closures = closure_days()
     availability.check_bookable(room=room, sessions=rows, closures=closures)

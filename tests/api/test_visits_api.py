@@ -117,6 +117,18 @@ def test_the_room_guard_alone_answers_409_naming_the_room(setup, monkeypatch):
     assert Visit.objects.count() == 1
 
 
+def test_post_visit_for_a_case_already_booked_answers_409_naming_the_case(setup):
+    case = make_case()
+    setup["admin"].post("/api/v1/visits/", body(setup, case), format="json")
+    response = setup["admin"].post(
+        "/api/v1/visits/", body(other_people(setup), case, start_hour=14), format="json"
+    )
+    assert response.status_code == 409, response.content
+    assert response.json()["resource"] == f"case {case.reference}"
+    assert "already has a booked visit" in response.json()["detail"]
+    assert Visit.objects.count() == 1
+
+
 def test_post_visit_with_bad_input_names_the_field(setup):
     data = body(setup, make_case())
     data["sessions"][0]["agency"] = "astrology"
