@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from agencies.availability import UnsupportedRule, pattern_from_row
 from agencies.models import Agency, Practitioner
 from screening import fixed_sql as sql
+from screening.booking import queries
 from screening.errors import SlotTaken
 from screening.models import Room, Visit, VisitStatus
 from screening.people.deadlines import closure_days
@@ -27,23 +28,15 @@ from screening.scheduling import expand as ex
 from screening.scheduling.expand import from_minutes
 from screening.scheduling.intervals import Interval
 
-Row = tuple[Agency, Practitioner, dt.datetime, dt.datetime]
-# Working patterns (events with a rule) and one-off events of some calendars; each pattern
-# comes once per change to it that touches the window (an occurrence moved from or to one
-# of its days: the first two parameters bound its original start, the next two the window),
-# or once with NULLs. The WHERE conditions follow.
-_EVENTS_SQL = """
-SELECT e.calendar_id, e.id, e.start, e."end", e.end_recurring_period, e.rule_id,
-       r.frequency, r.params, o.original_start, o.cancelled, o.start, o."end"
-FROM schedule_event e
-LEFT OUTER JOIN schedule_rule r ON r.id = e.rule_id
-LEFT OUTER JOIN schedule_occurrence o ON o.event_id = e.id AND e.rule_id IS NOT NULL
-     AND ((o.original_start >= %s AND o.original_start < %s) OR (o.start < %s AND o."end" > %s))
-WHERE """
-_PATTERNS_WHERE = """(e.rule_id IS NOT NULL AND e.calendar_id IN (%s) AND e.start < %s
- AND (e.end_recurring_period IS NULL OR e.end_recurring_period > %s))"""
-_ONE_OFF_WHERE = """(e.rule_id IS NULL AND e.calendar_id IN (%s) AND e.start < %s
- AND e."end" > %s)"""
+
+@dataclass(frozen=True, slots=True)
+class SessionToBook:
+    """One session of a visit to book, its end worked out, as the re-check reads it."""
+
+    agency: Agency
+    practitioner: Practitioner
+    start: dt.datetime
+    end: dt.datetime
 
 
 def zone() -> ZoneInfo:
@@ -91,12 +84,12 @@ def calendar_times(
     params = [sql.at(lo - margin), sql.at(hi + margin), sql.at(hi), sql.at(lo)]
     wanted = []
     if working_calendars:
-        wanted.append(_PATTERNS_WHERE)
+        wanted.append(queries.PATTERNS_WHERE)
         params += [sql.Many(working_calendars), sql.at(hi), sql.at(lo)]
     if away_calendars:
-        wanted.append(_ONE_OFF_WHERE)
+        wanted.append(queries.ONE_OFF_WHERE)
         params += [sql.Many(away_calendars), sql.at(hi), sql.at(lo)]
-    rows = sql.fetch(_EVENTS_SQL + " OR ".join(wanted), params) if wanted else []
+    rows = sql.fetch(queries.EVENTS + " OR ".join(wanted), params) if wanted else []
     patterns: dict[int, list[ex.WeeklyPattern]] = defaultdict(list)
     changes: dict[int, list[ex.PatternException]] = defaultdict(list)
     away: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
@@ -181,28 +174,22 @@ class _Rows:
 
 
 def _read_rows(
-    *, room: Room, sessions: Sequence[Row], ignore_visit: Visit | None, tz: ZoneInfo
+    *, room: Room, sessions: Sequence[SessionToBook], ignore_visit: Visit | None, tz: ZoneInfo
 ) -> _Rows:
-    days = sorted({start.astimezone(tz).date() for _, _, start, _ in sessions})
+    days = sorted({s.start.astimezone(tz).date() for s in sessions})
     first_day, last_day = (
         local_span(days[0], dt.time(0), dt.time(0))[0],
         local_span(days[-1], dt.time(0), dt.time(0))[1],
     )
-    people = {p.pk: p for _, p, _, _ in sessions}
+    people = {s.practitioner.pk: s.practitioner for s in sessions}
     calendars = [p.calendar_id for p in people.values()]
-    visit_start, visit_end = sessions[0][2], sessions[-1][3]
-    held_until = max(
-        end + dt.timedelta(minutes=practitioner.buffer_minutes)
-        for _, practitioner, _, end in sessions
-    )
+    visit_start, visit_end = sessions[0].start, sessions[-1].end
+    held_until = max(s.end + dt.timedelta(minutes=s.practitioner.buffer_minutes) for s in sessions)
     held: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
-    statement = (
-        "SELECT practitioner_id, start, blocked_until FROM screening_session "
-        "WHERE practitioner_id IN (%s) AND cancelled = %s AND start < %s AND blocked_until > %s"
-    )
+    statement = queries.SESSIONS_HELD
     params = [sql.Many(people), False, sql.at(max(last_day, held_until)), sql.at(first_day)]
     if ignore_visit is not None:
-        statement += " AND visit_id <> %s"
+        statement = queries.SESSIONS_HELD_BUT_VISIT
         params.append(ignore_visit.pk)
     for practitioner_id, start, blocked_until in sql.fetch(statement, params):
         held[practitioner_id].append((sql.moment(start), sql.moment(blocked_until)))
@@ -224,7 +211,7 @@ def _read_rows(
 def check_bookable(
     *,
     room: Room,
-    sessions: Sequence[Row],
+    sessions: Sequence[SessionToBook],
     ignore_visit: Visit | None = None,
     closures: frozenset[dt.date] | None = None,
 ) -> None:
@@ -239,8 +226,9 @@ def check_bookable(
     tz = zone()
     closed = closure_days() if closures is None else closures
     rows = _read_rows(room=room, sessions=sessions, ignore_visit=ignore_visit, tz=tz)
-    visit_start, visit_end = sessions[0][2], sessions[-1][3]
-    for index, (_agency, practitioner, start, end) in enumerate(sessions):
+    visit_start, visit_end = sessions[0].start, sessions[-1].end
+    for index, session in enumerate(sessions):
+        practitioner, start, end = session.practitioner, session.start, session.end
         day = start.astimezone(tz).date()
         name = f"sessions.{index}.start"
         if not is_working_day(day, closures=closed):
@@ -288,10 +276,7 @@ def check_bookable(
     day = visit_start.astimezone(tz).date()
     opening = [
         local_span(day, opens, closes)
-        for opens, closes in sql.fetch(
-            "SELECT opens, closes FROM screening_openinghours WHERE venue_id = %s AND weekday = %s",
-            [room.venue_id, day.weekday()],
-        )
+        for opens, closes in sql.fetch(queries.OPENING_HOURS, [room.venue_id, day.weekday()])
     ]
     if not _within(opening, visit_start, visit_end):
         raise ValidationError(
@@ -307,15 +292,12 @@ def check_bookable(
     # The room is held for the visit's whole span, between sessions too. The booking has
     # queued behind any other booking of this room, so what is read here is settled; the
     # room guard stays the last word and names the room in the same words.
-    statement = (
-        "SELECT 1 FROM screening_visit "
-        'WHERE room_id = %s AND status <> %s AND start < %s AND "end" > %s'
-    )
+    statement = queries.ROOM_HELD_LIMIT
     params = [room.pk, VisitStatus.CANCELLED.value, sql.at(visit_end), sql.at(visit_start)]
     if ignore_visit is not None:
-        statement += " AND id <> %s"
+        statement = queries.ROOM_HELD_BUT_VISIT
         params.append(ignore_visit.pk)
-    if sql.fetch(statement + " LIMIT 1", params):
+    if sql.fetch(statement, params):
         raise SlotTaken(resource=room_taken(room, visit_start))
 
 
@@ -330,11 +312,7 @@ def imported_busy(ids: Sequence[int], start: int, end: int) -> dict[int, list[tu
     out: dict[int, list[tuple[int, int]]] = {}
     if not ids:
         return out
-    rows = sql.fetch(
-        "SELECT practitioner_id, busy FROM screening_calendarimport WHERE practitioner_id IN (%s)",
-        [sql.Many(ids)],
-    )
-    for practitioner_id, busy in rows:
+    for practitioner_id, busy in sql.fetch(queries.IMPORTED_BUSY, [sql.Many(ids)]):
         spans = [
             (max(s, start), min(e, end)) for s, e in sql.json_value(busy) if s < end and e > start
         ]

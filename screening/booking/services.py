@@ -22,7 +22,8 @@ from django.utils import timezone
 from accounts.models import User
 from agencies.models import Agency, Practitioner
 from screening import fixed_sql as sql
-from screening.booking import availability
+from screening.booking import availability, queries
+from screening.booking.availability import SessionToBook
 from screening.booking.guards import (
     SESSION_CONSTRAINT,
     VISIT_CONSTRAINT,
@@ -52,7 +53,7 @@ def _local_date(moment: dt.datetime) -> dt.date:
 
 def check_sessions(
     *, sessions: Sequence[SessionRequest], room: Room, min_gap: int, max_gap: int
-) -> list[tuple[Agency, Practitioner, dt.datetime, dt.datetime]]:
+) -> list[SessionToBook]:
     """Shape rules of a visit: each agency once, its own practitioner, on the 5-minute grid,
     back to back with gaps in [min_gap, max_gap]; raises ValidationError naming the session."""
     if not sessions:
@@ -60,7 +61,7 @@ def check_sessions(
     if not room.is_active:
         raise ValidationError({"room": ["This room is no longer in use."]})
     seen: set[str] = set()
-    rows = []
+    rows: list[SessionToBook] = []
     for index, request in enumerate(sessions):
         name = f"sessions.{index}"
         agency, practitioner = request.agency, request.practitioner
@@ -85,11 +86,12 @@ def check_sessions(
             raise ValidationError({f"{name}.end": ["A session must end after it starts."]})
         if end.second or end.microsecond:
             raise ValidationError({f"{name}.end": ["Give the end in whole minutes."]})
-        rows.append((agency, practitioner, start, end))
-    rows.sort(key=lambda row: row[2])
-    for (_, _, _, end), (agency, _, start, _) in itertools.pairwise(rows):
-        gap = (start - end).total_seconds() / 60
+        rows.append(SessionToBook(agency=agency, practitioner=practitioner, start=start, end=end))
+    rows.sort(key=lambda row: row.start)
+    for before, after in itertools.pairwise(rows):
+        gap = (after.start - before.end).total_seconds() / 60
         if not min_gap <= gap <= max_gap:
+            agency = after.agency
             index = next(i for i, r in enumerate(sessions) if r.agency == agency)
             raise ValidationError(
                 {
@@ -156,13 +158,14 @@ def _record(
     invites_plan_for_change(visit=visit, kind=kind, previous=previous, snapshot=snapshot)
 
 
-def _taken_words(rows, room: Room) -> dict[str, str]:
+def _taken_words(rows: Sequence[SessionToBook], room: Room) -> dict[str, str]:
     """What each guard's refusal of this visit names, worked out before the write: once a
     guard has refused it, the transaction takes no more queries (not even for the room's
     venue, which its name includes)."""
+    names = ", ".join(sorted({r.practitioner.name for r in rows}))
     return {
-        VISIT_CONSTRAINT: availability.room_taken(room, rows[0][2]),
-        SESSION_CONSTRAINT: "practitioner (" + ", ".join(sorted({r[1].name for r in rows})) + ")",
+        VISIT_CONSTRAINT: availability.room_taken(room, rows[0].start),
+        SESSION_CONSTRAINT: f"practitioner ({names})",
     }
 
 
@@ -195,15 +198,17 @@ def _check_notice(*, start: dt.datetime) -> None:
         )
 
 
-def _write_sessions(visit: Visit, rows, keep: dict[str, Session]) -> list[Session]:
+def _write_sessions(
+    visit: Visit, rows: Sequence[SessionToBook], keep: dict[str, Session]
+) -> list[Session]:
     """Write the visit's sessions: kept ones (a reschedule keeps their ids) are updated,
     new ones inserted in one statement; the database guards check every row either way."""
     new, written = [], []
-    for agency, practitioner, start, end in rows:
-        session = keep.get(agency.code) or Session(visit=visit, agency=agency)
-        session.practitioner = practitioner
-        session.start, session.end = start, end
-        session.buffer_minutes = practitioner.buffer_minutes
+    for row in rows:
+        session = keep.get(row.agency.code) or Session(visit=visit, agency=row.agency)
+        session.practitioner = row.practitioner
+        session.start, session.end = row.start, row.end
+        session.buffer_minutes = row.practitioner.buffer_minutes
         session.hold()  # bulk_create does not call save()
         session.cancelled = False
         if session.pk is None:
@@ -240,26 +245,23 @@ def visit_book(
     min_gap = config["min_gap_minutes"] if min_gap is None else min_gap
     max_gap = config["max_gap_minutes"] if max_gap is None else max_gap
     rows = check_sessions(sessions=sessions, room=room, min_gap=min_gap, max_gap=max_gap)
-    start, end = rows[0][2], rows[-1][3]
+    start, end = rows[0].start, rows[-1].end
     if not record_past:
         _check_notice(start=start)
     _check_deadline(case=case, end=end, late_reason=late_reason)
     # Queued behind any other booking of this case too, the read below is settled.
-    hold_resources(practitioners=[r[1].pk for r in rows], room=room.pk, case=case.pk)
+    hold_resources(practitioners=[r.practitioner.pk for r in rows], room=room.pk, case=case.pk)
     # A session marked missed holds its agency no longer: its rebooking is booked while
     # the rest of its visit may still be under way.
     live = sql.fetch(
-        "SELECT s.agency_id FROM screening_session s "
-        "JOIN screening_visit v ON v.id = s.visit_id "
-        "WHERE v.case_id = %s AND v.status = %s AND s.cancelled = %s AND s.agency_id IN (%s) "
-        "AND (s.attended IS NULL OR s.attended = %s)",
-        [case.pk, VisitStatus.BOOKED.value, False, sql.Many(r[0].pk for r in rows), True],
+        queries.CASE_AGENCIES_BOOKED,
+        [case.pk, VisitStatus.BOOKED.value, False, sql.Many(r.agency.pk for r in rows), True],
     )
     if live:
         booked = {agency_id for (agency_id,) in live}
         raise CaseAlreadyBooked(
             reference=case.reference,
-            agencies=", ".join(r[0].name for r in rows if r[0].pk in booked),
+            agencies=", ".join(r.agency.name for r in rows if r.agency.pk in booked),
         )
     closures = closure_days()
     availability.check_bookable(room=room, sessions=rows, closures=closures)
@@ -308,7 +310,7 @@ def visit_reschedule(
     max_gap = config["max_gap_minutes"] if max_gap is None else max_gap
     rows = check_sessions(sessions=sessions, room=room, min_gap=min_gap, max_gap=max_gap)
     existing = {s.agency.code: s for s in visit.sessions.select_related("agency")}
-    if set(existing) != {r[0].code for r in rows}:
+    if set(existing) != {r.agency.code for r in rows}:
         raise ValidationError(
             {
                 "sessions": [
@@ -318,10 +320,10 @@ def visit_reschedule(
                 ]
             }
         )
-    start, end = rows[0][2], rows[-1][3]
+    start, end = rows[0].start, rows[-1].end
     _check_notice(start=start)
     _check_deadline(case=visit.case, end=end, late_reason=late_reason)
-    hold_resources(practitioners=[r[1].pk for r in rows], room=room.pk)
+    hold_resources(practitioners=[r.practitioner.pk for r in rows], room=room.pk)
     closures = closure_days()
     availability.check_bookable(room=room, sessions=rows, ignore_visit=visit, closures=closures)
     taken = _taken_words(rows, room)

@@ -78,6 +78,29 @@ def test_booking_reads_its_rows_once_whatever_the_number_of_sessions(team):
     assert counts[0] == counts[1]
 
 
+def test_check_sessions_gives_each_session_its_end_in_the_order_of_the_visit(team):
+    from screening.booking.availability import SessionToBook
+    from screening.booking.services import check_sessions
+
+    people, room = team
+    speech, health = full_visit(people)[:2]
+    given_end = SessionRequest(
+        agency=health.agency, practitioner=health.practitioner, start=at(10, 35), end=at(11, 5)
+    )
+    checked = check_sessions(sessions=[given_end, speech], room=room, min_gap=5, max_gap=60)
+    assert checked == [
+        SessionToBook(  # its agency's default of 30 minutes
+            agency=speech.agency,
+            practitioner=people["speech_language"],
+            start=at(10),
+            end=at(10, 30),
+        ),
+        SessionToBook(
+            agency=health.agency, practitioner=people["health"], start=at(10, 35), end=at(11, 5)
+        ),
+    ]
+
+
 def test_visit_book_books_every_session_back_to_back(team):
     people, room = team
     case = make_case(order_start_date=dt.date(2027, 2, 26))
