@@ -165,12 +165,13 @@ def _long_date(day: dt.date) -> str:
 
 @dataclass(frozen=True)
 class _Rows:
-    """Everything the re-check of one visit reads, fetched in one query per table."""
+    """Everything the re-check of one visit reads, fetched in a handful of queries."""
 
     working: dict[int, list[Interval]]  # per calendar, UTC minutes, over the visit's days
     one_off: dict[int, list[tuple[dt.datetime, dt.datetime]]]  # leave or closures per calendar
     busy: dict[int, list[tuple[int, int]]]  # imported busy minutes per practitioner
-    held: dict[int, list[tuple[dt.datetime, dt.datetime]]]  # live sessions per practitioner
+    # Live sessions per practitioner; under None, the room's other live visits.
+    held: dict[int | None, list[tuple[dt.datetime, dt.datetime]]]
 
 
 def _read_rows(
@@ -185,14 +186,16 @@ def _read_rows(
     calendars = [p.calendar_id for p in people.values()]
     visit_start, visit_end = sessions[0].start, sessions[-1].end
     held_until = max(s.end + dt.timedelta(minutes=s.practitioner.buffer_minutes) for s in sessions)
-    held: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
-    statement = queries.SESSIONS_HELD
-    params = [sql.Many(people), False, sql.at(max(last_day, held_until)), sql.at(first_day)]
-    if ignore_visit is not None:
-        statement = queries.SESSIONS_HELD_BUT_VISIT
-        params.append(ignore_visit.pk)
-    for practitioner_id, start, blocked_until in sql.fetch(statement, params):
-        held[practitioner_id].append((sql.moment(start), sql.moment(blocked_until)))
+    held: dict[int | None, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    sessions_held = [sql.Many(people), False, sql.at(max(last_day, held_until)), sql.at(first_day)]
+    room_held = [room.pk, VisitStatus.CANCELLED.value, sql.at(visit_end), sql.at(visit_start)]
+    if ignore_visit is None:
+        statement, params = queries.HELD, sessions_held + room_held
+    else:
+        but = [ignore_visit.pk]
+        statement, params = queries.HELD_BUT_VISIT, sessions_held + but + room_held + but
+    for practitioner_id, start, until in sql.fetch(statement, params):
+        held[practitioner_id].append((sql.moment(start), sql.moment(until)))
     times = calendar_times(
         working_calendars=calendars,
         away_calendars=[*calendars, room.calendar_id],
@@ -292,12 +295,7 @@ def check_bookable(
     # The room is held for the visit's whole span, between sessions too. The booking has
     # queued behind any other booking of this room, so what is read here is settled; the
     # room guard stays the last word and names the room in the same words.
-    statement = queries.ROOM_HELD_LIMIT
-    params = [room.pk, VisitStatus.CANCELLED.value, sql.at(visit_end), sql.at(visit_start)]
-    if ignore_visit is not None:
-        statement = queries.ROOM_HELD_BUT_VISIT
-        params.append(ignore_visit.pk)
-    if sql.fetch(statement, params):
+    if rows.held[None]:
         raise SlotTaken(resource=room_taken(room, visit_start))
 
 

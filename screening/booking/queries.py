@@ -36,18 +36,18 @@ SESSIONS_HELD = (
     "SELECT practitioner_id, start, blocked_until FROM screening_session "
     "WHERE practitioner_id IN (%s) AND cancelled = %s AND start < %s AND blocked_until > %s"
 )
-# The same, but not the sessions of one visit: ..., the visit's id.
-SESSIONS_HELD_BUT_VISIT = SESSIONS_HELD + " AND visit_id <> %s"
-
-# Whether another live visit holds a room at any time in [start, end): the room's id,
-# 'cancelled', end, start.
+# Other live visits holding a room at any time in [start, end), in rows shaped like
+# SESSIONS_HELD's with no practitioner: the room's id, 'cancelled', end, start.
 ROOM_HELD = (
-    "SELECT 1 FROM screening_visit "
+    'SELECT NULL, start, "end" FROM screening_visit '
     'WHERE room_id = %s AND status <> %s AND start < %s AND "end" > %s'
 )
-ROOM_HELD_LIMIT = ROOM_HELD + " LIMIT 1"
-# The same, but not one visit: ..., the visit's id.
-ROOM_HELD_BUT_VISIT = ROOM_HELD + " AND id <> %s LIMIT 1"
+# What holds a visit's practitioners and its room, in one round trip: SESSIONS_HELD's
+# parameters, then ROOM_HELD's.
+HELD = SESSIONS_HELD + " UNION ALL " + ROOM_HELD
+# The same, but not what one visit holds (the visit being moved): SESSIONS_HELD's
+# parameters and the visit's id, then ROOM_HELD's and the visit's id.
+HELD_BUT_VISIT = SESSIONS_HELD + " AND visit_id <> %s UNION ALL " + ROOM_HELD + " AND id <> %s"
 
 # A venue's opening hours on one weekday (local wall-clock times): venue id, weekday.
 OPENING_HOURS = (
