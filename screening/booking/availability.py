@@ -188,7 +188,14 @@ def _read_rows(
     held_until = max(s.end + dt.timedelta(minutes=s.practitioner.buffer_minutes) for s in sessions)
     held: dict[int | None, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
     sessions_held = [sql.Many(people), False, sql.at(max(last_day, held_until)), sql.at(first_day)]
-    room_held = [room.pk, VisitStatus.CANCELLED.value, sql.at(visit_end), sql.at(visit_start)]
+    longest = dt.timedelta(days=2)  # more than any visit: each is within one day's opening
+    room_held = [
+        room.pk,
+        VisitStatus.CANCELLED.value,
+        sql.at(visit_end),
+        sql.at(visit_start),
+        sql.at(visit_start - longest),
+    ]
     if ignore_visit is None:
         statement, params = queries.HELD, sessions_held + room_held
     else:

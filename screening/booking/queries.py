@@ -37,10 +37,12 @@ SESSIONS_HELD = (
     "WHERE practitioner_id IN (%s) AND cancelled = %s AND start < %s AND blocked_until > %s"
 )
 # Other live visits holding a room at any time in [start, end), in rows shaped like
-# SESSIONS_HELD's with no practitioner: the room's id, 'cancelled', end, start.
+# SESSIONS_HELD's with no practitioner: the room's id, 'cancelled', end, start, and a
+# moment no visit overlapping [start, end) can start before (a visit lies within one
+# day's opening hours), so the room's index is read from there, not from its first visit.
 ROOM_HELD = (
     'SELECT NULL, start, "end" FROM screening_visit '
-    'WHERE room_id = %s AND status <> %s AND start < %s AND "end" > %s'
+    'WHERE room_id = %s AND status <> %s AND start < %s AND "end" > %s AND start > %s'
 )
 # What holds a visit's practitioners and its room, in one round trip: SESSIONS_HELD's
 # parameters, then ROOM_HELD's.
