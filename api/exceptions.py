@@ -13,7 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from screening.errors import NotAllowed, SlotTaken
+from screening.errors import CaseAlreadyBooked, NotAllowed, SlotTaken
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,9 @@ def django_validation_to_drf(exc: DjangoValidationError) -> exceptions.Validatio
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Map service and framework exceptions to the contract's error body."""
     original = exc
-    if isinstance(exc, SlotTaken):
+    if isinstance(exc, CaseAlreadyBooked):  # not taken meanwhile: fresh options will not help
+        exc = Conflict(str(exc))
+    elif isinstance(exc, SlotTaken):
         exc = Conflict(f"Taken meanwhile: {exc.resource}. Ask for the options again.")
     elif isinstance(exc, NotAllowed):
         exc = Conflict(str(exc))

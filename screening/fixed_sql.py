@@ -1,4 +1,5 @@
-"""Fixed SQL for the reads every booking makes, and the values they take and give.
+"""Running fixed SQL statements, and the values they take and give (the statements
+themselves live with their context: the booking path's in screening/booking/queries.py).
 
 Building a query through the ORM costs about a millisecond of Python when it has a dozen
 conditions (the filter tree, joins and compilation are rebuilt on every call), and a
@@ -6,8 +7,9 @@ booking made a dozen such reads: most of its CPU (ADR 0009). These reads are wri
 as SQL instead, plain enough for SQLite and PostgreSQL alike, with every value passed as a
 parameter. Parameters are adapted and results converted by the connection's own rules, so
 they compare and come back exactly as the ORM's would; an IN list is one `Many` parameter.
-The table and column names are checked against the models by
-tests/screening/booking/test_fixed_sql.py, so a rename cannot leave a statement behind.
+The table and column names of every fixed statement under screening/ are read from the
+statements and checked against the models by tests/screening/booking/test_fixed_sql.py,
+so a rename cannot leave a statement behind.
 """
 
 from __future__ import annotations

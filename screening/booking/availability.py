@@ -20,8 +20,9 @@ from agencies.local_time import day_words, yot_zone
 from agencies.local_time import time_on_day_words as at_words  # the booking services use it
 from agencies.models import Agency, Practitioner
 from screening import fixed_sql as sql
+from screening.booking import queries
 from screening.errors import SlotTaken
-from screening.models import Room, Visit
+from screening.models import Room, Visit, VisitStatus
 from screening.people.deadlines import closure_days
 from screening.people.workdays import is_working_day
 from screening.scheduling import expand as ex
@@ -29,25 +30,15 @@ from screening.scheduling.availability import venue_open
 from screening.scheduling.expand import from_minutes
 from screening.scheduling.intervals import Interval
 
-Row = tuple[Agency, Practitioner, dt.datetime, dt.datetime]
-# Working patterns (events with a rule) and one-off events of some calendars; each pattern
-# comes once per change to it that touches the window (an occurrence moved from or to one
-# of its days: the first two parameters bound its original start, the next two the window),
-# or once with NULLs. The WHERE conditions follow.
-_EVENTS_SQL = """
-SELECT e.calendar_id, e.id, e.start, e."end", e.end_recurring_period, e.rule_id,
-       r.frequency, r.params, o.original_start, o.cancelled, o.start, o."end"
-FROM schedule_event e
-LEFT OUTER JOIN schedule_rule r ON r.id = e.rule_id
-LEFT OUTER JOIN schedule_occurrence o ON o.event_id = e.id AND e.rule_id IS NOT NULL
-     AND ((o.original_start >= %s AND o.original_start < %s) OR (o.start < %s AND o."end" > %s))
-WHERE """
-# A pattern valid in the window, or one with a change that touches it: an occurrence moved
-# to a day before the pattern starts or after it ends is still worked where it was moved to.
-_PATTERNS_WHERE = """(e.rule_id IS NOT NULL AND e.calendar_id IN (%s) AND (o.event_id IS NOT NULL
- OR (e.start < %s AND (e.end_recurring_period IS NULL OR e.end_recurring_period > %s))))"""
-_ONE_OFF_WHERE = """(e.rule_id IS NULL AND e.calendar_id IN (%s) AND e.start < %s
- AND e."end" > %s)"""
+
+@dataclass(frozen=True, slots=True)
+class SessionToBook:
+    """One session of a visit to book, its end worked out, as the re-check reads it."""
+
+    agency: Agency
+    practitioner: Practitioner
+    start: dt.datetime
+    end: dt.datetime
 
 
 def local_span(day: dt.date, start: dt.time, end: dt.time) -> tuple[dt.datetime, dt.datetime]:
@@ -85,12 +76,12 @@ def calendar_times(
     params = [sql.at(lo - margin), sql.at(hi + margin), sql.at(hi), sql.at(lo)]
     wanted = []
     if working_calendars:
-        wanted.append(_PATTERNS_WHERE)
+        wanted.append(queries.PATTERNS_WHERE)
         params += [sql.Many(working_calendars), sql.at(hi), sql.at(lo)]
     if away_calendars:
-        wanted.append(_ONE_OFF_WHERE)
+        wanted.append(queries.ONE_OFF_WHERE)
         params += [sql.Many(away_calendars), sql.at(hi), sql.at(lo)]
-    rows = sql.fetch(_EVENTS_SQL + " OR ".join(wanted), params) if wanted else []
+    rows = sql.fetch(queries.EVENTS + " OR ".join(wanted), params) if wanted else []
     patterns: dict[int, list[ex.WeeklyPattern]] = defaultdict(list)
     changes: dict[int, list[ex.PatternException]] = defaultdict(list)
     away: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
@@ -156,40 +147,44 @@ def _overlaps(spans: Iterable[tuple[dt.datetime, dt.datetime]], start, end) -> b
 
 @dataclass(frozen=True)
 class _Rows:
-    """Everything the re-check of one visit reads, fetched in one query per table."""
+    """Everything the re-check of one visit reads, fetched in a handful of queries."""
 
     working: dict[int, list[Interval]]  # per calendar, UTC minutes, over the visit's days
     one_off: dict[int, list[tuple[dt.datetime, dt.datetime]]]  # leave or closures per calendar
     busy: dict[int, list[tuple[int, int]]]  # imported busy minutes per practitioner
-    held: dict[int, list[tuple[dt.datetime, dt.datetime]]]  # live sessions per practitioner
+    # Live sessions per practitioner; under None, the room's other live visits.
+    held: dict[int | None, list[tuple[dt.datetime, dt.datetime]]]
 
 
 def _read_rows(
-    *, room: Room, sessions: Sequence[Row], ignore_visit: Visit | None, tz: ZoneInfo
+    *, room: Room, sessions: Sequence[SessionToBook], ignore_visit: Visit | None, tz: ZoneInfo
 ) -> _Rows:
-    days = sorted({start.astimezone(tz).date() for _, _, start, _ in sessions})
+    days = sorted({s.start.astimezone(tz).date() for s in sessions})
     first_day, last_day = (
         local_span(days[0], dt.time(0), dt.time(0))[0],
         local_span(days[-1], dt.time(0), dt.time(0))[1],
     )
-    people = {p.pk: p for _, p, _, _ in sessions}
+    people = {s.practitioner.pk: s.practitioner for s in sessions}
     calendars = [p.calendar_id for p in people.values()]
-    visit_start, visit_end = sessions[0][2], sessions[-1][3]
-    held_until = max(
-        end + dt.timedelta(minutes=practitioner.buffer_minutes)
-        for _, practitioner, _, end in sessions
-    )
-    held: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
-    statement = (
-        "SELECT practitioner_id, start, blocked_until FROM screening_session "
-        "WHERE practitioner_id IN (%s) AND cancelled = %s AND start < %s AND blocked_until > %s"
-    )
-    params = [sql.Many(people), False, sql.at(max(last_day, held_until)), sql.at(first_day)]
-    if ignore_visit is not None:
-        statement += " AND visit_id <> %s"
-        params.append(ignore_visit.pk)
-    for practitioner_id, start, blocked_until in sql.fetch(statement, params):
-        held[practitioner_id].append((sql.moment(start), sql.moment(blocked_until)))
+    visit_start, visit_end = sessions[0].start, sessions[-1].end
+    held_until = max(s.end + dt.timedelta(minutes=s.practitioner.buffer_minutes) for s in sessions)
+    held: dict[int | None, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    sessions_held = [sql.Many(people), False, sql.at(max(last_day, held_until)), sql.at(first_day)]
+    longest = dt.timedelta(days=2)  # more than any visit: each is within one day's opening
+    room_held = [
+        room.pk,
+        VisitStatus.CANCELLED.value,
+        sql.at(visit_end),
+        sql.at(visit_start),
+        sql.at(visit_start - longest),
+    ]
+    if ignore_visit is None:
+        statement, params = queries.HELD, sessions_held + room_held
+    else:
+        but = [ignore_visit.pk]
+        statement, params = queries.HELD_BUT_VISIT, sessions_held + but + room_held + but
+    for practitioner_id, start, until in sql.fetch(statement, params):
+        held[practitioner_id].append((sql.moment(start), sql.moment(until)))
     times = calendar_times(
         working_calendars=calendars,
         away_calendars=[*calendars, room.calendar_id],
@@ -208,14 +203,14 @@ def _read_rows(
 def check_bookable(
     *,
     room: Room,
-    sessions: Sequence[Row],
+    sessions: Sequence[SessionToBook],
     ignore_visit: Visit | None = None,
     closures: frozenset[dt.date] | None = None,
 ) -> None:
     """Refuse a visit that a rule forbids (ValidationError: not working, on leave, venue
     closed, not a working day) or that collides with a practitioner's other sessions or
-    daily limit (SlotTaken). Another visit in the room is left to the room guard, which
-    refuses the write in the same words.
+    daily limit, or with another live visit in the room (SlotTaken); `ignore_visit` (the
+    visit being moved) holds nothing.
 
     The rows are read once for the whole visit (a handful of queries, whatever the number
     of sessions); the rules are then checked session by session in order, so the first
@@ -223,8 +218,9 @@ def check_bookable(
     tz = yot_zone()
     closed = closure_days() if closures is None else closures
     rows = _read_rows(room=room, sessions=sessions, ignore_visit=ignore_visit, tz=tz)
-    visit_start, visit_end = sessions[0][2], sessions[-1][3]
-    for index, (_agency, practitioner, start, end) in enumerate(sessions):
+    visit_start, visit_end = sessions[0].start, sessions[-1].end
+    for index, session in enumerate(sessions):
+        practitioner, start, end = session.practitioner, session.start, session.end
         day = start.astimezone(tz).date()
         name = f"sessions.{index}.start"
         if not is_working_day(day, closures=closed):
@@ -272,10 +268,7 @@ def check_bookable(
     day = visit_start.astimezone(tz).date()
     opening = [
         (day.weekday(), opens, closes)
-        for opens, closes in sql.fetch(
-            "SELECT opens, closes FROM screening_openinghours WHERE venue_id = %s AND weekday = %s",
-            [room.venue_id, day.weekday()],
-        )
+        for opens, closes in sql.fetch(queries.OPENING_HOURS, [room.venue_id, day.weekday()])
     ]
     span = (ex.to_minutes(visit_start), ex.to_minutes(visit_end))
     # Open for the whole visit: the open time clipped to the visit is the visit itself.
@@ -290,9 +283,16 @@ def check_bookable(
         )
     if _overlaps(rows.one_off[room.calendar_id], visit_start, visit_end):
         raise ValidationError({"room": [f"{room} is not available at {at_words(visit_start)}."]})
-    # A clash with another visit in the room is the room guard's to find (booking_guards):
-    # the booking queues behind any other booking of this room first, and the guard's
-    # refusal names the room and time in the same words as this re-check would.
+    # The room is held for the visit's whole span, between sessions too. The booking has
+    # queued behind any other booking of this room, so what is read here is settled; the
+    # room guard stays the last word and names the room in the same words.
+    if rows.held[None]:
+        raise SlotTaken(resource=room_taken(room, visit_start))
+
+
+def room_taken(room: Room, start: dt.datetime) -> str:
+    """How a refusal names a room held by another visit."""
+    return f"room {room} at {at_words(start)}"
 
 
 def imported_busy(ids: Sequence[int], start: int, end: int) -> dict[int, list[tuple[int, int]]]:
@@ -301,11 +301,7 @@ def imported_busy(ids: Sequence[int], start: int, end: int) -> dict[int, list[tu
     out: dict[int, list[tuple[int, int]]] = {}
     if not ids:
         return out
-    rows = sql.fetch(
-        "SELECT practitioner_id, busy FROM screening_calendarimport WHERE practitioner_id IN (%s)",
-        [sql.Many(ids)],
-    )
-    for practitioner_id, busy in rows:
+    for practitioner_id, busy in sql.fetch(queries.IMPORTED_BUSY, [sql.Many(ids)]):
         spans = [
             (max(s, start), min(e, end)) for s, e in sql.json_value(busy) if s < end and e > start
         ]

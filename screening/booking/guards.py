@@ -133,16 +133,25 @@ def guard_violated(error: Exception) -> str | None:
 
 
 # Advisory lock keys: the resource kind in the high bits, its id in the low 48.
-_PRACTITIONER_LOCK, _ROOM_LOCK = 1 << 48, 2 << 48
+_PRACTITIONER_LOCK, _ROOM_LOCK, _CASE_LOCK = 1 << 48, 2 << 48, 3 << 48
 
 
-def hold_resources(*, practitioners: Iterable[int], room: int) -> None:
+def hold_resources(*, practitioners: Iterable[int], room: int, case: int | None = None) -> None:
     """Queue behind any other transaction writing bookings for these practitioners or this
-    room, until this transaction ends (PostgreSQL; SQLite already runs one writer at once).
-    Keys are taken in ascending order, so two bookings never wait for each other."""
+    room (or, given, this case), until this transaction ends (PostgreSQL; SQLite already
+    runs one writer at once). Keys are taken in ascending order, so two bookings never
+    wait for each other.
+
+    The case's key serialises the check that a case has one booked visit per agency, a
+    read no guard can make for it; it is a lock of its own, taken with the others in the
+    same statement, rather than a lock on the case's row (which every write referring to
+    the case would then wait for)."""
     if default_connection.vendor != "postgresql":
         return
-    keys = sorted({_PRACTITIONER_LOCK + p for p in practitioners} | {_ROOM_LOCK + room})
+    keys = {_PRACTITIONER_LOCK + p for p in practitioners} | {_ROOM_LOCK + room}
+    if case is not None:
+        keys.add(_CASE_LOCK + case)
+    keys = sorted(keys)
     calls = ", ".join(["pg_advisory_xact_lock(%s)"] * len(keys))
     with default_connection.cursor() as cursor:
         cursor.execute(f"SELECT {calls}", keys)
@@ -162,4 +171,4 @@ def guard_deadlock(error: Exception) -> str | None:
     for table, guard in _TABLE_GUARD.items():
         if "exclusion constraint" in context and f'"{table}"' in context:
             return guard
-    return guard_deadlock(error)
+    return None  # a deadlock elsewhere: not a slot taken, so the caller lets it stand

@@ -22,7 +22,8 @@ from django.utils import timezone
 from accounts.models import User
 from agencies.models import Agency, Practitioner
 from screening import fixed_sql as sql
-from screening.booking import availability
+from screening.booking import availability, queries
+from screening.booking.availability import SessionToBook
 from screening.booking.guards import (
     SESSION_CONSTRAINT,
     VISIT_CONSTRAINT,
@@ -30,7 +31,7 @@ from screening.booking.guards import (
     hold_resources,
 )
 from screening.calendars.invite_planning import invites_plan_for_change
-from screening.errors import NotAllowed, SlotTaken
+from screening.errors import CaseAlreadyBooked, NotAllowed, SlotTaken
 from screening.messaging.planning import messages_plan_for_visit
 from screening.models import Case, Room, Session, Visit, VisitHistory, VisitStatus
 from screening.people.deadlines import closure_days, findings_due_by
@@ -51,7 +52,7 @@ def _local_date(moment: dt.datetime) -> dt.date:
 
 def check_sessions(
     *, sessions: Sequence[SessionRequest], room: Room, min_gap: int, max_gap: int
-) -> list[tuple[Agency, Practitioner, dt.datetime, dt.datetime]]:
+) -> list[SessionToBook]:
     """Shape rules of a visit: each agency once, its own practitioner, on the 5-minute grid,
     back to back with gaps in [min_gap, max_gap]; raises ValidationError naming the session."""
     if not sessions:
@@ -59,7 +60,7 @@ def check_sessions(
     if not room.is_active:
         raise ValidationError({"room": ["This room is no longer in use."]})
     seen: set[str] = set()
-    rows = []
+    rows: list[SessionToBook] = []
     for index, request in enumerate(sessions):
         name = f"sessions.{index}"
         agency, practitioner = request.agency, request.practitioner
@@ -84,11 +85,12 @@ def check_sessions(
             raise ValidationError({f"{name}.end": ["A session must end after it starts."]})
         if end.second or end.microsecond:
             raise ValidationError({f"{name}.end": ["Give the end in whole minutes."]})
-        rows.append((agency, practitioner, start, end))
-    rows.sort(key=lambda row: row[2])
-    for (_, _, _, end), (agency, _, start, _) in itertools.pairwise(rows):
-        gap = (start - end).total_seconds() / 60
+        rows.append(SessionToBook(agency=agency, practitioner=practitioner, start=start, end=end))
+    rows.sort(key=lambda row: row.start)
+    for before, after in itertools.pairwise(rows):
+        gap = (after.start - before.end).total_seconds() / 60
         if not min_gap <= gap <= max_gap:
+            agency = after.agency
             index = next(i for i, r in enumerate(sessions) if r.agency == agency)
             raise ValidationError(
                 {
@@ -155,13 +157,22 @@ def _record(
     invites_plan_for_change(visit=visit, kind=kind, previous=previous, snapshot=snapshot)
 
 
-def _raise_taken(error: IntegrityError | OperationalError, rows, room: Room) -> None:
+def _taken_words(rows: Sequence[SessionToBook], room: Room) -> dict[str, str]:
+    """What each guard's refusal of this visit names, worked out before the write: once a
+    guard has refused it, the transaction takes no more queries (not even for the room's
+    venue, which its name includes)."""
+    names = ", ".join(sorted({r.practitioner.name for r in rows}))
+    return {
+        VISIT_CONSTRAINT: availability.room_taken(room, rows[0].start),
+        SESSION_CONSTRAINT: f"practitioner ({names})",
+    }
+
+
+def _raise_taken(error: IntegrityError | OperationalError, taken: dict[str, str]) -> None:
+    """A guard's refusal becomes SlotTaken naming the resource; any other error stands."""
     guard = guard_violated(error)
-    if guard == VISIT_CONSTRAINT:  # the re-check leaves the room's other visits to the guard
-        raise SlotTaken(resource=f"room {room} at {availability.at_words(rows[0][2])}") from error
-    if guard == SESSION_CONSTRAINT:
-        names = ", ".join(sorted({p.name for _, p, _, _ in rows}))
-        raise SlotTaken(resource=f"practitioner ({names})") from error
+    if guard in taken:
+        raise SlotTaken(resource=taken[guard]) from error
     raise error
 
 
@@ -186,15 +197,17 @@ def _check_notice(*, start: dt.datetime) -> None:
         )
 
 
-def _write_sessions(visit: Visit, rows, keep: dict[str, Session]) -> list[Session]:
+def _write_sessions(
+    visit: Visit, rows: Sequence[SessionToBook], keep: dict[str, Session]
+) -> list[Session]:
     """Write the visit's sessions: kept ones (a reschedule keeps their ids) are updated,
     new ones inserted in one statement; the database guards check every row either way."""
     new, written = [], []
-    for agency, practitioner, start, end in rows:
-        session = keep.get(agency.code) or Session(visit=visit, agency=agency)
-        session.practitioner = practitioner
-        session.start, session.end = start, end
-        session.buffer_minutes = practitioner.buffer_minutes
+    for row in rows:
+        session = keep.get(row.agency.code) or Session(visit=visit, agency=row.agency)
+        session.practitioner = row.practitioner
+        session.start, session.end = row.start, row.end
+        session.buffer_minutes = row.practitioner.buffer_minutes
         session.hold()  # bulk_create does not call save()
         session.cancelled = False
         if session.pk is None:
@@ -220,7 +233,9 @@ def visit_book(
     record_past: bool = False,
 ) -> Visit:
     """Book a visit (room plus one session per agency) or nothing; raises ValidationError
-    for a visit that breaks a rule and SlotTaken when someone else took a part of it.
+    for a visit that breaks a rule, SlotTaken when someone else took a part of it, and
+    CaseAlreadyBooked (a SlotTaken) when the case has a booked visit with one of its
+    agencies already.
 
     `record_past` records a visit that already took place (importing earlier records):
     only the minimum-notice rule is waived; every other rule still applies.
@@ -229,28 +244,27 @@ def visit_book(
     min_gap = config["min_gap_minutes"] if min_gap is None else min_gap
     max_gap = config["max_gap_minutes"] if max_gap is None else max_gap
     rows = check_sessions(sessions=sessions, room=room, min_gap=min_gap, max_gap=max_gap)
-    start, end = rows[0][2], rows[-1][3]
+    start, end = rows[0].start, rows[-1].end
     if not record_past:
         _check_notice(start=start)
     _check_deadline(case=case, end=end, late_reason=late_reason)
-    hold_resources(practitioners=[r[1].pk for r in rows], room=room.pk)
+    # Queued behind any other booking of this case too, the read below is settled.
+    hold_resources(practitioners=[r.practitioner.pk for r in rows], room=room.pk, case=case.pk)
+    # A session marked missed holds its agency no longer: its rebooking is booked while
+    # the rest of its visit may still be under way.
     live = sql.fetch(
-        "SELECT 1 FROM screening_session s JOIN screening_visit v ON v.id = s.visit_id "
-        "WHERE v.case_id = %s AND v.status = %s AND s.cancelled = %s AND s.agency_id IN (%s) "
-        "LIMIT 1",
-        [case.pk, VisitStatus.BOOKED.value, False, sql.Many(r[0].pk for r in rows)],
+        queries.CASE_AGENCIES_BOOKED,
+        [case.pk, VisitStatus.BOOKED.value, False, sql.Many(r.agency.pk for r in rows), True],
     )
     if live:
-        raise ValidationError(
-            {
-                "case": [
-                    "This case already has a booked visit with one of these agencies; reschedule "
-                    "or cancel it instead."
-                ]
-            }
+        booked = {agency_id for (agency_id,) in live}
+        raise CaseAlreadyBooked(
+            reference=case.reference,
+            agencies=", ".join(r.agency.name for r in rows if r.agency.pk in booked),
         )
     closures = closure_days()
     availability.check_bookable(room=room, sessions=rows, closures=closures)
+    taken = _taken_words(rows, room)
     try:
         # No savepoint: a guard violation ends this booking's transaction anyway (the
         # SlotTaken raised below rolls it back), so the extra round trips buy nothing.
@@ -266,7 +280,7 @@ def visit_book(
             )
             written = _write_sessions(visit, rows, keep={})
     except (IntegrityError, OperationalError) as error:
-        _raise_taken(error, rows, room)
+        _raise_taken(error, taken)
     case.findings_due_by = findings_due_by(visit_date=_local_date(end), closures=closures)
     case.save(update_fields=["findings_due_by"])
     _record(
@@ -295,7 +309,7 @@ def visit_reschedule(
     max_gap = config["max_gap_minutes"] if max_gap is None else max_gap
     rows = check_sessions(sessions=sessions, room=room, min_gap=min_gap, max_gap=max_gap)
     existing = {s.agency.code: s for s in visit.sessions.select_related("agency")}
-    if set(existing) != {r[0].code for r in rows}:
+    if set(existing) != {r.agency.code for r in rows}:
         raise ValidationError(
             {
                 "sessions": [
@@ -305,12 +319,13 @@ def visit_reschedule(
                 ]
             }
         )
-    start, end = rows[0][2], rows[-1][3]
+    start, end = rows[0].start, rows[-1].end
     _check_notice(start=start)
     _check_deadline(case=visit.case, end=end, late_reason=late_reason)
-    hold_resources(practitioners=[r[1].pk for r in rows], room=room.pk)
+    hold_resources(practitioners=[r.practitioner.pk for r in rows], room=room.pk)
     closures = closure_days()
     availability.check_bookable(room=room, sessions=rows, ignore_visit=visit, closures=closures)
+    taken = _taken_words(rows, room)
     try:
         with transaction.atomic(savepoint=False):  # as in visit_book
             # Release the old holds first so the visit may overlap its own old times.
@@ -324,7 +339,7 @@ def visit_reschedule(
             visit.save()
             _write_sessions(visit, rows, keep=existing)
     except (IntegrityError, OperationalError) as error:
-        _raise_taken(error, rows, room)
+        _raise_taken(error, taken)
     visit.case.findings_due_by = findings_due_by(visit_date=_local_date(end), closures=closures)
     visit.case.save(update_fields=["findings_due_by"])
     _record(visit, kind=VisitHistory.Kind.RESCHEDULED, by=changed_by, reason=late_reason)

@@ -10,7 +10,14 @@ from accounts.models import Role
 from agencies.services import working_pattern_create
 from screening.models import Visit
 from tests.conftest import client_for
-from tests.factories import make_case, make_practitioner, make_room, make_user
+from tests.factories import (
+    make_case,
+    make_practitioner,
+    make_room,
+    make_user,
+    make_working_practitioner,
+)
+from tests.screening.booking.databases import each_database  # noqa: F401 - a fixture
 
 LONDON = ZoneInfo("Europe/London")
 NOW = dt.datetime(2027, 2, 23, 9, 0, tzinfo=LONDON)
@@ -69,6 +76,56 @@ def test_post_visit_answers_409_naming_the_taken_resource(setup):
     response = setup["admin"].post("/api/v1/visits/", body(setup, make_case()), format="json")
     assert response.status_code == 409
     assert "room" in response.json()["resource"] or "practitioner" in response.json()["resource"]
+    assert Visit.objects.count() == 1
+
+
+def other_people(s):
+    """The same visit with other practitioners, so only the room is shared."""
+    return {
+        **s,
+        "health": make_working_practitioner(),
+        "education": make_working_practitioner(agency="education"),
+    }
+
+
+@pytest.mark.usefixtures("each_database")
+def test_post_visit_answers_409_naming_a_room_held_by_another_visit(setup):
+    first = setup["admin"].post("/api/v1/visits/", body(setup, make_case()), format="json")
+    assert first.status_code == 201, first.json()
+    response = setup["admin"].post(
+        "/api/v1/visits/", body(other_people(setup), make_case(), start_hour=11), format="json"
+    )
+    assert response.status_code == 409, response.content
+    room = setup["room"]
+    assert response.json()["resource"] == f"room {room} at 11:00 on Tuesday 2 March 2027"
+    assert str(room) in response.json()["detail"]
+    assert Visit.objects.count() == 1
+
+
+@pytest.mark.usefixtures("each_database")
+def test_the_room_guard_alone_answers_409_naming_the_room(setup, monkeypatch):
+    from screening.booking import availability
+
+    setup["admin"].post("/api/v1/visits/", body(setup, make_case()), format="json")
+    # With the re-check out of the way, the database's room guard refuses the write.
+    monkeypatch.setattr(availability, "check_bookable", lambda **kwargs: None)
+    response = setup["admin"].post(
+        "/api/v1/visits/", body(other_people(setup), make_case(), start_hour=11), format="json"
+    )
+    assert response.status_code == 409, response.content
+    assert response.json()["resource"] == f"room {setup['room']} at 11:00 on Tuesday 2 March 2027"
+    assert Visit.objects.count() == 1
+
+
+def test_post_visit_for_a_case_already_booked_answers_409_naming_the_case(setup):
+    case = make_case()
+    setup["admin"].post("/api/v1/visits/", body(setup, case), format="json")
+    response = setup["admin"].post(
+        "/api/v1/visits/", body(other_people(setup), case, start_hour=14), format="json"
+    )
+    assert response.status_code == 409, response.content
+    assert response.json()["resource"] == f"case {case.reference}"
+    assert "already has a booked visit" in response.json()["detail"]
     assert Visit.objects.count() == 1
 
 

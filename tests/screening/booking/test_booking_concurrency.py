@@ -196,3 +196,36 @@ def test_a_booking_waits_for_one_in_progress_on_the_same_practitioner_then_is_to
         t.join(timeout=60)
     assert outcomes["first"] == "booked"
     assert outcomes["second"].startswith("practitioner Priya Okafor at 10:00"), outcomes
+
+
+def test_concurrent_bookings_of_one_case_give_one_visit_and_name_the_case(monkeypatch):
+    """Admins booking the same case at the same moment, each with other practitioners and
+    another room (so no guard is shared): one books, every other is told the case has its
+    visit, as a 409 names it."""
+    monkeypatch.setattr(timezone, "now", lambda: NOW.astimezone(dt.UTC))
+    health = Agency.objects.get(code="health")
+    case = make_case()
+    start = dt.datetime.combine(DAY, dt.time(10), tzinfo=LONDON)
+    refusals: list[str] = []
+
+    def booking(room, practitioner):
+        def book():
+            try:
+                visit_book(
+                    case=case,
+                    room=room,
+                    sessions=[
+                        SessionRequest(agency=health, practitioner=practitioner, start=start)
+                    ],
+                )
+            except SlotTaken as taken:
+                refusals.append(taken.resource)
+                raise
+
+        return book
+
+    clients = 8
+    outcomes = race([booking(make_room(), working_practitioner(health)) for _ in range(clients)])
+    assert sorted(outcomes) == ["booked"] + ["taken"] * (clients - 1), outcomes
+    assert refusals == [f"case {case.reference}"] * (clients - 1)
+    assert Visit.objects.filter(case=case).count() == 1

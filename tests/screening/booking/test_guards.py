@@ -1,14 +1,17 @@
 """The database itself refuses double bookings (SQLite triggers, PostgreSQL exclusion)."""
 
 import datetime as dt
+import types
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models.signals import post_migrate
 
 from screening.booking.guards import (
+    DEADLOCK,
     SESSION_CONSTRAINT,
     VISIT_CONSTRAINT,
+    guard_deadlock,
     guard_violated,
     installed_guards,
 )
@@ -143,28 +146,22 @@ def test_guards_come_back_after_a_migration_rebuilds_the_table():
     assert installed_guards(connection) == {SESSION_CONSTRAINT, VISIT_CONSTRAINT}
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_deadlock_between_two_conflicting_inserts_is_read_as_the_slot_taken():
-    """Two transactions each insert a session, then one clashing with the other's: the
-    server breaks the deadlock by failing one, and that failure names the session guard."""
+def crossing_transactions(write) -> list[Exception]:
+    """Two transactions on their own threads: each calls `write(n, 0)`, waits for the
+    other to do the same, then calls `write(n, 1)`. Returns the database errors raised."""
     import threading
 
-    from django.db import OperationalError, connections
+    from django.db import connections
 
-    first, second = make_practitioner(agency="health"), make_practitioner(agency="health")
-    visits = [visit(make_room(), T0, T0 + minutes(60)) for _ in range(2)]
-    order = [(first, second), (second, first)]
     barrier = threading.Barrier(2)
     errors: list[Exception] = []
 
     def work(n: int) -> None:
         try:
             with transaction.atomic():
-                mine, theirs = order[n]
-                session(visits[n], mine, T0, T0 + minutes(30))
-                barrier.wait()  # both hold their first row; now each clashes with the other's
-                session(visits[n], theirs, T0, T0 + minutes(30))
+                write(n, 0)
+                barrier.wait()
+                write(n, 1)
         except (IntegrityError, OperationalError) as exc:
             errors.append(exc)
         finally:
@@ -175,6 +172,93 @@ def test_a_deadlock_between_two_conflicting_inserts_is_read_as_the_slot_taken():
         t.start()
     for t in threads:
         t.join(timeout=60)
+    return errors
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_deadlock_between_two_conflicting_inserts_is_read_as_the_slot_taken():
+    """Two transactions each insert a session, then one clashing with the other's: the
+    server breaks the deadlock by failing one, and that failure names the session guard."""
+    first, second = make_practitioner(agency="health"), make_practitioner(agency="health")
+    visits = [visit(make_room(), T0, T0 + minutes(60)) for _ in range(2)]
+    order = [(first, second), (second, first)]
+    # Both hold their first row; then each clashes with the other's.
+    errors = crossing_transactions(
+        lambda n, step: session(visits[n], order[n][step], T0, T0 + minutes(30))
+    )
     assert errors, "one of the two must fail"
     assert all(guard_violated(e) == SESSION_CONSTRAINT for e in errors), errors
     assert any(isinstance(e, OperationalError) for e in errors), "the failure was a deadlock"
+
+
+class FakeDriverError(Exception):
+    """What psycopg raises: the SQLSTATE and the server's diagnostics."""
+
+    def __init__(self, text: str, *, sqlstate: str, context: str | None) -> None:
+        super().__init__(text)
+        self.sqlstate = sqlstate
+        self.diag = types.SimpleNamespace(context=context, constraint_name=None)
+
+
+def database_error(text: str, *, sqlstate: str, context: str | None) -> Exception:
+    """An error as Django raises it, the driver's error as its __cause__."""
+    error = OperationalError(text)
+    error.__cause__ = FakeDriverError(text, sqlstate=sqlstate, context=context)
+    return error
+
+
+def test_a_deadlock_while_checking_a_guard_is_read_as_that_guard():
+    error = database_error(
+        "deadlock detected",
+        sqlstate=DEADLOCK,
+        context='while checking exclusion constraint on tuple (0,3) in relation "screening_session"',  # noqa: E501
+    )
+    assert guard_deadlock(error) == SESSION_CONSTRAINT == guard_violated(error)
+
+
+@pytest.mark.parametrize(
+    "context",
+    ['while updating tuple (0,7) in relation "screening_case"', None],
+    ids=["another table", "no context"],
+)
+def test_a_deadlock_outside_the_guards_names_no_guard(context):
+    error = database_error("deadlock detected", sqlstate=DEADLOCK, context=context)
+    assert guard_deadlock(error) is None
+    assert guard_violated(error) is None
+
+
+def test_a_booking_lets_a_deadlock_outside_the_guards_stand():
+    from screening.booking.services import _raise_taken
+
+    error = database_error("deadlock detected", sqlstate=DEADLOCK, context=None)
+    taken = {SESSION_CONSTRAINT: "practitioner (A)", VISIT_CONSTRAINT: "room B"}
+    with pytest.raises(OperationalError) as raised:
+        _raise_taken(error, taken)
+    assert raised.value is error
+
+
+def test_an_error_other_than_a_deadlock_names_no_guard():
+    error = database_error(
+        "could not serialize access",
+        sqlstate="40001",
+        context='while checking exclusion constraint on tuple (0,3) in relation "screening_visit"',
+    )
+    assert guard_deadlock(error) is None
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_deadlock_outside_the_guards_names_no_guard():
+    """Two transactions update two rooms in opposite orders: the server fails one with a
+    deadlock that no guard was checking, which is reported as itself."""
+    from screening.models import Room
+
+    rooms = [make_room(), make_room()]
+    order = [rooms, rooms[::-1]]
+    errors = crossing_transactions(
+        lambda n, step: Room.objects.filter(pk=order[n][step].pk).update(name=f"Room of {n}")
+    )
+    assert len(errors) == 1, errors
+    assert getattr(errors[0].__cause__, "sqlstate", None) == DEADLOCK
+    assert guard_violated(errors[0]) is None

@@ -78,6 +78,29 @@ def test_booking_reads_its_rows_once_whatever_the_number_of_sessions(team):
     assert counts[0] == counts[1]
 
 
+def test_check_sessions_gives_each_session_its_end_in_the_order_of_the_visit(team):
+    from screening.booking.availability import SessionToBook
+    from screening.booking.services import check_sessions
+
+    people, room = team
+    speech, health = full_visit(people)[:2]
+    given_end = SessionRequest(
+        agency=health.agency, practitioner=health.practitioner, start=at(10, 35), end=at(11, 5)
+    )
+    checked = check_sessions(sessions=[given_end, speech], room=room, min_gap=5, max_gap=60)
+    assert checked == [
+        SessionToBook(  # its agency's default of 30 minutes
+            agency=speech.agency,
+            practitioner=people["speech_language"],
+            start=at(10),
+            end=at(10, 30),
+        ),
+        SessionToBook(
+            agency=health.agency, practitioner=people["health"], start=at(10, 35), end=at(11, 5)
+        ),
+    ]
+
+
 def test_visit_book_books_every_session_back_to_back(team):
     people, room = team
     case = make_case(order_start_date=dt.date(2027, 2, 26))
@@ -110,10 +133,24 @@ def test_visit_book_rejects_taken_room(team):
     before = (Visit.objects.count(), Session.objects.count())
     with pytest.raises(SlotTaken) as excinfo:
         visit_book(case=make_case(), room=room, sessions=full_visit(others, at(12)))
-    # Found by the room guard when the visit is written; named with its time all the same.
+    # Found by the re-check, in the words the room guard would use.
     local = at(12).astimezone(ZoneInfo("Europe/London"))
     assert excinfo.value.resource == f"room {room} at 12:00 on {local:%A} {local.day} {local:%B %Y}"
     assert (Visit.objects.count(), Session.objects.count()) == before
+
+
+def test_a_case_has_one_booked_visit_per_agency_and_a_second_is_refused_naming_it(team):
+    people, room = team
+    case = make_case(order_start_date=dt.date(2027, 2, 26))
+    visit_book(case=case, room=room, sessions=full_visit(people)[:2])  # speech and health
+    others = {code: make_working_practitioner(agency=code) for code in CODES}
+    with pytest.raises(SlotTaken) as excinfo:
+        visit_book(case=case, room=make_room(), sessions=full_visit(others, at(14))[1:3])
+    assert excinfo.value.resource == f"case {case.reference}"
+    assert "Health" in str(excinfo.value) and "reschedule or cancel it" in str(excinfo.value)
+    # The agencies it has no visit with yet may still be booked for it.
+    third = full_visit(others, at(14))[2:]
+    assert visit_book(case=case, room=make_room(), sessions=third).case == case
 
 
 def test_visit_book_refuses_time_outside_working_pattern(team):
@@ -260,6 +297,29 @@ def test_missed_session_is_rebooked_alone_with_its_reason(team, monkeypatch):
             start=at(14, day=DAY + dt.timedelta(days=1)),
             reason="again",
         )
+
+
+def test_a_missed_session_is_rebooked_before_the_rest_of_its_visit_is_recorded(team, monkeypatch):
+    """The missed session holds its agency no longer: the rebooking, a second live visit
+    for the case, is booked while the visit's later sessions are still to be recorded."""
+    people, room = team
+    visit = visit_book(case=make_case(), room=room, sessions=full_visit(people))
+    monkeypatch.setattr(timezone, "now", lambda: at(11, 30).astimezone(dt.UTC))
+    speech, health = visit.sessions.order_by("start")[:2]
+    session_record_attendance(session=speech, attended=True)
+    health = session_record_attendance(
+        session=health, attended=False, reason="Left before it began"
+    )
+    rebooked = session_rebook(
+        missed=health,
+        room=make_room(),
+        practitioner=people["health"],
+        start=at(10, day=DAY + dt.timedelta(days=1)),
+        reason="Left before it began",
+    )
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.BOOKED and rebooked.status == VisitStatus.BOOKED
+    assert rebooked.rebook_of == health
 
 
 def test_each_change_plans_its_texts_and_invites_with_the_state_before(team, monkeypatch):

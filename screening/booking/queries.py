@@ -1,0 +1,73 @@
+"""The booking path's fixed SQL statements, each run through `screening.fixed_sql.fetch`
+(why fixed SQL: ADR 0009). Every value is a `%s` parameter, an IN list one `Many`
+parameter; statements ending in `_BUT_VISIT` leave one visit (the one being moved) out.
+tests/screening/booking/test_fixed_sql.py reads the tables and columns named here and
+checks them against the models, so a rename cannot leave a statement behind.
+"""
+
+from __future__ import annotations
+
+# Working patterns (events with a rule) and one-off events of some calendars; each pattern
+# comes once per change to it that touches the window (an occurrence moved from or to one
+# of its days: the first two parameters bound its original start, the next two the window),
+# or once with NULLs. One or both of the WHERE conditions below follow, joined by OR.
+EVENTS = """
+SELECT e.calendar_id, e.id, e.start, e."end", e.end_recurring_period, e.rule_id,
+       r.frequency, r.params, o.original_start, o.cancelled, o.start, o."end"
+FROM schedule_event e
+LEFT OUTER JOIN schedule_rule r ON r.id = e.rule_id
+LEFT OUTER JOIN schedule_occurrence o ON o.event_id = e.id AND e.rule_id IS NOT NULL
+     AND ((o.original_start >= %s AND o.original_start < %s) OR (o.start < %s AND o."end" > %s))
+WHERE """
+
+# EVENTS' condition for the working patterns of some calendars: calendar ids, hi, lo. A
+# pattern in force in [lo, hi), or one with a change that touches the window: an occurrence
+# moved to a day before the pattern starts or after it ends is still worked where it went.
+PATTERNS_WHERE = """(e.rule_id IS NOT NULL AND e.calendar_id IN (%s) AND (o.event_id IS NOT NULL
+ OR (e.start < %s AND (e.end_recurring_period IS NULL OR e.end_recurring_period > %s))))"""
+
+# EVENTS' condition for the one-off events (leave, closures) of some calendars that
+# overlap [lo, hi): calendar ids, hi, lo.
+ONE_OFF_WHERE = """(e.rule_id IS NULL AND e.calendar_id IN (%s) AND e.start < %s
+ AND e."end" > %s)"""
+
+# Live sessions of some practitioners holding them (start to end plus buffer) at any time
+# in [lo, hi): practitioner ids, False (not cancelled), hi, lo.
+SESSIONS_HELD = (
+    "SELECT practitioner_id, start, blocked_until FROM screening_session "
+    "WHERE practitioner_id IN (%s) AND cancelled = %s AND start < %s AND blocked_until > %s"
+)
+# Other live visits holding a room at any time in [start, end), in rows shaped like
+# SESSIONS_HELD's with no practitioner: the room's id, 'cancelled', end, start, and a
+# moment no visit overlapping [start, end) can start before (a visit lies within one
+# day's opening hours), so the room's index is read from there, not from its first visit.
+ROOM_HELD = (
+    'SELECT NULL, start, "end" FROM screening_visit '
+    'WHERE room_id = %s AND status <> %s AND start < %s AND "end" > %s AND start > %s'
+)
+# What holds a visit's practitioners and its room, in one round trip: SESSIONS_HELD's
+# parameters, then ROOM_HELD's.
+HELD = SESSIONS_HELD + " UNION ALL " + ROOM_HELD
+# The same, but not what one visit holds (the visit being moved): SESSIONS_HELD's
+# parameters and the visit's id, then ROOM_HELD's and the visit's id.
+HELD_BUT_VISIT = SESSIONS_HELD + " AND visit_id <> %s UNION ALL " + ROOM_HELD + " AND id <> %s"
+
+# A venue's opening hours on one weekday (local wall-clock times): venue id, weekday.
+OPENING_HOURS = (
+    "SELECT opens, closes FROM screening_openinghours WHERE venue_id = %s AND weekday = %s"
+)
+
+# Busy minutes imported from some practitioners' own calendars: practitioner ids.
+IMPORTED_BUSY = (
+    "SELECT practitioner_id, busy FROM screening_calendarimport WHERE practitioner_id IN (%s)"
+)
+
+# Of some agencies, those a case has a booked visit with: a live session not marked missed
+# (a missed one's rebooking is a second live visit for the case). The case's id, 'booked',
+# False (not cancelled), agency ids, True (attended).
+CASE_AGENCIES_BOOKED = (
+    "SELECT s.agency_id FROM screening_session s "
+    "JOIN screening_visit v ON v.id = s.visit_id "
+    "WHERE v.case_id = %s AND v.status = %s AND s.cancelled = %s AND s.agency_id IN (%s) "
+    "AND (s.attended IS NULL OR s.attended = %s)"
+)
