@@ -1,5 +1,5 @@
 """Visit options for a case: read the rows once, hand plain data to the engine, and say
-why when there are too few options. Only this module and loader.py touch the ORM."""
+why when there are too few options. The engine (screening.scheduling) sees only plain data."""
 
 from __future__ import annotations
 

@@ -35,6 +35,7 @@ from screening.errors import CaseAlreadyBooked, NotAllowed, SlotTaken
 from screening.messaging.planning import messages_plan_for_visit
 from screening.models import Case, Room, Session, Visit, VisitHistory, VisitStatus
 from screening.people.deadlines import closure_days, findings_due_by
+from screening.people.workdays import add_working_days
 from screening.scheduling.search import GRID_MINUTES
 
 
@@ -396,8 +397,6 @@ def session_record_attendance(
 
 def rebook_due_by(*, session: Session) -> dt.date:
     """A missed session is rebooked within a set number of working days."""
-    from screening.people.workdays import add_working_days
-
     return add_working_days(
         _local_date(session.start),
         settings.SCREENING_DEADLINES["missed_visit_rebook_working_days"],

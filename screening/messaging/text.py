@@ -13,6 +13,7 @@ import re
 import string
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from agencies.local_time import day_words, local
@@ -176,8 +177,6 @@ SAMPLE = {
 def check_template(*, purpose: str, body: str, service: str | None = None) -> Length:
     """Refuse a template that reveals too much, uses unknown placeholders or misses a
     required one; return the length of a sample rendering (its `warning` past one part)."""
-    from django.conf import settings
-
     if not body or not body.strip():
         raise ValidationError({"body": ["Write the text of the message."]})
     names = placeholders_in(body)

@@ -1,1 +1,2 @@
-"""Scheduling: availability expansion and the one-visit search (pure Python), and loaders."""
+"""The scheduling engine: availability expansion, the one-visit search and its explanations,
+pure Python over integer minutes (it imports no Django and nothing of ours outside itself)."""
