@@ -26,7 +26,7 @@ from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
-PLANNED, SENDING = "planned", "sending"
+PLANNED, SENDING, SENT, FAILED = "planned", "sending", "sent", "failed"
 
 
 def new_owner() -> str:
