@@ -16,16 +16,13 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 
 from agencies.local_time import day_at_time_words, yot_zone
 from screening.calendars.feeds import session_entry, who
 from screening.integrations.email import Invite, send_invite
 from screening.integrations.ical import build_calendar
 from screening.models import AdminTask, InviteEmail, InviteStatus, Session
-from screening.outbox import claim_rows, finish_claimed, new_owner, retry_delay
+from screening.outbox import EmailOutbox, OutboxReport
 from screening.worktray.services import admin_task_create
 
 logger = logging.getLogger(__name__)
@@ -75,25 +72,8 @@ def _invite(session: Session, *, to: str, method: str, heading: str, now: dt.dat
 
 
 @dataclass
-class InviteReport:
-    claimed: int = 0
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
+class InviteReport(OutboxReport):
     superseded: int = 0
-
-
-def _load(ids: list[int]) -> list[InviteEmail]:
-    return list(
-        InviteEmail.objects.filter(pk__in=ids)
-        .select_related(
-            "practitioner",
-            "session__agency",
-            "session__visit__case__young_person",
-            "session__visit__room__venue",
-        )
-        .order_by("next_attempt_at", "id")
-    )
 
 
 def _stale_reason(invite: InviteEmail, now: dt.datetime) -> str:
@@ -114,63 +94,50 @@ def _describe(invite: InviteEmail) -> str:
     )
 
 
-def _fail(invite: InviteEmail, owner: str, error: str, report: InviteReport) -> None:
-    with transaction.atomic():
-        if not finish_claimed(InviteEmail, invite.pk, owner, status=S.FAILED, last_error=error):
-            return
-        report.failed += 1
+class _InviteOutbox(EmailOutbox[InviteEmail, InviteReport]):
+    model = InviteEmail
+    settings_prefix = "INVITE"  # INVITE_BATCH_SIZE, _LEASE_SECONDS, _MAX_ATTEMPTS, _RETRY_SECONDS
+    report_class = InviteReport
+    no_address = "the practitioner has no email address"
+
+    def load(self, ids: list[int]) -> list[InviteEmail]:
+        return list(
+            InviteEmail.objects.filter(pk__in=ids)
+            .select_related(
+                "practitioner",
+                "session__agency",
+                "session__visit__case__young_person",
+                "session__visit__room__venue",
+            )
+            .order_by("next_attempt_at", "id")
+        )
+
+    def stale(self, row: InviteEmail, now: dt.datetime) -> bool:
+        """A row whose visit changed again, or ended, is superseded instead of sent."""
+        reason = _stale_reason(row, now)
+        if reason and self.finish(row, status=S.SUPERSEDED, last_error=reason):
+            self.report.superseded += 1
+        return bool(reason)
+
+    def address(self, row: InviteEmail) -> str:
+        return row.practitioner.email
+
+    def send(self, row: InviteEmail, address: str, now: dt.datetime) -> None:
+        heading = HEADINGS[K(row.kind)]
+        send_invite(_invite(row.session, to=address, method=row.method, heading=heading, now=now))
+
+    def refused(self, row: InviteEmail, address: str, exc: Exception) -> None:
+        logger.warning("calendar invite %s to %s not sent: %r", row.pk, address, exc)
+
+    def open_failed_task(self, row: InviteEmail, error: str) -> None:
         admin_task_create(
             kind=AdminTask.Kind.INVITE_FAILED,
-            visit=invite.session.visit,
-            text=f"{_describe(invite)} could not be emailed to "
-            f"{invite.practitioner.email or 'them (no email address recorded)'} after "
-            f"{invite.attempts} tries: {error[:200]}. Tell them by phone, and check their "
+            visit=row.session.visit,
+            text=f"{_describe(row)} could not be emailed to "
+            f"{row.practitioner.email or 'them (no email address recorded)'} after "
+            f"{row.attempts} tries: {error[:200]}. Tell them by phone, and check their "
             "email address and the mail server.",
         )
-
-
-def _retry(invite: InviteEmail, owner: str, error: str, report: InviteReport) -> None:
-    if invite.attempts >= settings.INVITE_MAX_ATTEMPTS:
-        _fail(invite, owner, error, report)
-        return
-    later = timezone.now() + retry_delay(
-        invite.attempts, first_seconds=settings.INVITE_RETRY_SECONDS
-    )
-    if finish_claimed(
-        InviteEmail, invite.pk, owner, status=S.PLANNED, next_attempt_at=later, last_error=error
-    ):
-        report.retried += 1
-
-
-def _send_one(invite: InviteEmail, owner: str, report: InviteReport) -> None:
-    now = timezone.now()
-    reason = _stale_reason(invite, now)
-    if reason:
-        if finish_claimed(InviteEmail, invite.pk, owner, status=S.SUPERSEDED, last_error=reason):
-            report.superseded += 1
-        return
-    address = invite.practitioner.email
-    if not address:
-        _fail(invite, owner, "the practitioner has no email address", report)
-        return
-    try:
-        send_invite(
-            _invite(
-                invite.session,
-                to=address,
-                method=invite.method,
-                heading=HEADINGS[K(invite.kind)],
-                now=now,
-            )
-        )
-    except Exception as exc:  # any mail server or network fault: try again later
-        logger.warning("calendar invite %s to %s not sent: %r", invite.pk, address, exc)
-        _retry(invite, owner, f"{type(exc).__name__}: {exc}"[:1000], report)
-        return
-    if finish_claimed(
-        InviteEmail, invite.pk, owner, status=S.SENT, sent_at=timezone.now(), last_error=""
-    ):
-        report.sent += 1
 
 
 def invites_send_due(
@@ -179,23 +146,4 @@ def invites_send_due(
     """Claim and email due invites batch by batch until none is due (or `max_batches`):
     planned rows whose time has come, and rows a worker claimed but left past its lease
     (it stopped). Any number of workers may run this at once; each row goes to one."""
-    owner = owner or new_owner()
-    size = batch_size or settings.INVITE_BATCH_SIZE
-    report = InviteReport()
-    batches = 0
-    while max_batches is None or batches < max_batches:
-        now = timezone.now()
-        abandoned = now - dt.timedelta(seconds=settings.INVITE_LEASE_SECONDS)
-        due = Q(status=S.PLANNED, next_attempt_at__lte=now) | Q(
-            status=S.SENDING, claimed_at__lt=abandoned
-        )
-        ids = claim_rows(
-            InviteEmail, owner=owner, size=size, where=due, order_by=("next_attempt_at", "id")
-        )
-        if not ids:
-            break
-        batches += 1
-        report.claimed += len(ids)
-        for invite in _load(ids):
-            _send_one(invite, owner, report)
-    return report
+    return _InviteOutbox(owner).send_due(batch_size=batch_size, max_batches=max_batches)

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from screening.models.booking import Session
+from screening.models.outbox import OutboxRow, OutboxStatus, outbox_indexes
 from screening.models.people import Case
 
 
@@ -226,14 +227,11 @@ class Alert(models.Model):
         return self.text
 
 
-class AlertEmailStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+# An alert email is planned, sending, sent or failed: exactly the outbox's statuses.
+AlertEmailStatus = OutboxStatus
 
 
-class AlertEmail(models.Model):
+class AlertEmail(OutboxRow):
     """One urgent-alert email in the outbox: to one person, for their alerts raised by one
     submission. Planned in the transaction that raises the alerts, sent later by the
     background worker, retried, and failed with an admin task (screening/assessment/
@@ -243,23 +241,9 @@ class AlertEmail(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(
-        max_length=10, choices=AlertEmailStatus.choices, default=AlertEmailStatus.PLANNED
-    )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    claim_owner = models.CharField(max_length=64, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["created_at", "id"]
-        indexes = [
-            models.Index(fields=["status", "next_attempt_at"], name="alert_email_due"),
-            models.Index(fields=["status", "claimed_at"], name="alert_email_lease"),
-        ]
+    class Meta(OutboxRow.Meta):
+        indexes = outbox_indexes("alert_email")
 
     def __str__(self) -> str:
         return f"alert email to user {self.recipient_id}, case {self.case_id} ({self.status})"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
 
 from agencies.models import Practitioner
 from screening.models.booking import Session, Visit
+from screening.models.outbox import OutboxRow, outbox_indexes
 
 
 class CalendarImport(models.Model):
@@ -55,7 +55,7 @@ class InviteStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
-class InviteEmail(models.Model):
+class InviteEmail(OutboxRow):
     """One calendar invite email in the outbox: one practitioner, one session, one visit
     change. Planned inside the booking transaction, sent later by the background worker
     from the rows as they are then (docs/decisions/0005-calendars.md)."""
@@ -80,23 +80,13 @@ class InviteEmail(models.Model):
     )
     method = models.CharField(max_length=7, choices=Method.choices)
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The outbox's statuses and superseded (the visit changed again before it was sent).
     status = models.CharField(
         max_length=10, choices=InviteStatus.choices, default=InviteStatus.PLANNED
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    claim_owner = models.CharField(max_length=64, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["created_at", "id"]
-        indexes = [
-            models.Index(fields=["status", "next_attempt_at"], name="invite_due"),
-            models.Index(fields=["status", "claimed_at"], name="invite_lease"),
-        ]
+    class Meta(OutboxRow.Meta):
+        indexes = outbox_indexes("invite")
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "visit_version", "practitioner"], name="invite_planned_once"
