@@ -120,7 +120,7 @@ def retry_later(
 
 @dataclass
 class OutboxReport:
-    """What one pass over an email outbox did."""
+    """What one pass over an outbox did."""
 
     claimed: int = 0
     sent: int = 0

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -39,7 +39,7 @@ from screening.models import (
     MessageStatus,
     VisitStatus,
 )
-from screening.outbox import claim_rows, finish_claimed, new_owner, retry_delay
+from screening.outbox import OutboxReport, claim_rows, finish_claimed, new_owner, retry_delay
 from screening.worktray.services import admin_task_create
 
 logger = logging.getLogger(__name__)
@@ -50,19 +50,13 @@ RECONCILE_TRIES = 3
 
 
 @dataclass
-class DispatchReport:
-    claimed: int = 0
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
+class DispatchReport(OutboxReport):
+    """What one dispatch pass did: the outbox counts, and the texts' own."""
+
     withdrawn: int = 0
     unknown: int = 0
     reconciled: int = 0
     released: int = 0
-
-    def add(self, other: DispatchReport) -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
 def _claim(*, owner: str, size: int, where: Q, count_attempt: bool) -> list[int]:
