@@ -72,7 +72,8 @@ def main() -> None:
     expected_walls = {e.id: pattern_from_event(e).start_time for e in events}
 
     def ours() -> dict[int, list[tuple[int, int]]]:
-        # As the loader does: one expansion per practitioner's calendar, all its patterns.
+        # As calendar_times (screening/booking/availability.py) does: one expansion per
+        # practitioner's calendar, all its patterns.
         rows = Event.objects.filter(rule__isnull=False).select_related("rule")
         by_calendar: dict[int, list[WeeklyPattern]] = {}
         for event in rows:
