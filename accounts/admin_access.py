@@ -10,6 +10,14 @@ from django.contrib.auth.models import Group, Permission
 
 from accounts.models import Role, User
 
+SCHEDULER_MODELS = [
+    "schedule.calendar",
+    "schedule.calendarrelation",
+    "schedule.event",
+    "schedule.eventrelation",
+    "schedule.occurrence",
+    "schedule.rule",
+]
 # Models each role may manage in the admin ("app_label.model": full add/change/delete/view).
 ADMIN_MODELS: dict[str, list[str]] = {
     Role.YOT_ADMIN: [
@@ -20,13 +28,7 @@ ADMIN_MODELS: dict[str, list[str]] = {
         "screening.youngperson",
         "screening.unavailabletime",
         "screening.case",
-        "screening.visit",
-        "screening.session",
         "screening.admintask",
-        "schedule.calendar",
-        "schedule.event",
-        "schedule.occurrence",
-        "schedule.rule",
     ],
     Role.SYSTEM_ADMIN: [
         "accounts.user",
@@ -38,14 +40,17 @@ ADMIN_MODELS: dict[str, list[str]] = {
         "screening.venue",
         "screening.openinghours",
         "screening.room",
-        "schedule.calendar",
-        "schedule.event",
-        "schedule.occurrence",
-        "schedule.rule",
+        # django-scheduler's own tables: availability is edited on the practitioner pages,
+        # which check what they write; only system administrators see the raw rows.
+        *SCHEDULER_MODELS,
     ],
 }
 VIEW_ONLY_MODELS: dict[str, list[str]] = {
     Role.YOT_ADMIN: [
+        # Visits and sessions change only through the booking services (history, texts,
+        # invites); the admin shows them read-only (screening/admin.py).
+        "screening.visit",
+        "screening.session",
         "screening.visithistory",
         "screening.closureday",
         "agencies.agency",

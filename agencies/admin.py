@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from agencies.models import Agency, Practitioner
-from agencies.services import practitioner_create
+from agencies.services import check_practitioner_user, practitioner_create, practitioner_update
 
 
 @admin.register(Agency)
@@ -9,17 +11,45 @@ class AgencyAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "default_duration_minutes", "order", "required_by_default")
 
 
+class PractitionerAdminForm(forms.ModelForm):
+    """Checks the login as the services do: the practitioner role, one record per login."""
+
+    class Meta:
+        model = Practitioner
+        fields = (
+            "user",
+            "agency",
+            "name",
+            "email",
+            "phone",
+            "daily_session_cap",
+            "buffer_minutes",
+            "is_active",
+        )
+
+    def clean(self):
+        data = super().clean()
+        if "user" in data:
+            try:
+                check_practitioner_user(user=data["user"], practitioner=self.instance)
+            except ValidationError as error:
+                self.add_error("user", error.message_dict["user"])
+        return data
+
+
 @admin.register(Practitioner)
 class PractitionerAdmin(admin.ModelAdmin):
+    form = PractitionerAdminForm
     list_display = ("name", "agency", "email", "daily_session_cap", "is_active")
     list_filter = ("agency", "is_active")
     search_fields = ("name", "email")
     raw_id_fields = ("user",)
-    exclude = ("feed_token", "calendar")
 
     def save_model(self, request, obj, form, change) -> None:
         if change:
-            super().save_model(request, obj, form, change)
+            practitioner_update(
+                practitioner=obj, **{f: form.cleaned_data[f] for f in form.changed_data}
+            )
             return
         # New practitioners get their own availability calendar from the service.
         created = practitioner_create(

@@ -24,6 +24,7 @@ from screening.models import (
     UnavailableTime,
     Venue,
     Visit,
+    VisitHistory,
     YoungPerson,
 )
 from screening.people.cases import case_create, case_update
@@ -107,19 +108,6 @@ class CaseAdmin(admin.ModelAdmin):
         obj._state.adding = False
 
 
-class SessionInline(admin.TabularInline):
-    model = Session
-    extra = 0
-    raw_id_fields = ("practitioner",)
-
-
-@admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
-    inlines = [SessionInline]
-    list_display = ("case", "room", "start", "end", "status", "version")
-    list_filter = ("status",)
-
-
 # --- text messages ---------------------------------------------------------------------------
 
 
@@ -169,11 +157,53 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never written: these rows change only through their services (which keep the
+    history, plan the texts and invites, and audit), so not even a superuser edits or
+    deletes them here."""
+
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class SessionInline(ReadOnlyInline):
+    model = Session
+    fields = ("agency", "practitioner", "start", "end", "cancelled", "attended")
+
+
+class VisitHistoryInline(ReadOnlyInline):
+    model = VisitHistory
+    fields = ("version", "kind", "at", "by", "reason")
+
+
+@admin.register(Visit)
+class VisitAdmin(ReadOnlyAdmin):
+    """Visits are booked, moved, cancelled and attended on the pages and the API, whose
+    services keep the history, withdraw and plan texts and send calendar invites; here they
+    are only read."""
+
+    inlines = [SessionInline, VisitHistoryInline]
+    list_display = ("case", "room", "start", "end", "status", "version")
+    list_filter = ("status",)
 
 
 @admin.register(Message)

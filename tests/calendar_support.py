@@ -76,11 +76,8 @@ def book(world: World, start: dt.datetime) -> Visit:
     )
 
 
-def replace_practitioner(world: World, visit: Visit, code: str = "health"):
-    """Reschedule `visit` at the same times with a second practitioner of `code` (who
-    works Tuesdays 09:00-17:00); returns (the visit after the change, old, new)."""
-    from screening.booking.services import visit_reschedule
-
+def second_practitioner(code: str = "health") -> Practitioner:
+    """Another practitioner of `code`, working Tuesdays 09:00-17:00."""
     new = make_practitioner(agency=code, email=f"second.{code}@agency.example.org")
     working_pattern_create(
         practitioner=new,
@@ -89,6 +86,15 @@ def replace_practitioner(world: World, visit: Visit, code: str = "health"):
         end_time=dt.time(17),
         valid_from=dt.date(2027, 1, 1),
     )
+    return new
+
+
+def replace_practitioner(world: World, visit: Visit, code: str = "health"):
+    """Reschedule `visit` at the same times with a second practitioner of `code` (who
+    works Tuesdays 09:00-17:00); returns (the visit after the change, old, new)."""
+    from screening.booking.services import visit_reschedule
+
+    new = second_practitioner(code)
     visit = visit_reschedule(
         visit=visit,
         room=world.room,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -36,10 +37,19 @@ def visit_uid(visit_id: int) -> str:
     return f"visit-{visit_id}@{uid_domain()}"
 
 
-def _where(visit: Visit) -> tuple[str, str]:
-    venue = visit.room.venue
-    location = f"{venue.name}, {visit.room.name}, {' '.join(venue.address.split())}"
-    return location, f"Venue: {venue.name}\nRoom: {visit.room.name}\nAddress: {venue.address}"
+@dataclass(frozen=True)
+class HeldAs:
+    """A session's time and room as a practitioner taken off it was sent them."""
+
+    start: dt.datetime
+    end: dt.datetime
+    room: Room
+
+
+def _where(room: Room) -> tuple[str, str]:
+    venue = room.venue
+    location = f"{venue.name}, {room.name}, {' '.join(venue.address.split())}"
+    return location, f"Venue: {venue.name}\nRoom: {room.name}\nAddress: {venue.address}"
 
 
 def _hhmm(moment: dt.datetime) -> str:
@@ -52,26 +62,31 @@ def who(visit: Visit) -> str:
 
 
 def session_entry(
-    session: Session, *, cancelled: bool | None = None, attendee: str | None = None
+    session: Session,
+    *,
+    cancelled: bool | None = None,
+    attendee: str | None = None,
+    held_as: HeldAs | None = None,
 ) -> CalendarEntry:
     """A session as a calendar event; SEQUENCE is the visit's version, which rises with
-    every reschedule and cancellation."""
+    every reschedule and cancellation. `held_as` gives the time and room a practitioner
+    taken off the session had (their cancellation names those, not the new ones)."""
     visit = session.visit
     if cancelled is None:
         cancelled = session.cancelled or visit.status == VisitStatus.CANCELLED
-    location, where = _where(visit)
+    held = held_as or HeldAs(start=session.start, end=session.end, room=visit.room)
+    location, where = _where(held.room)
+    span = "" if held_as else f"\nThe whole visit runs {_hhmm(visit.start)} to {_hhmm(visit.end)}."
     return CalendarEntry(
         uid=session_uid(session.pk),
         sequence=visit.version,
-        start=session.start,
-        end=session.end,
+        start=held.start,
+        end=held.end,
         summary=f"{'Cancelled: ' if cancelled else ''}Screening ({session.agency.name}): "
         f"{who(visit)}",
         description=(
             f"One-visit screening, {session.agency.name} session with {who(visit)}.\n"
-            f"{where}\n"
-            f"The whole visit runs {_hhmm(visit.start)} to {_hhmm(visit.end)}."
-            + ("\nThis session is cancelled." if cancelled else "")
+            f"{where}{span}" + ("\nThis session is cancelled." if cancelled else "")
         ),
         location=location,
         cancelled=cancelled,
@@ -82,7 +97,7 @@ def session_entry(
 def visit_entry(visit: Visit) -> CalendarEntry:
     """A visit as the room sees it: held from the first session's start to the last's end."""
     cancelled = visit.status == VisitStatus.CANCELLED
-    location, where = _where(visit)
+    location, where = _where(visit.room)
     agencies = ", ".join(s.agency.name for s in visit.sessions.all() if not s.cancelled)
     return CalendarEntry(
         uid=visit_uid(visit.pk),

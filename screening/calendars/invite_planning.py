@@ -38,16 +38,18 @@ def invites_for_change(
     now: dt.datetime,
 ) -> list[InviteEmail]:
     """The invite rows (unsaved) a change calls for, from its snapshots alone: REQUEST to
-    each practitioner of a booked or moved visit, CANCEL to each of a cancelled one and to
-    a practitioner a move took off a session. Nothing for attendance or completion, nor
-    for a visit that has already ended (recorded afterwards)."""
+    each practitioner of a booked visit, CANCEL to each of a cancelled one. A move sends
+    "Moved" to a practitioner who keeps their session, a new invitation to one put on a
+    session they never had, and a CANCEL to one taken off a session, with that session's
+    time and room as they had it. Nothing for attendance or completion, nor for a visit
+    that has already ended (recorded afterwards)."""
     invite_kind = CHANGE_KINDS.get(kind)
     if invite_kind is None or dt.datetime.fromisoformat(snapshot["end"]) <= now:
         return []
     sessions = snapshot["sessions"]
     method = CANCEL if invite_kind == K.CANCELLED else REQUEST
 
-    def row(session_id: int, practitioner_id: int, method: str, kind: str) -> InviteEmail:
+    def row(session_id: int, practitioner_id: int, method: str, kind: str, **was) -> InviteEmail:
         return InviteEmail(
             visit_id=visit_id,
             visit_version=version,
@@ -57,16 +59,35 @@ def invites_for_change(
             kind=kind,
             next_attempt_at=now,
             created_at=now,
+            **was,
         )
 
-    rows = [row(s["id"], s["practitioner"], method, invite_kind) for s in sessions]
-    if invite_kind == K.MOVED:
-        before = {s["id"]: s["practitioner"] for s in (previous or {}).get("sessions", [])}
-        rows += [
-            row(s["id"], before[s["id"]], CANCEL, K.CANCELLED)
-            for s in sessions
-            if before.get(s["id"], s["practitioner"]) != s["practitioner"]
-        ]
+    if invite_kind != K.MOVED:
+        return [row(s["id"], s["practitioner"], method, invite_kind) for s in sessions]
+    before = {s["id"]: s for s in (previous or {}).get("sessions", [])}
+
+    def kept(session: dict) -> bool:
+        return (
+            session["id"] in before
+            and before[session["id"]]["practitioner"] == (session["practitioner"])
+        )
+
+    rows = [
+        row(s["id"], s["practitioner"], REQUEST, K.MOVED if kept(s) else K.BOOKED) for s in sessions
+    ]
+    rows += [
+        row(
+            s["id"],
+            before[s["id"]]["practitioner"],
+            CANCEL,
+            K.CANCELLED,
+            previous_start=dt.datetime.fromisoformat(before[s["id"]]["start"]),
+            previous_end=dt.datetime.fromisoformat(before[s["id"]]["end"]),
+            previous_room_id=previous["room"],
+        )
+        for s in sessions
+        if s["id"] in before and not kept(s)
+    ]
     return rows
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from agencies.local_time import day_at_time_words, yot_zone
-from screening.calendars.feeds import session_entry, who
+from screening.calendars.feeds import HeldAs, session_entry, who
 from screening.integrations.email import Invite, send_invite
 from screening.integrations.ical import build_calendar
 from screening.models import AdminTask, InviteEmail, InviteStatus, Session
@@ -36,17 +36,26 @@ HEADINGS = {K.BOOKED: "Screening session", K.MOVED: "Moved", K.CANCELLED: "Cance
 # --- the message -----------------------------------------------------------------------------
 
 
-def _invite(session: Session, *, to: str, method: str, heading: str, now: dt.datetime) -> Invite:
+def _invite(
+    session: Session,
+    *,
+    to: str,
+    method: str,
+    heading: str,
+    now: dt.datetime,
+    held_as: HeldAs | None = None,
+) -> Invite:
     cancelled = method == CANCEL
-    entry = session_entry(session, cancelled=cancelled, attendee=to)
+    entry = session_entry(session, cancelled=cancelled, attendee=to, held_as=held_as)
     visit = session.visit
-    venue = visit.room.venue
-    when = day_at_time_words(session.start)
+    held = held_as or HeldAs(start=session.start, end=session.end, room=visit.room)
+    venue = held.room.venue
+    when = day_at_time_words(held.start)
     text = (
         f"{heading}\n\n"
         f"{session.agency.name} screening session with {who(visit)}\n"
-        f"When: {when} to {session.end.astimezone(yot_zone()):%H:%M}\n"
-        f"Where: {venue.name}, {visit.room.name}\n{venue.address}\n\n"
+        f"When: {when} to {held.end.astimezone(yot_zone()):%H:%M}\n"
+        f"Where: {venue.name}, {held.room.name}\n{venue.address}\n\n"
         + (
             "Your calendar will remove this session.\n"
             if cancelled
@@ -68,6 +77,13 @@ def _invite(session: Session, *, to: str, method: str, heading: str, now: dt.dat
     )
 
 
+def _held_as(invite: InviteEmail) -> HeldAs | None:
+    """The old time and room a cancellation to a practitioner taken off the session names."""
+    if invite.previous_start is None or invite.previous_end is None or not invite.previous_room:
+        return None
+    return HeldAs(start=invite.previous_start, end=invite.previous_end, room=invite.previous_room)
+
+
 # --- sending ---------------------------------------------------------------------------------
 
 
@@ -77,7 +93,19 @@ class InviteReport(OutboxReport):
 
 
 def _stale_reason(invite: InviteEmail, now: dt.datetime) -> str:
-    visit = invite.session.visit
+    session = invite.session
+    visit = session.visit
+    held = _held_as(invite)
+    if held is not None:
+        # Taken off the session: no newer change writes to them again, so their cancel
+        # stands, unless a newer change put them back on it (its invitation stands).
+        if visit.version != invite.visit_version and session.practitioner_id == (
+            invite.practitioner_id
+        ):
+            return f"put back on the session since (version {visit.version}); its invite stands"
+        if held.end <= now:
+            return "session already ended"
+        return ""
     if visit.version != invite.visit_version:
         return f"visit changed since (now version {visit.version}); its newer invites stand"
     if visit.end <= now:
@@ -87,10 +115,12 @@ def _stale_reason(invite: InviteEmail, now: dt.datetime) -> str:
 
 def _describe(invite: InviteEmail) -> str:
     session = invite.session
+    held = _held_as(invite)
     what = "cancellation" if invite.method == CANCEL else "invitation"
     return (
         f"The calendar {what} for {invite.practitioner.name} ({session.agency.name} session "
-        f"on {day_at_time_words(session.start)}, visit of {who(session.visit)})"
+        f"on {day_at_time_words(held.start if held else session.start)}, "
+        f"visit of {who(session.visit)})"
     )
 
 
@@ -108,6 +138,7 @@ class _InviteOutbox(EmailOutbox[InviteEmail, InviteReport]):
                 "session__agency",
                 "session__visit__case__young_person",
                 "session__visit__room__venue",
+                "previous_room__venue",
             )
             .order_by("next_attempt_at", "id")
         )
@@ -124,7 +155,16 @@ class _InviteOutbox(EmailOutbox[InviteEmail, InviteReport]):
 
     def send(self, row: InviteEmail, address: str, now: dt.datetime) -> None:
         heading = HEADINGS[K(row.kind)]
-        send_invite(_invite(row.session, to=address, method=row.method, heading=heading, now=now))
+        send_invite(
+            _invite(
+                row.session,
+                to=address,
+                method=row.method,
+                heading=heading,
+                now=now,
+                held_as=_held_as(row),
+            )
+        )
 
     def refused(self, row: InviteEmail, address: str, exc: Exception) -> None:
         logger.warning("calendar invite %s to %s not sent: %r", row.pk, address, exc)

@@ -7,6 +7,7 @@ from django.db import models
 from agencies.models import Practitioner
 from screening.models.booking import Session, Visit
 from screening.models.outbox import OutboxRow, outbox_indexes
+from screening.models.venues import Room
 
 
 class CalendarImport(models.Model):
@@ -80,6 +81,14 @@ class InviteEmail(OutboxRow):
     )
     method = models.CharField(max_length=7, choices=Method.choices)
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    # A cancellation to the practitioner a move took off the session: the session's time
+    # and room as that practitioner was sent them (from the change's previous snapshot),
+    # since the session itself now holds the new ones. Empty on every other row.
+    previous_start = models.DateTimeField(null=True, blank=True)
+    previous_end = models.DateTimeField(null=True, blank=True)
+    previous_room = models.ForeignKey(
+        Room, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # The outbox's statuses and superseded (the visit changed again before it was sent).
     status = models.CharField(
         max_length=10, choices=InviteStatus.choices, default=InviteStatus.PLANNED

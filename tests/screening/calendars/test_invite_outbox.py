@@ -65,14 +65,27 @@ def test_booking_plans_a_request_per_practitioner_and_emails_nothing_yet(
     assert mail.outbox == []
 
 
-def test_reschedule_plans_requests_and_a_cancel_to_a_replaced_practitioner(world):
+def test_reschedule_plans_moved_for_the_kept_a_new_invite_for_the_new_and_a_cancel_for_the_old(
+    world,
+):
     visit = book(world, TUESDAY)
     visit, old, new = replace_practitioner(world, visit)
     ids = session_ids(visit)
-    people = {**world.people, "health": new}
+    kept = [code for code in CODES if code != "health"]
     assert rows(visit, version=2) == [
-        ("REQUEST", "moved", "planned", people[code].pk, ids[code]) for code in CODES
-    ] + [("CANCEL", "cancelled", "planned", old.pk, ids["health"])]
+        ("REQUEST", "moved", "planned", world.people["speech_language"].pk, ids["speech_language"]),
+        ("REQUEST", "booked", "planned", new.pk, ids["health"]),
+        *[("REQUEST", "moved", "planned", world.people[c].pk, ids[c]) for c in kept[1:]],
+        ("CANCEL", "cancelled", "planned", old.pk, ids["health"]),
+    ]
+    # The cancel carries the old session's own time and room; the others carry none.
+    cancel = visit.invites.get(visit_version=2, method="CANCEL")
+    assert (cancel.previous_start.isoformat(), cancel.previous_end.isoformat()) == (
+        "2027-03-02T10:35:00+00:00",
+        "2027-03-02T11:20:00+00:00",
+    )
+    assert cancel.previous_room == world.room
+    assert not visit.invites.filter(visit_version=2, method="REQUEST", previous_start__isnull=False)
 
 
 def test_reschedule_with_the_same_practitioners_plans_no_cancel(world):

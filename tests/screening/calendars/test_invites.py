@@ -15,7 +15,13 @@ from screening.calendars.feeds import session_uid
 from screening.calendars.invites import invites_send_due
 from screening.integrations import email as email_module
 from screening.models import InviteEmail
-from tests.calendar_support import LONDON, book, replace_practitioner, sessions_from
+from tests.calendar_support import (
+    LONDON,
+    book,
+    replace_practitioner,
+    second_practitioner,
+    sessions_from,
+)
 
 TUESDAY = dt.datetime(2027, 3, 2, 10, 0, tzinfo=LONDON)
 
@@ -212,3 +218,137 @@ def test_a_visit_recorded_after_it_happened_sends_no_invites(world):
     )
     assert not visit.invites.exists()
     assert send_due() == []
+
+
+def move_with_a_new_practitioner(world, visit, start: dt.datetime, code: str = "health"):
+    """Reschedule `visit` to `start` in a new room of another venue, with a second
+    practitioner of `code` (working Tuesdays 09:00-17:00); returns (old, new, room)."""
+    from tests.factories import make_room, make_venue
+
+    new = second_practitioner(code)
+    room = make_room(venue=make_venue(name="Riverside Centre"), name="Blue room")
+    visit_reschedule(
+        visit=visit,
+        room=room,
+        sessions=sessions_from(world, start, people={**world.people, code: new}),
+    )
+    return world.people[code], new, room
+
+
+def what_was_sent() -> dict[str, tuple[str, str, str, str, str]]:
+    """Per recipient: (METHOD, subject heading, SUMMARY, local DTSTART, LOCATION's room)."""
+    out = {}
+    for message in mail.outbox:
+        assert message.to[0] not in out, f"two emails to {message.to[0]}"
+        cal = icalendar.Calendar.from_ical(calendar_of(message))
+        event = event_of(message)
+        out[message.to[0]] = (
+            str(cal["METHOD"]),
+            message.subject.split(":")[0],
+            str(event["SUMMARY"]),
+            f"{event.decoded('DTSTART').astimezone(LONDON):%Y-%m-%d %H:%M}",
+            str(event["LOCATION"]).split(", ")[1],
+        )
+    return out
+
+
+def test_a_practitioner_change_invites_the_new_one_and_cancels_the_old_ones_own_time(world):
+    """Booked Tuesday 2 March 2027 from 10:00 (Health 10:35-11:20), moved to 13:00 in
+    another room (Health 13:35-14:20) with another Health practitioner."""
+    visit = book(world, TUESDAY)
+    send_due()
+    mail.outbox.clear()
+    old, new, _ = move_with_a_new_practitioner(world, visit, TUESDAY.replace(hour=13))
+    send_due()
+    ref = f"JQ {world.case.reference}"
+    people = world.people
+    assert what_was_sent() == {
+        new.email: (
+            "REQUEST",
+            "Screening session",
+            f"Screening (Health): {ref}",
+            "2027-03-02 13:35",
+            "Blue room",
+        ),
+        old.email: (
+            "CANCEL",
+            "Cancelled",
+            f"Cancelled: Screening (Health): {ref}",
+            "2027-03-02 10:35",
+            world.room.name,
+        ),
+        people["speech_language"].email: (
+            "REQUEST",
+            "Moved",
+            f"Screening (Speech, language and communication): {ref}",
+            "2027-03-02 13:00",
+            "Blue room",
+        ),
+        people["education"].email: (
+            "REQUEST",
+            "Moved",
+            f"Screening (Education): {ref}",
+            "2027-03-02 14:25",
+            "Blue room",
+        ),
+        people["social_care"].email: (
+            "REQUEST",
+            "Moved",
+            f"Screening (Children's social care): {ref}",
+            "2027-03-02 15:00",
+            "Blue room",
+        ),
+    }
+    [to_old] = by_recipient()[old.email]
+    assert to_old.subject.endswith("Tuesday 2 March 2027 at 10:35 (" + ref + ")")
+    assert "When: Tuesday 2 March 2027 at 10:35 to 11:20" in to_old.body
+    assert f"{world.room.venue.name}, {world.room.name}" in to_old.body
+    assert "Riverside" not in to_old.body + calendar_of(to_old).decode()
+    assert event_of(to_old).decoded("DTEND").astimezone(LONDON).strftime("%H:%M") == "11:20"
+    [to_new] = by_recipient()[new.email]
+    assert "When: Tuesday 2 March 2027 at 13:35 to 14:20" in to_new.body
+
+
+def test_the_removed_practitioners_cancel_stands_when_the_visit_moves_again_before_sending(
+    world,
+):
+    visit = book(world, TUESDAY)
+    send_due()
+    mail.outbox.clear()
+    old, new, room = move_with_a_new_practitioner(world, visit, TUESDAY.replace(hour=13))
+    visit_reschedule(
+        visit=visit,
+        room=room,
+        sessions=sessions_from(
+            world, TUESDAY.replace(hour=14), people={**world.people, "health": new}
+        ),
+    )
+    send_due()
+    sent = what_was_sent()
+    # The old one's session (10:35 in the first room) is cancelled; the rest see 14:00's.
+    assert sent[old.email][:4] == (
+        "CANCEL",
+        "Cancelled",
+        f"Cancelled: Screening (Health): JQ {world.case.reference}",
+        "2027-03-02 10:35",
+    )
+    assert sent[new.email][0] == "REQUEST" and sent[new.email][3] == "2027-03-02 14:35"
+    assert len(sent) == 5
+
+
+def test_a_practitioner_put_back_before_sending_gets_the_invitation_not_the_cancel(world):
+    visit = book(world, TUESDAY)
+    send_due()
+    mail.outbox.clear()
+    old, _, room = move_with_a_new_practitioner(world, visit, TUESDAY.replace(hour=13))
+    visit_reschedule(
+        visit=visit, room=room, sessions=sessions_from(world, TUESDAY.replace(hour=14))
+    )
+    report = invites_send_due()
+    [to_old] = by_recipient()[old.email]
+    assert icalendar.Calendar.from_ical(calendar_of(to_old))["METHOD"] == "REQUEST"
+    assert event_of(to_old)["SEQUENCE"] == 3
+    assert f"{event_of(to_old).decoded('DTSTART').astimezone(LONDON):%H:%M}" == "14:35"
+    cancel = visit.invites.get(visit_version=2, practitioner=old)
+    assert cancel.status == "superseded" and "put back on the session" in cancel.last_error
+    assert report.superseded == 5  # version 2's four requests and that cancel
