@@ -5,8 +5,9 @@ address it resolves to is checked, and the connection goes to the checked addres
 still verifies the certificate for the host name), so a DNS answer that changes between
 the check and the connection cannot point the request inside the network. Unless private
 addresses are allowed (development only), loopback, private, link-local, multicast and
-reserved addresses are refused. Redirects are followed by hand, each one checked again.
-The body is read in chunks and abandoned past the size limit or the time limit.
+reserved addresses are refused, and so are IPv6 forms that embed such an IPv4 address.
+Redirects are followed by hand, each one checked again. The body is read in chunks and
+abandoned past the size limit or the time limit.
 """
 
 from __future__ import annotations
@@ -62,9 +63,41 @@ def target_of(url: str) -> Target:
     )
 
 
+# IPv6 ranges that carry an IPv4 address: a NAT64 gateway or a 6to4/Teredo relay would
+# take a connection to it on to that IPv4 address, so it must be public too.
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052 well-known prefix
+# Never public, whatever they embed: local-use NAT64 (RFC 8215) points into some operator's
+# own network, and IPv4-compatible addresses (RFC 4291) are deprecated and never routed.
+NEVER_PUBLIC = (ipaddress.IPv6Network("64:ff9b:1::/48"), ipaddress.IPv6Network("::/96"))
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses a connection to this IPv6 address would reach."""
+    if address.ipv4_mapped is not None:
+        return [address.ipv4_mapped]
+    if address in NAT64:
+        return [ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)]
+    if address.sixtofour is not None:
+        return [address.sixtofour]
+    if address.teredo is not None:
+        return list(address.teredo)  # the relay server and the client behind it
+    return []
+
+
+def _public_ipv4(address: ipaddress.IPv4Address) -> bool:
+    return address.is_global and not address.is_multicast
+
+
 def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    """A public unicast address; an IPv6 form that embeds an IPv4 address (NAT64, 6to4,
+    Teredo, IPv4-mapped) is public only when each address it embeds is."""
+    if isinstance(address, ipaddress.IPv4Address):
+        return _public_ipv4(address)
+    if any(address in network for network in NEVER_PUBLIC):
+        return False
+    embedded = _embedded_ipv4(address)
+    if embedded:
+        return all(_public_ipv4(a) for a in embedded)
     return address.is_global and not address.is_multicast
 
 

@@ -1,6 +1,7 @@
 """Fetching calendars from addresses practitioners give: http(s) only, size and time
 limits, and never into the local network unless allowed."""
 
+import ipaddress
 import socket
 
 import pytest
@@ -126,3 +127,53 @@ def test_a_server_that_does_not_answer_times_out():
 def test_an_unknown_host_is_reported():
     with pytest.raises(FetchFailed, match="could not be found"):
         get("https://no-such-host.invalid/cal.ics", allow_private=False)
+
+
+# --- IPv6 forms that carry an IPv4 address ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("form", "address"),
+    [
+        ("NAT64 well-known prefix", "64:ff9b::7f00:1"),
+        ("NAT64 well-known prefix", "64:ff9b::a00:5"),
+        ("NAT64 local-use prefix", "64:ff9b:1::7f00:1"),
+        ("6to4", "2002:7f00:1::"),
+        ("6to4", "2002:c0a8:a::1"),
+        ("Teredo", "2001:0:4136:e378:8000:63bf:80ff:fffe"),
+        ("Teredo", "2001:0:a00:1::"),
+        ("IPv4-mapped", "::ffff:127.0.0.1"),
+        ("IPv4-mapped", "::ffff:a9fe:a9fe"),
+        ("IPv4-compatible", "::7f00:1"),
+        ("IPv4-compatible", "::192.168.0.10"),
+    ],
+)
+def test_ipv6_forms_embedding_a_private_or_loopback_ipv4_address_are_refused(form, address):
+    assert fetch_module.is_public(ipaddress.ip_address(address)) is False, form
+    with pytest.raises(FetchFailed, match="local or private network"):
+        get(f"http://[{address}]:9/cal.ics", allow_private=False)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "64:ff9b:1:ffff::808:808",  # local-use NAT64: inside some network, never public
+        "::8.8.8.8",  # IPv4-compatible: deprecated (RFC 4291), never routed
+        "::",
+    ],
+)
+def test_local_use_nat64_and_ipv4_compatible_forms_are_refused_whatever_they_embed(address):
+    assert fetch_module.is_public(ipaddress.ip_address(address)) is False
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "64:ff9b::808:808",  # NAT64 of 8.8.8.8
+        "2002:808:808::1",  # 6to4 of 8.8.8.8
+        "::ffff:8.8.8.8",
+        "2a00:1450:4009:81f::200e",
+    ],
+)
+def test_ipv6_forms_of_public_addresses_pass_the_check(address):
+    assert fetch_module.is_public(ipaddress.ip_address(address)) is True
