@@ -1,7 +1,10 @@
 """Fetching calendars from addresses practitioners give: http(s) only, size and time
 limits, and never into the local network unless allowed."""
 
+import ipaddress
 import socket
+import threading
+import time
 
 import pytest
 
@@ -117,12 +120,121 @@ def test_a_server_that_does_not_answer_times_out():
     quiet.bind(("127.0.0.1", 0))
     quiet.listen(1)  # accepts the connection, never answers
     try:
-        with pytest.raises(FetchFailed, match="did not answer in time"):
+        with pytest.raises(FetchFailed, match=r"took longer than 0\.5 s"):
             get(f"http://127.0.0.1:{quiet.getsockname()[1]}/cal.ics", timeout=0.5)
     finally:
         quiet.close()
 
 
+class DripServer:
+    """A server on 127.0.0.1 that answers one byte a second: the status line and headers
+    too (`headers_first=False`), or a proper head and then the body."""
+
+    def __init__(self, *, headers_first: bool) -> None:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\n\r\n"
+        self.prefix = head if headers_first else b""
+        self.drip = BODY * 10 if headers_first else head + BODY
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(1)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.listener.getsockname()[1]}/slow.ics"
+
+    def serve(self) -> None:
+        connection, _ = self.listener.accept()
+        with connection:
+            connection.recv(65536)
+            try:
+                connection.sendall(self.prefix)
+                for byte in self.drip:
+                    if self.stop.wait(1):
+                        return
+                    connection.sendall(bytes([byte]))
+            except OSError:
+                return  # the client gave up, as it should
+
+    def close(self) -> None:
+        self.stop.set()
+        self.listener.close()
+        self.thread.join(timeout=5)
+
+
+@pytest.mark.parametrize("headers_first", [True, False], ids=["slow body", "slow headers"])
+def test_one_deadline_covers_connecting_and_downloading(headers_first):
+    server = DripServer(headers_first=headers_first)
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchFailed, match=r"took longer than 1\.5 s"):
+            get(server.url, timeout=1.5)
+    finally:
+        elapsed = time.monotonic() - started
+        server.close()
+    # One byte a second arrives well inside any per-read timeout: only an overall deadline
+    # stops it, at the limit (without one, this read would take minutes).
+    assert 1.4 <= elapsed < 2.5
+
+
 def test_an_unknown_host_is_reported():
     with pytest.raises(FetchFailed, match="could not be found"):
         get("https://no-such-host.invalid/cal.ics", allow_private=False)
+
+
+# --- IPv6 forms that carry an IPv4 address ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("form", "address"),
+    [
+        ("NAT64 well-known prefix", "64:ff9b::7f00:1"),
+        ("NAT64 well-known prefix", "64:ff9b::a00:5"),
+        ("NAT64 local-use prefix", "64:ff9b:1::7f00:1"),
+        ("6to4", "2002:7f00:1::"),
+        ("6to4", "2002:c0a8:a::1"),
+        ("Teredo", "2001:0:4136:e378:8000:63bf:80ff:fffe"),
+        ("Teredo", "2001:0:a00:1::"),
+        ("IPv4-mapped", "::ffff:127.0.0.1"),
+        ("IPv4-mapped", "::ffff:a9fe:a9fe"),
+        ("IPv4-compatible", "::7f00:1"),
+        ("IPv4-compatible", "::192.168.0.10"),
+    ],
+)
+def test_ipv6_forms_embedding_a_private_or_loopback_ipv4_address_are_refused(form, address):
+    assert fetch_module.is_public(ipaddress.ip_address(address)) is False, form
+    with pytest.raises(FetchFailed, match="local or private network"):
+        get(f"http://[{address}]:9/cal.ics", allow_private=False)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "64:ff9b:1:ffff::808:808",  # local-use NAT64: inside some network, never public
+        "::8.8.8.8",  # IPv4-compatible: deprecated (RFC 4291), never routed
+        "::",
+    ],
+)
+def test_local_use_nat64_and_ipv4_compatible_forms_are_refused_whatever_they_embed(address):
+    assert fetch_module.is_public(ipaddress.ip_address(address)) is False
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "64:ff9b::808:808",  # NAT64 of 8.8.8.8
+        "2002:808:808::1",  # 6to4 of 8.8.8.8
+        "::ffff:8.8.8.8",
+        "2a00:1450:4009:81f::200e",
+    ],
+)
+def test_ipv6_forms_of_public_addresses_pass_the_check(address):
+    assert fetch_module.is_public(ipaddress.ip_address(address)) is True
+
+
+def test_a_server_without_working_tls_is_reported(ics_server):
+    plain = ics_server.serve("/cal.ics", BODY).replace("http://", "https://")
+    with pytest.raises(FetchFailed, match="secure connection could not be verified"):
+        get(plain)
