@@ -1,5 +1,5 @@
 """Booking from a case, the visit page, attendance, reschedule, cancel and rebooking a
-missed session; every write goes through screening.services.visits."""
+missed session; every write goes through screening.booking.services."""
 
 from __future__ import annotations
 
