@@ -33,8 +33,8 @@ from agencies.models import Agency, FindingsForm, Practitioner
 from agencies.services import practitioner_create, working_pattern_create
 from demo.findings import demo_answers
 from demo.seed import YOUNG_PEOPLE
-from screening.assessment.drafts import _urgent_flags
-from screening.assessment.merge import Contribution, merge
+from screening.assessment.drafts import _urgent_flags, contributions_of
+from screening.assessment.merge import merge
 from screening.models import (
     AdminTask,
     Alert,
@@ -585,18 +585,7 @@ class _Writer:
             found = by_case.get(case.pk, [])
             result = merge(
                 layout=self.layout.as_data(),
-                contributions=[
-                    Contribution(
-                        agency=f.session.agency.code,
-                        agency_name=f.session.agency.name,
-                        agency_order=f.session.agency.order,
-                        finding_id=f.pk,
-                        version=f.version,
-                        questions=f.form.questions,
-                        answers=f.answers,
-                    )
-                    for f in found
-                ],
+                contributions=contributions_of(found),
             )
             merged_at = max(f.submitted_at for f in found)
             submitted = merged_at + dt.timedelta(days=2)

@@ -66,7 +66,8 @@ def latest_findings(*, case: Case) -> list[Finding]:
     return list(latest.values())
 
 
-def _contributions(findings: list[Finding]) -> list[Contribution]:
+def contributions_of(findings: list[Finding]) -> list[Contribution]:
+    """What the merge reads of each finding: its agency, version, form and answers."""
     return [
         Contribution(
             agency=f.session.agency.code,
@@ -145,7 +146,7 @@ def draft_merge(*, case: Case) -> AssessmentDraft:
     review. A signed-off draft is locked: it only notes that findings came."""
     draft = _draft_for_merge(case)
     findings = latest_findings(case=case)
-    result = merge(layout=draft.layout.as_data(), contributions=_contributions(findings))
+    result = merge(layout=draft.layout.as_data(), contributions=contributions_of(findings))
     changed_sources = result.built_from != draft.built_from
     if draft.is_locked():
         if changed_sources:

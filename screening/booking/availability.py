@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 
 from agencies.availability import UnsupportedRule, pattern_from_row
 from agencies.local_time import day_words, yot_zone
-from agencies.local_time import time_on_day_words as at_words  # the booking services use it
+from agencies.local_time import time_on_day_words as at_words
 from agencies.models import Agency, Practitioner
 from screening import fixed_sql as sql
 from screening.booking import queries
