@@ -4,7 +4,7 @@ missed session; every write goes through screening.booking.services."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,6 +26,7 @@ from screening.errors import NotAllowed, SlotTaken
 from screening.models import Case, Room, Session, Visit
 from screening.people.selectors import case_list_for
 from screening.scheduling.expand import from_minutes
+from screening.scheduling.search import Option
 
 OPTION_SALT = "frontend.booking.option"
 OPTION_COUNT = 10
@@ -82,6 +83,36 @@ def _shown(found: VisitOptions, options: list, prefix: str) -> list[ShownOption]
             )
         )
     return shown
+
+
+def _free_for(free: tuple[tuple[int, int], ...], start: int, end: int) -> bool:
+    return any(a <= start and end <= b for a, b in free)
+
+
+def _keeping_team(found: VisitOptions | None, visit: Visit) -> VisitOptions | None:
+    """The options with each of the moved visit's practitioners kept on their agency's
+    session wherever they are free for it (the search leaves the visit's own sessions out
+    of their busy times, so its own slot is free to them); someone else only where they
+    are not."""
+    if found is None or found.request is None:
+        return found
+    team = dict(visit.sessions.filter(cancelled=False).values_list("agency__code", "practitioner"))
+    free = {c.id: c.free for c in found.request.candidates}
+
+    def keep(option: Option) -> Option:
+        sessions = tuple(
+            replace(s, practitioner=team[s.agency])
+            if s.agency in team and _free_for(free.get(team[s.agency], ()), s.start, s.end)
+            else s
+            for s in option.sessions
+        )
+        return replace(option, sessions=sessions)
+
+    return replace(
+        found,
+        options=[keep(o) for o in found.options],
+        after_deadline=[keep(o) for o in found.after_deadline],
+    )
 
 
 def _chosen(token: str) -> tuple[Room, list[SessionRequest]]:
@@ -149,6 +180,17 @@ def _options_form(query: QueryDict, agencies: list[Agency], defaults: dict) -> O
     return OptionsForm(data, agencies=agencies)
 
 
+def _current_sessions(visit: Visit | None) -> list[Session]:
+    """The sessions of the booking being moved, as the reschedule page shows them."""
+    if visit is None:
+        return []
+    return list(
+        visit.sessions.filter(cancelled=False)
+        .select_related("agency", "practitioner")
+        .order_by("start", "id")
+    )
+
+
 def _render_options(
     request: HttpRequest,
     *,
@@ -193,6 +235,7 @@ def _render_options(
             "chosen": chosen,
             "posted": request.POST if request.method == "POST" else {},
             "error_title": bool(errors or taken or form.errors),
+            "current_sessions": _current_sessions(visit) if mode == "reschedule" else [],
         },
         status=status,
     )
@@ -214,8 +257,14 @@ def _book_flow(
     meanwhile says so and shows fresh options."""
     query = QueryDict(request.POST.get("query", "")) if request.method == "POST" else request.GET
     form = _options_form(query, agencies, defaults)
-    ignore = {"ignore_visit": visit} if visit is not None else {}
     action_url = request.path
+
+    def search() -> VisitOptions | None:
+        if visit is None:
+            return _search(case, form)
+        # A visit being moved holds nobody, and keeps its team where they are free.
+        return _keeping_team(_search(case, form, ignore_visit=visit), visit)
+
     if request.method == "POST":
         token = request.POST.get("option", "")
         try:
@@ -228,7 +277,7 @@ def _book_flow(
                 query=form.cleaned_data if form.is_valid() else {},
             )
         except SlotTaken as taken:
-            found = _search(case, form, **ignore)
+            found = search()
             return _render_options(
                 request,
                 case=case,
@@ -244,7 +293,7 @@ def _book_flow(
         except (ValidationError, NotAllowed) as error:
             if isinstance(error, NotAllowed):
                 error = ValidationError(str(error))
-            found = _search(case, form, **ignore)
+            found = search()
             return _render_options(
                 request,
                 case=case,
@@ -258,7 +307,7 @@ def _book_flow(
                 chosen=token,
             )
         return redirect(success_url(result))
-    found = _search(case, form, **ignore)
+    found = search()
     return _render_options(
         request,
         case=case,

@@ -132,7 +132,9 @@ class IcsServer:
     def __init__(self) -> None:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.httpd.routes = {}  # type: ignore[attr-defined]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     def serve(self, path: str, body, *, status: int = 200, headers: dict | None = None) -> str:
         self.httpd.routes[path] = (  # type: ignore[attr-defined]

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+import os
+
 import pytest
+import time_machine
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken, Role, User
@@ -8,6 +12,72 @@ from tests import factories
 
 # Fixtures of the calendar tests (world, ics_server).
 pytest_plugins = ["tests.calendar_support"]
+
+
+# SUITE_CLOCK=2027-03-28T07:30:00+01:00 runs each test as if started at that moment (the
+# whole process travels, threads and live servers included; the clock keeps ticking).
+# tests/test_suite_clock.py runs the tests marked `clock` at the awkward hours this way.
+SUITE_CLOCK = "SUITE_CLOCK"
+
+# The tests whose rules read the clock (quiet hours, minimum notice, "today", reminders,
+# deadlines, sessions timing out), marked `clock`; a test elsewhere can be marked by hand.
+CLOCK_TESTS = (
+    "tests/screening/messaging/",
+    "tests/screening/booking/",
+    "tests/screening/calendars/",
+    "tests/screening/people/",
+    "tests/screening/reports/",
+    "tests/screening/assessment/test_alert_emails.py",
+    "tests/screening/assessment/test_alert_email_concurrency.py",
+    "tests/screening/test_local_dates.py",
+    "tests/api/test_visits_api.py",
+    "tests/api/test_visit_options.py",
+    "tests/api/test_messages_api.py",
+    "tests/api/test_twilio_webhooks.py",
+    "tests/api/test_calendar_feeds.py",
+    "tests/api/test_calendar_import_api.py",
+    "tests/frontend/test_dashboard.py",
+    "tests/frontend/test_pages.py",
+    "tests/frontend/test_pages_work_lists.py",
+    "tests/frontend/test_findings_pages.py",
+    "tests/frontend/test_gap_limits.py",
+    "tests/frontend/test_reschedule_page.py",
+    "tests/frontend/test_sign_in.py",
+    "tests/frontend/test_timeliness_queries.py",
+    "tests/test_admin.py",
+    "tests/test_celery_dispatch.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    root = config.rootpath
+    for item in items:
+        path = item.path.relative_to(root).as_posix()
+        if path.startswith(CLOCK_TESTS):
+            item.add_marker(pytest.mark.clock)
+
+
+def suite_clock() -> dt.datetime | None:
+    """The moment SUITE_CLOCK names, or None; raises ValueError unless it is an ISO 8601
+    date and time with its UTC offset."""
+    value = os.environ.get(SUITE_CLOCK, "").strip()
+    if not value:
+        return None
+    moment = dt.datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError(f"{SUITE_CLOCK}={value!r} needs a UTC offset, e.g. +01:00")
+    return moment
+
+
+@pytest.fixture(autouse=True)
+def travel_to_suite_clock():
+    """Start each test at SUITE_CLOCK when it is set."""
+    moment = suite_clock()
+    if moment is None:
+        yield
+        return
+    with time_machine.travel(moment, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import time_machine
 from django.utils import timezone
 
 from agencies.models import Agency
@@ -42,6 +43,13 @@ def freeze(monkeypatch, moment: dt.datetime = NOW) -> Clock:
     clock = Clock(moment)
     monkeypatch.setattr(timezone, "now", clock)
     return clock
+
+
+def travel(moment: dt.datetime = NOW) -> time_machine.travel:
+    """The whole process's clock from `moment`, ticking on: for tests whose threads, live
+    servers or workers read the time too (`freeze` replaces timezone.now alone, which
+    model defaults such as created_at and the standard library do not call)."""
+    return time_machine.travel(moment, tick=True)
 
 
 def make_team() -> tuple[dict[str, object], object]:

@@ -27,6 +27,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.fixture
+def tuesday_morning():
+    """09:00 on Tuesday 23 February 2027 for the worker's thread too: outside quiet hours
+    (21:00 to 08:00), so the booking's confirmation is due at once."""
+    from tests.messaging import travel
+
+    with travel():
+        yield
+
+
 @pytest.fixture(scope="module")
 def redis_url():
     """One server for the module: the Celery app keeps its broker connections pooled."""
@@ -69,7 +79,9 @@ def redis_url():
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def test_celery_worker_sends_a_due_text_exactly_once(redis_url, settings, monkeypatch):
+def test_celery_worker_sends_a_due_text_exactly_once(
+    tuesday_morning, redis_url, settings, monkeypatch
+):
     from celery.contrib.testing.worker import start_worker
     from celery.signals import task_postrun
 
@@ -111,7 +123,9 @@ def test_celery_worker_sends_a_due_text_exactly_once(redis_url, settings, monkey
     assert Message.objects.filter(status="sent").count() == 1
 
 
-def test_celery_worker_emails_the_calendar_invites_a_booking_queued(redis_url, settings):
+def test_celery_worker_emails_the_calendar_invites_a_booking_queued(
+    tuesday_morning, redis_url, settings
+):
     from celery.contrib.testing.worker import start_worker
     from celery.signals import task_postrun
     from django.core import mail

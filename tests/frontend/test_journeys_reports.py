@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
 
 from accounts.models import Role
 from agencies.models import Agency
@@ -15,6 +14,7 @@ from screening.models import AdminTask, Message
 from screening.worktray.services import admin_task_create
 from tests import factories
 from tests.frontend.conftest import book_past_visit, check_axe, go, heading, sign_in
+from tests.messaging import LONDON, freeze
 
 pytestmark = [
     pytest.mark.browser,
@@ -23,15 +23,22 @@ pytestmark = [
 ]
 
 
-def test_manager_reads_timeliness_and_admin_closes_a_task_from_a_case_texts(web, yot):
-    past = book_past_visit(yot)
+@pytest.fixture
+def tuesday(monkeypatch):
+    """09:00 on Tuesday 23 February 2027, for the test and the live server's thread alike.
+    Only timezone.now is stopped: the browser's cookies keep the real time."""
+    return freeze(monkeypatch, dt.datetime(2027, 2, 23, 9, 0, tzinfo=LONDON))
+
+
+def test_manager_reads_timeliness_and_admin_closes_a_task_from_a_case_texts(tuesday, web, yot):
+    past = book_past_visit(yot)  # Monday 22 February 2027
     for session in past.sessions.all():
         session_record_attendance(session=session, attended=True)
     person = factories.make_young_person(
         given_name="Amara", family_name="Okafor", mobile="07400 123456", sms_consent=True
     )
-    case = factories.make_case(young_person=person, order_start_date=timezone.localdate())
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    case = factories.make_case(young_person=person, order_start_date=dt.date(2027, 2, 23))
+    tomorrow = dt.date(2027, 2, 24)  # a Wednesday
     health = Agency.objects.get(code="health")
     visit = visit_book(
         case=case,

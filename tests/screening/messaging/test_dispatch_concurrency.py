@@ -10,9 +10,17 @@ from screening.messaging.dispatch import messages_dispatch_due
 from screening.models import Message
 from tests.concurrency import THREAD_TEST, run_at_once
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
-from tests.messaging import at, book, make_team, texting_person
+from tests.messaging import at, book, make_team, texting_person, travel
 
 pytestmark = THREAD_TEST
+
+
+@pytest.fixture(autouse=True)
+def tuesday_morning():
+    """09:00 on Tuesday 23 February 2027 for every thread: outside quiet hours (21:00 to
+    08:00), so each confirmation is due at once, and before the visits in March."""
+    with travel():
+        yield
 
 
 WEEKDAYS = [2, 3, 4, 5, 8, 9, 10, 11]
