@@ -20,7 +20,7 @@ from frontend.forms import AttendanceForm, CancelForm, OptionsForm
 from screening.access import can
 from screening.booking import services as visit_services
 from screening.booking.options import VisitOptions, visit_options
-from screening.booking.selectors import session_list_for, visit_list_for
+from screening.booking.selectors import booked_visit_of, session_list_for, visit_list_for
 from screening.booking.services import SessionRequest
 from screening.errors import NotAllowed, SlotTaken
 from screening.models import Case, Room, Session, Visit
@@ -281,6 +281,14 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(case_list_for(user=request.user), pk=pk)
     if request.method == "POST" and not can(request.user, "visits", "create"):
         raise PermissionDenied
+    booked = booked_visit_of(case=case)
+    if booked is not None:  # the booking would be refused: say so before any option is chosen
+        return render(
+            request,
+            "frontend/booking_booked.html",
+            {"case": case, "visit": booked},
+            status=409 if request.method == "POST" else 200,
+        )
     agencies = list(Agency.objects.order_by("order", "code"))
     defaults = {"agencies": [a.code for a in agencies if a.required_by_default]}
 

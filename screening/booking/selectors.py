@@ -33,6 +33,17 @@ def visit_list_for(*, user: User) -> QuerySet[Visit]:
     return qs.none()
 
 
+def booked_visit_of(*, case: Case) -> Visit | None:
+    """The case's booked visit (the earliest, if a rebooking is booked too), or None: while
+    there is one the case cannot book another (visit_book raises CaseAlreadyBooked)."""
+    return (
+        Visit.objects.filter(case=case, status=VisitStatus.BOOKED)
+        .select_related("room__venue")
+        .order_by("start", "id")
+        .first()
+    )
+
+
 # What a visit shown on its own or in a list needs: its columns, the room and venue names, and
 # its sessions with their agency and practitioner (the case only by its id).
 _VISIT_SHOWN_DEFERRED = ("booked_by", "rebook_of", "created_at", "confirmed_at")

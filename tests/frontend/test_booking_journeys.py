@@ -1,0 +1,62 @@
+"""Booking journeys in a real Chromium, with axe-core on every page: a case that has a
+booked visit, rebooking a missed session, options that clash with school hours."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from agencies.models import Agency
+from screening.booking.services import SessionRequest, visit_book
+from screening.people.workdays import is_working_day
+from tests.frontend.conftest import check_axe, go, heading, sign_in
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+CODES = ["speech_language", "health", "education", "social_care"]
+
+
+def next_working_day(after: dt.date) -> dt.date:
+    day = after + dt.timedelta(days=1)
+    while not is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def book_for(yot, case, start: dt.datetime):
+    sessions, t = [], start
+    for code in CODES:
+        agency = Agency.objects.get(code=code)
+        sessions.append(SessionRequest(agency=agency, practitioner=yot["team"][code], start=t))
+        t += dt.timedelta(minutes=agency.default_duration_minutes + 5)
+    return visit_book(
+        case=case, room=yot["room"], sessions=sessions, booked_by=yot["admin"], late_reason="-"
+    )
+
+
+def test_a_booked_case_leads_to_its_visit_instead_of_a_second_booking(web, yot):
+    case = yot["case"]
+    day = next_working_day(timezone.localdate())
+    visit = book_for(yot, case, dt.datetime.combine(day, dt.time(10), tzinfo=yot["zone"]))
+    sign_in(web, yot["admin"].username)
+
+    web.goto(f"/cases/{case.pk}/")
+    check_axe(web, "case-with-booked-visit")
+    assert web.get_by_role("link", name="Book a visit").count() == 0
+    go(web.get_by_role("link", name="See the booked visit"))
+    assert web.url.endswith(f"/visits/{visit.pk}/")
+    assert heading(web).startswith("Visit on ")
+
+    # Someone who kept the old address is told, and sent to the visit.
+    web.goto(f"/cases/{case.pk}/book/")
+    assert heading(web) == "This case already has a booked visit"
+    check_axe(web, "book-a-booked-case")
+    assert web.locator(".govuk-summary-card").count() == 0
+    go(web.get_by_role("link", name="See the booked visit"))
+    assert web.url.endswith(f"/visits/{visit.pk}/")

@@ -1,0 +1,98 @@
+"""The booking pages through Django's test client, with the clock fixed: a case that has a
+booked visit, the rebooking page's deadline and reasons, the error summary's links, options
+that clash with the young person's unavailable times, and options spread across days."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import Role
+from agencies.models import Agency
+from screening.booking.services import SessionRequest, visit_book
+from screening.models import Visit
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+LONDON = ZoneInfo("Europe/London")
+# Tuesday 23 February 2027, 07:00. The order starts on Monday 22 February, so the visit is
+# due five working days on: Monday 1 March 2027 (no bank holiday in between).
+NOW = dt.datetime(2027, 2, 23, 7, 0, tzinfo=LONDON)
+ORDER_START = dt.date(2027, 2, 22)
+CODES = ["speech_language", "health", "education", "social_care"]
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def world(db, monkeypatch):
+    """One practitioner per agency working weekdays 09:00-17:00, one room (open Monday to
+    Friday 08:00-18:00), an admin, and a case whose visit is due on Monday 1 March 2027."""
+    monkeypatch.setattr(timezone, "now", lambda: NOW.astimezone(dt.UTC))
+    team = {code: factories.make_working_practitioner(agency=code) for code in CODES}
+    room = factories.make_room()
+    admin = factories.make_user(role=Role.YOT_ADMIN)
+    case = factories.make_case(order_start_date=ORDER_START)
+    return {"team": team, "room": room, "admin": client_for(admin), "case": case}
+
+
+def book_all(world, start: dt.datetime, *, case=None, **extra) -> Visit:
+    sessions, t = [], start
+    for code in CODES:
+        agency = Agency.objects.get(code=code)
+        sessions.append(SessionRequest(agency=agency, practitioner=world["team"][code], start=t))
+        t += dt.timedelta(minutes=agency.default_duration_minutes + 5)
+    return visit_book(case=case or world["case"], room=world["room"], sessions=sessions, **extra)
+
+
+# --- 5. a case that has a booked visit ---------------------------------------------------
+
+
+def test_the_case_page_of_a_booked_case_links_to_its_visit_instead_of_booking(world):
+    case = world["case"]
+    visit = book_all(world, at(dt.date(2027, 2, 24), 10))
+    page = world["admin"].get(f"/cases/{case.pk}/").content.decode()
+    assert f"/cases/{case.pk}/book/" not in page
+    assert "Book a visit" not in page
+    assert re.search(rf'href="/visits/{visit.pk}/"[^>]*>See the booked visit', page)
+
+
+def test_the_case_page_without_a_booked_visit_offers_to_book_one(world):
+    case = world["case"]
+    page = world["admin"].get(f"/cases/{case.pk}/").content.decode()
+    assert f'href="/cases/{case.pk}/book/"' in page
+
+
+def test_the_booking_page_of_a_booked_case_says_so_and_links_to_the_visit(world):
+    case = world["case"]
+    visit = book_all(world, at(dt.date(2027, 2, 24), 10))
+    response = world["admin"].get(f"/cases/{case.pk}/book/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This case already has a booked visit" in page
+    assert "10am on Wednesday 24 February 2027" in page
+    assert f'href="/visits/{visit.pk}/"' in page
+    assert "Book this visit" not in page  # no options to choose from
+
+
+def test_posting_a_booking_for_a_booked_case_books_nothing_and_says_why(world):
+    case = world["case"]
+    visit = book_all(world, at(dt.date(2027, 2, 24), 10))
+    response = world["admin"].post(f"/cases/{case.pk}/book/", {"option": "anything"})
+    assert response.status_code == 409
+    assert "This case already has a booked visit" in response.content.decode()
+    assert list(Visit.objects.filter(case=case)) == [visit]
