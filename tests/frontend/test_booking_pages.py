@@ -11,10 +11,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
 
 from accounts.models import Role
 from agencies.models import Agency
-from screening.booking.services import SessionRequest, visit_book
+from screening.booking.services import (
+    SessionRequest,
+    session_record_attendance,
+    visit_book,
+    visit_reschedule,
+)
 from screening.models import Visit
 from tests import factories
 
@@ -47,7 +53,13 @@ def world(db, monkeypatch):
     room = factories.make_room()
     admin = factories.make_user(role=Role.YOT_ADMIN)
     case = factories.make_case(order_start_date=ORDER_START)
-    return {"team": team, "room": room, "admin": client_for(admin), "case": case}
+    return {
+        "team": team,
+        "room": room,
+        "admin_user": admin,
+        "admin": client_for(admin),
+        "case": case,
+    }
 
 
 def book_all(world, start: dt.datetime, *, case=None, **extra) -> Visit:
@@ -96,3 +108,45 @@ def test_posting_a_booking_for_a_booked_case_books_nothing_and_says_why(world):
     assert response.status_code == 409
     assert "This case already has a booked visit" in response.content.decode()
     assert list(Visit.objects.filter(case=case)) == [visit]
+
+
+# --- 9. the case timeline in words ---------------------------------------------------------
+
+
+def _timeline(world) -> str:
+    # Signed in afresh: the clock may have moved past the idle sign-out.
+    page = client_for(world["admin_user"]).get(f"/cases/{world['case'].pk}/").content.decode()
+    return page.split('<h2 class="govuk-heading-m">Timeline</h2>', 1)[1]
+
+
+def test_the_timeline_says_who_attended_by_agency_name_in_words(world, monkeypatch):
+    visit = book_all(world, at(dt.date(2027, 2, 24), 10))
+    # Wednesday 24 February 2027 at 13:00: every session has started.
+    later = at(dt.date(2027, 2, 24), 13)
+    monkeypatch.setattr(timezone, "now", lambda: later.astimezone(dt.UTC))
+    sessions = {s.agency.code: s for s in visit.sessions.select_related("agency")}
+    session_record_attendance(session=sessions["health"], attended=True)
+    session_record_attendance(
+        session=sessions["social_care"], attended=False, reason="Unwell on the day"
+    )
+    timeline = _timeline(world)
+    social_care = escape(Agency.objects.get(code="social_care").name)
+    assert "Health: Attended" in timeline
+    assert f"{social_care}: Did not attend" in timeline
+    assert "social_care" not in timeline and ": attended" not in timeline
+
+
+def test_a_reschedule_on_the_timeline_says_from_when_to_when(world):
+    visit = book_all(world, at(dt.date(2027, 2, 24), 10))
+    sessions, t = [], at(dt.date(2027, 2, 25), 13)
+    for s in visit.sessions.select_related("agency", "practitioner").order_by("start"):
+        sessions.append(SessionRequest(agency=s.agency, practitioner=s.practitioner, start=t))
+        t += dt.timedelta(minutes=s.agency.default_duration_minutes + 5)
+    visit_reschedule(visit=visit, room=world["room"], sessions=sessions)
+    timeline = _timeline(world)
+    room = str(world["room"])
+    assert (
+        f"From Wednesday 24 February 2027 at 10:00 ({room}) "
+        f"to Thursday 25 February 2027 at 13:00 ({room})."
+    ) in timeline
+    assert f"For Wednesday 24 February 2027 at 10:00 ({room})." in timeline  # the booking
