@@ -42,6 +42,8 @@ class ShownOption:
     sessions: list[dict[str, object]]
     token: str
     key: str
+    value: dict[str, object]  # what the token signs, to know the option again on a POST
+    chosen: bool = False
 
 
 def _shown(found: VisitOptions, options: list, prefix: str) -> list[ShownOption]:
@@ -56,21 +58,19 @@ def _shown(found: VisitOptions, options: list, prefix: str) -> list[ShownOption]
             }
             for s in option.sessions
         ]
-        token = signing.dumps(
-            {
-                "room": option.room,
-                "sessions": [
-                    [
-                        s.agency,
-                        s.practitioner,
-                        from_minutes(s.start).isoformat(),
-                        from_minutes(s.end).isoformat(),
-                    ]
-                    for s in option.sessions
-                ],
-            },
-            salt=OPTION_SALT,
-        )
+        value = {
+            "room": option.room,
+            "sessions": [
+                [
+                    s.agency,
+                    s.practitioner,
+                    from_minutes(s.start).isoformat(),
+                    from_minutes(s.end).isoformat(),
+                ]
+                for s in option.sessions
+            ],
+        }
+        token = signing.dumps(value, salt=OPTION_SALT)
         shown.append(
             ShownOption(
                 start=from_minutes(option.start),
@@ -79,9 +79,29 @@ def _shown(found: VisitOptions, options: list, prefix: str) -> list[ShownOption]
                 sessions=sessions,
                 token=token,
                 key=f"{prefix}{n}",
+                value=value,
             )
         )
     return shown
+
+
+def _chosen_value(token: str) -> dict | None:
+    """What a posted token signs (the JSON round trip makes its lists lists), or None."""
+    try:
+        return signing.loads(token, salt=OPTION_SALT)
+    except signing.BadSignature:
+        return None
+
+
+def _error_href(key: str, chosen: ShownOption | None, shown: list[ShownOption]) -> str:
+    """Where an error summary item goes: the box of the option chosen that the error is
+    about (the same box of the first option offering one, if the chosen one is gone)."""
+    field = {"late_reason": "-late-reason", "reason": "-reason"}.get(key)
+    if field is None:
+        return ""
+    if chosen is not None:
+        return f"#{chosen.key}{field}"
+    return f"#{shown[0].key}{field}" if shown else ""
 
 
 def _chosen(token: str) -> tuple[Room, list[SessionRequest]]:
@@ -163,11 +183,22 @@ def _render_options(
     taken: str = "",
     chosen: str = "",
     status: int = 200,
+    deadline: dt.date | None = None,
 ) -> HttpResponse:
+    options = _shown(found, found.options, "option-") if found else []
+    after_deadline = _shown(found, found.after_deadline, "late-option-") if found else []
+    value = _chosen_value(chosen) if chosen else None
+    picked = next((o for o in options + after_deadline if o.value == value), None)
+    if picked is not None:
+        picked.chosen = True
     errors = []
     if error is not None:
         for key, msgs in getattr(error, "message_dict", {"": error.messages}).items():
-            errors += [{"key": key, "text": m} for m in msgs]
+            # A late reason is asked on options after the deadline only; a rebooking's
+            # reason on every option.
+            boxes = after_deadline if key == "late_reason" else options + after_deadline
+            href = _error_href(key, picked, boxes)
+            errors += [{"key": key, "text": m, "href": href} for m in msgs]
     late_error = next((e["text"] for e in errors if e["key"] == "late_reason"), "")
     reason_error = next((e["text"] for e in errors if e["key"] == "reason"), "")
     return render(
@@ -180,8 +211,9 @@ def _render_options(
             "mode": mode,
             "form": form,
             "found": found,
-            "options": _shown(found, found.options, "option-") if found else [],
-            "after_deadline": _shown(found, found.after_deadline, "late-option-") if found else [],
+            "options": options,
+            "after_deadline": after_deadline,
+            "deadline": deadline or case.visit_due_by,
             "action_url": action_url,
             "query": request.GET.urlencode()
             if request.method == "GET"
@@ -190,7 +222,6 @@ def _render_options(
             "late_error": late_error,
             "reason_error": reason_error,
             "taken": taken,
-            "chosen": chosen,
             "posted": request.POST if request.method == "POST" else {},
             "error_title": bool(errors or taken or form.errors),
         },
@@ -209,13 +240,31 @@ def _book_flow(
     success_url,
     visit: Visit | None = None,
     missed: Session | None = None,
+    deadline: dt.date | None = None,
 ) -> HttpResponse:
-    """Show options for the constraints asked; on POST, write the chosen one. A slot taken
-    meanwhile says so and shows fresh options."""
+    """Show options for the constraints asked (before `deadline`, by default the case's
+    visit deadline); on POST, write the chosen one. A slot taken meanwhile says so and
+    shows fresh options."""
     query = QueryDict(request.POST.get("query", "")) if request.method == "POST" else request.GET
     form = _options_form(query, agencies, defaults)
-    ignore = {"ignore_visit": visit} if visit is not None else {}
-    action_url = request.path
+    extra: dict[str, object] = {"deadline": deadline}
+    if visit is not None:
+        extra["ignore_visit"] = visit
+
+    def show(**more: object) -> HttpResponse:
+        return _render_options(
+            request,
+            case=case,
+            form=form,
+            found=_search(case, form, **extra),
+            mode=mode,
+            action_url=request.path,
+            visit=visit,
+            missed=missed,
+            deadline=deadline,
+            **more,
+        )
+
     if request.method == "POST":
         token = request.POST.get("option", "")
         try:
@@ -228,47 +277,13 @@ def _book_flow(
                 query=form.cleaned_data if form.is_valid() else {},
             )
         except SlotTaken as taken:
-            found = _search(case, form, **ignore)
-            return _render_options(
-                request,
-                case=case,
-                form=form,
-                found=found,
-                mode=mode,
-                action_url=action_url,
-                visit=visit,
-                missed=missed,
-                taken=str(taken),
-                status=409,
-            )
+            return show(taken=str(taken), status=409)
         except (ValidationError, NotAllowed) as error:
             if isinstance(error, NotAllowed):
                 error = ValidationError(str(error))
-            found = _search(case, form, **ignore)
-            return _render_options(
-                request,
-                case=case,
-                form=form,
-                found=found,
-                mode=mode,
-                action_url=action_url,
-                visit=visit,
-                missed=missed,
-                error=error,
-                chosen=token,
-            )
+            return show(error=error, chosen=token)
         return redirect(success_url(result))
-    found = _search(case, form, **ignore)
-    return _render_options(
-        request,
-        case=case,
-        form=form,
-        found=found,
-        mode=mode,
-        action_url=action_url,
-        visit=visit,
-        missed=missed,
-    )
+    return show()
 
 
 def _gaps(query: dict) -> dict[str, object]:
@@ -479,4 +494,6 @@ def session_rebook(request: HttpRequest, pk: int) -> HttpResponse:
         write=write,
         success_url=lambda v: f"/visits/{v.pk}/",
         missed=missed,
+        # A missed session has its own deadline, not the case's first visit's.
+        deadline=visit_services.rebook_due_by(session=missed),
     )

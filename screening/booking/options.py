@@ -203,6 +203,23 @@ def _unavailable(case: Case, start: int, end: int, tz: ZoneInfo) -> list[Interva
     return ex.expand_weekly(patterns=patterns, window_start=start, window_end=end, zone=tz)
 
 
+def _length_words(total: int) -> str:
+    """45 -> '45 minutes', 60 -> '1 hour', 165 -> '2 hours 45 minutes'."""
+    hours, minutes = divmod(total, 60)
+    words = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if minutes or not hours:
+        words.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(words)
+
+
+def deadline_passed_reason(deadline: dt.date) -> str:
+    """Why there is nothing before a deadline that has already gone by."""
+    return (
+        f"The deadline of {day_words(deadline)} has passed: every option is after it, "
+        "so say why when you book one."
+    )
+
+
 def render_reason(
     reason: Reason, *, tz: ZoneInfo, deadline: dt.date | None, agency_names: Mapping[str, str]
 ) -> str:
@@ -216,11 +233,7 @@ def render_reason(
             text += f"; the earliest would be {day_words(day)}"
         return text + "."
     if reason.code == "no_room":
-        hours, minutes = divmod(reason.minutes or 0, 60)
-        length = f"{hours} hour{'s' if hours != 1 else ''}" + (
-            f" {minutes} minutes" if minutes else ""
-        )
-        return f"No room is free for {length} in a row {before}."
+        return f"No room is free for {_length_words(reason.minutes or 0)} in a row {before}."
     if reason.code == "unavailable_times":
         return (
             f"Every time {before} clashes with the young person's usual unavailable times "
@@ -245,9 +258,11 @@ def visit_options(
     count: int = 10,
     ignore_visit: Visit | None = None,
     extra_busy: BusyProvider = imported_busy,
+    deadline: dt.date | None = None,
 ) -> VisitOptions:
     """The earliest visits for a case before its deadline, the earliest after it when there
-    are too few, and the reasons why (rules in DESIGN.md "Scheduling model"); raises
+    are too few, and the reasons why (rules in DESIGN.md "Scheduling model"). `deadline`
+    replaces the case's visit deadline (a missed session has its own). Raises
     ValidationError on `max_gap` for a gap window that ends before it starts."""
     tz = yot_zone()
     config = settings.SCREENING_SCHEDULING
@@ -270,7 +285,8 @@ def visit_options(
     )
     now = timezone.now() + dt.timedelta(minutes=config["minimum_notice_minutes"])
     earliest = ceil_to(ex.ceil_minutes(max(now, not_before) if not_before else now), GRID_MINUTES)
-    deadline_end = ex.local_day_bounds(day=case.visit_due_by, zone=tz)[1]
+    deadline = deadline or case.visit_due_by
+    deadline_end = ex.local_day_bounds(day=deadline, zone=tz)[1]
     horizon = max(earliest, deadline_end) + config["search_horizon_days"] * 24 * 60
     closed = ex.days_to_blocks(days=_non_working_days(earliest, horizon, tz), zone=tz)
 
@@ -319,17 +335,18 @@ def visit_options(
     reasons: list[str] = []
     if len(options) < count:
         names = {a.code: a.name_in_sentence for a in chosen}
-        reasons = (
-            [
-                render_reason(r, tz=tz, deadline=case.visit_due_by, agency_names=names)
+        if earliest >= deadline_end:  # nothing can be before it: no other reason applies
+            reasons = [deadline_passed_reason(deadline)]
+        elif not options:
+            reasons = [
+                render_reason(r, tz=tz, deadline=deadline, agency_names=names)
                 for r in explain(request)
             ]
-            if not options
-            else [
+        else:
+            reasons = [
                 f"Only {len(options)} option{'s' if len(options) != 1 else ''} before the "
-                f"deadline of {day_words(case.visit_due_by)}."
+                f"deadline of {day_words(deadline)}."
             ]
-        )
         later = SearchRequest(
             **{**request.__dict__, "earliest": max(earliest, deadline_end), "latest_end": None}
         )

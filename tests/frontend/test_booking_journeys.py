@@ -60,3 +60,57 @@ def test_a_booked_case_leads_to_its_visit_instead_of_a_second_booking(web, yot):
     assert web.locator(".govuk-summary-card").count() == 0
     go(web.get_by_role("link", name="See the booked visit"))
     assert web.url.endswith(f"/visits/{visit.pk}/")
+
+
+def _last_working_day(before: dt.date) -> dt.date:
+    day = before - dt.timedelta(days=1)
+    while not is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def test_rebooking_a_missed_session_asks_only_why_and_the_error_leads_to_the_box(web, yot):
+    """A case whose visit deadline went by long ago; its visit on the last working day,
+    the health session missed. The rebooking has its own deadline, still to come."""
+    from screening.booking.services import session_record_attendance
+    from tests import factories
+
+    day = _last_working_day(timezone.localdate())
+    person = factories.make_young_person(given_name="Keira", family_name="Ashdown")
+    case = factories.make_case(young_person=person, order_start_date=day - dt.timedelta(days=30))
+    sessions, t = [], dt.datetime.combine(day, dt.time(10), tzinfo=yot["zone"])
+    for code in CODES:
+        agency = Agency.objects.get(code=code)
+        sessions.append(SessionRequest(agency=agency, practitioner=yot["team"][code], start=t))
+        t += dt.timedelta(minutes=agency.default_duration_minutes + 5)
+    visit = visit_book(
+        case=case,
+        room=yot["room"],
+        sessions=sessions,
+        record_past=True,
+        late_reason="Recorded after the event",
+    )
+    missed = visit.sessions.get(agency__code="health")
+    session_record_attendance(session=missed, attended=False, reason="Unwell on the day")
+
+    sign_in(web, yot["admin"].username)
+    web.goto(f"/visits/{visit.pk}/")
+    go(web.get_by_role("link", name="Rebook the Health session"))
+    assert heading(web) == "Rebook the Health session"
+    check_axe(web, "rebook")
+    assert "after the deadline?" not in web.content()
+    assert web.get_by_text("No room is free").count() == 0
+    first = web.locator(".govuk-summary-card").first
+    go(first.get_by_role("button", name="Rebook here"))
+
+    summary = web.locator(".govuk-error-summary")
+    assert "Say why the session is rebooked" in summary.inner_text()
+    check_axe(web, "rebook-errors")
+    link = summary.get_by_role("link", name="Say why the session is rebooked")
+    target = link.get_attribute("href")
+    assert web.locator(target).count() == 1
+    link.click()
+    assert "#" + web.evaluate("document.activeElement.id") == target
+    web.locator(target).fill("Unwell on the day; the family asked for the next morning.")
+    go(web.locator(target).locator("xpath=ancestor::form").get_by_role("button"))
+    assert "The Health session is rebooked." in web.content(), web.content()[:3000]

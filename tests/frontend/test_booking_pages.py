@@ -150,3 +150,74 @@ def test_a_reschedule_on_the_timeline_says_from_when_to_when(world):
         f"to Thursday 25 February 2027 at 13:00 ({room})."
     ) in timeline
     assert f"For Wednesday 24 February 2027 at 10:00 ({room})." in timeline  # the booking
+
+
+# --- 7. rebooking, a passed deadline, and the error summary's links ----------------------
+
+# Tuesday 2 March 2027, 09:00: the day after the case's visit deadline (Monday 1 March).
+AFTER_DEADLINE = at(dt.date(2027, 3, 2), 9)
+
+
+def _missed_health_session(world, monkeypatch):
+    """The visit on the deadline day, Monday 1 March 2027 at 10:00; the health session is
+    marked 'did not attend' the next morning. A missed session is rebooked within five
+    working days of it: by Monday 8 March 2027."""
+    visit = book_all(world, at(dt.date(2027, 3, 1), 10))
+    monkeypatch.setattr(timezone, "now", lambda: AFTER_DEADLINE.astimezone(dt.UTC))
+    missed = visit.sessions.get(agency__code="health")
+    session_record_attendance(session=missed, attended=False, reason="Unwell on the day")
+    return missed
+
+
+def _error_links(html: str) -> list[str]:
+    summary = html.split('class="govuk-error-summary"', 1)[1].split("</ul>", 1)[0]
+    return re.findall(r'<a href="#([^"]+)"', summary)
+
+
+def test_rebooking_before_its_own_deadline_asks_no_reason_for_being_late(world, monkeypatch):
+    missed = _missed_health_session(world, monkeypatch)
+    admin = client_for(world["admin_user"])
+    response = admin.get(f"/sessions/{missed.pk}/rebook/")
+    page = response.content.decode()
+    assert response.context["options"], page
+    assert "Options after the deadline" not in page
+    assert "after the deadline?" not in page
+    assert "Rebook by Monday 8 March 2027" in page
+    assert "Why is the session rebooked?" in page
+    assert "No room is free" not in page
+
+
+def test_options_after_a_passed_deadline_say_the_deadline_has_passed(world, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: AFTER_DEADLINE.astimezone(dt.UTC))
+    admin = client_for(world["admin_user"])
+    response = admin.get(f"/cases/{world['case'].pk}/book/")
+    reasons = response.context["found"].reasons
+    assert reasons == [
+        "The deadline of Monday 1 March 2027 has passed: every option is after it, "
+        "so say why when you book one."
+    ]
+    assert response.context["after_deadline"]
+
+
+def test_a_missing_late_reason_links_to_the_box_of_the_option_chosen(world, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: AFTER_DEADLINE.astimezone(dt.UTC))
+    admin = client_for(world["admin_user"])
+    url = f"/cases/{world['case'].pk}/book/"
+    second = admin.get(url).context["after_deadline"][1]
+    html = admin.post(url, {"option": second.token, "query": ""}).content.decode()
+    assert not Visit.objects.filter(case=world["case"]).exists()
+    [link] = _error_links(html)
+    assert link == f"{second.key}-late-reason"
+    assert f'id="{link}"' in html
+    assert f'aria-describedby="{link}-hint {link}-error"' in html
+
+
+def test_a_missing_rebooking_reason_links_to_the_box_of_the_option_chosen(world, monkeypatch):
+    missed = _missed_health_session(world, monkeypatch)
+    admin = client_for(world["admin_user"])
+    url = f"/sessions/{missed.pk}/rebook/"
+    first = admin.get(url).context["options"][0]
+    html = admin.post(url, {"option": first.token, "query": "", "reason": " "}).content.decode()
+    [link] = _error_links(html)
+    assert link == f"{first.key}-reason"
+    assert f'id="{link}"' in html
