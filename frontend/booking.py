@@ -43,6 +43,8 @@ class ShownOption:
     token: str
     key: str
     value: dict[str, object]  # what the token signs, to know the option again on a POST
+    # The young person's unavailable times the visit overlaps, as (start, end).
+    clashes: list[tuple[dt.datetime, dt.datetime]]
     chosen: bool = False
 
 
@@ -80,6 +82,7 @@ def _shown(found: VisitOptions, options: list, prefix: str) -> list[ShownOption]
                 token=token,
                 key=f"{prefix}{n}",
                 value=value,
+                clashes=[(from_minutes(a), from_minutes(b)) for a, b in found.clashes(option)],
             )
         )
     return shown
@@ -147,6 +150,7 @@ def _search(case: Case, form: OptionsForm, **extra: object) -> VisitOptions | No
             max_gap=data.get("max_gap"),
             not_before=not_before,
             respect_unavailable=data.get("respect_unavailable", False),
+            spread=form.spread_out(),
             count=OPTION_COUNT,
             **extra,
         )
@@ -164,6 +168,7 @@ def _options_form(query: QueryDict, agencies: list[Agency], defaults: dict) -> O
     data = QueryDict(mutable=True)
     data.setlist("agencies", defaults["agencies"])
     data["order"] = "fixed"
+    data["spread"] = "yes"
     for code, minutes in defaults.get("durations", {}).items():
         data[f"duration_{code}"] = str(minutes)
     return OptionsForm(data, agencies=agencies)

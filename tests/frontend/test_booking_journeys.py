@@ -114,3 +114,39 @@ def test_rebooking_a_missed_session_asks_only_why_and_the_error_leads_to_the_box
     web.locator(target).fill("Unwell on the day; the family asked for the next morning.")
     go(web.locator(target).locator("xpath=ancestor::form").get_by_role("button"))
     assert "The Health session is rebooked." in web.content(), web.content()[:3000]
+
+
+def test_options_say_when_they_clash_with_school_hours_and_can_show_every_time(web, yot):
+    """School every day from 07:00 to 16:00; the team works 07:00-19:30 every day, so only a
+    late afternoon is outside it, one option a day. The rest are marked as clashing."""
+    from screening.people.young_people import young_person_update
+
+    case = yot["case"]
+    young_person_update(
+        young_person=case.young_person,
+        unavailable=[
+            {"weekdays": list(range(7)), "start_time": dt.time(7), "end_time": dt.time(16)}
+        ],
+    )
+    sign_in(web, yot["admin"].username)
+    web.goto(f"/cases/{case.pk}/book/")
+    check_axe(web, "book-with-clashes")
+    cards = web.locator(".govuk-summary-card")
+    clashing = cards.filter(has_text="Clashes with unavailable times")
+    assert cards.count() == 10 and clashing.count() > 0
+    assert "clashes with the young person's usual unavailable times: 7am to 4pm" in (
+        clashing.first.inner_text()
+    )
+    titles = [
+        t.split(", ")[0] for t in cards.locator(".govuk-summary-card__title").all_inner_texts()
+    ]
+    days = [t.split(" on ")[1] for t in titles]
+    assert max(days.count(d) for d in days) <= 3
+
+    web.get_by_label("Every time from the earliest", exact=False).check()
+    go(web.get_by_role("button", name="Show options"))
+    check_axe(web, "book-every-time")
+    titles = [
+        t.split(", ")[0] for t in cards.locator(".govuk-summary-card__title").all_inner_texts()
+    ]
+    assert len({t.split(" on ")[1] for t in titles}) <= 2  # consecutive five-minute starts

@@ -22,6 +22,7 @@ from screening.booking.services import (
     visit_reschedule,
 )
 from screening.models import Visit
+from screening.people.young_people import young_person_update
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -221,3 +222,63 @@ def test_a_missing_rebooking_reason_links_to_the_box_of_the_option_chosen(world,
     [link] = _error_links(html)
     assert link == f"{first.key}-reason"
     assert f'id="{link}"' in html
+
+
+# --- 8. options spread across days, and clashes with the young person's unavailable times -
+
+
+def _starts(options) -> list[dt.datetime]:
+    return [o.start.astimezone(LONDON) for o in options]
+
+
+def test_the_options_are_spread_three_a_day_two_hours_apart_earliest_first(world):
+    """Now Tuesday 23 February 2027 at 07:00; with the page's margin the first start is 09:15.
+    A visit of all four agencies takes 2 hours 30 minutes, and everyone works until 17:00."""
+    response = world["admin"].get(f"/cases/{world['case'].pk}/book/")
+    tuesday, wednesday, thursday, friday = (dt.date(2027, 2, d) for d in (23, 24, 25, 26))
+    assert _starts(response.context["options"]) == [
+        at(tuesday, 9, 15),
+        at(tuesday, 11, 15),
+        at(tuesday, 13, 15),
+        at(wednesday, 9),
+        at(wednesday, 11),
+        at(wednesday, 13),
+        at(thursday, 9),
+        at(thursday, 11),
+        at(thursday, 13),
+        at(friday, 9),
+    ]
+
+
+def test_asking_for_every_time_from_the_earliest_gives_five_minute_steps(world):
+    query = {"agencies": CODES, "order": "fixed", "spread": "no"}
+    response = world["admin"].get(f"/cases/{world['case'].pk}/book/", query)
+    tuesday = dt.date(2027, 2, 23)
+    assert _starts(response.context["options"]) == [
+        at(tuesday, 9, 15) + dt.timedelta(minutes=5 * n) for n in range(10)
+    ]
+
+
+def test_an_option_in_school_hours_says_it_clashes_and_when(world):
+    young_person_update(
+        young_person=world["case"].young_person,
+        unavailable=[
+            {"weekdays": [0, 1, 2, 3, 4], "start_time": dt.time(9), "end_time": dt.time(14)}
+        ],
+    )
+    response = world["admin"].get(f"/cases/{world['case'].pk}/book/")
+    options = response.context["options"]
+    outside = [o for o in options if not o.clashes]
+    clashing = [o for o in options if o.clashes]
+    # Outside the unavailable times first (one a day fits after 14:00 and before 17:00),
+    # then the rest, each group earliest first.
+    assert options == outside + clashing
+    assert [o.start.astimezone(LONDON).time() for o in outside] == [dt.time(14)] * 5
+    assert clashing[0].start.astimezone(LONDON) == at(dt.date(2027, 2, 23), 9, 15)
+    assert clashing[0].clashes == [(at(dt.date(2027, 2, 23), 9), at(dt.date(2027, 2, 23), 14))]
+    page = response.content.decode()
+    assert page.count("Clashes with unavailable times") == len(clashing)
+    assert (
+        "This time clashes with the young person's usual unavailable times: "
+        "9am to 2pm on Tuesday 23 February 2027."
+    ) in page
