@@ -167,6 +167,7 @@ def _missed_health_session(world, monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: AFTER_DEADLINE.astimezone(dt.UTC))
     missed = visit.sessions.get(agency__code="health")
     session_record_attendance(session=missed, attended=False, reason="Unwell on the day")
+    missed.refresh_from_db()
     return missed
 
 
@@ -282,3 +283,24 @@ def test_an_option_in_school_hours_says_it_clashes_and_when(world):
         "This time clashes with the young person's usual unavailable times: "
         "9am to 2pm on Tuesday 23 February 2027."
     ) in page
+
+
+def test_a_rebooked_sessions_visit_labels_its_reason_as_why_it_was_rebooked(world, monkeypatch):
+    from screening.booking.services import session_rebook
+
+    missed = _missed_health_session(world, monkeypatch)
+    # Wednesday 3 March 2027 at 10:00: before the rebooking deadline (Monday 8 March).
+    rebooked = session_rebook(
+        missed=missed,
+        room=world["room"],
+        practitioner=world["team"]["health"],
+        start=at(dt.date(2027, 3, 3), 10),
+        reason="Unwell on the day; the family asked for Wednesday.",
+    )
+    page = client_for(world["admin_user"]).get(f"/visits/{rebooked.pk}/").content.decode()
+    assert "Why rebooked" in page
+    assert "Unwell on the day; the family asked for Wednesday." in page
+    assert "Why after the deadline" not in page
+    timeline = _timeline(world)
+    assert "Why rebooked: Unwell on the day" in timeline
+    assert "Why after the deadline" not in timeline
