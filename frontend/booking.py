@@ -20,7 +20,7 @@ from frontend.forms import AttendanceForm, CancelForm, OptionsForm
 from screening.access import can
 from screening.booking import services as visit_services
 from screening.booking.options import VisitOptions, visit_options
-from screening.booking.selectors import session_list_for, visit_list_for
+from screening.booking.selectors import booked_visit_of, session_list_for, visit_list_for
 from screening.booking.services import SessionRequest
 from screening.errors import NotAllowed, SlotTaken
 from screening.models import Case, Room, Session, Visit
@@ -43,6 +43,10 @@ class ShownOption:
     sessions: list[dict[str, object]]
     token: str
     key: str
+    value: dict[str, object]  # what the token signs, to know the option again on a POST
+    # The young person's unavailable times the visit overlaps, as (start, end).
+    clashes: list[tuple[dt.datetime, dt.datetime]]
+    chosen: bool = False
 
 
 def _shown(found: VisitOptions, options: list, prefix: str) -> list[ShownOption]:
@@ -57,21 +61,19 @@ def _shown(found: VisitOptions, options: list, prefix: str) -> list[ShownOption]
             }
             for s in option.sessions
         ]
-        token = signing.dumps(
-            {
-                "room": option.room,
-                "sessions": [
-                    [
-                        s.agency,
-                        s.practitioner,
-                        from_minutes(s.start).isoformat(),
-                        from_minutes(s.end).isoformat(),
-                    ]
-                    for s in option.sessions
-                ],
-            },
-            salt=OPTION_SALT,
-        )
+        value = {
+            "room": option.room,
+            "sessions": [
+                [
+                    s.agency,
+                    s.practitioner,
+                    from_minutes(s.start).isoformat(),
+                    from_minutes(s.end).isoformat(),
+                ]
+                for s in option.sessions
+            ],
+        }
+        token = signing.dumps(value, salt=OPTION_SALT)
         shown.append(
             ShownOption(
                 start=from_minutes(option.start),
@@ -80,6 +82,8 @@ def _shown(found: VisitOptions, options: list, prefix: str) -> list[ShownOption]
                 sessions=sessions,
                 token=token,
                 key=f"{prefix}{n}",
+                value=value,
+                clashes=[(from_minutes(a), from_minutes(b)) for a, b in found.clashes(option)],
             )
         )
     return shown
@@ -113,6 +117,25 @@ def _keeping_team(found: VisitOptions | None, visit: Visit) -> VisitOptions | No
         options=[keep(o) for o in found.options],
         after_deadline=[keep(o) for o in found.after_deadline],
     )
+
+
+def _chosen_value(token: str) -> dict | None:
+    """What a posted token signs (the JSON round trip makes its lists lists), or None."""
+    try:
+        return signing.loads(token, salt=OPTION_SALT)
+    except signing.BadSignature:
+        return None
+
+
+def _error_href(key: str, chosen: ShownOption | None, shown: list[ShownOption]) -> str:
+    """Where an error summary item goes: the box of the option chosen that the error is
+    about (the same box of the first option offering one, if the chosen one is gone)."""
+    field = {"late_reason": "-late-reason", "reason": "-reason"}.get(key)
+    if field is None:
+        return ""
+    if chosen is not None:
+        return f"#{chosen.key}{field}"
+    return f"#{shown[0].key}{field}" if shown else ""
 
 
 def _chosen(token: str) -> tuple[Room, list[SessionRequest]]:
@@ -158,6 +181,7 @@ def _search(case: Case, form: OptionsForm, **extra: object) -> VisitOptions | No
             max_gap=data.get("max_gap"),
             not_before=not_before,
             respect_unavailable=data.get("respect_unavailable", False),
+            spread=form.spread_out(),
             count=OPTION_COUNT,
             **extra,
         )
@@ -175,6 +199,7 @@ def _options_form(query: QueryDict, agencies: list[Agency], defaults: dict) -> O
     data = QueryDict(mutable=True)
     data.setlist("agencies", defaults["agencies"])
     data["order"] = "fixed"
+    data["spread"] = "yes"
     for code, minutes in defaults.get("durations", {}).items():
         data[f"duration_{code}"] = str(minutes)
     return OptionsForm(data, agencies=agencies)
@@ -205,11 +230,22 @@ def _render_options(
     taken: str = "",
     chosen: str = "",
     status: int = 200,
+    deadline: dt.date | None = None,
 ) -> HttpResponse:
+    options = _shown(found, found.options, "option-") if found else []
+    after_deadline = _shown(found, found.after_deadline, "late-option-") if found else []
+    value = _chosen_value(chosen) if chosen else None
+    picked = next((o for o in options + after_deadline if o.value == value), None)
+    if picked is not None:
+        picked.chosen = True
     errors = []
     if error is not None:
         for key, msgs in getattr(error, "message_dict", {"": error.messages}).items():
-            errors += [{"key": key, "text": m} for m in msgs]
+            # A late reason is asked on options after the deadline only; a rebooking's
+            # reason on every option.
+            boxes = after_deadline if key == "late_reason" else options + after_deadline
+            href = _error_href(key, picked, boxes)
+            errors += [{"key": key, "text": m, "href": href} for m in msgs]
     late_error = next((e["text"] for e in errors if e["key"] == "late_reason"), "")
     reason_error = next((e["text"] for e in errors if e["key"] == "reason"), "")
     return render(
@@ -222,8 +258,9 @@ def _render_options(
             "mode": mode,
             "form": form,
             "found": found,
-            "options": _shown(found, found.options, "option-") if found else [],
-            "after_deadline": _shown(found, found.after_deadline, "late-option-") if found else [],
+            "options": options,
+            "after_deadline": after_deadline,
+            "deadline": deadline or case.visit_due_by,
             "action_url": action_url,
             "query": request.GET.urlencode()
             if request.method == "GET"
@@ -232,7 +269,6 @@ def _render_options(
             "late_error": late_error,
             "reason_error": reason_error,
             "taken": taken,
-            "chosen": chosen,
             "posted": request.POST if request.method == "POST" else {},
             "error_title": bool(errors or taken or form.errors),
             "current_sessions": _current_sessions(visit) if mode == "reschedule" else [],
@@ -252,18 +288,34 @@ def _book_flow(
     success_url,
     visit: Visit | None = None,
     missed: Session | None = None,
+    deadline: dt.date | None = None,
 ) -> HttpResponse:
-    """Show options for the constraints asked; on POST, write the chosen one. A slot taken
-    meanwhile says so and shows fresh options."""
+    """Show options for the constraints asked (before `deadline`, by default the case's
+    visit deadline); on POST, write the chosen one. A slot taken meanwhile says so and
+    shows fresh options."""
     query = QueryDict(request.POST.get("query", "")) if request.method == "POST" else request.GET
     form = _options_form(query, agencies, defaults)
-    action_url = request.path
+    extra: dict[str, object] = {"deadline": deadline}
 
     def search() -> VisitOptions | None:
         if visit is None:
-            return _search(case, form)
+            return _search(case, form, **extra)
         # A visit being moved holds nobody, and keeps its team where they are free.
-        return _keeping_team(_search(case, form, ignore_visit=visit), visit)
+        return _keeping_team(_search(case, form, ignore_visit=visit, **extra), visit)
+
+    def show(**more: object) -> HttpResponse:
+        return _render_options(
+            request,
+            case=case,
+            form=form,
+            found=search(),
+            mode=mode,
+            action_url=request.path,
+            visit=visit,
+            missed=missed,
+            deadline=deadline,
+            **more,
+        )
 
     if request.method == "POST":
         token = request.POST.get("option", "")
@@ -277,47 +329,13 @@ def _book_flow(
                 query=form.cleaned_data if form.is_valid() else {},
             )
         except SlotTaken as taken:
-            found = search()
-            return _render_options(
-                request,
-                case=case,
-                form=form,
-                found=found,
-                mode=mode,
-                action_url=action_url,
-                visit=visit,
-                missed=missed,
-                taken=str(taken),
-                status=409,
-            )
+            return show(taken=str(taken), status=409)
         except (ValidationError, NotAllowed) as error:
             if isinstance(error, NotAllowed):
                 error = ValidationError(str(error))
-            found = search()
-            return _render_options(
-                request,
-                case=case,
-                form=form,
-                found=found,
-                mode=mode,
-                action_url=action_url,
-                visit=visit,
-                missed=missed,
-                error=error,
-                chosen=token,
-            )
+            return show(error=error, chosen=token)
         return redirect(success_url(result))
-    found = search()
-    return _render_options(
-        request,
-        case=case,
-        form=form,
-        found=found,
-        mode=mode,
-        action_url=action_url,
-        visit=visit,
-        missed=missed,
-    )
+    return show()
 
 
 def _gaps(query: dict) -> dict[str, object]:
@@ -330,6 +348,14 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(case_list_for(user=request.user), pk=pk)
     if request.method == "POST" and not can(request.user, "visits", "create"):
         raise PermissionDenied
+    booked = booked_visit_of(case=case)
+    if booked is not None:  # the booking would be refused: say so before any option is chosen
+        return render(
+            request,
+            "frontend/booking_booked.html",
+            {"case": case, "visit": booked},
+            status=409 if request.method == "POST" else 200,
+        )
     agencies = list(Agency.objects.order_by("order", "code"))
     defaults = {"agencies": [a.code for a in agencies if a.required_by_default]}
 
@@ -520,4 +546,6 @@ def session_rebook(request: HttpRequest, pk: int) -> HttpResponse:
         write=write,
         success_url=lambda v: f"/visits/{v.pk}/",
         missed=missed,
+        # A missed session has its own deadline, not the case's first visit's.
+        deadline=visit_services.rebook_due_by(session=missed),
     )

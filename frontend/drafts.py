@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.findings_forms import PLAN_CATEGORIES
 from agencies.models import Agency
@@ -267,17 +267,50 @@ def _oversight(request: HttpRequest, pk: int, act, success: str) -> HttpResponse
     return redirect("frontend:draft", pk=case.pk)
 
 
-@require_POST
+def _confirm(request: HttpRequest, pk: int, *, step: str) -> HttpResponse:
+    """Before sending for sign-off or signing off: what is missing (agencies without
+    findings, sections with nothing recorded, an empty plan), and what the step does."""
+    case, draft = _case_and_draft(request, pk, read=False)
+    waiting = draft.status == DraftStatus.AWAITING_SIGN_OFF
+    if (step == "submit" and draft.status != DraftStatus.DRAFT) or (
+        step == "sign_off" and not waiting
+    ):
+        messages.info(request, f"The draft is {draft.get_status_display().lower()}.")
+        return redirect("frontend:draft", pk=case.pk)
+    sections = list(draft.sections.all())
+    return render(
+        request,
+        "frontend/draft_confirm.html",
+        {
+            "case": case,
+            "draft": draft,
+            "step": step,
+            "missing": draft.missing,
+            "empty_sections": [s.title for s in sections if not s.text.strip()],
+            "to_review": [s.title for s in sections if s.needs_review]
+            + (["the intervention plan"] if draft.plan_needs_review else []),
+            "plan_empty": not any(draft.plan.get(key) for key in PLAN_CATEGORIES),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @page("draft_submit", "create")
 @draft_page
 def draft_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation, saying what is missing; POST sends the draft."""
+    if request.method == "GET":
+        return _confirm(request, pk, step="submit")
     return _oversight(request, pk, draft_services.draft_submit, "The draft is sent for sign-off.")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @page("draft_sign_off", "create")
 @draft_page
 def draft_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation, saying what is missing; POST signs the draft off."""
+    if request.method == "GET":
+        return _confirm(request, pk, step="sign_off")
     return _oversight(request, pk, draft_services.draft_sign_off, "The draft is signed off.")
 
 

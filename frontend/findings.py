@@ -13,7 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.findings_forms import PLAN_CATEGORIES, render_answer
+from agencies.findings_forms import (
+    PLAN_CATEGORIES,
+    DefinitionError,
+    check_answers,
+    render_answer,
+)
+from agencies.models import Agency
 from agencies.models import FindingsForm as FindingsFormDefinition
 from frontend.access import page
 from frontend.findings_forms import FindingsForm, agency_choices
@@ -108,19 +114,35 @@ def session_findings(request: HttpRequest, pk: int) -> HttpResponse:
         except FindingsFormDefinition.DoesNotExist:
             error = f"{session.agency.name} has no findings form yet."
             return _render(request, session, versions, None, refusal=error, error=error)
+        if request.POST.get("action") == "confirm":
+            # From the confirmation page: submit the working copy it showed, as saved. With
+            # none (submitted already, say in another tab) there is nothing to do.
+            if copy is None:
+                return redirect("frontend:findings", pk=session.pk)
+            try:
+                findings_services.findings_submit(session=session, user=user)
+            except (ValidationError, NotAllowed) as error:
+                text = (
+                    " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                )
+                form = _form_for(session, copy)
+                return _render(
+                    request, session, versions, copy, form=form, refusal=refusal, error=text
+                )
+            return redirect(reverse("frontend:findings", args=[session.pk]) + "?submitted=1")
         if form.is_valid():
             try:
-                findings_services.findings_save(session=session, answers=form.answers(), user=user)
+                copy = findings_services.findings_save(
+                    session=session, answers=form.answers(), user=user
+                )
                 if request.POST.get("action") == "submit":
-                    findings_services.findings_submit(session=session, user=user)
-                    return redirect(
-                        reverse("frontend:findings", args=[session.pk]) + "?submitted=1"
-                    )
+                    # Every required answer first (the submission's own rule), then a
+                    # confirmation saying what was left empty before anything is sent.
+                    _check_complete(copy)
+                    return _render_confirm(request, session, copy)
                 return redirect(reverse("frontend:findings", args=[session.pk]) + "?saved=1")
-            except ValidationError as error:
-                form.apply_errors(error)
-            except NotAllowed as error:
-                form.add_error(None, str(error))
+            except (ValidationError, NotAllowed) as error:
+                _put_errors(form, error)
         finding = findings_services.working_copy(session=session) or base
         return _render(request, session, versions, finding, form=form, refusal=refusal)
 
@@ -142,6 +164,42 @@ def session_findings(request: HttpRequest, pk: int) -> HttpResponse:
         except FindingsFormDefinition.DoesNotExist:
             refusal = f"{session.agency.name} has no findings form yet: ask a system administrator."
     return _render(request, session, versions, finding, form=form, refusal=refusal)
+
+
+def _check_complete(copy: Finding) -> None:
+    """The submission's rule, checked before the confirmation page: every required question
+    answered (agencies.findings_forms.check_answers, which findings_submit applies too)."""
+    codes = Agency.objects.values_list("code", flat=True)
+    try:
+        check_answers(copy.form.questions, copy.answers, complete=True, agency_codes=codes)
+    except DefinitionError as error:
+        raise ValidationError(dict(error.errors)) from error
+
+
+def _put_errors(form: FindingsForm, error: ValidationError | NotAllowed) -> None:
+    if isinstance(error, ValidationError):
+        form.apply_errors(error)
+    else:
+        form.add_error(None, str(error))
+
+
+def _render_confirm(request: HttpRequest, session: Session, copy: Finding) -> HttpResponse:
+    """Before submitting: what was left empty, and that a submission goes to the case
+    manager's draft (a change after it is an amendment, a new version)."""
+    empty = [
+        q["label"] for q in copy.form.questions if copy.answers.get(q["key"]) in (None, "", [])
+    ]
+    return render(
+        request,
+        "frontend/findings_confirm.html",
+        {
+            "session": session,
+            "case": session.visit.case,
+            "person": session.visit.case.young_person,
+            "finding": copy,
+            "empty": empty,
+        },
+    )
 
 
 def _render(

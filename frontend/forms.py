@@ -280,6 +280,19 @@ class OptionsForm(forms.Form):
         required=False,
         help_text="Otherwise times outside them are only listed first",
     )
+    spread = forms.ChoiceField(
+        label="Which times to show",
+        choices=[
+            ("yes", "Spread across days: at most 3 a day, 2 hours apart"),
+            (
+                "no",
+                "Every time from the earliest: to choose within one day, give it as 'Not before'",
+            ),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        initial="yes",
+    )
 
     def __init__(self, *args: object, agencies: list[Agency], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -303,6 +316,10 @@ class OptionsForm(forms.Form):
         if lo is not None and hi is not None and lo > hi:
             self.add_error("max_gap", "The longest gap must not be shorter than the shortest gap")
         return data
+
+    def spread_out(self) -> bool:
+        """Spread unless the admin asked for every time (a query without the choice spreads)."""
+        return self.cleaned_data.get("spread") != "no"
 
     def durations(self) -> dict[str, int]:
         return {

@@ -10,11 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from agencies.models import Agency
 from frontend.access import page
 from frontend.views import paginate
 from screening.assessment.drafts import alert_mark_read
 from screening.assessment.selectors import alert_list_for
-from screening.audit import audit_entries_for
+from screening.audit import audit_entries_for, audit_entry_words, role_words
 
 
 @page("alerts", "read")
@@ -51,12 +52,23 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             entries = entries.filter(case__reference__iexact=filters["case"])
         if "user" in filters:
             entries = entries.filter(username__iexact=filters["user"])
+    shown = paginate(request, entries)
+    names = dict(Agency.objects.values_list("code", "name"))
+    rows = [
+        {
+            "entry": e,
+            "words": audit_entry_words(e, agency_names=names),
+            "role": role_words(e.role),
+        }
+        for e in shown.object_list
+    ]
     return render(
         request,
         "frontend/audit_log.html",
         {
             "form": form if form.is_bound else AuditFilterForm(),
-            "page": paginate(request, entries),
+            "page": shown,
+            "rows": rows,
             "params": urlencode(filters),
         },
     )

@@ -15,7 +15,7 @@ from frontend.forms import CaseForm, SearchForm, YoungPersonForm, apply_service_
 from frontend.views import paginate
 from screening.access import can
 from screening.assessment.selectors import draft_case_list_for, findings_sessions_for
-from screening.booking.selectors import case_timeline, visit_list_for
+from screening.booking.selectors import booked_visit_of, case_timeline, visit_list_for
 from screening.models import AssessmentDraft, Case, Finding, FindingStatus, VisitStatus
 from screening.people.cases import case_create, case_update
 from screening.people.deadlines import closure_days
@@ -139,6 +139,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ("Signed-off initial assessment", case.assessment_due_by),
     ]
     basic_only = request.user.role == Role.PRACTITIONER
+    visits = visit_list_for(user=request.user).filter(case=case).order_by("-start")
     return render(
         request,
         "frontend/case_detail.html",
@@ -155,7 +156,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 }
                 for label, due in deadlines
             ],
-            "visits": visit_list_for(user=request.user).filter(case=case).order_by("-start"),
+            "visits": visits,
+            # A case with a booked visit cannot book another: the page links to that one.
+            "booked_visit": booked_visit_of(case=case),
             "timeline": [] if basic_only else case_timeline(case=case),
             "basic_only": basic_only,
             "may_book": can(request.user, "visit_options", "read"),

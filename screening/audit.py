@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 from django.db import models
 
 from accounts.models import Role, User
@@ -41,3 +44,62 @@ def audit_entries_for(*, user: User):
     if not user.is_active or user.role != Role.YOT_MANAGER:
         return AuditEntry.objects.none()
     return AuditEntry.objects.select_related("case")
+
+
+# --- in words, for the audit log page --------------------------------------------------------
+
+_FINDINGS_DETAIL = re.compile(r"^(?P<agency>\S+) findings v(?P<version>\d+)(?: (?P<note>.+))?$")
+_DRAFT_WORDS = {
+    (AuditEntry.Action.READ, ""): "Read the assessment draft",
+    (AuditEntry.Action.READ, "print"): "Printed the assessment draft",
+    (AuditEntry.Action.WRITE, "edited"): "Edited the assessment draft",
+    (AuditEntry.Action.SUBMIT, ""): "Sent the assessment draft for sign-off",
+    (AuditEntry.Action.SIGN_OFF, ""): "Signed off the assessment draft",
+    (AuditEntry.Action.EXPORT, "Word document"): (
+        "Downloaded the assessment draft as a Word document"
+    ),
+}
+_FINDINGS_WORDS = {
+    (AuditEntry.Action.READ, ""): "Read the {agency} findings, version {version}",
+    (AuditEntry.Action.WRITE, "saved"): (
+        "Saved a working copy of the {agency} findings, version {version}"
+    ),
+    (AuditEntry.Action.SUBMIT, "submitted"): "Submitted the {agency} findings, version {version}",
+    (AuditEntry.Action.SUBMIT, "amended"): (
+        "Submitted an amendment: the {agency} findings, version {version}"
+    ),
+}
+
+
+def role_words(role: str) -> str:
+    """A role as people say it ("Case manager"); an account with none is the system."""
+    return Role(role).label if role in Role.values else (role or "System")
+
+
+def audit_entry_words(entry: AuditEntry, *, agency_names: Mapping[str, str]) -> str:
+    """What one entry records, as a sentence: "Printed the assessment draft", "Read the
+    Health findings, version 2"; the detail that audit_record and audit_finding write is
+    read back here, in the module that writes it."""
+    detail = entry.detail or ""
+    if entry.object_type == "finding":
+        match = _FINDINGS_DETAIL.match(detail)
+        if match:
+            words = _FINDINGS_WORDS.get((entry.action, match["note"] or ""))
+            agency = agency_names.get(match["agency"], match["agency"])
+            if words:
+                return words.format(agency=agency, version=match["version"])
+            return (
+                f"{entry.get_action_display()}: the {agency} findings, version {match['version']}"
+            )
+    if entry.object_type == "assessmentdraft":
+        words = _DRAFT_WORDS.get((entry.action, detail))
+        if words:
+            return words
+        if entry.action == AuditEntry.Action.REOPEN:
+            return "Reopened the assessment draft" + (f": {detail}" if detail else "")
+        return f"{entry.get_action_display()}: the assessment draft" + (
+            f" ({detail})" if detail else ""
+        )
+    return f"{entry.get_action_display()}: {entry.object_type} {entry.object_id}" + (
+        f" ({detail})" if detail else ""
+    )

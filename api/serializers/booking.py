@@ -126,6 +126,13 @@ class VisitOptionsQuerySerializer(Serializer):
     respect_unavailable = serializers.ChoiceField(
         choices=["true", "false"], required=False, default="false"
     )
+    spread = serializers.ChoiceField(
+        choices=["true", "false"],
+        required=False,
+        default="true",
+        help_text="true: at most 3 options a day, 2 hours apart, earliest first; false: every "
+        "start from the earliest (with not_before, to see one day's times).",
+    )
 
     def to_internal_value(self, data):
         # Query strings carry text: read the numbers before the strict fields see them.
@@ -174,12 +181,23 @@ class PlannedSessionSerializer(serializers.Serializer):
     end = serializers.DateTimeField()
 
 
+class TimeSpanSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
 class VisitOptionSerializer(serializers.Serializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     room = serializers.IntegerField()
     room_name = serializers.CharField()
     outside_unavailable = serializers.BooleanField()
+    clashes_with_unavailable = serializers.BooleanField(
+        help_text="The visit overlaps the young person's usual unavailable times."
+    )
+    unavailable_clashes = TimeSpanSerializer(
+        many=True, help_text="The unavailable times the visit overlaps (empty when none)."
+    )
     sessions = PlannedSessionSerializer(many=True)
 
 
@@ -194,12 +212,17 @@ def visit_options_data(found) -> dict:
 
     def option(o) -> dict:
         room = found.rooms[o.room]
+        clashes = found.clashes(o)
         return {
             "start": from_minutes(o.start),
             "end": from_minutes(o.end),
             "room": o.room,
             "room_name": str(room),
             "outside_unavailable": o.outside_unavailable,
+            "clashes_with_unavailable": bool(clashes),
+            "unavailable_clashes": [
+                {"start": from_minutes(s), "end": from_minutes(e)} for s, e in clashes
+            ],
             "sessions": [
                 {
                     "agency": p.agency,

@@ -126,5 +126,6 @@ class CaseViewSet(
             not_before=q.get("not_before"),
             respect_unavailable=q["respect_unavailable"] == "true",
             count=q["count"],
+            spread=q["spread"] == "true",
         )
         return Response(visit_options_data(found))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -23,7 +23,7 @@ from screening.people.workdays import is_working_day
 from screening.scheduling import expand as ex
 from screening.scheduling.availability import practitioner_free, room_free, venue_open
 from screening.scheduling.explain import Reason, explain
-from screening.scheduling.intervals import Interval, ceil_to
+from screening.scheduling.intervals import Interval, ceil_to, clip, normalise
 from screening.scheduling.search import (
     GRID_MINUTES,
     Candidate,
@@ -48,6 +48,21 @@ class VisitOptions:
     rooms: dict[int, Room] = field(default_factory=dict)
     # What the engine was asked (up to the deadline), for checks against its references.
     request: SearchRequest | None = None
+
+    # The young person's unavailable times from the start of the first day searched, whole.
+    unavailable: list[Interval] = field(default_factory=list)
+
+    def clashes(self, option: Option) -> list[Interval]:
+        """The young person's unavailable times (engine minutes) that the option's span
+        overlaps: empty for an option outside them."""
+        return [(s, e) for s, e in self.unavailable if s < option.end and option.start < e]
+
+
+# Spread options (DESIGN.md "Scheduling model" ranks by earliest start; a list of ten
+# five-minute steps of one morning offers no real choice): at most this many a local day,
+# each starting at least this long after the one before it that day.
+SPREAD_PER_DAY = 3
+SPREAD_MINUTES = 120
 
 
 def _minutes(moment: dt.datetime) -> int:
@@ -195,12 +210,110 @@ def _room_slots(
     return out
 
 
+def _within(request: SearchRequest, lo: int, hi: int) -> SearchRequest:
+    """The same search for visits inside [lo, hi) only, with everyone's free time cut to it,
+    so the engine reads a week or a day rather than the whole horizon (the same options)."""
+    if request.latest_end is not None:
+        hi = min(hi, request.latest_end)
+    return replace(
+        request,
+        earliest=lo,
+        latest_end=hi,
+        count=1,
+        candidates=tuple(
+            replace(c, free=tuple(clip(list(c.free), lo, hi))) for c in request.candidates
+        ),
+        rooms=tuple(replace(r, free=tuple(clip(list(r.free), lo, hi))) for r in request.rooms),
+    )
+
+
+WEEK_MINUTES = 7 * 24 * 60
+
+
+def _day_of(minute: int, tz: ZoneInfo) -> dt.date:
+    return ex.from_minutes(minute).astimezone(tz).date()
+
+
+def _spread_into(picked: list[Option], request: SearchRequest, tz: ZoneInfo, count: int) -> None:
+    """Add the engine's options to `picked`, earliest first, until there are `count`: at most
+    SPREAD_PER_DAY starting on a local day, SPREAD_MINUTES apart from every other one that
+    day. The engine is asked a week at a time, then a day at a time."""
+    # The longest a visit can last: one starting before a boundary ends by it plus this.
+    longest = sum(s.duration for s in request.sessions) + request.max_gap * (
+        len(request.sessions) - 1
+    )
+    last = max((e for r in request.rooms for _, e in r.free), default=request.earliest)
+    cursor, week, week_end = request.earliest, None, request.earliest
+    while len(picked) < count and cursor < last:
+        if week is None or cursor >= week_end:
+            week_end = cursor + WEEK_MINUTES
+            week = _within(request, cursor, week_end + longest)
+        first = search(replace(week, earliest=cursor))
+        if not first or first[0].start >= week_end:
+            cursor, week = week_end, None
+            continue
+        day = _day_of(first[0].start, tz)
+        day_end = ex.local_day_bounds(day=day, zone=tz)[1]
+        today = _within(week, first[0].start, day_end + longest)
+        at = first[0].start
+        while len(picked) < count and at < day_end:
+            same_day = [p.start for p in picked if _day_of(p.start, tz) == day]
+            if len(same_day) >= SPREAD_PER_DAY:
+                break
+            found = search(replace(today, earliest=at))
+            if not found or found[0].start >= day_end:
+                break
+            start = found[0].start
+            near = [p for p in same_day if abs(p - start) < SPREAD_MINUTES]
+            if near:
+                at = max(near) + SPREAD_MINUTES
+                continue
+            picked.append(found[0])
+            at = start + SPREAD_MINUTES
+        cursor = day_end
+
+
+def _spread(request: SearchRequest, tz: ZoneInfo) -> list[Option]:
+    """The engine's options spread across days and times: those outside the young person's
+    unavailable times first, then (unless they are strict) those that clash, each group
+    earliest first, as the engine ranks them."""
+    outside: list[Option] = []
+    _spread_into(outside, replace(request, strict_unavailable=True), tz, request.count)
+    if request.strict_unavailable or not request.unavailable or len(outside) >= request.count:
+        return outside
+    everything = list(outside)
+    _spread_into(everything, replace(request, unavailable=()), tz, request.count)
+    unavailable = normalise(request.unavailable)
+    rest = [
+        replace(o, outside_unavailable=not any(s < o.end and o.start < e for s, e in unavailable))
+        for o in everything[len(outside) :]
+    ]
+    return outside + rest
+
+
 def _unavailable(case: Case, start: int, end: int, tz: ZoneInfo) -> list[Interval]:
     patterns = [
         ex.WeeklyPattern(weekdays=frozenset(u.weekdays), start=u.start_time, end=u.end_time)
         for u in case.young_person.unavailable.all()
     ]
     return ex.expand_weekly(patterns=patterns, window_start=start, window_end=end, zone=tz)
+
+
+def _length_words(total: int) -> str:
+    """45 -> '45 minutes', 60 -> '1 hour', 165 -> '2 hours 45 minutes'."""
+    hours, minutes = divmod(total, 60)
+    words = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if minutes or not hours:
+        words.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(words)
+
+
+def deadline_passed_reason(deadline: dt.date) -> str:
+    """Why there is nothing before a deadline that has already gone by."""
+    return (
+        f"The deadline of {day_words(deadline)} has passed: every option is after it, "
+        "so say why when you book one."
+    )
 
 
 def render_reason(
@@ -216,11 +329,7 @@ def render_reason(
             text += f"; the earliest would be {day_words(day)}"
         return text + "."
     if reason.code == "no_room":
-        hours, minutes = divmod(reason.minutes or 0, 60)
-        length = f"{hours} hour{'s' if hours != 1 else ''}" + (
-            f" {minutes} minutes" if minutes else ""
-        )
-        return f"No room is free for {length} in a row {before}."
+        return f"No room is free for {_length_words(reason.minutes or 0)} in a row {before}."
     if reason.code == "unavailable_times":
         return (
             f"Every time {before} clashes with the young person's usual unavailable times "
@@ -245,9 +354,14 @@ def visit_options(
     count: int = 10,
     ignore_visit: Visit | None = None,
     extra_busy: BusyProvider = imported_busy,
+    deadline: dt.date | None = None,
+    spread: bool = False,
 ) -> VisitOptions:
     """The earliest visits for a case before its deadline, the earliest after it when there
-    are too few, and the reasons why (rules in DESIGN.md "Scheduling model"); raises
+    are too few, and the reasons why (rules in DESIGN.md "Scheduling model"). `deadline`
+    replaces the case's visit deadline (a missed session has its own). `spread` spreads
+    them across days and times (at most SPREAD_PER_DAY a day, SPREAD_MINUTES apart), still
+    earliest first; without it they are the engine's, in its order. Raises
     ValidationError on `max_gap` for a gap window that ends before it starts."""
     tz = yot_zone()
     config = settings.SCREENING_SCHEDULING
@@ -270,7 +384,8 @@ def visit_options(
     )
     now = timezone.now() + dt.timedelta(minutes=config["minimum_notice_minutes"])
     earliest = ceil_to(ex.ceil_minutes(max(now, not_before) if not_before else now), GRID_MINUTES)
-    deadline_end = ex.local_day_bounds(day=case.visit_due_by, zone=tz)[1]
+    deadline = deadline or case.visit_due_by
+    deadline_end = ex.local_day_bounds(day=deadline, zone=tz)[1]
     horizon = max(earliest, deadline_end) + config["search_horizon_days"] * 24 * 60
     closed = ex.days_to_blocks(days=_non_working_days(earliest, horizon, tz), zone=tz)
 
@@ -314,26 +429,29 @@ def visit_options(
         count=count,
         grid=GRID_MINUTES,
     )
-    options = search(request)
+    find = (lambda r: _spread(r, tz)) if spread else search
+    options = find(request)
     after: list[Option] = []
     reasons: list[str] = []
     if len(options) < count:
         names = {a.code: a.name_in_sentence for a in chosen}
-        reasons = (
-            [
-                render_reason(r, tz=tz, deadline=case.visit_due_by, agency_names=names)
+        if earliest >= deadline_end:  # nothing can be before it: no other reason applies
+            reasons = [deadline_passed_reason(deadline)]
+        elif not options:
+            reasons = [
+                render_reason(r, tz=tz, deadline=deadline, agency_names=names)
                 for r in explain(request)
             ]
-            if not options
-            else [
+        else:
+            spaced = f", at most {SPREAD_PER_DAY} a day" if spread else ""
+            reasons = [
                 f"Only {len(options)} option{'s' if len(options) != 1 else ''} before the "
-                f"deadline of {day_words(case.visit_due_by)}."
+                f"deadline of {day_words(deadline)}{spaced}."
             ]
-        )
         later = SearchRequest(
             **{**request.__dict__, "earliest": max(earliest, deadline_end), "latest_end": None}
         )
-        after = search(later)
+        after = find(later)
     return VisitOptions(
         options=options,
         after_deadline=after,
@@ -342,4 +460,10 @@ def visit_options(
         practitioners={p.pk: p for p in practitioners},
         rooms={r.pk: r for r in rooms},
         request=request,
+        # From the first day's midnight, so a clash names the whole unavailable time.
+        unavailable=normalise(
+            _unavailable(
+                case, ex.local_day_bounds(day=_day_of(earliest, tz), zone=tz)[0], horizon, tz
+            )
+        ),
     )

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from accounts.models import Role, User
-from agencies.local_time import date_words
+from agencies.local_time import date_words, day_at_time_words
+from agencies.models import Agency, Practitioner
 from screening.access import SEE_ALL, practitioner_sessions
 from screening.models import (
     LIVE_VISIT,
     Case,
+    Room,
     Session,
     Visit,
     VisitHistory,
@@ -31,6 +37,17 @@ def visit_list_for(*, user: User) -> QuerySet[Visit]:
     if user.role == Role.PRACTITIONER:
         return qs.filter(pk__in=practitioner_sessions(user).values("visit_id"))
     return qs.none()
+
+
+def booked_visit_of(*, case: Case) -> Visit | None:
+    """The case's booked visit (the earliest, if a rebooking is booked too), or None: while
+    there is one the case cannot book another (visit_book raises CaseAlreadyBooked)."""
+    return (
+        Visit.objects.filter(case=case, status=VisitStatus.BOOKED)
+        .select_related("room__venue")
+        .order_by("start", "id")
+        .first()
+    )
 
 
 # What a visit shown on its own or in a list needs: its columns, the room and venue names, and
@@ -147,9 +164,78 @@ def sessions_missed_for(*, user: User) -> QuerySet[Session]:
     )
 
 
+def _attendance_words(reason: str, names: Mapping[str, str]) -> str:
+    """The attendance row's reason ("health: did not attend", as the service writes it) as
+    "Health: Did not attend"."""
+    code, sep, outcome = reason.partition(": ")
+    if not sep:
+        return reason
+    return f"{names.get(code, code)}: {outcome[:1].upper()}{outcome[1:]}"
+
+
+def _where_when(snapshot: Mapping[str, Any], rooms: Mapping[int, Room]) -> str:
+    """'Wednesday 24 February 2027 at 10:00 (Civic Centre, Room 1)' from a history snapshot."""
+    start = dt.datetime.fromisoformat(snapshot["start"])
+    room = rooms.get(snapshot.get("room"))
+    return day_at_time_words(start) + (f" ({room})" if room else "")
+
+
+def _team_changes(
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    names: Mapping[str, str],
+    people: Mapping[int, str],
+) -> list[str]:
+    """'Health: Ngozi Achebe instead of Sam Okafor' for each agency whose practitioner changed."""
+    was = {s["agency"]: s["practitioner"] for s in before.get("sessions", [])}
+    out = []
+    for s in after.get("sessions", []):
+        old = was.get(s["agency"])
+        if old is not None and old != s["practitioner"]:
+            out.append(
+                f"{names.get(s['agency'], s['agency'])}: {people.get(s['practitioner'], '?')} "
+                f"instead of {people.get(old, '?')}"
+            )
+    return out
+
+
+def _visit_text(
+    entry: VisitHistory,
+    before: Mapping[str, Any] | None,
+    *,
+    names: Mapping[str, str],
+    rooms: Mapping[int, Room],
+    people: Mapping[int, str],
+) -> str:
+    after = entry.snapshot or {}
+    kind = entry.kind
+    if kind == VisitHistory.Kind.ATTENDANCE:
+        return _attendance_words(entry.reason, names)
+    parts: list[str] = []
+    if kind == VisitHistory.Kind.BOOKED and after.get("start"):
+        parts.append(f"For {_where_when(after, rooms)}.")
+    if kind == VisitHistory.Kind.RESCHEDULED and after.get("start") and before:
+        was, now = _where_when(before, rooms), _where_when(after, rooms)
+        parts.append(f"From {was} to {now}." if was != now else f"Still {now}.")
+        changes = _team_changes(before, after, names, people)
+        if changes:
+            parts.append("; ".join(changes) + ".")
+    if entry.reason:
+        why = {
+            VisitHistory.Kind.CANCELLED: "Why",
+            VisitHistory.Kind.BOOKED: "Why after the deadline"
+            if entry.visit.rebook_of_id is None
+            else "Why rebooked",
+        }.get(kind, "Reason")
+        parts.append(f"{why}: {entry.reason}")
+    return " ".join(parts)
+
+
 def case_timeline(*, case: Case) -> list[dict[str, object]]:
     """Everything that happened on a case, newest first: the case opening and every change
-    to its visits (booked, rescheduled, cancelled, attendance, completed)."""
+    to its visits (booked, rescheduled, cancelled, attendance, completed), in words: agency
+    names, and for a reschedule the time and room it moved from and to (each history row
+    keeps the visit as it was after the change, so the row before it says where it was)."""
     events: list[dict[str, object]] = [
         {
             "at": case.created_at,
@@ -158,20 +244,33 @@ def case_timeline(*, case: Case) -> list[dict[str, object]]:
             "text": f"{case.get_order_type_display()} starting {date_words(case.order_start_date)}",
         }
     ]
-    history = (
+    history = list(
         VisitHistory.objects.filter(visit__case=case)
         .select_related("by", "visit")
         .order_by("at", "id")
     )
+    snapshots = [e.snapshot or {} for e in history]
+    rooms = Room.objects.select_related("venue").in_bulk({s.get("room") for s in snapshots})
+    people = dict(
+        Practitioner.objects.filter(
+            pk__in={x["practitioner"] for s in snapshots for x in s.get("sessions", [])}
+        ).values_list("pk", "name")
+    )
+    names = dict(Agency.objects.values_list("code", "name"))
+    last: dict[int, Mapping[str, Any]] = {}
     for entry in history:
         events.append(
             {
                 "at": entry.at,
                 "title": f"Visit {entry.get_kind_display().lower()}",
                 "by": entry.by,
-                "text": entry.reason,
+                "text": _visit_text(
+                    entry, last.get(entry.visit_id), names=names, rooms=rooms, people=people
+                ),
                 "visit": entry.visit,
             }
         )
+        if entry.snapshot:
+            last[entry.visit_id] = entry.snapshot
     events.sort(key=lambda e: e["at"], reverse=True)
     return events

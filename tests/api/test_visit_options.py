@@ -136,3 +136,53 @@ def test_bad_queries_name_the_parameter(world, query, field):
 )
 def test_only_yot_admins_ask_for_options(world, role, status):
     assert client_for(make_user(role=role)).get(url(world)).status_code == status
+
+
+def test_options_are_spread_at_most_three_a_day_two_hours_apart(world):
+    """Now Monday 1 March 2027 at 08:00: two hours' notice makes 10:00 the first start, and
+    a visit of the four agencies (2 hours 30 minutes) starts by 14:30 to end by 17:00."""
+    data = world["admin"].get(url(world, "?count=10")).json()
+    starts = [local(o["start"]).strftime("%a %d %H:%M") for o in data["options"]]
+    assert starts == [
+        "Mon 01 10:00",
+        "Mon 01 12:00",
+        "Mon 01 14:00",
+        "Tue 02 09:00",
+        "Tue 02 11:00",
+        "Tue 02 13:00",
+        "Wed 03 09:00",
+        "Wed 03 11:00",
+        "Wed 03 13:00",
+        "Thu 04 09:00",
+    ]
+
+
+def test_spread_false_gives_every_start_from_the_earliest(world):
+    data = world["admin"].get(url(world, "?count=3&spread=false")).json()
+    assert [local(o["start"]).strftime("%H:%M") for o in data["options"]] == [
+        "10:00",
+        "10:05",
+        "10:10",
+    ]
+
+
+def test_an_option_in_school_hours_is_flagged_with_the_times_it_clashes_with(world):
+    young_person_update(
+        young_person=world["case"].young_person,
+        unavailable=[
+            {"weekdays": [0, 1, 2, 3, 4], "start_time": dt.time(9), "end_time": dt.time(14)}
+        ],
+    )
+    options = world["admin"].get(url(world, "?count=10")).json()["options"]
+    outside = [o for o in options if not o["clashes_with_unavailable"]]
+    clashing = [o for o in options if o["clashes_with_unavailable"]]
+    assert options == outside + clashing and clashing
+    for o in outside:
+        assert o["outside_unavailable"] and o["unavailable_clashes"] == []
+        assert local(o["start"]).strftime("%H:%M") == "14:00"
+    first = clashing[0]
+    assert local(first["start"]).strftime("%a %d %H:%M") == "Mon 01 10:00"
+    assert not first["outside_unavailable"]
+    assert [(local(c["start"]), local(c["end"])) for c in first["unavailable_clashes"]] == [
+        (dt.datetime(2027, 3, 1, 9, tzinfo=LONDON), dt.datetime(2027, 3, 1, 14, tzinfo=LONDON))
+    ]

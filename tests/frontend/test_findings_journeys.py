@@ -64,7 +64,7 @@ def test_practitioner_saves_then_submits_findings_after_a_refused_submission(web
     assert Finding.objects.get(session=session).status == FindingStatus.DRAFT
 
     choose(web, "mental_health", "no_concern")
-    go(web.get_by_role("button", name="Submit"))
+    go(web.get_by_role("button", name="Submit findings"))
     summary = web.locator(".govuk-error-summary")
     assert summary.is_visible()
     assert "answer this question" in summary.inner_text()
@@ -85,7 +85,10 @@ def test_practitioner_saves_then_submits_findings_after_a_refused_submission(web
         "linked_to_offending",
     ):
         choose(web, key, answers[key])
-    go(web.get_by_role("button", name="Submit"))
+    go(web.get_by_role("button", name="Submit findings"))
+    assert heading(web) == "Submit these findings?"
+    check_axe(web, "findings-confirm")
+    go(web.get_by_role("button", name="Submit findings"))
     assert web.locator(".govuk-panel--confirmation").is_visible()
     assert "Findings submitted" in web.content()
     check_axe(web, "findings-submitted")
@@ -124,6 +127,8 @@ def test_case_manager_edits_and_sends_the_draft_and_a_manager_signs_it_off(web, 
     assert "Substance use is saved." in web.content()
     assert "Cannabis most weekends; wants to cut down." in web.content()
 
+    go(web.get_by_role("link", name="Send for sign-off"))
+    assert heading(web) == "Send the draft for sign-off?"
     go(web.get_by_role("button", name="Send for sign-off"))
     assert "The draft is sent for sign-off." in web.content()
     check_axe(web, "draft-awaiting-sign-off")
@@ -133,6 +138,8 @@ def test_case_manager_edits_and_sends_the_draft_and_a_manager_signs_it_off(web, 
     sign_in(web, manager.username)
     web.goto(f"/cases/{case.pk}/assessment-draft/")
     check_axe(web, "draft-for-manager")
+    go(web.get_by_role("link", name="Sign off"))
+    assert heading(web) == "Sign off the assessment?"
     go(web.get_by_role("button", name="Sign off"))
     assert "The draft is signed off." in web.content()
     check_axe(web, "draft-signed-off")
@@ -162,3 +169,66 @@ def test_practitioner_opening_another_agencys_findings_gets_404(web, yot):
     check_axe(web, "findings-not-found")
     own = visit.sessions.get(agency__code="health")
     assert web.goto(f"/sessions/{own.pk}/findings/").status == 200
+
+
+def test_enter_saves_findings_and_each_irreversible_step_first_says_what_is_missing(web, yot):
+    """Enter in a box saves the draft (it never submits); submitting the findings, sending
+    the draft for sign-off and signing it off each ask first, listing what is missing."""
+    visit = book_past_visit(yot)
+    session = visit.sessions.get(agency__code="education")
+    session_record_attendance(session=session, attended=True)
+    teacher = yot["team"]["education"]
+    sign_in(web, teacher.user.username)
+    web.goto(f"/sessions/{session.pk}/findings/")
+    hours = web.locator("#id_q_hours_per_week")
+    hours.fill("25")
+    with web.expect_navigation():
+        hours.press("Enter")
+    assert "Your draft is saved" in web.content()
+    assert web.locator(".govuk-error-summary").count() == 0
+    assert Finding.objects.get(session=session).status == FindingStatus.DRAFT
+    assert web.locator("#id_q_hours_per_week").input_value() == "25"
+
+    answers = complete_answers("education")
+    for key in ("provision", "permanent_exclusion", "send", "consent", "concern_level"):
+        choose(web, key, answers[key])
+    choose(web, "linked_to_offending", answers["linked_to_offending"])
+    go(web.get_by_role("button", name="Submit findings"))
+    assert heading(web) == "Submit these findings?"
+    check_axe(web, "findings-confirm-missing")
+    empty = web.locator("ul[aria-labelledby=nothing-recorded]").inner_text()
+    assert "Strengths" in empty and "Attendance" in empty
+    assert Finding.objects.get(session=session).status == FindingStatus.DRAFT  # not yet
+    go(web.get_by_role("button", name="Submit findings"))
+    assert web.locator(".govuk-panel--confirmation").is_visible()
+    assert Finding.objects.get(session=session).status == FindingStatus.SUBMITTED
+    sign_out(web)
+
+    case = visit.case
+    case_manager = factories.make_user(role=Role.CASE_MANAGER, first_name="Priya")
+    case.case_manager = case_manager
+    case.save(update_fields=["case_manager"])
+    sign_in(web, case_manager.username)
+    web.goto(f"/cases/{case.pk}/assessment-draft/")
+    go(web.get_by_role("link", name="Send for sign-off"))
+    assert heading(web) == "Send the draft for sign-off?"
+    check_axe(web, "draft-confirm-submit")
+    missing = web.locator(".govuk-summary-list").inner_text()
+    for agency in ("Health", "Speech, language and communication"):
+        assert agency in missing
+    assert "Sections with nothing recorded" in missing and "None: every section" not in missing
+    assert AssessmentDraft.objects.get(case=case).status == DraftStatus.DRAFT  # not yet
+    go(web.get_by_role("button", name="Send for sign-off"))
+    assert AssessmentDraft.objects.get(case=case).status == DraftStatus.AWAITING_SIGN_OFF
+    sign_out(web)
+
+    manager = factories.make_user(role=Role.YOT_MANAGER, first_name="Oren")
+    sign_in(web, manager.username)
+    web.goto(f"/cases/{case.pk}/assessment-draft/")
+    go(web.get_by_role("link", name="Sign off"))
+    assert heading(web) == "Sign off the assessment?"
+    check_axe(web, "draft-confirm-sign-off")
+    assert "Health" in web.locator(".govuk-summary-list").inner_text()
+    assert AssessmentDraft.objects.get(case=case).status == DraftStatus.AWAITING_SIGN_OFF
+    go(web.get_by_role("button", name="Sign off"))
+    assert AssessmentDraft.objects.get(case=case).status == DraftStatus.SIGNED_OFF

@@ -11,6 +11,7 @@ from django.test import Client
 from docx import Document
 
 from accounts.models import Role
+from agencies.models import Agency
 from screening.assessment.drafts import draft_edit, draft_submit
 from screening.assessment.findings import findings_save, findings_submit
 from screening.booking.services import session_record_attendance
@@ -195,7 +196,9 @@ def test_action_rows_are_saved_and_submitted_as_actions(screened):
             "a0_category": "safeguarding",
         }
     )
-    response = browser_for(session.practitioner.user).post(findings_url(session), data)
+    client = browser_for(session.practitioner.user)
+    assert "Submit these findings?" in client.post(findings_url(session), data).content.decode()
+    response = client.post(findings_url(session), {"action": "confirm"})
     assert response.status_code == 302 and "submitted=1" in response["Location"]
     finding = Finding.objects.get(session=session)
     assert finding.status == FindingStatus.SUBMITTED
@@ -435,11 +438,17 @@ def test_send_for_sign_off_is_refused_listing_sections_to_review(screened):
     assert AssessmentDraft.objects.get(case=case).status == DraftStatus.DRAFT
 
 
-def test_sign_off_and_reopen_with_a_required_reason(screened):
+def _health_draft_ready(screened):
+    """The case's draft from the health findings alone, its plan reviewed: ready to send."""
     case = screened["case"]
     submit(screened["sessions"]["health"])
     draft = AssessmentDraft.objects.get(case=case)
     draft_edit(draft=draft, user=case.case_manager, plan_reviewed=True)
+    return case, draft
+
+
+def test_sign_off_and_reopen_with_a_required_reason(screened):
+    case, _ = _health_draft_ready(screened)
     browser_for(case.case_manager).post(draft_url(case, "submit/"))
     assert AssessmentDraft.objects.get(case=case).status == DraftStatus.AWAITING_SIGN_OFF
     manager = browser_for(screened["manager"])
@@ -489,10 +498,7 @@ def test_word_document_download_is_the_draft_and_audited_as_export(screened):
 
 
 def test_a_draft_being_signed_off_cannot_be_edited_from_the_page(screened):
-    case = screened["case"]
-    submit(screened["sessions"]["health"])
-    draft = AssessmentDraft.objects.get(case=case)
-    draft_edit(draft=draft, user=case.case_manager, plan_reviewed=True)
+    case, draft = _health_draft_ready(screened)
     draft_submit(draft=draft, user=case.case_manager)
     client = browser_for(case.case_manager)
     assert "Change<span" not in client.get(draft_url(case)).content.decode()
@@ -623,3 +629,54 @@ def test_an_agency_without_a_form_gets_a_message_not_an_error(screened):
     assert "Education has no findings form yet" in page
     response = client.post(findings_url(session), form_data({"provision": "mainstream"}))
     assert response.status_code == 200 and "has no findings form yet" in response.content.decode()
+
+
+# --- asked before: submitting findings, sending for sign-off, signing off ----------------
+
+
+def test_submitting_findings_first_lists_what_was_left_empty_and_submits_nothing(screened):
+    session = screened["sessions"]["health"]
+    client = browser_for(session.practitioner.user)
+    answers = complete_answers("health")
+    response = client.post(findings_url(session), form_data(answers, "submit"))
+    page = response.content.decode()
+    assert response.status_code == 200 and "Submit these findings?" in page
+    empty = page.split('aria-labelledby="nothing-recorded">', 1)[1].split("</ul>", 1)[0]
+    assert "Medication" in empty and "Self-harm" not in empty
+    assert 'name="action" value="confirm"' in page
+    # Saved as the working copy, not submitted.
+    assert Finding.objects.get(session=session).status == FindingStatus.DRAFT
+
+
+def test_confirming_with_nothing_saved_writes_nothing(screened):
+    session = screened["sessions"]["health"]
+    response = browser_for(session.practitioner.user).post(
+        findings_url(session), {"action": "confirm"}
+    )
+    assert response.status_code == 302
+    assert not Finding.objects.filter(session=session).exists()
+
+
+def test_sending_for_sign_off_first_lists_agencies_without_findings_and_empty_sections(screened):
+    case, draft = _health_draft_ready(screened)
+    response = browser_for(case.case_manager).get(draft_url(case, "submit/"))
+    page = response.content.decode()
+    assert response.status_code == 200 and "Send the draft for sign-off?" in page
+    for agency in ("speech_language", "education", "social_care"):
+        assert Agency.objects.get(code=agency).name.replace("'", "&#x27;") in page
+    empty = [s.title for s in draft.sections.all() if not s.text.strip()]
+    assert empty and all(title in page for title in empty)
+    assert AssessmentDraft.objects.get(case=case).status == DraftStatus.DRAFT
+
+
+def test_signing_off_first_asks_saying_what_is_missing(screened):
+    case, draft = _health_draft_ready(screened)
+    draft_submit(draft=draft, user=case.case_manager)
+    response = browser_for(screened["manager"]).get(draft_url(case, "sign-off/"))
+    page = response.content.decode()
+    assert "Sign off the assessment?" in page and "Agencies without findings" in page
+    assert "Signing off locks the assessment" in page
+    assert AssessmentDraft.objects.get(case=case).status == DraftStatus.AWAITING_SIGN_OFF
+    # The draft page offers the step as a link to this question, not as a button that acts.
+    draft_page = browser_for(screened["manager"]).get(draft_url(case)).content.decode()
+    assert f'href="{draft_url(case, "sign-off/")}">Sign off</a>' in draft_page

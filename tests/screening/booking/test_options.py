@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import Agency
-from screening.booking.options import visit_options
+from screening.booking.options import render_reason, visit_options
+from screening.scheduling.explain import Reason
 from tests.factories import make_case, make_room
 
 LONDON = ZoneInfo("Europe/London")
@@ -44,3 +45,19 @@ def test_reasons_keep_the_capitals_of_an_agency_named_with_an_acronym(nobody_fre
     assert found.reasons == [
         "No CAMHS liaison practitioner is free before the deadline of Monday 8 March 2027."
     ]
+
+
+@pytest.mark.parametrize(
+    ("minutes", "words"),
+    [(45, "45 minutes"), (60, "1 hour"), (165, "2 hours 45 minutes"), (121, "2 hours 1 minute")],
+)
+def test_a_room_reason_writes_its_length_as_people_say_it(minutes, words):
+    reason = render_reason(
+        Reason("no_room", minutes=minutes),
+        tz=LONDON,
+        deadline=dt.date(2027, 3, 8),
+        agency_names={},
+    )
+    assert reason == (
+        f"No room is free for {words} in a row before the deadline of Monday 8 March 2027."
+    )

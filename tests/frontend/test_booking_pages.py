@@ -1,0 +1,306 @@
+"""The booking pages through Django's test client, with the clock fixed: a case that has a
+booked visit, the rebooking page's deadline and reasons, the error summary's links, options
+that clash with the young person's unavailable times, and options spread across days."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from django.utils.html import escape
+
+from accounts.models import Role
+from agencies.models import Agency
+from screening.booking.services import (
+    SessionRequest,
+    session_record_attendance,
+    visit_book,
+    visit_reschedule,
+)
+from screening.models import Visit
+from screening.people.young_people import young_person_update
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+LONDON = ZoneInfo("Europe/London")
+# Tuesday 23 February 2027, 07:00. The order starts on Monday 22 February, so the visit is
+# due five working days on: Monday 1 March 2027 (no bank holiday in between).
+NOW = dt.datetime(2027, 2, 23, 7, 0, tzinfo=LONDON)
+ORDER_START = dt.date(2027, 2, 22)
+CODES = ["speech_language", "health", "education", "social_care"]
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=LONDON)
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def world(db, monkeypatch):
+    """One practitioner per agency working weekdays 09:00-17:00, one room (open Monday to
+    Friday 08:00-18:00), an admin, and a case whose visit is due on Monday 1 March 2027."""
+    monkeypatch.setattr(timezone, "now", lambda: NOW.astimezone(dt.UTC))
+    team = {code: factories.make_working_practitioner(agency=code) for code in CODES}
+    room = factories.make_room()
+    admin = factories.make_user(role=Role.YOT_ADMIN)
+    case = factories.make_case(order_start_date=ORDER_START)
+    return {
+        "team": team,
+        "room": room,
+        "admin_user": admin,
+        "admin": client_for(admin),
+        "case": case,
+    }
+
+
+def book_all(world, start: dt.datetime, *, case=None, **extra) -> Visit:
+    sessions, t = [], start
+    for code in CODES:
+        agency = Agency.objects.get(code=code)
+        sessions.append(SessionRequest(agency=agency, practitioner=world["team"][code], start=t))
+        t += dt.timedelta(minutes=agency.default_duration_minutes + 5)
+    return visit_book(case=case or world["case"], room=world["room"], sessions=sessions, **extra)
+
+
+# --- 5. a case that has a booked visit ---------------------------------------------------
+
+
+def test_the_case_page_of_a_booked_case_links_to_its_visit_instead_of_booking(world):
+    case = world["case"]
+    visit = book_all(world, at(dt.date(2027, 2, 24), 10))
+    page = world["admin"].get(f"/cases/{case.pk}/").content.decode()
+    assert f"/cases/{case.pk}/book/" not in page
+    assert "Book a visit" not in page
+    assert re.search(rf'href="/visits/{visit.pk}/"[^>]*>See the booked visit', page)
+
+
+def test_the_case_page_without_a_booked_visit_offers_to_book_one(world):
+    case = world["case"]
+    page = world["admin"].get(f"/cases/{case.pk}/").content.decode()
+    assert f'href="/cases/{case.pk}/book/"' in page
+
+
+def test_the_booking_page_of_a_booked_case_says_so_and_links_to_the_visit(world):
+    case = world["case"]
+    visit = book_all(world, at(dt.date(2027, 2, 24), 10))
+    response = world["admin"].get(f"/cases/{case.pk}/book/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This case already has a booked visit" in page
+    assert "10am on Wednesday 24 February 2027" in page
+    assert f'href="/visits/{visit.pk}/"' in page
+    assert "Book this visit" not in page  # no options to choose from
+
+
+def test_posting_a_booking_for_a_booked_case_books_nothing_and_says_why(world):
+    case = world["case"]
+    visit = book_all(world, at(dt.date(2027, 2, 24), 10))
+    response = world["admin"].post(f"/cases/{case.pk}/book/", {"option": "anything"})
+    assert response.status_code == 409
+    assert "This case already has a booked visit" in response.content.decode()
+    assert list(Visit.objects.filter(case=case)) == [visit]
+
+
+# --- 9. the case timeline in words ---------------------------------------------------------
+
+
+def _timeline(world) -> str:
+    # Signed in afresh: the clock may have moved past the idle sign-out.
+    page = client_for(world["admin_user"]).get(f"/cases/{world['case'].pk}/").content.decode()
+    return page.split('<h2 class="govuk-heading-m">Timeline</h2>', 1)[1]
+
+
+def test_the_timeline_says_who_attended_by_agency_name_in_words(world, monkeypatch):
+    visit = book_all(world, at(dt.date(2027, 2, 24), 10))
+    # Wednesday 24 February 2027 at 13:00: every session has started.
+    later = at(dt.date(2027, 2, 24), 13)
+    monkeypatch.setattr(timezone, "now", lambda: later.astimezone(dt.UTC))
+    sessions = {s.agency.code: s for s in visit.sessions.select_related("agency")}
+    session_record_attendance(session=sessions["health"], attended=True)
+    session_record_attendance(
+        session=sessions["social_care"], attended=False, reason="Unwell on the day"
+    )
+    timeline = _timeline(world)
+    social_care = escape(Agency.objects.get(code="social_care").name)
+    assert "Health: Attended" in timeline
+    assert f"{social_care}: Did not attend" in timeline
+    assert "social_care" not in timeline and ": attended" not in timeline
+
+
+def test_a_reschedule_on_the_timeline_says_from_when_to_when(world):
+    visit = book_all(world, at(dt.date(2027, 2, 24), 10))
+    sessions, t = [], at(dt.date(2027, 2, 25), 13)
+    for s in visit.sessions.select_related("agency", "practitioner").order_by("start"):
+        sessions.append(SessionRequest(agency=s.agency, practitioner=s.practitioner, start=t))
+        t += dt.timedelta(minutes=s.agency.default_duration_minutes + 5)
+    visit_reschedule(visit=visit, room=world["room"], sessions=sessions)
+    timeline = _timeline(world)
+    room = str(world["room"])
+    assert (
+        f"From Wednesday 24 February 2027 at 10:00 ({room}) "
+        f"to Thursday 25 February 2027 at 13:00 ({room})."
+    ) in timeline
+    assert f"For Wednesday 24 February 2027 at 10:00 ({room})." in timeline  # the booking
+
+
+# --- 7. rebooking, a passed deadline, and the error summary's links ----------------------
+
+# Tuesday 2 March 2027, 09:00: the day after the case's visit deadline (Monday 1 March).
+AFTER_DEADLINE = at(dt.date(2027, 3, 2), 9)
+
+
+def _missed_health_session(world, monkeypatch):
+    """The visit on the deadline day, Monday 1 March 2027 at 10:00; the health session is
+    marked 'did not attend' the next morning. A missed session is rebooked within five
+    working days of it: by Monday 8 March 2027."""
+    visit = book_all(world, at(dt.date(2027, 3, 1), 10))
+    monkeypatch.setattr(timezone, "now", lambda: AFTER_DEADLINE.astimezone(dt.UTC))
+    missed = visit.sessions.get(agency__code="health")
+    session_record_attendance(session=missed, attended=False, reason="Unwell on the day")
+    missed.refresh_from_db()
+    return missed
+
+
+def _error_links(html: str) -> list[str]:
+    summary = html.split('class="govuk-error-summary"', 1)[1].split("</ul>", 1)[0]
+    return re.findall(r'<a href="#([^"]+)"', summary)
+
+
+def test_rebooking_before_its_own_deadline_asks_no_reason_for_being_late(world, monkeypatch):
+    missed = _missed_health_session(world, monkeypatch)
+    admin = client_for(world["admin_user"])
+    response = admin.get(f"/sessions/{missed.pk}/rebook/")
+    page = response.content.decode()
+    assert response.context["options"], page
+    assert "Options after the deadline" not in page
+    assert "after the deadline?" not in page
+    assert "Rebook by Monday 8 March 2027" in page
+    assert "Why is the session rebooked?" in page
+    assert "No room is free" not in page
+
+
+def test_options_after_a_passed_deadline_say_the_deadline_has_passed(world, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: AFTER_DEADLINE.astimezone(dt.UTC))
+    admin = client_for(world["admin_user"])
+    response = admin.get(f"/cases/{world['case'].pk}/book/")
+    reasons = response.context["found"].reasons
+    assert reasons == [
+        "The deadline of Monday 1 March 2027 has passed: every option is after it, "
+        "so say why when you book one."
+    ]
+    assert response.context["after_deadline"]
+
+
+def test_a_missing_late_reason_links_to_the_box_of_the_option_chosen(world, monkeypatch):
+    monkeypatch.setattr(timezone, "now", lambda: AFTER_DEADLINE.astimezone(dt.UTC))
+    admin = client_for(world["admin_user"])
+    url = f"/cases/{world['case'].pk}/book/"
+    second = admin.get(url).context["after_deadline"][1]
+    html = admin.post(url, {"option": second.token, "query": ""}).content.decode()
+    assert not Visit.objects.filter(case=world["case"]).exists()
+    [link] = _error_links(html)
+    assert link == f"{second.key}-late-reason"
+    assert f'id="{link}"' in html
+    assert f'aria-describedby="{link}-hint {link}-error"' in html
+
+
+def test_a_missing_rebooking_reason_links_to_the_box_of_the_option_chosen(world, monkeypatch):
+    missed = _missed_health_session(world, monkeypatch)
+    admin = client_for(world["admin_user"])
+    url = f"/sessions/{missed.pk}/rebook/"
+    first = admin.get(url).context["options"][0]
+    html = admin.post(url, {"option": first.token, "query": "", "reason": " "}).content.decode()
+    [link] = _error_links(html)
+    assert link == f"{first.key}-reason"
+    assert f'id="{link}"' in html
+
+
+# --- 8. options spread across days, and clashes with the young person's unavailable times -
+
+
+def _starts(options) -> list[dt.datetime]:
+    return [o.start.astimezone(LONDON) for o in options]
+
+
+def test_the_options_are_spread_three_a_day_two_hours_apart_earliest_first(world):
+    """Now Tuesday 23 February 2027 at 07:00; with the page's margin the first start is 09:15.
+    A visit of all four agencies takes 2 hours 30 minutes, and everyone works until 17:00."""
+    response = world["admin"].get(f"/cases/{world['case'].pk}/book/")
+    tuesday, wednesday, thursday, friday = (dt.date(2027, 2, d) for d in (23, 24, 25, 26))
+    assert _starts(response.context["options"]) == [
+        at(tuesday, 9, 15),
+        at(tuesday, 11, 15),
+        at(tuesday, 13, 15),
+        at(wednesday, 9),
+        at(wednesday, 11),
+        at(wednesday, 13),
+        at(thursday, 9),
+        at(thursday, 11),
+        at(thursday, 13),
+        at(friday, 9),
+    ]
+
+
+def test_asking_for_every_time_from_the_earliest_gives_five_minute_steps(world):
+    query = {"agencies": CODES, "order": "fixed", "spread": "no"}
+    response = world["admin"].get(f"/cases/{world['case'].pk}/book/", query)
+    tuesday = dt.date(2027, 2, 23)
+    assert _starts(response.context["options"]) == [
+        at(tuesday, 9, 15) + dt.timedelta(minutes=5 * n) for n in range(10)
+    ]
+
+
+def test_an_option_in_school_hours_says_it_clashes_and_when(world):
+    young_person_update(
+        young_person=world["case"].young_person,
+        unavailable=[
+            {"weekdays": [0, 1, 2, 3, 4], "start_time": dt.time(9), "end_time": dt.time(14)}
+        ],
+    )
+    response = world["admin"].get(f"/cases/{world['case'].pk}/book/")
+    options = response.context["options"]
+    outside = [o for o in options if not o.clashes]
+    clashing = [o for o in options if o.clashes]
+    # Outside the unavailable times first (one a day fits after 14:00 and before 17:00),
+    # then the rest, each group earliest first.
+    assert options == outside + clashing
+    assert [o.start.astimezone(LONDON).time() for o in outside] == [dt.time(14)] * 5
+    assert clashing[0].start.astimezone(LONDON) == at(dt.date(2027, 2, 23), 9, 15)
+    assert clashing[0].clashes == [(at(dt.date(2027, 2, 23), 9), at(dt.date(2027, 2, 23), 14))]
+    page = response.content.decode()
+    assert page.count("Clashes with unavailable times") == len(clashing)
+    assert (
+        "This time clashes with the young person's usual unavailable times: "
+        "9am to 2pm on Tuesday 23 February 2027."
+    ) in page
+
+
+def test_a_rebooked_sessions_visit_labels_its_reason_as_why_it_was_rebooked(world, monkeypatch):
+    from screening.booking.services import session_rebook
+
+    missed = _missed_health_session(world, monkeypatch)
+    # Wednesday 3 March 2027 at 10:00: before the rebooking deadline (Monday 8 March).
+    rebooked = session_rebook(
+        missed=missed,
+        room=world["room"],
+        practitioner=world["team"]["health"],
+        start=at(dt.date(2027, 3, 3), 10),
+        reason="Unwell on the day; the family asked for Wednesday.",
+    )
+    page = client_for(world["admin_user"]).get(f"/visits/{rebooked.pk}/").content.decode()
+    assert "Why rebooked" in page
+    assert "Unwell on the day; the family asked for Wednesday." in page
+    assert "Why after the deadline" not in page
+    timeline = _timeline(world)
+    assert "Why rebooked: Unwell on the day" in timeline
+    assert "Why after the deadline" not in timeline
