@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from agencies.local_time import date_words
+from agencies.local_time import OUTSIDE_DATE_WINDOW, date_words, in_date_window
 
 QUESTION_TYPES = ("choice", "multi_choice", "yes_no_unknown", "number", "date", "text", "actions")
 YES_NO_UNKNOWN = ({"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"},
@@ -239,9 +239,12 @@ def _check_one(
         return value, []
     if kind == "date":
         try:
-            return dt.date.fromisoformat(value).isoformat(), []
+            day = dt.date.fromisoformat(value)
         except (TypeError, ValueError):
             return None, ["Enter a date as YYYY-MM-DD."]
+        if not in_date_window(day):
+            return None, [OUTSIDE_DATE_WINDOW]
+        return day.isoformat(), []
     if kind == "text":
         if not isinstance(value, str):
             return None, ["Enter text."]
@@ -280,6 +283,8 @@ def check_actions(
         except (TypeError, ValueError):
             errors[f"{i}.due_date"] = ["Enter the due date as YYYY-MM-DD."]
             due = None
+        if due is not None and not in_date_window(due):
+            errors[f"{i}.due_date"] = [OUTSIDE_DATE_WINDOW]
         category = item.get("category")
         if category not in PLAN_CATEGORIES:
             errors[f"{i}.category"] = [f"Use one of: {', '.join(PLAN_CATEGORIES)}."]

@@ -6,6 +6,8 @@ from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from agencies.local_time import OUTSIDE_DATE_WINDOW, in_date_window
+
 
 class StrictCharField(serializers.CharField):
     default_error_messages = {"not_a_string": "Must be text, not {kind}."}
@@ -14,6 +16,30 @@ class StrictCharField(serializers.CharField):
         if not isinstance(data, str):
             self.fail("not_a_string", kind=type(data).__name__)
         return super().to_internal_value(data)
+
+
+class _InDateWindow:
+    """Dates inside the date window (agencies.local_time.DATE_WINDOW); a moment too far
+    out to convert to the local zone is outside it too."""
+
+    default_error_messages = {
+        "outside_window": OUTSIDE_DATE_WINDOW,
+        "overflow": OUTSIDE_DATE_WINDOW,
+    }
+
+    def to_internal_value(self, data: object):
+        value = super().to_internal_value(data)  # type: ignore[misc]
+        if not in_date_window(value):
+            self.fail("outside_window")  # type: ignore[attr-defined]
+        return value
+
+
+class WindowDateField(_InDateWindow, serializers.DateField):
+    pass
+
+
+class WindowDateTimeField(_InDateWindow, serializers.DateTimeField):
+    pass
 
 
 class StrictEmailField(serializers.EmailField):
@@ -86,4 +112,6 @@ class ModelSerializer(RejectUnknownMixin, serializers.ModelSerializer):
         models.BigIntegerField: StrictIntegerField,
         models.BooleanField: StrictBooleanField,
         models.TimeField: HourMinuteField,
+        models.DateField: WindowDateField,
+        models.DateTimeField: WindowDateTimeField,
     }

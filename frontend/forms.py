@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import Role, User
+from agencies.local_time import DATE_WINDOW, date_words, in_date_window
 from agencies.models import Agency
 from screening.models import Language, OrderType, YoungPerson
 from screening.scheduling.search import GAP_LIMIT_MINUTES
@@ -38,7 +39,8 @@ class DateWidget(forms.MultiWidget):
 
 
 class DateField(forms.MultiValueField):
-    """A real date from GOV.UK's three boxes, with GOV.UK's error wording."""
+    """A real date from GOV.UK's three boxes, inside the date window (the API's too), with
+    GOV.UK's error wording."""
 
     widget = DateWidget
 
@@ -58,9 +60,13 @@ class DateField(forms.MultiValueField):
             day, month, year = (int(str(p).strip()) for p in data_list)
             if year < 1000:
                 raise ValueError
-            return dt.date(year, month, day)
+            value = dt.date(year, month, day)
         except ValueError as exc:
             raise ValidationError(f"The {self.label_name} must be a real date") from exc
+        if not in_date_window(value):
+            first, last = (date_words(d) for d in DATE_WINDOW)
+            raise ValidationError(f"The {self.label_name} must be between {first} and {last}")
+        return value
 
 
 class TimeField(forms.TimeField):

@@ -14,6 +14,8 @@ from api.fields import (
     ModelSerializer,
     Serializer,
     StrictCharField,
+    WindowDateField,
+    WindowDateTimeField,
 )
 from api.serializers.base import viewer, weekday_field
 from screening.access import FEED_URL_ROLES
@@ -78,12 +80,12 @@ class WorkingPatternSerializer(Serializer):
     weekdays = serializers.ListField(child=weekday_field(), min_length=1, max_length=7)
     start_time = HourMinuteField()
     end_time = HourMinuteField()
-    valid_from = serializers.DateField()
-    valid_until = serializers.DateField(allow_null=True, required=False)
+    valid_from = WindowDateField()
+    valid_until = WindowDateField(allow_null=True, required=False)
 
 
 class LeaveSerializer(Serializer):
     id = serializers.IntegerField(read_only=True)
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = WindowDateTimeField()
+    end = WindowDateTimeField()
     reason = StrictCharField(max_length=500, allow_blank=True, required=False, source="description")

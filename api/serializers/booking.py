@@ -12,6 +12,7 @@ from api.fields import (
     StrictBooleanField,
     StrictCharField,
     StrictIntegerField,
+    WindowDateTimeField,
 )
 from screening.models import (
     Case,
@@ -37,8 +38,8 @@ def gap_field(name: str) -> StrictIntegerField:
 class SessionInputSerializer(Serializer):
     agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
     practitioner = serializers.PrimaryKeyRelatedField(queryset=Practitioner.objects.all())
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField(required=False)
+    start = WindowDateTimeField()
+    end = WindowDateTimeField(required=False)
 
 
 class VisitInputSerializer(Serializer):
@@ -117,7 +118,7 @@ class VisitSerializer(serializers.ModelSerializer):
 
 class VisitOptionsQuerySerializer(Serializer):
     count = StrictIntegerField(min_value=1, max_value=50, required=False, default=10)
-    not_before = serializers.DateTimeField(required=False)
+    not_before = WindowDateTimeField(required=False)
     order = serializers.ChoiceField(choices=["fixed", "any"], required=False, default="fixed")
     agencies = StrictCharField(required=False, help_text="Agency codes, comma-separated.")
     durations = StrictCharField(required=False, help_text="code:minutes pairs, e.g. health:60")

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.models import Agency, FindingsForm
+from api.filters import WindowIsoDateTimeFilter
 from api.permissions import METHOD_ACTIONS, RolePermission
 from api.serializers.assessment import (
     AlertSerializer,
@@ -323,8 +324,8 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class AuditFilter(django_filters.FilterSet):
-    since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+    since = WindowIsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    until = WindowIsoDateTimeFilter(field_name="at", lookup_expr="lt")
 
     class Meta:
         model = AuditEntry

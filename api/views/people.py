@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Role
+from api.filters import WindowDateFilter
 from api.permissions import METHOD_ACTIONS, RolePermission
 from api.serializers.booking import (
     VisitOptionsQuerySerializer,
@@ -71,7 +72,7 @@ class YoungPersonViewSet(
 
 class CaseFilter(django_filters.FilterSet):
     order_type = django_filters.ChoiceFilter(choices=OrderType.choices)
-    visit_due_before = django_filters.DateFilter(field_name="visit_due_by", lookup_expr="lte")
+    visit_due_before = WindowDateFilter(field_name="visit_due_by", lookup_expr="lte")
     reference = django_filters.CharFilter(field_name="reference", lookup_expr="iexact")
 
     class Meta:

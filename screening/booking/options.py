@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from schedule.models import Event
 
-from agencies.local_time import day_words, yot_zone
+from agencies.local_time import check_date_window, day_words, yot_zone
 from agencies.models import Agency, Practitioner
 from screening.booking.availability import calendar_times, imported_busy
 from screening.models import Case, Room, Session, Visit, VisitStatus
@@ -248,7 +248,9 @@ def visit_options(
 ) -> VisitOptions:
     """The earliest visits for a case before its deadline, the earliest after it when there
     are too few, and the reasons why (rules in DESIGN.md "Scheduling model"); raises
-    ValidationError on `max_gap` for a gap window that ends before it starts."""
+    ValidationError on `max_gap` for a gap window that ends before it starts, and on
+    `not_before` outside the date window."""
+    check_date_window(not_before=not_before)
     tz = yot_zone()
     config = settings.SCREENING_SCHEDULING
     min_gap = config["min_gap_minutes"] if min_gap is None else min_gap

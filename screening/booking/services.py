@@ -20,6 +20,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from agencies.local_time import check_date_window
 from agencies.models import Agency, Practitioner
 from screening import fixed_sql as sql
 from screening.booking import availability, queries
@@ -79,6 +80,7 @@ def check_sessions(
         start = request.start
         if start.tzinfo is None:
             raise ValidationError({f"{name}.start": ["Give the time with its UTC offset."]})
+        check_date_window(**{f"{name}.start": start, f"{name}.end": request.end})
         end = request.end or start + dt.timedelta(minutes=agency.default_duration_minutes)
         if start.second or start.microsecond or start.minute % GRID_MINUTES:
             raise ValidationError({f"{name}.start": ["Sessions start on a 5-minute grid."]})

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from agencies.local_time import check_date_window
 from screening.models import UnavailableTime, YoungPerson
 from screening.phone import normalise_uk_mobile
 
@@ -58,6 +59,7 @@ def young_person_create(
     **details: object,
 ) -> YoungPerson:
     """Register a young person; phone numbers are checked and stored in E.164."""
+    check_date_window(date_of_birth=date_of_birth)
     _normalise_phones(details)
     rows = check_unavailable(rows=unavailable)
     person = YoungPerson(
@@ -77,6 +79,7 @@ def young_person_update(
     **fields: object,
 ) -> YoungPerson:
     """Change a young person's details; a given unavailable list replaces the old one."""
+    check_date_window(date_of_birth=fields.get("date_of_birth"))  # type: ignore[arg-type]
     _normalise_phones(fields)
     rows = None if unavailable is None else check_unavailable(rows=unavailable)
     for name, value in fields.items():
