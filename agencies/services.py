@@ -21,6 +21,8 @@ from agencies.models import Agency, Practitioner, new_feed_token
 
 PATTERN_TITLE = "Working pattern"
 LEAVE_TITLE = "Leave"
+# Documented maximum (README "Limits on input").
+LEAVE_REASON_LIMIT = 500
 
 
 def check_practitioner_user(*, user: User | None, practitioner: Practitioner | None = None) -> None:
@@ -192,6 +194,8 @@ def leave_create(
 ) -> Event:
     """Record leave as a one-off Event on the practitioner's calendar."""
     check_leave(start=start, end=end)
+    if len(reason) > LEAVE_REASON_LIMIT:
+        raise ValidationError({"reason": [f"Write at most {LEAVE_REASON_LIMIT} characters."]})
     return Event.objects.create(
         calendar=practitioner.calendar, title=LEAVE_TITLE, start=start, end=end, description=reason
     )

@@ -12,6 +12,14 @@ from agencies.local_time import OUTSIDE_DATE_WINDOW, in_date_window
 class StrictCharField(serializers.CharField):
     default_error_messages = {"not_a_string": "Must be text, not {kind}."}
 
+    def __init__(self, **kwargs: object) -> None:
+        limit = kwargs.get("max_length")
+        if isinstance(limit, int):
+            messages = dict(kwargs.get("error_messages") or {})  # type: ignore[call-overload]
+            messages.setdefault("max_length", f"Write at most {limit:,} characters.")
+            kwargs["error_messages"] = messages
+        super().__init__(**kwargs)
+
     def to_internal_value(self, data: object) -> str:
         if not isinstance(data, str):
             self.fail("not_a_string", kind=type(data).__name__)
@@ -82,6 +90,11 @@ class HourMinuteField(serializers.TimeField):
         kwargs.setdefault("format", "%H:%M")
         kwargs.setdefault("input_formats", ["%H:%M"])
         super().__init__(**kwargs)
+
+
+def at_most(limit: int, things: str) -> dict[str, str]:
+    """The error message of a list field with a maximum, naming what it holds."""
+    return {"max_length": f"Give at most {limit:,} {things}."}
 
 
 class RejectUnknownMixin:

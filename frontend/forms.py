@@ -12,7 +12,10 @@ from django.core.exceptions import ValidationError
 from accounts.models import Role, User
 from agencies.local_time import DATE_WINDOW, date_words, in_date_window
 from agencies.models import Agency
+from agencies.services import LEAVE_REASON_LIMIT
+from screening.booking.services import REASON_LIMIT
 from screening.models import Language, OrderType, YoungPerson
+from screening.people.young_people import COMMUNICATION_NEEDS_LIMIT
 from screening.scheduling.search import GAP_LIMIT_MINUTES
 
 WEEKDAYS = [
@@ -67,6 +70,11 @@ class DateField(forms.MultiValueField):
             first, last = (date_words(d) for d in DATE_WINDOW)
             raise ValidationError(f"The {self.label_name} must be between {first} and {last}")
         return value
+
+
+def at_most(limit: int, what: str) -> dict[str, str]:
+    """GOV.UK's wording for text beyond its documented maximum (README "Limits on input")."""
+    return {"max_length": f"{what} must be {limit:,} characters or fewer"}
 
 
 class TimeField(forms.TimeField):
@@ -128,6 +136,8 @@ class YoungPersonForm(forms.Form):
     communication_needs = forms.CharField(
         label="Communication needs",
         required=False,
+        max_length=COMMUNICATION_NEEDS_LIMIT,
+        error_messages=at_most(COMMUNICATION_NEEDS_LIMIT, "Communication needs"),
         widget=forms.Textarea,
         help_text="How to communicate well with the young person; shown to every practitioner",
     )
@@ -322,6 +332,8 @@ class LateReasonForm(forms.Form):
     late_reason = forms.CharField(
         label="Why is this visit after the deadline?",
         required=False,
+        max_length=REASON_LIMIT,
+        error_messages=at_most(REASON_LIMIT, "The reason"),
         widget=forms.Textarea,
         help_text="Recorded for the timeliness report",
     )
@@ -331,7 +343,11 @@ class CancelForm(forms.Form):
     reason = forms.CharField(
         label="Why is the visit cancelled?",
         widget=forms.Textarea,
-        error_messages={"required": "Say why the visit is cancelled"},
+        max_length=REASON_LIMIT,
+        error_messages={
+            "required": "Say why the visit is cancelled",
+            **at_most(REASON_LIMIT, "The reason"),
+        },
     )
 
 
@@ -346,6 +362,8 @@ class AttendanceForm(forms.Form):
         label="Reason, if they did not attend",
         required=False,
         widget=forms.Textarea,
+        max_length=REASON_LIMIT,
+        error_messages=at_most(REASON_LIMIT, "The reason"),
     )
 
     def clean(self) -> dict:
@@ -359,7 +377,11 @@ class RebookReasonForm(forms.Form):
     reason = forms.CharField(
         label="Why is the session rebooked?",
         widget=forms.Textarea,
-        error_messages={"required": "Say why the session is rebooked"},
+        max_length=REASON_LIMIT,
+        error_messages={
+            "required": "Say why the session is rebooked",
+            **at_most(REASON_LIMIT, "The reason"),
+        },
     )
 
 
@@ -399,7 +421,8 @@ class LeaveForm(forms.Form):
     reason = forms.CharField(
         label="Reason",
         required=False,
-        max_length=200,
+        max_length=LEAVE_REASON_LIMIT,
+        error_messages=at_most(LEAVE_REASON_LIMIT, "The reason"),
         help_text="For example, annual leave or training",
     )
 

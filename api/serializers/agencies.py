@@ -9,6 +9,7 @@ from rest_framework import serializers
 from accounts.models import User
 from agencies.models import Agency, Practitioner
 from agencies.selectors import calendar_feed_url
+from agencies.services import LEAVE_REASON_LIMIT
 from api.fields import (
     HourMinuteField,
     ModelSerializer,
@@ -88,4 +89,6 @@ class LeaveSerializer(Serializer):
     id = serializers.IntegerField(read_only=True)
     start = WindowDateTimeField()
     end = WindowDateTimeField()
-    reason = StrictCharField(max_length=500, allow_blank=True, required=False, source="description")
+    reason = StrictCharField(
+        max_length=LEAVE_REASON_LIMIT, allow_blank=True, required=False, source="description"
+    )

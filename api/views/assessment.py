@@ -245,7 +245,9 @@ class AssessmentDraftViewSet(viewsets.GenericViewSet):
     @extend_schema(request=DraftEditSerializer, responses={200: DraftSerializer})
     def partial_update(self, request: Request, pk: str) -> Response:
         draft = self.draft(read=False)
-        data = DraftEditSerializer(data=request.data)
+        data = DraftEditSerializer(
+            data=request.data, context={"section_limit": len(draft.layout.sections)}
+        )
         data.is_valid(raise_exception=True)
         values = data.validated_data
         draft = draft_services.draft_edit(

@@ -25,9 +25,14 @@ from screening.people.cases import case_create
 from screening.people.selectors import case_list_for, young_person_list_for
 from screening.people.young_people import young_person_create, young_person_update
 
+# A name search is a few words (README "Limits on input"): each word is one more filter.
+SEARCH_LIMIT = 100
+
 
 class YoungPersonFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(method="filter_search", label="Name contains")
+    search = django_filters.CharFilter(
+        method="filter_search", label="Name contains", max_length=SEARCH_LIMIT
+    )
 
     class Meta:
         model = YoungPerson

@@ -48,6 +48,12 @@ class SessionRequest:
     end: dt.datetime | None = None
 
 
+# Documented maximums (README "Limits on input"): each agency is seen once, so a visit
+# never has more sessions than this; reasons are a sentence or two for the record.
+SESSIONS_LIMIT = 20
+REASON_LIMIT = 1000
+
+
 def _local_date(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
 
@@ -59,6 +65,8 @@ def check_sessions(
     back to back with gaps in [min_gap, max_gap]; raises ValidationError naming the session."""
     if not sessions:
         raise ValidationError({"sessions": ["A visit needs at least one session."]})
+    if len(sessions) > SESSIONS_LIMIT:
+        raise ValidationError({"sessions": [f"Give at most {SESSIONS_LIMIT} sessions."]})
     if not room.is_active:
         raise ValidationError({"room": ["This room is no longer in use."]})
     seen: set[str] = set()

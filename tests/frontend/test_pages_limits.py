@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import Role
 from agencies.services import leave_of
-from screening.models import Case
+from screening.models import Case, VisitStatus, YoungPerson
 from tests.frontend.test_pages import browser_for, world  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +72,48 @@ def test_a_working_pattern_starting_outside_the_window_is_an_error_on_its_field(
     )
     assert response.status_code == 200
     assert f"The first day {WINDOW}" in response.content.decode()
+
+
+def young_person_form(**changes: str) -> dict[str, str]:
+    return {
+        "given_name": "Amara",
+        "family_name": "Quill",
+        **date_boxes("date_of_birth", "3", "4", "2011"),
+        "language": "en",
+        **changes,
+    }
+
+
+def test_communication_needs_beyond_5000_characters_are_an_error_on_their_field(world):  # noqa: F811
+    client = browser_for(world["users"][Role.YOT_ADMIN])
+    response = client.post("/young-people/new/", young_person_form(communication_needs="x" * 5001))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'href="#id_communication_needs"' in html
+    assert "Communication needs must be 5,000 characters or fewer" in html
+    assert not YoungPerson.objects.filter(given_name="Amara").exists()
+    saved = client.post("/young-people/new/", young_person_form(communication_needs="x" * 5000))
+    assert saved.status_code == 302
+
+
+def test_a_cancel_reason_beyond_1000_characters_is_an_error_on_its_field(world):  # noqa: F811
+    client = browser_for(world["users"][Role.YOT_ADMIN])
+    visit = world["visit"]
+    response = client.post(f"/visits/{visit.pk}/cancel/", {"reason": "x" * 1001})
+    assert "The reason must be 1,000 characters or fewer" in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.BOOKED
+
+
+def test_leave_reason_beyond_500_characters_is_an_error_on_its_field(world):  # noqa: F811
+    practitioner = world["team"]["health"]
+    client = browser_for(practitioner.user)
+    response = client.post(
+        f"/practitioners/{practitioner.pk}/leave/new/",
+        {
+            **date_boxes("first_day", "10", "6", "2030"),
+            **date_boxes("last_day", "12", "6", "2030"),
+            "reason": "x" * 501,
+        },
+    )
+    assert "The reason must be 500 characters or fewer" in response.content.decode()
+    assert not leave_of(practitioner=practitioner).exists()
