@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from agencies.local_time import date_words
+from agencies.local_time import OUTSIDE_DATE_WINDOW, date_words, in_date_window
 
 QUESTION_TYPES = ("choice", "multi_choice", "yes_no_unknown", "number", "date", "text", "actions")
 YES_NO_UNKNOWN = ({"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"},
@@ -32,6 +32,9 @@ KEY = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 TEXT_LIMIT = 5000
 ACTION_LIMIT = 500
 MAX_ACTIONS = 30
+# What a form's definition may hold (README "Limits on input").
+LABEL_LIMIT = 500
+MAX_CHOICES = 100
 
 
 class DefinitionError(ValueError):
@@ -136,6 +139,12 @@ def check_definition(
         keys.add(key)
         if not isinstance(question.get("label"), str) or not question["label"].strip():
             errors.setdefault(f"{place}.label", []).append("Give the question's label.")
+        for name in ("label", "hint"):
+            text = question.get(name)
+            if isinstance(text, str) and len(text) > LABEL_LIMIT:
+                errors.setdefault(f"{place}.{name}", []).append(
+                    f"Write at most {LABEL_LIMIT} characters."
+                )
         kind = question.get("type")
         if kind not in QUESTION_TYPES:
             errors.setdefault(f"{place}.type", []).append(
@@ -157,6 +166,10 @@ def check_definition(
                 )
             elif len({c["value"] for c in choices}) != len(choices):
                 errors.setdefault(f"{place}.choices", []).append("Choice values must differ.")
+            elif len(choices) > MAX_CHOICES:
+                errors.setdefault(f"{place}.choices", []).append(
+                    f"Give at most {MAX_CHOICES} choices."
+                )
         if kind == "number":
             low, high = question.get("min"), question.get("max")
             for bound in (low, high):
@@ -224,6 +237,8 @@ def _check_one(
         allowed = [c["value"] for c in choices_of(question)]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return None, ["Give a list of choices."]
+        if len(value) > len(allowed):
+            return None, [f"Choose at most {len(allowed)}."]
         unknown = [v for v in value if v not in allowed]
         if unknown:
             return None, [f"Unknown choice {unknown[0]!r}; choose from: {', '.join(allowed)}."]
@@ -239,9 +254,12 @@ def _check_one(
         return value, []
     if kind == "date":
         try:
-            return dt.date.fromisoformat(value).isoformat(), []
+            day = dt.date.fromisoformat(value)
         except (TypeError, ValueError):
             return None, ["Enter a date as YYYY-MM-DD."]
+        if not in_date_window(day):
+            return None, [OUTSIDE_DATE_WINDOW]
+        return day.isoformat(), []
     if kind == "text":
         if not isinstance(value, str):
             return None, ["Enter text."]
@@ -280,6 +298,8 @@ def check_actions(
         except (TypeError, ValueError):
             errors[f"{i}.due_date"] = ["Enter the due date as YYYY-MM-DD."]
             due = None
+        if due is not None and not in_date_window(due):
+            errors[f"{i}.due_date"] = [OUTSIDE_DATE_WINDOW]
         category = item.get("category")
         if category not in PLAN_CATEGORIES:
             errors[f"{i}.category"] = [f"Use one of: {', '.join(PLAN_CATEGORIES)}."]
@@ -306,6 +326,14 @@ def check_answers(
     (for submission). Raises DefinitionError with errors keyed `answers.<question>`."""
     if not isinstance(answers, Mapping):
         raise DefinitionError({"answers": ["Give the answers as an object keyed by question."]})
+    if len(answers) > len(questions):
+        raise DefinitionError(
+            {
+                "answers": [
+                    f"Give at most {len(questions)} answers: the form has that many questions."
+                ]
+            }
+        )
     codes = frozenset(agency_codes)
     by_key = {q["key"]: q for q in questions}
     errors: dict[str, list[str]] = {}

@@ -14,6 +14,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 EN_MONTHS = (
@@ -63,3 +64,36 @@ def day_at_time_words(moment: dt.datetime) -> str:
     """'Tuesday 4 March 2031 at 10:30', in the YOT's zone."""
     wall = local(moment)
     return f"{day_words(wall.date())} at {wall:%H:%M}"
+
+
+# Every date a person may enter, in the API or the pages: wide enough for any real order,
+# visit, leave or plan, narrow enough that date arithmetic (working days, the search
+# horizon, time zones) never overflows, as 9999-12-31 did.
+DATE_WINDOW = (dt.date(2000, 1, 1), dt.date(2100, 12, 31))
+
+
+def date_window_words() -> str:
+    """'from 1 January 2000 to 31 December 2100'."""
+    first, last = DATE_WINDOW
+    return f"from {date_words(first)} to {date_words(last)}"
+
+
+OUTSIDE_DATE_WINDOW = f"Give a date {date_window_words()}."
+
+
+def in_date_window(value: dt.date) -> bool:
+    """A date, or a moment's date on its own clock, inside DATE_WINDOW."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return DATE_WINDOW[0] <= day <= DATE_WINDOW[1]
+
+
+def check_date_window(**values: dt.date | None) -> None:
+    """Raise ValidationError naming each given date (or moment) outside DATE_WINDOW; None
+    is left alone."""
+    errors = {
+        name: [OUTSIDE_DATE_WINDOW]
+        for name, value in values.items()
+        if value is not None and not in_date_window(value)
+    }
+    if errors:
+        raise ValidationError(errors)

@@ -16,10 +16,13 @@ from agencies.availability import (
     pattern_from_event,
     weekdays_to_params,
 )
+from agencies.local_time import check_date_window
 from agencies.models import Agency, Practitioner, new_feed_token
 
 PATTERN_TITLE = "Working pattern"
 LEAVE_TITLE = "Leave"
+# Documented maximum (README "Limits on input").
+LEAVE_REASON_LIMIT = 500
 
 
 def check_practitioner_user(*, user: User | None, practitioner: Practitioner | None = None) -> None:
@@ -109,6 +112,7 @@ def check_working_pattern(
     valid_until: dt.date | None,
 ) -> None:
     """Validate a weekly pattern; raises ValidationError naming each bad field."""
+    check_date_window(valid_from=valid_from, valid_until=valid_until)
     errors: dict[str, list[str]] = {}
     if not weekdays:
         errors["weekdays"] = ["Choose at least one weekday."]
@@ -174,8 +178,10 @@ def working_pattern_delete(*, practitioner: Practitioner, pattern_id: int) -> No
 
 
 def check_leave(*, start: dt.datetime, end: dt.datetime) -> None:
+    """Leave is a span with UTC offsets, inside the date window, up to a year long."""
     if start.tzinfo is None or end.tzinfo is None:
         raise ValidationError({"start": ["Give a date and time with a UTC offset."]})
+    check_date_window(start=start, end=end)
     if end <= start:
         raise ValidationError({"end": ["Leave must end after it starts."]})
     if end - start > dt.timedelta(days=366):
@@ -188,6 +194,8 @@ def leave_create(
 ) -> Event:
     """Record leave as a one-off Event on the practitioner's calendar."""
     check_leave(start=start, end=end)
+    if len(reason) > LEAVE_REASON_LIMIT:
+        raise ValidationError({"reason": [f"Write at most {LEAVE_REASON_LIMIT} characters."]})
     return Event.objects.create(
         calendar=practitioner.calendar, title=LEAVE_TITLE, start=start, end=end, description=reason
     )

@@ -29,7 +29,11 @@ def flatten_errors(detail: object, prefix: str = "") -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            # A nested list's own error (too many entries) belongs to the list's field.
+            if key == "non_field_errors" and prefix:
+                name = prefix
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             for field, messages in flatten_errors(value, name).items():
                 out.setdefault(field, []).extend(messages)
     elif isinstance(detail, list):

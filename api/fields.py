@@ -6,14 +6,48 @@ from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from agencies.local_time import OUTSIDE_DATE_WINDOW, in_date_window
+
 
 class StrictCharField(serializers.CharField):
     default_error_messages = {"not_a_string": "Must be text, not {kind}."}
+
+    def __init__(self, **kwargs: object) -> None:
+        limit = kwargs.get("max_length")
+        if isinstance(limit, int):
+            messages = dict(kwargs.get("error_messages") or {})  # type: ignore[call-overload]
+            messages.setdefault("max_length", f"Write at most {limit:,} characters.")
+            kwargs["error_messages"] = messages
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data: object) -> str:
         if not isinstance(data, str):
             self.fail("not_a_string", kind=type(data).__name__)
         return super().to_internal_value(data)
+
+
+class _InDateWindow:
+    """Dates inside the date window (agencies.local_time.DATE_WINDOW); a moment too far
+    out to convert to the local zone is outside it too."""
+
+    default_error_messages = {
+        "outside_window": OUTSIDE_DATE_WINDOW,
+        "overflow": OUTSIDE_DATE_WINDOW,
+    }
+
+    def to_internal_value(self, data: object):
+        value = super().to_internal_value(data)  # type: ignore[misc]
+        if not in_date_window(value):
+            self.fail("outside_window")  # type: ignore[attr-defined]
+        return value
+
+
+class WindowDateField(_InDateWindow, serializers.DateField):
+    pass
+
+
+class WindowDateTimeField(_InDateWindow, serializers.DateTimeField):
+    pass
 
 
 class StrictEmailField(serializers.EmailField):
@@ -58,6 +92,11 @@ class HourMinuteField(serializers.TimeField):
         super().__init__(**kwargs)
 
 
+def at_most(limit: int, things: str) -> dict[str, str]:
+    """The error message of a list field with a maximum, naming what it holds."""
+    return {"max_length": f"Give at most {limit:,} {things}."}
+
+
 class RejectUnknownMixin:
     """Reject fields the serializer does not have, so a typo is never silently ignored."""
 
@@ -86,4 +125,6 @@ class ModelSerializer(RejectUnknownMixin, serializers.ModelSerializer):
         models.BigIntegerField: StrictIntegerField,
         models.BooleanField: StrictBooleanField,
         models.TimeField: HourMinuteField,
+        models.DateField: WindowDateField,
+        models.DateTimeField: WindowDateTimeField,
     }

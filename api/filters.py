@@ -2,11 +2,37 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
+from agencies.local_time import OUTSIDE_DATE_WINDOW, in_date_window
+
 BOOLEAN_VALUES = {"true", "false"}
+
+
+def _in_window(value: dt.date) -> None:
+    if value is not None and not in_date_window(value):
+        raise DjangoValidationError(OUTSIDE_DATE_WINDOW)
+
+
+class WindowDateFilter(django_filters.DateFilter):
+    """A date filter inside the date window (400 naming the parameter beyond it)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("validators", [_in_window])
+        super().__init__(*args, **kwargs)
+
+
+class WindowIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 moment filter inside the date window."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("validators", [_in_window])
+        super().__init__(*args, **kwargs)
 
 
 class StrictFilterBackend(DjangoFilterBackend):

@@ -7,8 +7,10 @@ Beat puts `screening.dispatch_due_messages` on the queue every
 SMS_DISPATCH_INTERVAL_SECONDS, and `screening.send_due_invites` (calendar invite emails)
 and `screening.send_due_alert_emails` (urgent-alert emails) on the same interval (the
 outboxes' row claims make any number of workers safe),
-and `screening.refresh_calendars` every few minutes (it reloads only the imported
-calendar addresses last loaded more than CALENDAR_IMPORT_REFRESH_MINUTES ago).
+`screening.load_requested_calendars` on the same interval too (the calendars practitioners
+asked to import; also queued the moment one is asked for), and `screening.refresh_calendars`
+every few minutes (it reloads only the imported calendar addresses last loaded more than
+CALENDAR_IMPORT_REFRESH_MINUTES ago).
 """
 
 from __future__ import annotations
@@ -44,6 +46,11 @@ def schedule_dispatch(sender: Celery, **kwargs) -> None:
         float(settings.SMS_DISPATCH_INTERVAL_SECONDS),
         sender.signature("screening.send_due_alert_emails"),
         name="send due urgent alert emails",
+    )
+    sender.add_periodic_task(
+        float(settings.SMS_DISPATCH_INTERVAL_SECONDS),
+        sender.signature("screening.load_requested_calendars"),
+        name="load requested calendar imports",
     )
     sender.add_periodic_task(
         float(CALENDAR_CHECK_SECONDS),

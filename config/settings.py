@@ -315,12 +315,15 @@ LOGGING = {
 
 # Calendars (README "Configuration"): importing practitioners' own calendars. Fetching
 # from loopback or private addresses is refused unless allowed (on by default only with
-# DEBUG, for local testing).
+# DEBUG, for local testing). The background worker reads each file in a child process
+# stopped after parse_seconds and limited to parse_memory_mb.
 CALENDAR_IMPORT = {
     "allow_private": env_bool("CALENDAR_IMPORT_ALLOW_PRIVATE", DEBUG),
     "max_bytes": env_int("CALENDAR_IMPORT_MAX_BYTES", 2 * 1024 * 1024),
     "timeout_seconds": env_int("CALENDAR_IMPORT_TIMEOUT_SECONDS", 10),
     "refresh_minutes": env_int("CALENDAR_IMPORT_REFRESH_MINUTES", 60),
+    "parse_seconds": env_int("CALENDAR_IMPORT_PARSE_SECONDS", 20),
+    "parse_memory_mb": env_int("CALENDAR_IMPORT_PARSE_MEMORY_MB", 256),
 }
 
 # Calendar invite emails (docs/decisions/0005-calendars.md): the outbox the background

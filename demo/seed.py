@@ -27,6 +27,7 @@ from screening.assessment.drafts import draft_edit, draft_merge, draft_sign_off,
 from screening.assessment.findings import findings_submit
 from screening.booking.services import SessionRequest, session_record_attendance, visit_book
 from screening.calendars.imports import calendar_import_upload
+from screening.calendars.loading import calendar_import_load_requested
 from screening.errors import SlotTaken
 from screening.messaging.dispatch import messages_dispatch_due
 from screening.messaging.replies import inbound_record, message_status_record
@@ -299,11 +300,13 @@ def _import_demo_calendar(team: dict[str, list[Practitioner]], today: dt.date, z
     practitioner = next(
         p for pool in team.values() for p in pool if p.user.username == CALENDAR_DEMO_USERNAME
     )
-    calendar_import_upload(
+    requested = calendar_import_upload(
         practitioner=practitioner,
         data=demo_calendar(today=today, zone=zone),
         file_name="outlook-export.ics",
     )
+    # Loaded now, as the background worker would, so the demo opens with the busy times.
+    calendar_import_load_requested(calendar_import=requested)
 
 
 def _rooms() -> list[Room]:

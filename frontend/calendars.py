@@ -45,7 +45,11 @@ def _settings_page(request: HttpRequest, practitioner: Practitioner, own: bool) 
                 except ValidationError as error:
                     apply_service_errors(url_form, error)
                 else:
-                    messages.success(request, "The calendar is loaded.")
+                    messages.success(
+                        request,
+                        "The address is saved. The calendar is loaded in the background: "
+                        "this page shows how it went.",
+                    )
                     return redirect(request.path)
         elif action == "upload":
             upload_form = CalendarUploadForm(request.POST, request.FILES)
@@ -61,13 +65,20 @@ def _settings_page(request: HttpRequest, practitioner: Practitioner, own: bool) 
                 except ValidationError as error:
                     apply_service_errors(upload_form, error)
                 else:
-                    messages.success(request, "The calendar file is loaded.")
+                    messages.success(
+                        request,
+                        "The file is uploaded. It is read in the background: this page shows "
+                        "how it went.",
+                    )
                     return redirect(request.path)
         else:
             raise Http404("No such action.")
-    record = CalendarImport.objects.filter(practitioner=practitioner).first()
+    record = (
+        CalendarImport.objects.filter(practitioner=practitioner).defer("requested_data").first()
+    )
     if url_form is None:
-        initial = {"url": record.url} if record and record.url else None
+        wanted = record and (record.requested_url or record.url)
+        initial = {"url": wanted} if wanted else None
         url_form = CalendarUrlForm(initial=initial)
     upload_form = upload_form or CalendarUploadForm()
     return render(

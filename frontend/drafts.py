@@ -20,7 +20,7 @@ from agencies.findings_forms import PLAN_CATEGORIES
 from agencies.models import Agency
 from frontend.access import page
 from frontend.findings_forms import PlanForm, action_errors, action_initial, agency_choices
-from frontend.forms import apply_service_errors
+from frontend.forms import apply_service_errors, at_most
 from screening.access import can
 from screening.assessment import drafts as draft_services
 from screening.assessment.export import draft_document as build_document
@@ -39,14 +39,25 @@ INDICATORS = {
 
 
 class SectionForm(forms.Form):
-    text = forms.CharField(label="Text", required=False, widget=forms.Textarea, strip=False)
+    text = forms.CharField(
+        label="Text",
+        required=False,
+        widget=forms.Textarea,
+        strip=False,
+        max_length=draft_services.SECTION_TEXT_LIMIT,
+        error_messages=at_most(draft_services.SECTION_TEXT_LIMIT, "The text"),
+    )
 
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
         label="Why is the draft reopened?",
         widget=forms.Textarea,
-        error_messages={"required": "Say why the draft is reopened"},
+        max_length=draft_services.REASON_LIMIT,
+        error_messages={
+            "required": "Say why the draft is reopened",
+            **at_most(draft_services.REASON_LIMIT, "The reason"),
+        },
     )
 
 

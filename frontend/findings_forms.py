@@ -12,9 +12,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from agencies.findings_forms import PLAN_CATEGORIES, choices_of
+from agencies.findings_forms import ACTION_LIMIT, PLAN_CATEGORIES, TEXT_LIMIT, choices_of
 from agencies.models import Agency
-from frontend.forms import DateField
+from frontend.forms import DateField, at_most
 
 EXTRA_ACTION_ROWS = 3
 ACTION_FIELDS = ("action", "owner_agency", "due_date", "category")
@@ -91,7 +91,13 @@ def _field_for(question: Mapping[str, Any], hint: str) -> forms.Field:
         return NumberField(**common)
     if kind == "date":
         return DateField(label_name=label[:1].lower() + label[1:], **common)
-    return forms.CharField(widget=forms.Textarea, strip=False, **common)
+    return forms.CharField(
+        widget=forms.Textarea,
+        strip=False,
+        max_length=TEXT_LIMIT,
+        error_messages=at_most(TEXT_LIMIT, "The answer"),
+        **common,
+    )
 
 
 def agency_choices() -> list[tuple[str, str]]:
@@ -104,7 +110,11 @@ def action_row_fields(row: int, agencies: list[tuple[str, str]]) -> dict[str, fo
     n = row + 1
     return {
         f"a{row}_action": forms.CharField(
-            label=f"What needs to be done (action {n})", required=False, widget=forms.Textarea
+            label=f"What needs to be done (action {n})",
+            required=False,
+            widget=forms.Textarea,
+            max_length=ACTION_LIMIT,
+            error_messages=at_most(ACTION_LIMIT, f"Action {n}"),
         ),
         f"a{row}_owner_agency": forms.ChoiceField(
             label=f"Agency responsible for action {n}",

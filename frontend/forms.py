@@ -10,8 +10,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import Role, User
+from agencies.local_time import DATE_WINDOW, date_words, in_date_window
 from agencies.models import Agency
+from agencies.services import LEAVE_REASON_LIMIT
+from screening.booking.services import REASON_LIMIT
 from screening.models import Language, OrderType, YoungPerson
+from screening.people.young_people import COMMUNICATION_NEEDS_LIMIT
 from screening.scheduling.search import GAP_LIMIT_MINUTES
 
 WEEKDAYS = [
@@ -38,7 +42,8 @@ class DateWidget(forms.MultiWidget):
 
 
 class DateField(forms.MultiValueField):
-    """A real date from GOV.UK's three boxes, with GOV.UK's error wording."""
+    """A real date from GOV.UK's three boxes, inside the date window (the API's too), with
+    GOV.UK's error wording."""
 
     widget = DateWidget
 
@@ -58,9 +63,18 @@ class DateField(forms.MultiValueField):
             day, month, year = (int(str(p).strip()) for p in data_list)
             if year < 1000:
                 raise ValueError
-            return dt.date(year, month, day)
+            value = dt.date(year, month, day)
         except ValueError as exc:
             raise ValidationError(f"The {self.label_name} must be a real date") from exc
+        if not in_date_window(value):
+            first, last = (date_words(d) for d in DATE_WINDOW)
+            raise ValidationError(f"The {self.label_name} must be between {first} and {last}")
+        return value
+
+
+def at_most(limit: int, what: str) -> dict[str, str]:
+    """GOV.UK's wording for text beyond its documented maximum (README "Limits on input")."""
+    return {"max_length": f"{what} must be {limit:,} characters or fewer"}
 
 
 class TimeField(forms.TimeField):
@@ -122,6 +136,8 @@ class YoungPersonForm(forms.Form):
     communication_needs = forms.CharField(
         label="Communication needs",
         required=False,
+        max_length=COMMUNICATION_NEEDS_LIMIT,
+        error_messages=at_most(COMMUNICATION_NEEDS_LIMIT, "Communication needs"),
         widget=forms.Textarea,
         help_text="How to communicate well with the young person; shown to every practitioner",
     )
@@ -333,6 +349,8 @@ class LateReasonForm(forms.Form):
     late_reason = forms.CharField(
         label="Why is this visit after the deadline?",
         required=False,
+        max_length=REASON_LIMIT,
+        error_messages=at_most(REASON_LIMIT, "The reason"),
         widget=forms.Textarea,
         help_text="Recorded for the timeliness report",
     )
@@ -342,7 +360,11 @@ class CancelForm(forms.Form):
     reason = forms.CharField(
         label="Why is the visit cancelled?",
         widget=forms.Textarea,
-        error_messages={"required": "Say why the visit is cancelled"},
+        max_length=REASON_LIMIT,
+        error_messages={
+            "required": "Say why the visit is cancelled",
+            **at_most(REASON_LIMIT, "The reason"),
+        },
     )
 
 
@@ -357,6 +379,8 @@ class AttendanceForm(forms.Form):
         label="Reason, if they did not attend",
         required=False,
         widget=forms.Textarea,
+        max_length=REASON_LIMIT,
+        error_messages=at_most(REASON_LIMIT, "The reason"),
     )
 
     def clean(self) -> dict:
@@ -370,7 +394,11 @@ class RebookReasonForm(forms.Form):
     reason = forms.CharField(
         label="Why is the session rebooked?",
         widget=forms.Textarea,
-        error_messages={"required": "Say why the session is rebooked"},
+        max_length=REASON_LIMIT,
+        error_messages={
+            "required": "Say why the session is rebooked",
+            **at_most(REASON_LIMIT, "The reason"),
+        },
     )
 
 
@@ -410,7 +438,8 @@ class LeaveForm(forms.Form):
     reason = forms.CharField(
         label="Reason",
         required=False,
-        max_length=200,
+        max_length=LEAVE_REASON_LIMIT,
+        error_messages=at_most(LEAVE_REASON_LIMIT, "The reason"),
         help_text="For example, annual leave or training",
     )
 

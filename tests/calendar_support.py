@@ -196,3 +196,12 @@ WEEKLY_MEETING = vcalendar(
         "DTEND;TZID=Europe/London:20270317T150000",
     ),
 )
+
+# A few bytes that repeat every minute: millions of occurrences if ever expanded.
+MINUTELY = vcalendar(
+    event("tick@example.org", "DTSTART:20270301T090000Z", "DURATION:PT1M", "RRULE:FREQ=MINUTELY")
+)
+EVERY_MINUTE = (
+    "The calendar repeats every minute (RRULE FREQ=MINUTELY); only hourly or slower repeats "
+    "can be imported."
+)

@@ -184,3 +184,14 @@ def make_screened_case(*, case_manager: User | None = None, visit_day: dt.date |
     return case, {
         s.agency.code: s for s in visit.sessions.select_related("agency", "practitioner__user")
     }
+
+
+def make_case_with_findings(code: str = "health"):
+    """A screened case whose `code` session's findings are submitted (so it has a draft).
+    Returns (case, {agency code: session})."""
+    from screening.assessment.findings import findings_submit
+
+    case, sessions = make_screened_case()
+    session = sessions[code]
+    findings_submit(session=session, user=session.practitioner.user, answers=complete_answers(code))
+    return case, sessions

@@ -9,11 +9,14 @@ from rest_framework import serializers
 from accounts.models import User
 from agencies.models import Agency, Practitioner
 from agencies.selectors import calendar_feed_url
+from agencies.services import LEAVE_REASON_LIMIT
 from api.fields import (
     HourMinuteField,
     ModelSerializer,
     Serializer,
     StrictCharField,
+    WindowDateField,
+    WindowDateTimeField,
 )
 from api.serializers.base import viewer, weekday_field
 from screening.access import FEED_URL_ROLES
@@ -78,12 +81,14 @@ class WorkingPatternSerializer(Serializer):
     weekdays = serializers.ListField(child=weekday_field(), min_length=1, max_length=7)
     start_time = HourMinuteField()
     end_time = HourMinuteField()
-    valid_from = serializers.DateField()
-    valid_until = serializers.DateField(allow_null=True, required=False)
+    valid_from = WindowDateField()
+    valid_until = WindowDateField(allow_null=True, required=False)
 
 
 class LeaveSerializer(Serializer):
     id = serializers.IntegerField(read_only=True)
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
-    reason = StrictCharField(max_length=500, allow_blank=True, required=False, source="description")
+    start = WindowDateTimeField()
+    end = WindowDateTimeField()
+    reason = StrictCharField(
+        max_length=LEAVE_REASON_LIMIT, allow_blank=True, required=False, source="description"
+    )

@@ -7,9 +7,10 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from agencies.findings_forms import public_question
+from agencies.findings_forms import MAX_ACTIONS, public_question
 from agencies.models import FindingsForm
-from api.fields import Serializer, StrictBooleanField, StrictCharField
+from api.fields import Serializer, StrictBooleanField, StrictCharField, at_most
+from screening.assessment.drafts import REASON_LIMIT, SECTION_TEXT_LIMIT
 from screening.models import AssessmentDraft, AuditEntry, Finding, Session
 
 
@@ -196,19 +197,36 @@ class DraftSerializer(serializers.ModelSerializer):
 
 class SectionChangeSerializer(Serializer):
     key = StrictCharField(max_length=60)
-    text = StrictCharField(max_length=20000, required=False, allow_blank=True)
+    text = StrictCharField(max_length=SECTION_TEXT_LIMIT, required=False, allow_blank=True)
     reviewed = StrictBooleanField(required=False)
     accept_suggested = StrictBooleanField(required=False)
 
 
 class DraftEditSerializer(Serializer):
+    """A PATCH of the draft: at most one change per section of its layout (the view gives
+    the count as `section_limit`), checked before any entry is read."""
+
     sections = SectionChangeSerializer(many=True, required=False)
-    plan = serializers.ListField(child=serializers.DictField(), required=False, max_length=100)
+    plan = serializers.ListField(
+        child=serializers.DictField(),
+        required=False,
+        max_length=MAX_ACTIONS,
+        error_messages=at_most(MAX_ACTIONS, "actions"),
+    )
     plan_reviewed = StrictBooleanField(required=False)
+
+    def to_internal_value(self, data: object) -> dict:
+        limit = self.context.get("section_limit")
+        sections = data.get("sections") if isinstance(data, dict) else None
+        if limit is not None and isinstance(sections, list) and len(sections) > limit:
+            raise serializers.ValidationError(
+                {"sections": [f"Give at most {limit} sections: the draft's layout has {limit}."]}
+            )
+        return super().to_internal_value(data)
 
 
 class ReopenSerializer(Serializer):
-    reason = StrictCharField(max_length=1000)
+    reason = StrictCharField(max_length=REASON_LIMIT)
 
 
 class AlertSerializer(serializers.Serializer):

@@ -12,7 +12,10 @@ from api.fields import (
     StrictBooleanField,
     StrictCharField,
     StrictIntegerField,
+    WindowDateTimeField,
+    at_most,
 )
+from screening.booking.services import REASON_LIMIT, SESSIONS_LIMIT
 from screening.models import (
     Case,
     Room,
@@ -37,15 +40,20 @@ def gap_field(name: str) -> StrictIntegerField:
 class SessionInputSerializer(Serializer):
     agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
     practitioner = serializers.PrimaryKeyRelatedField(queryset=Practitioner.objects.all())
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField(required=False)
+    start = WindowDateTimeField()
+    end = WindowDateTimeField(required=False)
 
 
 class VisitInputSerializer(Serializer):
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
     room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.all())
-    sessions = SessionInputSerializer(many=True, allow_empty=False)
-    late_reason = StrictCharField(max_length=1000, allow_blank=True, required=False)
+    sessions = SessionInputSerializer(
+        many=True,
+        allow_empty=False,
+        max_length=SESSIONS_LIMIT,
+        error_messages=at_most(SESSIONS_LIMIT, "sessions"),
+    )
+    late_reason = StrictCharField(max_length=REASON_LIMIT, allow_blank=True, required=False)
     min_gap = gap_field("min_gap")
     max_gap = gap_field("max_gap")
 
@@ -55,12 +63,12 @@ class RescheduleInputSerializer(VisitInputSerializer):
 
 
 class CancelInputSerializer(Serializer):
-    reason = StrictCharField(max_length=1000)
+    reason = StrictCharField(max_length=REASON_LIMIT)
 
 
 class AttendanceInputSerializer(Serializer):
     attended = StrictBooleanField()
-    reason = StrictCharField(max_length=1000, allow_blank=True, required=False)
+    reason = StrictCharField(max_length=REASON_LIMIT, allow_blank=True, required=False)
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -117,10 +125,14 @@ class VisitSerializer(serializers.ModelSerializer):
 
 class VisitOptionsQuerySerializer(Serializer):
     count = StrictIntegerField(min_value=1, max_value=50, required=False, default=10)
-    not_before = serializers.DateTimeField(required=False)
+    not_before = WindowDateTimeField(required=False)
     order = serializers.ChoiceField(choices=["fixed", "any"], required=False, default="fixed")
-    agencies = StrictCharField(required=False, help_text="Agency codes, comma-separated.")
-    durations = StrictCharField(required=False, help_text="code:minutes pairs, e.g. health:60")
+    agencies = StrictCharField(
+        max_length=200, required=False, help_text="Agency codes, comma-separated."
+    )
+    durations = StrictCharField(
+        max_length=500, required=False, help_text="code:minutes pairs, e.g. health:60"
+    )
     min_gap = gap_field("min_gap")
     max_gap = gap_field("max_gap")
     respect_unavailable = serializers.ChoiceField(

@@ -8,6 +8,7 @@ from accounts.models import Role, User
 from api.fields import (
     ModelSerializer,
     StrictCharField,
+    at_most,
 )
 from api.serializers.base import weekday_field
 from screening.models import (
@@ -15,6 +16,7 @@ from screening.models import (
     UnavailableTime,
     YoungPerson,
 )
+from screening.people.young_people import COMMUNICATION_NEEDS_LIMIT, UNAVAILABLE_LIMIT
 
 
 class UnavailableSerializer(ModelSerializer):
@@ -30,7 +32,15 @@ class YoungPersonSerializer(ModelSerializer):
         max_length=30, allow_blank=True, required=False, help_text="UK formats in, E.164 out."
     )
     parent_carer_mobile = StrictCharField(max_length=30, allow_blank=True, required=False)
-    unavailable = UnavailableSerializer(many=True, required=False)
+    communication_needs = StrictCharField(
+        max_length=COMMUNICATION_NEEDS_LIMIT, allow_blank=True, required=False
+    )
+    unavailable = UnavailableSerializer(
+        many=True,
+        required=False,
+        max_length=UNAVAILABLE_LIMIT,
+        error_messages=at_most(UNAVAILABLE_LIMIT, "unavailable times"),
+    )
 
     class Meta:
         model = YoungPerson

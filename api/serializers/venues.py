@@ -9,6 +9,8 @@ from rest_framework import serializers
 
 from api.fields import (
     ModelSerializer,
+    StrictCharField,
+    at_most,
 )
 from api.serializers.base import viewer, weekday_field
 from screening.access import FEED_URL_ROLES
@@ -17,6 +19,7 @@ from screening.models import (
     Room,
     Venue,
 )
+from screening.venues.services import ADDRESS_LIMIT, OPENING_HOURS_LIMIT
 
 
 class OpeningHoursSerializer(ModelSerializer):
@@ -28,7 +31,13 @@ class OpeningHoursSerializer(ModelSerializer):
 
 
 class VenueSerializer(ModelSerializer):
-    opening_hours = OpeningHoursSerializer(many=True, required=False)
+    address = StrictCharField(max_length=ADDRESS_LIMIT)
+    opening_hours = OpeningHoursSerializer(
+        many=True,
+        required=False,
+        max_length=OPENING_HOURS_LIMIT,
+        error_messages=at_most(OPENING_HOURS_LIMIT, "opening times"),
+    )
 
     class Meta:
         model = Venue

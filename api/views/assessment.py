@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.models import Agency, FindingsForm
+from api.filters import WindowIsoDateTimeFilter
 from api.permissions import METHOD_ACTIONS, RolePermission
 from api.serializers.assessment import (
     AlertSerializer,
@@ -244,7 +245,9 @@ class AssessmentDraftViewSet(viewsets.GenericViewSet):
     @extend_schema(request=DraftEditSerializer, responses={200: DraftSerializer})
     def partial_update(self, request: Request, pk: str) -> Response:
         draft = self.draft(read=False)
-        data = DraftEditSerializer(data=request.data)
+        data = DraftEditSerializer(
+            data=request.data, context={"section_limit": len(draft.layout.sections)}
+        )
         data.is_valid(raise_exception=True)
         values = data.validated_data
         draft = draft_services.draft_edit(
@@ -323,8 +326,8 @@ class AlertViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class AuditFilter(django_filters.FilterSet):
-    since = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
-    until = django_filters.IsoDateTimeFilter(field_name="at", lookup_expr="lt")
+    since = WindowIsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    until = WindowIsoDateTimeFilter(field_name="at", lookup_expr="lt")
 
     class Meta:
         model = AuditEntry

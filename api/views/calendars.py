@@ -46,9 +46,11 @@ class CalendarImportMixin:
         return get_object_or_404(practitioner_list_for(user=request.user), pk=practitioner_pk)
 
     @staticmethod
-    def answer(practitioner: Practitioner) -> Response:
-        record = CalendarImport.objects.filter(practitioner=practitioner).first()
-        return Response(calendar_import_data(record))
+    def answer(practitioner: Practitioner, *, code: int = status.HTTP_200_OK) -> Response:
+        record = (
+            CalendarImport.objects.filter(practitioner=practitioner).defer("requested_data").first()
+        )
+        return Response(calendar_import_data(record), status=code)
 
 
 class CalendarImportView(CalendarImportMixin, APIView):
@@ -56,7 +58,12 @@ class CalendarImportView(CalendarImportMixin, APIView):
     def get(self, request: Request, practitioner_pk: int) -> Response:
         return self.answer(self.practitioner(request, practitioner_pk))
 
-    @extend_schema(request=CalendarImportUrlSerializer, responses={200: CalendarImportSerializer})
+    @extend_schema(
+        request=CalendarImportUrlSerializer,
+        responses={202: CalendarImportSerializer},
+        description="Accepted: the background worker loads the address (status pending, then "
+        "ok or failed with the error); the busy times imported before count until it loads.",
+    )
     def put(self, request: Request, practitioner_pk: int) -> Response:
         practitioner = self.practitioner(request, practitioner_pk)
         data = CalendarImportUrlSerializer(data=request.data)
@@ -64,7 +71,7 @@ class CalendarImportView(CalendarImportMixin, APIView):
         calendar_services.calendar_import_set_url(
             practitioner=practitioner, url=data.validated_data["url"]
         )
-        return self.answer(practitioner)
+        return self.answer(practitioner, code=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, practitioner_pk: int) -> Response:
@@ -80,7 +87,9 @@ class CalendarImportUploadView(CalendarImportMixin, APIView):
 
     @extend_schema(
         request={"multipart/form-data": CalendarImportUploadSerializer},
-        responses={200: CalendarImportSerializer},
+        responses={202: CalendarImportSerializer},
+        description="Accepted: the background worker reads the file (status pending, then ok "
+        "or failed with the error); the busy times imported before count until it loads.",
     )
     def post(self, request: Request, practitioner_pk: int) -> Response:
         practitioner = self.practitioner(request, practitioner_pk)
@@ -91,7 +100,7 @@ class CalendarImportUploadView(CalendarImportMixin, APIView):
         calendar_services.calendar_import_upload(
             practitioner=practitioner, data=upload.read(limit + 1), file_name=upload.name or ""
         )
-        return self.answer(practitioner)
+        return self.answer(practitioner, code=status.HTTP_202_ACCEPTED)
 
 
 # --- feeds ----------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Role
+from api.filters import WindowDateFilter
 from api.permissions import METHOD_ACTIONS, RolePermission
 from api.serializers.booking import (
     VisitOptionsQuerySerializer,
@@ -24,9 +25,14 @@ from screening.people.cases import case_create
 from screening.people.selectors import case_list_for, young_person_list_for
 from screening.people.young_people import young_person_create, young_person_update
 
+# A name search is a few words (README "Limits on input"): each word is one more filter.
+SEARCH_LIMIT = 100
+
 
 class YoungPersonFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(method="filter_search", label="Name contains")
+    search = django_filters.CharFilter(
+        method="filter_search", label="Name contains", max_length=SEARCH_LIMIT
+    )
 
     class Meta:
         model = YoungPerson
@@ -71,7 +77,7 @@ class YoungPersonViewSet(
 
 class CaseFilter(django_filters.FilterSet):
     order_type = django_filters.ChoiceFilter(choices=OrderType.choices)
-    visit_due_before = django_filters.DateFilter(field_name="visit_due_by", lookup_expr="lte")
+    visit_due_before = WindowDateFilter(field_name="visit_due_by", lookup_expr="lte")
     reference = django_filters.CharFilter(field_name="reference", lookup_expr="iexact")
 
     class Meta:

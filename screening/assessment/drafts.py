@@ -330,6 +330,27 @@ def _check_editable(draft: AssessmentDraft) -> None:
         )
 
 
+# Documented maximums (README "Limits on input"). A PATCH names each of the layout's
+# sections at most once, so it never holds more entries than the layout has sections.
+SECTION_TEXT_LIMIT = 20_000
+REASON_LIMIT = 1000
+
+
+def check_section_changes(*, draft: AssessmentDraft, sections: list) -> None:
+    """At most one change per section of the draft's layout; raises ValidationError."""
+    limit = len(draft.layout.sections)
+    if len(sections) > limit:
+        raise ValidationError(
+            {"sections": [f"Give at most {limit} sections: the draft's layout has {limit}."]}
+        )
+    seen: set = set()
+    for i, change in enumerate(sections):
+        key = change.get("key") if isinstance(change, dict) else None
+        if key in seen:
+            raise ValidationError({f"sections.{i}.key": ["This section is named more than once."]})
+        seen.add(key)
+
+
 def _event(draft: AssessmentDraft, kind: str, user: User | None, reason: str = "") -> None:
     DraftEvent.objects.create(draft=draft, kind=kind, by=user, reason=reason)
 
@@ -349,6 +370,7 @@ def draft_edit(
     draft = _lock(draft)
     check_case_manager_of(draft=draft, user=user)
     _check_editable(draft)
+    check_section_changes(draft=draft, sections=list(sections or []))
     by_key = {s.key: s for s in draft.sections.all()}
     errors: dict[str, list[str]] = {}
     now = timezone.now()
@@ -359,8 +381,10 @@ def draft_edit(
             continue
         if "text" in change:
             text = change["text"]
-            if not isinstance(text, str) or len(text) > 20000:
-                errors[f"sections.{i}.text"] = ["Enter text of up to 20,000 characters."]
+            if not isinstance(text, str) or len(text) > SECTION_TEXT_LIMIT:
+                errors[f"sections.{i}.text"] = [
+                    f"Enter text of up to {SECTION_TEXT_LIMIT:,} characters."
+                ]
                 continue
             section.text, section.edited = text.strip(), True
             section.edited_at, section.edited_by = now, user
@@ -442,6 +466,8 @@ def draft_reopen(*, draft: AssessmentDraft, user: User, reason: str) -> Assessme
         raise NotAllowed("Only a YOT manager reopens a draft.")
     if not isinstance(reason, str) or not reason.strip():
         raise ValidationError({"reason": ["Say why the draft is reopened."]})
+    if len(reason) > REASON_LIMIT:
+        raise ValidationError({"reason": [f"Write at most {REASON_LIMIT:,} characters."]})
     draft = _lock(draft)
     if draft.status == DraftStatus.DRAFT:
         raise FindingsLocked("This draft is already open.")

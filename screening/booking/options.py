@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from schedule.models import Event
 
-from agencies.local_time import day_words, yot_zone
+from agencies.local_time import check_date_window, day_words, yot_zone
 from agencies.models import Agency, Practitioner
 from screening.booking.availability import calendar_times, imported_busy
 from screening.models import Case, Room, Session, Visit, VisitStatus
@@ -362,7 +362,9 @@ def visit_options(
     replaces the case's visit deadline (a missed session has its own). `spread` spreads
     them across days and times (at most SPREAD_PER_DAY a day, SPREAD_MINUTES apart), still
     earliest first; without it they are the engine's, in its order. Raises
-    ValidationError on `max_gap` for a gap window that ends before it starts."""
+    ValidationError on `max_gap` for a gap window that ends before it starts, and on
+    `not_before` outside the date window."""
+    check_date_window(not_before=not_before)
     tz = yot_zone()
     config = settings.SCREENING_SCHEDULING
     min_gap = config["min_gap_minutes"] if min_gap is None else min_gap

@@ -20,6 +20,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from agencies.local_time import check_date_window
 from agencies.models import Agency, Practitioner
 from screening import fixed_sql as sql
 from screening.booking import availability, queries
@@ -47,6 +48,12 @@ class SessionRequest:
     end: dt.datetime | None = None
 
 
+# Documented maximums (README "Limits on input"): each agency is seen once, so a visit
+# never has more sessions than this; reasons are a sentence or two for the record.
+SESSIONS_LIMIT = 20
+REASON_LIMIT = 1000
+
+
 def _local_date(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
 
@@ -58,6 +65,8 @@ def check_sessions(
     back to back with gaps in [min_gap, max_gap]; raises ValidationError naming the session."""
     if not sessions:
         raise ValidationError({"sessions": ["A visit needs at least one session."]})
+    if len(sessions) > SESSIONS_LIMIT:
+        raise ValidationError({"sessions": [f"Give at most {SESSIONS_LIMIT} sessions."]})
     if not room.is_active:
         raise ValidationError({"room": ["This room is no longer in use."]})
     seen: set[str] = set()
@@ -79,6 +88,7 @@ def check_sessions(
         start = request.start
         if start.tzinfo is None:
             raise ValidationError({f"{name}.start": ["Give the time with its UTC offset."]})
+        check_date_window(**{f"{name}.start": start, f"{name}.end": request.end})
         end = request.end or start + dt.timedelta(minutes=agency.default_duration_minutes)
         if start.second or start.microsecond or start.minute % GRID_MINUTES:
             raise ValidationError({f"{name}.start": ["Sessions start on a 5-minute grid."]})

@@ -108,6 +108,26 @@ def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return address.is_global and not address.is_multicast
 
 
+def _private_host(host: str) -> FetchFailed:
+    return FetchFailed(
+        f"The host {host} is a local or private network address; only public "
+        "calendar addresses can be used."
+    )
+
+
+def check_address_form(url: str, *, allow_private: bool) -> Target:
+    """What can be checked of a calendar URL without the network: its shape, and a host
+    written as an IP address must be public. Raises FetchFailed."""
+    target = target_of(url)
+    try:
+        literal = ipaddress.ip_address(target.host)
+    except ValueError:
+        return target  # a name: checked when it is resolved
+    if not allow_private and not is_public(literal):
+        raise _private_host(target.host)
+    return target
+
+
 class _TimeUp(Exception):
     """The fetch's one deadline passed."""
 
@@ -140,10 +160,7 @@ def resolve(target: Target, *, allow_private: bool, seconds: float = 10) -> str:
     if not addresses:
         raise FetchFailed(f"The host {target.host} could not be found.")
     if not allow_private and not all(is_public(a) for a in addresses):
-        raise FetchFailed(
-            f"The host {target.host} is a local or private network address; only public "
-            "calendar addresses can be used."
-        )
+        raise _private_host(target.host)
     return str(addresses[0])
 
 

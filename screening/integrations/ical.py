@@ -7,17 +7,23 @@ of a clock change. Nothing here knows the ORM: callers hand in plain `CalendarEn
 Parsing: busy times from a practitioner's own calendar, with recurrences expanded by
 recurring-ical-events (RRULE, RDATE, EXDATE, RECURRENCE-ID), transparent and cancelled
 events left out, VFREEBUSY busy periods honoured and Outlook's Windows zone names mapped.
+The library expands whatever it is given, so repeats more often than hourly are refused
+first and the expansion is bounded while it runs (a number of occurrences and a deadline).
+Untrusted files are read through `isolated.py`, in a child process with hard limits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import icalendar
 import recurring_ical_events
+
+from agencies.local_time import date_words
 
 PRODID = "-//One-visit screening scheduler//Calendars//EN"
 REFRESH = dt.timedelta(hours=1)
@@ -106,16 +112,43 @@ def build_calendar(
 Span = tuple[dt.datetime, dt.datetime]
 
 
-def parse(data: bytes) -> icalendar.Calendar:
-    """Read one VCALENDAR; raises CalendarUnreadable saying what is wrong."""
+def _said(error: Exception, limit: int = 300) -> str:
+    """A library's message as one short printable sentence, for the practitioner."""
+    text = " ".join("".join(c if c.isprintable() else " " for c in str(error)).split())
+    text = text[:limit].rstrip(" .") or error.__class__.__name__
+    return text + "."
+
+
+UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _utf8(data: bytes) -> bytes:
+    """iCalendar is UTF-8; some Windows exports are UTF-16 with a byte-order mark."""
+    if data.startswith(UTF16_MARKS):
+        try:
+            return data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as error:
+            raise CalendarUnreadable(f"The file is not readable UTF-16: {_said(error)}") from error
+    return data
+
+
+def check_looks_like_calendar(data: bytes) -> None:
+    """The quick checks, without parsing: not empty, and a VCALENDAR near the start."""
+    data = _utf8(data[:4096])
     if not data.strip():
         raise CalendarUnreadable("The file is empty.")
     if b"BEGIN:VCALENDAR" not in data[:2048].upper():
         raise CalendarUnreadable("This is not an iCalendar file (no BEGIN:VCALENDAR).")
+
+
+def parse(data: bytes) -> icalendar.Calendar:
+    """Read one VCALENDAR; raises CalendarUnreadable saying what is wrong."""
+    check_looks_like_calendar(data)
+    data = _utf8(data)
     try:
         calendars = icalendar.Calendar.from_ical(data, multiple=True)
     except (ValueError, KeyError, IndexError, TypeError) as error:
-        raise CalendarUnreadable(f"The iCalendar data could not be read: {error}") from error
+        raise CalendarUnreadable(f"The iCalendar data could not be read: {_said(error)}") from error
     if not calendars:
         raise CalendarUnreadable("The calendar is incomplete: it has no END:VCALENDAR.")
     if len(calendars) != 1:
@@ -153,14 +186,122 @@ def _blocks(component) -> bool:
     return str(component.get("TRANSP", "OPAQUE")).upper() != "TRANSPARENT"
 
 
-def _event_spans(
-    calendar: icalendar.Calendar, start: dt.datetime, end: dt.datetime, zone: ZoneInfo, skip
-) -> Iterable[Span]:
+# Repeats more often than this are refused before anything is expanded: a few bytes of
+# FREQ=MINUTELY (or SECONDLY) make millions of occurrences in the import window.
+SUB_HOURLY = {"SECONDLY": "second", "MINUTELY": "minute"}
+# Far more occurrences than any real calendar holds in the window: expansion stops here.
+MAX_OCCURRENCES = 50_000
+SLOWER_ONLY = "only hourly or slower repeats can be imported."
+
+
+def too_slow(seconds: float) -> str:
+    return (
+        f"The calendar took longer than {seconds:g} s to read; it may repeat events too "
+        "often to be imported."
+    )
+
+
+def _rules(component) -> list:
+    rules = component.get("RRULE")
+    if rules is None:
+        return []
+    return rules if isinstance(rules, list) else [rules]
+
+
+def check_repeats(calendar: icalendar.Calendar) -> None:
+    """Refuse events that repeat more often than hourly (FREQ=MINUTELY or SECONDLY, or
+    several BYMINUTE or BYSECOND values), naming the rule; raises CalendarUnreadable."""
+    for component in calendar.walk("VEVENT"):
+        for rule in _rules(component):
+            frequency = str((rule.get("FREQ") or [""])[0]).upper()
+            if frequency in SUB_HOURLY:
+                raise CalendarUnreadable(
+                    f"The calendar repeats every {SUB_HOURLY[frequency]} "
+                    f"(RRULE FREQ={frequency}); {SLOWER_ONLY}"
+                )
+            for part in ("BYMINUTE", "BYSECOND"):
+                values = rule.get(part) or []
+                if len(values) > 1:
+                    listed = ",".join(str(v) for v in values)
+                    raise CalendarUnreadable(
+                        f"The calendar repeats more than once an hour (RRULE {part}={listed}); "
+                        f"{SLOWER_ONLY}"
+                    )
+
+
+class _Budget:
+    """What one expansion may spend: a number of occurrences and, optionally, a deadline,
+    both checked as each occurrence is built."""
+
+    def __init__(
+        self,
+        *,
+        max_occurrences: int,
+        seconds: float | None,
+        deadline: float | None,
+        start: dt.datetime,
+        end: dt.datetime,
+    ):
+        self.max_occurrences, self.left = max_occurrences, max_occurrences
+        self.seconds = seconds
+        if deadline is None and seconds is not None:
+            deadline = time.monotonic() + seconds
+        self.deadline = deadline
+        self.start, self.end = start, end
+
+    def check_time(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise CalendarUnreadable(too_slow(self.seconds or 0))
+
+    def spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise CalendarUnreadable(
+                f"The calendar has more than {self.max_occurrences:,} events between "
+                f"{date_words(self.start.date())} and {date_words(self.end.date())}; only "
+                "calendars with fewer can be imported."
+            )
+        self.check_time()
+
+
+def _occurrences(calendar: icalendar.Calendar, start: dt.datetime, end: dt.datetime, budget):
+    """Occurrences in the window one at a time, series by series, so the budget stops the
+    expansion as it goes (the library's between() would build every one first)."""
     try:
-        occurrences = recurring_ical_events.of(calendar, skip_bad_series=True).between(start, end)
+        query = recurring_ical_events.of(calendar, skip_bad_series=True)
+    except MemoryError:
+        raise
     except Exception as error:  # the library raises many kinds for malformed rules
-        raise CalendarUnreadable(f"A repeating event could not be expanded: {error}") from error
-    for event in occurrences:
+        raise CalendarUnreadable(
+            f"A repeating event could not be expanded: {_said(error)}"
+        ) from error
+    skipped = tuple(recurring_ical_events.CalendarQuery.suppressed_errors)
+    for series in query.series:
+        budget.check_time()
+        try:
+            for occurrence in series.between(start, end):
+                budget.spend()
+                yield occurrence.as_component(False)
+        except (CalendarUnreadable, MemoryError):
+            raise
+        except skipped:
+            continue  # a series the library cannot read is left out, as skip_bad_series does
+        except Exception as error:
+            raise CalendarUnreadable(
+                f"A repeating event could not be expanded: {_said(error)}"
+            ) from error
+
+
+def _event_spans(
+    calendar: icalendar.Calendar,
+    start: dt.datetime,
+    end: dt.datetime,
+    zone: ZoneInfo,
+    skip,
+    budget: _Budget,
+) -> Iterable[Span]:
+    check_repeats(calendar)
+    for event in _occurrences(calendar, start, end, budget):
         if not _blocks(event) or skip(str(event.get("UID", ""))):
             continue
         if event.get("DTSTART") is None:
@@ -173,12 +314,15 @@ def _event_spans(
             yield first, last
 
 
-def _freebusy_spans(calendar: icalendar.Calendar, zone: ZoneInfo) -> Iterable[Span]:
+def _freebusy_spans(
+    calendar: icalendar.Calendar, zone: ZoneInfo, budget: _Budget
+) -> Iterable[Span]:
     for freebusy in calendar.walk("VFREEBUSY"):
         periods = freebusy.get("FREEBUSY") or []
         if not isinstance(periods, list):
             periods = [periods]
         for period in periods:
+            budget.spend()
             kind = str(period.params.get("FBTYPE", "BUSY")).upper()
             if kind == "FREE":
                 continue
@@ -196,10 +340,19 @@ def busy_spans(
     end: dt.datetime,
     zone: ZoneInfo,
     skip_uid_suffix: str | None = None,
+    max_occurrences: int = MAX_OCCURRENCES,
+    seconds: float | None = None,
+    deadline: float | None = None,
 ) -> list[Span]:
     """Busy [start, end) spans in the window, clipped to it and sorted. Events whose UID
     ends with `skip_uid_suffix` (this service's own sessions, seen again through a
-    subscribed feed) are left out. Raises CalendarUnreadable."""
+    subscribed feed) are left out. Repeats more often than hourly are refused, and the
+    expansion stops past `max_occurrences` or `seconds` (checked as each occurrence is
+    built; `deadline`, a time.monotonic() value, when the limit started earlier). Raises
+    CalendarUnreadable, and nothing else, saying what is wrong."""
+    budget = _Budget(
+        max_occurrences=max_occurrences, seconds=seconds, deadline=deadline, start=start, end=end
+    )
     calendar = parse(data)
 
     def skip(uid: str) -> bool:
@@ -207,8 +360,8 @@ def busy_spans(
 
     spans = []
     for first, last in [
-        *_event_spans(calendar, start, end, zone, skip),
-        *_freebusy_spans(calendar, zone),
+        *_event_spans(calendar, start, end, zone, skip, budget),
+        *_freebusy_spans(calendar, zone, budget),
     ]:
         first, last = max(first, start), min(last, end)
         if first < last:

@@ -15,18 +15,29 @@ class CalendarImport(models.Model):
 
     Only the busy intervals are kept, never the events' titles or details: `busy` is a
     list of [start, end) pairs in whole UTC minutes since the epoch (the scheduling
-    engine's unit), expanded between `busy_from` and `busy_until`. A failed refresh keeps
-    the last good intervals and records the error and its time.
+    engine's unit), expanded between `busy_from` and `busy_until`. `source`, `url` and
+    `file_name` say where the busy times in force came from (`source` is blank until a
+    first import succeeds).
+
+    A new address or an uploaded file is a request (`requested_*`, `status` pending),
+    loaded by the background worker; the busy times in force stay until it succeeds. A
+    failed load, requested or a refresh, keeps them too and records the error and its time
+    (`status` failed).
     """
 
     class Source(models.TextChoices):
         URL = "url", "Calendar address"
         UPLOAD = "upload", "Uploaded file"
 
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be loaded"
+        OK = "ok", "Loaded"
+        FAILED = "failed", "Could not be loaded"
+
     practitioner = models.OneToOneField(
         Practitioner, on_delete=models.CASCADE, related_name="calendar_import"
     )
-    source = models.CharField(max_length=10, choices=Source.choices)
+    source = models.CharField(max_length=10, choices=Source.choices, blank=True)
     url = models.CharField(max_length=2000, blank=True)
     file_name = models.CharField(max_length=255, blank=True)
     busy = models.JSONField(default=list, blank=True)
@@ -36,12 +47,29 @@ class CalendarImport(models.Model):
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OK)
+    requested_source = models.CharField(max_length=10, choices=Source.choices, blank=True)
+    requested_url = models.CharField(max_length=2000, blank=True)
+    requested_file_name = models.CharField(max_length=255, blank=True)
+    requested_data = models.BinaryField(
+        null=True, blank=True, help_text="An uploaded file until the worker has read it."
+    )
+    requested_at = models.DateTimeField(null=True, blank=True)
+    request_token = models.CharField(
+        max_length=32, blank=True, help_text="Names the request, so a later one is not overwritten."
+    )
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker started loading the request."
+    )
 
     class Meta:
-        indexes = [models.Index(fields=["source", "last_fetched_at"])]
+        indexes = [
+            models.Index(fields=["source", "last_fetched_at"]),
+            models.Index(fields=["status", "requested_at"], name="calendar_import_requested"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.practitioner} ({self.get_source_display().lower()})"
+        return f"{self.practitioner} ({self.get_source_display().lower() or 'nothing yet'})"
 
     @property
     def busy_count(self) -> int:

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Role, User
+from agencies.local_time import check_date_window
 from screening.models import Case, CaseReferenceCounter, YoungPerson
 from screening.people.deadlines import case_deadlines
 
@@ -55,8 +56,10 @@ def case_create(
     order_start_date: dt.date,
     case_manager: User | None = None,
 ) -> Case:
-    """Open a case for an order, with its deadlines and a reference unique per year."""
+    """Open a case for an order, with its deadlines and a reference unique per year; raises
+    ValidationError naming the field (an order start date outside the date window)."""
     check_case_manager(user=case_manager)
+    check_date_window(order_start_date=order_start_date)
     deadlines = case_deadlines(order_type=order_type, order_start_date=order_start_date)
     case = Case(
         reference=next_reference(year=timezone.localdate().year),
@@ -77,6 +80,7 @@ def case_update(*, case: Case, **fields: object) -> Case:
     """Change a case; deadlines follow a changed order type or start date."""
     if "case_manager" in fields:
         check_case_manager(user=fields["case_manager"])  # type: ignore[arg-type]
+    check_date_window(order_start_date=fields.get("order_start_date"))
     for name, value in fields.items():
         setattr(case, name, value)
     deadlines = case_deadlines(order_type=case.order_type, order_start_date=case.order_start_date)

@@ -8,14 +8,32 @@ from collections.abc import Iterable, Mapping
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from agencies.local_time import check_date_window
 from screening.models import UnavailableTime, YoungPerson
 from screening.phone import normalise_uk_mobile
 
 PHONE_FIELDS = ("mobile", "parent_carer_mobile")
+# Documented maximums (README "Limits on input"): the text is shown to every practitioner
+# on every session page; the times are a week's pattern, never thousands of rows.
+COMMUNICATION_NEEDS_LIMIT = 5000
+UNAVAILABLE_LIMIT = 50
+
+
+def check_communication_needs(text: object) -> None:
+    if isinstance(text, str) and len(text) > COMMUNICATION_NEEDS_LIMIT:
+        raise ValidationError(
+            {"communication_needs": [f"Write at most {COMMUNICATION_NEEDS_LIMIT:,} characters."]}
+        )
 
 
 def check_unavailable(*, rows: Iterable[Mapping[str, object]]) -> list[dict[str, object]]:
-    """Validate weekly unavailable times; raises ValidationError naming the row and field."""
+    """Validate weekly unavailable times (at most UNAVAILABLE_LIMIT); raises ValidationError
+    naming the row and field."""
+    rows = list(rows)
+    if len(rows) > UNAVAILABLE_LIMIT:
+        raise ValidationError(
+            {"unavailable": [f"Give at most {UNAVAILABLE_LIMIT} unavailable times."]}
+        )
     cleaned: list[dict[str, object]] = []
     for index, row in enumerate(rows):
         weekdays = row.get("weekdays")
@@ -58,6 +76,8 @@ def young_person_create(
     **details: object,
 ) -> YoungPerson:
     """Register a young person; phone numbers are checked and stored in E.164."""
+    check_date_window(date_of_birth=date_of_birth)
+    check_communication_needs(details.get("communication_needs"))
     _normalise_phones(details)
     rows = check_unavailable(rows=unavailable)
     person = YoungPerson(
@@ -77,6 +97,8 @@ def young_person_update(
     **fields: object,
 ) -> YoungPerson:
     """Change a young person's details; a given unavailable list replaces the old one."""
+    check_date_window(date_of_birth=fields.get("date_of_birth"))  # type: ignore[arg-type]
+    check_communication_needs(fields.get("communication_needs"))
     _normalise_phones(fields)
     rows = None if unavailable is None else check_unavailable(rows=unavailable)
     for name, value in fields.items():

@@ -16,10 +16,19 @@ from screening.models import OpeningHours, Room, Venue, new_feed_token
 DEFAULT_OPENING = [
     {"weekday": day, "opens": dt.time(8, 0), "closes": dt.time(18, 0)} for day in range(5)
 ]
+# Documented maximums (README "Limits on input"): three opening spans a day.
+ADDRESS_LIMIT = 1000
+OPENING_HOURS_LIMIT = 21
 
 
 def check_opening_hours(*, rows: Iterable[Mapping[str, object]]) -> list[dict[str, object]]:
-    """Each row is a weekday 0-6 with opens before closes; rows of a day must not overlap."""
+    """Each row is a weekday 0-6 with opens before closes; rows of a day must not overlap;
+    at most OPENING_HOURS_LIMIT rows."""
+    rows = list(rows)
+    if len(rows) > OPENING_HOURS_LIMIT:
+        raise ValidationError(
+            {"opening_hours": [f"Give at most {OPENING_HOURS_LIMIT} opening times."]}
+        )
     cleaned = []
     for index, row in enumerate(rows):
         weekday, opens, closes = row.get("weekday"), row.get("opens"), row.get("closes")
@@ -54,6 +63,8 @@ def venue_create(
     *, name: str, address: str, opening_hours: Iterable[Mapping[str, object]] | None = None
 ) -> Venue:
     """Create a venue; without opening hours it opens Monday to Friday 08:00-18:00."""
+    if len(address) > ADDRESS_LIMIT:
+        raise ValidationError({"address": [f"Write at most {ADDRESS_LIMIT:,} characters."]})
     rows = check_opening_hours(rows=DEFAULT_OPENING if opening_hours is None else opening_hours)
     venue = Venue(name=name, address=address)
     venue.full_clean()

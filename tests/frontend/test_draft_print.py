@@ -3,21 +3,15 @@
 import pytest
 
 from accounts.models import Role
-from screening.assessment.findings import findings_submit
 from screening.models import AuditEntry
-from tests.factories import complete_answers, make_screened_case, make_user
+from tests.factories import make_case_with_findings, make_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def case_with_findings():
-    case, sessions = make_screened_case()
-    health = sessions["health"]
-    findings_submit(
-        session=health, user=health.practitioner.user, answers=complete_answers("health")
-    )
-    return case, sessions
+    return make_case_with_findings()
 
 
 def url(case) -> str:

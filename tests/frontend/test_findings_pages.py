@@ -680,3 +680,23 @@ def test_signing_off_first_asks_saying_what_is_missing(screened):
     # The draft page offers the step as a link to this question, not as a button that acts.
     draft_page = browser_for(screened["manager"]).get(draft_url(case)).content.decode()
     assert f'href="{draft_url(case, "sign-off/")}">Sign off</a>' in draft_page
+
+
+def test_a_section_text_beyond_20000_characters_is_an_error_on_its_field(screened):
+    case = screened["case"]
+    submit(screened["sessions"]["health"])
+    client = browser_for(case.case_manager)
+    section = AssessmentDraft.objects.get(case=case).sections.get(key="substance_use")
+    response = client.post(draft_url(case, "sections/substance_use/"), {"text": "x" * 20_001})
+    assert "The text must be 20,000 characters or fewer" in response.content.decode()
+    section.refresh_from_db()
+    assert not section.edited and "x" * 100 not in section.text
+
+
+def test_a_text_answer_beyond_5000_characters_is_an_error_on_its_field(screened):
+    session = screened["sessions"]["health"]
+    client = browser_for(session.practitioner.user)
+    answers = complete_answers("health", medication="x" * 5001)
+    response = client.post(findings_url(session), form_data(answers))
+    assert "The answer must be 5,000 characters or fewer" in response.content.decode()
+    assert not Finding.objects.filter(session=session).exists()

@@ -18,11 +18,12 @@ from django.utils import timezone
 from accounts.models import Role
 from agencies.models import Agency
 from screening.booking.services import SessionRequest, visit_book
+from screening.calendars.loading import calendar_imports_load_requested
 from screening.messaging.replies import inbound_record
 from screening.models import AdminTask, CalendarImport, Message, Visit
 from screening.worktray.services import admin_task_create
 from tests import factories
-from tests.calendar_support import WEEKLY_MEETING
+from tests.calendar_support import MINUTELY, WEEKLY_MEETING
 from tests.frontend.test_pages import ROLES, browser_for
 from tests.messaging import YP_MOBILE, Clock, at, book, freeze, make_team, texting_person
 
@@ -216,12 +217,34 @@ def test_calendar_address_is_loaded_and_its_status_shown(texts, ics_server):
     url = ics_server.serve("/work.ics", WEEKLY_MEETING)
     client = browser_for(texts["team"][0]["health"].user)
     assert client.post("/my/calendar/", {"action": "url", "url": url}).status_code == 302
+    html = client.get("/my/calendar/").content.decode()
+    assert "Waiting to be loaded" in html and f"The address {url} is loaded" in html
+    assert "No calendar is imported yet" in html
+    calendar_imports_load_requested()
     record = CalendarImport.objects.get()
     assert record.url == url and record.busy_count > 50
     html = client.get("/my/calendar/").content.decode()
     assert f'<dd class="govuk-summary-list__value">{record.busy_count}</dd>' in html
+    assert '<dd class="govuk-summary-list__value">Loaded</dd>' in html
+    assert "Waiting to be loaded" not in html
     assert client.post("/my/calendar/", {"action": "remove"}).status_code == 302
     assert not CalendarImport.objects.exists()
+
+
+def test_a_calendar_that_repeats_every_minute_shows_why_it_was_not_loaded(texts):
+    nurse = texts["team"][0]["health"]
+    client = browser_for(nurse.user)
+    good = SimpleUploadedFile("work.ics", WEEKLY_MEETING, content_type="text/calendar")
+    client.post("/my/calendar/", {"action": "upload", "file": good})
+    calendar_imports_load_requested()
+    tick = SimpleUploadedFile("tick.ics", MINUTELY, content_type="text/calendar")
+    assert client.post("/my/calendar/", {"action": "upload", "file": tick}).status_code == 302
+    calendar_imports_load_requested()
+    html = client.get("/my/calendar/").content.decode()
+    assert "Could not be loaded" in html and "The file tick.ics could not be loaded" in html
+    assert "repeats every minute (RRULE FREQ=MINUTELY)" in html
+    assert "The busy times loaded before still count." in html
+    assert "Uploaded file work.ics" in html
 
 
 def test_an_admin_uploads_a_file_for_a_practitioner_and_a_broken_one_is_refused(texts, settings):
@@ -230,6 +253,8 @@ def test_an_admin_uploads_a_file_for_a_practitioner_and_a_broken_one_is_refused(
     url = f"/practitioners/{nurse.pk}/calendar/"
     good = SimpleUploadedFile("work.ics", WEEKLY_MEETING, content_type="text/calendar")
     assert client.post(url, {"action": "upload", "file": good}).status_code == 302
+    assert CalendarImport.objects.get(practitioner=nurse).requested_file_name == "work.ics"
+    calendar_imports_load_requested()
     assert CalendarImport.objects.get(practitioner=nurse).file_name == "work.ics"
     broken = SimpleUploadedFile("broken.ics", b"not a calendar", content_type="text/calendar")
     html = client.post(url, {"action": "upload", "file": broken}).content.decode()

@@ -1,12 +1,16 @@
 """The embedded background worker: send due text messages, calendar invite emails and
-urgent-alert emails in a loop (a failure in one never stops the others), and reload
-imported calendar addresses that are due on a thread of their own (a slow calendar server
-must never hold texts up). Celery does the same work when a broker is configured."""
+urgent-alert emails in a loop (a failure in one never stops the others), and, on a thread
+of its own (a slow calendar server or a calendar that takes long to read must never hold
+texts up), load the calendars practitioners asked to import within seconds and reload the
+imported addresses that are due every few minutes. Each calendar is read in a child
+process with its own time and memory limits. Celery does the same work when a broker is
+configured."""
 
 from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import asdict
 
@@ -15,12 +19,14 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from screening.assessment.alert_emails import alert_emails_send_due
-from screening.calendars.imports import calendar_imports_refresh
 from screening.calendars.invites import invites_send_due
+from screening.calendars.loading import calendar_imports_load_requested, calendar_imports_refresh
 from screening.messaging.dispatch import messages_dispatch_due
 from screening.outbox import new_owner
 
 CALENDAR_CHECK_SECONDS = 300
+# How soon a calendar a practitioner just asked to import is loaded.
+CALENDAR_REQUEST_CHECK_SECONDS = 5
 
 
 class Command(BaseCommand):
@@ -36,21 +42,37 @@ class Command(BaseCommand):
             "--no-calendars", action="store_true", help="do not reload imported calendars"
         )
 
-    def refresh_calendars_once(self) -> None:
+    def calendar_pass(self, name: str, work: Callable[[], object], done: str) -> None:
+        """One pass over the calendars; `done` words its counts (reloaded/loaded, failed).
+        A failure (a database hiccup) is reported and never ends the worker."""
         try:
-            result = calendar_imports_refresh()
-        except Exception as exc:  # a database hiccup must not end the worker
-            self.stderr.write(f"calendar refresh failed: {exc!r}")
+            result = work()
+        except Exception as exc:
+            self.stderr.write(f"{name} failed: {exc!r}")
             return
-        if result.refreshed or result.failed:
-            self.stdout.write(f"calendars: {result.refreshed} reloaded, {result.failed} failed")
+        counts = list(asdict(result).values())
+        if any(counts):
+            self.stdout.write(f"{name}: " + done.format(*counts))
+
+    def refresh_calendars_once(self) -> None:
+        self.calendar_pass("calendars", calendar_imports_refresh, "{} reloaded, {} failed")
+
+    def load_requested_calendars_once(self) -> None:
+        self.calendar_pass(
+            "calendar imports", calendar_imports_load_requested, "{} loaded, {} failed"
+        )
 
     def refresh_calendars(self, stop: threading.Event) -> None:
-        """Every few minutes, reload the imported calendar addresses that are due."""
+        """Every few seconds, load the calendars practitioners asked to import; every few
+        minutes, reload the imported calendar addresses that are due."""
+        last_refresh: float | None = None
         while not stop.is_set():
-            self.refresh_calendars_once()
+            self.load_requested_calendars_once()
+            if last_refresh is None or time.monotonic() - last_refresh >= CALENDAR_CHECK_SECONDS:
+                self.refresh_calendars_once()
+                last_refresh = time.monotonic()
             close_old_connections()
-            stop.wait(CALENDAR_CHECK_SECONDS)
+            stop.wait(CALENDAR_REQUEST_CHECK_SECONDS)
 
     def run_pass(self, name: str, send: Callable[[], object]) -> None:
         """One pass over one outbox; a failure (a database hiccup, a bug) is reported and
@@ -76,6 +98,7 @@ class Command(BaseCommand):
         )
         calendars = None
         if once and not options.get("no_calendars"):
+            self.load_requested_calendars_once()
             self.refresh_calendars_once()
         elif not options.get("no_calendars"):
             calendars = threading.Thread(

@@ -34,6 +34,7 @@ from agencies.services import leave_create, working_pattern_create
 from screening.booking.options import visit_options
 from screening.booking.services import SessionRequest, visit_book, visit_reschedule
 from screening.calendars.imports import calendar_import_upload
+from screening.calendars.loading import calendar_import_load_requested
 from screening.errors import SlotTaken
 from screening.models import ClosureDay, Room, Visit
 from screening.scheduling.expand import from_minutes, to_minutes
@@ -302,7 +303,8 @@ def _add_person(world: World, agency: Agency, person: Person) -> Practitioner:
                     f"DTEND;TZID=Europe/London:{end:%Y%m%dT%H%M%S}",
                 )
             )
-        calendar_import_upload(practitioner=practitioner, data=vcalendar(*events))
+        requested = calendar_import_upload(practitioner=practitioner, data=vcalendar(*events))
+        calendar_import_load_requested(calendar_import=requested)
     return practitioner
 
 

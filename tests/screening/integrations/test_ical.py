@@ -1,6 +1,7 @@
 """Reading busy times from other calendars, and building calendars others can read."""
 
 import datetime as dt
+import time
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -149,6 +150,68 @@ def test_unreadable_data_says_what_is_wrong(data, message):
         busy_spans(data, start=START, end=END, zone=LONDON)
 
 
+# --- bounded expansion ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [
+        ("FREQ=MINUTELY", "The calendar repeats every minute (RRULE FREQ=MINUTELY)"),
+        ("FREQ=SECONDLY;INTERVAL=30", "The calendar repeats every second (RRULE FREQ=SECONDLY)"),
+        ("FREQ=HOURLY;BYMINUTE=0,30", "more than once an hour (RRULE BYMINUTE=0,30)"),
+        ("FREQ=DAILY;BYHOUR=9;BYSECOND=0,20,40", "more than once an hour (RRULE BYSECOND=0,20,40)"),
+    ],
+)
+def test_repeats_more_often_than_hourly_are_refused_naming_the_rule(rule, words):
+    data = vcalendar(event("tick", "DTSTART:20270301T090000Z", "DURATION:PT1M", f"RRULE:{rule}"))
+    started = time.monotonic()
+    with pytest.raises(CalendarUnreadable) as error:
+        busy_spans(data, start=START, end=END, zone=LONDON)
+    assert words in str(error.value)
+    assert "only hourly or slower repeats can be imported" in str(error.value)
+    assert time.monotonic() - started < 1  # refused before anything is expanded
+
+
+HOURLY_FOR_EVER = event(
+    "hourly", "DTSTART:20270301T000000Z", "DURATION:PT30M", "RRULE:FREQ=HOURLY;COUNT=1000000000"
+)
+
+
+def test_an_hourly_repeat_with_a_huge_count_expands_only_inside_the_window():
+    found = spans(vcalendar(HOURLY_FOR_EVER))
+    # 00:00 UTC on 1 March to 23:00 UTC on 29 April (midnight in London, summer time):
+    # 59 days and 23 hours, one start an hour.
+    assert len(found) == 59 * 24 + 23
+    assert found[0] == ("2027-03-01 00:00", "2027-03-01 00:30")
+    assert found[-1] == ("2027-04-29 23:00", "2027-04-29 23:30")
+
+
+def test_expansion_stops_at_the_occurrence_cap_instead_of_building_them_all():
+    started = time.monotonic()
+    with pytest.raises(
+        CalendarUnreadable,
+        match="more than 500 events between 1 March 2027 and 30 April 2027",
+    ):
+        busy_spans(
+            vcalendar(HOURLY_FOR_EVER), start=START, end=END, zone=LONDON, max_occurrences=500
+        )
+    assert time.monotonic() - started < 1
+
+
+def test_expansion_stops_at_its_deadline():
+    many = vcalendar(
+        *(
+            event(f"h{n}", "DTSTART:20270301T000000Z", "DURATION:PT5M", "RRULE:FREQ=HOURLY")
+            for n in range(2000)
+        )
+    )
+    started = time.monotonic()
+    with pytest.raises(CalendarUnreadable, match=r"took longer than 0\.5 s to read"):
+        busy_spans(many, start=START, end=END, zone=LONDON, max_occurrences=10**9, seconds=0.5)
+    # Checked between occurrences: it stops at the deadline, not after 2.9 million of them.
+    assert time.monotonic() - started < 1.5
+
+
 # --- building ---------------------------------------------------------------------------------
 
 
@@ -221,3 +284,8 @@ def test_empty_feed_is_still_a_valid_calendar():
     data = build(method="PUBLISH", entries=[])
     assert vobject.readOne(data.decode()).name == "VCALENDAR"
     assert icalendar.Calendar.from_ical(data).walk("VEVENT") == []
+
+
+def test_a_utf16_export_with_a_byte_order_mark_is_read():
+    data = WEEKLY_MEETING.decode().encode("utf-16")
+    assert spans(data)[0] == ("2027-03-02 10:00", "2027-03-02 11:00")
