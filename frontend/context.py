@@ -19,6 +19,7 @@ NAVIGATION = [
     ("Young people", "frontend:young_people", "young_people", "read"),
     ("Cases", "frontend:cases", "cases", "read"),
     ("Practitioners", "frontend:practitioners", "practitioners", "create"),
+    ("Who is where", "frontend:schedule", "schedule", "read"),
     # Work lists and reports.
     ("Tasks", "frontend:tasks", "admin_tasks", "read"),
     ("Timeliness", "frontend:timeliness", "timeliness_report", "read"),

@@ -14,7 +14,7 @@ from agencies.local_time import DATE_WINDOW, date_words, in_date_window
 from agencies.models import Agency
 from agencies.services import LEAVE_REASON_LIMIT
 from screening.booking.services import REASON_LIMIT
-from screening.models import Language, OrderType, YoungPerson
+from screening.models import Language, OrderType, Venue, YoungPerson
 from screening.people.young_people import COMMUNICATION_NEEDS_LIMIT
 from screening.scheduling.search import GAP_LIMIT_MINUTES
 
@@ -527,3 +527,24 @@ class PeriodForm(forms.Form):
             else:
                 data["first_month"], data["last_month"] = start, end
         return data
+
+
+class ScheduleForm(forms.Form):
+    """Which days of the week or day view to show, and whose."""
+
+    week_of = DateField(label="Week of", label_name="date", required=False)
+    venue = forms.ModelChoiceField(
+        label="Venue", queryset=Venue.objects.none(), required=False, empty_label="All venues"
+    )
+    agency = forms.ModelChoiceField(
+        label="Agency",
+        queryset=Agency.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label="All agencies",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = Venue.objects.order_by("name")
+        self.fields["agency"].queryset = Agency.objects.order_by("name")

@@ -12,6 +12,7 @@ from frontend import (
     print_views,
     records,
     reports,
+    schedule,
     views,
 )
 
@@ -42,6 +43,9 @@ urlpatterns = [
     path("sessions/<int:pk>/rebook/", booking.session_rebook, name="rebook"),
     path("sessions/<int:pk>/findings/", findings.session_findings, name="findings"),
     path("my/", practitioners.my_home, name="my_home"),
+    path("schedule/", schedule.week, name="schedule"),
+    path("schedule/day/", schedule.day, name="schedule_day"),
+    path("venues/<int:pk>/day-sheet/", schedule.venue_day_sheet, name="venue_day_sheet"),
     path("practitioners/", practitioners.practitioner_list, name="practitioners"),
     path("practitioners/<int:pk>/", practitioners.availability, name="availability"),
     path("practitioners/<int:pk>/patterns/new/", practitioners.pattern_new, name="pattern_new"),

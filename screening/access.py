@@ -90,6 +90,9 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
     # for late and rebooked visits and already see every case and visit. The report shows
     # dates and agency names only, never findings content.
     "timeliness_report": {"read": frozenset({Role.YOT_MANAGER, Role.YOT_ADMIN})},
+    # Who is where (the week and day views, a venue's day sheet): the people who book and
+    # oversee visits; it names cases and, on the day sheet, young people.
+    "schedule": {"read": frozenset({Role.YOT_ADMIN, Role.YOT_MANAGER})},
 }
 
 # Roles that see a practitioner's own calendar feed address besides the practitioner.

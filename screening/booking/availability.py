@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
+from schedule.models import Event
 
 from agencies.availability import UnsupportedRule, pattern_from_row
 from agencies.local_time import day_words, yot_zone
@@ -293,6 +294,27 @@ def check_bookable(
 def room_taken(room: Room, start: dt.datetime) -> str:
     """How a refusal names a room held by another visit."""
     return f"room {room} at {at_words(start)}"
+
+
+def room_opening(room: Room, start: int, end: int, tz: ZoneInfo) -> list[Interval]:
+    """When the room's venue is open in [start, end) (UTC minutes), from its prefetched
+    opening hours."""
+    hours = [(h.weekday, h.opens, h.closes) for h in room.venue.opening_hours.all()]
+    return venue_open(hours=hours, window_start=start, window_end=end, zone=tz)
+
+
+def room_closures(
+    rooms: Sequence[Room], lo: dt.datetime, hi: dt.datetime
+) -> dict[int, list[Interval]]:
+    """One-off events (closures) on the rooms' calendars that overlap [lo, hi), in UTC
+    minutes per calendar id: what the search and the week view take away from a room's
+    opening hours."""
+    out: dict[int, list[Interval]] = defaultdict(list)
+    for calendar_id, e_start, e_end in Event.objects.filter(
+        calendar_id__in=[r.calendar_id for r in rooms], rule__isnull=True, start__lt=hi, end__gt=lo
+    ).values_list("calendar_id", "start", "end"):
+        out[calendar_id].append((ex.to_minutes(e_start), ex.to_minutes(e_end)))
+    return out
 
 
 def imported_busy(ids: Sequence[int], start: int, end: int) -> dict[int, list[tuple[int, int]]]:

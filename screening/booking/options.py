@@ -12,16 +12,20 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from schedule.models import Event
 
 from agencies.local_time import check_date_window, day_words, yot_zone
 from agencies.models import Agency, Practitioner
-from screening.booking.availability import calendar_times, imported_busy
+from screening.booking.availability import (
+    calendar_times,
+    imported_busy,
+    room_closures,
+    room_opening,
+)
 from screening.models import Case, Room, Session, Visit, VisitStatus
 from screening.people.deadlines import closure_days
 from screening.people.workdays import is_working_day
 from screening.scheduling import expand as ex
-from screening.scheduling.availability import practitioner_free, room_free, venue_open
+from screening.scheduling.availability import practitioner_free, room_free
 from screening.scheduling.explain import Reason, explain
 from screening.scheduling.intervals import Interval, ceil_to, clip, normalise
 from screening.scheduling.search import (
@@ -182,19 +186,10 @@ def _room_slots(
         booked = booked.exclude(pk=ignore_visit.pk)
     for rid, v_start, v_end in booked.values_list("room_id", "start", "end"):
         visits[rid].append((_minutes(v_start), _minutes(v_end)))
-    blocks: dict[int, list[Interval]] = defaultdict(list)
-    for calendar_id, e_start, e_end in Event.objects.filter(
-        calendar_id__in=[r.calendar_id for r in rooms], rule__isnull=True, start__lt=hi, end__gt=lo
-    ).values_list("calendar_id", "start", "end"):
-        blocks[calendar_id].append((_minutes(e_start), _minutes(e_end)))
+    blocks = room_closures(rooms, lo, hi)
     out = []
     for room in rooms:
-        opening = venue_open(
-            hours=[(h.weekday, h.opens, h.closes) for h in room.venue.opening_hours.all()],
-            window_start=start,
-            window_end=end,
-            zone=tz,
-        )
+        opening = room_opening(room, start, end, tz)
         out.append(
             RoomSlot(
                 id=room.pk,

@@ -15,6 +15,16 @@ def bank_holidays(year: int) -> frozenset[dt.date]:
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year).keys())
 
 
+@lru_cache(maxsize=64)
+def _bank_holiday_names(year: int) -> dict[dt.date, str]:
+    return dict(holidays.country_holidays("GB", subdiv="ENG", years=year, language="en_GB"))
+
+
+def bank_holiday_name(day: dt.date) -> str:
+    """The bank holiday's name ("Christmas Day", "Easter Monday"), or "" on other days."""
+    return _bank_holiday_names(day.year).get(day, "")
+
+
 def is_working_day(day: dt.date, *, closures: Iterable[dt.date] = ()) -> bool:
     closed = closures if isinstance(closures, (set, frozenset)) else set(closures)
     return day.weekday() < 5 and day not in bank_holidays(day.year) and day not in closed
