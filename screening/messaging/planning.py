@@ -50,21 +50,26 @@ def _consenting(person: YoungPerson) -> list[tuple[str, str]]:
     return found
 
 
-# Each (number, state) once: "texted" when a text to it was not withdrawn, "blocked" when
-# it opted out or cannot receive texts (BLOCKED).
+# Each (number, state) once: "texted" when the provider accepted a text to it and did not
+# report it undelivered (planned, withdrawn, held or failed texts never reached anyone, and
+# one whose outcome is unknown may not have), "blocked" when it opted out or cannot receive
+# texts (BLOCKED).
 _NUMBER_STATES_SQL = """
-SELECT "to", 'texted' FROM screening_message WHERE "to" IN (%s) AND status <> %s
+SELECT "to", 'texted' FROM screening_message WHERE "to" IN (%s) AND status IN (%s)
 UNION
 SELECT number, 'blocked' FROM screening_numberstatus WHERE number IN (%s)
  AND (opted_out_at IS NOT NULL OR invalid_at IS NOT NULL)"""
+# A text the provider accepted and did not report undelivered or failed.
+ACCEPTED = [S.SENT, S.DELIVERED]
 
 
 def _number_states(numbers: list[str]) -> tuple[set[str], set[str]]:
-    """(blocked, texted before) among `numbers`, in one query. A number texted before has
-    a text that was not withdrawn, so its next one needs no introduction."""
+    """(blocked, texted before) among `numbers`, in one query. Only a number the provider
+    accepted a text for was texted before: its next text needs no introduction."""
     states: dict[str, set[str]] = {"blocked": set(), "texted": set()}
     for number, state in sql.fetch(
-        _NUMBER_STATES_SQL, [sql.Many(numbers), S.WITHDRAWN.value, sql.Many(numbers)]
+        _NUMBER_STATES_SQL,
+        [sql.Many(numbers), sql.Many([s.value for s in ACCEPTED]), sql.Many(numbers)],
     ):
         states[state].add(number)
     return states["blocked"], states["texted"]
