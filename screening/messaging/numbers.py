@@ -53,7 +53,8 @@ def number_opt_out(*, number: str, via: str) -> NumberStatus:
 
 @transaction.atomic
 def number_opt_in(*, number: str, via: str) -> NumberStatus:
-    """START: texts may go to this number again (later plans only)."""
+    """START: texts may go to this number again (replies.py then plans again what is still
+    due for its visits ahead: planning.messages_replan_for_number)."""
     status, _ = NumberStatus.objects.get_or_create(number=number)
     status.opted_out_at, status.opted_in_at = None, timezone.now()
     status.note = f"opted in via {via}"[:200]

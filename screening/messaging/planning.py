@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from screening import fixed_sql as sql
@@ -20,6 +21,7 @@ from screening.models import (
     RecipientKind,
     Visit,
     VisitHistory,
+    VisitStatus,
     YoungPerson,
 )
 from screening.outbox import kick
@@ -146,6 +148,28 @@ def _schedule(*, kind: str, visit: Visit, reached: bool, now: dt.datetime):
     return schedule
 
 
+def _plan_schedule(
+    visit: Visit, templates, recipient: str, number: str, schedule, *, introduce: bool
+) -> list[Message]:
+    """The unsaved texts of a schedule to one number, the first of them introduced when
+    `introduce`; a purpose without wording is left out (with its admin task)."""
+    rows = []
+    for purpose, at in schedule:
+        row = _plan_one(
+            visit=visit,
+            person=visit.case.young_person,
+            purpose=purpose,
+            recipient=recipient,
+            number=number,
+            send_at=at,
+            templates=templates,
+            introduce=introduce and not rows,
+        )
+        if row is not None:
+            rows.append(row)
+    return rows
+
+
 def messages_plan_for_visit(*, visit: Visit, kind: str, previous: dict | None) -> list[Message]:
     """Plan the texts a visit change calls for (booked: confirmation and reminders;
     rescheduled: a notice and new reminders; cancelled: a notice, only to numbers that were
@@ -186,26 +210,100 @@ def messages_plan_for_visit(*, visit: Visit, kind: str, previous: dict | None) -
         person.language,
     )
     planned = []
-    for recipient, number, schedule in recipients:
-        introduce = number not in texted_before
-        for purpose, at in schedule:
-            row = _plan_one(
-                visit=visit,
-                person=person,
-                purpose=purpose,
-                recipient=recipient,
-                number=number,
-                send_at=at,
-                templates=templates,
-                introduce=introduce,
-            )
-            if row is not None:
-                planned.append(row)
-                introduce = False
+    for row in recipients:
+        planned += _plan_schedule(visit, templates, *row, introduce=row[1] not in texted_before)
     planned = Message.objects.bulk_create(planned)
     if planned:
         transaction.on_commit(kick_dispatch)
     return planned
+
+
+FIRST = {P.CONFIRMATION, P.RESCHEDULED}
+
+
+def _replan_visit(
+    *, visit: Visit, number: str, now: dt.datetime, introduce: bool
+) -> tuple[list[Message], list[Message]]:
+    """(new rows, withdrawn rows planned again) for one visit's current version to
+    `number`: the texts still due that it has not had (withdrawn ones count as not had)."""
+    person = visit.case.young_person
+    recipient = next((kind for kind, to in _consenting(person) if to == number), None)
+    if recipient is None:
+        return [], []
+    rows = {
+        m.purpose: m
+        for m in Message.objects.filter(visit=visit, visit_version=visit.version, to=number)
+    }
+    had = {purpose for purpose, m in rows.items() if m.status != S.WITHDRAWN}
+    reached_before = Message.objects.filter(
+        visit=visit, to=number, status__in=REACHED, visit_version__lt=visit.version
+    ).exists()
+    kind = Kind.RESCHEDULED if reached_before else Kind.BOOKED
+    schedule = [
+        (purpose, at)
+        for purpose, at in _schedule(kind=kind, visit=visit, reached=reached_before, now=now)
+        if purpose not in had and not (purpose in FIRST and had & FIRST)
+    ]
+    if not schedule:
+        return [], []
+    templates = wordings_for({P.INTRODUCTION, *(p for p, _ in schedule)}, person.language)
+    new, again = [], []
+    for row in _plan_schedule(visit, templates, recipient, number, schedule, introduce=introduce):
+        old = rows.get(row.purpose)
+        if old is None:
+            new.append(row)
+            continue
+        # The withdrawn row was never sent (only planned rows are withdrawn): it is planned
+        # again in place, since (visit version, purpose, number) is sent at most once.
+        for field in ("recipient", "body", "language", "easy_read", "template_id", "send_at"):
+            setattr(old, field, getattr(row, field))
+        old.status, old.next_attempt_at, old.status_changed_at = S.PLANNED, row.send_at, now
+        old.attempts = old.reconcile_attempts = 0
+        old.claim_owner, old.claimed_at, old.last_error = "", None, ""
+        again.append(old)
+    return new, again
+
+
+def messages_replan_for_number(*, number: str) -> list[Message]:
+    """After START: plan again, for each booked visit still ahead whose young person gave
+    consent for `number`, the texts of its current version still due that the number has
+    not had (those STOP withdrew, or none planned while it was opted out): the
+    confirmation (or notice of a move) unless one was sent, and each reminder whose time
+    is still ahead. Nothing already sent is planned again. Returns the rows planned."""
+    now = timezone.now()
+    blocked, texted_before = _number_states([number])
+    if number in blocked:
+        return []
+    visits = (
+        Visit.objects.filter(status=VisitStatus.BOOKED, start__gt=now)
+        .filter(
+            Q(case__young_person__mobile=number, case__young_person__sms_consent=True)
+            | Q(
+                case__young_person__parent_carer_mobile=number,
+                case__young_person__parent_carer_sms_consent=True,
+            )
+        )
+        .select_related("case__young_person", "room__venue")
+        .order_by("start", "id")
+    )
+    introduce = number not in texted_before
+    new: list[Message] = []
+    again: list[Message] = []
+    for visit in visits:
+        added, revived = _replan_visit(visit=visit, number=number, now=now, introduce=introduce)
+        new += added
+        again += revived
+        introduce = introduce and not (added or revived)
+    fields = [
+        "recipient", "body", "language", "easy_read", "template", "send_at", "status",
+        "next_attempt_at", "status_changed_at", "attempts", "reconcile_attempts",
+        "claim_owner", "claimed_at", "last_error",
+    ]  # fmt: skip
+    Message.objects.bulk_update(again, fields)
+    new = Message.objects.bulk_create(new)
+    if new or again:
+        transaction.on_commit(kick_dispatch)
+    return [*again, *new]
 
 
 def kick_dispatch() -> None:
