@@ -149,6 +149,15 @@ def test_easy_read_and_welsh_wording_follow_the_young_person(team):
     assert row.language == "cy" and "Dydd Mawrth 2 Mawrth" in row.body and "14:00" in row.body
 
 
+def test_a_welsh_speaker_with_communication_needs_gets_welsh_easy_read(team):
+    young_person = person(language="cy", communication_needs="Reads at about age 8 level")
+    rows = planned(book(team, person=young_person))
+    assert {(m.language, m.easy_read) for m in rows.values()} == {("cy", True)}
+    confirmation = rows[("confirmation", YP_MOBILE)].body
+    assert confirmation.startswith("Neges gan Youth Support. I atal negeseuon, tecstiwch STOP.")
+    assert "Dydd Mawrth 2 Mawrth, 10:00" in confirmation and "Tecstiwch IE" in confirmation
+
+
 def test_edited_template_is_used_for_later_plans(team):
     message_template_save(
         purpose="confirmation",
