@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from screening import fixed_sql as sql
 from screening.messaging import send_times, tasks
+from screening.messaging.numbers import held_task_create, held_words
 from screening.messaging.templates import pick_wording, placeholder_values, wordings_for
 from screening.models import (
     AdminTask,
@@ -26,6 +27,7 @@ from screening.models import (
 )
 from screening.outbox import kick
 from screening.phone import mask_mobile
+from screening.wording import forbidden_words_in
 from screening.worktray.services import admin_task_create
 
 logger = logging.getLogger(__name__)
@@ -104,10 +106,13 @@ def _plan_one(
     context = placeholder_values(
         person=person, start=visit.start, visit=visit, language=template.language
     )
-    body = template.body.format(**context)
     intro = pick_wording(templates, P.INTRODUCTION, language, easy_read) if introduce else None
-    if intro is not None:
-        body = f"{intro.body.format(**context)} {body}"
+    wording = f"{intro.body} {template.body}" if intro is not None else template.body
+    body = wording.format(**context)
+    # The young person's own first name is theirs to be called by, whatever it is
+    # ("Justice"); everything else in the text as it goes out follows the wording rules.
+    bad = forbidden_words_in(wording.format(**{**context, "first_name": ""}))
+    held = {"status": S.HELD, "last_error": held_words(bad)} if bad else {}
     return Message(
         visit=visit,
         visit_version=visit.version,
@@ -121,7 +126,18 @@ def _plan_one(
         template_id=template.id,
         send_at=send_at,
         next_attempt_at=send_at,
+        **held,
     )
+
+
+def _tasks_for_held(rows: list[Message]) -> None:
+    """One admin task per visit and number whose texts are held (linked to the first)."""
+    held: dict[tuple[int | None, str], Message] = {}
+    for row in rows:
+        if row.status == S.HELD:
+            held.setdefault((row.visit_id, row.to), row)
+    for row in held.values():
+        held_task_create(row)
 
 
 def _withdraw_old(visit: Visit, reason: str) -> None:
@@ -213,6 +229,7 @@ def messages_plan_for_visit(*, visit: Visit, kind: str, previous: dict | None) -
     for row in recipients:
         planned += _plan_schedule(visit, templates, *row, introduce=row[1] not in texted_before)
     planned = Message.objects.bulk_create(planned)
+    _tasks_for_held(planned)
     if planned:
         transaction.on_commit(kick_dispatch)
     return planned
@@ -301,6 +318,7 @@ def messages_replan_for_number(*, number: str) -> list[Message]:
     ]  # fmt: skip
     Message.objects.bulk_update(again, fields)
     new = Message.objects.bulk_create(new)
+    _tasks_for_held([*again, *new])
     if new or again:
         transaction.on_commit(kick_dispatch)
     return [*again, *new]

@@ -56,6 +56,7 @@ RANK = {
     S.SENDING: 1,
     S.OUTCOME_UNKNOWN: 1,
     S.WITHDRAWN: 1,
+    S.HELD: 3,  # never sent: no report moves it
     S.SENT: 2,
     S.DELIVERED: 3,
     S.UNDELIVERED: 3,
