@@ -69,6 +69,22 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.AlterField(
+            model_name="inviteemail",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("planned", "Planned"),
+                    ("sending", "Sending"),
+                    ("sent", "Sent"),
+                    ("failed", "Failed"),
+                    ("superseded", "Superseded"),
+                    ("withdrawn", "Withdrawn (nothing had been sent to cancel)"),
+                ],
+                default="planned",
+                max_length=10,
+            ),
+        ),
+        migrations.AlterField(
             model_name="message",
             name="status",
             field=models.CharField(
