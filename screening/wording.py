@@ -11,7 +11,6 @@ normalised: case folded, punctuation or spacing between letters closed up ("y.o.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 # Words that would reveal why a young person is being texted, English and Welsh.
 FORBIDDEN_WORDS = [
@@ -53,9 +52,10 @@ FORBIDDEN_WORDS = [
 _FORBIDDEN_RE = re.compile(
     r"\b(" + "|".join(re.escape(w) for w in sorted(FORBIDDEN_WORDS, key=len, reverse=True)) + r")\b"
 )
-# Digits and signs written for letters, "1" read as i and then as l.
-_AS_LETTERS = [str.maketrans("013457@$", "oieastas"), str.maketrans("013457@$", "oleastas")]
-_WORD = re.compile(r"[\w@$]+")
+# Digits written for letters, "1" read as i and then as l.
+_AS_LETTERS = [str.maketrans("013457", "oieast"), str.maketrans("013457", "oleast")]
+# A word with a letter next to a digit in it.
+_MIXED_WORD = re.compile(r"\b(?=\w*?(?:[^\W\d_]\d|\d[^\W\d_]))\w+")
 # Punctuation between two letters or digits: "y.o.t", "off-ending", "0.ffending", "y_o_t".
 _INNER_PUNCTUATION = re.compile(r"(?<=[^\W_])(?:[^\w\s]|_)+(?=[^\W_])")
 # Single letters or digits spaced or punctuated apart: "y o t", "Y. O. T.", "c-o-u-r-t".
@@ -64,30 +64,22 @@ _SPACED_LETTERS = re.compile(rf"{_ONE}(?:[\W_]+{_ONE})+")
 
 
 def _as_letters(text: str, table: dict[int, str]) -> str:
-    """Each word mixing letters with digits or signs ("0ffending") read as letters."""
-
-    def read(match: re.Match) -> str:
-        word = match.group(0)
-        if word.isalpha() or not any(c.isalpha() for c in word):
-            return word
-        return word.translate(table)
-
-    return _WORD.sub(read, text)
+    """Each word mixing letters with digits ("0ffending") read as letters."""
+    return _MIXED_WORD.sub(lambda m: m.group(0).translate(table), text)
 
 
-def _readings(text: str) -> Iterator[str]:
-    """Each normalised reading of the text, all case folded."""
+def _readings(text: str) -> list[str]:
+    """The text case folded, then its normalised readings, each once, in a fixed order."""
     folded = text.casefold()
     closed_up = _SPACED_LETTERS.sub(lambda m: re.sub(r"[\W_]+", "", m.group(0)), folded)
-    for base in (folded, _INNER_PUNCTUATION.sub("", folded), closed_up):
-        for table in _AS_LETTERS:
-            yield _as_letters(base, table)
+    tables = _AS_LETTERS if "1" in folded else _AS_LETTERS[:1]
+    bases = dict.fromkeys([folded, _INNER_PUNCTUATION.sub("", folded), closed_up])
+    readings = [folded] + [_as_letters(base, table) for base in bases for table in tables]
+    return list(dict.fromkeys(readings))
 
 
 def forbidden_words_in(text: str) -> list[str]:
     """The forbidden words found in the text or any normalised reading of it, lower case,
-    in the order found, without repeats."""
-    found: dict[str, None] = {}
-    for reading in _readings(text):
-        found.update(dict.fromkeys(m.group(1) for m in _FORBIDDEN_RE.finditer(reading)))
-    return list(found)
+    in the order found (as written first), without repeats."""
+    found = (m.group(1) for m in _FORBIDDEN_RE.finditer("\n".join(_readings(text))))
+    return list(dict.fromkeys(found))
