@@ -274,9 +274,9 @@ def _replan_visit(
         # again in place, since (visit version, purpose, number) is sent at most once.
         for field in ("recipient", "body", "language", "easy_read", "template_id", "send_at"):
             setattr(old, field, getattr(row, field))
-        old.status, old.next_attempt_at, old.status_changed_at = S.PLANNED, row.send_at, now
+        old.status, old.next_attempt_at, old.status_changed_at = row.status, row.send_at, now
         old.attempts = old.reconcile_attempts = 0
-        old.claim_owner, old.claimed_at, old.last_error = "", None, ""
+        old.claim_owner, old.claimed_at, old.last_error = "", None, row.last_error
         again.append(old)
     return new, again
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from screening.messaging.dispatch import messages_dispatch_due
+from screening.messaging.replies import inbound_record
 from screening.models import AdminTask, Message, Venue
 from screening.venues.services import venue_create
 from tests.factories import make_room
@@ -83,3 +84,12 @@ def test_a_planned_text_that_would_reveal_too_much_is_held_by_the_dispatcher(tea
     confirmation.refresh_from_db()
     assert confirmation.status == "held" and "court" in confirmation.last_error
     assert AdminTask.objects.get(kind="text_held").message == confirmation
+
+
+def test_start_holds_a_withdrawn_text_that_would_now_reveal_too_much(team):
+    visit = book(team)
+    inbound_record(provider_id="IN1", from_number=YP_MOBILE, body="STOP")
+    Venue.objects.filter(pk=visit.room.venue_id).update(text_name="Ashworth Court House")
+    inbound_record(provider_id="IN2", from_number=YP_MOBILE, body="START")
+    assert set(visit.messages.values_list("status", flat=True)) == {"held"}
+    assert AdminTask.objects.filter(kind="text_held", visit=visit).count() == 1
