@@ -27,6 +27,7 @@ STATUS_TAGS = {
     MessageStatus.UNDELIVERED: "govuk-tag--red",
     MessageStatus.FAILED: "govuk-tag--red",
     MessageStatus.WITHDRAWN: "govuk-tag--grey",
+    MessageStatus.HELD: "govuk-tag--red",
     MessageStatus.OUTCOME_UNKNOWN: "govuk-tag--orange",
 }
 

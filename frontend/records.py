@@ -16,6 +16,7 @@ from frontend.views import paginate
 from screening.access import can
 from screening.assessment.selectors import draft_case_list_for, findings_sessions_for
 from screening.booking.selectors import booked_visit_of, case_timeline, visit_list_for
+from screening.messaging.selectors import number_states_of
 from screening.models import AssessmentDraft, Case, Finding, FindingStatus, VisitStatus
 from screening.people.cases import case_create, case_update
 from screening.people.deadlines import closure_days
@@ -59,6 +60,7 @@ def young_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "frontend/young_person_detail.html",
         {
             "person": person,
+            "numbers": number_states_of([person])[person.pk],
             "cases": cases,
             "basic_only": request.user.role == Role.PRACTITIONER,
             "may_edit": can(request.user, "young_people", "update"),

@@ -40,7 +40,7 @@ class OpeningHoursInline(admin.TabularInline):
 @admin.register(Venue)
 class VenueAdmin(admin.ModelAdmin):
     inlines = [OpeningHoursInline]
-    list_display = ("name", "address")
+    list_display = ("name", "text_name", "address")
 
 
 @admin.register(Room)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Role, User
@@ -11,6 +12,7 @@ from api.fields import (
     at_most,
 )
 from api.serializers.base import weekday_field
+from screening.messaging.selectors import NumberState, number_states_of
 from screening.models import (
     Case,
     UnavailableTime,
@@ -27,6 +29,39 @@ class UnavailableSerializer(ModelSerializer):
         fields = ["weekdays", "start_time", "end_time"]
 
 
+class NumberStateSerializer(serializers.Serializer):
+    """One number's state for texts (read only)."""
+
+    state = serializers.ChoiceField(
+        choices=["consenting", "no_consent", "opted_out", "invalid"],
+        read_only=True,
+        help_text="consenting: texts go; no_consent: none agreed; opted_out: the number "
+        "replied STOP (texts again after START); invalid: it cannot receive texts.",
+    )
+    since = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="When the number opted out, in or was found invalid.",
+    )
+    how = serializers.CharField(read_only=True, help_text="How, e.g. opted out via reply 'STOP'.")
+
+
+class YoungPersonListSerializer(serializers.ListSerializer):
+    """Reads every listed number's state in one query (number_states_of)."""
+
+    def to_representation(self, data):
+        people = list(data.all() if hasattr(data, "all") else data)
+        self.context.setdefault("number_states", {}).update(number_states_of(people))
+        return super().to_representation(people)
+
+
+def _number_state_field(number: str) -> serializers.SerializerMethodField:
+    return serializers.SerializerMethodField(
+        help_text=f"The state for texts of `{number}` (null without a number); "
+        "`sms_consent` stays what was agreed, this says whether texts may go now."
+    )
+
+
 class YoungPersonSerializer(ModelSerializer):
     mobile = StrictCharField(
         max_length=30, allow_blank=True, required=False, help_text="UK formats in, E.164 out."
@@ -41,9 +76,12 @@ class YoungPersonSerializer(ModelSerializer):
         max_length=UNAVAILABLE_LIMIT,
         error_messages=at_most(UNAVAILABLE_LIMIT, "unavailable times"),
     )
+    mobile_status = _number_state_field("mobile")
+    parent_carer_mobile_status = _number_state_field("parent_carer_mobile")
 
     class Meta:
         model = YoungPerson
+        list_serializer_class = YoungPersonListSerializer
         fields = [
             "id",
             "given_name",
@@ -57,8 +95,25 @@ class YoungPersonSerializer(ModelSerializer):
             "communication_needs",
             "language",
             "unavailable",
+            "mobile_status",
+            "parent_carer_mobile_status",
         ]
         read_only_fields = ["id"]
+
+    def _number_state(self, obj: YoungPerson, which: str) -> dict | None:
+        states = self.context.setdefault("number_states", {})
+        if obj.pk not in states:
+            states.update(number_states_of([obj]))
+        state: NumberState | None = states[obj.pk][which]
+        return None if state is None else NumberStateSerializer(state).data
+
+    @extend_schema_field(NumberStateSerializer(allow_null=True))
+    def get_mobile_status(self, obj: YoungPerson) -> dict | None:
+        return self._number_state(obj, "mobile")
+
+    @extend_schema_field(NumberStateSerializer(allow_null=True))
+    def get_parent_carer_mobile_status(self, obj: YoungPerson) -> dict | None:
+        return self._number_state(obj, "parent_carer_mobile")
 
 
 class YoungPersonBasicSerializer(ModelSerializer):

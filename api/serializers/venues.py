@@ -41,7 +41,7 @@ class VenueSerializer(ModelSerializer):
 
     class Meta:
         model = Venue
-        fields = ["id", "name", "address", "opening_hours"]
+        fields = ["id", "name", "address", "text_name", "opening_hours"]
         read_only_fields = ["id"]
 
 

@@ -5,7 +5,9 @@ Planning is in `invite_planning` (inside the booking transaction). Sending:
 `invites_send_due` (the background worker: `run_dispatcher`, or the Celery task
 `screening.send_due_invites`) claims due rows, builds each message from the rows as they
 are then (SEQUENCE is the visit's version) and emails it. A row whose visit has changed
-again since is superseded: the newer change's rows carry the current state. A failed
+again since is superseded: the newer change's rows carry the current state. A
+cancellation to a practitioner whose invitation never went (superseded before it was sent)
+is withdrawn: nothing reached their calendar, so nothing is cancelled. A failed
 email is retried with backoff, then marked failed with a task for the YOT admins.
 """
 
@@ -90,6 +92,27 @@ def _held_as(invite: InviteEmail) -> HeldAs | None:
 @dataclass
 class InviteReport(OutboxReport):
     superseded: int = 0
+    withdrawn: int = 0
+
+
+# An earlier invitation in one of these states never reached the practitioner: it was
+# superseded or withdrawn, or is still planned and will be superseded (its visit changed).
+NEVER_SENT = [S.PLANNED, S.SUPERSEDED, S.WITHDRAWN]
+
+
+def _was_invited(invite: InviteEmail) -> bool:
+    """Whether an earlier invitation to this session may have reached this practitioner:
+    sent, being sent now, or failed (the admins were asked to tell them by phone)."""
+    return (
+        InviteEmail.objects.filter(
+            session_id=invite.session_id,
+            practitioner_id=invite.practitioner_id,
+            method=REQUEST,
+            visit_version__lt=invite.visit_version,
+        )
+        .exclude(status__in=NEVER_SENT)
+        .exists()
+    )
 
 
 def _stale_reason(invite: InviteEmail, now: dt.datetime) -> str:
@@ -144,17 +167,28 @@ class _InviteOutbox(EmailOutbox[InviteEmail, InviteReport]):
         )
 
     def stale(self, row: InviteEmail, now: dt.datetime) -> bool:
-        """A row whose visit changed again, or ended, is superseded instead of sent."""
+        """A row whose visit changed again, or ended, is superseded instead of sent; a
+        cancellation to a practitioner never sent an invitation is withdrawn."""
         reason = _stale_reason(row, now)
-        if reason and self.finish(row, status=S.SUPERSEDED, last_error=reason):
-            self.report.superseded += 1
-        return bool(reason)
+        if reason:
+            if self.finish(row, status=S.SUPERSEDED, last_error=reason):
+                self.report.superseded += 1
+            return True
+        if row.method == CANCEL and not _was_invited(row):
+            reason = "they were never sent an invitation to this session: nothing to cancel"
+            if self.finish(row, status=S.WITHDRAWN, last_error=reason):
+                self.report.withdrawn += 1
+            return True
+        return False
 
     def address(self, row: InviteEmail) -> str:
         return row.practitioner.email
 
     def send(self, row: InviteEmail, address: str, now: dt.datetime) -> None:
-        heading = HEADINGS[K(row.kind)]
+        kind = K(row.kind)
+        if kind == K.MOVED and not _was_invited(row):
+            kind = K.BOOKED  # the invitation it moves never went: this one is the first
+        heading = HEADINGS[kind]
         send_invite(
             _invite(
                 row.session,

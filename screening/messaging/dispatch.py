@@ -28,6 +28,8 @@ from screening.integrations.sms.base import (
 from screening.messaging import send_times
 from screening.messaging.numbers import (
     blocked_numbers,
+    held_task_create,
+    held_words,
     number_mark_invalid,
     number_opt_out,
     recipient_words,
@@ -40,6 +42,7 @@ from screening.models import (
     VisitStatus,
 )
 from screening.outbox import OutboxReport, claim_rows, finish_claimed, new_owner, retry_delay
+from screening.wording import forbidden_words_in
 from screening.worktray.services import admin_task_create
 
 logger = logging.getLogger(__name__)
@@ -54,6 +57,7 @@ class DispatchReport(OutboxReport):
     """What one dispatch pass did: the outbox counts, and the texts' own."""
 
     withdrawn: int = 0
+    held: int = 0
     unknown: int = 0
     reconciled: int = 0
     released: int = 0
@@ -156,6 +160,23 @@ def _retry(message: Message, owner: str, error: GatewayError, report, now) -> No
         report.retried += 1
 
 
+def _forbidden_in(message: Message) -> list[str]:
+    """The forbidden words in the text as it would go out, leaving out the young person's
+    own first name (planning checks the same; this holds texts planned before it did)."""
+    bad = forbidden_words_in(message.body)
+    if bad and message.young_person_id and message.young_person.given_name:
+        bad = forbidden_words_in(message.body.replace(message.young_person.given_name, ""))
+    return bad
+
+
+def _hold(message: Message, owner: str, bad: list[str], report) -> None:
+    with transaction.atomic():  # held and its task, or neither
+        message.last_error = held_words(bad)
+        if _finish(message, owner, status=S.HELD, last_error=message.last_error):
+            report.held += 1
+            held_task_create(message)
+
+
 def _send_one(
     message: Message, gateway: SmsGateway, owner: str, report, blocked, accepted: list
 ) -> None:
@@ -165,6 +186,10 @@ def _send_one(
     if reason:
         if _finish(message, owner, status=S.WITHDRAWN, last_error=reason):
             report.withdrawn += 1
+        return
+    bad = _forbidden_in(message)
+    if bad:
+        _hold(message, owner, bad, report)
         return
     try:
         result = gateway.send(

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from screening.messaging.text import local_date_words
 from screening.models import (
+    AdminTask,
     Message,
     MessagePurpose,
     MessageStatus,
@@ -17,6 +18,7 @@ from screening.models import (
     RecipientKind,
 )
 from screening.phone import mask_mobile
+from screening.worktray.services import admin_task_create
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +55,8 @@ def number_opt_out(*, number: str, via: str) -> NumberStatus:
 
 @transaction.atomic
 def number_opt_in(*, number: str, via: str) -> NumberStatus:
-    """START: texts may go to this number again (later plans only)."""
+    """START: texts may go to this number again (replies.py then plans again what is still
+    due for its visits ahead: planning.messages_replan_for_number)."""
     status, _ = NumberStatus.objects.get_or_create(number=number)
     status.opted_out_at, status.opted_in_at = None, timezone.now()
     status.note = f"opted in via {via}"[:200]
@@ -76,3 +79,22 @@ def recipient_words(message: Message) -> str:
     if message.visit_id:
         text += f", about the visit on {local_date_words(message.visit.start, 'en')}"
     return text
+
+
+def held_words(bad: list[str]) -> str:
+    """Why a text is held: the forbidden words it would carry."""
+    return f"as it would go out it mentions {', '.join(bad)}, which texts never do."
+
+
+def held_task_create(message: Message) -> None:
+    """The admin task for a held text (one per text at most): correct the venue's name
+    for texts or the wording, and phone them."""
+    venue = message.visit.room.venue if message.visit_id else None
+    fix = f" or give the venue {venue.name!r} a neutral name for texts" if venue else ""
+    admin_task_create(
+        kind=AdminTask.Kind.TEXT_HELD,
+        visit=message.visit,
+        message=message,
+        text=f"A text to {recipient_words(message)}, is held, never sent: "
+        f"{message.last_error} Correct the wording{fix}, then phone them.",
+    )

@@ -7,10 +7,12 @@ import datetime as dt
 import logging
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from screening import fixed_sql as sql
 from screening.messaging import send_times, tasks
+from screening.messaging.numbers import held_task_create, held_words
 from screening.messaging.templates import pick_wording, placeholder_values, wordings_for
 from screening.models import (
     AdminTask,
@@ -20,10 +22,12 @@ from screening.models import (
     RecipientKind,
     Visit,
     VisitHistory,
+    VisitStatus,
     YoungPerson,
 )
 from screening.outbox import kick
 from screening.phone import mask_mobile
+from screening.wording import forbidden_words_in
 from screening.worktray.services import admin_task_create
 
 logger = logging.getLogger(__name__)
@@ -50,21 +54,26 @@ def _consenting(person: YoungPerson) -> list[tuple[str, str]]:
     return found
 
 
-# Each (number, state) once: "texted" when a text to it was not withdrawn, "blocked" when
-# it opted out or cannot receive texts (BLOCKED).
+# Each (number, state) once: "texted" when the provider accepted a text to it and did not
+# report it undelivered (planned, withdrawn, held or failed texts never reached anyone, and
+# one whose outcome is unknown may not have), "blocked" when it opted out or cannot receive
+# texts (BLOCKED).
 _NUMBER_STATES_SQL = """
-SELECT "to", 'texted' FROM screening_message WHERE "to" IN (%s) AND status <> %s
+SELECT "to", 'texted' FROM screening_message WHERE "to" IN (%s) AND status IN (%s)
 UNION
 SELECT number, 'blocked' FROM screening_numberstatus WHERE number IN (%s)
  AND (opted_out_at IS NOT NULL OR invalid_at IS NOT NULL)"""
+# A text the provider accepted and did not report undelivered or failed.
+ACCEPTED = [S.SENT, S.DELIVERED]
 
 
 def _number_states(numbers: list[str]) -> tuple[set[str], set[str]]:
-    """(blocked, texted before) among `numbers`, in one query. A number texted before has
-    a text that was not withdrawn, so its next one needs no introduction."""
+    """(blocked, texted before) among `numbers`, in one query. Only a number the provider
+    accepted a text for was texted before: its next text needs no introduction."""
     states: dict[str, set[str]] = {"blocked": set(), "texted": set()}
     for number, state in sql.fetch(
-        _NUMBER_STATES_SQL, [sql.Many(numbers), S.WITHDRAWN.value, sql.Many(numbers)]
+        _NUMBER_STATES_SQL,
+        [sql.Many(numbers), sql.Many([s.value for s in ACCEPTED]), sql.Many(numbers)],
     ):
         states[state].add(number)
     return states["blocked"], states["texted"]
@@ -97,10 +106,13 @@ def _plan_one(
     context = placeholder_values(
         person=person, start=visit.start, visit=visit, language=template.language
     )
-    body = template.body.format(**context)
     intro = pick_wording(templates, P.INTRODUCTION, language, easy_read) if introduce else None
-    if intro is not None:
-        body = f"{intro.body.format(**context)} {body}"
+    wording = f"{intro.body} {template.body}" if intro is not None else template.body
+    body = wording.format(**context)
+    # The young person's own first name is theirs to be called by, whatever it is
+    # ("Justice"); everything else in the text as it goes out follows the wording rules.
+    bad = forbidden_words_in(wording.format(**{**context, "first_name": ""}))
+    held = {"status": S.HELD, "last_error": held_words(bad)} if bad else {}
     return Message(
         visit=visit,
         visit_version=visit.version,
@@ -114,7 +126,18 @@ def _plan_one(
         template_id=template.id,
         send_at=send_at,
         next_attempt_at=send_at,
+        **held,
     )
+
+
+def _tasks_for_held(rows: list[Message]) -> None:
+    """One admin task per visit and number whose texts are held (linked to the first)."""
+    held: dict[tuple[int | None, str], Message] = {}
+    for row in rows:
+        if row.status == S.HELD:
+            held.setdefault((row.visit_id, row.to), row)
+    for row in held.values():
+        held_task_create(row)
 
 
 def _withdraw_old(visit: Visit, reason: str) -> None:
@@ -139,6 +162,28 @@ def _schedule(*, kind: str, visit: Visit, reached: bool, now: dt.datetime):
         if now < at < visit.start:
             schedule.append((purpose, at))
     return schedule
+
+
+def _plan_schedule(
+    visit: Visit, templates, recipient: str, number: str, schedule, *, introduce: bool
+) -> list[Message]:
+    """The unsaved texts of a schedule to one number, the first of them introduced when
+    `introduce`; a purpose without wording is left out (with its admin task)."""
+    rows = []
+    for purpose, at in schedule:
+        row = _plan_one(
+            visit=visit,
+            person=visit.case.young_person,
+            purpose=purpose,
+            recipient=recipient,
+            number=number,
+            send_at=at,
+            templates=templates,
+            introduce=introduce and not rows,
+        )
+        if row is not None:
+            rows.append(row)
+    return rows
 
 
 def messages_plan_for_visit(*, visit: Visit, kind: str, previous: dict | None) -> list[Message]:
@@ -181,26 +226,102 @@ def messages_plan_for_visit(*, visit: Visit, kind: str, previous: dict | None) -
         person.language,
     )
     planned = []
-    for recipient, number, schedule in recipients:
-        introduce = number not in texted_before
-        for purpose, at in schedule:
-            row = _plan_one(
-                visit=visit,
-                person=person,
-                purpose=purpose,
-                recipient=recipient,
-                number=number,
-                send_at=at,
-                templates=templates,
-                introduce=introduce,
-            )
-            if row is not None:
-                planned.append(row)
-                introduce = False
+    for row in recipients:
+        planned += _plan_schedule(visit, templates, *row, introduce=row[1] not in texted_before)
     planned = Message.objects.bulk_create(planned)
+    _tasks_for_held(planned)
     if planned:
         transaction.on_commit(kick_dispatch)
     return planned
+
+
+FIRST = {P.CONFIRMATION, P.RESCHEDULED}
+
+
+def _replan_visit(
+    *, visit: Visit, number: str, now: dt.datetime, introduce: bool
+) -> tuple[list[Message], list[Message]]:
+    """(new rows, withdrawn rows planned again) for one visit's current version to
+    `number`: the texts still due that it has not had (withdrawn ones count as not had)."""
+    person = visit.case.young_person
+    recipient = next((kind for kind, to in _consenting(person) if to == number), None)
+    if recipient is None:
+        return [], []
+    rows = {
+        m.purpose: m
+        for m in Message.objects.filter(visit=visit, visit_version=visit.version, to=number)
+    }
+    had = {purpose for purpose, m in rows.items() if m.status != S.WITHDRAWN}
+    reached_before = Message.objects.filter(
+        visit=visit, to=number, status__in=REACHED, visit_version__lt=visit.version
+    ).exists()
+    kind = Kind.RESCHEDULED if reached_before else Kind.BOOKED
+    schedule = [
+        (purpose, at)
+        for purpose, at in _schedule(kind=kind, visit=visit, reached=reached_before, now=now)
+        if purpose not in had and not (purpose in FIRST and had & FIRST)
+    ]
+    if not schedule:
+        return [], []
+    templates = wordings_for({P.INTRODUCTION, *(p for p, _ in schedule)}, person.language)
+    new, again = [], []
+    for row in _plan_schedule(visit, templates, recipient, number, schedule, introduce=introduce):
+        old = rows.get(row.purpose)
+        if old is None:
+            new.append(row)
+            continue
+        # The withdrawn row was never sent (only planned rows are withdrawn): it is planned
+        # again in place, since (visit version, purpose, number) is sent at most once.
+        for field in ("recipient", "body", "language", "easy_read", "template_id", "send_at"):
+            setattr(old, field, getattr(row, field))
+        old.status, old.next_attempt_at, old.status_changed_at = row.status, row.send_at, now
+        old.attempts = old.reconcile_attempts = 0
+        old.claim_owner, old.claimed_at, old.last_error = "", None, row.last_error
+        again.append(old)
+    return new, again
+
+
+def messages_replan_for_number(*, number: str) -> list[Message]:
+    """After START: plan again, for each booked visit still ahead whose young person gave
+    consent for `number`, the texts of its current version still due that the number has
+    not had (those STOP withdrew, or none planned while it was opted out): the
+    confirmation (or notice of a move) unless one was sent, and each reminder whose time
+    is still ahead. Nothing already sent is planned again. Returns the rows planned."""
+    now = timezone.now()
+    blocked, texted_before = _number_states([number])
+    if number in blocked:
+        return []
+    visits = (
+        Visit.objects.filter(status=VisitStatus.BOOKED, start__gt=now)
+        .filter(
+            Q(case__young_person__mobile=number, case__young_person__sms_consent=True)
+            | Q(
+                case__young_person__parent_carer_mobile=number,
+                case__young_person__parent_carer_sms_consent=True,
+            )
+        )
+        .select_related("case__young_person", "room__venue")
+        .order_by("start", "id")
+    )
+    introduce = number not in texted_before
+    new: list[Message] = []
+    again: list[Message] = []
+    for visit in visits:
+        added, revived = _replan_visit(visit=visit, number=number, now=now, introduce=introduce)
+        new += added
+        again += revived
+        introduce = introduce and not (added or revived)
+    fields = [
+        "recipient", "body", "language", "easy_read", "template", "send_at", "status",
+        "next_attempt_at", "status_changed_at", "attempts", "reconcile_attempts",
+        "claim_owner", "claimed_at", "last_error",
+    ]  # fmt: skip
+    Message.objects.bulk_update(again, fields)
+    new = Message.objects.bulk_create(new)
+    _tasks_for_held([*again, *new])
+    if new or again:
+        transaction.on_commit(kick_dispatch)
+    return [*again, *new]
 
 
 def kick_dispatch() -> None:

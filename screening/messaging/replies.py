@@ -17,7 +17,7 @@ from screening.messaging.numbers import (
     number_opt_out,
     recipient_words,
 )
-from screening.messaging.planning import kick_dispatch
+from screening.messaging.planning import kick_dispatch, messages_replan_for_number
 from screening.messaging.templates import pick_wording, wordings_for
 from screening.models import (
     AdminTask,
@@ -56,6 +56,7 @@ RANK = {
     S.SENDING: 1,
     S.OUTCOME_UNKNOWN: 1,
     S.WITHDRAWN: 1,
+    S.HELD: 3,  # never sent: no report moves it
     S.SENT: 2,
     S.DELIVERED: 3,
     S.UNDELIVERED: 3,
@@ -193,11 +194,11 @@ def inbound_record(*, provider_id: str, from_number: str, body: str) -> InboundM
             "appointments from now on.",
         )
     elif kind == K.OPT_IN:
-        number_opt_in(number=from_number, via=f"reply {body.strip()[:20]!r}")
+        _opt_in(number=from_number, via=f"reply {body.strip()[:20]!r}")
     elif kind == K.CONFIRM:
         status = NumberStatus.objects.filter(number=from_number).first()
         if status is not None and status.opted_out_at is not None:
-            number_opt_in(number=from_number, via="reply YES")  # as Twilio does
+            _opt_in(number=from_number, via="reply YES")  # as Twilio does
         if visit is not None:
             Visit.objects.filter(pk=visit.pk, version=visit.version).update(
                 confirmed_at=timezone.now()
@@ -225,6 +226,12 @@ def inbound_record(*, provider_id: str, from_number: str, body: str) -> InboundM
             text=f"{who} replied: {body.strip()[:300]!r}",
         )
     return inbound
+
+
+def _opt_in(*, number: str, via: str) -> None:
+    """The number opts in again, and what is still due for its visits ahead is planned."""
+    number_opt_in(number=number, via=via)
+    messages_replan_for_number(number=number)
 
 
 def _answer_help(*, inbound: InboundMessage, person: YoungPerson | None) -> None:

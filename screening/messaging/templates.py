@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -79,12 +78,6 @@ def pick_wording(templates, purpose: str, language: str, easy_read: bool) -> Wor
     return None
 
 
-def _place(visit: Visit) -> str:
-    venue = visit.room.venue
-    first_line = re.split(r"[,\n]", venue.address.strip(), maxsplit=1)[0].strip()
-    return f"{venue.name}, {first_line}" if first_line else venue.name
-
-
 def placeholder_values(
     *, person: YoungPerson, start: dt.datetime, visit: Visit, language: str
 ) -> dict:
@@ -93,5 +86,5 @@ def placeholder_values(
         "first_name": person.given_name,
         "date": local_date_words(start, language),
         "time": local_time_words(start, language),
-        "place": _place(visit),
+        "place": visit.room.venue.name_for_texts,
     }

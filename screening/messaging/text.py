@@ -17,6 +17,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from agencies.local_time import day_words, local
+from screening.wording import FORBIDDEN_WORDS, forbidden_words_in
+
+__all__ = ["FORBIDDEN_WORDS", "forbidden_words_in"]  # the wording rules, where texts read them
 
 # GSM 03.38 default alphabet (without the escape code itself) and its extension table.
 GSM7_BASIC = frozenset(
@@ -74,57 +77,6 @@ def sms_length(text: str) -> Length:
             part = 0
         part += size
     return Length(encoding, total, segments, non_gsm)
-
-
-# Words that would reveal why a young person is being texted. Matched as whole words,
-# case-insensitively; English and Welsh.
-FORBIDDEN_WORDS = [
-    "offending",
-    "offence",
-    "offences",
-    "offender",
-    "offense",
-    "youth offending",
-    "yot",
-    "yos",
-    "youth justice",
-    "justice",
-    "court",
-    "crime",
-    "criminal",
-    "police",
-    "probation",
-    "sentence",
-    "sentenced",
-    "referral order",
-    "health",
-    "nurse",
-    "mental",
-    "findings",
-    "assessment",
-    "screening",
-    "social worker",
-    "social care",
-    "troseddu",
-    "trosedd",
-    "troseddwr",
-    "cyfiawnder",
-    "llys",
-    "heddlu",
-    "iechyd",
-    "asesiad",
-]
-_FORBIDDEN_RE = re.compile(
-    r"\b("
-    + "|".join(re.escape(w) for w in sorted(FORBIDDEN_WORDS, key=len, reverse=True))
-    + r")\b",
-    re.IGNORECASE,
-)
-
-
-def forbidden_words_in(text: str) -> list[str]:
-    """The forbidden words found in the text, lower case, without repeats."""
-    return list(dict.fromkeys(m.group(1).lower() for m in _FORBIDDEN_RE.finditer(text)))
 
 
 # Placeholders a template may use, and the ones each purpose must use.

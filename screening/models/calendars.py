@@ -82,6 +82,7 @@ class InviteStatus(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     SUPERSEDED = "superseded", "Superseded"
+    WITHDRAWN = "withdrawn", "Withdrawn (nothing had been sent to cancel)"
 
 
 class InviteEmail(OutboxRow):
@@ -117,7 +118,8 @@ class InviteEmail(OutboxRow):
     previous_room = models.ForeignKey(
         Room, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # The outbox's statuses and superseded (the visit changed again before it was sent).
+    # The outbox's statuses, superseded (the visit changed again before it was sent) and
+    # withdrawn (a cancellation to a practitioner never sent an invitation to the session).
     status = models.CharField(
         max_length=10, choices=InviteStatus.choices, default=InviteStatus.PLANNED
     )

@@ -58,6 +58,7 @@ class MessageStatus(models.TextChoices):
     UNDELIVERED = "undelivered", "Undelivered"
     FAILED = "failed", "Failed"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    HELD = "held", "Held: would reveal too much"
     OUTCOME_UNKNOWN = "outcome_unknown", "Outcome unknown"
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
+
+from screening.wording import forbidden_words_in
 
 
 def new_feed_token() -> str:
@@ -28,12 +32,44 @@ class ClosureDay(models.Model):
 class Venue(models.Model):
     name = models.CharField(max_length=150, unique=True)
     address = models.TextField()
+    text_name = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="What texts call the venue (their {place}): a neutral name and where it "
+        "is, never the YOT, a court or health. Empty on venues saved before it existed: "
+        "their texts use the name and first address line, and are held if those reveal "
+        "too much.",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def default_text_name(self) -> str:
+        """The name and the first line of the address."""
+        first_line = re.split(r"[,\n]", self.address.strip(), maxsplit=1)[0].strip()
+        return f"{self.name}, {first_line}" if first_line else self.name
+
+    @property
+    def name_for_texts(self) -> str:
+        return self.text_name or self.default_text_name()
+
+    def clean(self) -> None:
+        """The name for texts follows the wording rules (DESIGN.md rule 7); raises
+        ValidationError naming `text_name`."""
+        bad = forbidden_words_in(self.name_for_texts)
+        if bad:
+            raise ValidationError(
+                {
+                    "text_name": [
+                        f"Texts would call this venue {self.name_for_texts!r}, which mentions "
+                        + ", ".join(bad)
+                        + ". Give it a neutral name for texts."
+                    ]
+                }
+            )
 
 
 class OpeningHours(models.Model):

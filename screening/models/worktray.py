@@ -20,6 +20,7 @@ class AdminTask(models.Model):
         OPTED_OUT = "opted_out", "Number opted out of texts: phone"
         INVALID_NUMBER = "invalid_number", "Number cannot receive texts: check it"
         OUTCOME_UNKNOWN = "outcome_unknown", "Not known whether a text was sent: check"
+        TEXT_HELD = "text_held", "Text held, its wording would reveal too much: phone"
         REARRANGE = "rearrange", "Asked to rearrange the visit"
         REPLY = "reply", "Reply to read"
         INVITE_FAILED = "invite_failed", "Calendar invite could not be emailed: tell them"

@@ -60,13 +60,20 @@ def check_opening_hours(*, rows: Iterable[Mapping[str, object]]) -> list[dict[st
 
 @transaction.atomic
 def venue_create(
-    *, name: str, address: str, opening_hours: Iterable[Mapping[str, object]] | None = None
+    *,
+    name: str,
+    address: str,
+    text_name: str = "",
+    opening_hours: Iterable[Mapping[str, object]] | None = None,
 ) -> Venue:
-    """Create a venue; without opening hours it opens Monday to Friday 08:00-18:00."""
+    """Create a venue; without opening hours it opens Monday to Friday 08:00-18:00. Without
+    a name for texts it gets its name and first address line; either way the name for texts
+    must follow the wording rules (ValidationError naming `text_name`)."""
     if len(address) > ADDRESS_LIMIT:
         raise ValidationError({"address": [f"Write at most {ADDRESS_LIMIT:,} characters."]})
     rows = check_opening_hours(rows=DEFAULT_OPENING if opening_hours is None else opening_hours)
-    venue = Venue(name=name, address=address)
+    venue = Venue(name=name, address=address, text_name=text_name.strip())
+    venue.text_name = venue.name_for_texts
     venue.full_clean()
     venue.save()
     OpeningHours.objects.bulk_create(OpeningHours(venue=venue, **r) for r in rows)

@@ -177,6 +177,18 @@ def test_venue_without_opening_hours_opens_weekdays_8_to_6(admin):
     ]
 
 
+def test_a_venue_name_for_texts_that_reveals_too_much_is_a_400_naming_text_name(admin):
+    venue = {"name": "Ashworth Youth Offending Team", "address": "1 Court Street"}
+    response = admin.post("/api/v1/venues/", venue, format="json")
+    assert response.status_code == 400
+    assert "youth offending, court" in response.json()["errors"]["text_name"][0]
+    assert Venue.objects.count() == 0
+    response = admin.post(
+        "/api/v1/venues/", {**venue, "text_name": "Ashworth Centre"}, format="json"
+    )
+    assert response.status_code == 201 and response.json()["text_name"] == "Ashworth Centre"
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

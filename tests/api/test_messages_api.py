@@ -76,10 +76,10 @@ def test_template_with_a_forbidden_word_is_refused_naming_the_body(db, as_role):
 def test_new_variant_can_be_added_once(db, as_role):
     _, client = as_role(Role.SYSTEM_ADMIN)
     body = {
-        "purpose": "cancelled",
+        "purpose": "help",
         "language": "cy",
         "easy_read": True,
-        "body": "{service}. {date}: dim.",
+        "body": "{service}. Tecstiwch STOP.",
     }
     assert client.post("/api/v1/message-templates/", body, format="json").status_code == 201
     again = client.post("/api/v1/message-templates/", body, format="json")

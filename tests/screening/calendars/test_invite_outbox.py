@@ -184,21 +184,60 @@ def test_invites_of_an_older_version_are_superseded_not_sent(world):
     assert {e.decoded("DTSTART").astimezone(LONDON).hour for e in events} >= {12}
 
 
-def test_a_replaced_practitioner_not_yet_invited_gets_only_the_cancel(world):
+def test_a_replaced_practitioner_never_invited_gets_no_cancel(world):
     visit = book(world, TUESDAY)
     visit, old, new = replace_practitioner(world, visit)
+    report = invites_send_due()
+    assert (report.superseded, report.withdrawn) == (4, 1)
+    assert [m for m in mail.outbox if m.to == [old.email]] == []
+    assert [m.subject.split(":")[0] for m in mail.outbox if m.to == [new.email]] == [
+        "Screening session"
+    ]
+    cancel = visit.invites.get(method="CANCEL")
+    assert cancel.status == "withdrawn" and "never sent" in cancel.last_error
+    # Those kept on their sessions were never invited either: theirs is no "Moved" notice.
+    assert {m.subject.split(":")[0] for m in mail.outbox} == {"Screening session"}
+
+
+def test_a_replaced_practitioner_who_was_invited_gets_the_cancel(world):
+    visit = book(world, TUESDAY)
     invites_send_due()
-    to_old = [m for m in mail.outbox if m.to == [old.email]]
-    assert [m.subject.split(":")[0] for m in to_old] == ["Cancelled"]
-    assert len([m for m in mail.outbox if m.to == [new.email]]) == 1
+    visit, old, _ = replace_practitioner(world, visit)
+    mail.outbox.clear()
+    report = invites_send_due()
+    assert (report.withdrawn, report.sent) == (0, 5)
+    assert [m.subject.split(":")[0] for m in mail.outbox if m.to == [old.email]] == ["Cancelled"]
+    assert {m.subject.split(":")[0] for m in mail.outbox if m.to != [old.email]} >= {"Moved"}
 
 
-def test_a_visit_cancelled_before_sending_sends_only_the_cancellations(world):
+def test_a_visit_cancelled_before_sending_sends_nothing(world):
     visit = book(world, TUESDAY)
     visit_cancel(visit=visit, reason="Family moved away")
     report = invites_send_due()
-    assert (report.superseded, report.sent) == (4, 4)
+    assert (report.superseded, report.withdrawn, report.sent) == (4, 4, 0)
+    assert mail.outbox == []
+    assert set(visit.invites.filter(method="CANCEL").values_list("status", flat=True)) == {
+        "withdrawn"
+    }
+
+
+def test_a_visit_cancelled_after_sending_sends_the_cancellations(world):
+    visit = book(world, TUESDAY)
+    invites_send_due()
+    visit_cancel(visit=visit, reason="Family moved away")
+    mail.outbox.clear()
+    report = invites_send_due()
+    assert (report.withdrawn, report.sent) == (0, 4)
     assert all(m.subject.startswith("Cancelled") for m in mail.outbox)
+
+
+def test_a_cancel_goes_to_one_whose_invitation_may_be_going_out_now(world):
+    visit = book(world, TUESDAY)
+    health = visit.invites.get(practitioner=world.people["health"])
+    claim_rows(InviteEmail, owner="other-worker", size=1, where=Q(pk=health.pk), order_by=("id",))
+    visit_cancel(visit=visit, reason="Family moved away")
+    invites_send_due()
+    assert [m.to for m in mail.outbox] == [[world.people["health"].email]]
 
 
 def test_an_invite_for_a_visit_that_has_ended_is_superseded(world, monkeypatch):

@@ -149,6 +149,15 @@ def test_easy_read_and_welsh_wording_follow_the_young_person(team):
     assert row.language == "cy" and "Dydd Mawrth 2 Mawrth" in row.body and "14:00" in row.body
 
 
+def test_a_welsh_speaker_with_communication_needs_gets_welsh_easy_read(team):
+    young_person = person(language="cy", communication_needs="Reads at about age 8 level")
+    rows = planned(book(team, person=young_person))
+    assert {(m.language, m.easy_read) for m in rows.values()} == {("cy", True)}
+    confirmation = rows[("confirmation", YP_MOBILE)].body
+    assert confirmation.startswith("Neges gan Youth Support. I atal negeseuon, tecstiwch STOP.")
+    assert "Dydd Mawrth 2 Mawrth, 10:00" in confirmation and "Tecstiwch IE" in confirmation
+
+
 def test_edited_template_is_used_for_later_plans(team):
     message_template_save(
         purpose="confirmation",
@@ -192,3 +201,24 @@ def test_planning_a_new_bookings_texts_costs_no_queries_per_text_or_recipient(te
     with_carer, second = queries_to_book(both, at(14))
     assert len(planned(first)) == 3 and len(planned(second)) == 6
     assert with_carer == alone
+
+
+def test_a_number_whose_earlier_texts_were_never_sent_is_still_introduced(team):
+    young_person = person()
+    first = book(team, person=young_person)
+    second = book(team, person=young_person, start=at(14))
+    visit_cancel(visit=first, reason="booked in error")
+    assert not first.messages.exclude(status="withdrawn").exists()  # never sent, now withdrawn
+    confirmation = planned(second)[("confirmation", YP_MOBILE)]
+    assert confirmation.body.startswith("This is Youth Support. Reply STOP to stop texts.")
+
+
+def test_only_a_text_the_provider_accepted_counts_as_texted_before(team):
+    young_person = person()
+    first = book(team, person=young_person)
+    first.messages.filter(purpose="confirmation").update(status="sending")
+    sending = book(team, person=young_person, start=at(12))
+    assert planned(sending)[("confirmation", YP_MOBILE)].body.startswith("This is Youth Support.")
+    first.messages.filter(purpose="confirmation").update(status="sent", provider_id="SM1")
+    after = book(team, person=young_person, start=at(14))
+    assert not planned(after)[("confirmation", YP_MOBILE)].body.startswith("This is")

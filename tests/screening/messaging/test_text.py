@@ -41,9 +41,49 @@ def test_forbidden_words_are_found_as_whole_words_in_any_case():
 
 
 @pytest.mark.parametrize(
+    "text, found",
+    [
+        ("Your y.o.t appointment", ["yot"]),
+        ("Your Y. O. T. appointment", ["yot"]),
+        ("your y o t appointment", ["yot"]),
+        ("Y-O-T", ["yot"]),
+        ("y_o_t", ["yot"]),
+        ("y 0 t", ["yot"]),
+        ("about your 0ffending", ["offending"]),
+        ("about your off.ending", ["offending"]),
+        ("at the c0urt", ["court"]),
+        ("your h3alth check", ["health"]),
+        ("P0L1CE", ["police"]),
+        ("Ju5t1ce", ["justice"]),
+        ("your 4ssessment", ["assessment"]),
+        ("yn y l1ys", ["llys"]),
+        ("the Y0T and the c-o-u-r-t", ["yot", "court"]),
+    ],
+)
+def test_forbidden_words_are_found_through_spacing_punctuation_and_digits(text, found):
+    assert forbidden_words_in(text) == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Peyote courtyard",
+        "Youth Support: your appointment is on Tuesday 2 March at 10:30am at Greenbank Youth "
+        "Hub, 14 Greenbank Road. Reply YES to confirm or CHANGE to rearrange.",
+        "Reply Y or N, 5pm at Unit 4B, 1st floor",
+        "Dydd Mawrth 2 Mawrth am 10:30 yn Hwb Ieuenctid. Atebwch IE i gadarnhau.",
+    ],
+)
+def test_normalising_finds_nothing_in_neutral_wording(text):
+    assert forbidden_words_in(text) == []
+
+
+@pytest.mark.parametrize(
     "body, message",
     [
         ("{service}: your health check on {date} at {time}, {place}", "never mention: health"),
+        ("{service}: your Y.O.T visit on {date} at {time}, {place}", "never mention: yot"),
+        ("{service}: {date} at {time}, {place}, about your 0ffending", "mention: offending"),
         ("{service}: see you on {date} at {time}", "must say {place}"),
         ("{service}: {date} {time} {place} {surname}", "Unknown placeholder {surname}"),
         ("{service}: {date} {time} {place} {date!r}", "plain"),
@@ -74,6 +114,9 @@ def test_default_templates_pass_their_own_checks(db):
         ("en", False),
         ("en", True),
         ("cy", False),
+        ("cy", True),
     }
+    easy = {(t.language, t.purpose) for t in templates if t.easy_read}
+    assert {p for lang, p in easy if lang == "cy"} == {p for lang, p in easy if lang == "en"}
     for template in templates:
         check_template(purpose=template.purpose, body=template.body)
