@@ -186,6 +186,26 @@ def make_screened_case(*, case_manager: User | None = None, visit_day: dt.date |
     }
 
 
+def make_section_need_review(case, health) -> None:
+    """The case manager edits the draft's Substance use section, then an amendment of the
+    health findings changes it, so it needs review."""
+    from screening.assessment.drafts import draft_edit
+    from screening.assessment.findings import findings_save, findings_submit
+    from screening.models import AssessmentDraft
+
+    draft_edit(
+        draft=AssessmentDraft.objects.get(case=case),
+        user=case.case_manager,
+        sections=[{"key": "substance_use", "text": "My own words."}],
+    )
+    findings_save(
+        session=health,
+        user=health.practitioner.user,
+        answers=complete_answers("health", substances=["alcohol"]),
+    )
+    findings_submit(session=health, user=health.practitioner.user)
+
+
 def make_case_with_findings(code: str = "health"):
     """A screened case whose `code` session's findings are submitted (so it has a draft).
     Returns (case, {agency code: session})."""
