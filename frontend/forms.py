@@ -147,6 +147,10 @@ class YoungPersonForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Language.ENGLISH,
     )
+    # Shown only once a possible duplicate was found (same name and date of birth).
+    confirm_not_duplicate = forms.BooleanField(
+        label="This is a different person: save anyway", required=False
+    )
 
     messages = {
         "given_name": "Enter the young person's first name",
@@ -208,7 +212,11 @@ class YoungPersonForm(forms.Form):
 
     @classmethod
     def initial_for(cls, person: YoungPerson) -> dict[str, object]:
-        initial = {name: getattr(person, name) for name in cls.base_fields}
+        initial = {
+            name: getattr(person, name)
+            for name in cls.base_fields
+            if name != "confirm_not_duplicate"
+        }
         for i, row in enumerate(list(person.unavailable.all())[:UNAVAILABLE_ROWS]):
             initial[f"u{i}_weekdays"] = [str(d) for d in row.weekdays]
             initial[f"u{i}_start"] = row.start_time.strftime("%H:%M")

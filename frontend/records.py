@@ -10,12 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accounts.models import Role
+from agencies.local_time import date_words
 from frontend.access import page
 from frontend.forms import CaseForm, SearchForm, YoungPersonForm, apply_service_errors
 from frontend.views import paginate
 from screening.access import can
 from screening.assessment.selectors import draft_case_list_for, findings_sessions_for
 from screening.booking.selectors import booked_visit_of, case_timeline, visit_list_for
+from screening.errors import PossibleDuplicate
 from screening.models import AssessmentDraft, Case, Finding, FindingStatus, VisitStatus
 from screening.people.cases import case_create, case_update
 from screening.people.deadlines import closure_days
@@ -68,6 +70,7 @@ def young_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _save_person(request: HttpRequest, person=None) -> HttpResponse:
+    duplicates: list = []
     if request.method == "POST":
         form = YoungPersonForm(request.POST)
     else:
@@ -83,12 +86,29 @@ def _save_person(request: HttpRequest, person=None) -> HttpResponse:
                 messages.success(request, "The young person's details are saved.")
         except ValidationError as error:
             apply_service_errors(form, error, YoungPersonForm.service_names)
+        except PossibleDuplicate as error:
+            duplicates = error.existing
+            named = "; ".join(
+                f"{p.given_name} {p.family_name}, born {date_words(p.date_of_birth)}"
+                for p in duplicates
+            )
+            form.add_error(
+                "confirm_not_duplicate",
+                f"This may be the same person as {named}. Check, and if it is someone else "
+                "confirm that this is a different person",
+            )
         else:
             return redirect("frontend:young_person", pk=person.pk)
     return render(
         request,
         "frontend/young_person_form.html",
-        {"form": form, "person": person, "error_title": form.errors},
+        {
+            "form": form,
+            "person": person,
+            "error_title": form.errors,
+            "duplicates": duplicates,
+            "ask_confirm": bool(duplicates) or bool(form["confirm_not_duplicate"].value()),
+        },
     )
 
 

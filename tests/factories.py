@@ -88,6 +88,8 @@ def make_young_person(**extra) -> YoungPerson:
         given_name=extra.pop("given_name", f"Alex{n}"),
         family_name=extra.pop("family_name", "Testperson"),
         date_of_birth=extra.pop("date_of_birth", dt.date(2011, 5, 17)),
+        # Fictional people made by tests may share a name on purpose.
+        confirm_not_duplicate=extra.pop("confirm_not_duplicate", True),
         **extra,
     )
 

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from accounts.models import Role, User
 from api.fields import (
     ModelSerializer,
+    StrictBooleanField,
     StrictCharField,
     at_most,
 )
@@ -41,6 +42,12 @@ class YoungPersonSerializer(ModelSerializer):
         max_length=UNAVAILABLE_LIMIT,
         error_messages=at_most(UNAVAILABLE_LIMIT, "unavailable times"),
     )
+    confirm_not_duplicate = StrictBooleanField(
+        write_only=True,
+        required=False,
+        help_text="Save although someone with the same name and date of birth is registered "
+        "(without it that answers 409 naming them).",
+    )
 
     class Meta:
         model = YoungPerson
@@ -57,6 +64,7 @@ class YoungPersonSerializer(ModelSerializer):
             "communication_needs",
             "language",
             "unavailable",
+            "confirm_not_duplicate",
         ]
         read_only_fields = ["id"]
 
