@@ -39,6 +39,13 @@ def paginate(request: HttpRequest, rows, size: int = PAGE_SIZE) -> Page:
     return Paginator(rows, size).get_page(request.GET.get("page"))
 
 
+def query_params(request: HttpRequest) -> str:
+    """The list's query (its search and filters) without the page, for page links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """The start page; a signed-in user goes straight to their role's first page."""
     user = request.user

@@ -166,3 +166,18 @@ def test_draft_work_lists_are_built_with_a_fixed_number_of_queries(
         else response.context["sign_off"]
     )
     assert len(rows) >= 4
+
+
+def test_a_long_sign_off_list_links_to_the_cases_list_filtered_to_them(work, monkeypatch):
+    from frontend import views
+
+    priya = work["priya"]
+    more, sessions = make_screened_case(case_manager=priya)
+    submit(sessions["health"])
+    draft_submit(draft=AssessmentDraft.objects.get(case=more), user=priya)
+    monkeypatch.setattr(views, "DASHBOARD_ROWS", 1)
+    client = browser_for(work["manager"])
+    html = client.get("/dashboard/").content.decode()
+    assert 'href="/cases/?status=awaiting_sign_off"' in section(html, "sign-off")
+    listed = client.get("/cases/?status=awaiting_sign_off").context["rows"]
+    assert {c.pk for c in listed} == {work["sent"].pk, more.pk}
