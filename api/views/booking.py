@@ -5,7 +5,8 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -59,6 +60,7 @@ class VisitFilter(django_filters.FilterSet):
     def filter_day(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return visits_filtered(queryset, day=value)
 
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_practitioner(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return visits_filtered(queryset, practitioner=value.pk)
 

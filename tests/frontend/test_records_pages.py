@@ -334,3 +334,19 @@ def test_the_visits_list_is_built_with_a_fixed_number_of_queries(
         book(visits["second"], start=at(hour))
     with django_assert_max_num_queries(len(few)):
         assert len(shown(admin)) == 6
+
+
+def test_the_visits_page_answers_each_role_as_the_access_table_says(admin, visits):
+    from tests.frontend.test_pages import ROLES
+
+    users = {
+        Role.YOT_ADMIN: make_user(role=Role.YOT_ADMIN),
+        Role.CASE_MANAGER: make_user(role=Role.CASE_MANAGER),
+        Role.YOT_MANAGER: make_user(role=Role.YOT_MANAGER),
+        Role.PRACTITIONER: visits["first"][0]["health"].user,
+        Role.SYSTEM_ADMIN: make_user(role=Role.SYSTEM_ADMIN),
+    }
+    got = [browser_for(users[role]).get("/visits/").status_code for role in ROLES]
+    assert got == [200, 200, 200, 200, 403]
+    nav = browser_for(users[Role.YOT_ADMIN]).get("/visits/").content.decode()
+    assert 'href="/visits/"' in nav
