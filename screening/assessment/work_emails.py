@@ -47,7 +47,7 @@ WORDING = {
     ),
     Kind.FINDINGS_ARRIVED: (
         "New findings for a case you manage",
-        "An agency has submitted findings for a case you manage; the draft is updated.",
+        "An agency has submitted findings for a case you manage.",
     ),
 }
 
@@ -89,9 +89,6 @@ class _WorkEmailOutbox(PersonEmailOutbox[WorkEmail]):
     model = WorkEmail
     # WORK_EMAIL_BATCH_SIZE, _LEASE_SECONDS, _MAX_ATTEMPTS, _RETRY_SECONDS
     settings_prefix = "WORK_EMAIL"
-
-    def address(self, row: WorkEmail) -> str:
-        return row.recipient.email if row.recipient.is_active else ""
 
     def send(self, row: WorkEmail, address: str, now: dt.datetime) -> None:
         subject, body = message_of(kind=row.kind, case_id=row.case_id)
