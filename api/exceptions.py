@@ -13,7 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from screening.errors import CaseAlreadyBooked, NotAllowed, SlotTaken
+from screening.errors import CaseAlreadyBooked, NotAllowed, PossibleDuplicate, SlotTaken
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = Conflict(str(exc))
     elif isinstance(exc, SlotTaken):
         exc = Conflict(f"Taken meanwhile: {exc.resource}. Ask for the options again.")
-    elif isinstance(exc, NotAllowed):
+    elif isinstance(exc, (NotAllowed, PossibleDuplicate)):
         exc = Conflict(str(exc))
     elif isinstance(exc, DjangoValidationError):
         exc = django_validation_to_drf(exc)
@@ -93,4 +93,15 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         response.data = {"detail": str(detail), "errors": {}}
     if isinstance(original, SlotTaken):
         response.data["resource"] = original.resource
+    elif isinstance(original, PossibleDuplicate):
+        response.data["resource"] = ", ".join(f"young person {p.pk}" for p in original.existing)
+        response.data["existing"] = [
+            {
+                "id": p.pk,
+                "given_name": p.given_name,
+                "family_name": p.family_name,
+                "date_of_birth": p.date_of_birth.isoformat(),
+            }
+            for p in original.existing
+        ]
     return response

@@ -5,7 +5,8 @@
 
 Beat puts `screening.dispatch_due_messages` on the queue every
 SMS_DISPATCH_INTERVAL_SECONDS, and `screening.send_due_invites` (calendar invite emails)
-and `screening.send_due_alert_emails` (urgent-alert emails) on the same interval (the
+`screening.send_due_alert_emails` (urgent-alert emails) and `screening.send_due_work_emails`
+(work-list emails) on the same interval (the
 outboxes' row claims make any number of workers safe),
 `screening.load_requested_calendars` on the same interval too (the calendars practitioners
 asked to import; also queued the moment one is asked for), and `screening.refresh_calendars`
@@ -46,6 +47,11 @@ def schedule_dispatch(sender: Celery, **kwargs) -> None:
         float(settings.SMS_DISPATCH_INTERVAL_SECONDS),
         sender.signature("screening.send_due_alert_emails"),
         name="send due urgent alert emails",
+    )
+    sender.add_periodic_task(
+        float(settings.SMS_DISPATCH_INTERVAL_SECONDS),
+        sender.signature("screening.send_due_work_emails"),
+        name="send due work list emails",
     )
     sender.add_periodic_task(
         float(settings.SMS_DISPATCH_INTERVAL_SECONDS),

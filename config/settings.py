@@ -342,6 +342,12 @@ ALERT_EMAIL_MAX_ATTEMPTS = env_int("ALERT_EMAIL_MAX_ATTEMPTS", 6)
 ALERT_EMAIL_RETRY_SECONDS = env_int("ALERT_EMAIL_RETRY_SECONDS", 60)
 ALERT_EMAIL_BATCH_SIZE = env_int("ALERT_EMAIL_BATCH_SIZE", 20)
 ALERT_EMAIL_LEASE_SECONDS = env_int("ALERT_EMAIL_LEASE_SECONDS", 300)
+# Work-list emails (screening/assessment/work_emails.py): drafts sent for sign-off, signed
+# off or reopened, findings arrived; their own outbox, sent like the urgent-alert emails.
+WORK_EMAIL_MAX_ATTEMPTS = env_int("WORK_EMAIL_MAX_ATTEMPTS", 6)
+WORK_EMAIL_RETRY_SECONDS = env_int("WORK_EMAIL_RETRY_SECONDS", 60)
+WORK_EMAIL_BATCH_SIZE = env_int("WORK_EMAIL_BATCH_SIZE", 20)
+WORK_EMAIL_LEASE_SECONDS = env_int("WORK_EMAIL_LEASE_SECONDS", 300)
 
 # --- Web pages and sign-in (frontend/) ----------------------------------------------------
 # GOV.UK Frontend and MoJ Frontend are served prebuilt from node_modules (npm ci by

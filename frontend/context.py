@@ -18,6 +18,7 @@ NAVIGATION = [
     ("Dashboard", "frontend:dashboard", "cases", "read"),
     ("Young people", "frontend:young_people", "young_people", "read"),
     ("Cases", "frontend:cases", "cases", "read"),
+    ("Visits", "frontend:visits", "visits", "read"),
     ("Practitioners", "frontend:practitioners", "practitioners", "create"),
     ("Who is where", "frontend:schedule", "schedule", "read"),
     # Work lists and reports.

@@ -11,10 +11,12 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import Role, User
 from agencies.local_time import DATE_WINDOW, date_words, in_date_window
-from agencies.models import Agency
+from agencies.models import Agency, Practitioner
 from agencies.services import LEAVE_REASON_LIMIT
 from screening.booking.services import REASON_LIMIT
-from screening.models import Language, OrderType, Venue, YoungPerson
+from screening.models import Language, OrderType, Room, Venue, YoungPerson
+from screening.people.search import parse_search
+from screening.people.selectors import CaseStatus
 from screening.people.young_people import COMMUNICATION_NEEDS_LIMIT
 from screening.scheduling.search import GAP_LIMIT_MINUTES
 
@@ -77,6 +79,13 @@ def at_most(limit: int, what: str) -> dict[str, str]:
     return {"max_length": f"{what} must be {limit:,} characters or fewer"}
 
 
+def check_date_order(form: forms.Form, first: str, last: str, message: str) -> None:
+    """An error on the `last` date field when it is before the `first` one (both given)."""
+    start, end = form.cleaned_data.get(first), form.cleaned_data.get(last)
+    if start and end and end < start:
+        form.add_error(last, message)
+
+
 class TimeField(forms.TimeField):
     widget = forms.TextInput
 
@@ -102,8 +111,93 @@ def apply_service_errors(
             form.add_error(field if field in form.fields else None, message)
 
 
+class SearchInput(forms.TextInput):
+    input_type = "search"
+
+
 class SearchForm(forms.Form):
-    q = forms.CharField(label="Search by name or case reference", required=False, max_length=100)
+    """A search box: name words, a case reference and a date of birth in any GOV.UK form
+    (screening/people/search.py)."""
+
+    q = forms.CharField(
+        label="Search by name, date of birth or case reference",
+        help_text="A first or last name, a reference like YJ-2027-0042, or a date like 4/1/2011 "
+        "or 4 January 2011",
+        required=False,
+        max_length=100,
+        widget=SearchInput,
+        error_messages=at_most(100, "The search"),
+    )
+
+    def clean_q(self) -> str:
+        text = self.cleaned_data["q"]
+        try:
+            parse_search(text)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["q"]) from error
+        return text
+
+
+class CaseFilterForm(SearchForm):
+    """The cases list's filters: the search, status, agency and assessment due dates."""
+
+    status = forms.ChoiceField(label="Status", required=False)
+    agency = forms.ChoiceField(label="Agency seen", required=False)
+    due_from = DateField(
+        label="Assessment due from",
+        label_name="first assessment due date",
+        required=False,
+        help_text="For example, 1 3 2027",
+    )
+    due_to = DateField(
+        label="Assessment due by",
+        label_name="last assessment due date",
+        required=False,
+        help_text="For example, 31 3 2027",
+    )
+
+    def __init__(self, *args: object, statuses: list[CaseStatus], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(status.value, status.label) for status in statuses]
+        self.fields["status"].choices = [("", "Any status"), *choices]
+        self.fields["agency"].choices = [
+            ("", "Any agency"),
+            *Agency.objects.order_by("order").values_list("code", "name"),
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        check_date_order(
+            self, "due_from", "due_to", "The last due date must be the same as or after the first"
+        )
+        return data
+
+
+class VisitFilterForm(forms.Form):
+    """The visits list's filters: a day, a room, a practitioner."""
+
+    day = DateField(
+        label="Day", label_name="day", required=False, help_text="For example, 2 3 2027"
+    )
+    room = forms.ModelChoiceField(
+        label="Room", queryset=Room.objects.none(), required=False, empty_label="Any room"
+    )
+    practitioner = forms.ModelChoiceField(
+        label="Practitioner",
+        queryset=Practitioner.objects.none(),
+        required=False,
+        empty_label="Any practitioner",
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = Room.objects.select_related("venue").order_by(
+            "venue__name", "name", "id"
+        )
+        self.fields["practitioner"].queryset = Practitioner.objects.select_related(
+            "agency"
+        ).order_by("name", "id")
+        self.fields["practitioner"].label_from_instance = lambda p: f"{p.name} ({p.agency.name})"
 
 
 # --- young people ----------------------------------------------------------------------------
@@ -146,6 +240,10 @@ class YoungPersonForm(forms.Form):
         choices=Language.choices,
         widget=forms.RadioSelect,
         initial=Language.ENGLISH,
+    )
+    # Shown only once a possible duplicate was found (same name and date of birth).
+    confirm_not_duplicate = forms.BooleanField(
+        label="This is a different person: save anyway", required=False
     )
 
     messages = {
@@ -208,7 +306,11 @@ class YoungPersonForm(forms.Form):
 
     @classmethod
     def initial_for(cls, person: YoungPerson) -> dict[str, object]:
-        initial = {name: getattr(person, name) for name in cls.base_fields}
+        initial = {
+            name: getattr(person, name)
+            for name in cls.base_fields
+            if name != "confirm_not_duplicate"
+        }
         for i, row in enumerate(list(person.unavailable.all())[:UNAVAILABLE_ROWS]):
             initial[f"u{i}_weekdays"] = [str(d) for d in row.weekdays]
             initial[f"u{i}_start"] = row.start_time.strftime("%H:%M")
@@ -445,9 +547,9 @@ class LeaveForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        first, last = data.get("first_day"), data.get("last_day")
-        if first and last and last < first:
-            self.add_error("last_day", "The last day must be the same as or after the first day")
+        check_date_order(
+            self, "first_day", "last_day", "The last day must be the same as or after the first day"
+        )
         return data
 
 

@@ -4,50 +4,63 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accounts.models import Role
+from agencies.local_time import date_words
 from frontend.access import page
-from frontend.forms import CaseForm, SearchForm, YoungPersonForm, apply_service_errors
-from frontend.views import paginate
+from frontend.forms import (
+    CaseFilterForm,
+    CaseForm,
+    SearchForm,
+    YoungPersonForm,
+    apply_service_errors,
+)
+from frontend.views import paginate, query_params
 from screening.access import can
 from screening.assessment.selectors import draft_case_list_for, findings_sessions_for
 from screening.booking.selectors import booked_visit_of, case_timeline, visit_list_for
+from screening.errors import PossibleDuplicate
 from screening.messaging.selectors import number_states_of
 from screening.models import AssessmentDraft, Case, Finding, FindingStatus, VisitStatus
 from screening.people.cases import case_create, case_update
 from screening.people.deadlines import closure_days
-from screening.people.selectors import case_list_for, young_person_list_for
+from screening.people.selectors import (
+    case_list_for,
+    case_statuses_for,
+    case_statuses_set,
+    cases_filtered,
+    cases_matching,
+    young_people_matching,
+    young_person_list_for,
+)
 from screening.people.workdays import working_days_between
 from screening.people.young_people import young_person_create, young_person_update
-
-
-def _words(request: HttpRequest) -> tuple[SearchForm, list[str]]:
-    form = SearchForm(request.GET or None)
-    words = form.cleaned_data["q"].split() if form.is_valid() else []
-    return form, words
-
 
 # --- young people ----------------------------------------------------------------------------
 
 
 @page("young_people", "read")
 def young_person_list(request: HttpRequest) -> HttpResponse:
-    form, words = _words(request)
+    form = SearchForm(request.GET or None)
     people = young_person_list_for(user=request.user)
-    for word in words:
-        people = people.filter(
-            Q(given_name__icontains=word)
-            | Q(family_name__icontains=word)
-            | Q(cases__reference__iexact=word)
-        ).distinct()
+    query = ""
+    if form.is_bound:
+        query = form.data.get("q", "")
+        people = young_people_matching(people, query) if form.is_valid() else people.none()
     return render(
         request,
         "frontend/young_person_list.html",
-        {"form": form, "page": paginate(request, people), "query": " ".join(words)},
+        {
+            "form": form,
+            "page": paginate(request, people),
+            "query": query.strip(),
+            "params": query_params(request),
+            "error_title": form.errors,
+        },
     )
 
 
@@ -70,6 +83,7 @@ def young_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _save_person(request: HttpRequest, person=None) -> HttpResponse:
+    duplicates: list = []
     if request.method == "POST":
         form = YoungPersonForm(request.POST)
     else:
@@ -85,12 +99,29 @@ def _save_person(request: HttpRequest, person=None) -> HttpResponse:
                 messages.success(request, "The young person's details are saved.")
         except ValidationError as error:
             apply_service_errors(form, error, YoungPersonForm.service_names)
+        except PossibleDuplicate as error:
+            duplicates = error.existing
+            named = "; ".join(
+                f"{p.given_name} {p.family_name}, born {date_words(p.date_of_birth)}"
+                for p in duplicates
+            )
+            form.add_error(
+                "confirm_not_duplicate",
+                f"This may be the same person as {named}. Check, and if it is someone else "
+                "confirm that this is a different person",
+            )
         else:
             return redirect("frontend:young_person", pk=person.pk)
     return render(
         request,
         "frontend/young_person_form.html",
-        {"form": form, "person": person, "error_title": form.errors},
+        {
+            "form": form,
+            "person": person,
+            "error_title": form.errors,
+            "duplicates": duplicates,
+            "ask_confirm": bool(duplicates) or bool(form["confirm_not_duplicate"].value()),
+        },
     )
 
 
@@ -110,22 +141,39 @@ def young_person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page("cases", "read")
 def case_list(request: HttpRequest) -> HttpResponse:
-    form, words = _words(request)
+    """Cases in the user's scope, searched (names, reference, date of birth) and filtered
+    by status, agency seen and assessment due dates; each row with its status."""
+    form = CaseFilterForm(request.GET or None, statuses=case_statuses_for(user=request.user))
     cases = case_list_for(user=request.user)
-    for word in words:
-        cases = cases.filter(
-            Q(reference__iexact=word)
-            | Q(young_person__given_name__icontains=word)
-            | Q(young_person__family_name__icontains=word)
-        )
+    filtered = False
+    if form.is_bound:
+        if form.is_valid():
+            data = form.cleaned_data
+            cases = cases_filtered(
+                cases_matching(cases, data["q"]),
+                user=request.user,
+                status=data["status"] or None,
+                agency=data["agency"] or None,
+                due_from=data["due_from"],
+                due_to=data["due_to"],
+            )
+            filtered = any(data.get(name) for name in form.fields)
+        else:
+            cases = cases.none()
+    page = paginate(request, cases)
+    rows = list(page.object_list)
+    case_statuses_set(rows, user=request.user)
     return render(
         request,
         "frontend/case_list.html",
         {
             "form": form,
-            "page": paginate(request, cases),
-            "query": " ".join(words),
+            "page": page,
+            "rows": rows,
+            "filtered": filtered,
+            "params": query_params(request),
             "may_create": can(request.user, "cases", "create"),
+            "error_title": form.errors,
         },
     )
 

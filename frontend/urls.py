@@ -14,6 +14,7 @@ from frontend import (
     reports,
     schedule,
     views,
+    visit_list,
 )
 
 app_name = "frontend"
@@ -36,6 +37,7 @@ urlpatterns = [
     path("cases/<int:pk>/", records.case_detail, name="case"),
     path("cases/<int:pk>/edit/", records.case_edit, name="case_edit"),
     path("cases/<int:pk>/book/", booking.book, name="book"),
+    path("visits/", visit_list.visit_list, name="visits"),
     path("visits/<int:pk>/", booking.visit_detail, name="visit"),
     path("visits/<int:pk>/reschedule/", booking.visit_reschedule, name="visit_reschedule"),
     path("visits/<int:pk>/cancel/", booking.visit_cancel, name="visit_cancel"),

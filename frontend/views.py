@@ -13,12 +13,19 @@ from django.utils import timezone
 from accounts.models import Role
 from frontend.access import page
 from screening.access import can
-from screening.assessment.selectors import findings_backlog_for
+from screening.assessment.selectors import (
+    assessments_due_for,
+    drafts_awaiting_sign_off_for,
+    drafts_to_edit_for,
+    findings_backlog_for,
+    sections_needing_review_for,
+)
 from screening.booking.selectors import (
     sessions_missed_for,
     visits_between_for,
     visits_unconfirmed_for,
 )
+from screening.models import DraftStatus
 from screening.people.deadlines import closure_days
 from screening.people.selectors import cases_needing_visit_for
 from screening.people.workdays import working_days_between
@@ -30,6 +37,13 @@ DASHBOARD_ROWS = PAGE_SIZE  # rows of each work list on the dashboard
 
 def paginate(request: HttpRequest, rows, size: int = PAGE_SIZE) -> Page:
     return Paginator(rows, size).get_page(request.GET.get("page"))
+
+
+def query_params(request: HttpRequest) -> str:
+    """The list's query (its search and filters) without the page, for page links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -97,8 +111,37 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "missed": missed,
             "missed_more": missed_more,
             **_task_block(user),
+            **_draft_work(user, today, closed),
         },
     )
+
+
+def _draft_work(user, today: dt.date, closed: frozenset[dt.date]) -> dict[str, object]:
+    """The assessment work lists: for a case manager, their drafts to edit, the sections
+    that changed findings marked for review and their assessment deadlines; for a YOT
+    manager, the drafts waiting for sign-off. One query each, however many rows."""
+    if user.role == Role.CASE_MANAGER:
+        drafts, drafts_more = _first_rows(drafts_to_edit_for(user=user))
+        sections, sections_more = _first_rows(sections_needing_review_for(user=user))
+        due, due_more = _first_rows(assessments_due_for(user=user))
+        for case in due:
+            case.days_left = working_days_between(today, case.assessment_due_by, closures=closed)
+            case.draft_label = (
+                DraftStatus(case.draft_status).label if case.draft_status else "No findings yet"
+            )
+        return {
+            "draft_work": True,
+            "drafts_to_edit": drafts,
+            "drafts_to_edit_more": drafts_more,
+            "sections_to_review": sections,
+            "sections_to_review_more": sections_more,
+            "assessments_due": due,
+            "assessments_due_more": due_more,
+        }
+    if user.role == Role.YOT_MANAGER:
+        awaiting, awaiting_more = _first_rows(drafts_awaiting_sign_off_for(user=user))
+        return {"sign_off": awaiting, "sign_off_more": awaiting_more}
+    return {}
 
 
 def _first_rows(rows) -> tuple[list, bool]:

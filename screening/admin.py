@@ -25,6 +25,7 @@ from screening.models import (
     Venue,
     Visit,
     VisitHistory,
+    WorkEmail,
     YoungPerson,
 )
 from screening.people.cases import case_create, case_update
@@ -224,6 +225,13 @@ class InviteEmailAdmin(ReadOnlyAdmin):
 class AlertEmailAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "case", "recipient", "status", "attempts", "sent_at")
     list_filter = ("status",)
+    raw_id_fields = ("case", "recipient")
+
+
+@admin.register(WorkEmail)
+class WorkEmailAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "kind", "case", "recipient", "status", "attempts", "sent_at")
+    list_filter = ("status", "kind")
     raw_id_fields = ("case", "recipient")
 
 

@@ -31,3 +31,21 @@ class NotAllowed(Exception):
 
 class FindingsLocked(NotAllowed):
     """Findings or a draft cannot change in their current state (HTTP 409)."""
+
+
+class PossibleDuplicate(Exception):
+    """A young person with the same name and date of birth is already registered (HTTP 409
+    naming them): saving needs the admin to confirm it is someone else. `existing` lists
+    them (young people: id, names and date of birth)."""
+
+    def __init__(self, *, existing: list) -> None:
+        self.existing = existing
+        named = "; ".join(
+            f"{p.given_name} {p.family_name}, born {p.date_of_birth.isoformat()} "
+            f"(young person {p.pk})"
+            for p in existing
+        )
+        super().__init__(
+            f"This may be the same person as {named}. If it is someone else, confirm it "
+            "is not a duplicate (confirm_not_duplicate: true)."
+        )

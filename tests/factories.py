@@ -88,6 +88,8 @@ def make_young_person(**extra) -> YoungPerson:
         given_name=extra.pop("given_name", f"Alex{n}"),
         family_name=extra.pop("family_name", "Testperson"),
         date_of_birth=extra.pop("date_of_birth", dt.date(2011, 5, 17)),
+        # Fictional people made by tests may share a name on purpose.
+        confirm_not_duplicate=extra.pop("confirm_not_duplicate", True),
         **extra,
     )
 
@@ -184,6 +186,26 @@ def make_screened_case(*, case_manager: User | None = None, visit_day: dt.date |
     return case, {
         s.agency.code: s for s in visit.sessions.select_related("agency", "practitioner__user")
     }
+
+
+def make_section_need_review(case, health) -> None:
+    """The case manager edits the draft's Substance use section, then an amendment of the
+    health findings changes it, so it needs review."""
+    from screening.assessment.drafts import draft_edit
+    from screening.assessment.findings import findings_save, findings_submit
+    from screening.models import AssessmentDraft
+
+    draft_edit(
+        draft=AssessmentDraft.objects.get(case=case),
+        user=case.case_manager,
+        sections=[{"key": "substance_use", "text": "My own words."}],
+    )
+    findings_save(
+        session=health,
+        user=health.practitioner.user,
+        answers=complete_answers("health", substances=["alcohol"]),
+    )
+    findings_submit(session=health, user=health.practitioner.user)
 
 
 def make_case_with_findings(code: str = "health"):

@@ -257,7 +257,7 @@ def test_even_a_superuser_cannot_change_or_delete_a_visit_in_the_admin(booked_vi
 
 
 def test_booking_texts_and_findings_records_are_read_only_in_the_admin(rf):
-    """Visits, sessions, visit history, texts, invites and alert emails, findings and
+    """Visits, sessions, visit history, texts, invites, alert and work emails, findings and
     drafts (and their generated parts): none can be added, changed or deleted in the
     admin, whoever asks; the booking, text and findings services are the only writers."""
     from django.contrib import admin
@@ -276,6 +276,7 @@ def test_booking_texts_and_findings_records_are_read_only_in_the_admin(rf):
         m.InboundMessage,
         m.InviteEmail,
         m.AlertEmail,
+        m.WorkEmail,
         m.Finding,
         m.AssessmentDraft,
         m.DraftSection,

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from accounts.models import Role, User
 from api.fields import (
     ModelSerializer,
+    StrictBooleanField,
     StrictCharField,
     at_most,
 )
@@ -78,6 +79,12 @@ class YoungPersonSerializer(ModelSerializer):
     )
     mobile_status = _number_state_field("mobile")
     parent_carer_mobile_status = _number_state_field("parent_carer_mobile")
+    confirm_not_duplicate = StrictBooleanField(
+        write_only=True,
+        required=False,
+        help_text="Save although someone with the same name and date of birth is registered "
+        "(without it that answers 409 naming them).",
+    )
 
     class Meta:
         model = YoungPerson
@@ -97,6 +104,7 @@ class YoungPersonSerializer(ModelSerializer):
             "unavailable",
             "mobile_status",
             "parent_carer_mobile_status",
+            "confirm_not_duplicate",
         ]
         read_only_fields = ["id"]
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import django_filters
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from agencies.models import Practitioner
+from api.filters import WindowDateFilter
 from api.permissions import METHOD_ACTIONS, RolePermission
 from api.serializers.booking import (
     AttendanceInputSerializer,
@@ -21,7 +25,12 @@ from api.serializers.booking import (
     VisitSerializer,
 )
 from screening.booking import services as visit_services
-from screening.booking.selectors import session_list_for, visit_list_for, visits_shown_for
+from screening.booking.selectors import (
+    session_list_for,
+    visit_list_for,
+    visits_filtered,
+    visits_shown_for,
+)
 from screening.booking.services import SessionRequest
 from screening.models import Visit
 from screening.people.selectors import case_list_for
@@ -36,11 +45,31 @@ def _session_requests(rows: list[dict]) -> list[SessionRequest]:
     ]
 
 
+class VisitFilter(django_filters.FilterSet):
+    day = WindowDateFilter(method="filter_day", label="Starts on this local date (YOT zone)")
+    practitioner = django_filters.ModelChoiceFilter(
+        queryset=Practitioner.objects.all(),
+        method="filter_practitioner",
+        label="Has a session (not cancelled) run by this practitioner",
+    )
+
+    class Meta:
+        model = Visit
+        fields = ["case", "status", "room", "day", "practitioner"]
+
+    def filter_day(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return visits_filtered(queryset, day=value)
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_practitioner(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return visits_filtered(queryset, practitioner=value.pk)
+
+
 class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     resource = "visits"
     permission_classes = [RolePermission]
     serializer_class = VisitSerializer
-    filterset_fields = ["case", "status", "room"]
+    filterset_class = VisitFilter
 
     def get_queryset(self) -> QuerySet[Visit]:
         if self.action in {"list", "retrieve"}:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import Role
+from agencies.models import Agency
 from api.filters import WindowDateFilter
 from api.permissions import METHOD_ACTIONS, RolePermission
 from api.serializers.booking import (
@@ -22,7 +23,14 @@ from api.serializers.people import CaseSerializer, YoungPersonBasicSerializer, Y
 from screening.booking.options import visit_options as options_for_case
 from screening.models import Case, OrderType, YoungPerson
 from screening.people.cases import case_create
-from screening.people.selectors import case_list_for, young_person_list_for
+from screening.people.selectors import (
+    CaseStatus,
+    case_list_for,
+    cases_filtered,
+    cases_matching,
+    young_people_matching,
+    young_person_list_for,
+)
 from screening.people.young_people import young_person_create, young_person_update
 
 # A name search is a few words (README "Limits on input"): each word is one more filter.
@@ -31,19 +39,19 @@ SEARCH_LIMIT = 100
 
 class YoungPersonFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(
-        method="filter_search", label="Name contains", max_length=SEARCH_LIMIT
+        method="filter_search",
+        label="Name words, a case reference and a date of birth in any GOV.UK form "
+        "(4/1/2011, 4 January 2011, 2011-01-04), day first",
+        max_length=SEARCH_LIMIT,
     )
+    date_of_birth = WindowDateFilter(field_name="date_of_birth")
 
     class Meta:
         model = YoungPerson
-        fields = ["search"]
+        fields = ["search", "date_of_birth"]
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        for word in value.split():
-            queryset = queryset.filter(
-                Q(given_name__icontains=word) | Q(family_name__icontains=word)
-            )
-        return queryset
+        return young_people_matching(queryset, value, field=name)
 
 
 class YoungPersonViewSet(
@@ -75,14 +83,56 @@ class YoungPersonViewSet(
         )
 
 
+def _agency_choices() -> list[tuple[str, str]]:
+    return list(Agency.objects.order_by("order").values_list("code", "name"))
+
+
 class CaseFilter(django_filters.FilterSet):
     order_type = django_filters.ChoiceFilter(choices=OrderType.choices)
     visit_due_before = WindowDateFilter(field_name="visit_due_by", lookup_expr="lte")
     reference = django_filters.CharFilter(field_name="reference", lookup_expr="iexact")
+    status = django_filters.ChoiceFilter(
+        choices=CaseStatus.choices,
+        method="filter_status",
+        label="Where the case is: its draft's status once findings came (findings_received "
+        "for roles that do not read drafts), else its visit's",
+    )
+    agency = django_filters.ChoiceFilter(
+        choices=_agency_choices,
+        method="filter_agency",
+        label="Has a session for this agency (code) in a booked or completed visit",
+    )
+    assessment_due_after = WindowDateFilter(field_name="assessment_due_by", lookup_expr="gte")
+    assessment_due_before = WindowDateFilter(field_name="assessment_due_by", lookup_expr="lte")
+    search = django_filters.CharFilter(
+        method="filter_search",
+        label="The young person's name words or date of birth (any GOV.UK form), or the reference",
+        max_length=SEARCH_LIMIT,
+    )
 
     class Meta:
         model = Case
-        fields = ["order_type", "case_manager", "young_person", "reference", "visit_due_before"]
+        fields = [
+            "order_type",
+            "case_manager",
+            "young_person",
+            "reference",
+            "visit_due_before",
+            "status",
+            "agency",
+            "assessment_due_after",
+            "assessment_due_before",
+            "search",
+        ]
+
+    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return cases_filtered(queryset, user=self.request.user, status=value)
+
+    def filter_agency(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return cases_filtered(queryset, user=self.request.user, agency=value)
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return cases_matching(queryset, value, field=name)
 
 
 class CaseViewSet(

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
-from screening.models import AdminTask, Alert, AlertEmail
+from screening.models import AdminTask, Alert, AlertEmail, WorkEmail
 from screening.outbox import EmailOutbox, OutboxReport
 from screening.worktray.services import admin_task_create
 
@@ -35,22 +36,31 @@ def _message(email: AlertEmail) -> tuple[str, str]:
     return f"Urgent finding: case {reference}", body
 
 
-class _AlertEmailOutbox(EmailOutbox[AlertEmail, OutboxReport]):
-    model = AlertEmail
-    # ALERT_EMAIL_BATCH_SIZE, _LEASE_SECONDS, _MAX_ATTEMPTS, _RETRY_SECONDS
-    settings_prefix = "ALERT_EMAIL"
+Row = TypeVar("Row", AlertEmail, WorkEmail)
+
+
+class PersonEmailOutbox(EmailOutbox[Row, OutboxReport]):
+    """An outbox of emails to one person (`recipient`) about one case (`case`): the urgent
+    alerts here, the work-list emails (work_emails.py)."""
+
     report_class = OutboxReport
     no_address = "the person has no email address"
 
-    def load(self, ids: list[int]) -> list[AlertEmail]:
+    def load(self, ids: list[int]) -> list[Row]:
         return list(
-            AlertEmail.objects.filter(pk__in=ids)
+            self.model.objects.filter(pk__in=ids)
             .select_related("recipient", "case")
             .order_by("next_attempt_at", "id")
         )
 
-    def address(self, row: AlertEmail) -> str:
+    def address(self, row: Row) -> str:
         return row.recipient.email
+
+
+class _AlertEmailOutbox(PersonEmailOutbox[AlertEmail]):
+    model = AlertEmail
+    # ALERT_EMAIL_BATCH_SIZE, _LEASE_SECONDS, _MAX_ATTEMPTS, _RETRY_SECONDS
+    settings_prefix = "ALERT_EMAIL"
 
     def send(self, row: AlertEmail, address: str, now: dt.datetime) -> None:
         subject, body = _message(row)

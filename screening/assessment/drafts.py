@@ -1,6 +1,7 @@
 """The initial assessment draft: merging findings, the case manager's edits, and the
 manager's oversight (submit, sign off, reopen), plus same-day alerts for urgent findings
-(their emails are sent through an outbox: alert_emails.py).
+(their emails are sent through an outbox: alert_emails.py). Sending for sign-off, signing
+off and reopening plan a work-list email in their transaction (work_emails.py).
 
 A merge never overwrites what the case manager wrote (DESIGN.md rule 5): each section
 keeps the generated text apart from the case manager's; when new or amended findings
@@ -22,6 +23,7 @@ from agencies.local_time import date_words as _date
 from agencies.models import Agency
 from screening.assessment import tasks
 from screening.assessment.merge import Contribution, merge, section_changes
+from screening.assessment.work_emails import case_manager_of, work_emails_plan, yot_managers
 from screening.audit import audit_record
 from screening.errors import FindingsLocked, NotAllowed
 from screening.models import (
@@ -38,6 +40,7 @@ from screening.models import (
     FindingStatus,
     Session,
     VisitStatus,
+    WorkEmail,
 )
 from screening.outbox import kick
 from screening.people.deadlines import findings_due_by
@@ -299,6 +302,18 @@ def kick_alert_emails() -> None:
     kick(tasks.send_due_alert_emails)
 
 
+def notify_by_email(*, kind: str, case: Case, recipients: list[User]) -> None:
+    """Plan work-list emails (work_emails.py) in the caller's transaction; once it commits,
+    a worker is asked to send them."""
+    if work_emails_plan(kind=kind, case=case, recipients=recipients):
+        transaction.on_commit(kick_work_emails)
+
+
+def kick_work_emails() -> None:
+    """Ask a Celery worker to send due work-list emails now (a no-op without a broker)."""
+    kick(tasks.send_due_work_emails)
+
+
 @transaction.atomic
 def alert_mark_read(*, alert: Alert, user: User) -> Alert:
     if alert.recipient_id != user.pk:
@@ -438,6 +453,9 @@ def draft_submit(*, draft: AssessmentDraft, user: User) -> AssessmentDraft:
     draft.save()
     _event(draft, DraftEvent.Kind.SUBMITTED, user)
     audit_record(user=user, action=AuditEntry.Action.SUBMIT, obj=draft, case=draft.case)
+    notify_by_email(
+        kind=WorkEmail.Kind.SENT_FOR_SIGN_OFF, case=draft.case, recipients=yot_managers()
+    )
     return draft
 
 
@@ -455,6 +473,9 @@ def draft_sign_off(*, draft: AssessmentDraft, user: User) -> AssessmentDraft:
     draft.save()
     _event(draft, DraftEvent.Kind.SIGNED_OFF, user)
     audit_record(user=user, action=AuditEntry.Action.SIGN_OFF, obj=draft, case=draft.case)
+    notify_by_email(
+        kind=WorkEmail.Kind.SIGNED_OFF, case=draft.case, recipients=case_manager_of(draft.case)
+    )
     return draft
 
 
@@ -481,6 +502,9 @@ def draft_reopen(*, draft: AssessmentDraft, user: User, reason: str) -> Assessme
         obj=draft,
         case=draft.case,
         detail=reason.strip(),
+    )
+    notify_by_email(
+        kind=WorkEmail.Kind.REOPENED, case=draft.case, recipients=case_manager_of(draft.case)
     )
     if draft.new_findings_since_sign_off:
         draft.new_findings_since_sign_off = False

@@ -2,8 +2,8 @@
 
 Submitted versions are append-only (DESIGN.md rule 4): saving after a submission starts
 an amendment, a new version; nothing submitted is ever overwritten. Each submission
-re-merges the case's assessment draft and raises urgent alerts (rule 9) in the same
-transaction.
+re-merges the case's assessment draft, raises urgent alerts (rule 9) and plans the case
+manager's "findings arrived" email in the same transaction.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from django.utils import timezone
 from accounts.models import Role, User
 from agencies.findings_forms import DefinitionError, check_answers, check_definition
 from agencies.models import Agency, FindingsForm
-from screening.assessment.drafts import alerts_raise, draft_merge
+from screening.assessment.drafts import alerts_raise, draft_merge, notify_by_email
+from screening.assessment.work_emails import case_manager_of
 from screening.audit import audit_finding
 from screening.errors import FindingsLocked, NotAllowed
 from screening.models import (
@@ -29,6 +30,7 @@ from screening.models import (
     FindingStatus,
     Session,
     VisitStatus,
+    WorkEmail,
 )
 from screening.people.deadlines import findings_due_by
 
@@ -159,4 +161,7 @@ def findings_submit(*, session: Session, user: User, answers: Any = None) -> Fin
     audit_finding(user=user, action=AuditEntry.Action.SUBMIT, finding=copy, note=copy.status)
     draft_merge(case=case)
     alerts_raise(case=case, finding=copy)
+    notify_by_email(
+        kind=WorkEmail.Kind.FINDINGS_ARRIVED, case=case, recipients=case_manager_of(case)
+    )
     return copy

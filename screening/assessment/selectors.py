@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from accounts.models import Role, User
 from screening.access import practitioner_sessions
@@ -15,6 +15,8 @@ from screening.models import (
     AssessmentDraft,
     AuditEntry,
     Case,
+    DraftSection,
+    DraftStatus,
     Finding,
     FindingStatus,
     Session,
@@ -160,4 +162,96 @@ def findings_backlog_for(*, user: User, today, limit: int) -> FindingsBacklog:
     return FindingsBacklog(
         by_agency=[tallies[key] for key in sorted(tallies)],
         overdue=[found[pk] for pk in first],
+    )
+
+
+# --- work lists of the case managers and YOT managers -------------------------------------
+
+_DRAFT_ROW_FIELDS = (
+    "id",
+    "status",
+    "case_id",
+    "plan_needs_review",
+    "submitted_at",
+    "case__reference",
+    "case__assessment_due_by",
+    "case__young_person__given_name",
+    "case__young_person__family_name",
+)
+
+
+def _draft_rows_for(user: User) -> QuerySet[AssessmentDraft]:
+    return (
+        AssessmentDraft.objects.filter(case__in=draft_case_list_for(user=user).values("pk"))
+        .select_related("case__young_person")
+        .only(*_DRAFT_ROW_FIELDS)
+    )
+
+
+def drafts_to_edit_for(*, user: User) -> QuerySet[AssessmentDraft]:
+    """The case manager's own drafts still open for editing, soonest assessment deadline
+    first, each with `sections_to_review` (sections that changed findings marked); nobody
+    else edits drafts."""
+    if user.role != Role.CASE_MANAGER:
+        return AssessmentDraft.objects.none()
+    return (
+        _draft_rows_for(user)
+        .filter(status=DraftStatus.DRAFT)
+        .annotate(sections_to_review=Count("sections", filter=Q(sections__needs_review=True)))
+        .order_by("case__assessment_due_by", "id")
+    )
+
+
+def sections_needing_review_for(*, user: User) -> QuerySet[DraftSection]:
+    """Sections of the case manager's open drafts that new or amended findings changed after
+    they edited them, soonest assessment deadline first, in the draft's order."""
+    if user.role != Role.CASE_MANAGER:
+        return DraftSection.objects.none()
+    return (
+        DraftSection.objects.filter(
+            draft__case__case_manager=user, draft__status=DraftStatus.DRAFT, needs_review=True
+        )
+        .select_related("draft__case")
+        .only("key", "title", "draft__case_id", "draft__case__reference")
+        .order_by("draft__case__assessment_due_by", "draft__case_id", "position")
+    )
+
+
+def drafts_awaiting_sign_off_for(*, user: User) -> QuerySet[AssessmentDraft]:
+    """Drafts sent for sign-off, the longest waiting first, with who sent them: a YOT
+    manager's work list; nobody else signs off."""
+    if user.role != Role.YOT_MANAGER:
+        return AssessmentDraft.objects.none()
+    return (
+        _draft_rows_for(user)
+        .filter(status=DraftStatus.AWAITING_SIGN_OFF)
+        .select_related("submitted_by")
+        .only(
+            *_DRAFT_ROW_FIELDS,
+            "submitted_by__first_name",
+            "submitted_by__last_name",
+            "submitted_by__username",
+        )
+        .order_by("submitted_at", "id")
+    )
+
+
+def assessments_due_for(*, user: User) -> QuerySet[Case]:
+    """The case manager's cases whose initial assessment is not signed off, soonest
+    deadline first, each with `draft_status` (None before any findings)."""
+    if user.role != Role.CASE_MANAGER:
+        return Case.objects.none()
+    return (
+        draft_case_list_for(user=user)
+        .select_related(None)
+        .select_related("young_person")
+        .only(
+            "reference",
+            "assessment_due_by",
+            "young_person__given_name",
+            "young_person__family_name",
+        )
+        .exclude(assessment_draft__status=DraftStatus.SIGNED_OFF)
+        .annotate(draft_status=F("assessment_draft__status"))
+        .order_by("assessment_due_by", "id")
     )

@@ -8,9 +8,16 @@ from dataclasses import asdict
 from celery import shared_task
 
 from screening.assessment.alert_emails import alert_emails_send_due
+from screening.assessment.work_emails import work_emails_send_due
 
 
 @shared_task(name="screening.send_due_alert_emails", ignore_result=True)
 def send_due_alert_emails() -> dict[str, int]:
     """Send every urgent-alert email that is due; any number of workers may run this."""
     return asdict(alert_emails_send_due())
+
+
+@shared_task(name="screening.send_due_work_emails", ignore_result=True)
+def send_due_work_emails() -> dict[str, int]:
+    """Send every work-list email that is due; any number of workers may run this."""
+    return asdict(work_emails_send_due())

@@ -7,11 +7,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
 
 from accounts.models import Role, User
 from agencies.local_time import date_words, day_at_time_words
 from agencies.models import Agency, Practitioner
 from screening.access import SEE_ALL, practitioner_sessions
+from screening.local_dates import ONE_DAY, local_midnight
 from screening.models import (
     LIVE_VISIT,
     Case,
@@ -274,3 +276,25 @@ def case_timeline(*, case: Case) -> list[dict[str, object]]:
             last[entry.visit_id] = entry.snapshot
     events.sort(key=lambda e: e["at"], reverse=True)
     return events
+
+
+def visits_filtered(
+    visits: QuerySet[Visit],
+    *,
+    day: dt.date | None = None,
+    room: int | None = None,
+    practitioner: int | None = None,
+) -> QuerySet[Visit]:
+    """`visits` starting on this local date (in the YOT's zone), in this room, and with a
+    session (not cancelled) run by this practitioner; each filter only when given."""
+    if day is not None:
+        zone = timezone.get_current_timezone()
+        visits = visits.filter(
+            start__gte=local_midnight(day, zone), start__lt=local_midnight(day + ONE_DAY, zone)
+        )
+    if room is not None:
+        visits = visits.filter(room_id=room)
+    if practitioner is not None:
+        runs = Session.objects.filter(practitioner_id=practitioner, cancelled=False)
+        visits = visits.filter(pk__in=runs.values("visit_id"))
+    return visits

@@ -13,6 +13,7 @@ from screening.models.assessment import (
     DraftStatus,
     Finding,
     FindingStatus,
+    WorkEmail,
 )
 from screening.models.audit import AuditEntry
 from screening.models.booking import LIVE_VISIT, Session, Visit, VisitHistory, VisitStatus
@@ -75,6 +76,7 @@ __all__ = [
     "Visit",
     "VisitHistory",
     "VisitStatus",
+    "WorkEmail",
     "YoungPerson",
     "age_on",
     "new_feed_token",

@@ -247,3 +247,29 @@ class AlertEmail(OutboxRow):
 
     def __str__(self) -> str:
         return f"alert email to user {self.recipient_id}, case {self.case_id} ({self.status})"
+
+
+class WorkEmail(OutboxRow):
+    """One work-list email in the outbox: a draft sent for sign-off (to a YOT manager), a
+    draft signed off or reopened and findings arrived (to the case manager). Planned in the
+    transaction of the step that causes it and sent by the background worker like the
+    urgent-alert emails (screening/assessment/work_emails.py). It carries no case content:
+    the body is one sentence and a link to the draft behind sign-in."""
+
+    class Kind(models.TextChoices):
+        SENT_FOR_SIGN_OFF = "sent_for_sign_off", "Draft sent for sign-off"
+        SIGNED_OFF = "signed_off", "Draft signed off"
+        REOPENED = "reopened", "Draft reopened"
+        FINDINGS_ARRIVED = "findings_arrived", "Findings arrived"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(OutboxRow.Meta):
+        indexes = outbox_indexes("work_email")
+
+    def __str__(self) -> str:
+        return f"{self.kind} email to user {self.recipient_id}, case {self.case_id} ({self.status})"

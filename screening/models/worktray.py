@@ -25,6 +25,7 @@ class AdminTask(models.Model):
         REPLY = "reply", "Reply to read"
         INVITE_FAILED = "invite_failed", "Calendar invite could not be emailed: tell them"
         ALERT_EMAIL_FAILED = "alert_email_failed", "Urgent alert email could not be sent: tell them"
+        WORK_EMAIL_FAILED = "work_email_failed", "Work list email could not be sent: tell them"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     case = models.ForeignKey(

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from agencies.local_time import check_date_window
+from screening.errors import PossibleDuplicate
 from screening.models import UnavailableTime, YoungPerson
 from screening.phone import normalise_uk_mobile
 
@@ -66,6 +67,49 @@ def _normalise_phones(fields: dict[str, object]) -> None:
                 raise ValidationError({name: exc.messages}) from exc
 
 
+def _name_key(name: object) -> str:
+    return str(name or "").strip().casefold()
+
+
+def possible_duplicates(
+    *, given_name: str, family_name: str, date_of_birth: dt.date, other_than: int | None = None
+) -> list[YoungPerson]:
+    """Young people already registered with this name and date of birth (names compared
+    ignoring case and surrounding spaces), leaving out `other_than` (the one being changed).
+    The names are compared here, not in SQL, so that case folding is Python's for every
+    alphabet (SQLite's LOWER folds ASCII letters only)."""
+    key = (_name_key(given_name), _name_key(family_name))
+    same_day = (
+        YoungPerson.objects.filter(date_of_birth=date_of_birth)
+        .exclude(pk=other_than)
+        .only("id", "given_name", "family_name", "date_of_birth")
+        .order_by("id")
+    )
+    return [p for p in same_day if (_name_key(p.given_name), _name_key(p.family_name)) == key]
+
+
+def check_not_duplicate(
+    *,
+    given_name: str,
+    family_name: str,
+    date_of_birth: dt.date,
+    other_than: int | None = None,
+    confirmed: bool,
+) -> None:
+    """Raises PossibleDuplicate naming the young people registered with the same name and
+    date of birth, unless the admin confirmed this is someone else."""
+    if confirmed:
+        return
+    existing = possible_duplicates(
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        other_than=other_than,
+    )
+    if existing:
+        raise PossibleDuplicate(existing=existing)
+
+
 @transaction.atomic
 def young_person_create(
     *,
@@ -73,13 +117,22 @@ def young_person_create(
     family_name: str,
     date_of_birth: dt.date,
     unavailable: Iterable[Mapping[str, object]] = (),
+    confirm_not_duplicate: bool = False,
     **details: object,
 ) -> YoungPerson:
-    """Register a young person; phone numbers are checked and stored in E.164."""
+    """Register a young person; phone numbers are checked and stored in E.164. Raises
+    PossibleDuplicate when someone with the same name and date of birth is registered,
+    unless `confirm_not_duplicate`."""
     check_date_window(date_of_birth=date_of_birth)
     check_communication_needs(details.get("communication_needs"))
     _normalise_phones(details)
     rows = check_unavailable(rows=unavailable)
+    check_not_duplicate(
+        given_name=given_name,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
+        confirmed=confirm_not_duplicate,
+    )
     person = YoungPerson(
         given_name=given_name, family_name=family_name, date_of_birth=date_of_birth, **details
     )
@@ -94,13 +147,37 @@ def young_person_update(
     *,
     young_person: YoungPerson,
     unavailable: Iterable[Mapping[str, object]] | None = None,
+    confirm_not_duplicate: bool = False,
     **fields: object,
 ) -> YoungPerson:
-    """Change a young person's details; a given unavailable list replaces the old one."""
+    """Change a young person's details; a given unavailable list replaces the old one. A
+    change of name or date of birth that makes them look like someone else registered
+    raises PossibleDuplicate, unless `confirm_not_duplicate`."""
     check_date_window(date_of_birth=fields.get("date_of_birth"))  # type: ignore[arg-type]
     check_communication_needs(fields.get("communication_needs"))
     _normalise_phones(fields)
     rows = None if unavailable is None else check_unavailable(rows=unavailable)
+    identity = {
+        "given_name": fields.get("given_name", young_person.given_name),
+        "family_name": fields.get("family_name", young_person.family_name),
+        "date_of_birth": fields.get("date_of_birth", young_person.date_of_birth),
+    }
+    was = (
+        _name_key(young_person.given_name),
+        _name_key(young_person.family_name),
+        young_person.date_of_birth,
+    )
+    now = (
+        _name_key(identity["given_name"]),
+        _name_key(identity["family_name"]),
+        identity["date_of_birth"],
+    )
+    if now != was:
+        check_not_duplicate(
+            **identity,  # type: ignore[arg-type]
+            other_than=young_person.pk,
+            confirmed=confirm_not_duplicate,
+        )
     for name, value in fields.items():
         setattr(young_person, name, value)
     if not young_person.mobile:

@@ -59,6 +59,20 @@ def default_agencies(transactional_db):
         migration.add_agencies(apps, None)
 
 
+@pytest.fixture
+def default_forms_and_layout(default_agencies):
+    """The default findings forms and draft layout that migrations create, put back after
+    an earlier browser test's flush."""
+    import importlib
+
+    from django.apps import apps
+
+    forms = importlib.import_module("agencies.migrations.0004_default_findings_forms")
+    layout = importlib.import_module("screening.migrations.0006_default_assessment_layout")
+    forms.add_forms(apps, None)
+    layout.add_layout(apps, None)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -19,21 +19,8 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("default_forms_and_layout"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def default_forms_and_layout(default_agencies):
-    """The default findings forms and draft layout that migrations create, put back after
-    an earlier browser test's flush."""
-    import importlib
-
-    from django.apps import apps
-
-    forms = importlib.import_module("agencies.migrations.0004_default_findings_forms")
-    layout = importlib.import_module("screening.migrations.0006_default_assessment_layout")
-    forms.add_forms(apps, None)
-    layout.add_layout(apps, None)
 
 
 def choose(page, key: str, value: str) -> None:

@@ -16,7 +16,12 @@ from screening.assessment.drafts import draft_edit, draft_submit
 from screening.assessment.findings import findings_save, findings_submit
 from screening.booking.services import session_record_attendance
 from screening.models import AssessmentDraft, AuditEntry, DraftStatus, Finding, FindingStatus
-from tests.factories import complete_answers, make_screened_case, make_user
+from tests.factories import (
+    complete_answers,
+    make_screened_case,
+    make_section_need_review,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -391,18 +396,7 @@ def _needs_review(screened):
     """A section edited by the case manager, then changed by an amendment."""
     case, health = screened["case"], screened["sessions"]["health"]
     submit(health)
-    draft = AssessmentDraft.objects.get(case=case)
-    draft_edit(
-        draft=draft,
-        user=case.case_manager,
-        sections=[{"key": "substance_use", "text": "My own words."}],
-    )
-    findings_save(
-        session=health,
-        user=health.practitioner.user,
-        answers=complete_answers("health", substances=["alcohol"]),
-    )
-    findings_submit(session=health, user=health.practitioner.user)
+    make_section_need_review(case, health)
     section = AssessmentDraft.objects.get(case=case).sections.get(key="substance_use")
     assert section.needs_review
     return case, section

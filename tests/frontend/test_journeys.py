@@ -28,8 +28,8 @@ def test_admin_books_a_visit_end_to_end(web, yot):
 
     go(web.get_by_role("link", name="Cases", exact=True))
     check_axe(web, "cases")
-    web.get_by_label("Search by name or case reference").fill(case.reference)
-    go(web.get_by_role("button", name="Search"))
+    web.get_by_label("Search by name, date of birth or case reference").fill(case.reference)
+    go(web.get_by_role("button", name="Show cases"))
     check_axe(web, "cases-search")
     go(web.get_by_role("link", name=case.reference))
     assert heading(web) == "Jayden Marlowe"

@@ -1,10 +1,10 @@
-"""The embedded background worker: send due text messages, calendar invite emails and
-urgent-alert emails in a loop (a failure in one never stops the others), and, on a thread
-of its own (a slow calendar server or a calendar that takes long to read must never hold
-texts up), load the calendars practitioners asked to import within seconds and reload the
-imported addresses that are due every few minutes. Each calendar is read in a child
-process with its own time and memory limits. Celery does the same work when a broker is
-configured."""
+"""The embedded background worker: send due text messages, calendar invite emails,
+urgent-alert emails and work-list emails in a loop (a failure in one never stops the
+others), and, on a thread of its own (a slow calendar server or a calendar that takes long
+to read must never hold texts up), load the calendars practitioners asked to import within
+seconds and reload the imported addresses that are due every few minutes. Each calendar is
+read in a child process with its own time and memory limits. Celery does the same work
+when a broker is configured."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from screening.assessment.alert_emails import alert_emails_send_due
+from screening.assessment.work_emails import work_emails_send_due
 from screening.calendars.invites import invites_send_due
 from screening.calendars.loading import calendar_imports_load_requested, calendar_imports_refresh
 from screening.messaging.dispatch import messages_dispatch_due
@@ -31,7 +32,8 @@ CALENDAR_REQUEST_CHECK_SECONDS = 5
 
 class Command(BaseCommand):
     help = (
-        "Send due text messages, calendar invites and urgent-alert emails every few seconds "
+        "Send due text messages, calendar invites, urgent-alert and work-list emails every "
+        "few seconds "
         "until stopped (SIGTERM or Ctrl-C)."
     )
 
@@ -94,7 +96,7 @@ class Command(BaseCommand):
                 signal.signal(sig, lambda *_: stop.set())
         owner = new_owner()
         self.stdout.write(
-            f"Dispatcher {owner} sending due texts, invites and alert emails every {interval:g} s."
+            f"Dispatcher {owner} sending due texts, invites and emails every {interval:g} s."
         )
         calendars = None
         if once and not options.get("no_calendars"):
@@ -111,6 +113,7 @@ class Command(BaseCommand):
             self.run_pass("texts", lambda: messages_dispatch_due(owner=owner))
             self.run_pass("invites", lambda: invites_send_due(owner=owner))
             self.run_pass("alert emails", lambda: alert_emails_send_due(owner=owner))
+            self.run_pass("work emails", lambda: work_emails_send_due(owner=owner))
             if once:
                 break
             stop.wait(interval)
