@@ -34,7 +34,15 @@ from screening.booking.guards import (
 from screening.calendars.invite_planning import invites_plan_for_change
 from screening.errors import CaseAlreadyBooked, NotAllowed, SlotTaken
 from screening.messaging.planning import messages_plan_for_visit
-from screening.models import Case, Room, Session, Visit, VisitHistory, VisitStatus
+from screening.models import (
+    LIVE_VISIT,
+    Case,
+    Room,
+    Session,
+    Visit,
+    VisitHistory,
+    VisitStatus,
+)
 from screening.people.deadlines import closure_days, findings_due_by
 from screening.people.workdays import add_working_days
 from screening.scheduling.search import GRID_MINUTES
@@ -357,6 +365,19 @@ def visit_reschedule(
     return visit
 
 
+def _findings_due_again(*, case: Case) -> None:
+    """The case's findings deadline after a visit is cancelled: from the last of its live
+    visits (a rebooking's original visit), or none when no visit is left."""
+    last = (
+        Visit.objects.filter(case=case, status__in=LIVE_VISIT)
+        .order_by("-end")
+        .values_list("end", flat=True)
+        .first()
+    )
+    case.findings_due_by = None if last is None else findings_due_by(visit_date=_local_date(last))
+    case.save(update_fields=["findings_due_by"])
+
+
 @transaction.atomic
 def visit_cancel(*, visit: Visit, reason: str, cancelled_by: User | None = None) -> Visit:
     """Cancel a booked visit with a reason; its practitioners and room are free again."""
@@ -370,6 +391,7 @@ def visit_cancel(*, visit: Visit, reason: str, cancelled_by: User | None = None)
     visit.version += 1
     visit.save()
     visit.sessions.update(cancelled=True)
+    _findings_due_again(case=visit.case)
     _record(visit, kind=VisitHistory.Kind.CANCELLED, by=cancelled_by, reason=visit.cancel_reason)
     return visit
 

@@ -253,6 +253,40 @@ def test_visit_cancel_frees_practitioners_and_room(team):
         visit_cancel(visit=visit, reason="again")
 
 
+def test_visit_cancel_clears_the_findings_deadline_it_set(team, monkeypatch):
+    """Findings fall due 2 working days after the visit: Tuesday 2 March 2027 gives
+    Thursday 4 March. Cancelling the case's only visit leaves no findings deadline;
+    cancelling a rebooking (Wednesday 3 March, due Friday 5 March) gives back the one of
+    the visit that took place."""
+    people, room = team
+    case = make_case()
+    visit = visit_book(case=case, room=room, sessions=full_visit(people))
+    case.refresh_from_db()
+    assert case.findings_due_by == dt.date(2027, 3, 4)
+    visit_cancel(visit=visit, reason="Young person moved away")
+    case.refresh_from_db()
+    assert case.findings_due_by is None
+
+    visit = visit_book(case=case, room=room, sessions=full_visit(people, start=at(13)))
+    monkeypatch.setattr(timezone, "now", lambda: at(16).astimezone(dt.UTC))
+    for s in visit.sessions.all():
+        session_record_attendance(
+            session=s, attended=s.agency.code != "health", reason="Unwell on the day"
+        )
+    rebooked = session_rebook(
+        missed=visit.sessions.get(agency__code="health"),
+        room=room,
+        practitioner=people["health"],
+        start=at(10, day=dt.date(2027, 3, 3)),
+        reason="Unwell on the day",
+    )
+    case.refresh_from_db()
+    assert case.findings_due_by == dt.date(2027, 3, 5)
+    visit_cancel(visit=rebooked, reason="Booked in error")
+    case.refresh_from_db()
+    assert case.findings_due_by == dt.date(2027, 3, 4)
+
+
 def test_attendance_not_before_the_session_and_reason_when_missed(team, monkeypatch):
     people, room = team
     visit = visit_book(case=make_case(), room=room, sessions=full_visit(people))
