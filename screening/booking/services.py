@@ -34,15 +34,7 @@ from screening.booking.guards import (
 from screening.calendars.invite_planning import invites_plan_for_change
 from screening.errors import CaseAlreadyBooked, NotAllowed, SlotTaken
 from screening.messaging.planning import messages_plan_for_visit
-from screening.models import (
-    LIVE_VISIT,
-    Case,
-    Room,
-    Session,
-    Visit,
-    VisitHistory,
-    VisitStatus,
-)
+from screening.models import LIVE_VISIT, Case, Room, Session, Visit, VisitHistory, VisitStatus
 from screening.people.deadlines import closure_days, findings_due_by
 from screening.people.workdays import add_working_days
 from screening.scheduling.search import GRID_MINUTES
