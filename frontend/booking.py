@@ -442,6 +442,7 @@ def visit_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             room=room,
             sessions=sessions,
             changed_by=request.user,
+            reason=reason,
             late_reason=late_reason,
             **_gaps(query),
         )
@@ -532,6 +533,7 @@ def session_rebook(request: HttpRequest, pk: int) -> HttpResponse:
             start=only.start,
             end=only.end,
             reason=reason,
+            late_reason=late_reason,
             booked_by=request.user,
         )
         messages.success(request, f"The {missed.agency} session is rebooked.")

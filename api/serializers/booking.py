@@ -21,6 +21,7 @@ from screening.models import (
     Room,
     Session,
     Visit,
+    VisitHistory,
 )
 from screening.scheduling.expand import from_minutes
 from screening.scheduling.search import GAP_LIMIT_MINUTES
@@ -59,7 +60,22 @@ class VisitInputSerializer(Serializer):
 
 
 class RescheduleInputSerializer(VisitInputSerializer):
-    case = None
+    """POST visits' body (API.md: the same body), `case` optional and only the visit's own,
+    plus why the visit moves."""
+
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all(), required=False)
+    reason = StrictCharField(
+        max_length=REASON_LIMIT,
+        allow_blank=True,
+        required=False,
+        help_text="Why the visit moves, kept in its history.",
+    )
+
+    def validate_case(self, value: Case) -> Case:
+        visit = self.context["visit"]
+        if value.pk != visit.case_id:
+            raise serializers.ValidationError("This is not the visit's case.")
+        return value
 
 
 class CancelInputSerializer(Serializer):
@@ -108,6 +124,8 @@ class VisitSerializer(serializers.ModelSerializer):
             "end",
             "cancel_reason",
             "late_reason",
+            "rebook_of",
+            "rebook_reason",
             "sessions",
         ]
         read_only_fields = fields
@@ -121,6 +139,29 @@ class VisitSerializer(serializers.ModelSerializer):
     def get_sessions(self, obj: Visit) -> list[dict]:
         live = [s for s in obj.sessions.all() if not s.cancelled or obj.status == "cancelled"]
         return self._session_rows.to_representation(sorted(live, key=lambda s: s.start))
+
+
+class VisitChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(
+        help_text="What changed: start, end, room, status, or sessions.<agency>.<what>."
+    )
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)
+
+
+class VisitHistorySerializer(serializers.Serializer):
+    """One change to a visit: who, when, what changed and why."""
+
+    version = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=VisitHistory.Kind.choices)
+    at = serializers.DateTimeField()
+    by = serializers.IntegerField(allow_null=True, help_text="The user who made the change.")
+    by_name = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(help_text="Why the change was made.")
+    late_reason = serializers.CharField(
+        help_text="Why the visit is after its deadline, when given with the change."
+    )
+    changes = VisitChangeSerializer(many=True)
 
 
 class VisitOptionsQuerySerializer(Serializer):

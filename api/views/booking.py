@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,11 +18,17 @@ from api.serializers.booking import (
     CancelInputSerializer,
     RescheduleInputSerializer,
     SessionSerializer,
+    VisitHistorySerializer,
     VisitInputSerializer,
     VisitSerializer,
 )
 from screening.booking import services as visit_services
-from screening.booking.selectors import session_list_for, visit_list_for, visits_shown_for
+from screening.booking.selectors import (
+    session_list_for,
+    visit_history,
+    visit_list_for,
+    visits_shown_for,
+)
 from screening.booking.services import SessionRequest
 from screening.models import Visit
 from screening.people.selectors import case_list_for
@@ -74,7 +81,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=True, methods=["post"])
     def reschedule(self, request: Request, pk: str | None = None) -> Response:
         visit = self.get_object()
-        data = RescheduleInputSerializer(data=request.data)
+        data = RescheduleInputSerializer(data=request.data, context={"visit": visit})
         data.is_valid(raise_exception=True)
         values = data.validated_data
         visit_services.visit_reschedule(
@@ -82,6 +89,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             room=values["room"],
             sessions=_session_requests(values["sessions"]),
             changed_by=request.user,
+            reason=values.get("reason", ""),
             late_reason=values.get("late_reason", ""),
             min_gap=values.get("min_gap"),
             max_gap=values.get("max_gap"),
@@ -98,6 +106,20 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             visit=visit, reason=data.validated_data["reason"], cancelled_by=request.user
         )
         return Response(VisitSerializer(self.get_queryset().get(pk=visit.pk)).data)
+
+
+class VisitHistoryView(ListAPIView):
+    """GET /visits/{id}/history/: every change to the visit, oldest first (who, when, what
+    changed, why); the visit is looked up in the user's scope (404)."""
+
+    resource = "visits"
+    permission_classes = [RolePermission]
+    serializer_class = VisitHistorySerializer
+    filter_backends: list = []
+
+    def get_queryset(self) -> list[dict]:
+        visit = get_object_or_404(visit_list_for(user=self.request.user), pk=self.kwargs["pk"])
+        return visit_history(visit=visit)
 
 
 class SessionAttendanceView(APIView):

@@ -148,6 +148,7 @@ def _record(
     kind: str,
     by: User | None,
     reason: str = "",
+    late_reason: str = "",
     sessions: Sequence[Session] | None = None,
 ) -> None:
     previous = None
@@ -160,6 +161,7 @@ def _record(
         kind=kind,
         by=by,
         reason=reason,
+        late_reason=late_reason,
         snapshot=snapshot,
     )
     # The change's side effects, planned in the same transaction so they commit or roll
@@ -187,12 +189,12 @@ def _raise_taken(error: IntegrityError | OperationalError, taken: dict[str, str]
     raise error
 
 
-def _check_deadline(*, case: Case, end: dt.datetime, late_reason: str) -> None:
-    if _local_date(end) > case.visit_due_by and not late_reason.strip():
+def _check_deadline(*, due_by: dt.date, end: dt.datetime, late_reason: str, whose: str) -> None:
+    if _local_date(end) > due_by and not late_reason.strip():
         raise ValidationError(
             {
                 "late_reason": [
-                    f"This visit is after the case's deadline of {case.visit_due_by:%-d %B %Y}: "
+                    f"This visit is after {whose} deadline of {due_by:%-d %B %Y}: "
                     "say why, for the timeliness report."
                 ]
             }
@@ -241,6 +243,7 @@ def visit_book(
     min_gap: int | None = None,
     max_gap: int | None = None,
     rebook_of: Session | None = None,
+    rebook_reason: str = "",
     record_past: bool = False,
 ) -> Visit:
     """Book a visit (room plus one session per agency) or nothing; raises ValidationError
@@ -249,7 +252,9 @@ def visit_book(
     agencies already.
 
     `record_past` records a visit that already took place (importing earlier records):
-    only the minimum-notice rule is waived; every other rule still applies.
+    only the minimum-notice rule is waived; every other rule still applies. A rebooking of
+    the missed session `rebook_of` keeps `rebook_reason` apart from `late_reason`, which it
+    needs only after its own rebooking deadline.
     """
     config = settings.SCREENING_SCHEDULING
     min_gap = config["min_gap_minutes"] if min_gap is None else min_gap
@@ -258,7 +263,17 @@ def visit_book(
     start, end = rows[0].start, rows[-1].end
     if not record_past:
         _check_notice(start=start)
-    _check_deadline(case=case, end=end, late_reason=late_reason)
+    if rebook_of is None:
+        _check_deadline(
+            due_by=case.visit_due_by, end=end, late_reason=late_reason, whose="the case's"
+        )
+    else:
+        _check_deadline(
+            due_by=rebook_due_by(session=rebook_of),
+            end=end,
+            late_reason=late_reason,
+            whose="the missed session's rebooking",
+        )
     # Queued behind any other booking of this case too, the read below is settled.
     hold_resources(practitioners=[r.practitioner.pk for r in rows], room=room.pk, case=case.pk)
     # A session marked missed holds its agency no longer: its rebooking is booked while
@@ -288,6 +303,7 @@ def visit_book(
                 booked_by=booked_by,
                 late_reason=late_reason,
                 rebook_of=rebook_of,
+                rebook_reason=rebook_reason,
             )
             written = _write_sessions(visit, rows, keep={})
     except (IntegrityError, OperationalError) as error:
@@ -295,7 +311,12 @@ def visit_book(
     case.findings_due_by = findings_due_by(visit_date=_local_date(end), closures=closures)
     case.save(update_fields=["findings_due_by"])
     _record(
-        visit, kind=VisitHistory.Kind.BOOKED, by=booked_by, reason=late_reason, sessions=written
+        visit,
+        kind=VisitHistory.Kind.BOOKED,
+        by=booked_by,
+        reason=rebook_reason,
+        late_reason=late_reason,
+        sessions=written,
     )
     return visit
 
@@ -307,11 +328,14 @@ def visit_reschedule(
     room: Room,
     sessions: Sequence[SessionRequest],
     changed_by: User | None = None,
+    reason: str = "",
     late_reason: str = "",
     min_gap: int | None = None,
     max_gap: int | None = None,
 ) -> Visit:
-    """Move a booked visit; sessions keep their ids (and calendar UIDs), version rises."""
+    """Move a booked visit; sessions keep their ids (and calendar UIDs), version rises.
+    `reason` (why it moves) goes into the visit's history; `late_reason` is needed after the
+    deadline (the case's, or a rebooking's own)."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if not visit.is_changeable():
         raise NotAllowed("Only a booked visit that has not started can be rescheduled.")
@@ -332,7 +356,11 @@ def visit_reschedule(
         )
     start, end = rows[0].start, rows[-1].end
     _check_notice(start=start)
-    _check_deadline(case=visit.case, end=end, late_reason=late_reason)
+    if visit.rebook_of is None:
+        due_by, whose = visit.case.visit_due_by, "the case's"
+    else:
+        due_by, whose = rebook_due_by(session=visit.rebook_of), "the missed session's rebooking"
+    _check_deadline(due_by=due_by, end=end, late_reason=late_reason, whose=whose)
     hold_resources(practitioners=[r.practitioner.pk for r in rows], room=room.pk)
     closures = closure_days()
     availability.check_bookable(room=room, sessions=rows, ignore_visit=visit, closures=closures)
@@ -353,7 +381,13 @@ def visit_reschedule(
         _raise_taken(error, taken)
     visit.case.findings_due_by = findings_due_by(visit_date=_local_date(end), closures=closures)
     visit.case.save(update_fields=["findings_due_by"])
-    _record(visit, kind=VisitHistory.Kind.RESCHEDULED, by=changed_by, reason=late_reason)
+    _record(
+        visit,
+        kind=VisitHistory.Kind.RESCHEDULED,
+        by=changed_by,
+        reason=reason.strip(),
+        late_reason=late_reason,
+    )
     return visit
 
 
@@ -437,10 +471,12 @@ def session_rebook(
     start: dt.datetime,
     end: dt.datetime | None = None,
     reason: str,
+    late_reason: str = "",
     booked_by: User | None = None,
 ) -> Visit:
-    """Book a one-session visit for the one agency whose session was missed; the reason
-    is recorded for the timeliness report."""
+    """Book a one-session visit for the one agency whose session was missed, with why it is
+    rebooked; after the rebooking deadline (rebook_due_by) also why so late, kept apart.
+    The rest of the missed session's visit may still be to come."""
     if missed.attended is not False:
         raise NotAllowed("Only a session marked 'did not attend' is rebooked this way.")
     if missed.rebooked_by.filter(status=VisitStatus.BOOKED).exists():
@@ -455,5 +491,6 @@ def session_rebook(
         sessions=[
             SessionRequest(agency=missed.agency, practitioner=practitioner, start=start, end=end)
         ],
-        late_reason=reason.strip(),
+        rebook_reason=reason.strip(),
+        late_reason=late_reason.strip(),
     )

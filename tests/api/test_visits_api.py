@@ -4,6 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from accounts.models import Role
@@ -208,3 +209,78 @@ def test_case_manager_sees_only_visits_of_their_cases(setup):
     assert [v["case"] for v in listed["results"]] == [mine.pk]
     assert client.get(f"/api/v1/visits/{other['id']}/").status_code == 404
     assert client.post("/api/v1/visits/", body(setup, mine), format="json").status_code == 403
+
+
+def test_reschedule_takes_the_body_of_post_visits_with_its_own_case_only(setup):
+    """The contract's 'same body as POST visits': `case` is accepted when it is the visit's
+    case; another case answers 400 naming `case`, and nothing moves."""
+    case = make_case(order_start_date=dt.date(2027, 2, 26))
+    created = setup["admin"].post("/api/v1/visits/", body(setup, case), format="json").json()
+    url = f"/api/v1/visits/{created['id']}/reschedule/"
+    other = setup["admin"].post(url, body(setup, make_case(), start_hour=13), format="json")
+    assert other.status_code == 400
+    assert list(other.json()["errors"]) == ["case"]
+    assert Visit.objects.get(pk=created["id"]).version == 1
+    moved = setup["admin"].post(url, body(setup, case, start_hour=13), format="json")
+    assert moved.status_code == 200, moved.json()
+    assert moved.json()["version"] == 2 and moved.json()["start"] == "2027-03-02T13:00:00Z"
+
+
+def test_visit_history_says_who_when_what_changed_and_why(setup, monkeypatch):
+    """A reschedule takes a `reason`; GET /visits/{id}/history/ lists each change oldest
+    first: who, when, what changed and why, scoped as the visit is (its practitioners and
+    staff who see all; 404 for anyone else)."""
+    case = make_case(order_start_date=dt.date(2027, 2, 26))
+    with time_machine.travel(NOW, tick=False):  # the history's `at` default reads the clock
+        created = setup["admin"].post("/api/v1/visits/", body(setup, case), format="json").json()
+    later = NOW + dt.timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later.astimezone(dt.UTC))
+    data = {**body(setup, case, start_hour=13), "reason": "The family asked for the afternoon."}
+    url = f"/api/v1/visits/{created['id']}/"
+    with time_machine.travel(later, tick=False):
+        moved = setup["admin"].post(f"{url}reschedule/", data, format="json")
+    assert moved.status_code == 200, moved.json()
+    history = setup["admin"].get(f"{url}history/")
+    assert history.status_code == 200, history.json()
+    booked, rescheduled = history.json()["results"]
+    admin = Visit.objects.get(pk=created["id"]).booked_by
+    assert booked["kind"] == "booked" and booked["version"] == 1
+    assert booked["at"] == "2027-02-23T09:00:00Z"
+    assert rescheduled == {
+        "version": 2,
+        "kind": "rescheduled",
+        "at": "2027-02-23T11:00:00Z",
+        "by": admin.pk,
+        "by_name": admin.username,
+        "reason": "The family asked for the afternoon.",
+        "late_reason": "",
+        "changes": [
+            {"field": "start", "before": "2027-03-02T10:00:00Z", "after": "2027-03-02T13:00:00Z"},
+            {"field": "end", "before": "2027-03-02T11:20:00Z", "after": "2027-03-02T14:20:00Z"},
+            {
+                "field": "sessions.health.start",
+                "before": "2027-03-02T10:00:00Z",
+                "after": "2027-03-02T13:00:00Z",
+            },
+            {
+                "field": "sessions.health.end",
+                "before": "2027-03-02T10:45:00Z",
+                "after": "2027-03-02T13:45:00Z",
+            },
+            {
+                "field": "sessions.education.start",
+                "before": "2027-03-02T10:50:00Z",
+                "after": "2027-03-02T13:50:00Z",
+            },
+            {
+                "field": "sessions.education.end",
+                "before": "2027-03-02T11:20:00Z",
+                "after": "2027-03-02T14:20:00Z",
+            },
+        ],
+    }
+    assert client_for(setup["health"].user).get(f"{url}history/").status_code == 200
+    stranger = make_practitioner(agency="health")
+    assert client_for(stranger.user).get(f"{url}history/").status_code == 404
+    case_manager = make_user(role=Role.CASE_MANAGER)
+    assert client_for(case_manager).get(f"{url}history/").status_code == 404

@@ -304,3 +304,30 @@ def test_a_rebooked_sessions_visit_labels_its_reason_as_why_it_was_rebooked(worl
     timeline = _timeline(world)
     assert "Why rebooked: Unwell on the day" in timeline
     assert "Why after the deadline" not in timeline
+
+
+def test_rebooking_after_its_deadline_keeps_why_late_apart_from_why_rebooked(world, monkeypatch):
+    """Wednesday 10 March 2027 is past the rebooking deadline (Monday 8 March): the form asks
+    why the session is rebooked and, apart, why so late; both are kept, each in its place."""
+    missed = _missed_health_session(world, monkeypatch)
+    monkeypatch.setattr(timezone, "now", lambda: at(dt.date(2027, 3, 10), 9).astimezone(dt.UTC))
+    admin = client_for(world["admin_user"])
+    url = f"/sessions/{missed.pk}/rebook/"
+    response = admin.get(url)
+    late = response.context["after_deadline"][0]
+    assert "Why is this after the rebooking deadline?" in response.content.decode()
+    why = "Missed through illness; the same nurse again."
+    refused = admin.post(url, {"option": late.token, "query": "", "reason": why})
+    assert [e["key"] for e in refused.context["errors"]] == ["late_reason"]
+    assert not Visit.objects.filter(rebook_of=missed).exists()
+    posted = {"option": late.token, "query": "", "reason": why, "late_reason": "Away until now."}
+    assert admin.post(url, posted).status_code == 302
+    rebooked = Visit.objects.get(rebook_of=missed)
+    assert (rebooked.rebook_reason, rebooked.late_reason) == (why, "Away until now.")
+    page = admin.get(f"/visits/{rebooked.pk}/").content.decode()
+    assert f'Why rebooked</dt><dd class="govuk-summary-list__value">{escape(why)}' in page
+    assert (
+        'Why after the deadline</dt><dd class="govuk-summary-list__value">Away until now.' in page
+    )
+    timeline = _timeline(world)
+    assert f"Why rebooked: {why} Why after the deadline: Away until now." in timeline

@@ -322,7 +322,8 @@ def test_missed_session_is_rebooked_alone_with_its_reason(team, monkeypatch):
         reason="Young person left early",
     )
     assert [s.agency.code for s in rebooked.sessions.all()] == ["health"]
-    assert rebooked.rebook_of == missed and rebooked.late_reason == "Young person left early"
+    assert rebooked.rebook_of == missed and rebooked.rebook_reason == "Young person left early"
+    assert rebooked.late_reason == ""
     with pytest.raises(NotAllowed):
         session_rebook(
             missed=missed,
@@ -354,6 +355,59 @@ def test_a_missed_session_is_rebooked_before_the_rest_of_its_visit_is_recorded(t
     visit.refresh_from_db()
     assert visit.status == VisitStatus.BOOKED and rebooked.status == VisitStatus.BOOKED
     assert rebooked.rebook_of == health
+
+
+def test_a_missed_session_is_rebooked_the_same_day_while_the_rest_is_to_come(team, monkeypatch):
+    """At 11:30 on Tuesday 2 March 2027 the health session (10:35-11:20) is missed while
+    education (11:25) and social care (12:00) are still to come: health is rebooked for
+    15:00 that day, before its deadline, so with no reason for being late."""
+    people, room = team
+    visit = visit_book(case=make_case(), room=room, sessions=full_visit(people))
+    monkeypatch.setattr(timezone, "now", lambda: at(11, 30).astimezone(dt.UTC))
+    speech, health = visit.sessions.order_by("start")[:2]
+    session_record_attendance(session=speech, attended=True)
+    health = session_record_attendance(session=health, attended=False, reason="Left early")
+    rebooked = session_rebook(
+        missed=health,
+        room=make_room(),
+        practitioner=people["health"],
+        start=at(15),
+        reason="Left before it began; back this afternoon.",
+    )
+    assert rebooked.start == at(15) and rebooked.late_reason == ""
+    assert rebooked.rebook_reason == "Left before it began; back this afternoon."
+
+
+def test_a_rebooking_after_its_own_deadline_needs_why_late_kept_apart(team, monkeypatch):
+    """The health session missed on Tuesday 2 March 2027 is rebooked within five working
+    days: by Tuesday 9 March. On Wednesday 10 March the rebooking needs a late reason too,
+    and the two reasons are kept apart."""
+    people, room = team
+    visit = visit_book(case=make_case(), room=room, sessions=full_visit(people))
+    monkeypatch.setattr(timezone, "now", lambda: at(13).astimezone(dt.UTC))
+    for s in visit.sessions.all():
+        session_record_attendance(session=s, attended=s.agency.code != "health", reason="Unwell")
+    missed = visit.sessions.get(agency__code="health")
+    wednesday = dt.date(2027, 3, 10)
+    asked = {
+        "missed": missed,
+        "room": room,
+        "practitioner": people["health"],
+        "start": at(10, day=wednesday),
+        "reason": "Unwell on the day",
+    }
+    with pytest.raises(ValidationError) as refused:
+        session_rebook(**asked)
+    assert list(refused.value.message_dict) == ["late_reason"]
+    assert "9 March 2027" in refused.value.message_dict["late_reason"][0]
+    rebooked = session_rebook(**asked, late_reason="The nurse was away until Wednesday.")
+    assert rebooked.rebook_reason == "Unwell on the day"
+    assert rebooked.late_reason == "The nurse was away until Wednesday."
+    booked = rebooked.history.get(kind=VisitHistory.Kind.BOOKED)
+    assert (booked.reason, booked.late_reason) == (
+        "Unwell on the day",
+        "The nurse was away until Wednesday.",
+    )
 
 
 def test_each_change_plans_its_texts_and_invites_with_the_state_before(team, monkeypatch):
