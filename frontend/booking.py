@@ -17,7 +17,7 @@ from django.utils import timezone
 from agencies.models import Agency, Practitioner
 from frontend.access import page
 from frontend.forms import AttendanceForm, CancelForm, OptionsForm
-from screening.access import can
+from screening.access import can, sees_attendance_reason
 from screening.booking import services as visit_services
 from screening.booking.options import VisitOptions, visit_options
 from screening.booking.selectors import booked_visit_of, session_list_for, visit_list_for
@@ -409,6 +409,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         s.may_rebook = (
             can(user, "visits", "create") and s.attended is False and s.pk not in rebooked
         )
+        s.reason_shown = s.attendance_reason if sees_attendance_reason(user, s) else ""
     return render(
         request,
         "frontend/visit_detail.html",

@@ -15,6 +15,8 @@ from api.fields import (
     WindowDateTimeField,
     at_most,
 )
+from api.serializers.base import viewer
+from screening.access import sees_attendance_reason
 from screening.booking.services import REASON_LIMIT, SESSIONS_LIMIT
 from screening.models import (
     Case,
@@ -90,6 +92,10 @@ class AttendanceInputSerializer(Serializer):
 class SessionSerializer(serializers.ModelSerializer):
     agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
     practitioner_name = serializers.CharField(source="practitioner.name", read_only=True)
+    attendance_reason = serializers.SerializerMethodField(
+        help_text="Why the session was missed; empty for a practitioner of another agency "
+        "(need to know, as findings)."
+    )
 
     class Meta:
         model = Session
@@ -105,6 +111,12 @@ class SessionSerializer(serializers.ModelSerializer):
             "attendance_reason",
         ]
         read_only_fields = fields
+
+    def get_attendance_reason(self, obj: Session) -> str:
+        user = viewer(self)
+        if user is None or not sees_attendance_reason(user, obj):
+            return ""
+        return obj.attendance_reason
 
 
 class VisitSerializer(serializers.ModelSerializer):
@@ -133,7 +145,7 @@ class VisitSerializer(serializers.ModelSerializer):
     @cached_property
     def _session_rows(self) -> serializers.ListSerializer:
         # One list serializer for every visit listed: its fields are built once, not per row.
-        return SessionSerializer(many=True)
+        return SessionSerializer(many=True, context=self.context)
 
     @extend_schema_field(SessionSerializer(many=True))
     def get_sessions(self, obj: Visit) -> list[dict]:

@@ -75,7 +75,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             max_gap=values.get("max_gap"),
         )
         visit = self.get_queryset().get(pk=visit.pk)
-        return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(visit).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RescheduleInputSerializer, responses={200: VisitSerializer})
     @action(detail=True, methods=["post"])
@@ -94,7 +94,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             min_gap=values.get("min_gap"),
             max_gap=values.get("max_gap"),
         )
-        return Response(VisitSerializer(self.get_queryset().get(pk=visit.pk)).data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=visit.pk)).data)
 
     @extend_schema(request=CancelInputSerializer, responses={200: VisitSerializer})
     @action(detail=True, methods=["post"])
@@ -105,7 +105,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         visit_services.visit_cancel(
             visit=visit, reason=data.validated_data["reason"], cancelled_by=request.user
         )
-        return Response(VisitSerializer(self.get_queryset().get(pk=visit.pk)).data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=visit.pk)).data)
 
 
 class VisitHistoryView(ListAPIView):
@@ -139,4 +139,4 @@ class SessionAttendanceView(APIView):
             reason=data.validated_data.get("reason", ""),
             recorded_by=request.user,
         )
-        return Response(SessionSerializer(session).data)
+        return Response(SessionSerializer(session, context={"request": request}).data)

@@ -284,3 +284,37 @@ def test_visit_history_says_who_when_what_changed_and_why(setup, monkeypatch):
     assert client_for(stranger.user).get(f"{url}history/").status_code == 404
     case_manager = make_user(role=Role.CASE_MANAGER)
     assert client_for(case_manager).get(f"{url}history/").status_code == 404
+
+
+def test_attendance_reasons_are_seen_only_where_findings_would_be(setup, monkeypatch):
+    """Need to know: the health session's 'did not attend' reason shows to the health
+    practitioner and YOT staff, and not to the education practitioner of the same visit
+    (who still sees that it was missed), in the visit and in the list."""
+    created = setup["admin"].post("/api/v1/visits/", body(setup, make_case()), format="json").json()
+    monkeypatch.setattr(
+        timezone, "now", lambda: dt.datetime(2027, 3, 2, 12, tzinfo=LONDON).astimezone(dt.UTC)
+    )
+    health_session = created["sessions"][0]["id"]
+    recorded = client_for(setup["health"].user).post(
+        f"/api/v1/sessions/{health_session}/attendance/",
+        {"attended": False, "reason": "Unwell"},
+        format="json",
+    )
+    assert recorded.status_code == 200 and recorded.json()["attendance_reason"] == "Unwell"
+    url = f"/api/v1/visits/{created['id']}/"
+
+    def health_row(client, listed=False):
+        data = (
+            client.get("/api/v1/visits/").json()["results"][0] if listed else client.get(url).json()
+        )
+        return next(s for s in data["sessions"] if s["agency"] == "health")
+
+    education = client_for(setup["education"].user)
+    admin = client_for(make_user(role=Role.YOT_ADMIN))  # signed in after the clock moved
+    for listed in (False, True):
+        row = health_row(education, listed)
+        assert row["attended"] is False and row["attendance_reason"] == ""
+        assert health_row(client_for(setup["health"].user), listed)["attendance_reason"] == "Unwell"
+        assert health_row(admin, listed)["attendance_reason"] == "Unwell"
+    manager = client_for(make_user(role=Role.YOT_MANAGER))
+    assert health_row(manager)["attendance_reason"] == "Unwell"

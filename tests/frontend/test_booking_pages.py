@@ -331,3 +331,17 @@ def test_rebooking_after_its_deadline_keeps_why_late_apart_from_why_rebooked(wor
     )
     timeline = _timeline(world)
     assert f"Why rebooked: {why} Why after the deadline: Away until now." in timeline
+
+
+def test_the_visit_page_shows_attendance_reasons_only_to_those_with_need_to_know(
+    world, monkeypatch
+):
+    """The health session's 'Unwell on the day' shows on the visit page to the health
+    practitioner and the admin, not to the education practitioner of the same visit."""
+    missed = _missed_health_session(world, monkeypatch)
+    url = f"/visits/{missed.visit_id}/"
+    education = client_for(world["team"]["education"].user).get(url).content.decode()
+    assert "Did not attend" in education and "Unwell on the day" not in education
+    health = client_for(world["team"]["health"].user).get(url).content.decode()
+    assert "Unwell on the day" in health
+    assert "Unwell on the day" in client_for(world["admin_user"]).get(url).content.decode()
