@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -164,13 +163,11 @@ def _search(case: Case, form: OptionsForm, **extra: object) -> VisitOptions | No
     data = form.cleaned_data
     # Options are offered a little beyond the minimum notice, so the one chosen is still
     # bookable when the admin has read the page and pressed the button.
-    notice = settings.SCREENING_SCHEDULING["minimum_notice_minutes"] + PAGE_MARGIN_MINUTES
-    not_before = timezone.now() + dt.timedelta(minutes=notice)
+    not_before = None  # the search's own start: the order's start date, or now
     if data.get("not_before"):
-        asked = dt.datetime.combine(
+        not_before = dt.datetime.combine(
             data["not_before"], dt.time(0), tzinfo=timezone.get_current_timezone()
         )
-        not_before = max(not_before, asked)
     try:
         return visit_options(
             case=case,
@@ -183,6 +180,7 @@ def _search(case: Case, form: OptionsForm, **extra: object) -> VisitOptions | No
             respect_unavailable=data.get("respect_unavailable", False),
             spread=form.spread_out(),
             count=OPTION_COUNT,
+            extra_notice_minutes=PAGE_MARGIN_MINUTES,
             **extra,
         )
     except ValidationError as error:  # a window the form could not judge (defaults apply)

@@ -345,3 +345,21 @@ def test_the_visit_page_shows_attendance_reasons_only_to_those_with_need_to_know
     health = client_for(world["team"]["health"].user).get(url).content.decode()
     assert "Unwell on the day" in health
     assert "Unwell on the day" in client_for(world["admin_user"]).get(url).content.decode()
+
+
+def test_the_booking_page_offers_nothing_before_the_order_starts_unless_asked(world):
+    """Now Tuesday 23 February 2027; an order starting on Wednesday 3 March 2027 is offered
+    that day from 09:00 first, and the page says why; a first day asked for (Wednesday
+    24 February) is searched from instead."""
+    case = factories.make_case(order_start_date=dt.date(2027, 3, 3))
+    url = f"/cases/{case.pk}/book/"
+    response = world["admin"].get(url)
+    assert _starts(response.context["options"])[0] == at(dt.date(2027, 3, 3), 9)
+    reason = "The order starts on Wednesday 3 March 2027, so options start from then"
+    assert reason in response.content.decode()
+    query = {"agencies": CODES, "order": "fixed"}
+    query.update({"not_before_0": "24", "not_before_1": "2", "not_before_2": "2027"})
+    asked = world["admin"].get(url, query)
+    assert asked.context["form"].is_valid(), asked.context["form"].errors
+    assert _starts(asked.context["options"])[0] == at(dt.date(2027, 2, 24), 9)
+    assert reason not in asked.content.decode()
