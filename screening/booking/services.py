@@ -54,6 +54,13 @@ SESSIONS_LIMIT = 20
 REASON_LIMIT = 1000
 
 
+def _check_reasons(**reasons: str) -> None:
+    """Each reason given is at most REASON_LIMIT characters; raises ValidationError naming it."""
+    for name, text in reasons.items():
+        if len(text) > REASON_LIMIT:
+            raise ValidationError({name: [f"Write at most {REASON_LIMIT:,} characters."]})
+
+
 def _local_date(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
 
@@ -260,6 +267,7 @@ def visit_book(
     min_gap = config["min_gap_minutes"] if min_gap is None else min_gap
     max_gap = config["max_gap_minutes"] if max_gap is None else max_gap
     rows = check_sessions(sessions=sessions, room=room, min_gap=min_gap, max_gap=max_gap)
+    _check_reasons(late_reason=late_reason, reason=rebook_reason)
     start, end = rows[0].start, rows[-1].end
     if not record_past:
         _check_notice(start=start)
@@ -354,6 +362,7 @@ def visit_reschedule(
                 ]
             }
         )
+    _check_reasons(reason=reason, late_reason=late_reason)
     start, end = rows[0].start, rows[-1].end
     _check_notice(start=start)
     if visit.rebook_of is None:

@@ -532,3 +532,15 @@ def test_an_occurrence_moved_weeks_away_counts_on_both_days(db, frozen_now):
         book(at(9, day=moved_from))
     assert book(at(13, day=moved_to)).start == at(13, day=moved_to)
     assert book(at(9, day=dt.date(2027, 3, 9))).start == at(9, day=dt.date(2027, 3, 9))
+
+
+def test_reschedule_and_rebooking_reasons_have_a_limit(team):
+    people, room = team
+    visit = visit_book(case=make_case(), room=room, sessions=full_visit(people))
+    with pytest.raises(ValidationError) as refused:
+        visit_reschedule(
+            visit=visit, room=room, sessions=full_visit(people, start=at(13)), reason="x" * 1001
+        )
+    assert list(refused.value.message_dict) == ["reason"]
+    visit.refresh_from_db()
+    assert visit.version == 1
