@@ -196,7 +196,15 @@ def _raise_taken(error: IntegrityError | OperationalError, taken: dict[str, str]
     raise error
 
 
-def _check_deadline(*, due_by: dt.date, end: dt.datetime, late_reason: str, whose: str) -> None:
+def _check_deadline(
+    *, case: Case, rebook_of: Session | None, end: dt.datetime, late_reason: str
+) -> None:
+    """A visit after its deadline needs a late reason: the case's visit deadline, or for the
+    rebooking of a missed session its own (rebook_due_by)."""
+    if rebook_of is None:
+        due_by, whose = case.visit_due_by, "the case's"
+    else:
+        due_by, whose = rebook_due_by(session=rebook_of), "the missed session's rebooking"
     if _local_date(end) > due_by and not late_reason.strip():
         raise ValidationError(
             {
@@ -271,17 +279,7 @@ def visit_book(
     start, end = rows[0].start, rows[-1].end
     if not record_past:
         _check_notice(start=start)
-    if rebook_of is None:
-        _check_deadline(
-            due_by=case.visit_due_by, end=end, late_reason=late_reason, whose="the case's"
-        )
-    else:
-        _check_deadline(
-            due_by=rebook_due_by(session=rebook_of),
-            end=end,
-            late_reason=late_reason,
-            whose="the missed session's rebooking",
-        )
+    _check_deadline(case=case, rebook_of=rebook_of, end=end, late_reason=late_reason)
     # Queued behind any other booking of this case too, the read below is settled.
     hold_resources(practitioners=[r.practitioner.pk for r in rows], room=room.pk, case=case.pk)
     # A session marked missed holds its agency no longer: its rebooking is booked while
@@ -365,11 +363,7 @@ def visit_reschedule(
     _check_reasons(reason=reason, late_reason=late_reason)
     start, end = rows[0].start, rows[-1].end
     _check_notice(start=start)
-    if visit.rebook_of is None:
-        due_by, whose = visit.case.visit_due_by, "the case's"
-    else:
-        due_by, whose = rebook_due_by(session=visit.rebook_of), "the missed session's rebooking"
-    _check_deadline(due_by=due_by, end=end, late_reason=late_reason, whose=whose)
+    _check_deadline(case=visit.case, rebook_of=visit.rebook_of, end=end, late_reason=late_reason)
     hold_resources(practitioners=[r.practitioner.pk for r in rows], room=room.pk)
     closures = closure_days()
     availability.check_bookable(room=room, sessions=rows, ignore_visit=visit, closures=closures)
