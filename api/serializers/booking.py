@@ -80,6 +80,18 @@ class RescheduleInputSerializer(VisitInputSerializer):
         return value
 
 
+class RebookInputSerializer(Serializer):
+    """A missed session's one-session rebooking: where, with whom, when, and why; after the
+    rebooking's own deadline also why so late."""
+
+    room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.all())
+    practitioner = serializers.PrimaryKeyRelatedField(queryset=Practitioner.objects.all())
+    start = WindowDateTimeField()
+    end = WindowDateTimeField(required=False)
+    reason = StrictCharField(max_length=REASON_LIMIT, help_text="Why the session is rebooked.")
+    late_reason = StrictCharField(max_length=REASON_LIMIT, allow_blank=True, required=False)
+
+
 class CancelInputSerializer(Serializer):
     reason = StrictCharField(max_length=REASON_LIMIT)
 

@@ -16,6 +16,7 @@ from api.permissions import METHOD_ACTIONS, RolePermission
 from api.serializers.booking import (
     AttendanceInputSerializer,
     CancelInputSerializer,
+    RebookInputSerializer,
     RescheduleInputSerializer,
     SessionSerializer,
     VisitHistorySerializer,
@@ -120,6 +121,34 @@ class VisitHistoryView(ListAPIView):
     def get_queryset(self) -> list[dict]:
         visit = get_object_or_404(visit_list_for(user=self.request.user), pk=self.kwargs["pk"])
         return visit_history(visit=visit)
+
+
+class SessionRebookView(APIView):
+    """POST /sessions/{id}/rebook/: book the missed session's agency again, alone (YOT
+    admins), while the rest of its visit may still be to come."""
+
+    resource = "visits"
+    permission_classes = [RolePermission]
+
+    @extend_schema(request=RebookInputSerializer, responses={201: VisitSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        missed = get_object_or_404(session_list_for(user=request.user), pk=pk)
+        data = RebookInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        visit = visit_services.session_rebook(
+            missed=missed,
+            room=values["room"],
+            practitioner=values["practitioner"],
+            start=values["start"],
+            end=values.get("end"),
+            reason=values["reason"],
+            late_reason=values.get("late_reason", ""),
+            booked_by=request.user,
+        )
+        shown = visits_shown_for(user=request.user).get(pk=visit.pk)
+        body = VisitSerializer(shown, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class SessionAttendanceView(APIView):

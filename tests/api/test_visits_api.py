@@ -318,3 +318,46 @@ def test_attendance_reasons_are_seen_only_where_findings_would_be(setup, monkeyp
         assert health_row(admin, listed)["attendance_reason"] == "Unwell"
     manager = client_for(make_user(role=Role.YOT_MANAGER))
     assert health_row(manager)["attendance_reason"] == "Unwell"
+
+
+def test_a_missed_session_is_rebooked_over_the_api_with_its_two_reasons_apart(setup, monkeypatch):
+    """The health session (10:00-10:45 on Tuesday 2 March 2027) missed while education
+    (10:50) is still to come is rebooked for 14:00 that day; the rebooking's deadline
+    (Tuesday 9 March) is still ahead, so no late reason is asked. Once the rebooking is
+    cancelled, Wednesday 10 March needs one, kept apart from why it is rebooked."""
+    created = setup["admin"].post("/api/v1/visits/", body(setup, make_case()), format="json").json()
+    monkeypatch.setattr(
+        timezone, "now", lambda: dt.datetime(2027, 3, 2, 10, 48, tzinfo=LONDON).astimezone(dt.UTC)
+    )
+    health_session = created["sessions"][0]["id"]
+    admin = client_for(make_user(role=Role.YOT_ADMIN))  # signed in after the clock moved
+    admin.post(
+        f"/api/v1/sessions/{health_session}/attendance/",
+        {"attended": False, "reason": "Left early"},
+        format="json",
+    )
+    url = f"/api/v1/sessions/{health_session}/rebook/"
+    asked = {
+        "room": setup["room"].pk,
+        "practitioner": setup["health"].pk,
+        "start": at(14),
+        "reason": "Back this afternoon.",
+    }
+    rebooked = admin.post(url, asked, format="json")
+    assert rebooked.status_code == 201, rebooked.json()
+    data = rebooked.json()
+    assert [s["agency"] for s in data["sessions"]] == ["health"]
+    assert (data["rebook_of"], data["rebook_reason"], data["late_reason"]) == (
+        health_session,
+        "Back this afternoon.",
+        "",
+    )
+    cancel = admin.post(f"/api/v1/visits/{data['id']}/cancel/", {"reason": "Unwell"}, format="json")
+    assert cancel.status_code == 200
+    late = {**asked, "start": at(10, day=dt.date(2027, 3, 10))}
+    refused = admin.post(url, late, format="json")
+    assert refused.status_code == 400 and list(refused.json()["errors"]) == ["late_reason"]
+    again = admin.post(url, {**late, "late_reason": "The nurse was away."}, format="json")
+    assert again.status_code == 201, again.json()
+    assert again.json()["late_reason"] == "The nurse was away."
+    assert client_for(setup["health"].user).post(url, late, format="json").status_code == 403
