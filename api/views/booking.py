@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
@@ -31,7 +31,7 @@ from screening.booking.selectors import (
     visits_shown_for,
 )
 from screening.booking.services import SessionRequest
-from screening.models import Visit
+from screening.models import Session, Visit
 from screening.people.selectors import case_list_for
 
 
@@ -123,19 +123,29 @@ class VisitHistoryView(ListAPIView):
         return visit_history(visit=visit)
 
 
-class SessionRebookView(APIView):
+class _SessionActionView(APIView):
+    """A POST on one session in the user's scope (404 outside it) with a validated body."""
+
+    permission_classes = [RolePermission]
+    input_class: type[serializers.Serializer]
+
+    def session_and_input(self, request: Request, pk: int) -> tuple[Session, dict]:
+        session = get_object_or_404(session_list_for(user=request.user), pk=pk)
+        data = self.input_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        return session, data.validated_data
+
+
+class SessionRebookView(_SessionActionView):
     """POST /sessions/{id}/rebook/: book the missed session's agency again, alone (YOT
     admins), while the rest of its visit may still be to come."""
 
     resource = "visits"
-    permission_classes = [RolePermission]
+    input_class = RebookInputSerializer
 
     @extend_schema(request=RebookInputSerializer, responses={201: VisitSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        missed = get_object_or_404(session_list_for(user=request.user), pk=pk)
-        data = RebookInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        missed, values = self.session_and_input(request, pk)
         visit = visit_services.session_rebook(
             missed=missed,
             room=values["room"],
@@ -151,21 +161,19 @@ class SessionRebookView(APIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class SessionAttendanceView(APIView):
+class SessionAttendanceView(_SessionActionView):
     """Record attendance: a YOT admin, or the practitioner running that session."""
 
     resource = "attendance"
-    permission_classes = [RolePermission]
+    input_class = AttendanceInputSerializer
 
     @extend_schema(request=AttendanceInputSerializer, responses={200: SessionSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        session = get_object_or_404(session_list_for(user=request.user), pk=pk)
-        data = AttendanceInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        session, values = self.session_and_input(request, pk)
         session = visit_services.session_record_attendance(
             session=session,
-            attended=data.validated_data["attended"],
-            reason=data.validated_data.get("reason", ""),
+            attended=values["attended"],
+            reason=values.get("reason", ""),
             recorded_by=request.user,
         )
         return Response(SessionSerializer(session, context={"request": request}).data)
