@@ -53,6 +53,8 @@ router.register("admin-tasks", worktray.AdminTaskViewSet, basename="admin-task")
 
 urlpatterns = [
     path("auth/token/", accounts.TokenView.as_view(), name="api-token"),
+    path("visits/<int:pk>/history/", booking.VisitHistoryView.as_view(), name="visit-history"),
+    path("sessions/<int:pk>/rebook/", booking.SessionRebookView.as_view(), name="session-rebook"),
     path(
         "sessions/<int:pk>/attendance/",
         booking.SessionAttendanceView.as_view(),

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +16,7 @@ from django.utils import timezone
 from agencies.models import Agency, Practitioner
 from frontend.access import page
 from frontend.forms import AttendanceForm, CancelForm, OptionsForm
-from screening.access import can
+from screening.access import can, sees_attendance_reason
 from screening.booking import services as visit_services
 from screening.booking.options import VisitOptions, visit_options
 from screening.booking.selectors import booked_visit_of, session_list_for, visit_list_for
@@ -164,13 +163,11 @@ def _search(case: Case, form: OptionsForm, **extra: object) -> VisitOptions | No
     data = form.cleaned_data
     # Options are offered a little beyond the minimum notice, so the one chosen is still
     # bookable when the admin has read the page and pressed the button.
-    notice = settings.SCREENING_SCHEDULING["minimum_notice_minutes"] + PAGE_MARGIN_MINUTES
-    not_before = timezone.now() + dt.timedelta(minutes=notice)
+    not_before = None  # the search's own start: the order's start date, or now
     if data.get("not_before"):
-        asked = dt.datetime.combine(
+        not_before = dt.datetime.combine(
             data["not_before"], dt.time(0), tzinfo=timezone.get_current_timezone()
         )
-        not_before = max(not_before, asked)
     try:
         return visit_options(
             case=case,
@@ -183,6 +180,7 @@ def _search(case: Case, form: OptionsForm, **extra: object) -> VisitOptions | No
             respect_unavailable=data.get("respect_unavailable", False),
             spread=form.spread_out(),
             count=OPTION_COUNT,
+            extra_notice_minutes=PAGE_MARGIN_MINUTES,
             **extra,
         )
     except ValidationError as error:  # a window the form could not judge (defaults apply)
@@ -409,6 +407,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         s.may_rebook = (
             can(user, "visits", "create") and s.attended is False and s.pk not in rebooked
         )
+        s.reason_shown = s.attendance_reason if sees_attendance_reason(user, s) else ""
     return render(
         request,
         "frontend/visit_detail.html",
@@ -442,6 +441,7 @@ def visit_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             room=room,
             sessions=sessions,
             changed_by=request.user,
+            reason=reason,
             late_reason=late_reason,
             **_gaps(query),
         )
@@ -532,6 +532,7 @@ def session_rebook(request: HttpRequest, pk: int) -> HttpResponse:
             start=only.start,
             end=only.end,
             reason=reason,
+            late_reason=late_reason,
             booked_by=request.user,
         )
         messages.success(request, f"The {missed.agency} session is rebooked.")

@@ -391,7 +391,8 @@ class OptionsForm(forms.Form):
         label="Not before",
         label_name="first day",
         required=False,
-        help_text="Leave empty for the earliest possible",
+        help_text="Leave empty to start from the order's start date, or the earliest "
+        "possible if that has passed",
     )
     respect_unavailable = forms.BooleanField(
         label="Never during the young person's usual unavailable times",

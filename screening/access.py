@@ -116,3 +116,14 @@ def practitioner_sessions(user: User) -> QuerySet[Session]:
     return Session.objects.filter(practitioner__user=user).exclude(
         visit__status=VisitStatus.CANCELLED
     )
+
+
+def sees_attendance_reason(user: User, session: Session) -> bool:
+    """Why a session was missed is need to know, scoped as findings are (DESIGN.md rule 6):
+    a practitioner sees it for their own agency's sessions only; staff who see the visit at
+    all (YOT admins, who record attendance and rebook, managers and its case manager) see
+    every session's. The caller has already scoped the visit to the user."""
+    if user.role != Role.PRACTITIONER:
+        return True
+    practitioner = getattr(user, "practitioner", None)
+    return practitioner is not None and practitioner.agency_id == session.agency_id

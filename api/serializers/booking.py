@@ -15,12 +15,15 @@ from api.fields import (
     WindowDateTimeField,
     at_most,
 )
+from api.serializers.base import viewer
+from screening.access import sees_attendance_reason
 from screening.booking.services import REASON_LIMIT, SESSIONS_LIMIT
 from screening.models import (
     Case,
     Room,
     Session,
     Visit,
+    VisitHistory,
 )
 from screening.scheduling.expand import from_minutes
 from screening.scheduling.search import GAP_LIMIT_MINUTES
@@ -59,7 +62,34 @@ class VisitInputSerializer(Serializer):
 
 
 class RescheduleInputSerializer(VisitInputSerializer):
-    case = None
+    """POST visits' body (API.md: the same body), `case` optional and only the visit's own,
+    plus why the visit moves."""
+
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all(), required=False)
+    reason = StrictCharField(
+        max_length=REASON_LIMIT,
+        allow_blank=True,
+        required=False,
+        help_text="Why the visit moves, kept in its history.",
+    )
+
+    def validate_case(self, value: Case) -> Case:
+        visit = self.context["visit"]
+        if value.pk != visit.case_id:
+            raise serializers.ValidationError("This is not the visit's case.")
+        return value
+
+
+class RebookInputSerializer(Serializer):
+    """A missed session's one-session rebooking: where, with whom, when, and why; after the
+    rebooking's own deadline also why so late."""
+
+    room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.all())
+    practitioner = serializers.PrimaryKeyRelatedField(queryset=Practitioner.objects.all())
+    start = WindowDateTimeField()
+    end = WindowDateTimeField(required=False)
+    reason = StrictCharField(max_length=REASON_LIMIT, help_text="Why the session is rebooked.")
+    late_reason = StrictCharField(max_length=REASON_LIMIT, allow_blank=True, required=False)
 
 
 class CancelInputSerializer(Serializer):
@@ -74,6 +104,10 @@ class AttendanceInputSerializer(Serializer):
 class SessionSerializer(serializers.ModelSerializer):
     agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
     practitioner_name = serializers.CharField(source="practitioner.name", read_only=True)
+    attendance_reason = serializers.SerializerMethodField(
+        help_text="Why the session was missed; empty for a practitioner of another agency "
+        "(need to know, as findings)."
+    )
 
     class Meta:
         model = Session
@@ -89,6 +123,12 @@ class SessionSerializer(serializers.ModelSerializer):
             "attendance_reason",
         ]
         read_only_fields = fields
+
+    def get_attendance_reason(self, obj: Session) -> str:
+        user = viewer(self)
+        if user is None or not sees_attendance_reason(user, obj):
+            return ""
+        return obj.attendance_reason
 
 
 class VisitSerializer(serializers.ModelSerializer):
@@ -108,6 +148,8 @@ class VisitSerializer(serializers.ModelSerializer):
             "end",
             "cancel_reason",
             "late_reason",
+            "rebook_of",
+            "rebook_reason",
             "sessions",
         ]
         read_only_fields = fields
@@ -115,12 +157,35 @@ class VisitSerializer(serializers.ModelSerializer):
     @cached_property
     def _session_rows(self) -> serializers.ListSerializer:
         # One list serializer for every visit listed: its fields are built once, not per row.
-        return SessionSerializer(many=True)
+        return SessionSerializer(many=True, context=self.context)
 
     @extend_schema_field(SessionSerializer(many=True))
     def get_sessions(self, obj: Visit) -> list[dict]:
         live = [s for s in obj.sessions.all() if not s.cancelled or obj.status == "cancelled"]
         return self._session_rows.to_representation(sorted(live, key=lambda s: s.start))
+
+
+class VisitChangeSerializer(serializers.Serializer):
+    field = serializers.CharField(
+        help_text="What changed: start, end, room, status, or sessions.<agency>.<what>."
+    )
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)
+
+
+class VisitHistorySerializer(serializers.Serializer):
+    """One change to a visit: who, when, what changed and why."""
+
+    version = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=VisitHistory.Kind.choices)
+    at = serializers.DateTimeField()
+    by = serializers.IntegerField(allow_null=True, help_text="The user who made the change.")
+    by_name = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(help_text="Why the change was made.")
+    late_reason = serializers.CharField(
+        help_text="Why the visit is after its deadline, when given with the change."
+    )
+    changes = VisitChangeSerializer(many=True)
 
 
 class VisitOptionsQuerySerializer(Serializer):

@@ -98,9 +98,8 @@ class AgencyFormViewSet(viewsets.GenericViewSet):
 # --- findings -----------------------------------------------------------------------------
 
 
-class SessionFindingsView(APIView):
-    """A session's findings: read (need to know, audit-logged), save the working copy,
-    submit. `?version=` reads an earlier submitted version."""
+class _SessionFindingsBase(APIView):
+    """What the findings endpoints share: the session in scope and the answer's shape."""
 
     resource = "findings"
     permission_classes = [RolePermission]
@@ -129,6 +128,11 @@ class SessionFindingsView(APIView):
             communication_needs=communication_needs_for_session(session=session),
         )
         return Response(FindingsSerializer(data).data)
+
+
+class SessionFindingsView(_SessionFindingsBase):
+    """A session's findings: read (need to know, audit-logged) and save the working copy.
+    `?version=` reads an earlier submitted version."""
 
     @extend_schema(
         parameters=[FindingsQuerySerializer],
@@ -159,7 +163,10 @@ class SessionFindingsView(APIView):
         return self.respond(request, session, finding)
 
 
-class SessionFindingsSubmitView(SessionFindingsView):
+class SessionFindingsSubmitView(_SessionFindingsBase):
+    """Submit the findings: POST only (GET and PUT answer 405; a PUT here must never start
+    an amendment)."""
+
     def required_action(self, request: Request) -> str:
         return "create"
 

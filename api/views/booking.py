@@ -7,8 +7,9 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,20 +20,23 @@ from api.permissions import METHOD_ACTIONS, RolePermission
 from api.serializers.booking import (
     AttendanceInputSerializer,
     CancelInputSerializer,
+    RebookInputSerializer,
     RescheduleInputSerializer,
     SessionSerializer,
+    VisitHistorySerializer,
     VisitInputSerializer,
     VisitSerializer,
 )
 from screening.booking import services as visit_services
 from screening.booking.selectors import (
     session_list_for,
+    visit_history,
     visit_list_for,
     visits_filtered,
     visits_shown_for,
 )
 from screening.booking.services import SessionRequest
-from screening.models import Visit
+from screening.models import Session, Visit
 from screening.people.selectors import case_list_for
 
 
@@ -97,13 +101,13 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             max_gap=values.get("max_gap"),
         )
         visit = self.get_queryset().get(pk=visit.pk)
-        return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)
+        return Response(self.get_serializer(visit).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RescheduleInputSerializer, responses={200: VisitSerializer})
     @action(detail=True, methods=["post"])
     def reschedule(self, request: Request, pk: str | None = None) -> Response:
         visit = self.get_object()
-        data = RescheduleInputSerializer(data=request.data)
+        data = RescheduleInputSerializer(data=request.data, context={"visit": visit})
         data.is_valid(raise_exception=True)
         values = data.validated_data
         visit_services.visit_reschedule(
@@ -111,11 +115,12 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             room=values["room"],
             sessions=_session_requests(values["sessions"]),
             changed_by=request.user,
+            reason=values.get("reason", ""),
             late_reason=values.get("late_reason", ""),
             min_gap=values.get("min_gap"),
             max_gap=values.get("max_gap"),
         )
-        return Response(VisitSerializer(self.get_queryset().get(pk=visit.pk)).data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=visit.pk)).data)
 
     @extend_schema(request=CancelInputSerializer, responses={200: VisitSerializer})
     @action(detail=True, methods=["post"])
@@ -126,24 +131,74 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         visit_services.visit_cancel(
             visit=visit, reason=data.validated_data["reason"], cancelled_by=request.user
         )
-        return Response(VisitSerializer(self.get_queryset().get(pk=visit.pk)).data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=visit.pk)).data)
 
 
-class SessionAttendanceView(APIView):
+class VisitHistoryView(ListAPIView):
+    """GET /visits/{id}/history/: every change to the visit, oldest first (who, when, what
+    changed, why); the visit is looked up in the user's scope (404)."""
+
+    resource = "visits"
+    permission_classes = [RolePermission]
+    serializer_class = VisitHistorySerializer
+    filter_backends: list = []
+
+    def get_queryset(self) -> list[dict]:
+        visit = get_object_or_404(visit_list_for(user=self.request.user), pk=self.kwargs["pk"])
+        return visit_history(visit=visit)
+
+
+class _SessionActionView(APIView):
+    """A POST on one session in the user's scope (404 outside it) with a validated body."""
+
+    permission_classes = [RolePermission]
+    input_class: type[serializers.Serializer]
+
+    def session_and_input(self, request: Request, pk: int) -> tuple[Session, dict]:
+        session = get_object_or_404(session_list_for(user=request.user), pk=pk)
+        data = self.input_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        return session, data.validated_data
+
+
+class SessionRebookView(_SessionActionView):
+    """POST /sessions/{id}/rebook/: book the missed session's agency again, alone (YOT
+    admins), while the rest of its visit may still be to come."""
+
+    resource = "visits"
+    input_class = RebookInputSerializer
+
+    @extend_schema(request=RebookInputSerializer, responses={201: VisitSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        missed, values = self.session_and_input(request, pk)
+        visit = visit_services.session_rebook(
+            missed=missed,
+            room=values["room"],
+            practitioner=values["practitioner"],
+            start=values["start"],
+            end=values.get("end"),
+            reason=values["reason"],
+            late_reason=values.get("late_reason", ""),
+            booked_by=request.user,
+        )
+        shown = visits_shown_for(user=request.user).get(pk=visit.pk)
+        body = VisitSerializer(shown, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class SessionAttendanceView(_SessionActionView):
     """Record attendance: a YOT admin, or the practitioner running that session."""
 
     resource = "attendance"
-    permission_classes = [RolePermission]
+    input_class = AttendanceInputSerializer
 
     @extend_schema(request=AttendanceInputSerializer, responses={200: SessionSerializer})
     def post(self, request: Request, pk: int) -> Response:
-        session = get_object_or_404(session_list_for(user=request.user), pk=pk)
-        data = AttendanceInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        session, values = self.session_and_input(request, pk)
         session = visit_services.session_record_attendance(
             session=session,
-            attended=data.validated_data["attended"],
-            reason=data.validated_data.get("reason", ""),
+            attended=values["attended"],
+            reason=values.get("reason", ""),
             recorded_by=request.user,
         )
-        return Response(SessionSerializer(session).data)
+        return Response(SessionSerializer(session, context={"request": request}).data)

@@ -311,6 +311,14 @@ def deadline_passed_reason(deadline: dt.date) -> str:
     )
 
 
+def order_start_reason(start: dt.date) -> str:
+    """Why no option comes before the order's start."""
+    return (
+        f"The order starts on {day_words(start)}, so options start from then; "
+        "give an earlier first day (not_before) to see earlier ones."
+    )
+
+
 def render_reason(
     reason: Reason, *, tz: ZoneInfo, deadline: dt.date | None, agency_names: Mapping[str, str]
 ) -> str:
@@ -351,6 +359,7 @@ def visit_options(
     extra_busy: BusyProvider = imported_busy,
     deadline: dt.date | None = None,
     spread: bool = False,
+    extra_notice_minutes: int = 0,
 ) -> VisitOptions:
     """The earliest visits for a case before its deadline, the earliest after it when there
     are too few, and the reasons why (rules in DESIGN.md "Scheduling model"). `deadline`
@@ -358,7 +367,11 @@ def visit_options(
     them across days and times (at most SPREAD_PER_DAY a day, SPREAD_MINUTES apart), still
     earliest first; without it they are the engine's, in its order. Raises
     ValidationError on `max_gap` for a gap window that ends before it starts, and on
-    `not_before` outside the date window."""
+    `not_before` outside the date window.
+
+    Options start after the minimum notice (plus `extra_notice_minutes`, a page's margin)
+    and, unless `not_before` asks otherwise, no earlier than the order's start date (the
+    reasons then say so)."""
     check_date_window(not_before=not_before)
     tz = yot_zone()
     config = settings.SCREENING_SCHEDULING
@@ -379,8 +392,14 @@ def visit_options(
     specs = tuple(
         SessionSpec(a.code, durations.get(a.code, a.default_duration_minutes)) for a in chosen
     )
-    now = timezone.now() + dt.timedelta(minutes=config["minimum_notice_minutes"])
-    earliest = ceil_to(ex.ceil_minutes(max(now, not_before) if not_before else now), GRID_MINUTES)
+    now = timezone.now() + dt.timedelta(
+        minutes=config["minimum_notice_minutes"] + extra_notice_minutes
+    )
+    # The admin's not_before stands; without one, nothing before the order starts.
+    order_start = dt.datetime.combine(case.order_start_date, dt.time(0), tzinfo=tz)
+    from_order = not_before is None and order_start > now
+    first = not_before if not_before is not None else order_start
+    earliest = ceil_to(ex.ceil_minutes(max(now, first)), GRID_MINUTES)
     deadline = deadline or case.visit_due_by
     deadline_end = ex.local_day_bounds(day=deadline, zone=tz)[1]
     horizon = max(earliest, deadline_end) + config["search_horizon_days"] * 24 * 60
@@ -449,6 +468,8 @@ def visit_options(
             **{**request.__dict__, "earliest": max(earliest, deadline_end), "latest_end": None}
         )
         after = find(later)
+    if from_order:
+        reasons.insert(0, order_start_reason(case.order_start_date))
     return VisitOptions(
         options=options,
         after_deadline=after,

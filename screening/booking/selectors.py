@@ -54,7 +54,7 @@ def booked_visit_of(*, case: Case) -> Visit | None:
 
 # What a visit shown on its own or in a list needs: its columns, the room and venue names, and
 # its sessions with their agency and practitioner (the case only by its id).
-_VISIT_SHOWN_DEFERRED = ("booked_by", "rebook_of", "created_at", "confirmed_at")
+_VISIT_SHOWN_DEFERRED = ("booked_by", "created_at", "confirmed_at")
 
 
 _SESSION_SHOWN_DEFERRED = ("blocked_until", "attendance_recorded_at")
@@ -225,12 +225,81 @@ def _visit_text(
     if entry.reason:
         why = {
             VisitHistory.Kind.CANCELLED: "Why",
-            VisitHistory.Kind.BOOKED: "Why after the deadline"
-            if entry.visit.rebook_of_id is None
-            else "Why rebooked",
+            VisitHistory.Kind.BOOKED: "Why rebooked",
         }.get(kind, "Reason")
         parts.append(f"{why}: {entry.reason}")
+    if entry.late_reason:
+        parts.append(f"Why after the deadline: {entry.late_reason}")
     return " ".join(parts)
+
+
+_VISIT_FIELDS = ("start", "end", "room", "status")
+_SESSION_FIELDS = ("practitioner", "start", "end", "cancelled")
+
+
+def _change(field: str, before: Any, after: Any) -> dict[str, Any]:
+    """One field's change; times (ISO text in a snapshot) as datetimes."""
+    if field.endswith(("start", "end")):
+        before, after = (dt.datetime.fromisoformat(v) if v else v for v in (before, after))
+    return {"field": field, "before": before, "after": after}
+
+
+def _changes(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """What differs between two history snapshots, field by field (a first snapshot: every
+    field, from nothing); a session by its agency's code."""
+    was = before or {}
+    out = [
+        _change(name, was.get(name), after.get(name))
+        for name in _VISIT_FIELDS
+        if was.get(name) != after.get(name)
+    ]
+    old = {s["agency"]: s for s in was.get("sessions", [])}
+    for session in after.get("sessions", []):
+        prior = old.get(session["agency"], {})
+        out += [
+            _change(f"sessions.{session['agency']}.{name}", prior.get(name), session.get(name))
+            for name in _SESSION_FIELDS
+            if prior.get(name) != session.get(name)
+        ]
+    return out
+
+
+def _attendance_change(reason: str) -> list[dict[str, Any]]:
+    """An attendance row's change, from its reason as the service writes it
+    ("health: did not attend")."""
+    code, sep, outcome = reason.partition(": ")
+    if not sep:
+        return []
+    return [{"field": f"sessions.{code}.attended", "before": None, "after": outcome == "attended"}]
+
+
+def visit_history(*, visit: Visit) -> list[dict[str, Any]]:
+    """Every change to one visit, oldest first: who (user id and name), when, what changed
+    (field by field against the snapshot before) and why. The caller scopes `visit`."""
+    out: list[dict[str, Any]] = []
+    last: Mapping[str, Any] | None = None
+    for entry in visit.history.select_related("by").order_by("at", "id"):
+        snapshot = entry.snapshot or {}
+        if entry.kind == VisitHistory.Kind.ATTENDANCE:
+            changes = _attendance_change(entry.reason)
+        else:
+            changes = _changes(last, snapshot)
+        if snapshot:
+            last = snapshot
+        by = entry.by
+        out.append(
+            {
+                "version": entry.version,
+                "kind": entry.kind,
+                "at": entry.at,
+                "by": by.pk if by else None,
+                "by_name": (by.get_full_name() or by.username) if by else None,
+                "reason": entry.reason,
+                "late_reason": entry.late_reason,
+                "changes": changes,
+            }
+        )
+    return out
 
 
 def case_timeline(*, case: Case) -> list[dict[str, object]]:

@@ -34,7 +34,7 @@ from screening.booking.guards import (
 from screening.calendars.invite_planning import invites_plan_for_change
 from screening.errors import CaseAlreadyBooked, NotAllowed, SlotTaken
 from screening.messaging.planning import messages_plan_for_visit
-from screening.models import Case, Room, Session, Visit, VisitHistory, VisitStatus
+from screening.models import LIVE_VISIT, Case, Room, Session, Visit, VisitHistory, VisitStatus
 from screening.people.deadlines import closure_days, findings_due_by
 from screening.people.workdays import add_working_days
 from screening.scheduling.search import GRID_MINUTES
@@ -52,6 +52,13 @@ class SessionRequest:
 # never has more sessions than this; reasons are a sentence or two for the record.
 SESSIONS_LIMIT = 20
 REASON_LIMIT = 1000
+
+
+def _check_reasons(**reasons: str) -> None:
+    """Each reason given is at most REASON_LIMIT characters; raises ValidationError naming it."""
+    for name, text in reasons.items():
+        if len(text) > REASON_LIMIT:
+            raise ValidationError({name: [f"Write at most {REASON_LIMIT:,} characters."]})
 
 
 def _local_date(moment: dt.datetime) -> dt.date:
@@ -148,6 +155,7 @@ def _record(
     kind: str,
     by: User | None,
     reason: str = "",
+    late_reason: str = "",
     sessions: Sequence[Session] | None = None,
 ) -> None:
     previous = None
@@ -160,6 +168,7 @@ def _record(
         kind=kind,
         by=by,
         reason=reason,
+        late_reason=late_reason,
         snapshot=snapshot,
     )
     # The change's side effects, planned in the same transaction so they commit or roll
@@ -187,12 +196,20 @@ def _raise_taken(error: IntegrityError | OperationalError, taken: dict[str, str]
     raise error
 
 
-def _check_deadline(*, case: Case, end: dt.datetime, late_reason: str) -> None:
-    if _local_date(end) > case.visit_due_by and not late_reason.strip():
+def _check_deadline(
+    *, case: Case, rebook_of: Session | None, end: dt.datetime, late_reason: str
+) -> None:
+    """A visit after its deadline needs a late reason: the case's visit deadline, or for the
+    rebooking of a missed session its own (rebook_due_by)."""
+    if rebook_of is None:
+        due_by, whose = case.visit_due_by, "the case's"
+    else:
+        due_by, whose = rebook_due_by(session=rebook_of), "the missed session's rebooking"
+    if _local_date(end) > due_by and not late_reason.strip():
         raise ValidationError(
             {
                 "late_reason": [
-                    f"This visit is after the case's deadline of {case.visit_due_by:%-d %B %Y}: "
+                    f"This visit is after {whose} deadline of {due_by:%-d %B %Y}: "
                     "say why, for the timeliness report."
                 ]
             }
@@ -241,6 +258,7 @@ def visit_book(
     min_gap: int | None = None,
     max_gap: int | None = None,
     rebook_of: Session | None = None,
+    rebook_reason: str = "",
     record_past: bool = False,
 ) -> Visit:
     """Book a visit (room plus one session per agency) or nothing; raises ValidationError
@@ -249,16 +267,19 @@ def visit_book(
     agencies already.
 
     `record_past` records a visit that already took place (importing earlier records):
-    only the minimum-notice rule is waived; every other rule still applies.
+    only the minimum-notice rule is waived; every other rule still applies. A rebooking of
+    the missed session `rebook_of` keeps `rebook_reason` apart from `late_reason`, which it
+    needs only after its own rebooking deadline.
     """
     config = settings.SCREENING_SCHEDULING
     min_gap = config["min_gap_minutes"] if min_gap is None else min_gap
     max_gap = config["max_gap_minutes"] if max_gap is None else max_gap
     rows = check_sessions(sessions=sessions, room=room, min_gap=min_gap, max_gap=max_gap)
+    _check_reasons(late_reason=late_reason, reason=rebook_reason)
     start, end = rows[0].start, rows[-1].end
     if not record_past:
         _check_notice(start=start)
-    _check_deadline(case=case, end=end, late_reason=late_reason)
+    _check_deadline(case=case, rebook_of=rebook_of, end=end, late_reason=late_reason)
     # Queued behind any other booking of this case too, the read below is settled.
     hold_resources(practitioners=[r.practitioner.pk for r in rows], room=room.pk, case=case.pk)
     # A session marked missed holds its agency no longer: its rebooking is booked while
@@ -288,6 +309,7 @@ def visit_book(
                 booked_by=booked_by,
                 late_reason=late_reason,
                 rebook_of=rebook_of,
+                rebook_reason=rebook_reason,
             )
             written = _write_sessions(visit, rows, keep={})
     except (IntegrityError, OperationalError) as error:
@@ -295,7 +317,12 @@ def visit_book(
     case.findings_due_by = findings_due_by(visit_date=_local_date(end), closures=closures)
     case.save(update_fields=["findings_due_by"])
     _record(
-        visit, kind=VisitHistory.Kind.BOOKED, by=booked_by, reason=late_reason, sessions=written
+        visit,
+        kind=VisitHistory.Kind.BOOKED,
+        by=booked_by,
+        reason=rebook_reason,
+        late_reason=late_reason,
+        sessions=written,
     )
     return visit
 
@@ -307,11 +334,14 @@ def visit_reschedule(
     room: Room,
     sessions: Sequence[SessionRequest],
     changed_by: User | None = None,
+    reason: str = "",
     late_reason: str = "",
     min_gap: int | None = None,
     max_gap: int | None = None,
 ) -> Visit:
-    """Move a booked visit; sessions keep their ids (and calendar UIDs), version rises."""
+    """Move a booked visit; sessions keep their ids (and calendar UIDs), version rises.
+    `reason` (why it moves) goes into the visit's history; `late_reason` is needed after the
+    deadline (the case's, or a rebooking's own)."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if not visit.is_changeable():
         raise NotAllowed("Only a booked visit that has not started can be rescheduled.")
@@ -330,9 +360,10 @@ def visit_reschedule(
                 ]
             }
         )
+    _check_reasons(reason=reason, late_reason=late_reason)
     start, end = rows[0].start, rows[-1].end
     _check_notice(start=start)
-    _check_deadline(case=visit.case, end=end, late_reason=late_reason)
+    _check_deadline(case=visit.case, rebook_of=visit.rebook_of, end=end, late_reason=late_reason)
     hold_resources(practitioners=[r.practitioner.pk for r in rows], room=room.pk)
     closures = closure_days()
     availability.check_bookable(room=room, sessions=rows, ignore_visit=visit, closures=closures)
@@ -353,8 +384,27 @@ def visit_reschedule(
         _raise_taken(error, taken)
     visit.case.findings_due_by = findings_due_by(visit_date=_local_date(end), closures=closures)
     visit.case.save(update_fields=["findings_due_by"])
-    _record(visit, kind=VisitHistory.Kind.RESCHEDULED, by=changed_by, reason=late_reason)
+    _record(
+        visit,
+        kind=VisitHistory.Kind.RESCHEDULED,
+        by=changed_by,
+        reason=reason.strip(),
+        late_reason=late_reason,
+    )
     return visit
+
+
+def _findings_due_again(*, case: Case) -> None:
+    """The case's findings deadline after a visit is cancelled: from the last of its live
+    visits (a rebooking's original visit), or none when no visit is left."""
+    last = (
+        Visit.objects.filter(case=case, status__in=LIVE_VISIT)
+        .order_by("-end")
+        .values_list("end", flat=True)
+        .first()
+    )
+    case.findings_due_by = None if last is None else findings_due_by(visit_date=_local_date(last))
+    case.save(update_fields=["findings_due_by"])
 
 
 @transaction.atomic
@@ -370,6 +420,7 @@ def visit_cancel(*, visit: Visit, reason: str, cancelled_by: User | None = None)
     visit.version += 1
     visit.save()
     visit.sessions.update(cancelled=True)
+    _findings_due_again(case=visit.case)
     _record(visit, kind=VisitHistory.Kind.CANCELLED, by=cancelled_by, reason=visit.cancel_reason)
     return visit
 
@@ -423,10 +474,12 @@ def session_rebook(
     start: dt.datetime,
     end: dt.datetime | None = None,
     reason: str,
+    late_reason: str = "",
     booked_by: User | None = None,
 ) -> Visit:
-    """Book a one-session visit for the one agency whose session was missed; the reason
-    is recorded for the timeliness report."""
+    """Book a one-session visit for the one agency whose session was missed, with why it is
+    rebooked; after the rebooking deadline (rebook_due_by) also why so late, kept apart.
+    The rest of the missed session's visit may still be to come."""
     if missed.attended is not False:
         raise NotAllowed("Only a session marked 'did not attend' is rebooked this way.")
     if missed.rebooked_by.filter(status=VisitStatus.BOOKED).exists():
@@ -441,5 +494,6 @@ def session_rebook(
         sessions=[
             SessionRequest(agency=missed.agency, practitioner=practitioner, start=start, end=end)
         ],
-        late_reason=reason.strip(),
+        rebook_reason=reason.strip(),
+        late_reason=late_reason.strip(),
     )

@@ -47,6 +47,9 @@ class Visit(models.Model):
         related_name="rebooked_by",
         help_text="The missed session this one-session visit replaces.",
     )
+    rebook_reason = models.TextField(
+        blank=True, help_text="Why the missed session is rebooked (a rebooking only)."
+    )
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -153,7 +156,12 @@ class VisitHistory(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Why the change was made (a cancellation's, a reschedule's or a rebooking's reason;
+    # rows written before late_reason existed keep a booking's late reason here).
     reason = models.TextField(blank=True)
+    late_reason = models.TextField(
+        blank=True, help_text="Why the visit is after its deadline, when given with this change."
+    )
     snapshot = models.JSONField(default=dict, help_text="The visit and sessions after the change.")
 
     class Meta:

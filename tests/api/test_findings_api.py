@@ -462,3 +462,20 @@ def test_missing_agencies_are_worked_out_when_read_and_not_stored(screened, monk
     missing = w["cm"].get(draft_url(w["case"])).json()["missing"]
     assert {m["reason"] for m in missing} == {"overdue"}
     assert AssessmentDraft.objects.get(case=w["case"]).missing == stored
+
+
+def test_findings_submit_answers_post_only_and_the_schema_says_so(screened):
+    """GET and PUT on submit/ are 405 (a PUT there once started an empty amendment), and the
+    schema documents POST alone for the path."""
+    submit(screened, "health")
+    client, session = screened["practitioner"]["health"], screened["sessions"]["health"]
+    url = f"{findings_url(session)}submit/"
+    assert client.get(url).status_code == 405
+    put = client.put(url, {"answers": {}}, format="json")
+    assert put.status_code == 405
+    assert list(session.findings.values_list("status", flat=True)) == ["submitted"]
+    admin = client_for(make_user(role=Role.SYSTEM_ADMIN))
+    schema = admin.get("/api/v1/schema/", {"format": "json"}).json()
+    path = next(p for p in schema["paths"] if p.endswith("/findings/submit/"))
+    methods = {m for m in schema["paths"][path] if m != "parameters"}
+    assert methods == {"post"}

@@ -186,3 +186,24 @@ def test_an_option_in_school_hours_is_flagged_with_the_times_it_clashes_with(wor
     assert [(local(c["start"]), local(c["end"])) for c in first["unavailable_clashes"]] == [
         (dt.datetime(2027, 3, 1, 9, tzinfo=LONDON), dt.datetime(2027, 3, 1, 14, tzinfo=LONDON))
     ]
+
+
+def test_visit_options_start_from_the_order_start_unless_not_before_asks(world):
+    """Now Monday 1 March 2027; an order starting on Wednesday 24 March 2027 is offered
+    that day first (from 09:00), with a reason saying so; not_before (Tuesday 2 March)
+    asks for earlier."""
+    case = make_case(order_start_date=dt.date(2027, 3, 24))
+    path = f"/api/v1/cases/{case.pk}/visit-options/?count=1&agencies=health"
+    data = world["admin"].get(path).json()
+    assert [local(o["start"]) for o in data["options"]] == [
+        dt.datetime(2027, 3, 24, 9, 0, tzinfo=LONDON)
+    ]
+    assert data["reasons"] == [
+        "The order starts on Wednesday 24 March 2027, so options start from then; "
+        "give an earlier first day (not_before) to see earlier ones."
+    ]
+    asked = world["admin"].get(f"{path}&not_before=2027-03-02T00:00:00Z").json()
+    assert [local(o["start"]) for o in asked["options"]] == [
+        dt.datetime(2027, 3, 2, 9, 0, tzinfo=LONDON)
+    ]
+    assert asked["reasons"] == []

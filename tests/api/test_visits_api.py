@@ -4,6 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from accounts.models import Role
@@ -208,3 +209,155 @@ def test_case_manager_sees_only_visits_of_their_cases(setup):
     assert [v["case"] for v in listed["results"]] == [mine.pk]
     assert client.get(f"/api/v1/visits/{other['id']}/").status_code == 404
     assert client.post("/api/v1/visits/", body(setup, mine), format="json").status_code == 403
+
+
+def test_reschedule_takes_the_body_of_post_visits_with_its_own_case_only(setup):
+    """The contract's 'same body as POST visits': `case` is accepted when it is the visit's
+    case; another case answers 400 naming `case`, and nothing moves."""
+    case = make_case(order_start_date=dt.date(2027, 2, 26))
+    created = setup["admin"].post("/api/v1/visits/", body(setup, case), format="json").json()
+    url = f"/api/v1/visits/{created['id']}/reschedule/"
+    other = setup["admin"].post(url, body(setup, make_case(), start_hour=13), format="json")
+    assert other.status_code == 400
+    assert list(other.json()["errors"]) == ["case"]
+    assert Visit.objects.get(pk=created["id"]).version == 1
+    moved = setup["admin"].post(url, body(setup, case, start_hour=13), format="json")
+    assert moved.status_code == 200, moved.json()
+    assert moved.json()["version"] == 2 and moved.json()["start"] == "2027-03-02T13:00:00Z"
+
+
+def test_visit_history_says_who_when_what_changed_and_why(setup, monkeypatch):
+    """A reschedule takes a `reason`; GET /visits/{id}/history/ lists each change oldest
+    first: who, when, what changed and why, scoped as the visit is (its practitioners and
+    staff who see all; 404 for anyone else)."""
+    case = make_case(order_start_date=dt.date(2027, 2, 26))
+    with time_machine.travel(NOW, tick=False):  # the history's `at` default reads the clock
+        created = setup["admin"].post("/api/v1/visits/", body(setup, case), format="json").json()
+    later = NOW + dt.timedelta(hours=2)
+    monkeypatch.setattr(timezone, "now", lambda: later.astimezone(dt.UTC))
+    data = {**body(setup, case, start_hour=13), "reason": "The family asked for the afternoon."}
+    url = f"/api/v1/visits/{created['id']}/"
+    with time_machine.travel(later, tick=False):
+        moved = setup["admin"].post(f"{url}reschedule/", data, format="json")
+    assert moved.status_code == 200, moved.json()
+    history = setup["admin"].get(f"{url}history/")
+    assert history.status_code == 200, history.json()
+    booked, rescheduled = history.json()["results"]
+    admin = Visit.objects.get(pk=created["id"]).booked_by
+    assert booked["kind"] == "booked" and booked["version"] == 1
+    assert booked["at"] == "2027-02-23T09:00:00Z"
+    assert rescheduled == {
+        "version": 2,
+        "kind": "rescheduled",
+        "at": "2027-02-23T11:00:00Z",
+        "by": admin.pk,
+        "by_name": admin.username,
+        "reason": "The family asked for the afternoon.",
+        "late_reason": "",
+        "changes": [
+            {"field": "start", "before": "2027-03-02T10:00:00Z", "after": "2027-03-02T13:00:00Z"},
+            {"field": "end", "before": "2027-03-02T11:20:00Z", "after": "2027-03-02T14:20:00Z"},
+            {
+                "field": "sessions.health.start",
+                "before": "2027-03-02T10:00:00Z",
+                "after": "2027-03-02T13:00:00Z",
+            },
+            {
+                "field": "sessions.health.end",
+                "before": "2027-03-02T10:45:00Z",
+                "after": "2027-03-02T13:45:00Z",
+            },
+            {
+                "field": "sessions.education.start",
+                "before": "2027-03-02T10:50:00Z",
+                "after": "2027-03-02T13:50:00Z",
+            },
+            {
+                "field": "sessions.education.end",
+                "before": "2027-03-02T11:20:00Z",
+                "after": "2027-03-02T14:20:00Z",
+            },
+        ],
+    }
+    assert client_for(setup["health"].user).get(f"{url}history/").status_code == 200
+    stranger = make_practitioner(agency="health")
+    assert client_for(stranger.user).get(f"{url}history/").status_code == 404
+    case_manager = make_user(role=Role.CASE_MANAGER)
+    assert client_for(case_manager).get(f"{url}history/").status_code == 404
+
+
+def test_attendance_reasons_are_seen_only_where_findings_would_be(setup, monkeypatch):
+    """Need to know: the health session's 'did not attend' reason shows to the health
+    practitioner and YOT staff, and not to the education practitioner of the same visit
+    (who still sees that it was missed), in the visit and in the list."""
+    created = setup["admin"].post("/api/v1/visits/", body(setup, make_case()), format="json").json()
+    monkeypatch.setattr(
+        timezone, "now", lambda: dt.datetime(2027, 3, 2, 12, tzinfo=LONDON).astimezone(dt.UTC)
+    )
+    health_session = created["sessions"][0]["id"]
+    recorded = client_for(setup["health"].user).post(
+        f"/api/v1/sessions/{health_session}/attendance/",
+        {"attended": False, "reason": "Unwell"},
+        format="json",
+    )
+    assert recorded.status_code == 200 and recorded.json()["attendance_reason"] == "Unwell"
+    url = f"/api/v1/visits/{created['id']}/"
+
+    def health_row(client, listed=False):
+        data = (
+            client.get("/api/v1/visits/").json()["results"][0] if listed else client.get(url).json()
+        )
+        return next(s for s in data["sessions"] if s["agency"] == "health")
+
+    education = client_for(setup["education"].user)
+    admin = client_for(make_user(role=Role.YOT_ADMIN))  # signed in after the clock moved
+    for listed in (False, True):
+        row = health_row(education, listed)
+        assert row["attended"] is False and row["attendance_reason"] == ""
+        assert health_row(client_for(setup["health"].user), listed)["attendance_reason"] == "Unwell"
+        assert health_row(admin, listed)["attendance_reason"] == "Unwell"
+    manager = client_for(make_user(role=Role.YOT_MANAGER))
+    assert health_row(manager)["attendance_reason"] == "Unwell"
+
+
+def test_a_missed_session_is_rebooked_over_the_api_with_its_two_reasons_apart(setup, monkeypatch):
+    """The health session (10:00-10:45 on Tuesday 2 March 2027) missed while education
+    (10:50) is still to come is rebooked for 14:00 that day; the rebooking's deadline
+    (Tuesday 9 March) is still ahead, so no late reason is asked. Once the rebooking is
+    cancelled, Wednesday 10 March needs one, kept apart from why it is rebooked."""
+    created = setup["admin"].post("/api/v1/visits/", body(setup, make_case()), format="json").json()
+    monkeypatch.setattr(
+        timezone, "now", lambda: dt.datetime(2027, 3, 2, 10, 48, tzinfo=LONDON).astimezone(dt.UTC)
+    )
+    health_session = created["sessions"][0]["id"]
+    admin = client_for(make_user(role=Role.YOT_ADMIN))  # signed in after the clock moved
+    admin.post(
+        f"/api/v1/sessions/{health_session}/attendance/",
+        {"attended": False, "reason": "Left early"},
+        format="json",
+    )
+    url = f"/api/v1/sessions/{health_session}/rebook/"
+    asked = {
+        "room": setup["room"].pk,
+        "practitioner": setup["health"].pk,
+        "start": at(14),
+        "reason": "Back this afternoon.",
+    }
+    rebooked = admin.post(url, asked, format="json")
+    assert rebooked.status_code == 201, rebooked.json()
+    data = rebooked.json()
+    assert [s["agency"] for s in data["sessions"]] == ["health"]
+    assert (data["rebook_of"], data["rebook_reason"], data["late_reason"]) == (
+        health_session,
+        "Back this afternoon.",
+        "",
+    )
+    cancel = admin.post(f"/api/v1/visits/{data['id']}/cancel/", {"reason": "Unwell"}, format="json")
+    assert cancel.status_code == 200
+    late = {**asked, "start": at(10, day=dt.date(2027, 3, 10))}
+    refused = admin.post(url, late, format="json")
+    assert refused.status_code == 400 and list(refused.json()["errors"]) == ["late_reason"]
+    again = admin.post(url, {**late, "late_reason": "The nurse was away."}, format="json")
+    assert again.status_code == 201, again.json()
+    assert again.json()["late_reason"] == "The nurse was away."
+    assert client_for(setup["health"].user).post(url, late, format="json").status_code == 403

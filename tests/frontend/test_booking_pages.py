@@ -304,3 +304,62 @@ def test_a_rebooked_sessions_visit_labels_its_reason_as_why_it_was_rebooked(worl
     timeline = _timeline(world)
     assert "Why rebooked: Unwell on the day" in timeline
     assert "Why after the deadline" not in timeline
+
+
+def test_rebooking_after_its_deadline_keeps_why_late_apart_from_why_rebooked(world, monkeypatch):
+    """Wednesday 10 March 2027 is past the rebooking deadline (Monday 8 March): the form asks
+    why the session is rebooked and, apart, why so late; both are kept, each in its place."""
+    missed = _missed_health_session(world, monkeypatch)
+    monkeypatch.setattr(timezone, "now", lambda: at(dt.date(2027, 3, 10), 9).astimezone(dt.UTC))
+    admin = client_for(world["admin_user"])
+    url = f"/sessions/{missed.pk}/rebook/"
+    response = admin.get(url)
+    late = response.context["after_deadline"][0]
+    assert "Why is this after the rebooking deadline?" in response.content.decode()
+    why = "Missed through illness; the same nurse again."
+    refused = admin.post(url, {"option": late.token, "query": "", "reason": why})
+    assert [e["key"] for e in refused.context["errors"]] == ["late_reason"]
+    assert not Visit.objects.filter(rebook_of=missed).exists()
+    posted = {"option": late.token, "query": "", "reason": why, "late_reason": "Away until now."}
+    assert admin.post(url, posted).status_code == 302
+    rebooked = Visit.objects.get(rebook_of=missed)
+    assert (rebooked.rebook_reason, rebooked.late_reason) == (why, "Away until now.")
+    page = admin.get(f"/visits/{rebooked.pk}/").content.decode()
+    assert f'Why rebooked</dt><dd class="govuk-summary-list__value">{escape(why)}' in page
+    assert (
+        'Why after the deadline</dt><dd class="govuk-summary-list__value">Away until now.' in page
+    )
+    timeline = _timeline(world)
+    assert f"Why rebooked: {why} Why after the deadline: Away until now." in timeline
+
+
+def test_the_visit_page_shows_attendance_reasons_only_to_those_with_need_to_know(
+    world, monkeypatch
+):
+    """The health session's 'Unwell on the day' shows on the visit page to the health
+    practitioner and the admin, not to the education practitioner of the same visit."""
+    missed = _missed_health_session(world, monkeypatch)
+    url = f"/visits/{missed.visit_id}/"
+    education = client_for(world["team"]["education"].user).get(url).content.decode()
+    assert "Did not attend" in education and "Unwell on the day" not in education
+    health = client_for(world["team"]["health"].user).get(url).content.decode()
+    assert "Unwell on the day" in health
+    assert "Unwell on the day" in client_for(world["admin_user"]).get(url).content.decode()
+
+
+def test_the_booking_page_offers_nothing_before_the_order_starts_unless_asked(world):
+    """Now Tuesday 23 February 2027; an order starting on Wednesday 3 March 2027 is offered
+    that day from 09:00 first, and the page says why; a first day asked for (Wednesday
+    24 February) is searched from instead."""
+    case = factories.make_case(order_start_date=dt.date(2027, 3, 3))
+    url = f"/cases/{case.pk}/book/"
+    response = world["admin"].get(url)
+    assert _starts(response.context["options"])[0] == at(dt.date(2027, 3, 3), 9)
+    reason = "The order starts on Wednesday 3 March 2027, so options start from then"
+    assert reason in response.content.decode()
+    query = {"agencies": CODES, "order": "fixed"}
+    query.update({"not_before_0": "24", "not_before_1": "2", "not_before_2": "2027"})
+    asked = world["admin"].get(url, query)
+    assert asked.context["form"].is_valid(), asked.context["form"].errors
+    assert _starts(asked.context["options"])[0] == at(dt.date(2027, 2, 24), 9)
+    assert reason not in asked.content.decode()

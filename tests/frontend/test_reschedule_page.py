@@ -105,3 +105,14 @@ def test_the_reschedule_page_shows_the_booking_being_moved(moving):
         row = current[current.index(when) :]
         row = row[: row.index("</tr>")]
         assert agency in row and name in row, row
+
+
+def test_the_reschedule_page_keeps_why_the_visit_moved_in_its_history(moving):
+    visit = moving["visit"]
+    url = f"/visits/{visit.pk}/reschedule/"
+    option = moving["admin"].get(url).context["options"][0]
+    assert f'id="{option.key}-reason"' in moving["admin"].get(url).content.decode()
+    posted = {"option": option.token, "query": "", "reason": "The nurse is needed in court."}
+    assert moving["admin"].post(url, posted).status_code == 302
+    entry = visit.history.get(kind="rescheduled")
+    assert (entry.reason, entry.late_reason) == ("The nurse is needed in court.", "")

@@ -61,3 +61,44 @@ def test_a_room_reason_writes_its_length_as_people_say_it(minutes, words):
     assert reason == (
         f"No room is free for {words} in a row before the deadline of Monday 8 March 2027."
     )
+
+
+# Wednesday 2 December 2026, 09:00; the order starts on Wednesday 24 March 2027, so the
+# visit is due on Friday 2 April 2027 (five working days on: Thursday 25, Tuesday 30 and
+# Wednesday 31 March, Thursday 1 and Friday 2 April; Good Friday 26 and Easter Monday 29
+# March are bank holidays).
+DECEMBER = dt.datetime(2026, 12, 2, 9, 0, tzinfo=LONDON)
+LATER_ORDER = dt.date(2027, 3, 24)
+
+
+def _health_options(case, **asked):
+    health = Agency.objects.get(code="health")
+    found = visit_options(case=case, agencies=[health], count=3, **asked)
+    return [o.start for o in found.options], found.reasons
+
+
+def test_options_start_no_earlier_than_the_order_unless_asked(db, monkeypatch):
+    """An order starting on Wednesday 24 March 2027 is offered nothing in December 2026:
+    the first option is 09:00 that Wednesday and the reasons say why; `not_before` asks for
+    earlier (Thursday 3 December 2026), and then no such reason is given."""
+    from screening.scheduling.expand import to_minutes
+    from tests.factories import make_working_practitioner
+
+    monkeypatch.setattr(timezone, "now", lambda: DECEMBER.astimezone(dt.UTC))
+    make_working_practitioner(agency="health", valid_from=dt.date(2026, 1, 1))
+    make_room()
+    case = make_case(order_start_date=LATER_ORDER)
+    assert case.visit_due_by == dt.date(2027, 4, 2)
+    march = [dt.datetime(2027, 3, 24, 9, m, tzinfo=LONDON) for m in (0, 5, 10)]
+    starts, reasons = _health_options(case)
+    assert starts == [to_minutes(t) for t in march]
+    assert reasons == [
+        "The order starts on Wednesday 24 March 2027, so options start from then; "
+        "give an earlier first day (not_before) to see earlier ones."
+    ]
+    december = [dt.datetime(2026, 12, 3, 9, m, tzinfo=LONDON) for m in (0, 5, 10)]
+    starts, reasons = _health_options(
+        case, not_before=dt.datetime(2026, 12, 3, 0, 0, tzinfo=LONDON)
+    )
+    assert starts == [to_minutes(t) for t in december]
+    assert reasons == []

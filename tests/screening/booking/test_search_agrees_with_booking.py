@@ -50,6 +50,9 @@ LONDON = ZoneInfo("Europe/London")
 # clocks going back on Sunday 31 October.
 FIRST_DAYS = {"spring": dt.date(2027, 3, 25), "autumn": dt.date(2027, 10, 28)}
 # Orders that start a week before: the visit is due on the Thursday (five working days on).
+# Some calendars have their orders start on one of the six days instead: the search starts
+# from that day unless asked for earlier (not_before), and the booking re-check has no such
+# rule (the admin may book what they asked for), so there both are asked from "now".
 ORDER_STARTS = {"spring": dt.date(2027, 3, 18), "autumn": dt.date(2027, 10, 21)}
 DAYS = 6
 CODES = ["speech_language", "health", "education", "social_care"]
@@ -109,6 +112,7 @@ class Calendar:
     bookings: int
     count: int
     reschedule: bool
+    order_day: int | None = None  # the orders start on this day of the six, or a week before
 
 
 def clocks(hours=(7, 16), minutes=(0, 5, 7, 30, 55)):
@@ -195,6 +199,7 @@ def calendars(draw) -> Calendar:
         bookings=bookings,
         count=draw(st.integers(1, 5)),
         reschedule=bookings > 0 and draw(st.booleans()),
+        order_day=draw(st.sampled_from([None, None, *range(DAYS)])),
     )
 
 
@@ -219,12 +224,21 @@ class World:
         self.moments += [to_minutes(start), to_minutes(end)]
         return start, end
 
-    def case(self):
-        return make_case(order_start_date=ORDER_STARTS[self.calendar.season])
+    def order_start(self) -> dt.date:
+        day = self.calendar.order_day
+        if day is None:
+            return ORDER_STARTS[self.calendar.season]
+        return self.first_day + dt.timedelta(days=day)
 
-    def ask(self, case, *, ignore_visit: Visit | None = None):
+    def case(self):
+        return make_case(order_start_date=self.order_start())
+
+    def ask(
+        self, case, *, ignore_visit: Visit | None = None, not_before: dt.datetime | None = None
+    ):
         c = self.calendar
         return visit_options(
+            not_before=not_before,
             case=case,
             agencies=self.agencies,
             durations=c.durations,
@@ -513,6 +527,13 @@ def check_one_rule(calendar: Calendar, data) -> None:
             assert books(world, case, plan_of(option), visit=moving, late_reason="") == "", option
         for option in found.after_deadline:
             assert books(world, case, plan_of(option), visit=moving) == "", option
+        # Nothing is offered before the order starts, unless asked for (not_before); the
+        # booking has no such rule, so what it accepts is compared with a search from now.
+        order_start = to_minutes(world.local((world.order_start() - first_day).days, dt.time(0)))
+        assert all(o.start >= order_start for o in found.options + found.after_deadline)
+        if calendar.order_day is not None:
+            hypothesis.event("order starting within the six days")
+            found = world.ask(case, ignore_visit=moving, not_before=now)
         # (b) the booking accepts exactly what the exhaustive search allows.
         request = replace(found.request, latest_end=None, count=10**6)
         every = exhaustive_search(request)

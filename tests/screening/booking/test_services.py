@@ -253,6 +253,40 @@ def test_visit_cancel_frees_practitioners_and_room(team):
         visit_cancel(visit=visit, reason="again")
 
 
+def test_visit_cancel_clears_the_findings_deadline_it_set(team, monkeypatch):
+    """Findings fall due 2 working days after the visit: Tuesday 2 March 2027 gives
+    Thursday 4 March. Cancelling the case's only visit leaves no findings deadline;
+    cancelling a rebooking (Wednesday 3 March, due Friday 5 March) gives back the one of
+    the visit that took place."""
+    people, room = team
+    case = make_case()
+    visit = visit_book(case=case, room=room, sessions=full_visit(people))
+    case.refresh_from_db()
+    assert case.findings_due_by == dt.date(2027, 3, 4)
+    visit_cancel(visit=visit, reason="Young person moved away")
+    case.refresh_from_db()
+    assert case.findings_due_by is None
+
+    visit = visit_book(case=case, room=room, sessions=full_visit(people, start=at(13)))
+    monkeypatch.setattr(timezone, "now", lambda: at(16).astimezone(dt.UTC))
+    for s in visit.sessions.all():
+        session_record_attendance(
+            session=s, attended=s.agency.code != "health", reason="Unwell on the day"
+        )
+    rebooked = session_rebook(
+        missed=visit.sessions.get(agency__code="health"),
+        room=room,
+        practitioner=people["health"],
+        start=at(10, day=dt.date(2027, 3, 3)),
+        reason="Unwell on the day",
+    )
+    case.refresh_from_db()
+    assert case.findings_due_by == dt.date(2027, 3, 5)
+    visit_cancel(visit=rebooked, reason="Booked in error")
+    case.refresh_from_db()
+    assert case.findings_due_by == dt.date(2027, 3, 4)
+
+
 def test_attendance_not_before_the_session_and_reason_when_missed(team, monkeypatch):
     people, room = team
     visit = visit_book(case=make_case(), room=room, sessions=full_visit(people))
@@ -288,7 +322,8 @@ def test_missed_session_is_rebooked_alone_with_its_reason(team, monkeypatch):
         reason="Young person left early",
     )
     assert [s.agency.code for s in rebooked.sessions.all()] == ["health"]
-    assert rebooked.rebook_of == missed and rebooked.late_reason == "Young person left early"
+    assert rebooked.rebook_of == missed and rebooked.rebook_reason == "Young person left early"
+    assert rebooked.late_reason == ""
     with pytest.raises(NotAllowed):
         session_rebook(
             missed=missed,
@@ -320,6 +355,59 @@ def test_a_missed_session_is_rebooked_before_the_rest_of_its_visit_is_recorded(t
     visit.refresh_from_db()
     assert visit.status == VisitStatus.BOOKED and rebooked.status == VisitStatus.BOOKED
     assert rebooked.rebook_of == health
+
+
+def test_a_missed_session_is_rebooked_the_same_day_while_the_rest_is_to_come(team, monkeypatch):
+    """At 11:30 on Tuesday 2 March 2027 the health session (10:35-11:20) is missed while
+    education (11:25) and social care (12:00) are still to come: health is rebooked for
+    15:00 that day, before its deadline, so with no reason for being late."""
+    people, room = team
+    visit = visit_book(case=make_case(), room=room, sessions=full_visit(people))
+    monkeypatch.setattr(timezone, "now", lambda: at(11, 30).astimezone(dt.UTC))
+    speech, health = visit.sessions.order_by("start")[:2]
+    session_record_attendance(session=speech, attended=True)
+    health = session_record_attendance(session=health, attended=False, reason="Left early")
+    rebooked = session_rebook(
+        missed=health,
+        room=make_room(),
+        practitioner=people["health"],
+        start=at(15),
+        reason="Left before it began; back this afternoon.",
+    )
+    assert rebooked.start == at(15) and rebooked.late_reason == ""
+    assert rebooked.rebook_reason == "Left before it began; back this afternoon."
+
+
+def test_a_rebooking_after_its_own_deadline_needs_why_late_kept_apart(team, monkeypatch):
+    """The health session missed on Tuesday 2 March 2027 is rebooked within five working
+    days: by Tuesday 9 March. On Wednesday 10 March the rebooking needs a late reason too,
+    and the two reasons are kept apart."""
+    people, room = team
+    visit = visit_book(case=make_case(), room=room, sessions=full_visit(people))
+    monkeypatch.setattr(timezone, "now", lambda: at(13).astimezone(dt.UTC))
+    for s in visit.sessions.all():
+        session_record_attendance(session=s, attended=s.agency.code != "health", reason="Unwell")
+    missed = visit.sessions.get(agency__code="health")
+    wednesday = dt.date(2027, 3, 10)
+    asked = {
+        "missed": missed,
+        "room": room,
+        "practitioner": people["health"],
+        "start": at(10, day=wednesday),
+        "reason": "Unwell on the day",
+    }
+    with pytest.raises(ValidationError) as refused:
+        session_rebook(**asked)
+    assert list(refused.value.message_dict) == ["late_reason"]
+    assert "9 March 2027" in refused.value.message_dict["late_reason"][0]
+    rebooked = session_rebook(**asked, late_reason="The nurse was away until Wednesday.")
+    assert rebooked.rebook_reason == "Unwell on the day"
+    assert rebooked.late_reason == "The nurse was away until Wednesday."
+    booked = rebooked.history.get(kind=VisitHistory.Kind.BOOKED)
+    assert (booked.reason, booked.late_reason) == (
+        "Unwell on the day",
+        "The nurse was away until Wednesday.",
+    )
 
 
 def test_each_change_plans_its_texts_and_invites_with_the_state_before(team, monkeypatch):
@@ -444,3 +532,15 @@ def test_an_occurrence_moved_weeks_away_counts_on_both_days(db, frozen_now):
         book(at(9, day=moved_from))
     assert book(at(13, day=moved_to)).start == at(13, day=moved_to)
     assert book(at(9, day=dt.date(2027, 3, 9))).start == at(9, day=dt.date(2027, 3, 9))
+
+
+def test_reschedule_and_rebooking_reasons_have_a_limit(team):
+    people, room = team
+    visit = visit_book(case=make_case(), room=room, sessions=full_visit(people))
+    with pytest.raises(ValidationError) as refused:
+        visit_reschedule(
+            visit=visit, room=room, sessions=full_visit(people, start=at(13)), reason="x" * 1001
+        )
+    assert list(refused.value.message_dict) == ["reason"]
+    visit.refresh_from_db()
+    assert visit.version == 1
