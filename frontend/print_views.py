@@ -12,7 +12,7 @@ from agencies.models import Agency
 from frontend.drafts import not_started_page
 from screening.access import can
 from screening.assessment.drafts import DraftNotStarted, draft_read
-from screening.assessment.selectors import draft_case_list_for
+from screening.assessment.selectors import draft_case_list_for, draft_flags_for
 
 
 @login_required
@@ -44,8 +44,18 @@ def assessment_draft_print(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for s in draft.sections.all()
     ]
+    shown = draft_flags_for(user=request.user, draft=draft)
+    flags = [{**f, "agency_name": names.get(f["agency"], f["agency"])} for f in shown.flags]
     return render(
         request,
         "frontend/draft_print.html",
-        {"draft": draft, "case": case, "sections": sections, "plan": plan, "names": names},
+        {
+            "draft": draft,
+            "case": case,
+            "sections": sections,
+            "plan": plan,
+            "names": names,
+            "flags": flags,
+            "flags_withheld": shown.withheld,
+        },
     )

@@ -9,9 +9,11 @@ from django.utils import timezone
 from docx import Document
 from docx.shared import Pt
 
+from accounts.models import User
 from agencies.findings_forms import PLAN_CATEGORIES
 from agencies.local_time import date_words
 from agencies.models import Agency
+from screening.assessment.selectors import draft_flags_for
 from screening.models import AssessmentDraft
 
 LEVEL_WORDS = {"low": "Low", "medium": "Medium", "high": "High", "very_high": "Very high"}
@@ -29,9 +31,11 @@ def _date(moment) -> str:
     return f"{date_words(wall.date())}, {wall:%H:%M}"
 
 
-def draft_document(*, draft: AssessmentDraft) -> bytes:
-    """Every section with its sources, the flags, conflicts, missing agencies and the plan;
-    the status line says whether and by whom it was signed off."""
+def draft_document(*, draft: AssessmentDraft, user: User) -> bytes:
+    """Every section with its sources, the flags the user may see (draft_flags_for),
+    conflicts, missing agencies and the plan; the status line says whether and by whom it
+    was signed off."""
+    shown = draft_flags_for(user=user, draft=draft)
     case = draft.case
     person = case.young_person
     names = dict(Agency.objects.values_list("code", "name"))
@@ -50,21 +54,26 @@ def draft_document(*, draft: AssessmentDraft) -> bytes:
         status += f" on {_date(draft.signed_off_at)}"
     doc.add_paragraph(f"Status: {status}. {settings.YOT_NAME}. OFFICIAL-SENSITIVE.")
 
-    if draft.flags:
+    if shown.flags:
         doc.add_heading("Flags suggested by the findings (the case manager decides)", level=1)
-        for indicator, level in draft.suggested_ratings.items():
+        for indicator, level in shown.suggested_ratings.items():
             doc.add_paragraph(
                 f"{INDICATOR_WORDS.get(indicator, indicator)}: suggested "
                 f"{LEVEL_WORDS.get(level, level)}",
                 style="List Bullet",
             )
-        for flag in draft.flags:
+        for flag in shown.flags:
             urgent = "Urgent. " if flag.get("urgent") else ""
             doc.add_paragraph(
                 f"{urgent}{flag['text']} ({names.get(flag['agency'], flag['agency'])}, "
                 f"findings version {flag['finding_version']})",
                 style="List Bullet",
             )
+    if shown.withheld:
+        doc.add_paragraph(
+            "Restricted findings are shown as their summary only; a YOT manager sees the "
+            "flags they raise."
+        )
     if draft.conflicts:
         doc.add_heading("Conflicts between agencies", level=1)
         for conflict in draft.conflicts:
