@@ -56,6 +56,9 @@ def assessment_draft_print(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "names": names,
             "flags": flags,
+            "restricted": [
+                {**r, "agency_name": names.get(r["agency"], r["agency"])} for r in draft.restricted
+            ],
             "flags_withheld": shown.withheld,
         },
     )
