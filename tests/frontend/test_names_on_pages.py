@@ -8,8 +8,7 @@ import pytest
 
 from accounts.models import Role
 from agencies.models import Agency
-from screening.assessment.findings import findings_submit
-from tests.factories import complete_answers, make_case, make_screened_case, make_user
+from tests.factories import make_case, make_screened_case, make_user, submit_findings
 
 pytestmark = pytest.mark.django_db
 
@@ -31,23 +30,13 @@ def test_a_case_manager_without_a_name_is_shown_by_their_username(client, page):
 
 def test_the_print_page_names_the_agency_of_each_flag_and_restricted_summary(client):
     case, sessions = make_screened_case()
-    session = sessions["social_care"]
-    findings_submit(
-        session=session,
-        user=session.practitioner.user,
-        answers=complete_answers(
-            "social_care",
-            accommodation_suitable="no",
-            restricted="yes",
-            restricted_summary="Ask the allocated social worker first.",
-        ),
+    submit_findings(
+        sessions["social_care"],
+        accommodation_suitable="no",
+        restricted="yes",
+        restricted_summary="Ask the allocated social worker first.",
     )
-    health = sessions["health"]
-    findings_submit(
-        session=health,
-        user=health.practitioner.user,
-        answers=complete_answers("health", self_harm="current"),
-    )
+    submit_findings(sessions["health"], self_harm="current")
     client.force_login(make_user(role=Role.YOT_MANAGER))
     page = client.get(f"/cases/{case.pk}/assessment-draft/print/").content.decode()
     social_care = escape(Agency.objects.get(code="social_care").name)

@@ -8,10 +8,9 @@ import pytest
 from docx import Document
 
 from accounts.models import Role
-from screening.assessment.findings import findings_submit
 from screening.models import Alert
 from tests.conftest import client_for
-from tests.factories import complete_answers, make_screened_case, make_user
+from tests.factories import make_screened_case, make_user, submit_findings
 
 pytestmark = pytest.mark.django_db
 
@@ -25,18 +24,13 @@ SHARED = "The agency rates its overall concern as high"
 def restricted_case():
     case, sessions = make_screened_case()
     manager = make_user(role=Role.YOT_MANAGER)
-    session = sessions["social_care"]
-    findings_submit(
-        session=session,
-        user=session.practitioner.user,
-        answers=complete_answers(
-            "social_care",
-            exploitation=["criminal"],
-            missing_episodes=4,
-            concern_level="high",
-            restricted="yes",
-            restricted_summary=SUMMARY,
-        ),
+    submit_findings(
+        sessions["social_care"],
+        exploitation=["criminal"],
+        missing_episodes=4,
+        concern_level="high",
+        restricted="yes",
+        restricted_summary=SUMMARY,
     )
     return case, manager
 
