@@ -43,3 +43,13 @@ def test_the_print_page_names_the_agency_of_each_flag_and_restricted_summary(cli
     assert f"({social_care}, version 1)" in page
     assert f"{social_care}: Ask the allocated social worker first." in page
     assert "(social_care," not in page and "(health," not in page
+
+
+def test_the_alert_banner_names_the_case_once(client):
+    case, sessions = make_screened_case()
+    submit_findings(sessions["health"], self_harm="current")
+    client.force_login(case.case_manager)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    banner = page[page.index('id="alerts-title"') : page.index("See your alerts")]
+    assert "Current self-harm" in banner
+    assert banner.count(case.reference) == 1
