@@ -470,7 +470,7 @@ CASE_MANAGER_NOTES = {
 }
 
 
-def submitted_at(*, finding: Finding, late: bool, now: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+def _submitted_at(*, finding: Finding, late: bool, now: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     """When the demo says a practitioner submitted the findings: on time, the afternoon of
     the visit or the next working day; late, a working day or two after they were due.
     Never before the session ended nor after `now`."""
@@ -514,7 +514,7 @@ def _findings(
         answers = demo_answers(code, variant=variant, visit_day=day)
         finding = findings_submit(session=session, user=session.practitioner.user, answers=answers)
         late = (variant + position) % 4 == 3
-        _backdate(finding, submitted_at(finding=finding, late=late, now=now, zone=zone))
+        _backdate(finding, _submitted_at(finding=finding, late=late, now=now, zone=zone))
     if story in {"partial", "missed", "fresh"}:
         return
     case = visit.case
