@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -25,23 +27,35 @@ from agencies.services import leave_create, practitioner_create, working_pattern
 from demo.findings import demo_answers
 from screening.assessment.drafts import draft_edit, draft_merge, draft_sign_off, draft_submit
 from screening.assessment.findings import findings_submit
-from screening.booking.services import SessionRequest, session_record_attendance, visit_book
+from screening.booking.services import (
+    SessionRequest,
+    session_rebook,
+    session_record_attendance,
+    visit_book,
+)
 from screening.calendars.imports import calendar_import_upload
 from screening.calendars.loading import calendar_import_load_requested
-from screening.errors import SlotTaken
+from screening.errors import NotAllowed, SlotTaken
 from screening.messaging.dispatch import messages_dispatch_due
 from screening.messaging.replies import inbound_record, message_status_record
+from screening.messaging.send_times import in_quiet_hours, next_allowed, quiet_hours
 from screening.models import (
     AdminTask,
     Case,
+    Finding,
+    FindingStatus,
+    Language,
     Message,
     MessageStatus,
     OrderType,
     Room,
+    Session,
     Visit,
+    VisitStatus,
     YoungPerson,
 )
 from screening.people.cases import case_create
+from screening.people.deadlines import findings_due_by
 from screening.people.workdays import add_working_days, is_working_day
 from screening.people.young_people import young_person_create
 from screening.venues.services import room_create, venue_create
@@ -84,7 +98,7 @@ YOUNG_PEOPLE = [
     ("Zainab", "Thorncliffe"),
     ("Reece", "Delacourt"),
     ("Maisie", "Penhallow"),
-    ("Kofi", "Brightwater"),
+    ("Cerys", "Llewelyn"),
     ("Ellie", "Sandford"),
     ("Dylan", "Kestrel"),
     ("Precious", "Oyelaran"),
@@ -106,6 +120,24 @@ YOUNG_PEOPLE = [
     ("Sienna", "Haverly"),
     ("Jamal", "Whitcombe"),
     ("Freya", "Ellingham"),
+]
+
+# Texted in Welsh (her texts use the Welsh templates).
+WELSH_SPEAKING = {"Cerys Llewelyn"}
+
+# The parents and carers of every third young person: (given name, family name or None
+# for the young person's own).
+CARERS = [
+    ("Donna", None),
+    ("Marcus", None),
+    ("Yvonne", "Achterberg"),
+    ("Tariq", None),
+    ("Bernadette", None),
+    ("Lee", "Saunders"),
+    ("Joanne", None),
+    ("Wayne", None),
+    ("Farida", None),
+    ("Gwen", "Morgan"),
 ]
 
 COMMUNICATION_NEEDS = [
@@ -151,25 +183,38 @@ def check_safe_sms_backend() -> None:
 
 
 def logins() -> list[tuple[str, str]]:
-    """One login per role: (role name, username)."""
-    wanted = [
-        Role.YOT_ADMIN,
-        Role.CASE_MANAGER,
-        Role.YOT_MANAGER,
-        Role.PRACTITIONER,
-        Role.SYSTEM_ADMIN,
-    ]
+    """One login per role, and one practitioner per agency: (what they are, username). Each
+    practitioner printed has findings to write (an attended session whose findings are not
+    yet in, due today or later) when the demo has one for their agency."""
+    demo_users = [s[0] for s in STAFF] + [p[0] for p in PRACTITIONERS]
     found = []
-    for role in wanted:
-        user = (
-            User.objects.filter(
-                role=role, username__in=[s[0] for s in STAFF] + [p[0] for p in PRACTITIONERS]
-            )
-            .order_by("username")
-            .first()
-        )
+    for role in [Role.YOT_ADMIN, Role.CASE_MANAGER, Role.YOT_MANAGER, Role.SYSTEM_ADMIN]:
+        user = User.objects.filter(role=role, username__in=demo_users).order_by("username").first()
         if user is not None:
             found.append((Role(role).label, user.username))
+    today = timezone.localdate()
+    submitted = Finding.objects.filter(session=OuterRef("pk")).exclude(status=FindingStatus.DRAFT)
+    for agency in Agency.objects.filter(code__in=AGENCY_ORDER).order_by("order"):
+        pool = Practitioner.objects.filter(agency=agency, user__username__in=demo_users)
+        latest = (
+            Session.objects.filter(
+                agency=agency, practitioner__in=pool, attended=True, cancelled=False
+            )
+            .exclude(visit__status=VisitStatus.CANCELLED)
+            .exclude(Exists(submitted))
+            .order_by("-start")
+            .values_list("practitioner__user__username", "start")
+            .first()
+        )
+        due = latest and findings_due_by(visit_date=timezone.localdate(latest[1]))
+        if latest and due >= today:
+            username = latest[0]
+        else:
+            username = (
+                pool.order_by("user__username").values_list("user__username", flat=True).first()
+            )
+        if username is not None:
+            found.append((f"{Role.PRACTITIONER.label}, {agency.name}", username))
     return found
 
 
@@ -331,9 +376,12 @@ def _young_people(today: dt.date) -> list[YoungPerson]:
         age = 12 + n % 6
         born = dt.date(today.year - age, 1 + n % 12, 1 + (n * 7) % 28)
         details: dict[str, object] = {"mobile": _mobile(n), "sms_consent": n % 5 != 4}
+        if f"{given} {family}" in WELSH_SPEAKING:
+            details["language"] = Language.WELSH
         if n % 3 == 0:
+            carer_given, carer_family = CARERS[n // 3 % len(CARERS)]
             details.update(
-                parent_carer_name=f"Sam {family}",
+                parent_carer_name=f"{carer_given} {carer_family or family}",
                 parent_carer_mobile=_mobile(500 + n),
                 parent_carer_sms_consent=True,
             )
@@ -362,7 +410,7 @@ def _young_people(today: dt.date) -> list[YoungPerson]:
     return people
 
 
-def _book_first_free(
+def _bookings(
     *,
     case: Case,
     day: dt.date,
@@ -371,9 +419,10 @@ def _book_first_free(
     zone: ZoneInfo,
     record_past: bool,
     booked_by: User,
-) -> Visit | None:
-    """Try the day's usual clinic starts with each room and team until the booking service
-    accepts one; the service is the judge of every rule."""
+    late_reason: str,
+) -> Iterator[Callable[[], Visit]]:
+    """The visits to try on the day, one per usual clinic start, room and team, in order.
+    A visit after the case's deadline records `late_reason`."""
     agencies = {a.code: a for a in Agency.objects.filter(code__in=AGENCY_ORDER)}
     for hour, minute in [(9, 30), (13, 30), (10, 0), (14, 0), (9, 0), (13, 15)]:
         start = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
@@ -386,20 +435,26 @@ def _book_first_free(
                     SessionRequest(agency=agencies[code], practitioner=practitioner, start=t)
                 )
                 t += dt.timedelta(minutes=agencies[code].default_duration_minutes + 5)
-            try:
-                with transaction.atomic():
-                    return visit_book(
-                        case=case,
-                        room=room,
-                        sessions=sessions,
-                        booked_by=booked_by,
-                        record_past=record_past,
-                        late_reason=""
-                        if day <= case.visit_due_by
-                        else "Young person unwell on the first date offered",
-                    )
-            except (ValidationError, SlotTaken):
-                continue
+            yield partial(
+                visit_book,
+                case=case,
+                room=room,
+                sessions=sessions,
+                booked_by=booked_by,
+                record_past=record_past,
+                late_reason="" if day <= case.visit_due_by else late_reason,
+            )
+
+
+def _first_accepted(attempts: Iterable[Callable[[], Visit]]) -> Visit | None:
+    """The first booking the service accepts, each tried in its own savepoint (the service
+    is the judge of every rule), or None."""
+    for attempt in attempts:
+        try:
+            with transaction.atomic():
+                return attempt()
+        except (ValidationError, SlotTaken, NotAllowed):
+            continue
     return None
 
 
@@ -415,19 +470,52 @@ CASE_MANAGER_NOTES = {
 }
 
 
-def _findings(*, visit: Visit, story: str, variant: int, staff: dict[str, User]) -> None:
-    """Submit the visit's findings and move its draft along, all through the services."""
+def _submitted_at(*, finding: Finding, late: bool, now: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """When the demo says a practitioner submitted the findings: on time, the afternoon of
+    the visit or the next working day; late, a working day or two after they were due.
+    Never before the session ended nor after `now`."""
+    session = finding.session
+    day = timezone.localdate(session.start)
+    if late:
+        late_day = add_working_days(finding.due_by, 1 + session.pk % 2)
+        moment = dt.datetime.combine(late_day, dt.time(11, 20))
+    elif session.pk % 3:
+        moment = dt.datetime.combine(day, dt.time(16, 40))
+    else:
+        moment = dt.datetime.combine(add_working_days(day, 1), dt.time(14, 10))
+    moment = max(moment.replace(tzinfo=zone), session.end + dt.timedelta(minutes=30))
+    return min(moment, now - dt.timedelta(minutes=20))
+
+
+def _backdate(finding: Finding, moment: dt.datetime) -> None:
+    """The demo's findings carry the time they stand for, not the seeding time (the
+    timeliness report reads it)."""
+    Finding.objects.filter(pk=finding.pk).update(
+        created_at=moment, updated_at=moment, submitted_at=moment
+    )
+
+
+def _findings(
+    *, visit: Visit, story: str, variant: int, staff: dict[str, User], now: dt.datetime
+) -> None:
+    """Submit the visit's findings and move its draft along, all through the services,
+    each submitted at a believable time (most on time, about one in four late)."""
     day = timezone.localdate(visit.start)
+    zone = yot_zone()
     sessions = list(visit.sessions.select_related("agency", "practitioner__user"))
-    for session in sessions:
+    for position, session in enumerate(sessions):
         code = session.agency.code
-        if session.attended is False or (
-            story == "partial" and code in {"education", "social_care"}
+        if (
+            story == "fresh"
+            or session.attended is False
+            or (story == "partial" and code in {"education", "social_care"})
         ):
             continue
         answers = demo_answers(code, variant=variant, visit_day=day)
-        findings_submit(session=session, user=session.practitioner.user, answers=answers)
-    if story in {"partial", "missed"}:
+        finding = findings_submit(session=session, user=session.practitioner.user, answers=answers)
+        late = (variant + position) % 4 == 3
+        _backdate(finding, _submitted_at(finding=finding, late=late, now=now, zone=zone))
+    if story in {"partial", "missed", "fresh"}:
         return
     case = visit.case
     manager = next(u for u in staff.values() if u.role == Role.YOT_MANAGER)
@@ -450,10 +538,74 @@ def _findings(*, visit: Visit, story: str, variant: int, staff: dict[str, User])
         draft_sign_off(draft=case.assessment_draft, user=manager)
 
 
+# The reason recorded for a visit that could only be booked after the case's deadline; and
+# the visits that came late on purpose, by their place among the visited cases.
+LATE_REASON = "Young person unwell on the first date offered"
+LATE_VISITS = {
+    2: LATE_REASON,
+    6: "Court hearing on the first date offered; the next free date was after the deadline",
+}
+MISSED_REBOOK_REASON = "Young person unwell on the day; rebooked with the next free nurse"
+
+
+def _rebook_missed(
+    *, visit: Visit, team: dict[str, list[Practitioner]], rooms: list[Room], days: list[dt.date]
+) -> Visit | None:
+    """Rebook the visit's missed session on the first free clinic slot ahead, through the
+    rebooking service (the timeliness report lists the missed session as a reason)."""
+    missed = visit.sessions.filter(attended=False).select_related("agency").first()
+    if missed is None:
+        return None
+    zone = yot_zone()
+    length = dt.timedelta(minutes=missed.agency.default_duration_minutes)
+    starts = (
+        dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
+        for day in days
+        for hour, minute in [(10, 30), (14, 30), (11, 30), (15, 30)]
+    )
+    return _first_accepted(
+        partial(
+            session_rebook,
+            missed=missed,
+            room=room,
+            practitioner=practitioner,
+            start=start,
+            end=start + length,
+            reason=MISSED_REBOOK_REASON,
+        )
+        for start, room, practitioner in itertools.product(starts, rooms, team[missed.agency.code])
+    )
+
+
+def _before_quiet_hours(now: dt.datetime) -> tuple[dt.datetime, list[int]] | None:
+    """Seeded in the quiet hours, the demo's bookings stand for ones made just before they
+    began: the texts held back until the quiet hours end (confirmations, introductions) are
+    made due now, to be sent and then dated that evening, so the demo shows sent texts,
+    delivery reports and replies at any hour. Returns (that moment, the texts' ids), or
+    None outside the quiet hours, when texts go as they are planned."""
+    if not in_quiet_hours(now):
+        return None
+    start, _ = quiet_hours()
+    local = timezone.localtime(now, yot_zone())
+    day = local.date() if local.time() >= start else local.date() - dt.timedelta(days=1)
+    before = dt.datetime.combine(day, start, tzinfo=yot_zone()) - dt.timedelta(minutes=25)
+    held = Message.objects.filter(status=MessageStatus.PLANNED, send_at=next_allowed(now))
+    ids = list(held.values_list("pk", flat=True))
+    Message.objects.filter(pk__in=ids).update(next_attempt_at=now)
+    return before, ids
+
+
 def _texts(*, log: Callable[[str], None]) -> dict[str, int]:
     """Send the texts the bookings planned (through the configured safe gateway), then
-    play back a few delivery reports and replies, so every state shows in the demo."""
+    play back a few delivery reports and replies, so every state shows in the demo,
+    whatever the hour it is seeded (see _before_quiet_hours)."""
+    held = _before_quiet_hours(timezone.now())
     report = messages_dispatch_due()
+    if held is not None:
+        before, ids = held
+        Message.objects.filter(pk__in=ids, status=MessageStatus.SENT).update(
+            created_at=before, sent_at=before, status_changed_at=before
+        )
     sent = list(Message.objects.filter(status=MessageStatus.SENT).order_by("id"))
     for message in sent[:3]:
         message_status_record(provider_id=message.provider_id, provider_status="delivered")
@@ -483,7 +635,8 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
     if User.objects.filter(username=MARKER_USERNAME).exists():
         return DemoResult(created=False, logins=logins())
     zone = yot_zone()
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     with transaction.atomic():
         staff = _staff()
         team = _practitioners(today, zone)
@@ -494,16 +647,20 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
         admin = staff[MARKER_USERNAME]
         log("Staff, practitioners, venues and young people created.")
 
-        # Stages, in order: waiting for a visit, booked, visited, visited with a missed
-        # session. Order start dates are set so each stage's dates are believable.
-        stages = ["waiting"] * 8 + ["booked"] * 8 + ["visited"] * 10 + ["missed"] * 4
+        # Stages, in order: waiting for a visit, booked, visited on the last working day
+        # (findings not yet due), visited, visited with a missed session. Order start dates
+        # are set so each stage's dates are believable.
+        stages = ["waiting"] * 7 + ["booked"] * 8 + ["fresh"] + ["visited"] * 10 + ["missed"] * 4
         past_days = _working_days(today, 20, -1)
         future_days = _working_days(today, 8, 1)
-        counts = {"waiting": 0, "booked": 0, "visited": 0, "missed": 0, "unbooked": 0}
-        drafts = dict.fromkeys(["partial", "editing", "review", "awaiting", "signed", "missed"], 0)
+        counts = dict.fromkeys(["waiting", "booked", "fresh", "visited", "missed", "unbooked"], 0)
+        drafts = dict.fromkeys([*FINDINGS_STORIES, "missed", "fresh"], 0)
         for n, (person, stage) in enumerate(zip(people, stages, strict=True)):
             recent = stage in {"waiting", "booked"}
-            start = past_days[n % 3] if recent else past_days[6 + n % 12]
+            if stage == "fresh":
+                start = past_days[3]
+            else:
+                start = past_days[n % 3] if recent else past_days[6 + n % 12]
             case = case_create(
                 young_person=person,
                 order_type=ORDER_TYPES[n % len(ORDER_TYPES)],
@@ -513,23 +670,32 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
             if stage == "waiting":
                 counts["waiting"] += 1
                 continue
+            late_reason = LATE_VISITS.get(counts["visited"]) if stage == "visited" else None
             if stage == "booked":
                 candidates = future_days[n % 4 :] + future_days
                 past = False
+            elif stage == "fresh":
+                candidates, past = past_days[:2], True
             else:
-                # Working days after the order start up to yesterday, earliest first.
+                # Working days after the order start up to yesterday, earliest first (for a
+                # visit that came late, after its deadline).
                 candidates = past_days[: past_days.index(start)][::-1]
+                if late_reason:
+                    candidates = [day for day in candidates if day > case.visit_due_by]
                 past = True
             visit = None
             for day in candidates:
-                visit = _book_first_free(
-                    case=case,
-                    day=day,
-                    team=team,
-                    rooms=rooms,
-                    zone=zone,
-                    record_past=past,
-                    booked_by=admin,
+                visit = _first_accepted(
+                    _bookings(
+                        case=case,
+                        day=day,
+                        team=team,
+                        rooms=rooms,
+                        zone=zone,
+                        record_past=past,
+                        booked_by=admin,
+                        late_reason=late_reason or LATE_REASON,
+                    )
                 )
                 if visit is not None:
                     break
@@ -546,9 +712,11 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
                         recorded_by=admin,
                         reason="Did not attend: young person unwell" if missed else "",
                     )
-                story = "missed" if stage == "missed" else FINDINGS_STORIES[counts[stage] - 1]
-                _findings(visit=visit, story=story, variant=counts[stage] - 1, staff=staff)
+                story = FINDINGS_STORIES[counts[stage] - 1] if stage == "visited" else stage
+                _findings(visit=visit, story=story, variant=counts[stage] - 1, staff=staff, now=now)
                 drafts[story] += 1
+                if stage == "missed" and counts[stage] % 2:
+                    _rebook_missed(visit=visit, team=team, rooms=rooms, days=future_days)
     texts = _texts(log=log)
     result = DemoResult(created=True, logins=logins())
     result.counts = {
@@ -561,6 +729,8 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
         "visits completed": counts["visited"],
         "visits with a missed session": counts["missed"],
         "visits with findings still missing": drafts["partial"] + drafts["missed"],
+        "visits on the last working day (findings not yet due)": drafts["fresh"],
+        "missed sessions rebooked": Visit.objects.exclude(rebook_of=None).count(),
         "drafts being edited": drafts["editing"] + drafts["review"],
         "drafts awaiting sign-off": drafts["awaiting"],
         "drafts signed off": drafts["signed"],

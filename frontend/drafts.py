@@ -24,7 +24,7 @@ from frontend.forms import apply_service_errors, at_most
 from screening.access import can
 from screening.assessment import drafts as draft_services
 from screening.assessment.export import draft_document as build_document
-from screening.assessment.selectors import draft_case_list_for
+from screening.assessment.selectors import draft_case_list_for, draft_flags_for
 from screening.audit import audit_record
 from screening.errors import NotAllowed
 from screening.models import AssessmentDraft, AuditEntry, Case, DraftStatus
@@ -124,8 +124,9 @@ def _render_draft(
     )
     draft.missing = missing
     names = _names()
+    shown = draft_flags_for(user=user, draft=draft)
     flags = sorted(
-        ({**f, "agency_name": names.get(f["agency"], f["agency"])} for f in draft.flags),
+        ({**f, "agency_name": names.get(f["agency"], f["agency"])} for f in shown.flags),
         key=lambda f: not f.get("urgent"),
     )
     sections = [
@@ -159,8 +160,9 @@ def _render_draft(
             "draft": draft,
             "flags": flags,
             "ratings": [
-                (INDICATORS.get(k, k), LEVELS.get(v, v)) for k, v in draft.suggested_ratings.items()
+                (INDICATORS.get(k, k), LEVELS.get(v, v)) for k, v in shown.suggested_ratings.items()
             ],
+            "flags_withheld": shown.withheld,
             "conflicts": [
                 {**c, "source_names": _source_names(c.get("sources", []), names)}
                 for c in draft.conflicts
@@ -356,7 +358,7 @@ def draft_document(request: HttpRequest, pk: int) -> HttpResponse:
         case=case,
         detail="Word document",
     )
-    response = HttpResponse(build_document(draft=draft), content_type=DOCX)
+    response = HttpResponse(build_document(draft=draft, user=request.user), content_type=DOCX)
     response["Content-Disposition"] = (
         f'attachment; filename="assessment-draft-{case.reference}.docx"'
     )

@@ -12,12 +12,15 @@ from agencies.models import Agency
 from frontend.drafts import not_started_page
 from screening.access import can
 from screening.assessment.drafts import DraftNotStarted, draft_read
-from screening.assessment.selectors import draft_case_list_for
+from screening.assessment.export import MARKING, document_heading, document_title, due_words
+from screening.assessment.selectors import draft_case_list_for, draft_flags_for
 
 
 @login_required
 def assessment_draft_print(request: HttpRequest, pk: int) -> HttpResponse:
-    """Same access as the API: 403 for roles that never read drafts, 404 outside scope."""
+    """Same access as the API: 403 for roles that never read drafts, 404 outside scope.
+    Laid out as the Word document is (screening/assessment/export.py): its title, marking
+    at the top and bottom, dates written out, the plan as tables."""
     if not can(request.user, "assessment_drafts", "read"):
         raise PermissionDenied
     case = get_object_or_404(draft_case_list_for(user=request.user), pk=pk)
@@ -29,7 +32,10 @@ def assessment_draft_print(request: HttpRequest, pk: int) -> HttpResponse:
     plan = [
         (
             title,
-            [{**a, "owner_name": names.get(a["owner_agency"])} for a in draft.plan.get(key, [])],
+            [
+                {**a, "owner_name": names.get(a["owner_agency"]), "due": due_words(a["due_date"])}
+                for a in draft.plan.get(key, [])
+            ],
         )
         for key, title in PLAN_CATEGORIES.items()
     ]
@@ -44,8 +50,24 @@ def assessment_draft_print(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for s in draft.sections.all()
     ]
+    shown = draft_flags_for(user=request.user, draft=draft)
+    flags = [{**f, "agency_name": names.get(f["agency"], f["agency"])} for f in shown.flags]
     return render(
         request,
         "frontend/draft_print.html",
-        {"draft": draft, "case": case, "sections": sections, "plan": plan, "names": names},
+        {
+            "draft": draft,
+            "case": case,
+            "heading": document_heading(draft),
+            "title": document_title(draft),
+            "marking": MARKING,
+            "sections": sections,
+            "plan": plan,
+            "names": names,
+            "flags": flags,
+            "restricted": [
+                {**r, "agency_name": names.get(r["agency"], r["agency"])} for r in draft.restricted
+            ],
+            "flags_withheld": shown.withheld,
+        },
     )

@@ -208,12 +208,20 @@ def make_section_need_review(case, health) -> None:
     findings_submit(session=health, user=health.practitioner.user)
 
 
+def submit_findings(session, **overrides):
+    """Submit complete findings for the session as its practitioner, with `overrides`."""
+    from screening.assessment.findings import findings_submit
+
+    return findings_submit(
+        session=session,
+        user=session.practitioner.user,
+        answers=complete_answers(session.agency.code, **overrides),
+    )
+
+
 def make_case_with_findings(code: str = "health"):
     """A screened case whose `code` session's findings are submitted (so it has a draft).
     Returns (case, {agency code: session})."""
-    from screening.assessment.findings import findings_submit
-
     case, sessions = make_screened_case()
-    session = sessions[code]
-    findings_submit(session=session, user=session.practitioner.user, answers=complete_answers(code))
+    submit_findings(sessions[code])
     return case, sessions

@@ -163,6 +163,11 @@ class DraftSerializer(serializers.ModelSerializer):
     layout = serializers.CharField(source="layout.name", read_only=True)
     flags = serializers.ListField(child=serializers.DictField())
     suggested_ratings = serializers.DictField(child=serializers.CharField())
+    flags_withheld = serializers.BooleanField(
+        read_only=True,
+        help_text="True when flags raised by restricted findings are not shown to this reader "
+        "(they see those findings' summary only).",
+    )
     conflicts = serializers.ListField(child=serializers.DictField())
     missing = serializers.ListField(child=serializers.DictField())
     restricted = serializers.ListField(child=serializers.DictField())
@@ -178,6 +183,7 @@ class DraftSerializer(serializers.ModelSerializer):
             "sections",
             "flags",
             "suggested_ratings",
+            "flags_withheld",
             "conflicts",
             "missing",
             "restricted",

@@ -39,6 +39,7 @@ from screening.assessment.selectors import (
     alert_list_for,
     communication_needs_for_session,
     draft_case_list_for,
+    draft_flags_for,
     findings_answers_visible,
     findings_read_for,
     findings_sessions_for,
@@ -242,6 +243,10 @@ class AssessmentDraftViewSet(viewsets.GenericViewSet):
         draft.missing = (
             missing if missing is not None else draft_services.draft_missing_now(draft=draft)
         )
+        # Flags as this reader may see them (never saved: this instance is for the answer).
+        shown = draft_flags_for(user=self.request.user, draft=draft)
+        draft.flags, draft.suggested_ratings = shown.flags, shown.suggested_ratings
+        draft.flags_withheld = shown.withheld
         return Response(DraftSerializer(draft).data)
 
     @extend_schema(responses={200: DraftSerializer})
@@ -300,7 +305,7 @@ class AssessmentDraftViewSet(viewsets.GenericViewSet):
             case=draft.case,
             detail="Word document",
         )
-        response = HttpResponse(draft_document(draft=draft), content_type=DOCX)
+        response = HttpResponse(draft_document(draft=draft, user=request.user), content_type=DOCX)
         filename = f"assessment-draft-{draft.case.reference}.docx"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "private, no-store"

@@ -126,6 +126,14 @@ def day(value: dt.date | dt.datetime | None) -> str:
 
 
 @register.filter
+def person(user) -> str:
+    """A user as people read them: their full name, else their username ("" for nobody)."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
+@register.filter
 def short_day(value: dt.date | None) -> str:
     return "" if value is None else f"{value.day} {value:%b %Y}"
 

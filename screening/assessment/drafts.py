@@ -23,6 +23,7 @@ from agencies.local_time import date_words as _date
 from agencies.models import Agency
 from screening.assessment import tasks
 from screening.assessment.merge import Contribution, merge, section_changes
+from screening.assessment.selectors import reads_restricted_findings
 from screening.assessment.work_emails import case_manager_of, work_emails_plan, yot_managers
 from screening.audit import audit_record
 from screening.errors import FindingsLocked, NotAllowed
@@ -260,7 +261,8 @@ def _urgent_flags(finding: Finding) -> list[tuple[str, str]]:
 
 
 def alerts_raise(*, case: Case, finding: Finding) -> list[Alert]:
-    """Alert the case manager and every YOT manager, once per cause, the same day: a page
+    """Alert the case manager and every YOT manager, once per cause, the same day (someone
+    who reads a restricted finding's summary only is told it is urgent, once, not why): a page
     notice now, and an email planned in the same transaction (the AlertEmail outbox, sent
     and retried by the background worker: screening/assessment/alert_emails.py). The
     email names the case reference only; the finding itself stays behind sign-in."""
@@ -271,15 +273,30 @@ def alerts_raise(*, case: Case, finding: Finding) -> list[Alert]:
     if case.case_manager is not None and case.case_manager.is_active:
         recipients.append(case.case_manager)
     agency = finding.session.agency.name
+    # Someone who sees a restricted finding's summary only is told that it is urgent,
+    # never why (the cause would give away what the summary leaves out).
+    summary_only = [
+        (
+            f"{finding.session.agency.code}.restricted",
+            f"Urgent: restricted {agency} findings need action today (case {case.reference}). "
+            "Read their summary on the assessment draft; a YOT manager sees them whole.",
+        )
+    ]
     created: list[Alert] = []
     for recipient in recipients:
         new_for_them = []
-        for key, text in urgent:
+        whole = not finding.restricted or reads_restricted_findings(recipient)
+        causes = (
+            [
+                (key, f"Urgent: {text} ({agency} findings, case {case.reference}).")
+                for key, text in urgent
+            ]
+            if whole
+            else summary_only
+        )
+        for key, text in causes:
             alert, new = Alert.objects.get_or_create(
-                recipient=recipient,
-                case=case,
-                key=key,
-                defaults={"text": f"Urgent: {text} ({agency} findings, case {case.reference})."},
+                recipient=recipient, case=case, key=key, defaults={"text": text}
             )
             if new:
                 new_for_them.append(alert)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from django.conf import settings
 from django.utils import timezone
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
+from accounts.models import User
 from agencies.findings_forms import PLAN_CATEGORIES
 from agencies.local_time import date_words
 from agencies.models import Agency
-from screening.models import AssessmentDraft
+from screening.assessment.selectors import draft_flags_for
+from screening.models import AssessmentDraft, DraftStatus
 
 LEVEL_WORDS = {"low": "Low", "medium": "Medium", "high": "High", "very_high": "Very high"}
 INDICATOR_WORDS = {
@@ -22,6 +26,9 @@ INDICATOR_WORDS = {
 }
 
 
+MARKING = "OFFICIAL-SENSITIVE"
+
+
 def _date(moment) -> str:
     if not moment:
         return ""
@@ -29,15 +36,77 @@ def _date(moment) -> str:
     return f"{date_words(wall.date())}, {wall:%H:%M}"
 
 
-def draft_document(*, draft: AssessmentDraft) -> bytes:
-    """Every section with its sources, the flags, conflicts, missing agencies and the plan;
-    the status line says whether and by whom it was signed off."""
+def due_words(value: str) -> str:
+    """A plan action's due date (stored as an ISO date) written out: '4 January 2027'."""
+    try:
+        return date_words(dt.date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def document_heading(draft: AssessmentDraft) -> str:
+    """'Initial assessment' once signed off; until then it is a draft and says so."""
+    if draft.status == DraftStatus.SIGNED_OFF:
+        return "Initial assessment"
+    return "Initial assessment draft"
+
+
+def document_title(draft: AssessmentDraft) -> str:
+    """The heading with the case reference, for the document's title and the print page's."""
+    return f"{document_heading(draft)}, case {draft.case.reference}"
+
+
+def _mark(doc) -> None:
+    """The protective marking at the top and bottom of every page."""
+    for section in doc.sections:
+        for part in (section.header, section.footer):
+            paragraph = part.paragraphs[0]
+            paragraph.text = MARKING
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.runs[0].bold = True
+
+
+def _properties(doc, draft: AssessmentDraft) -> None:
+    """Title, author (the service) and the time it was made, for the document management
+    system the case file lives in."""
+    props = doc.core_properties
+    now = timezone.now()
+    props.title = document_title(draft)
+    props.subject = f"Case {draft.case.reference}"
+    props.author = props.last_modified_by = settings.YOT_NAME
+    props.category = MARKING
+    props.comments = ""
+    props.created = props.modified = now
+    props.revision = 1
+
+
+def _plan_table(doc, items: list[dict], names: dict[str, str]) -> None:
+    table = doc.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ("Action", "Owner", "Due"), strict=True):
+        cell.text = text
+        cell.paragraphs[0].runs[0].bold = True
+    for item in items:
+        cells = table.add_row().cells
+        cells[0].text = item["action"]
+        cells[1].text = names.get(item["owner_agency"], item["owner_agency"])
+        cells[2].text = due_words(item["due_date"])
+
+
+def draft_document(*, draft: AssessmentDraft, user: User) -> bytes:
+    """Every section with its sources, the flags the user may see (draft_flags_for),
+    conflicts, missing agencies and the plan as tables; titled as a draft until signed off,
+    OFFICIAL-SENSITIVE in the header and footer, with its title, author (the service) and
+    creation time set."""
+    shown = draft_flags_for(user=user, draft=draft)
     case = draft.case
     person = case.young_person
     names = dict(Agency.objects.values_list("code", "name"))
     doc = Document()
     doc.styles["Normal"].font.size = Pt(11)
-    doc.add_heading("Initial assessment draft", level=0)
+    _properties(doc, draft)
+    _mark(doc)
+    doc.add_heading(document_heading(draft), level=0)
     doc.add_paragraph(
         f"{person.given_name} {person.family_name}, born {date_words(person.date_of_birth)}. "
         f"Case {case.reference} ({case.get_order_type_display()}, order start "
@@ -48,23 +117,28 @@ def draft_document(*, draft: AssessmentDraft) -> bytes:
     if draft.signed_off_at:
         status += f" by {draft.signed_off_by.get_full_name() or draft.signed_off_by.username}"
         status += f" on {_date(draft.signed_off_at)}"
-    doc.add_paragraph(f"Status: {status}. {settings.YOT_NAME}. OFFICIAL-SENSITIVE.")
+    doc.add_paragraph(f"Status: {status}. {settings.YOT_NAME}.")
 
-    if draft.flags:
+    if shown.flags:
         doc.add_heading("Flags suggested by the findings (the case manager decides)", level=1)
-        for indicator, level in draft.suggested_ratings.items():
+        for indicator, level in shown.suggested_ratings.items():
             doc.add_paragraph(
                 f"{INDICATOR_WORDS.get(indicator, indicator)}: suggested "
                 f"{LEVEL_WORDS.get(level, level)}",
                 style="List Bullet",
             )
-        for flag in draft.flags:
+        for flag in shown.flags:
             urgent = "Urgent. " if flag.get("urgent") else ""
             doc.add_paragraph(
                 f"{urgent}{flag['text']} ({names.get(flag['agency'], flag['agency'])}, "
                 f"findings version {flag['finding_version']})",
                 style="List Bullet",
             )
+    if shown.withheld:
+        doc.add_paragraph(
+            "Restricted findings are shown as their summary only; a YOT manager sees the "
+            "flags they raise."
+        )
     if draft.conflicts:
         doc.add_heading("Conflicts between agencies", level=1)
         for conflict in draft.conflicts:
@@ -98,14 +172,10 @@ def draft_document(*, draft: AssessmentDraft) -> bytes:
     for category, title in PLAN_CATEGORIES.items():
         doc.add_heading(title, level=2)
         items = draft.plan.get(category) or []
-        if not items:
+        if items:
+            _plan_table(doc, items, names)
+        else:
             doc.add_paragraph("No actions yet.")
-        for item in items:
-            doc.add_paragraph(
-                f"{item['action']} (owner: {names.get(item['owner_agency'], item['owner_agency'])};"
-                f" due {item['due_date']})",
-                style="List Bullet",
-            )
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

@@ -101,6 +101,16 @@ def _piece(question: Mapping[str, Any], value: Any, contribution: Contribution) 
     }
 
 
+def suggest_ratings(flags: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """The highest level the flags suggest for each indicator (a suggestion only)."""
+    suggested: dict[str, str] = {}
+    for flag in flags:
+        current = suggested.get(flag["indicator"])
+        if current is None or LEVELS.index(flag["level"]) > LEVELS.index(current):
+            suggested[flag["indicator"]] = flag["level"]
+    return suggested
+
+
 def merge(*, layout: Mapping[str, Any], contributions: Sequence[Contribution]) -> MergeResult:
     """Merge the latest submitted findings of each agency into draft content."""
     ordered = sorted(contributions, key=lambda c: (c.agency_order, c.agency))
@@ -149,11 +159,7 @@ def merge(*, layout: Mapping[str, Any], contributions: Sequence[Contribution]) -
             for key in _sections_for(question, c.agency, layout):
                 (sections.get(key) or other).pieces.append(_piece(question, value, c))
 
-    suggested: dict[str, str] = {}
-    for flag in flags:
-        current = suggested.get(flag["indicator"])
-        if current is None or LEVELS.index(flag["level"]) > LEVELS.index(current):
-            suggested[flag["indicator"]] = flag["level"]
+    suggested = suggest_ratings(flags)
 
     conflicts = []
     for rule in layout.get("conflicts") or []:

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from accounts.models import Role, User
 from screening.access import practitioner_sessions
+from screening.assessment.merge import suggest_ratings
 from screening.audit import audit_finding
 from screening.booking.selectors import session_list_for, session_rows_for
 from screening.models import (
@@ -60,13 +61,52 @@ def findings_read_for(*, user: User, session: Session):
     return finding
 
 
+# What every reader sees of a restricted finding; the rest is for those who read it whole.
+SUMMARY_ANSWERS = frozenset({"restricted", "restricted_summary", "consent", "concern_level"})
+
+
+def reads_restricted_findings(user: User) -> bool:
+    """Restricted findings are read whole by their agency's practitioners (findings are
+    scoped to their own agency's sessions) and by YOT managers only."""
+    return user.role in (Role.PRACTITIONER, Role.YOT_MANAGER)
+
+
 def findings_answers_visible(*, user: User, finding) -> tuple[dict, bool]:
     """The answers the user may see, and whether they were withheld: restricted findings
     show only their summary to anyone but the agency's practitioners and YOT managers."""
-    if not finding.restricted or user.role in (Role.PRACTITIONER, Role.YOT_MANAGER):
+    if not finding.restricted or reads_restricted_findings(user):
         return dict(finding.answers), False
-    keep = ("restricted", "restricted_summary", "consent", "concern_level")
-    return {k: v for k, v in finding.answers.items() if k in keep}, True
+    return {k: v for k, v in finding.answers.items() if k in SUMMARY_ANSWERS}, True
+
+
+@dataclass(frozen=True)
+class DraftFlags:
+    """The flags of a draft a reader sees, the ratings they suggest, and whether any were
+    withheld from this reader."""
+
+    flags: list[dict]
+    suggested_ratings: dict[str, str]
+    withheld: bool
+
+
+def draft_flags_for(*, user: User, draft: AssessmentDraft) -> DraftFlags:
+    """The draft's flags the user may see: a flag raised by a restricted finding's answers
+    shows only to those who read that finding whole (a case manager sees its summary only,
+    and "exploitation concern" would give away what the summary leaves out); one raised by
+    the answers every reader sees (the concern level) shows to all. Ratings are suggested
+    from the flags shown."""
+    if reads_restricted_findings(user) or not draft.restricted:
+        return DraftFlags(list(draft.flags), dict(draft.suggested_ratings), False)
+    restricted = {(r["agency"], r["finding_version"]) for r in draft.restricted}
+    shown = [
+        flag
+        for flag in draft.flags
+        if (flag["agency"], flag["finding_version"]) not in restricted
+        or flag["key"].split(".")[1] in SUMMARY_ANSWERS  # key: agency.question.rule
+    ]
+    if len(shown) == len(draft.flags):
+        return DraftFlags(shown, dict(draft.suggested_ratings), False)
+    return DraftFlags(shown, suggest_ratings(shown), True)
 
 
 def communication_needs_for_session(*, session: Session) -> dict:

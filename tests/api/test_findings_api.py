@@ -115,7 +115,9 @@ def test_whole_flow_submit_merge_edit_amend_review_sign_off_and_export(screened)
     document = w["manager"].get(draft_url(w["case"], "document/"))
     assert document.status_code == 200
     assert document["Content-Type"].startswith("application/vnd.openxmlformats")
-    text = "\n".join(p.text for p in Document(io.BytesIO(document.content)).paragraphs)
+    doc = Document(io.BytesIO(document.content))
+    cells = [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    text = "\n".join([p.text for p in doc.paragraphs] + cells)
     for s in signed["sections"]:
         assert s["title"] in text
     assert edited in text and "Intervention plan" in text and "Referral to CAMHS" in text

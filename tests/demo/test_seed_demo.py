@@ -8,6 +8,8 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from accounts.models import Role, User
+from agencies.models import Agency
+from screening.messaging.send_times import in_quiet_hours
 from screening.models import (
     Alert,
     AssessmentDraft,
@@ -21,6 +23,7 @@ from screening.models import (
     YoungPerson,
 )
 from screening.phone import normalise_uk_mobile
+from tests.messaging import travel
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -60,9 +63,11 @@ def test_seed_demo_builds_the_whole_flow():
     assert Visit.objects.filter(status=VisitStatus.BOOKED).count() >= 5
     assert Visit.objects.filter(status=VisitStatus.COMPLETED).count() >= 5
     assert Session.objects.filter(attended=False).exclude(attendance_reason="").exists()
-    # Each booked or completed visit sees all four agencies.
-    for visit in Visit.objects.all():
+    # Each booked or completed visit sees all four agencies; a rebooking, the one missed.
+    for visit in Visit.objects.filter(rebook_of=None):
         assert visit.sessions.count() == 4
+    rebooked = Visit.objects.exclude(rebook_of=None)
+    assert rebooked.exists() and all(visit.sessions.count() == 1 for visit in rebooked)
     # After the visits: findings missing, drafts being edited, in review, signed off.
     drafts = AssessmentDraft.objects.all()
     assert any(d.missing for d in drafts)
@@ -182,16 +187,94 @@ def test_seed_demo_gives_one_practitioner_an_imported_weekly_meeting_that_is_res
         assert not any(s < end and start < e for s, e in record.busy), session
 
 
-def test_seed_demo_plans_and_sends_texts_through_the_safe_gateway():
+# Tuesday 1 December 2026, 06:30 in London (GMT, so 06:30 UTC): inside the quiet hours
+# (21:00-08:00), when no text may be sent.
+QUIET_HOURS = dt.datetime(2026, 12, 1, 6, 30, tzinfo=dt.UTC)
+# The same day at 11:00, when texts go at once.
+OFFICE_HOURS = dt.datetime(2026, 12, 1, 11, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("moment", [QUIET_HOURS, OFFICE_HOURS], ids=["quiet", "office"])
+def test_seed_demo_shows_texts_replies_delivery_reports_and_tasks_whatever_the_hour(moment):
     from screening.models import AdminTask, InboundMessage, Message
 
-    seed()
+    with travel(moment):
+        seed()
     booked = Visit.objects.filter(status=VisitStatus.BOOKED)
     assert Message.objects.filter(visit__in=booked).exists()
     assert not Message.objects.filter(visit__status=VisitStatus.COMPLETED).exists()
     statuses = set(Message.objects.values_list("status", flat=True))
-    assert "planned" in statuses
-    if "sent" in statuses or "delivered" in statuses:  # not when seeded in quiet hours
-        assert "delivered" in statuses and "undelivered" in statuses
-        assert InboundMessage.objects.filter(kind="confirm").exists()
-        assert AdminTask.objects.filter(kind="rearrange", done_at=None).exists()
+    assert {"planned", "sent", "delivered", "undelivered"} <= statuses
+    assert InboundMessage.objects.filter(kind="confirm").exists()
+    assert AdminTask.objects.filter(kind="rearrange", done_at=None).exists()
+    # Nothing went out in the quiet hours: what was sent, was sent before them.
+    for sent_at in Message.objects.exclude(sent_at=None).values_list("sent_at", flat=True):
+        assert not in_quiet_hours(sent_at), sent_at
+
+
+def test_seed_demo_prints_one_login_per_role_and_per_agency_each_practitioner_with_findings_due():
+    from screening.assessment.selectors import sessions_awaiting_findings_for
+
+    with travel(QUIET_HOURS):
+        output = seed()
+        today = dt.date(2026, 12, 1)
+        for role in Role:
+            assert role.label in output
+        printed = output.split("demo login:")[1]
+        for agency in Agency.objects.filter(required_by_default=True):
+            line = next(line for line in printed.splitlines() if agency.name in line)
+            username = line.split()[-1]
+            user = User.objects.get(username=username, practitioner__agency=agency)
+            due = [s.visit.case.findings_due_by for s in sessions_awaiting_findings_for(user=user)]
+            assert any(day is not None and day >= today for day in due), (agency.code, due)
+
+
+def test_the_timeliness_report_over_the_demo_shows_believable_shares_and_reasons():
+    from screening.reports.timeliness import timeliness_for
+
+    with travel(QUIET_HOURS):
+        seed()
+        report = timeliness_for(
+            user=User.objects.get(username="manager.hartwell"),
+            first_month=dt.date(2026, 10, 1),
+            last_month=dt.date(2026, 12, 1),
+        )
+    stages = {stage.key: stage.total for stage in report.stages}
+    for key in ("visit", "findings"):
+        assert 0 < stages[key].on_time < stages[key].counted, (key, stages[key])
+    findings = stages["findings"]
+    assert findings.on_time > findings.late  # most findings are in on time
+    kinds = {reason.kind for reason in report.reasons}
+    assert kinds == {"Visit after the deadline", "Missed session, rebooked"}
+    assert all(reason.text for reason in report.reasons)
+
+
+def test_demo_findings_carry_the_times_they_were_submitted_not_the_seeding_time():
+    from screening.models import Finding
+
+    with travel(QUIET_HOURS):
+        seed()
+    first = Finding.objects.filter(version=1).exclude(submitted_at=None)
+    times = list(first.values_list("submitted_at", flat=True))
+    assert len(set(times)) > len(times) // 2
+    assert all(t < QUIET_HOURS for t in times)
+    for finding in first.select_related("session"):
+        assert finding.submitted_at >= finding.session.end
+
+
+def test_demo_carers_have_their_own_names_and_one_young_person_is_texted_in_welsh():
+    from screening.models import Message
+
+    with travel(OFFICE_HOURS):
+        seed()
+    carers = [
+        name.split()[0]
+        for name in YoungPerson.objects.exclude(parent_carer_name="").values_list(
+            "parent_carer_name", flat=True
+        )
+    ]
+    assert len(set(carers)) == len(carers) > 3
+    welsh = YoungPerson.objects.get(language="cy")
+    texts = Message.objects.filter(young_person=welsh)
+    assert texts.exists()
+    assert all(m.language == "cy" and "Atebwch" in m.body for m in texts)

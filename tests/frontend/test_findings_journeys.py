@@ -137,8 +137,21 @@ def test_case_manager_edits_and_sends_the_draft_and_a_manager_signs_it_off(web, 
     path = download.value.path()
     assert download.value.suggested_filename == f"assessment-draft-{case.reference}.docx"
     with open(path, "rb") as document:
-        text = "\n".join(p.text for p in Document(io.BytesIO(document.read())).paragraphs)
+        filed = Document(io.BytesIO(document.read()))
+    text = "\n".join(p.text for p in filed.paragraphs)
     assert "Cannabis most weekends; wants to cut down." in text
+    # Fit for filing: the signed-off assessment, marked at the top and bottom of each page.
+    assert filed.paragraphs[0].text == "Initial assessment"
+    assert filed.sections[0].header.paragraphs[0].text == "OFFICIAL-SENSITIVE"
+    assert filed.sections[0].footer.paragraphs[0].text == "OFFICIAL-SENSITIVE"
+
+    go(web.get_by_role("link", name="Print version"))
+    check_axe(web, "draft-print")
+    assert heading(web) == "Initial assessment"
+    assert web.locator("header .marking").inner_text().upper() == "OFFICIAL-SENSITIVE"
+    assert web.locator("footer .marking").inner_text().upper() == "OFFICIAL-SENSITIVE"
+    go(web.get_by_role("link", name="Back to the initial assessment"))
+    assert web.url.endswith(f"/cases/{case.pk}/assessment-draft/")
 
     go(web.get_by_role("link", name="Audit log"))
     check_axe(web, "audit-log")

@@ -1,5 +1,6 @@
 """Load the fictional demo YOT (refuses to run with a real SMS provider)."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo import seed as demo
@@ -20,8 +21,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write("Demo data already present; nothing changed.")
         self.stdout.write(
-            f"Sign in at http://127.0.0.1:8000/sign-in/ (or get an API token); password for every "
-            f"demo login: {demo.DEMO_PASSWORD}"
+            f"Sign in at {settings.PUBLIC_BASE_URL}/sign-in/ (or get an API token); password "
+            f"for every demo login: {demo.DEMO_PASSWORD}"
         )
         for role, username in result.logins:
-            self.stdout.write(f"  {role:<22} {username}")
+            self.stdout.write(f"  {role:<46} {username}")
