@@ -160,6 +160,9 @@ class SessionFindingsView(APIView):
 
 
 class SessionFindingsSubmitView(SessionFindingsView):
+    # Reading and saving are the findings address's own; this one only submits.
+    http_method_names = ["post", "options"]
+
     def required_action(self, request: Request) -> str:
         return "create"
 
