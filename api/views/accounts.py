@@ -11,7 +11,6 @@ from rest_framework.exceptions import AuthenticationFailed, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import ApiToken, User
@@ -19,6 +18,7 @@ from accounts.services import user_create, user_update
 from accounts.two_factor import check_code, has_confirmed_device, two_factor_required
 from api.permissions import RolePermission
 from api.serializers.accounts import TokenRequestSerializer, TokenResponseSerializer, UserSerializer
+from api.throttles import ClientScopedRateThrottle
 
 
 class TokenView(APIView):
@@ -26,7 +26,7 @@ class TokenView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientScopedRateThrottle]
     throttle_scope = "auth"
 
     def get_authenticate_header(self, request: Request) -> str:
