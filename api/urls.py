@@ -19,6 +19,8 @@ from api.views.docs import api_docs
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("users", accounts.UserViewSet, basename="user")
+router.register("privilege-changes", accounts.PrivilegeRequestViewSet, basename="privilege-change")
+router.register("account-events", accounts.AccountEventViewSet, basename="account-event")
 router.register("agencies", agencies.AgencyViewSet, basename="agency")
 router.register("practitioners", agencies.PractitionerViewSet, basename="practitioner")
 router.register(

@@ -420,6 +420,8 @@ LOGIN_REDIRECT_URL = "/"
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 # Two-factor is on by default in production (DEBUG off); scripts/run-demo turns it off.
 REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", not DEBUG)
+# A user's first authenticator app needs a one-time setup code from an administrator.
+TWO_FACTOR_SETUP_CODE_HOURS = env_int("TWO_FACTOR_SETUP_CODE_HOURS", 72)
 OTP_TOTP_ISSUER = YOT_NAME
 AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
 SIGN_IN_LOCKOUT_MINUTES = env_int("SIGN_IN_LOCKOUT_MINUTES", 15)
