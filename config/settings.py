@@ -409,7 +409,11 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "django_otp.middleware.OTPMiddleware",
 )
-MIDDLEWARE += ["frontend.middleware.IdleTimeoutMiddleware", "axes.middleware.AxesMiddleware"]
+MIDDLEWARE += [
+    "frontend.middleware.TwoFactorSessionMiddleware",
+    "frontend.middleware.IdleTimeoutMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("frontend.context.service")
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out username and address before a password is checked.

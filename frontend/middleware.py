@@ -13,6 +13,8 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from accounts.two_factor import two_factor_required
+
 LAST_SEEN = "last_seen"
 TIMED_OUT = "signed_out_idle"
 
@@ -82,3 +84,23 @@ def content_security_policy(nonce: str) -> str:
             "frame-ancestors 'none'",
         ]
     )
+
+
+class TwoFactorSessionMiddleware:
+    """A browser session signed in without a two-factor code ends once a code is required of
+    its user (REQUIRE_TWO_FACTOR turned on, or an authenticator app set up since), as API
+    tokens issued without one stop working (api/authentication.py)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.is_verified()
+            and two_factor_required(user=user)
+        ):
+            logout(request)
+        return self.get_response(request)

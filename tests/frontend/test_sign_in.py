@@ -179,6 +179,28 @@ def test_tokens_issued_before_two_factor_was_required_stop_working(settings, api
     assert api_client.get("/api/v1/agencies/").status_code == 200
 
 
+def test_a_session_signed_in_without_a_code_ends_once_one_is_required(settings):
+    settings.REQUIRE_TWO_FACTOR = False
+    admin = factories.make_user(role=Role.YOT_ADMIN)
+    client = Client()
+    sign_in(client, admin.username)
+    assert client.get("/dashboard/").status_code == 200
+    assert client.get("/api/v1/agencies/").status_code == 200
+    settings.REQUIRE_TWO_FACTOR = True
+    assert client.get("/dashboard/")["Location"].startswith("/sign-in/")
+    assert client.get("/api/v1/agencies/").status_code in {401, 403}
+
+
+def test_a_session_signed_in_with_a_code_stays_when_two_factor_is_required(settings):
+    settings.REQUIRE_TWO_FACTOR = True
+    admin = factories.make_user(role=Role.YOT_ADMIN)
+    device = enrolled(admin)
+    client = Client()
+    sign_in(client, admin.username)
+    client.post("/sign-in/code/", {"otp": code_for(device, 1)})
+    assert client.get("/dashboard/").status_code == 200
+
+
 def test_setting_up_an_app_stops_tokens_issued_without_a_code(settings):
     settings.REQUIRE_TWO_FACTOR = False
     admin = factories.make_user(role=Role.YOT_ADMIN)
