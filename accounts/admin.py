@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.models import PrivilegeRequest, User
-from accounts.services import user_create, user_update
+from accounts.services import user_create, user_delete, user_update
 from accounts.two_factor import setup_code_issue, two_factor_reset
 
 # The administrator making a change, for the password form (Django builds it with the user
@@ -113,6 +113,13 @@ class UserAdmin(BaseUserAdmin):
             )
         changed = {name: data[name] for name in form.changed_data if name in EDITABLE}
         return user_update(user=User.objects.get(pk=obj.pk), by=request.user, **changed)
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        user_delete(user=obj, by=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for user in queryset:
+            user_delete(user=user, by=request.user)
 
     def save_related(self, request, form, formsets, change) -> None:
         # Groups and the staff flag follow the role (apply_role, in the services).

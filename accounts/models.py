@@ -103,6 +103,7 @@ class AccountEvent(models.Model):
         PASSWORD_SET = "password_set", "Password set"
         DEACTIVATED = "deactivated", "Deactivated"
         REACTIVATED = "reactivated", "Reactivated"
+        DELETED = "deleted", "Login deleted"
         CHANGE_REQUESTED = "change_requested", "Change awaiting a YOT manager's approval"
         CHANGE_APPROVED = "change_approved", "Change approved"
         CHANGE_REFUSED = "change_refused", "Change refused"

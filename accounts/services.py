@@ -169,6 +169,15 @@ def user_update(
     return user
 
 
+@transaction.atomic
+def user_delete(*, user: User, by: User | None = None) -> None:
+    """Delete a login (its tokens and requests go with it); the trail keeps its name."""
+    account_event_record(
+        by=by, user=user, kind=AccountEvent.Kind.DELETED, detail=f"was {_role_label(user.role)}"
+    )
+    user.delete()
+
+
 def _record_changes(*, by: User | None, user: User, before: tuple[str, bool], password_set: bool):
     role, active = before
     if user.role != role:

@@ -261,3 +261,12 @@ def test_yot_managers_approve_on_the_login_changes_page(sysadmin, manager):
     admin_pages = Client()
     admin_pages.force_login(sysadmin[0])
     assert admin_pages.get("/login-changes/").status_code == 403
+
+
+def test_a_login_deleted_in_the_django_admin_stays_in_the_trail(admin_pages, sysadmin):
+    target = make_user(role=Role.YOT_ADMIN)
+    response = admin_pages.post(f"/admin/accounts/user/{target.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    event = AccountEvent.objects.get(kind="deleted", username=target.username)
+    assert event.user is None and event.actor == sysadmin[0]
+    assert event.detail == "was YOT admin"
