@@ -9,6 +9,7 @@ import pytest
 from accounts.models import Role
 from agencies.services import leave_of
 from screening.models import Case, VisitStatus, YoungPerson
+from tests import factories
 from tests.frontend.test_pages import browser_for, world  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +39,10 @@ def test_an_order_start_date_outside_the_window_is_an_error_on_its_field(world, 
 
 def test_a_not_before_date_outside_the_window_is_an_error_on_its_field(world):  # noqa: F811
     client = browser_for(world["users"][Role.YOT_ADMIN])
+    # A case with no visit yet: a booked case's booking page links to its visit instead.
+    unbooked = factories.make_case()
     response = client.get(
-        f"/cases/{world['case'].pk}/book/",
+        f"/cases/{unbooked.pk}/book/",
         {"agencies": ["health"], "order": "fixed", **date_boxes("not_before", "31", "12", "9999")},
     )
     assert response.status_code == 200
