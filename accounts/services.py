@@ -1,13 +1,32 @@
-"""Writes on users: provisioning and deactivation."""
+"""Writes on users: provisioning, changes, deactivation, and the privilege changes that wait
+for a YOT manager's approval.
+
+Every privilege change (a login created, a role changed, a password set, a login deactivated
+or reactivated, two-factor reset) writes an AccountEvent. `by` is the person making the change:
+the API, the pages and the Django admin always pass the signed-in user. A change made by a
+person that would let a login read findings (FINDINGS_ROLES) does not take effect: it waits
+as a PrivilegeRequest until a YOT manager other than that person approves it. `by=None` is the
+command line and data loading (the demo, tests), trusted as the operator of the machine.
+"""
 
 from __future__ import annotations
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.admin_access import apply_role
-from accounts.models import ApiToken, User
+from accounts.models import (
+    FINDINGS_ROLES,
+    AccountEvent,
+    ApiToken,
+    PrivilegeRequest,
+    Role,
+    User,
+)
+
+COMMAND_LINE = "command line"
 
 
 def check_password(*, password: str, user: User) -> None:
@@ -16,6 +35,62 @@ def check_password(*, password: str, user: User) -> None:
         validate_password(password, user=user)
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
+
+
+def account_event_record(
+    *, by: User | None, user: User, kind: str, detail: str = ""
+) -> AccountEvent:
+    """Write one entry of the privilege-change trail."""
+    return AccountEvent.objects.create(
+        actor=by if by is not None and by.pk else None,
+        actor_username=by.get_username() if by is not None else COMMAND_LINE,
+        user=user,
+        username=user.get_username(),
+        kind=kind,
+        detail=detail[:300],
+    )
+
+
+def _role_label(role: str) -> str:
+    return Role(role).label if role in Role.values else role
+
+
+def grants_findings(*, before: tuple[str, bool] | None, after: tuple[str, bool]) -> bool:
+    """True when (role, active) `after` lets the login read findings in a way `before` did
+    not: an active findings-reading role it did not already hold while active."""
+    role, active = after
+    if not active or role not in FINDINGS_ROLES:
+        return False
+    return before is None or before != (role, True)
+
+
+def _request(*, user: User, role: str, by: User) -> PrivilegeRequest:
+    _withdraw_pending(user=user, by=by, why="replaced by a new change")
+    request = PrivilegeRequest.objects.create(user=user, role=role, requested_by=by)
+    account_event_record(
+        by=by,
+        user=user,
+        kind=AccountEvent.Kind.CHANGE_REQUESTED,
+        detail=f"active as {_role_label(role)}",
+    )
+    return request
+
+
+def _withdraw_pending(*, user: User, by: User | None, why: str) -> None:
+    for pending in PrivilegeRequest.objects.filter(
+        user=user, status=PrivilegeRequest.Status.PENDING
+    ):
+        pending.status = PrivilegeRequest.Status.WITHDRAWN
+        pending.decided_by = by if by is not None and by.pk else None
+        pending.decided_at = timezone.now()
+        pending.reason = why
+        pending.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        account_event_record(
+            by=by,
+            user=user,
+            kind=AccountEvent.Kind.CHANGE_WITHDRAWN,
+            detail=f"active as {_role_label(pending.role)}: {why}",
+        )
 
 
 @transaction.atomic
@@ -28,35 +103,154 @@ def user_create(
     first_name: str = "",
     last_name: str = "",
     is_active: bool = True,
+    by: User | None = None,
 ) -> User:
-    """Provision a login with one role; the password must pass the validators."""
+    """Provision a login with one role; the password must pass the validators. A login made
+    by a person with a findings-reading role starts inactive, awaiting a YOT manager."""
+    held = by is not None and grants_findings(before=None, after=(role, is_active))
     user = User(
         username=username,
         role=role,
         email=email,
         first_name=first_name,
         last_name=last_name,
-        is_active=is_active,
+        is_active=is_active and not held,
     )
     check_password(password=password, user=user)
     user.set_password(password)
     user.full_clean()
     user.save()
     apply_role(user)
+    account_event_record(
+        by=by,
+        user=user,
+        kind=AccountEvent.Kind.CREATED,
+        detail=f"as {_role_label(role)}, {'active' if user.is_active else 'inactive'}",
+    )
+    if held:
+        _request(user=user, role=role, by=by)
     return user
 
 
 @transaction.atomic
-def user_update(*, user: User, password: str | None = None, **fields: object) -> User:
-    """Change a login; deactivating it revokes every API token at once."""
+def user_update(
+    *, user: User, password: str | None = None, by: User | None = None, **fields: object
+) -> User:
+    """Change a login; deactivating it revokes every API token at once. Nobody changes their
+    own role (ValidationError on `role`); a change that would let the login read findings
+    waits for a YOT manager's approval, while the other fields change at once."""
+    before = (user.role, user.is_active)
+    role = fields.pop("role", user.role)
+    active = fields.pop("is_active", user.is_active)
+    if by is not None and by.pk == user.pk and role != user.role:
+        raise ValidationError(
+            {"role": ["You cannot change your own role: ask another administrator."]}
+        )
+    if role not in Role.values:
+        raise ValidationError({"role": [f"{role!r} is not a role."]})
+    held = by is not None and grants_findings(before=before, after=(role, active))
     for name, value in fields.items():
         setattr(user, name, value)
+    if not held:
+        user.role, user.is_active = role, active
     if password:
         check_password(password=password, user=user)
         user.set_password(password)
     user.full_clean()
     user.save()
     apply_role(user)
+    _record_changes(by=by, user=user, before=before, password_set=bool(password))
+    if held:
+        _request(user=user, role=role, by=by)
+    elif (user.role, user.is_active) != before:
+        _withdraw_pending(user=user, by=by, why="the login was changed directly")
     if not user.is_active or password:
         ApiToken.objects.filter(user=user).delete()
     return user
+
+
+@transaction.atomic
+def user_delete(*, user: User, by: User | None = None) -> None:
+    """Delete a login (its tokens and requests go with it); the trail keeps its name."""
+    account_event_record(
+        by=by, user=user, kind=AccountEvent.Kind.DELETED, detail=f"was {_role_label(user.role)}"
+    )
+    user.delete()
+
+
+def _record_changes(*, by: User | None, user: User, before: tuple[str, bool], password_set: bool):
+    role, active = before
+    if user.role != role:
+        account_event_record(
+            by=by,
+            user=user,
+            kind=AccountEvent.Kind.ROLE_CHANGED,
+            detail=f"from {_role_label(role)} to {_role_label(user.role)}",
+        )
+    if active and not user.is_active:
+        account_event_record(by=by, user=user, kind=AccountEvent.Kind.DEACTIVATED)
+    if not active and user.is_active:
+        account_event_record(by=by, user=user, kind=AccountEvent.Kind.REACTIVATED)
+    if password_set:
+        account_event_record(by=by, user=user, kind=AccountEvent.Kind.PASSWORD_SET)
+
+
+def check_can_decide(*, request: PrivilegeRequest, by: User) -> None:
+    """Only an active YOT manager decides, never on a change they asked for or on their own
+    login (PermissionDenied); only a pending change can be decided (ValidationError)."""
+    if not by.is_active or by.role != Role.YOT_MANAGER:
+        raise PermissionDenied("Only a YOT manager can approve or refuse a change.")
+    if request.requested_by_id == by.pk:
+        raise PermissionDenied("A change needs a second person: you asked for this one.")
+    if request.user_id == by.pk:
+        raise PermissionDenied("Another YOT manager must decide a change to your own login.")
+    if request.status != PrivilegeRequest.Status.PENDING:
+        raise ValidationError(
+            {"status": [f"This change is already {request.get_status_display().lower()}."]}
+        )
+
+
+@transaction.atomic
+def privilege_request_approve(*, request: PrivilegeRequest, by: User) -> PrivilegeRequest:
+    """Approve a waiting change: the login becomes active with the role asked for."""
+    request = PrivilegeRequest.objects.select_for_update().get(pk=request.pk)
+    check_can_decide(request=request, by=by)
+    user = User.objects.select_for_update().get(pk=request.user_id)
+    before = (user.role, user.is_active)
+    user.role, user.is_active = request.role, True
+    user.full_clean()
+    user.save(update_fields=["role", "is_active"])
+    apply_role(user)
+    request.status = PrivilegeRequest.Status.APPROVED
+    request.decided_by, request.decided_at = by, timezone.now()
+    request.save(update_fields=["status", "decided_by", "decided_at"])
+    asked_by = request.requested_by.get_username() if request.requested_by else "someone"
+    account_event_record(
+        by=by,
+        user=user,
+        kind=AccountEvent.Kind.CHANGE_APPROVED,
+        detail=f"active as {_role_label(request.role)}, asked for by {asked_by}",
+    )
+    _record_changes(by=by, user=user, before=before, password_set=False)
+    return request
+
+
+@transaction.atomic
+def privilege_request_refuse(
+    *, request: PrivilegeRequest, by: User, reason: str = ""
+) -> PrivilegeRequest:
+    """Refuse a waiting change: the login stays as it is."""
+    request = PrivilegeRequest.objects.select_for_update().get(pk=request.pk)
+    check_can_decide(request=request, by=by)
+    if len(reason) > 500:
+        raise ValidationError({"reason": ["Give a reason of at most 500 characters."]})
+    request.status = PrivilegeRequest.Status.REFUSED
+    request.decided_by, request.decided_at, request.reason = by, timezone.now(), reason
+    request.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    account_event_record(
+        by=by,
+        user=request.user,
+        kind=AccountEvent.Kind.CHANGE_REFUSED,
+        detail=f"active as {_role_label(request.role)}" + (f": {reason}" if reason else ""),
+    )
+    return request

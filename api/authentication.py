@@ -1,4 +1,5 @@
-"""Token authentication with expiry; a deactivated user's tokens stop working at once."""
+"""Token authentication with expiry; a deactivated user's tokens stop working at once, and
+so do tokens issued without a two-factor code once two-factor is required of their user."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from accounts.models import ApiToken, hash_token_key
+from accounts.two_factor import two_factor_required
 
 
 class ExpiringTokenAuthentication(authentication.TokenAuthentication):
@@ -20,6 +22,11 @@ class ExpiringTokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed("User inactive or deleted.")
         if token.expires <= timezone.now():
             raise exceptions.AuthenticationFailed("Token has expired; ask for a new one.")
+        if not token.two_factor and two_factor_required(user=token.user):
+            raise exceptions.AuthenticationFailed(
+                "This token was issued without a two-factor code, which is now required: "
+                "ask for a new one with a code from your authenticator app."
+            )
         return token.user, token
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from rest_framework.permissions import BasePermission
 
 from screening.access import can
@@ -33,3 +34,10 @@ class RolePermission(BasePermission):
         if isinstance(action, tuple):  # (resource, action) for an endpoint of its own
             resource, action = action
         return can(request.user, resource, action)
+
+
+class SignedInUnlessDebug(BasePermission):
+    """The schema is open with DEBUG (local development); otherwise only to signed-in users."""
+
+    def has_permission(self, request, view) -> bool:
+        return settings.DEBUG or bool(request.user and request.user.is_authenticated)

@@ -1,7 +1,8 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from api.permissions import SignedInUnlessDebug
 from api.views import (
     accounts,
     agencies,
@@ -13,10 +14,13 @@ from api.views import (
     venues,
     worktray,
 )
+from api.views.docs import api_docs
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("users", accounts.UserViewSet, basename="user")
+router.register("privilege-changes", accounts.PrivilegeRequestViewSet, basename="privilege-change")
+router.register("account-events", accounts.AccountEventViewSet, basename="account-event")
 router.register("agencies", agencies.AgencyViewSet, basename="agency")
 router.register("practitioners", agencies.PractitionerViewSet, basename="practitioner")
 router.register(
@@ -93,7 +97,11 @@ urlpatterns = [
         messaging.TwilioStatusWebhook.as_view(),
         name="twilio-status-webhook",
     ),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(permission_classes=[SignedInUnlessDebug]),
+        name="api-schema",
+    ),
+    path("docs/", api_docs, name="api-docs"),
     path("", include(router.urls)),
 ]

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.client_address import parse_networks
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -94,6 +96,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "frontend.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -204,6 +207,32 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies whose X-Forwarded-For is believed (addresses or networks), one setting for
+# throttling and the sign-in lockout (accounts/client_address.py); scripts/serve passes it to
+# gunicorn too. Empty: no proxy is trusted and the connecting address is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+try:
+    parse_networks(TRUSTED_PROXIES)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRUSTED_PROXIES: {exc}") from exc
+
+# The cache every web process shares: throttle counts live here. The database by default
+# (`manage.py createcachetable`, which scripts/serve and scripts/run-demo run), Redis when
+# CACHE_URL is set (e.g. redis://127.0.0.1:6379/1).
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"CACHE_URL must be a Redis address, not {CACHE_URL!r}")
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        }
+    }
 
 # Email (Django's EMAIL_* names); the console backend unless configured.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -278,7 +307,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["api.filters.StrictFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.SummarisedAutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DATETIME_FORMAT": "iso-8601",
@@ -301,12 +330,33 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {},
 }
 
+# Every handler redacts secret query values (calendar feed tokens) before writing
+# (config/logs.py); gunicorn's access log does the same (config/gunicorn_logging.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "config.logs.RedactSecrets"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        # runserver's request lines (the demo), which carry the query string.
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["redact_secrets"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handlers for these are replaced by the redacting ones above.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
         # The Twilio client logs every request and its headers at INFO.
         "twilio.http_client": {"level": "WARNING"},
@@ -365,7 +415,11 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "django_otp.middleware.OTPMiddleware",
 )
-MIDDLEWARE += ["frontend.middleware.IdleTimeoutMiddleware", "axes.middleware.AxesMiddleware"]
+MIDDLEWARE += [
+    "frontend.middleware.TwoFactorSessionMiddleware",
+    "frontend.middleware.IdleTimeoutMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("frontend.context.service")
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out username and address before a password is checked.
@@ -377,6 +431,8 @@ LOGIN_REDIRECT_URL = "/"
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 # Two-factor is on by default in production (DEBUG off); scripts/run-demo turns it off.
 REQUIRE_TWO_FACTOR = env_bool("REQUIRE_TWO_FACTOR", not DEBUG)
+# A user's first authenticator app needs a one-time setup code from an administrator.
+TWO_FACTOR_SETUP_CODE_HOURS = env_int("TWO_FACTOR_SETUP_CODE_HOURS", 72)
 OTP_TOTP_ISSUER = YOT_NAME
 AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
 SIGN_IN_LOCKOUT_MINUTES = env_int("SIGN_IN_LOCKOUT_MINUTES", 15)
@@ -384,4 +440,6 @@ AXES_COOLOFF_TIME = SIGN_IN_LOCKOUT_MINUTES / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.lockout.locked_out"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The client behind the proxies in TRUSTED_PROXIES, as throttling sees it, so a lockout
+# holds back the person guessing, not everyone behind the proxy.
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_ip"

@@ -18,16 +18,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 
-from accounts.models import User
+from accounts.models import TwoFactorSetupCode, User
 from accounts.two_factor import (
     check_code,
     device_confirm,
     has_confirmed_device,
     secret_text,
+    setup_code_check,
     setup_device,
     two_factor_required,
 )
-from frontend.forms import TokenForm, apply_service_errors
+from frontend.forms import SetupCodeForm, TokenForm, apply_service_errors
 from frontend.middleware import TIMED_OUT, idle_seconds_left
 
 PENDING = "pending_sign_in"
@@ -119,18 +120,30 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     return render(request, "frontend/sign_in_code.html", {"form": form, "error_title": form.errors})
 
 
+def _setup_code(request: HttpRequest, user: User) -> TwoFactorSetupCode | None:
+    """The live setup code this half-finished sign-in has already given, if any."""
+    code_id = request.session.get(PENDING, {}).get("setup_code")
+    if code_id is None:
+        return None
+    return TwoFactorSetupCode.objects.live().filter(pk=code_id, user=user).first()
+
+
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """First-time setup: scan the QR code (or type the secret), then confirm with a code."""
+    """First-time setup: the setup code from an administrator (a password alone is not
+    enough), then scan the QR code (or type the secret) and confirm with a code."""
     user, target = _pending_user(request)
     if user is None:
         return redirect("frontend:sign_in")
     if has_confirmed_device(user=user):
         return redirect("frontend:sign_in_code")
+    setup_code = _setup_code(request, user)
+    if setup_code is None:
+        return _ask_for_setup_code(request, user)
     device = setup_device(user=user)
     form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            device_confirm(device=device, code=form.cleaned_data["otp"])
+            device_confirm(device=device, code=form.cleaned_data["otp"], setup_code=setup_code)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -143,6 +156,26 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         request,
         "frontend/two_factor_setup.html",
         {"form": form, "qr_svg": qr, "secret": secret_text(device), "error_title": form.errors},
+    )
+
+
+def _ask_for_setup_code(request: HttpRequest, user: User) -> HttpResponse:
+    form = SetupCodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            setup_code = setup_code_check(user=user, code=form.cleaned_data["setup_code"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            pending = request.session[PENDING]
+            request.session[PENDING] = {**pending, "setup_code": setup_code.pk}
+            # A new secret, shown only now: none shown earlier can be the one confirmed.
+            setup_device(user=user, fresh=True)
+            return redirect("frontend:two_factor_setup")
+    return render(
+        request,
+        "frontend/two_factor_setup_code.html",
+        {"form": form, "error_title": form.errors},
     )
 
 

@@ -26,6 +26,7 @@ NAVIGATION = [
     ("Timeliness", "frontend:timeliness", "timeliness_report", "read"),
     ("Alerts", "frontend:alerts", "assessment_drafts", "read"),
     ("Audit log", "frontend:audit_log", "audit_log", "read"),
+    ("Login changes", "frontend:login_changes", "account_events", "read"),
 ]
 
 

@@ -563,6 +563,16 @@ class TokenForm(forms.Form):
     )
 
 
+class SetupCodeForm(forms.Form):
+    setup_code = forms.CharField(
+        label="Setup code",
+        help_text="Your administrator gives you this code, for example ABCD-EFGH-JKLM.",
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": "Enter the setup code your administrator gave you"},
+    )
+
+
 # --- calendar import -------------------------------------------------------------------------
 
 

@@ -1,8 +1,10 @@
-"""Browser sessions end after SESSION_IDLE_SECONDS without a request."""
+"""Browser sessions end after SESSION_IDLE_SECONDS without a request; every response says
+what the browser may run (Content-Security-Policy)."""
 
 from __future__ import annotations
 
 import functools
+import secrets
 import time
 from collections.abc import Callable
 
@@ -10,6 +12,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+
+from accounts.two_factor import two_factor_required
 
 LAST_SEEN = "last_seen"
 TIMED_OUT = "signed_out_idle"
@@ -45,4 +49,58 @@ class IdleTimeoutMiddleware:
                 request.session[TIMED_OUT] = True
             elif request.path != _status_path():
                 request.session[LAST_SEEN] = int(time.time())
+        return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send a Content-Security-Policy with every response: scripts, styles, images, fonts
+    and requests from this site only, no inline script or style, and no framing. The two
+    inline scripts the pages need (frontend/base.html) carry `request.csp_nonce`, new for
+    every response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.csp_nonce = secrets.token_urlsafe(18)
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", content_security_policy(request.csp_nonce))
+        return response
+
+
+def content_security_policy(nonce: str) -> str:
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            "style-src 'self'",
+            # GOV.UK Frontend's stylesheet draws a few icons from data: addresses.
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+class TwoFactorSessionMiddleware:
+    """A browser session signed in without a two-factor code ends once a code is required of
+    its user (REQUIRE_TWO_FACTOR turned on, or an authenticator app set up since), as API
+    tokens issued without one stop working (api/authentication.py)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.is_verified()
+            and two_factor_required(user=user)
+        ):
+            logout(request)
         return self.get_response(request)

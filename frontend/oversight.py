@@ -1,4 +1,5 @@
-"""Alerts (urgent findings) for everyone, and the audit log for YOT managers."""
+"""Alerts (urgent findings) for everyone; the audit log and the changes to logins (approve
+or refuse what would let a login read findings) for YOT managers."""
 
 from __future__ import annotations
 
@@ -6,10 +7,14 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.models import PrivilegeRequest
+from accounts.selectors import account_events_for, privilege_requests_for
+from accounts.services import privilege_request_approve, privilege_request_refuse
 from agencies.models import Agency
 from frontend.access import page
 from frontend.views import paginate
@@ -72,3 +77,36 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "params": urlencode(filters),
         },
     )
+
+
+@page("account_events", "read")
+def login_changes(request: HttpRequest) -> HttpResponse:
+    """Changes awaiting approval (approve or refuse each), then every privilege change."""
+    pending = privilege_requests_for(user=request.user).filter(
+        status=PrivilegeRequest.Status.PENDING
+    )
+    events = paginate(request, account_events_for(user=request.user))
+    return render(
+        request,
+        "frontend/login_changes.html",
+        {"pending": list(pending), "page": events, "me": request.user.pk},
+    )
+
+
+@require_POST
+@page("privilege_requests", "update")
+def login_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_object_or_404(privilege_requests_for(user=request.user), pk=pk)
+    try:
+        if request.POST.get("decision") == "approve":
+            privilege_request_approve(request=change, by=request.user)
+            messages.success(
+                request, f"{change.user.username} is now an active {change.get_role_display()}."
+            )
+        else:
+            reason = request.POST.get("reason", "")[:500]
+            privilege_request_refuse(request=change, by=request.user, reason=reason)
+            messages.success(request, f"The change to {change.user.username} is refused.")
+    except (PermissionDenied, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
+    return redirect("frontend:login_changes")

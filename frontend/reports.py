@@ -4,6 +4,7 @@ from screening.reports; this module only lays them out."""
 from __future__ import annotations
 
 import csv
+import unicodedata
 from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
@@ -159,10 +160,26 @@ def timeliness(request: HttpRequest) -> HttpResponse:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _visible_start(text: str) -> str:
+    """The text as a spreadsheet may read it: full-width and compatibility forms folded
+    (NFKC turns "\uff1d" into "="), then leading spaces, control and format characters
+    dropped, since spreadsheets skip them before looking for a formula."""
+    folded = unicodedata.normalize("NFKC", text)
+    index = 0
+    while index < len(folded) and (
+        folded[index].isspace() or unicodedata.category(folded[index]) in {"Cc", "Cf", "Zs"}
+    ):
+        index += 1
+    return folded[index:]
+
+
 def safe_cell(value: object) -> str:
-    """A CSV cell a spreadsheet will not run: text starting like a formula gets a quote."""
+    """A CSV cell a spreadsheet will not run: text starting like a formula, even behind
+    spaces, line breaks, control characters or full-width forms, gets a quote."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    if text.startswith(FORMULA_STARTS) or _visible_start(text).startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def csv_rows(report: Timeliness) -> list[list[object]]:

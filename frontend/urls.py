@@ -98,4 +98,8 @@ urlpatterns = [
     path("alerts/", oversight.alert_list, name="alerts"),
     path("alerts/<int:pk>/read/", oversight.alert_read, name="alert_read"),
     path("audit-log/", oversight.audit_log, name="audit_log"),
+    path("login-changes/", oversight.login_changes, name="login_changes"),
+    path(
+        "login-changes/<int:pk>/decide/", oversight.login_change_decide, name="login_change_decide"
+    ),
 ]

@@ -20,6 +20,12 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         "create": frozenset({Role.SYSTEM_ADMIN}),
         "update": frozenset({Role.SYSTEM_ADMIN}),
     },
+    # Changes that would let a login read findings wait for a YOT manager (accounts/services).
+    "privilege_requests": {
+        "read": frozenset({Role.YOT_MANAGER, Role.SYSTEM_ADMIN}),
+        "update": frozenset({Role.YOT_MANAGER}),
+    },
+    "account_events": {"read": frozenset({Role.YOT_MANAGER})},
     "agencies": {"read": ALL_ROLES},
     "practitioners": {
         "read": frozenset({Role.YOT_ADMIN, Role.YOT_MANAGER, Role.SYSTEM_ADMIN, Role.PRACTITIONER}),

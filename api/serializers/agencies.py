@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -51,7 +50,8 @@ class PractitionerSerializer(ModelSerializer):
         ]
         read_only_fields = ["id"]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    # Only some roles see it; null for the others.
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_calendar_feed_url(self, obj: Practitioner) -> str | None:
         user = viewer(self)
         if user is not None and (user.role in FEED_URL_ROLES or obj.user_id == user.pk):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -58,7 +57,8 @@ class RoomSerializer(ModelSerializer):
         fields = ["id", "venue", "name", "is_active", "calendar_feed_url"]
         read_only_fields = ["id", "is_active"]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    # Only some roles see it; null for the others.
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_calendar_feed_url(self, obj: Room) -> str | None:
         user = viewer(self)
         return room_feed_url(obj) if user is not None and user.role in FEED_URL_ROLES else None

@@ -43,3 +43,21 @@ def test_tokens_are_stored_only_as_hashes():
     user = make_user()
     token, key = ApiToken.issue(user=user)
     assert key not in token.key_hash and len(token.key_hash) == 64
+
+
+@pytest.mark.django_db
+def test_the_first_administrator_gets_a_setup_code_from_the_command_line():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.models import AccountEvent, TwoFactorSetupCode
+    from accounts.two_factor import setup_code_check
+
+    user = make_user(role=Role.SYSTEM_ADMIN)
+    out = StringIO()
+    call_command("issue_setup_code", user.username, stdout=out)
+    code = out.getvalue().split()[0]
+    assert setup_code_check(user=user, code=code) == TwoFactorSetupCode.objects.get(user=user)
+    event = AccountEvent.objects.get(user=user, kind="setup_code_issued")
+    assert event.actor is None and event.actor_username == "command line"

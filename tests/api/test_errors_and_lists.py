@@ -265,15 +265,16 @@ def test_rotating_the_feed_token_changes_the_url(admin):
     assert after.status_code == 200 and after.json()["calendar_feed_url"] != before
 
 
-def test_lists_page_and_cap_page_size(admin):
+def test_lists_page_and_refuse_a_page_size_beyond_200(admin):
     for _ in range(3):
         make_case()
     page = admin.get("/api/v1/cases/?page_size=2").json()
     assert set(page) == {"count", "next", "previous", "results"}
     assert page["count"] == 3 and len(page["results"]) == 2 and page["next"]
     assert admin.get("/api/v1/cases/?page=2&page_size=2").json()["previous"]
-    big = admin.get("/api/v1/cases/?page_size=5000")
-    assert big.status_code == 200 and len(big.json()["results"]) == 3
+    assert len(admin.get("/api/v1/cases/?page_size=200").json()["results"]) == 3
+    big = admin.get("/api/v1/cases/?page_size=201")
+    assert big.status_code == 400 and "page_size" in big.json()["errors"]
     assert admin.get("/api/v1/cases/?page=99").status_code == 404
 
 

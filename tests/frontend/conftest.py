@@ -98,10 +98,24 @@ def web(browser, live_server, settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    # axe goes in as an init script, which the pages' Content-Security-Policy does not
+    # govern (an injected <script> tag would be refused like any other inline script).
+    context.add_init_script(path=str(AXE))
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Anything the Content-Security-Policy refused is a console error naming the policy.
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert refused == [], "the Content-Security-Policy refused:\n" + "\n".join(refused)
 
 
 def check_axe(page, name: str) -> None:
@@ -109,7 +123,6 @@ def check_axe(page, name: str) -> None:
     full-page screenshot under test-artifacts/screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
     )

@@ -314,6 +314,25 @@ def test_csv_cells_that_look_like_formulas_are_quoted():
     ]
 
 
+def test_csv_cells_hiding_a_formula_behind_spaces_or_full_width_forms_are_quoted():
+    from frontend.reports import safe_cell
+
+    hidden = [
+        " =SUM(A1)",  # leading space
+        "\n=1+1",  # newline
+        "\u00a0+1",  # no-break space
+        "\uff1dHYPERLINK(1)",  # full-width equals sign
+        "\uff0b1",  # full-width plus
+        "\uff0d2",  # full-width hyphen-minus
+        "\uff20x",  # full-width commercial at
+        "\u3000\uff1d1",  # ideographic space, then a full-width equals sign
+        "\u200b=1",  # zero-width space (a format character)
+        "\x00=1",  # a control character
+    ]
+    assert [safe_cell(v) for v in hidden] == ["'" + v for v in hidden]
+    assert safe_cell(" plain text") == " plain text"
+
+
 def test_timeliness_csv_has_a_header_the_numbers_and_escaped_reasons(texts, monkeypatch):
     case = factories.make_case(order_start_date=dt.date(2027, 1, 4))
     # A visit after its deadline, with a reason that looks like a formula and has a comma.

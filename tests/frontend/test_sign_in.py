@@ -10,10 +10,11 @@ from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Role
-from accounts.two_factor import device_confirm, setup_device
+from accounts.models import AccountEvent, ApiToken, Role, TwoFactorSetupCode
+from accounts.two_factor import device_confirm, setup_code_issue, setup_device
 from frontend.middleware import LAST_SEEN
 from tests import factories
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,14 @@ def test_api_token_failures_count_towards_the_lockout(settings, api_client):
     assert "paused" in response.json()["detail"]
 
 
-def test_two_factor_required_sends_a_new_user_to_setup_and_confirms_with_a_code(settings):
+def enrolled(user) -> TOTPDevice:
+    """The user with a confirmed authenticator app, set up with an administrator's code."""
+    setup_code, _ = setup_code_issue(user=user, by=None)
+    device = setup_device(user=user)
+    return device_confirm(device=device, code=code_for(device), setup_code=setup_code)
+
+
+def test_two_factor_setup_needs_an_administrators_setup_code_not_just_the_password(settings):
     settings.REQUIRE_TWO_FACTOR = True
     admin = factories.make_user(role=Role.YOT_ADMIN)
     client = Client()
@@ -82,8 +90,23 @@ def test_two_factor_required_sends_a_new_user_to_setup_and_confirms_with_a_code(
     assert response["Location"] == "/sign-in/set-up-authenticator/"
     # Half-way is not signed in: pages still ask for sign-in.
     assert client.get("/dashboard/").status_code == 302
-    page = client.get("/sign-in/set-up-authenticator/")
-    text = page.content.decode()
+    # The password alone shows no secret and cannot confirm an app.
+    page = client.get("/sign-in/set-up-authenticator/").content.decode()
+    assert "Enter your setup code" in page and "<svg" not in page and 'id="secret"' not in page
+    assert not TOTPDevice.objects.filter(user=admin).exists()
+    refused = client.post("/sign-in/set-up-authenticator/", {"otp": "123456"})
+    assert "Enter the setup code" in refused.content.decode()
+    wrong = client.post("/sign-in/set-up-authenticator/", {"setup_code": "AAAA-BBBB-CCCC"})
+    assert "The setup code is not right" in wrong.content.decode()
+
+    _, setup_code = setup_code_issue(user=factories.make_user(role=Role.YOT_ADMIN), by=None)
+    other_users = client.post("/sign-in/set-up-authenticator/", {"setup_code": setup_code})
+    assert "The setup code is not right" in other_users.content.decode()
+
+    _, setup_code = setup_code_issue(user=admin, by=factories.make_user(role=Role.SYSTEM_ADMIN))
+    given = client.post("/sign-in/set-up-authenticator/", {"setup_code": setup_code.lower()})
+    assert given["Location"] == "/sign-in/set-up-authenticator/"
+    text = client.get("/sign-in/set-up-authenticator/").content.decode()
     assert "<svg" in text and 'id="secret"' in text
     device = TOTPDevice.objects.get(user=admin, confirmed=False)
     wrong = client.post("/sign-in/set-up-authenticator/", {"otp": "000000"})
@@ -93,13 +116,103 @@ def test_two_factor_required_sends_a_new_user_to_setup_and_confirms_with_a_code(
     device.refresh_from_db()
     assert device.confirmed
     assert client.get("/dashboard/").status_code == 200
+    assert not TwoFactorSetupCode.objects.live().filter(user=admin).exists()
+    assert AccountEvent.objects.filter(user=admin, kind="two_factor_set_up").exists()
+
+
+def test_a_secret_shown_before_the_setup_code_is_never_the_one_confirmed(settings):
+    settings.REQUIRE_TWO_FACTOR = True
+    admin = factories.make_user(role=Role.YOT_ADMIN)
+    seen = setup_device(user=admin)  # e.g. shown to whoever had the password earlier
+    client = Client()
+    sign_in(client, admin.username)
+    _, setup_code = setup_code_issue(user=admin, by=None)
+    client.post("/sign-in/set-up-authenticator/", {"setup_code": setup_code})
+    assert client.post("/sign-in/set-up-authenticator/", {"otp": code_for(seen)}).status_code == 200
+    assert not TOTPDevice.objects.filter(pk=seen.pk).exists()
+
+
+def test_five_wrong_setup_codes_use_the_real_one_up(settings):
+    settings.REQUIRE_TWO_FACTOR = True
+    admin = factories.make_user(role=Role.YOT_ADMIN)
+    _, setup_code = setup_code_issue(user=admin, by=None)
+    client = Client()
+    sign_in(client, admin.username)
+    for _ in range(5):
+        client.post("/sign-in/set-up-authenticator/", {"setup_code": "WRONG-CODE-0000"})
+    late = client.post("/sign-in/set-up-authenticator/", {"setup_code": setup_code})
+    assert "The setup code is not right" in late.content.decode()
+
+
+def test_administrators_issue_setup_codes_for_others_but_not_themselves():
+    sysadmin = factories.make_user(role=Role.SYSTEM_ADMIN)
+    api = client_for(sysadmin)
+    user = factories.make_user(role=Role.YOT_ADMIN)
+    answer = api.post(f"/api/v1/users/{user.pk}/two-factor-setup-code/")
+    assert answer.status_code == 200 and len(answer.json()["setup_code"]) == 14
+    assert api.post(f"/api/v1/users/{sysadmin.pk}/two-factor-setup-code/").status_code == 403
+    enrolled(user)
+    assert api.post(f"/api/v1/users/{user.pk}/two-factor-setup-code/").status_code == 409
+    reset = api.post(f"/api/v1/users/{user.pk}/two-factor-reset/")
+    assert reset.status_code == 200 and reset.json()["setup_code"]
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    other = client_for(factories.make_user(role=Role.YOT_ADMIN))
+    assert other.post(f"/api/v1/users/{user.pk}/two-factor-reset/").status_code == 403
+
+
+def test_tokens_issued_before_two_factor_was_required_stop_working(settings, api_client):
+    settings.REQUIRE_TWO_FACTOR = False
+    admin = factories.make_user(role=Role.YOT_ADMIN)
+    old = client_for(admin)
+    assert old.get("/api/v1/agencies/").status_code == 200
+    settings.REQUIRE_TWO_FACTOR = True
+    refused = old.get("/api/v1/agencies/")
+    assert refused.status_code == 401 and "two-factor" in refused.json()["detail"]
+    device = enrolled(admin)
+    answer = api_client.post(
+        "/api/v1/auth/token/",
+        {"username": admin.username, "password": factories.PASSWORD, "otp": code_for(device, 1)},
+        format="json",
+    )
+    assert ApiToken.objects.get(user=admin, two_factor=True)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {answer.json()['token']}")
+    assert api_client.get("/api/v1/agencies/").status_code == 200
+
+
+def test_a_session_signed_in_without_a_code_ends_once_one_is_required(settings):
+    settings.REQUIRE_TWO_FACTOR = False
+    admin = factories.make_user(role=Role.YOT_ADMIN)
+    client = Client()
+    sign_in(client, admin.username)
+    assert client.get("/dashboard/").status_code == 200
+    assert client.get("/api/v1/agencies/").status_code == 200
+    settings.REQUIRE_TWO_FACTOR = True
+    assert client.get("/dashboard/")["Location"].startswith("/sign-in/")
+    assert client.get("/api/v1/agencies/").status_code in {401, 403}
+
+
+def test_a_session_signed_in_with_a_code_stays_when_two_factor_is_required(settings):
+    settings.REQUIRE_TWO_FACTOR = True
+    admin = factories.make_user(role=Role.YOT_ADMIN)
+    device = enrolled(admin)
+    client = Client()
+    sign_in(client, admin.username)
+    client.post("/sign-in/code/", {"otp": code_for(device, 1)})
+    assert client.get("/dashboard/").status_code == 200
+
+
+def test_setting_up_an_app_stops_tokens_issued_without_a_code(settings):
+    settings.REQUIRE_TWO_FACTOR = False
+    admin = factories.make_user(role=Role.YOT_ADMIN)
+    old = client_for(admin)
+    enrolled(admin)
+    assert old.get("/api/v1/agencies/").status_code == 401
 
 
 def test_a_user_with_a_confirmed_device_must_give_a_code_even_when_not_required(settings):
     settings.REQUIRE_TWO_FACTOR = False
     admin = factories.make_user(role=Role.YOT_ADMIN)
-    device = setup_device(user=admin)
-    device_confirm(device=device, code=code_for(device))
+    device = enrolled(admin)
     client = Client()
     assert sign_in(client, admin.username)["Location"] == "/sign-in/code/"
     assert client.get("/dashboard/").status_code == 302
@@ -111,8 +224,7 @@ def test_a_user_with_a_confirmed_device_must_give_a_code_even_when_not_required(
 
 def test_api_token_needs_the_code_of_a_user_with_a_confirmed_device(api_client):
     admin = factories.make_user(role=Role.YOT_ADMIN)
-    device = setup_device(user=admin)
-    device_confirm(device=device, code=code_for(device))
+    device = enrolled(admin)
     body = {"username": admin.username, "password": factories.PASSWORD}
     missing = api_client.post("/api/v1/auth/token/", body, format="json")
     assert missing.status_code == 400

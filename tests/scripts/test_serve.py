@@ -71,7 +71,7 @@ def served(tmp_path_factory):
                 if time.monotonic() > deadline:
                     pytest.fail("scripts/serve did not answer within 3 minutes")
                 time.sleep(0.5)
-        yield base, tmp_path / "static"
+        yield base, tmp_path / "static", tmp_path / "serve.log"
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
@@ -80,7 +80,7 @@ def served(tmp_path_factory):
 
 
 def test_serve_runs_gunicorn_with_hashed_compressed_static_files(served):
-    base, static_root = served
+    base, static_root, _ = served
     status, headers, body = get(f"{base}/sign-in/")
     assert status == 200 and "gunicorn" in headers.get("Server", "")
     page = body.decode()
@@ -96,3 +96,17 @@ def test_serve_runs_gunicorn_with_hashed_compressed_static_files(served):
     assert font, "the stylesheet refers to a hashed font"
     assert (static_root / font.group(0).removeprefix("/assets/")).exists()
     assert get(base + font.group(0))[0] == 200
+
+
+def test_serve_keeps_feed_tokens_out_of_the_access_log(served):
+    base, _, log = served
+    try:
+        get(f"{base}/calendars/rooms/1.ics?token=serve-secret-feed-token")
+    except urllib.error.HTTPError as error:
+        assert error.code == 404  # no such room: the request line is what matters
+    deadline = time.monotonic() + 10
+    while "1.ics?token=" not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    text = log.read_text()
+    assert "GET /calendars/rooms/1.ics?token=[redacted] HTTP/1.1" in text
+    assert "serve-secret-feed-token" not in text
