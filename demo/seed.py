@@ -29,6 +29,7 @@ from screening.assessment.drafts import draft_edit, draft_merge, draft_sign_off,
 from screening.assessment.findings import findings_submit
 from screening.booking.services import (
     SessionRequest,
+    rebook_due_by,
     session_rebook,
     session_record_attendance,
     visit_book,
@@ -546,6 +547,8 @@ LATE_VISITS = {
     6: "Court hearing on the first date offered; the next free date was after the deadline",
 }
 MISSED_REBOOK_REASON = "Young person unwell on the day; rebooked with the next free nurse"
+# Why a rebooking is after its own deadline, when it is (the rebooking asks only then).
+MISSED_REBOOK_LATE_REASON = "No nurse was free sooner at a time the young person could come"
 
 
 def _rebook_missed(
@@ -557,6 +560,7 @@ def _rebook_missed(
     if missed is None:
         return None
     zone = yot_zone()
+    due_by = rebook_due_by(session=missed)
     length = dt.timedelta(minutes=missed.agency.default_duration_minutes)
     starts = (
         dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
@@ -572,6 +576,7 @@ def _rebook_missed(
             start=start,
             end=start + length,
             reason=MISSED_REBOOK_REASON,
+            late_reason=MISSED_REBOOK_LATE_REASON if start.date() > due_by else "",
         )
         for start, room, practitioner in itertools.product(starts, rooms, team[missed.agency.code])
     )

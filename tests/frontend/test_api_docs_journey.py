@@ -23,7 +23,7 @@ def test_api_docs_page_passes_axe_and_lists_operations(web, default_agencies):
     assert heading(web) == "One-visit screening scheduler API"
     check_axe(web, "api-docs")
     assert web.get_by_role("heading", name="Book a visit", level=3).is_visible()
-    go_to = web.get_by_role("link", name="Visits", exact=True)
+    go_to = web.locator("#main-content").get_by_role("link", name="Visits", exact=True)
     go_to.focus()
     web.keyboard.press("Enter")
     assert web.url.endswith("#group-visits")
