@@ -20,7 +20,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.utils import timezone
 
 PREFIX = "screening-"
@@ -58,8 +58,7 @@ class BackupError(Exception):
 class BackupResult:
     path: Path
     checksum: str
-    tables: int
-    rows: int
+    size: int
     pruned: list[Path]
 
 
@@ -206,11 +205,8 @@ def backup_create(*, folder: Path, keep: int | None = None, alias: str = "defaul
         raise
     _private_file(checksum_path(path))
     checksum_path(path).write_text(f"{checksum}  {path.name}\n")
-    counts = table_counts(alias)
     pruned = _prune(folder=folder, suffix=SUFFIXES[vendor], keep=keep) if keep else []
-    return BackupResult(
-        path=path, checksum=checksum, tables=len(counts), rows=sum(counts.values()), pruned=pruned
-    )
+    return BackupResult(path=path, checksum=checksum, size=path.stat().st_size, pruned=pruned)
 
 
 def _sqlite_backup(*, source: Path, target: Path) -> None:
@@ -287,7 +283,15 @@ def backup_restore(*, path: Path, force: bool = False, alias: str = "default") -
         raise BackupError(
             f"{path} is a {kind} backup; this database is {vendor}. Nothing was restored."
         )
-    held = _records_held(alias) if _database_exists(alias) else {}
+    if kind == "sqlite":
+        _check_sqlite_backup(path)
+    try:
+        held = _records_held(alias) if _database_exists(alias) else {}
+    except DatabaseError as exc:
+        raise BackupError(
+            f"Cannot reach the database to restore into ({exc}). Create it first (it may be "
+            "empty). Nothing was restored."
+        ) from exc
     if held and not force:
         listed = ", ".join(f"{table} {count}" for table, count in sorted(held.items())[:8])
         raise BackupError(
@@ -330,12 +334,27 @@ def _database_exists(alias: str) -> bool:
     return True
 
 
-def _sqlite_restore(*, backup: Path, target: Path) -> None:
+def _check_sqlite_backup(backup: Path) -> None:
+    """The file is a whole SQLite database of this service; raises BackupError if not."""
     src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
     try:
         check = src.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            raise BackupError(f"{backup} fails its integrity check ({check}); nothing restored.")
+        ours = src.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'django_migrations'"
+        ).fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"{backup} cannot be read as SQLite ({exc}); nothing restored.") from exc
+    finally:
+        src.close()
+    if check != "ok":
+        raise BackupError(f"{backup} fails its integrity check ({check}); nothing restored.")
+    if not ours:
+        raise BackupError(f"{backup} is not a backup of this service; nothing restored.")
+
+
+def _sqlite_restore(*, backup: Path, target: Path) -> None:
+    src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    try:
         dst = sqlite3.connect(target, timeout=20)
         try:
             # One step, in one write transaction on the target: all of it or none.

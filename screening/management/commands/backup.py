@@ -31,8 +31,8 @@ class Command(BaseCommand):
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
-            f"Backed up {result.rows} rows in {result.tables} tables to {result.path} "
-            f"(sha256 {result.checksum})."
+            f"Backed up the database to {result.path} ({result.size:,} bytes, sha256 "
+            f"{result.checksum})."
         )
         for path in result.pruned:
             self.stdout.write(f"Deleted the older backup {path.name}.")

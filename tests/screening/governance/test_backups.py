@@ -7,6 +7,8 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from io import StringIO
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from accounts.models import ApiToken, Role, User
@@ -133,7 +135,7 @@ def back_up(folder: Path, *extra: str) -> Path:
     out = StringIO()
     call_command("backup", "--dir", str(folder), *extra, stdout=out)
     (made,) = [p for p in folder.iterdir() if p.suffix in {".sqlite3", ".pgdump"}]
-    assert str(made) in out.getvalue()
+    assert str(made) in out.getvalue() and "sha256" in out.getvalue()
     return made
 
 
@@ -188,6 +190,47 @@ def test_restore_with_force_replaces_a_database_that_holds_records(on_sqlite, tm
     assert done.returncode == 0, done.stderr
     restored = [row[1:] for row in sqlite_rows(target)["screening_closureday"]]
     assert restored == [("2027-12-29", "In the backup")]
+
+
+def test_a_backup_taken_while_the_service_writes_is_one_consistent_moment(on_sqlite, tmp_path):
+    """A writer keeps adding a closure day and a number status in one transaction each;
+    every backup taken meanwhile holds as many of one as of the other."""
+    stop = threading.Event()
+    written = []
+
+    def write() -> None:
+        day = dt.date(2030, 1, 1)
+        try:
+            while not stop.is_set() and len(written) < 5000:
+                with transaction.atomic():
+                    ClosureDay.objects.create(date=day, reason="")
+                    NumberStatus.objects.create(number=f"+4474001{len(written):05d}")
+                written.append(day)
+                day += dt.timedelta(days=1)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        pairs = []
+        for n in range(4):
+            while len(written) < 20 * (n + 1):
+                time.sleep(0.01)
+            backup = back_up(tmp_path / str(n))
+            copy = sqlite3.connect(backup)
+            pairs.append(
+                (
+                    copy.execute("SELECT COUNT(*) FROM screening_closureday").fetchone()[0],
+                    copy.execute("SELECT COUNT(*) FROM screening_numberstatus").fetchone()[0],
+                )
+            )
+            copy.close()
+    finally:
+        stop.set()
+        writer.join()
+    assert all(days == numbers for days, numbers in pairs), pairs
+    assert pairs[-1][0] > pairs[0][0] > 0, "the backups were taken while the writer wrote"
 
 
 def test_a_corrupted_backup_is_refused_and_nothing_changes(on_sqlite, tmp_path):
@@ -315,3 +358,24 @@ def test_a_corrupted_postgresql_backup_is_refused_and_nothing_changes(on_postgre
     with pytest.raises(CommandError, match="does not match its checksum"):
         call_command("restore", str(backup), "--force", stdout=StringIO())
     assert YoungPerson.objects.get().given_name == "Changed after the backup"
+
+
+def with_checksum(path: Path) -> Path:
+    from screening.governance.backups import sha256_of
+
+    (path.parent / (path.name + ".sha256")).write_text(f"{sha256_of(path)}  {path.name}\n")
+    return path
+
+
+def test_restore_refuses_a_file_that_is_no_backup_of_this_service(on_sqlite, tmp_path):
+    other = sqlite3.connect(tmp_path / "other.sqlite3")
+    other.execute("CREATE TABLE notes (body text)")
+    other.commit()
+    other.close()
+    with pytest.raises(CommandError, match="is not a backup of this service"):
+        call_command("restore", str(with_checksum(tmp_path / "other.sqlite3")), "--force")
+    dump = tmp_path / "screening-20270301T021500Z.pgdump"
+    dump.write_bytes(b"PGDMP\x01\x0e\x00 a PostgreSQL archive")
+    with pytest.raises(CommandError, match="is a postgresql backup; this database is sqlite"):
+        call_command("restore", str(with_checksum(dump)), "--force")
+    assert table_counts()["screening_youngperson"] == 0
