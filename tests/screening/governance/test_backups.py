@@ -30,7 +30,9 @@ from screening.governance.backups import table_counts
 from screening.models import ClosureDay, NumberStatus, YoungPerson
 from tests.messaging import freeze
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Committed rows, so the backup (its own connection) sees them; the data migrate wrote is put
+# back after each test, as the other transaction tests do.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 ROOT = Path(settings.BASE_DIR)
 
