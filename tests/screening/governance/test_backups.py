@@ -381,3 +381,15 @@ def test_restore_refuses_a_file_that_is_no_backup_of_this_service(on_sqlite, tmp
     with pytest.raises(CommandError, match="is a postgresql backup; this database is sqlite"):
         call_command("restore", str(with_checksum(dump)), "--force")
     assert table_counts()["screening_youngperson"] == 0
+
+
+@pytest.mark.slow
+def test_restore_into_a_new_migrated_installation_needs_no_force(on_sqlite, tmp_path):
+    ClosureDay.objects.create(date=dt.date(2027, 12, 29), reason="In the backup")
+    backup = back_up(tmp_path / "backups")
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    migrated = manage("migrate", "-v0", database_url=url)
+    assert migrated.returncode == 0, migrated.stderr
+    done = manage("restore", str(backup), database_url=url)
+    assert done.returncode == 0, done.stderr
+    assert "screening_closureday: 1" in done.stdout
