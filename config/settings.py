@@ -399,6 +399,10 @@ WORK_EMAIL_RETRY_SECONDS = env_int("WORK_EMAIL_RETRY_SECONDS", 60)
 WORK_EMAIL_BATCH_SIZE = env_int("WORK_EMAIL_BATCH_SIZE", 20)
 WORK_EMAIL_LEASE_SECONDS = env_int("WORK_EMAIL_LEASE_SECONDS", 300)
 
+# Backups (`manage.py backup` / `restore`, README "Backups"): the folder they are written to.
+# They hold every record, personal data included: keep the folder encrypted and private.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(BASE_DIR / "backups")))
+
 # --- Web pages and sign-in (frontend/) ----------------------------------------------------
 # GOV.UK Frontend and MoJ Frontend are served prebuilt from node_modules (npm ci by
 # scripts/bootstrap): their CSS refers to /assets/fonts and /assets/images, so each

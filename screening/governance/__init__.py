@@ -1,0 +1,1 @@
+"""Information governance: backups and restores, and the data map for the DPIA."""
