@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from agencies.findings_forms import PLAN_CATEGORIES
 from screening.models.booking import Session
 from screening.models.outbox import OutboxRow, OutboxStatus, outbox_indexes
 from screening.models.people import Case
@@ -287,6 +288,10 @@ class PlanAction(models.Model):
 
     def __str__(self) -> str:
         return f"plan action {self.pk} of case {self.case_id} ({self.status})"
+
+    @property
+    def category_label(self) -> str:
+        return PLAN_CATEGORIES.get(self.category, self.category)
 
     def is_overdue(self, today=None) -> bool:
         """Open and past its due date (the YOT's local date)."""
