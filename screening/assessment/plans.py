@@ -38,6 +38,8 @@ from screening.models import (
     Case,
     PlanAction,
     PlanActionStatus,
+    Session,
+    VisitStatus,
     WorkEmail,
 )
 from screening.models.assessment import JUDGEMENT_REASON_LIMIT
@@ -169,11 +171,15 @@ def owners_to_tell(action: PlanAction) -> list[User]:
         return [action.owner]
     if action.owner_agency_id is None:
         return [action.case.case_manager] if action.case.case_manager_id else []
+    # As plan_actions_for scopes them: sessions in visits not cancelled.
+    on_case = Session.objects.filter(visit__case=action.case).exclude(
+        visit__status=VisitStatus.CANCELLED
+    )
     return list(
         User.objects.filter(
             is_active=True,
             practitioner__agency_id=action.owner_agency_id,
-            practitioner__sessions__visit__case=action.case,
+            practitioner__in=on_case.values("practitioner_id"),
         ).distinct()
     )
 
