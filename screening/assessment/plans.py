@@ -372,7 +372,7 @@ def plan_actions_notify_overdue(*, today: dt.date | None = None) -> OverdueRepor
     for pk in list(due[:1000]):
         with transaction.atomic():
             action = (
-                PlanAction.objects.select_for_update()
+                PlanAction.objects.select_for_update(of=("self",))
                 .select_related("case__case_manager", "owner")
                 .filter(pk=pk, overdue_notified_at=None, status=PlanActionStatus.OPEN)
                 .first()
