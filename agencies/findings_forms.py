@@ -23,6 +23,8 @@ PLAN_CATEGORIES = {
     "safeguarding": "Safeguarding",
     "reducing_reoffending": "Reducing reoffending",
     "minimising_risk_of_harm": "Minimising risk of harm",
+    # Seen by the case manager and YOT managers only, once it is a plan action.
+    "victim_safety": "Victim safety",
 }
 INDICATORS = ("vulnerability", "risk_of_serious_harm", "concern")
 LEVELS = ("low", "medium", "high", "very_high")

@@ -42,6 +42,12 @@ router.register(
     basename="agency-form",
 )
 router.register("alerts", assessment.AlertViewSet, basename="alert")
+router.register("plan-actions", assessment.PlanActionViewSet, basename="plan-action")
+router.register(
+    r"cases/(?P<case_pk>\d+)/plan-actions",
+    assessment.CasePlanActionViewSet,
+    basename="case-plan-action",
+)
 router.register("audit-log", assessment.AuditEntryViewSet, basename="audit-entry")
 
 draft = assessment.AssessmentDraftViewSet
@@ -85,6 +91,11 @@ urlpatterns = [
         name="session-findings-submit",
     ),
     path("cases/<int:pk>/assessment-draft/", include(draft_urls)),
+    path(
+        "cases/<int:pk>/assessments/",
+        assessment.CaseAssessmentsView.as_view(),
+        name="case-assessments",
+    ),
     path("cases/<int:pk>/messages/", messaging.CaseMessagesView.as_view(), name="case-messages"),
     path("cases/<int:pk>/replies/", messaging.CaseRepliesView.as_view(), name="case-replies"),
     path(

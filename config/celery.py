@@ -11,7 +11,8 @@ outboxes' row claims make any number of workers safe),
 `screening.load_requested_calendars` on the same interval too (the calendars practitioners
 asked to import; also queued the moment one is asked for), and `screening.refresh_calendars`
 every few minutes (it reloads only the imported calendar addresses last loaded more than
-CALENDAR_IMPORT_REFRESH_MINUTES ago).
+CALENDAR_IMPORT_REFRESH_MINUTES ago); `screening.notify_overdue_plan_actions` once a day
+(owners of plan actions that became overdue are emailed, once each).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -52,6 +54,12 @@ def schedule_dispatch(sender: Celery, **kwargs) -> None:
         float(settings.SMS_DISPATCH_INTERVAL_SECONDS),
         sender.signature("screening.send_due_work_emails"),
         name="send due work list emails",
+    )
+    # Daily, early morning: owners of plan actions that became overdue are emailed once.
+    sender.add_periodic_task(
+        crontab(hour=6, minute=30),
+        sender.signature("screening.notify_overdue_plan_actions"),
+        name="email owners of overdue plan actions",
     )
     sender.add_periodic_task(
         float(settings.SMS_DISPATCH_INTERVAL_SECONDS),

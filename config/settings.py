@@ -327,7 +327,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {"AssessmentKindEnum": "screening.models.AssessmentKind"},
 }
 
 # Every handler redacts secret query values (calendar feed tokens) before writing

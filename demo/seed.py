@@ -62,6 +62,21 @@ from screening.people.young_people import young_person_create
 from screening.venues.services import room_create, venue_create
 
 DEMO_PASSWORD = "demo-password-2027"
+# The case manager's judgements on the drafts sent for sign-off (sign-off needs all three).
+JUDGEMENTS = {
+    "risk_of_serious_harm": {
+        "level": "medium",
+        "reason": "Pushed a younger pupil at school; no weapon, no injury.",
+    },
+    "safety_and_wellbeing": {
+        "level": "medium",
+        "reason": "Out late with older peers; settled at home with his aunt.",
+    },
+    "likelihood_of_reoffending": {
+        "level": "medium",
+        "reason": "First order; attends school most days.",
+    },
+}
 MARKER_USERNAME = "admin.adeyemi"
 
 STAFF = [
@@ -534,6 +549,7 @@ def _findings(
         findings_submit(session=health, user=health.practitioner.user, answers=amended)
         return
     if story in {"awaiting", "signed"}:
+        draft_edit(draft=case.assessment_draft, user=case.case_manager, judgements=JUDGEMENTS)
         draft_submit(draft=case.assessment_draft, user=case.case_manager)
     if story == "signed":
         draft_sign_off(draft=case.assessment_draft, user=manager)

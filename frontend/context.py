@@ -25,6 +25,7 @@ NAVIGATION = [
     ("Tasks", "frontend:tasks", "admin_tasks", "read"),
     ("Timeliness", "frontend:timeliness", "timeliness_report", "read"),
     ("Alerts", "frontend:alerts", "assessment_drafts", "read"),
+    ("Plan actions", "frontend:plan_actions", "plan_actions", "read"),
     ("Audit log", "frontend:audit_log", "audit_log", "read"),
     ("Login changes", "frontend:login_changes", "account_events", "read"),
 ]
@@ -37,6 +38,7 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
     items = []
     if user.role == Role.PRACTITIONER:
         items.append(("My sessions and availability", reverse("frontend:my_home")))
+        items.append(("Plan actions", reverse("frontend:plan_actions")))
     else:
         items += [
             (label, reverse(name)) for label, name, res, act in NAVIGATION if can(user, res, act)

@@ -27,7 +27,7 @@ from screening.assessment.export import draft_document as build_document
 from screening.assessment.selectors import draft_case_list_for, draft_flags_for
 from screening.audit import audit_record
 from screening.errors import NotAllowed
-from screening.models import AssessmentDraft, AuditEntry, Case, DraftStatus
+from screening.models import JUDGEMENTS, AssessmentDraft, AuditEntry, Case, DraftStatus
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LEVELS = {"low": "Low", "medium": "Medium", "high": "High", "very_high": "Very high"}
@@ -59,6 +59,22 @@ class ReopenForm(forms.Form):
             **at_most(draft_services.REASON_LIMIT, "The reason"),
         },
     )
+
+
+def judgement_rows(judgements: dict) -> list[dict]:
+    """Each judgement as the pages show it: its name, level in words and reason."""
+    rows = []
+    for key, (name, levels) in JUDGEMENTS.items():
+        given = judgements.get(key)
+        rows.append(
+            {
+                "key": key,
+                "name": name,
+                "level": levels.get(given["level"]) if given else None,
+                "reason": given["reason"] if given else "",
+            }
+        )
+    return rows
 
 
 def _case_and_draft(request: HttpRequest, pk: int, *, read: bool) -> tuple[Case, AssessmentDraft]:
@@ -171,6 +187,7 @@ def _render_draft(
                 {**r, "agency_name": names.get(r["agency"], r["agency"])} for r in draft.restricted
             ],
             "sections": sections,
+            "judgements": judgement_rows(draft.judgements()),
             "plan": plan,
             "events": list(draft.events.all())[::-1],
             "editable": editable,
@@ -303,6 +320,9 @@ def _confirm(request: HttpRequest, pk: int, *, step: str) -> HttpResponse:
             "to_review": [s.title for s in sections if s.needs_review]
             + (["the intervention plan"] if draft.plan_needs_review else []),
             "plan_empty": not any(draft.plan.get(key) for key in PLAN_CATEGORIES),
+            "judgements_missing": [
+                row["name"] for row in judgement_rows(draft.judgements()) if not row["level"]
+            ],
         },
     )
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 
 from agencies.findings_forms import PLAN_CATEGORIES
 from agencies.models import Agency
-from frontend.drafts import not_started_page
+from frontend.drafts import judgement_rows, not_started_page
 from screening.access import can
 from screening.assessment.drafts import DraftNotStarted, draft_read
 from screening.assessment.export import MARKING, document_heading, document_title, due_words
@@ -63,6 +63,7 @@ def assessment_draft_print(request: HttpRequest, pk: int) -> HttpResponse:
             "marking": MARKING,
             "sections": sections,
             "plan": plan,
+            "judgements": judgement_rows(draft.judgements()),
             "names": names,
             "flags": flags,
             "restricted": [

@@ -19,6 +19,7 @@ from frontend.forms import (
     YoungPersonForm,
     apply_service_errors,
 )
+from frontend.plans import case_assessments, case_plan_actions
 from frontend.views import paginate, query_params
 from screening.access import can
 from screening.assessment.selectors import draft_case_list_for, findings_sessions_for
@@ -215,6 +216,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_edit": can(request.user, "cases", "update"),
             "may_read_messages": can(request.user, "messages", "read"),
             "draft": _draft_of(request.user, case),
+            "assessments": case_assessments(request.user, case),
+            "plan_actions": case_plan_actions(request.user, case),
             "findings_sessions": _findings_sessions(request.user, case),
         },
     )

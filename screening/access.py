@@ -76,6 +76,14 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         "read": frozenset({Role.CASE_MANAGER, Role.YOT_MANAGER}),
         "update": frozenset({Role.CASE_MANAGER}),
     },
+    # Plan actions: the case manager and managers see their cases' plans and add to them; a
+    # practitioner sees and updates their agency's actions only (scoped by selector; victim
+    # safety actions never). Admins read no assessment content.
+    "plan_actions": {
+        "read": frozenset({Role.CASE_MANAGER, Role.YOT_MANAGER, Role.PRACTITIONER}),
+        "create": frozenset({Role.CASE_MANAGER, Role.YOT_MANAGER}),
+        "update": frozenset({Role.CASE_MANAGER, Role.YOT_MANAGER, Role.PRACTITIONER}),
+    },
     "draft_submit": {"create": frozenset({Role.CASE_MANAGER})},
     "draft_sign_off": {"create": frozenset({Role.YOT_MANAGER})},
     "draft_reopen": {"create": frozenset({Role.YOT_MANAGER})},

@@ -71,6 +71,16 @@ _FINDINGS_WORDS = {
 }
 
 
+_PLAN_WORDS = {
+    (AuditEntry.Action.READ, "judgements"): "Read the judgements of a signed-off assessment",
+    (AuditEntry.Action.READ, "plan action"): "Read a plan action",
+    (AuditEntry.Action.WRITE, "plan action added"): "Added a plan action",
+    (AuditEntry.Action.WRITE, "plan action open"): "Changed a plan action (open)",
+    (AuditEntry.Action.WRITE, "plan action done"): "Recorded a plan action done",
+    (AuditEntry.Action.WRITE, "plan action not_done"): "Recorded a plan action not done",
+}
+
+
 def role_words(role: str) -> str:
     """A role as people say it ("Case manager"); an account with none is the system."""
     return Role(role).label if role in Role.values else (role or "System")
@@ -91,6 +101,10 @@ def audit_entry_words(entry: AuditEntry, *, agency_names: Mapping[str, str]) -> 
             return (
                 f"{entry.get_action_display()}: the {agency} findings, version {match['version']}"
             )
+    if entry.object_type in ("assessmentversion", "planaction"):
+        words = _PLAN_WORDS.get((entry.action, detail))
+        if words:
+            return words
     if entry.object_type == "assessmentdraft":
         words = _DRAFT_WORDS.get((entry.action, detail))
         if words:

@@ -225,3 +225,20 @@ def make_case_with_findings(code: str = "health"):
     case, sessions = make_screened_case()
     submit_findings(sessions[code])
     return case, sessions
+
+
+# The case manager's three judgements, each with a reason (sign-off needs them all).
+JUDGEMENTS_GIVEN = {
+    "risk_of_serious_harm": {"level": "medium", "reason": "Threats made to a classmate."},
+    "safety_and_wellbeing": {"level": "high", "reason": "Missing from home twice this month."},
+    "likelihood_of_reoffending": {"level": "medium", "reason": "Second offence this year."},
+}
+
+
+def record_judgements(draft, **overrides):
+    """The case's case manager records the three judgements on the draft."""
+    from screening.assessment.drafts import draft_edit
+
+    return draft_edit(
+        draft=draft, user=draft.case.case_manager, judgements={**JUDGEMENTS_GIVEN, **overrides}
+    )

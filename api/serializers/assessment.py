@@ -11,7 +11,18 @@ from agencies.findings_forms import MAX_ACTIONS, public_question
 from agencies.models import FindingsForm
 from api.fields import Serializer, StrictBooleanField, StrictCharField, at_most
 from screening.assessment.drafts import REASON_LIMIT, SECTION_TEXT_LIMIT
-from screening.models import AssessmentDraft, AuditEntry, Finding, Session
+from screening.assessment.plans import NOTE_LIMIT
+from screening.models import (
+    JUDGEMENTS,
+    AssessmentDraft,
+    AssessmentVersion,
+    AuditEntry,
+    Finding,
+    PlanAction,
+    PlanActionStatus,
+    Session,
+)
+from screening.models.assessment import JUDGEMENT_REASON_LIMIT, LIKELIHOOD_LEVELS, RISK_LEVELS
 
 
 class QuestionSerializer(serializers.Serializer):
@@ -154,6 +165,19 @@ class DraftEventSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+class JudgementSerializer(serializers.Serializer):
+    level = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class JudgementsSerializer(serializers.Serializer):
+    """The case manager's three judgements, each `{level, reason}` or null until recorded."""
+
+    risk_of_serious_harm = JudgementSerializer(allow_null=True)
+    safety_and_wellbeing = JudgementSerializer(allow_null=True)
+    likelihood_of_reoffending = JudgementSerializer(allow_null=True)
+
+
 class DraftSerializer(serializers.ModelSerializer):
     case = serializers.IntegerField(source="case_id", read_only=True)
     sections = SectionSerializer(many=True, read_only=True)
@@ -173,12 +197,19 @@ class DraftSerializer(serializers.ModelSerializer):
     restricted = serializers.ListField(child=serializers.DictField())
     built_from = serializers.ListField(child=serializers.DictField())
     plan = serializers.DictField(child=serializers.ListField(child=serializers.DictField()))
+    judgements = serializers.SerializerMethodField()
+    judgements_missing = serializers.SerializerMethodField(
+        help_text="The judgements still without a level or a reason (sign-off needs none)."
+    )
 
     class Meta:
         model = AssessmentDraft
         fields = [
             "case",
+            "kind",
             "status",
+            "judgements",
+            "judgements_missing",
             "layout",
             "sections",
             "flags",
@@ -200,6 +231,34 @@ class DraftSerializer(serializers.ModelSerializer):
             "events",
         ]
 
+    @extend_schema_field(JudgementsSerializer)
+    def get_judgements(self, draft: AssessmentDraft) -> dict:
+        return draft.judgements()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_judgements_missing(self, draft: AssessmentDraft) -> list[str]:
+        return draft.missing_judgements()
+
+
+class RiskJudgementInputSerializer(Serializer):
+    level = serializers.ChoiceField(choices=list(RISK_LEVELS))
+    reason = StrictCharField(max_length=JUDGEMENT_REASON_LIMIT)
+
+
+class LikelihoodJudgementInputSerializer(RiskJudgementInputSerializer):
+    level = serializers.ChoiceField(choices=list(LIKELIHOOD_LEVELS))
+
+
+class JudgementsInputSerializer(Serializer):
+    """Any of the three judgements, each with a level and a reason."""
+
+    risk_of_serious_harm = RiskJudgementInputSerializer(required=False)
+    safety_and_wellbeing = RiskJudgementInputSerializer(required=False)
+    likelihood_of_reoffending = LikelihoodJudgementInputSerializer(required=False)
+
+
+assert set(JudgementsInputSerializer().fields) == set(JUDGEMENTS)
+
 
 class SectionChangeSerializer(Serializer):
     key = StrictCharField(max_length=60)
@@ -220,6 +279,7 @@ class DraftEditSerializer(Serializer):
         error_messages=at_most(MAX_ACTIONS, "actions"),
     )
     plan_reviewed = StrictBooleanField(required=False)
+    judgements = JudgementsInputSerializer(required=False)
 
     def to_internal_value(self, data: object) -> dict:
         limit = self.context.get("section_limit")
@@ -229,6 +289,76 @@ class DraftEditSerializer(Serializer):
                 {"sections": [f"Give at most {limit} sections: the draft's layout has {limit}."]}
             )
         return super().to_internal_value(data)
+
+
+class AssessmentVersionSerializer(serializers.ModelSerializer):
+    """One signed-off assessment: its judgements as they were signed off."""
+
+    signed_off_by = serializers.CharField(source="signed_off_by.username", default=None)
+    judgements = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AssessmentVersion
+        fields = ["version", "kind", "signed_off_at", "signed_off_by", "judgements"]
+
+    @extend_schema_field(JudgementsSerializer)
+    def get_judgements(self, version: AssessmentVersion) -> dict:
+        return version.judgements()
+
+
+class PlanActionSerializer(serializers.ModelSerializer):
+    case = serializers.IntegerField(source="case_id", read_only=True)
+    case_reference = serializers.CharField(source="case.reference", read_only=True)
+    owner_agency = serializers.CharField(source="owner_agency.code", default=None)
+    owner = serializers.IntegerField(source="owner_id", allow_null=True)
+    owner_name = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField(
+        help_text="Open and past its due date (today in the YOT's zone)."
+    )
+    from_version = serializers.IntegerField(source="from_version.version", default=None)
+
+    class Meta:
+        model = PlanAction
+        fields = [
+            "id",
+            "case",
+            "case_reference",
+            "action",
+            "category",
+            "owner_agency",
+            "owner",
+            "owner_name",
+            "due_date",
+            "status",
+            "note",
+            "overdue",
+            "from_version",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_owner_name(self, action: PlanAction) -> str | None:
+        if action.owner_id is None:
+            return None
+        return action.owner.get_full_name() or action.owner.username
+
+    def get_overdue(self, action: PlanAction) -> bool:
+        return action.is_overdue()
+
+
+class PlanActionCreateSerializer(Serializer):
+    action = StrictCharField(max_length=500)
+    category = StrictCharField(max_length=30)
+    owner_agency = StrictCharField(max_length=60, required=False, allow_null=True)
+    owner = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    due_date = serializers.DateField()
+
+
+class PlanActionUpdateSerializer(Serializer):
+    status = serializers.ChoiceField(choices=PlanActionStatus.values, required=False)
+    note = StrictCharField(max_length=NOTE_LIMIT, required=False, allow_blank=True)
+    due_date = serializers.DateField(required=False)
+    owner = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
 class ReopenSerializer(Serializer):

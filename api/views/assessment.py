@@ -8,18 +8,20 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from agencies.models import Agency, FindingsForm
 from api.filters import WindowIsoDateTimeFilter
 from api.permissions import METHOD_ACTIONS, RolePermission
 from api.serializers.assessment import (
     AlertSerializer,
+    AssessmentVersionSerializer,
     AuditEntrySerializer,
     DraftEditSerializer,
     DraftSerializer,
@@ -29,23 +31,39 @@ from api.serializers.assessment import (
     FindingsSubmitSerializer,
     FormPublishSerializer,
     FormSerializer,
+    PlanActionCreateSerializer,
+    PlanActionSerializer,
+    PlanActionUpdateSerializer,
     ReopenSerializer,
     findings_data,
 )
 from screening.assessment import drafts as draft_services
 from screening.assessment import findings as findings_services
+from screening.assessment import plans as plan_services
 from screening.assessment.export import draft_document
 from screening.assessment.selectors import (
     alert_list_for,
+    assessment_versions_read,
     communication_needs_for_session,
     draft_case_list_for,
     draft_flags_for,
     findings_answers_visible,
     findings_read_for,
     findings_sessions_for,
+    plan_actions_for,
+    plan_actions_read,
+    plan_case_list_for,
 )
 from screening.audit import audit_entries_for, audit_finding, audit_record
-from screening.models import Alert, AssessmentDraft, AuditEntry, Case, Finding, FindingStatus
+from screening.models import (
+    Alert,
+    AssessmentDraft,
+    AuditEntry,
+    Case,
+    Finding,
+    FindingStatus,
+    PlanAction,
+)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -268,6 +286,7 @@ class AssessmentDraftViewSet(viewsets.GenericViewSet):
             sections=values.get("sections"),
             plan=values.get("plan"),
             plan_reviewed=values.get("plan_reviewed", False),
+            judgements=values.get("judgements"),
         )
         return self.respond(draft)
 
@@ -310,6 +329,124 @@ class AssessmentDraftViewSet(viewsets.GenericViewSet):
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+# --- judgements over time and plan actions -----------------------------------------------
+
+
+class CaseAssessmentsView(APIView):
+    """`/cases/{id}/assessments/`: the signed-off versions, oldest first, with their
+    judgements (how they changed over time); each read audit-logged."""
+
+    resource = "assessment_drafts"
+    permission_classes = [RolePermission]
+
+    @extend_schema(responses={200: AssessmentVersionSerializer(many=True)})
+    def get(self, request: Request, pk: int) -> Response:
+        case = get_object_or_404(draft_case_list_for(user=request.user), pk=pk)
+        versions = assessment_versions_read(case=case, user=request.user)
+        return Response(AssessmentVersionSerializer(versions, many=True).data)
+
+
+def _agency_or_error(code: str | None) -> Agency | None:
+    if code is None:
+        return None
+    agency = Agency.objects.filter(code=code).first()
+    if agency is None:
+        raise serializers.ValidationError({"owner_agency": ["No agency has this code."]})
+    return agency
+
+
+def _user_or_error(pk: int | None) -> User | None:
+    if pk is None:
+        return None
+    person = User.objects.filter(pk=pk, is_active=True).first()
+    if person is None:
+        raise serializers.ValidationError({"owner": ["No active user has this id."]})
+    return person
+
+
+class CasePlanActionViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """`/cases/{id}/plan-actions/`: the case's plan actions the user may see (a
+    practitioner, their agency's; victim safety actions, the case manager and managers
+    only), each read audit-logged; the case manager and managers add actions; `/{aid}/`
+    PATCH records status and note (owners) or moves the due date or owner (staff)."""
+
+    resource = "plan_actions"
+    permission_classes = [RolePermission]
+    serializer_class = PlanActionSerializer
+    filter_backends: list = []
+    lookup_value_regex = r"\d+"
+
+    def case(self) -> Case:
+        return get_object_or_404(
+            plan_case_list_for(user=self.request.user), pk=self.kwargs["case_pk"]
+        )
+
+    def get_queryset(self):
+        return plan_actions_for(user=self.request.user).filter(case=self.case())
+
+    def list(self, request: Request, case_pk: str) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        actions = plan_actions_read(user=request.user, actions=page)
+        return self.get_paginated_response(PlanActionSerializer(actions, many=True).data)
+
+    @extend_schema(request=PlanActionCreateSerializer, responses={201: PlanActionSerializer})
+    def create(self, request: Request, case_pk: str) -> Response:
+        case = self.case()
+        data = PlanActionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        made = plan_services.plan_action_create(
+            case=case,
+            user=request.user,
+            action=values["action"],
+            category=values["category"],
+            due_date=values["due_date"],
+            owner_agency=_agency_or_error(values.get("owner_agency")),
+            owner=_user_or_error(values.get("owner")),
+        )
+        return Response(PlanActionSerializer(made).data, status=201)
+
+    @extend_schema(request=PlanActionUpdateSerializer, responses={200: PlanActionSerializer})
+    def partial_update(self, request: Request, case_pk: str, pk: str) -> Response:
+        action = get_object_or_404(self.get_queryset(), pk=pk)
+        data = PlanActionUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if "owner" in values:
+            values["owner"] = _user_or_error(values["owner"])
+        action = plan_services.plan_action_update(action=action, user=request.user, **values)
+        action = plan_actions_for(user=request.user).filter(pk=action.pk).first() or action
+        return Response(PlanActionSerializer(action).data)
+
+
+class PlanActionFilter(django_filters.FilterSet):
+    overdue = django_filters.BooleanFilter(field_name="overdue_now")
+
+    class Meta:
+        model = PlanAction
+        fields = ["status", "category", "case"]
+
+
+class PlanActionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """`/plan-actions/`: every plan action the user may see across cases (an owner's own
+    work list; `?overdue=true` for those past their due date), each read audit-logged."""
+
+    resource = "plan_actions"
+    permission_classes = [RolePermission]
+    serializer_class = PlanActionSerializer
+    filterset_class = PlanActionFilter
+
+    def get_queryset(self):
+        return plan_actions_for(user=self.request.user)
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        actions = plan_actions_read(user=request.user, actions=page)
+        return self.get_paginated_response(PlanActionSerializer(actions, many=True).data)
 
 
 # --- alerts and audit ---------------------------------------------------------------------

@@ -23,6 +23,12 @@ from agencies.local_time import date_words as _date
 from agencies.models import Agency
 from screening.assessment import tasks
 from screening.assessment.merge import Contribution, merge, section_changes
+from screening.assessment.plans import (
+    assessment_version_record,
+    check_judgements,
+    judgement_missing_errors,
+    plan_actions_from_version,
+)
 from screening.assessment.selectors import reads_restricted_findings
 from screening.assessment.work_emails import case_manager_of, work_emails_plan, yot_managers
 from screening.audit import audit_record
@@ -395,10 +401,12 @@ def draft_edit(
     sections: list[dict[str, Any]] | None = None,
     plan: list[dict[str, Any]] | None = None,
     plan_reviewed: bool = False,
+    judgements: dict[str, Any] | None = None,
 ) -> AssessmentDraft:
     """Edit sections (`{key, text}`), mark reviewed (`{key, reviewed: true}`) or take the
-    newly merged text (`{key, accept_suggested: true}`), and edit the plan. Raises
-    ValidationError naming the section or plan item."""
+    newly merged text (`{key, accept_suggested: true}`), edit the plan, and record
+    judgements (`{key: {level, reason}}`, any of the three). Raises ValidationError naming
+    the section, plan item or judgement."""
     draft = _lock(draft)
     check_case_manager_of(draft=draft, user=user)
     _check_editable(draft)
@@ -441,6 +449,14 @@ def draft_edit(
             draft.plan, draft.plan_edited = grouped, True
     if plan_reviewed:
         draft.plan_needs_review = False
+    if judgements is not None:
+        try:
+            for key, given in check_judgements(judgements).items():
+                setattr(draft, key, given["level"])
+                setattr(draft, f"{key}_reason", given["reason"])
+            draft.judgements_edited_at, draft.judgements_edited_by = now, user
+        except ValidationError as error:
+            errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
     draft.save()
@@ -478,17 +494,25 @@ def draft_submit(*, draft: AssessmentDraft, user: User) -> AssessmentDraft:
 
 @transaction.atomic
 def draft_sign_off(*, draft: AssessmentDraft, user: User) -> AssessmentDraft:
-    """A YOT manager signs off a draft waiting for it; the draft is then locked."""
+    """A YOT manager signs off a draft waiting for it, its three judgements recorded with a
+    reason each (ValidationError naming each missing one); the draft is then locked, kept
+    as the case's next assessment version, and its plan becomes plan actions (their owners
+    are emailed)."""
     if user.role != Role.YOT_MANAGER:
         raise NotAllowed("Only a YOT manager signs a draft off.")
     draft = _lock(draft)
     if draft.status != DraftStatus.AWAITING_SIGN_OFF:
         raise FindingsLocked("Only a draft submitted for sign-off can be signed off.")
+    missing = judgement_missing_errors(draft)
+    if missing:
+        raise ValidationError(missing)
     draft.status = DraftStatus.SIGNED_OFF
     draft.signed_off_at, draft.signed_off_by = timezone.now(), user
     draft.new_findings_since_sign_off = False
     draft.save()
     _event(draft, DraftEvent.Kind.SIGNED_OFF, user)
+    version = assessment_version_record(draft=draft, user=user)
+    plan_actions_from_version(version=version, user=user)
     audit_record(user=user, action=AuditEntry.Action.SIGN_OFF, obj=draft, case=draft.case)
     notify_by_email(
         kind=WorkEmail.Kind.SIGNED_OFF, case=draft.case, recipients=case_manager_of(draft.case)

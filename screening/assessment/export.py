@@ -16,7 +16,7 @@ from agencies.findings_forms import PLAN_CATEGORIES
 from agencies.local_time import date_words
 from agencies.models import Agency
 from screening.assessment.selectors import draft_flags_for
-from screening.models import AssessmentDraft, DraftStatus
+from screening.models import JUDGEMENTS, AssessmentDraft, DraftStatus
 
 LEVEL_WORDS = {"low": "Low", "medium": "Medium", "high": "High", "very_high": "Very high"}
 INDICATOR_WORDS = {
@@ -118,6 +118,16 @@ def draft_document(*, draft: AssessmentDraft, user: User) -> bytes:
         status += f" by {draft.signed_off_by.get_full_name() or draft.signed_off_by.username}"
         status += f" on {_date(draft.signed_off_at)}"
     doc.add_paragraph(f"Status: {status}. {settings.YOT_NAME}.")
+
+    doc.add_heading("The case manager's judgements", level=1)
+    for key, given in draft.judgements().items():
+        name, levels = JUDGEMENTS[key]
+        if given is None:
+            doc.add_paragraph(f"{name}: not recorded yet.", style="List Bullet")
+        else:
+            doc.add_paragraph(
+                f"{name}: {levels[given['level']]}. {given['reason']}", style="List Bullet"
+            )
 
     if shown.flags:
         doc.add_heading("Flags suggested by the findings (the case manager decides)", level=1)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+from django.utils import timezone
 
 from accounts.models import Role, User
 from screening.access import practitioner_sessions
@@ -12,17 +22,22 @@ from screening.assessment.merge import suggest_ratings
 from screening.audit import audit_finding
 from screening.booking.selectors import session_list_for, session_rows_for
 from screening.models import (
+    VICTIM_SAFETY,
     Alert,
     AssessmentDraft,
+    AssessmentVersion,
     AuditEntry,
     Case,
     DraftSection,
     DraftStatus,
     Finding,
     FindingStatus,
+    PlanAction,
+    PlanActionStatus,
     Session,
     VisitStatus,
 )
+from screening.people.selectors import case_list_for
 
 
 def findings_sessions_for(*, user: User) -> QuerySet[Session]:
@@ -294,4 +309,90 @@ def assessments_due_for(*, user: User) -> QuerySet[Case]:
         .exclude(assessment_draft__status=DraftStatus.SIGNED_OFF)
         .annotate(draft_status=F("assessment_draft__status"))
         .order_by("assessment_due_by", "id")
+    )
+
+
+# --- judgements over time and plan actions -------------------------------------------------
+
+
+def assessment_versions_read(*, case: Case, user: User) -> list[AssessmentVersion]:
+    """The case's signed-off assessments, oldest first, each read audit-logged. The case
+    must come from draft_case_list_for (judgements are read as drafts are)."""
+    versions = list(
+        AssessmentVersion.objects.filter(case=case)
+        .select_related("signed_off_by")
+        .order_by("version")
+    )
+    _audit_reads(user=user, objects=versions, detail="judgements")
+    return versions
+
+
+def plan_case_list_for(*, user: User) -> QuerySet[Case]:
+    """Cases whose plan the user may open: those whose draft they may read (a case manager's
+    own, all for a YOT manager) and, for a practitioner, the cases they run a session in
+    (they see only their agency's actions of it: plan_actions_for)."""
+    if user.is_active and user.role == Role.PRACTITIONER:
+        return case_list_for(user=user)
+    return draft_case_list_for(user=user)
+
+
+def plan_actions_for(*, user: User) -> QuerySet[PlanAction]:
+    """Plan actions the user may see (need to know): every one for a YOT manager; a case
+    manager, their cases' and any they own; a practitioner, those they own and their
+    agency's on cases they run a session in, never victim safety actions. Each carries
+    `overdue_now` (open and past its due date, today in the YOT's zone)."""
+    qs = PlanAction.objects.select_related(
+        "case__young_person", "case__case_manager", "owner_agency", "owner"
+    )
+    if not user.is_active:
+        return qs.none()
+    if user.role == Role.YOT_MANAGER:
+        pass
+    elif user.role == Role.CASE_MANAGER:
+        qs = qs.filter(Q(case__case_manager=user) | Q(owner=user))
+    elif user.role == Role.PRACTITIONER:
+        practitioner = getattr(user, "practitioner", None)
+        agency_ones = (
+            Q(
+                owner_agency_id=practitioner.agency_id,
+                case_id__in=practitioner_sessions(user).values("visit__case_id"),
+            )
+            if practitioner is not None
+            else Q(pk__in=[])
+        )
+        qs = qs.filter(Q(owner=user) | agency_ones).exclude(category=VICTIM_SAFETY)
+    else:
+        return qs.none()
+    today = timezone.localdate()
+    return qs.annotate(
+        overdue_now=ExpressionWrapper(
+            Q(status=PlanActionStatus.OPEN, due_date__lt=today), output_field=BooleanField()
+        )
+    ).order_by("due_date", "id")
+
+
+def plan_actions_read(*, user: User, actions) -> list[PlanAction]:
+    """Read a page of plan actions: each read is audit-logged (one entry per action)."""
+    actions = list(actions)
+    _audit_reads(user=user, objects=actions, detail="plan action")
+    return actions
+
+
+def _audit_reads(*, user: User, objects: list, detail: str) -> None:
+    if not objects:
+        return
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                user=user,
+                username=user.username,
+                role=user.role,
+                action=AuditEntry.Action.READ,
+                object_type=obj._meta.model_name,
+                object_id=obj.pk,
+                case_id=obj.case_id,
+                detail=detail,
+            )
+            for obj in objects
+        ]
     )

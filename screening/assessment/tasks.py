@@ -8,6 +8,7 @@ from dataclasses import asdict
 from celery import shared_task
 
 from screening.assessment.alert_emails import alert_emails_send_due
+from screening.assessment.plans import plan_actions_notify_overdue
 from screening.assessment.work_emails import work_emails_send_due
 
 
@@ -21,3 +22,9 @@ def send_due_alert_emails() -> dict[str, int]:
 def send_due_work_emails() -> dict[str, int]:
     """Send every work-list email that is due; any number of workers may run this."""
     return asdict(work_emails_send_due())
+
+
+@shared_task(name="screening.notify_overdue_plan_actions", ignore_result=True)
+def notify_overdue_plan_actions() -> dict[str, int]:
+    """The daily job: email the owners of plan actions that became overdue (once each)."""
+    return asdict(plan_actions_notify_overdue())

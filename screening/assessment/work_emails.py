@@ -1,5 +1,6 @@
 """Work-list emails: a draft sent for sign-off (to the YOT managers), a draft signed off or
-reopened, and findings arrived (to the case's manager).
+reopened, and findings arrived (to the case's manager); a plan action assigned or overdue
+(to its owners: plans.py).
 
 `work_emails_plan` writes the `WorkEmail` rows in the transaction of the step that causes
 them (drafts.notify_by_email then asks a worker to send them once it commits), so a step
@@ -49,7 +50,17 @@ WORDING = {
         "New findings for a case you manage",
         "An agency has submitted findings for a case you manage.",
     ),
+    Kind.ACTION_ASSIGNED: (
+        "A plan action is assigned to you",
+        "A plan action has been assigned to you or your agency.",
+    ),
+    Kind.ACTION_OVERDUE: (
+        "A plan action is overdue",
+        "A plan action assigned to you or your agency is past its due date.",
+    ),
 }
+# Plan action emails link to the owner's list of actions, not to a case.
+ACTION_KINDS = frozenset({Kind.ACTION_ASSIGNED, Kind.ACTION_OVERDUE})
 
 
 def draft_link(case_id: int) -> str:
@@ -59,7 +70,12 @@ def draft_link(case_id: int) -> str:
 def message_of(*, kind: str, case_id: int) -> tuple[str, str]:
     """The subject and body of a work-list email: one sentence and the link."""
     subject, sentence = WORDING[Kind(kind)]
-    return subject, f"{sentence}\n\nSign in to see it:\n{draft_link(case_id)}\n"
+    link = (
+        f"{settings.PUBLIC_BASE_URL.rstrip('/')}/plan-actions/"
+        if kind in ACTION_KINDS
+        else draft_link(case_id)
+    )
+    return subject, f"{sentence}\n\nSign in to see it:\n{link}\n"
 
 
 def work_emails_plan(*, kind: str, case: Case, recipients: Iterable[User]) -> list[WorkEmail]:

@@ -3,16 +3,22 @@ Django finds them under the app label `screening` and old migrations' paths stil
 (`screening.models.new_feed_token`)."""
 
 from screening.models.assessment import (
+    JUDGEMENTS,
+    VICTIM_SAFETY,
     Alert,
     AlertEmail,
     AlertEmailStatus,
     AssessmentDraft,
+    AssessmentKind,
     AssessmentLayout,
+    AssessmentVersion,
     DraftEvent,
     DraftSection,
     DraftStatus,
     Finding,
     FindingStatus,
+    PlanAction,
+    PlanActionStatus,
     WorkEmail,
 )
 from screening.models.audit import AuditEntry
@@ -40,13 +46,17 @@ from screening.models.venues import ClosureDay, OpeningHours, Room, Venue, new_f
 from screening.models.worktray import AdminTask
 
 __all__ = [
+    "JUDGEMENTS",
     "LIVE_VISIT",
+    "VICTIM_SAFETY",
     "AdminTask",
     "Alert",
     "AlertEmail",
     "AlertEmailStatus",
     "AssessmentDraft",
+    "AssessmentKind",
     "AssessmentLayout",
+    "AssessmentVersion",
     "AuditEntry",
     "CalendarImport",
     "Case",
@@ -68,6 +78,8 @@ __all__ = [
     "NumberStatus",
     "OpeningHours",
     "OrderType",
+    "PlanAction",
+    "PlanActionStatus",
     "RecipientKind",
     "Room",
     "Session",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from agencies.findings_forms import PLAN_CATEGORIES
 from screening.models.booking import Session
 from screening.models.outbox import OutboxRow, OutboxStatus, outbox_indexes
 from screening.models.people import Case
@@ -101,8 +102,63 @@ class DraftStatus(models.TextChoices):
     SIGNED_OFF = "signed_off", "Signed off"
 
 
-class AssessmentDraft(models.Model):
-    """The case's initial assessment draft: merged findings plus the case manager's edits."""
+# The case manager's judgements (DOMAIN.md: the system suggests, never decides): each with
+# its scale. Data, so the draft, its versions, the API and the pages read one definition.
+RISK_LEVELS = {"low": "Low", "medium": "Medium", "high": "High", "very_high": "Very high"}
+LIKELIHOOD_LEVELS = {"low": "Low", "medium": "Medium", "high": "High"}
+JUDGEMENTS = {
+    "risk_of_serious_harm": ("Risk of serious harm to others", RISK_LEVELS),
+    "safety_and_wellbeing": ("Safety and wellbeing", RISK_LEVELS),
+    "likelihood_of_reoffending": ("Likelihood of reoffending", LIKELIHOOD_LEVELS),
+}
+JUDGEMENT_REASON_LIMIT = 5000
+
+
+class AssessmentKind(models.TextChoices):
+    INITIAL = "initial", "Initial assessment"
+    REVIEW = "review", "Review"
+
+
+def _level(name: str, levels: dict[str, str]) -> models.CharField:
+    return models.CharField(
+        max_length=10, blank=True, choices=list(levels.items()), help_text=f"{name}: the level."
+    )
+
+
+class JudgementFields(models.Model):
+    """The three judgements, each a level and the case manager's reason (blank until
+    recorded on a draft; always given on a signed-off version)."""
+
+    risk_of_serious_harm = _level("Risk of serious harm to others", RISK_LEVELS)
+    risk_of_serious_harm_reason = models.TextField(blank=True)
+    safety_and_wellbeing = _level("Safety and wellbeing", RISK_LEVELS)
+    safety_and_wellbeing_reason = models.TextField(blank=True)
+    likelihood_of_reoffending = _level("Likelihood of reoffending", LIKELIHOOD_LEVELS)
+    likelihood_of_reoffending_reason = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    def judgements(self) -> dict[str, dict[str, str] | None]:
+        """`{key: {level, reason}}`, None for one not recorded."""
+        out: dict[str, dict[str, str] | None] = {}
+        for key in JUDGEMENTS:
+            level = getattr(self, key)
+            out[key] = {"level": level, "reason": getattr(self, f"{key}_reason")} if level else None
+        return out
+
+    def missing_judgements(self) -> list[str]:
+        """The keys of the judgements without a level or a reason."""
+        return [
+            key
+            for key in JUDGEMENTS
+            if not getattr(self, key) or not getattr(self, f"{key}_reason").strip()
+        ]
+
+
+class AssessmentDraft(JudgementFields):
+    """The case's assessment draft: merged findings plus the case manager's edits and
+    judgements. Each sign-off keeps what was signed as an AssessmentVersion."""
 
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="assessment_draft")
     layout = models.ForeignKey(AssessmentLayout, on_delete=models.PROTECT, related_name="+")
@@ -117,6 +173,13 @@ class AssessmentDraft(models.Model):
     plan = models.JSONField(default=dict)
     plan_edited = models.BooleanField(default=False)
     plan_needs_review = models.BooleanField(default=False)
+    kind = models.CharField(
+        max_length=10, choices=AssessmentKind.choices, default=AssessmentKind.INITIAL
+    )
+    judgements_edited_at = models.DateTimeField(null=True, blank=True)
+    judgements_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     merged_at = models.DateTimeField(null=True, blank=True)
     new_findings_since_sign_off = models.BooleanField(default=False)
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -133,6 +196,107 @@ class AssessmentDraft(models.Model):
 
     def is_locked(self) -> bool:
         return self.status == DraftStatus.SIGNED_OFF
+
+
+class AssessmentVersion(JudgementFields):
+    """One signed-off assessment of a case, kept as it was signed: its judgements, its
+    sections' text and its plan. Append-only: a sign-off adds a version, nothing changes
+    or removes one (versions count up per case)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assessment_versions")
+    draft = models.ForeignKey(AssessmentDraft, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=AssessmentKind.choices)
+    sections = models.JSONField(default=list, help_text="[{key, title, text}] as signed off.")
+    plan = models.JSONField(default=dict, help_text="The plan as signed off, by category.")
+    built_from = models.JSONField(default=list, help_text="The finding versions merged.")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_off_at = models.DateTimeField()
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["case", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="one_assessment_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"assessment {self.case_id} v{self.version}"
+
+
+VICTIM_SAFETY = "victim_safety"
+
+
+class PlanActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    NOT_DONE = "not_done", "Not done"
+
+
+class PlanAction(models.Model):
+    """One action of a case's plan, to be delivered: made from the signed-off plan (or
+    added later), owned by an agency or a person, due on a date in the YOT's zone.
+    Victim safety actions are seen by the case manager and YOT managers only."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plan_actions")
+    from_version = models.ForeignKey(
+        AssessmentVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan_actions",
+        help_text="The signed-off assessment whose plan made it (null: added afterwards).",
+    )
+    action = models.CharField(max_length=500)
+    category = models.CharField(max_length=30)
+    owner_agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan_actions",
+    )
+    due_date = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=PlanActionStatus.choices, default=PlanActionStatus.OPEN
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    overdue_notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its owner was emailed that it is overdue."
+    )
+
+    class Meta:
+        ordering = ["case", "due_date", "id"]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="planaction_status_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"plan action {self.pk} of case {self.case_id} ({self.status})"
+
+    @property
+    def category_label(self) -> str:
+        return PLAN_CATEGORIES.get(self.category, self.category)
+
+    def is_overdue(self, today=None) -> bool:
+        """Open and past its due date (the YOT's local date)."""
+        today = today or timezone.localdate()
+        return self.status == PlanActionStatus.OPEN and self.due_date < today
 
 
 class DraftSection(models.Model):
@@ -261,6 +425,8 @@ class WorkEmail(OutboxRow):
         SIGNED_OFF = "signed_off", "Draft signed off"
         REOPENED = "reopened", "Draft reopened"
         FINDINGS_ARRIVED = "findings_arrived", "Findings arrived"
+        ACTION_ASSIGNED = "action_assigned", "Plan action assigned"
+        ACTION_OVERDUE = "action_overdue", "Plan action overdue"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     recipient = models.ForeignKey(

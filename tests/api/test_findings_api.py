@@ -17,7 +17,7 @@ from screening.assessment.alert_emails import alert_emails_send_due
 from screening.booking.services import session_record_attendance
 from screening.models import Alert, AssessmentDraft, AuditEntry, Finding
 from tests.conftest import client_for
-from tests.factories import complete_answers, make_screened_case, make_user
+from tests.factories import JUDGEMENTS_GIVEN, complete_answers, make_screened_case, make_user
 from tests.messaging import freeze
 
 NO_FINDINGS = "No findings have been submitted for this case yet."
@@ -107,6 +107,7 @@ def test_whole_flow_submit_merge_edit_amend_review_sign_off_and_export(screened)
         {"sections": [{"key": "substance_use", "reviewed": True}]},
         format="json",
     )
+    w["cm"].patch(draft_url(w["case"]), {"judgements": JUDGEMENTS_GIVEN}, format="json")
     assert w["cm"].post(draft_url(w["case"], "submit/")).status_code == 200
     signed = w["manager"].post(draft_url(w["case"], "sign-off/")).json()
     assert signed["status"] == "signed_off" and signed["signed_off_at"]
@@ -249,6 +250,7 @@ def test_an_urgent_finding_alerts_the_case_manager_and_managers_once(
 def test_a_signed_off_draft_is_locked_until_reopened_with_a_reason(screened):
     w = screened
     submit(w, "health")
+    w["cm"].patch(draft_url(w["case"]), {"judgements": JUDGEMENTS_GIVEN}, format="json")
     w["cm"].post(draft_url(w["case"], "submit/"))
     assert w["cm"].patch(draft_url(w["case"]), {"sections": []}, format="json").status_code == 409
     w["manager"].post(draft_url(w["case"], "sign-off/"))

@@ -8,7 +8,7 @@ from accounts.models import Role
 from screening.assessment.drafts import draft_merge
 from screening.assessment.findings import findings_submit
 from tests.conftest import client_for
-from tests.factories import complete_answers, make_screened_case, make_user
+from tests.factories import complete_answers, make_screened_case, make_user, record_judgements
 
 ADMIN, CM, CM2, MANAGER, PRAC, PRAC2, SYS = (
     "yot_admin",
@@ -43,7 +43,7 @@ def world(db):
 def awaiting_sign_off(w):
     from screening.assessment.drafts import draft_submit
 
-    draft_submit(draft=draft_merge(case=w["case"]), user=w["users"][CM])
+    draft_submit(draft=record_judgements(draft_merge(case=w["case"])), user=w["users"][CM])
 
 
 def signed_off(w):

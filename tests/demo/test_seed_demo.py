@@ -23,6 +23,7 @@ from screening.models import (
     YoungPerson,
 )
 from screening.phone import normalise_uk_mobile
+from tests.factories import JUDGEMENTS_GIVEN
 from tests.messaging import travel
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -165,6 +166,7 @@ def test_demo_case_goes_from_findings_to_signed_off_word_document_through_the_ap
     living = next(s for s in review["sections"] if s["key"] == "living_arrangements")
     assert living["needs_review"] and living["text"] == "With his aunt."
     cm.patch(url, {"sections": [{"key": "living_arrangements", "reviewed": True}]}, format="json")
+    cm.patch(url, {"judgements": JUDGEMENTS_GIVEN}, format="json")
     assert cm.post(f"{url}submit/").status_code == 200
     manager = client_for(User.objects.get(username="manager.hartwell"))
     assert manager.post(f"{url}sign-off/").json()["status"] == "signed_off"

@@ -73,3 +73,23 @@ def test_the_audit_log_says_what_was_done_in_words(db, monkeypatch):
         assert words in rows, words
     for code in ("assessmentdraft", "case_manager", "yot_manager", "social_care", ": print"):
         assert code not in rows, code
+
+
+def test_the_audit_log_says_in_words_who_read_judgements_and_recorded_plan_actions(db):
+    from screening.assessment.drafts import draft_sign_off
+    from screening.models import PlanAction
+    from tests.api.test_plans_api import ready_for_sign_off
+    from tests.factories import submit_findings
+
+    case, sessions = make_screened_case()
+    submit_findings(sessions["health"])
+    manager = make_user(role=Role.YOT_MANAGER)
+    draft_sign_off(draft=ready_for_sign_off(case), user=manager)
+    health = sessions["health"].practitioner.user
+    action = PlanAction.objects.get(case=case, owner_agency__code="health")
+    client_for(case.case_manager).get(f"/cases/{case.pk}/")
+    client_for(health).post(f"/plan-actions/{action.pk}/", {"status": "done", "note": "Seen."})
+    rows = _rows(client_for(manager).get("/audit-log/").content.decode())
+    assert "Read the judgements of a signed-off assessment" in rows
+    assert "Read a plan action" in rows
+    assert "Recorded a plan action done" in rows

@@ -49,3 +49,15 @@ def test_print_page_access(client, case_with_findings, who, status):
 def test_print_page_needs_sign_in(client, case_with_findings):
     case, _ = case_with_findings
     assert client.get(url(case)).status_code == 302
+
+
+def test_the_print_page_gives_the_case_managers_judgements(client, case_with_findings):
+    from screening.models import AssessmentDraft
+    from tests.factories import record_judgements
+
+    case, _ = case_with_findings
+    client.force_login(case.case_manager)
+    assert "Likelihood of reoffending: not recorded yet." in client.get(url(case)).content.decode()
+    record_judgements(AssessmentDraft.objects.get(case=case))
+    page = client.get(url(case)).content.decode()
+    assert "Safety and wellbeing: High. Missing from home twice this month." in page

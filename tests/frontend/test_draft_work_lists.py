@@ -19,6 +19,7 @@ from tests.factories import (
     make_screened_case,
     make_section_need_review,
     make_user,
+    record_judgements,
 )
 from tests.frontend.test_pages import browser_for
 from tests.messaging import freeze
@@ -48,9 +49,11 @@ def work(monkeypatch):
     make_section_need_review(editing, sessions["health"])
     sent, sent_sessions = make_screened_case(case_manager=priya)
     submit(sent_sessions["education"])
+    record_judgements(AssessmentDraft.objects.get(case=sent))
     draft_submit(draft=AssessmentDraft.objects.get(case=sent), user=priya)
     signed, signed_sessions = make_screened_case(case_manager=priya)
     submit(signed_sessions["health"])
+    record_judgements(AssessmentDraft.objects.get(case=signed))
     draft_submit(draft=AssessmentDraft.objects.get(case=signed), user=priya)
     draft_sign_off(draft=AssessmentDraft.objects.get(case=signed), user=manager)
     waiting = make_case(case_manager=priya, order_start_date=dt.date(2026, 11, 2))

@@ -98,6 +98,7 @@ def test_case_manager_edits_and_sends_the_draft_and_a_manager_signs_it_off(web, 
         findings_submit(
             session=session, user=session.practitioner.user, answers=complete_answers(code)
         )
+    factories.record_judgements(AssessmentDraft.objects.get(case=case))
 
     sign_in(web, case_manager.username)
     web.goto(f"/cases/{case.pk}/")
@@ -208,6 +209,7 @@ def test_enter_saves_findings_and_each_irreversible_step_first_says_what_is_miss
     case_manager = factories.make_user(role=Role.CASE_MANAGER, first_name="Priya")
     case.case_manager = case_manager
     case.save(update_fields=["case_manager"])
+    factories.record_judgements(AssessmentDraft.objects.get(case=case))
     sign_in(web, case_manager.username)
     web.goto(f"/cases/{case.pk}/assessment-draft/")
     go(web.get_by_role("link", name="Send for sign-off"))

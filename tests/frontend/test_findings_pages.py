@@ -21,6 +21,7 @@ from tests.factories import (
     make_screened_case,
     make_section_need_review,
     make_user,
+    record_judgements,
 )
 
 pytestmark = pytest.mark.django_db
@@ -438,7 +439,7 @@ def _health_draft_ready(screened):
     submit(screened["sessions"]["health"])
     draft = AssessmentDraft.objects.get(case=case)
     draft_edit(draft=draft, user=case.case_manager, plan_reviewed=True)
-    return case, draft
+    return case, record_judgements(draft)
 
 
 def test_sign_off_and_reopen_with_a_required_reason(screened):

@@ -23,6 +23,7 @@ from tests.factories import (
     make_screened_case,
     make_user,
     make_young_person,
+    record_judgements,
 )
 from tests.frontend.test_pages import browser_for
 from tests.messaging import at, book, freeze, make_team
@@ -154,6 +155,7 @@ def stages(admin):
         )
         draft = AssessmentDraft.objects.get(case=case)
         if stage != "draft":
+            draft = record_judgements(draft)
             draft_submit(draft=draft, user=case_manager)
         if stage == "signed_off":
             draft_sign_off(draft=draft, user=manager)

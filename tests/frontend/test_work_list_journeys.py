@@ -31,6 +31,7 @@ def test_a_manager_finds_a_draft_on_their_home_page_and_signs_it_off(web):
     health = sessions["health"]
     answers = complete_answers("health")
     findings_submit(session=health, user=health.practitioner.user, answers=answers)
+    factories.record_judgements(case.assessment_draft)
     person = case.young_person
 
     # The case manager finds the draft on their home page and sends it for sign-off.

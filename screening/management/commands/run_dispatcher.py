@@ -2,7 +2,8 @@
 urgent-alert emails and work-list emails in a loop (a failure in one never stops the
 others), and, on a thread of its own (a slow calendar server or a calendar that takes long
 to read must never hold texts up), load the calendars practitioners asked to import within
-seconds and reload the imported addresses that are due every few minutes. Each calendar is
+seconds and reload the imported addresses that are due every few minutes. Once a local day
+it emails the owners of plan actions that became overdue. Each calendar is
 read in a child process with its own time and memory limits. Celery does the same work
 when a broker is configured."""
 
@@ -17,8 +18,10 @@ from dataclasses import asdict
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
+from django.utils import timezone
 
 from screening.assessment.alert_emails import alert_emails_send_due
+from screening.assessment.plans import plan_actions_notify_overdue
 from screening.assessment.work_emails import work_emails_send_due
 from screening.calendars.invites import invites_send_due
 from screening.calendars.loading import calendar_imports_load_requested, calendar_imports_refresh
@@ -107,9 +110,13 @@ class Command(BaseCommand):
                 target=self.refresh_calendars, args=(stop,), name="calendars", daemon=True
             )
             calendars.start()
+        overdue_checked_on = None
         while not stop.is_set():
             if not once:  # a long-running loop refreshes its connection like a request would
                 close_old_connections()
+            if overdue_checked_on != timezone.localdate():  # the daily job, in the YOT's zone
+                overdue_checked_on = timezone.localdate()
+                self.run_pass("overdue plan actions", plan_actions_notify_overdue)
             self.run_pass("texts", lambda: messages_dispatch_due(owner=owner))
             self.run_pass("invites", lambda: invites_send_due(owner=owner))
             self.run_pass("alert emails", lambda: alert_emails_send_due(owner=owner))

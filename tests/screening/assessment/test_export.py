@@ -13,7 +13,7 @@ from accounts.models import Role
 from screening.assessment.drafts import draft_sign_off, draft_submit
 from screening.assessment.export import draft_document
 from screening.models import AssessmentDraft
-from tests.factories import make_screened_case, make_user, submit_findings
+from tests.factories import make_screened_case, make_user, record_judgements, submit_findings
 from tests.messaging import freeze
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +34,7 @@ def world(monkeypatch):
 
 
 def sign_off(case, draft, manager) -> AssessmentDraft:
+    draft = record_judgements(draft)
     draft_submit(draft=draft, user=case.case_manager)
     return draft_sign_off(draft=draft, user=manager)
 
@@ -94,3 +95,13 @@ def test_the_print_page_matches_the_document_and_links_back_to_the_draft(client,
     page = client.get(url).content.decode()
     assert "<h1>Initial assessment</h1>" in page
     assert "<title>Initial assessment, case" in page
+
+
+def test_the_document_gives_the_case_managers_judgements_with_their_reasons(world):
+    case, draft, manager = world
+    text = "\n".join(p.text for p in document(draft, manager).paragraphs)
+    assert "Risk of serious harm to others: not recorded yet." in text
+    text = "\n".join(p.text for p in document(sign_off(case, draft, manager), manager).paragraphs)
+    assert "Risk of serious harm to others: Medium. Threats made to a classmate." in text
+    assert "Safety and wellbeing: High. Missing from home twice this month." in text
+    assert "Likelihood of reoffending: Medium. Second offence this year." in text

@@ -304,7 +304,12 @@ def test_plan_skeleton_groups_actions_by_category_with_owner_and_due_date():
                 act("Mentor", "education", "2027-03-05", "reducing_reoffending")]}),
         ],
     )  # fmt: skip
-    assert set(result.plan) == {"safeguarding", "reducing_reoffending", "minimising_risk_of_harm"}
+    assert set(result.plan) == {
+        "safeguarding",
+        "reducing_reoffending",
+        "minimising_risk_of_harm",
+        "victim_safety",
+    }
     assert [a["action"] for a in result.plan["reducing_reoffending"]] == [
         "Mentor",
         "Return to full timetable",

@@ -19,7 +19,7 @@ from screening.assessment.drafts import draft_reopen, draft_sign_off, draft_subm
 from screening.assessment.findings import findings_submit
 from screening.assessment.work_emails import work_emails_send_due
 from screening.models import AdminTask, AssessmentDraft, WorkEmail
-from tests.factories import complete_answers, make_screened_case, make_user
+from tests.factories import complete_answers, make_screened_case, make_user, record_judgements
 from tests.messaging import freeze
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +89,7 @@ def test_sending_a_draft_for_sign_off_emails_every_active_yot_manager(screened):
 
 def test_signing_off_and_reopening_a_draft_email_the_case_manager(screened):
     submit(screened)
-    draft = AssessmentDraft.objects.get(case=screened["case"])
+    draft = record_judgements(AssessmentDraft.objects.get(case=screened["case"]))
     draft_submit(draft=draft, user=screened["case_manager"])
     WorkEmail.objects.all().delete()
     manager = screened["managers"][0]

@@ -34,6 +34,7 @@ from screening.booking.services import (
 from screening.models import DraftEvent, OrderType
 from screening.reports.timeliness import add_months, default_period, timeliness_for
 from tests import factories
+from tests.factories import record_judgements
 from tests.messaging import LONDON, freeze
 from tests.screening.reports.test_timeliness_reference import freeze_draft_events
 
@@ -71,6 +72,8 @@ def _case_p(clock, manager):
             session=s, user=s.practitioner.user, answers=factories.complete_answers(code)
         )
     clock.moment = at(dt.date(2027, 3, 11), 10)
+    case.refresh_from_db()
+    record_judgements(case.assessment_draft)
     case.refresh_from_db()
     draft_submit(draft=case.assessment_draft, user=case.case_manager)
     clock.moment = at(dt.date(2027, 3, 12), 10)

@@ -43,6 +43,7 @@ from screening.models import (
 from screening.people.workdays import add_working_days, is_working_day
 from screening.reports.timeliness import add_months, timeliness_for
 from tests import factories
+from tests.factories import record_judgements
 from tests.messaging import LONDON, freeze
 
 pytestmark = pytest.mark.django_db
@@ -191,6 +192,7 @@ class YotBuilder:
         if moment >= NOW:
             return
         self.clock.moment = moment
+        draft = record_judgements(draft)
         draft_submit(draft=draft, user=case.case_manager)
         draft_sign_off(draft=draft, user=self.manager)
         if rng.random() < 0.3 and moment + dt.timedelta(days=3) < NOW:
