@@ -60,6 +60,18 @@ class Table:
     db_table: str = ""  # only for tables without a model (the cache)
 
 
+# The case manager's judgements (risk of serious harm, safety and wellbeing, likelihood of
+# reoffending), each a level and a reason.
+JUDGEMENTS = {
+    f"{name}{suffix}": (HEALTH_AND_OFFENDING, f"The case manager's judgement of {words}{what}.")
+    for name, words in [
+        ("risk_of_serious_harm", "risk of serious harm to others"),
+        ("safety_and_wellbeing", "safety and wellbeing"),
+        ("likelihood_of_reoffending", "the likelihood of reoffending"),
+    ]
+    for suffix, what in [("", ""), ("_reason", ", its reason")]
+}
+
 SERVICE_ONLY = "Nobody through the pages or the API: the service itself uses it."
 WORKER_ONLY = (
     "Nobody through the pages or the API: the background worker reads it to send the email."
@@ -524,6 +536,55 @@ DECLARATIONS: dict[str, Table] = {
             "submitted_by": PERSONAL,
             "signed_off_at": PERSONAL,
             "signed_off_by": PERSONAL,
+            **JUDGEMENTS,
+            "kind": PERSONAL,
+            "judgements_edited_at": PERSONAL,
+            "judgements_edited_by": PERSONAL,
+        },
+    ),
+    "screening.AssessmentVersion": Table(
+        purpose="Each signed-off assessment, kept as it was signed off (append-only): its "
+        "judgements, sections and plan, so the case shows how they changed.",
+        readers=("assessment_drafts",),
+        scope="Case managers: their own cases. YOT managers: all. Every read is audited.",
+        fields={
+            "id": NONE,
+            "case": (CRIMINAL, "Whose assessment it is."),
+            "draft": PERSONAL,
+            "version": NONE,
+            "kind": PERSONAL,
+            **JUDGEMENTS,
+            "sections": (HEALTH_AND_OFFENDING, "The assessment's text as signed off."),
+            "plan": (HEALTH_AND_OFFENDING, "The intervention plan as signed off."),
+            "built_from": PERSONAL,
+            "submitted_by": PERSONAL,
+            "signed_off_at": PERSONAL,
+            "signed_off_by": PERSONAL,
+        },
+    ),
+    "screening.PlanAction": Table(
+        purpose="The plan's actions after sign-off: what, who owns it, when it is due, and "
+        "whether it was done.",
+        readers=("plan_actions",),
+        scope="Case managers and YOT managers: their cases' actions (victim safety only to "
+        "them). Practitioners: their own agency's, on cases they have a session in. Every "
+        "read is audited.",
+        fields={
+            "id": NONE,
+            "case": (CRIMINAL, "Whose plan it is."),
+            "from_version": PERSONAL,
+            "action": (HEALTH_AND_OFFENDING, "What will be done (may name a need or a risk)."),
+            "category": (HEALTH_AND_OFFENDING, "The plan category (victim safety among them)."),
+            "owner_agency": PERSONAL,
+            "owner": PERSONAL,
+            "due_date": PERSONAL,
+            "status": PERSONAL,
+            "note": (HEALTH_AND_OFFENDING, FREE_TEXT),
+            "created_at": PERSONAL,
+            "created_by": PERSONAL,
+            "updated_at": PERSONAL,
+            "updated_by": PERSONAL,
+            "overdue_notified_at": NONE,
         },
     ),
     "screening.DraftSection": Table(
