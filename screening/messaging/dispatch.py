@@ -57,7 +57,7 @@ logger = logging.getLogger(__name__)
 P = MessagePurpose
 S = MessageStatus
 RECONCILE_TRIES = 3
-# A 429 holds the worker's sends back at least this long, is tried again for this long,
+# A 429 holds an unpaced worker's sends back this long, is tried again for this long,
 # and after that goes back to the queue, due again this much later (never an attempt).
 THROTTLE_PAUSE_SECONDS = 0.1
 THROTTLE_GIVE_UP_SECONDS = 60
@@ -192,11 +192,12 @@ def _hold(message: Message, owner: str, bad: list[str], report) -> None:
 
 class Pacer:
     """One worker's pace for one sender: sends start at most `rate` a second (none when 0),
-    and a 429 holds every thread back a moment. Shared by the sending threads."""
+    and a 429 holds every thread back one interval (THROTTLE_PAUSE_SECONDS when unpaced).
+    Shared by the sending threads."""
 
     def __init__(self, rate: float) -> None:
         self.interval = 1 / rate if rate else 0.0
-        self.pause = max(2 * self.interval, THROTTLE_PAUSE_SECONDS)
+        self.pause = self.interval or THROTTLE_PAUSE_SECONDS
         self.next = 0.0
         self.lock = threading.Lock()
 
