@@ -204,7 +204,9 @@ class Pacer:
     def wait(self) -> None:
         with self.lock:
             now = time.monotonic()
-            start = max(now, self.next)
+            # A thread woken late may take the slot it missed (one interval back at most),
+            # so small delays do not add up to a slower pace.
+            start = max(now - self.interval, self.next)
             self.next = start + self.interval
         if start > now:
             time.sleep(start - now)
