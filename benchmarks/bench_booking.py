@@ -16,18 +16,35 @@ number refused as taken, and the number of double bookings found afterwards (mus
 Runs with DEBUG off unless told otherwise (as production does: no query log). Creates and
 drops its own test database.
 
-    .venv/bin/python benchmarks/bench_booking.py [--smoke]
+`--http` then books the same way over HTTP: `POST /api/v1/visits/` to gunicorn with 2
+sync workers on 127.0.0.1 (as scripts/serve runs it, behind a TLS proxy), started and
+stopped by the benchmark, from 8 client processes (a fresh connection per request, a
+yot_admin's API token). Two rounds: the one above (own practitioners, pairs racing), and
+one where all 8 clients ask for the same four practitioners at the same times, so for
+each time one wins and seven are answered 409. Prints visits/s, requests/s, p50 and p95
+latency and the ratio to the service-level figure with 8 clients. Budget (issue 14): at
+least 50 visits/s over HTTP with 8 clients on PostgreSQL with durable settings:
+
+    PG_DURABLE=true scripts/with-postgres .venv/bin/python benchmarks/bench_booking.py --http
+
+    .venv/bin/python benchmarks/bench_booking.py [--smoke] [--http]
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import multiprocessing
 import os
+import signal
+import socket
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -49,6 +66,7 @@ VISITS_PER_DAY = 4  # 08:00, 10:30, 13:00, 15:30: each visit takes 2 h 30 min
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="small and quick, for CI")
+    parser.add_argument("--http", action="store_true", help="also book over HTTP (gunicorn)")
     args = parser.parse_args()
     import django
 
@@ -59,7 +77,7 @@ def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        run(per_client=8 if args.smoke else 100, connections=connections)
+        run(per_client=8 if args.smoke else 100, connections=connections, http=args.http)
     finally:
         connections.close_all()
         connection.creation.destroy_test_db(old_name, verbosity=0)
@@ -76,6 +94,12 @@ def working_days(count: int) -> list[dt.date]:
             days.append(day)
         day += dt.timedelta(days=1)
     return days
+
+
+# Rounds: 1 client, 8 clients through the service; then, with --http, 8 clients over HTTP,
+# and 8 clients over HTTP all asking for the first team's practitioners.
+ROUND_CLIENTS = [1, CLIENTS, CLIENTS, CLIENTS]
+SHARED_TEAM_ROUND = 3
 
 
 def seed(per_client: int) -> dict:
@@ -109,7 +133,7 @@ def seed(per_client: int) -> dict:
         teams.append(team)
         rooms.append(room_create(venue=venue, name=f"Room {client}"))
     cases: dict[tuple[int, int], list[int]] = {}
-    for round_number, clients in enumerate([1, CLIENTS]):
+    for round_number, clients in enumerate(ROUND_CLIENTS):
         for client in range(clients):
             person = YoungPerson.objects.create(
                 given_name="Bench",
@@ -128,7 +152,7 @@ def seed(per_client: int) -> dict:
         "teams": [[p.pk for p in team] for team in teams],
         "rooms": [r.pk for r in rooms],
         "cases": cases,
-        "days": working_days(days_per_round * 3),
+        "days": working_days(days_per_round * (len(ROUND_CLIENTS) + 1)),
         "days_per_round": days_per_round,
     }
 
@@ -158,6 +182,9 @@ def slots(plan: dict, *, round_number: int, client: int):
         start = dt.datetime.combine(day, dt.time(8), tzinfo=LONDON) + dt.timedelta(
             minutes=150 * (k % VISITS_PER_DAY)
         )
+        if round_number == SHARED_TEAM_ROUND:
+            yield case_id, plan["teams"][0], start
+            continue
         racing = client % 2 == 1 and k % 5 == 4
         yield case_id, plan["teams"][client - 1 if racing else client], start
 
@@ -265,7 +292,254 @@ def double_bookings() -> int:
     return clashes
 
 
-def run(*, per_client: int, connections) -> None:
+def http_bodies(plan: dict, *, round_number: int, client: int) -> list[bytes]:
+    """The JSON bodies of this client's bookings over HTTP (API.md `POST /api/v1/visits/`)."""
+    from agencies.models import Agency
+
+    agencies = Agency.objects.in_bulk(plan["agencies"])
+    bodies = []
+    for case_id, team, start in slots(plan, round_number=round_number, client=client):
+        sessions, at = [], start
+        for agency_id, practitioner_id in zip(plan["agencies"], team, strict=True):
+            sessions.append(
+                {
+                    "agency": agencies[agency_id].code,
+                    "practitioner": practitioner_id,
+                    "start": at.isoformat(),
+                }
+            )
+            at += dt.timedelta(minutes=agencies[agency_id].default_duration_minutes + 5)
+        body = {
+            "case": case_id,
+            "room": plan["rooms"][client],
+            "sessions": sessions,
+            "late_reason": "benchmark",
+        }
+        bodies.append(json.dumps(body).encode())
+    return bodies
+
+
+def http_client_process(plan, base_url, token, round_number, client, barrier, results) -> None:
+    """One HTTP client: post its bookings one after another, each on a fresh connection;
+    report (booked, taken, failures, seconds of each request)."""
+    import http.client
+
+    from django.db import connections
+
+    booked = taken = 0
+    failures: list[str] = []
+    seconds: list[float] = []
+    try:
+        bodies = http_bodies(plan, round_number=round_number, client=client)
+        connections.close_all()  # a client needs no database once its bodies are built
+        host = urlsplit(base_url)
+        headers = {
+            "Authorization": f"Token {token}",
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "X-Forwarded-Proto": "https",  # as the TLS proxy in front says
+        }
+        barrier.wait()
+        for body in bodies:
+            t0 = time.perf_counter()
+            conn = http.client.HTTPConnection(host.hostname, host.port, timeout=60)
+            try:
+                conn.request("POST", "/api/v1/visits/", body=body, headers=headers)
+                response = conn.getresponse()
+                answer = response.read()
+            finally:
+                conn.close()
+            seconds.append(time.perf_counter() - t0)
+            if response.status == 201:
+                booked += 1
+            elif response.status == 409:
+                taken += 1
+            else:
+                failures.append(f"HTTP {response.status}: {answer[:300]!r}")
+    except Exception as exc:  # reported, so a broken run is never read as fast
+        failures.append(repr(exc))
+    finally:
+        results.put((booked, taken, failures, seconds))
+
+
+def http_round(plan: dict, base_url: str, token: str, *, round_number: int):
+    """(seconds, booked, taken, latencies) of one HTTP round with CLIENTS clients."""
+    from django.db import connections
+
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(CLIENTS + 1)
+    results = ctx.Queue()
+    connections.close_all()
+    processes = [
+        ctx.Process(
+            target=http_client_process,
+            args=(plan, base_url, token, round_number, n, barrier, results),
+        )
+        for n in range(CLIENTS)
+    ]
+    for p in processes:
+        p.start()
+    barrier.wait()
+    t0 = time.perf_counter()
+    outcomes = [results.get() for _ in processes]
+    elapsed = time.perf_counter() - t0
+    for p in processes:
+        p.join()
+    failures = [f for _, _, fs, _ in outcomes for f in fs]
+    if failures:
+        raise SystemExit(f"booking over HTTP failed unexpectedly: {failures[:3]}")
+    latencies = sorted(s for _, _, _, ss in outcomes for s in ss)
+    return elapsed, sum(o[0] for o in outcomes), sum(o[1] for o in outcomes), latencies
+
+
+def database_url(connection) -> str:
+    """The URL of the test database this run created, for the web processes."""
+    name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{name}"
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(db_url: str) -> tuple[subprocess.Popen, str]:
+    """gunicorn with 2 sync workers on 127.0.0.1, as scripts/serve runs it (DEBUG off, behind
+    a TLS proxy on the same host); returns once it answers."""
+    root = Path(__file__).resolve().parent.parent
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "BEHIND_TLS_PROXY": "true",
+        "TRUSTED_PROXIES": "127.0.0.1",
+    }
+    server = subprocess.Popen(
+        [
+            str(root / ".venv/bin/gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--forwarded-allow-ips",
+            "127.0.0.1",
+            "--logger-class",
+            "config.gunicorn_logging.RedactingLogger",
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn stopped: {server.stderr.read().decode()[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server, base_url
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("gunicorn did not start within 60 s")
+
+
+def stop_gunicorn(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def warm_up(base_url: str, token: str) -> None:
+    """A few reads and refused bookings, untimed, so both workers have loaded the code a
+    booking runs before the clock starts (the first request of a worker imports it)."""
+    import http.client
+
+    host = urlsplit(base_url)
+    headers = {
+        "Authorization": f"Token {token}",
+        "Content-Type": "application/json",
+        "X-Forwarded-Proto": "https",
+    }
+    for n in range(12):
+        conn = http.client.HTTPConnection(host.hostname, host.port, timeout=60)
+        try:
+            if n % 2:
+                conn.request("GET", "/api/v1/visits/", headers=headers)
+            else:
+                conn.request("POST", "/api/v1/visits/", body=b"{}", headers=headers)
+            status = conn.getresponse().status
+        finally:
+            conn.close()
+        if status not in (200, 400):
+            raise SystemExit(f"warming up: HTTP {status}")
+
+
+def percentile(values: list[float], share: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[round(share * 100) - 1]
+
+
+def run_http(plan: dict, *, service_rate: float) -> None:
+    from django.db import connection
+
+    from accounts.models import ApiToken, Role
+    from accounts.services import user_create
+
+    admin = user_create(
+        username="bench-admin",
+        password="Bench-only-password-7391",
+        role=Role.YOT_ADMIN,
+        email="bench-admin@yot.example.org",
+    )
+    _, token = ApiToken.issue(user=admin, two_factor=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW fsync")
+            fsync = cursor.fetchone()[0]
+            cursor.execute("SHOW synchronous_commit")
+            sync = cursor.fetchone()[0]
+        print(f"PostgreSQL fsync={fsync}, synchronous_commit={sync}")
+    server, base_url = start_gunicorn(database_url(connection))
+    try:
+        warm_up(base_url, token)
+        rounds = [
+            ("own practitioners, pairs racing", 2),
+            ("all competing for the same four practitioners", SHARED_TEAM_ROUND),
+        ]
+        for label, round_number in rounds:
+            seconds, booked, taken, latencies = http_round(
+                plan, base_url, token, round_number=round_number
+            )
+            if not booked:
+                raise SystemExit(f"HTTP round {label!r} booked nothing")
+            rate = booked / seconds
+            requests = len(latencies)
+            print(
+                f"HTTP, {CLIENTS} clients, gunicorn 2 workers, {label}: {booked} booked, "
+                f"{taken} answered 409, in {seconds:.2f} s = {rate:.0f} visits/s, "
+                f"{requests / seconds:.0f} requests/s; latency p50 "
+                f"{statistics.median(latencies) * 1000:.0f} ms, p95 "
+                f"{percentile(latencies, 0.95) * 1000:.0f} ms"
+                + (" (target at least 50 visits/s)" if round_number == 2 else "")
+            )
+            ratio = rate / service_rate
+            print(f"  ratio HTTP / service with {CLIENTS} clients (visits/s): {ratio:.2f}")
+    finally:
+        stop_gunicorn(server)
+
+
+def run(*, per_client: int, connections, http: bool = False) -> None:
     from screening.models import Message
 
     plan = seed(per_client)
@@ -285,6 +559,8 @@ def run(*, per_client: int, connections) -> None:
         f"in {many_s:.2f} s = {many_rate:.0f} visits/s (target at least 50 visits/s)"
     )
     print(f"ratio {CLIENTS} clients / 1 client (visits/s): {many_rate / one_rate:.2f}")
+    if http:
+        run_http(plan, service_rate=many_rate)
     print(f"double bookings found: {double_bookings()} (must be 0)")
 
 

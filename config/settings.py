@@ -275,6 +275,23 @@ SMS_LEASE_SECONDS = env_int("SMS_LEASE_SECONDS", 300)
 SMS_RECONCILE_AFTER_SECONDS = env_int("SMS_RECONCILE_AFTER_SECONDS", 60)
 SMS_DISPATCH_INTERVAL_SECONDS = env_int("SMS_DISPATCH_INTERVAL_SECONDS", 5)
 TWILIO_TIMEOUT_SECONDS = env_int("TWILIO_TIMEOUT_SECONDS", 10)
+# Sending pace per sender (a from number or Messaging Service SID), for each dispatcher
+# worker: requests kept in flight at once, and texts a second (0: no pace of our own; the
+# provider's 429s slow it). SMS_SENDER_LIMITS overrides both for named senders:
+# "+447400999111=30/8,MG0123...=100/24" (rate/in flight).
+SMS_IN_FLIGHT = env_int("SMS_IN_FLIGHT", 8)
+SMS_RATE_PER_SECOND = env_int("SMS_RATE_PER_SECOND", 0)
+SMS_SENDER_LIMITS: dict[str, tuple[float, int]] = {}
+for _item in env_list("SMS_SENDER_LIMITS"):
+    _match = re.fullmatch(r"(\S+)=(\d+(?:\.\d+)?)/([1-9]\d*)", _item)
+    if not _match:
+        raise ImproperlyConfigured(
+            f"SMS_SENDER_LIMITS entries look like +447400999111=30/8 (sender=rate/in flight), "
+            f"not {_item!r}"
+        )
+    SMS_SENDER_LIMITS[_match[1]] = (float(_match[2]), int(_match[3]))
+if SMS_IN_FLIGHT < 1 or SMS_RATE_PER_SECOND < 0:
+    raise ImproperlyConfigured("SMS_IN_FLIGHT must be at least 1 and SMS_RATE_PER_SECOND 0 or more")
 CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 12)

@@ -5,6 +5,12 @@ sid) and list messages filtered by `To`. `script` queues what the next creates d
 "ok", ("error", http_status, twilio_code), ("slow", seconds) (creates the message, then
 answers too late: a read timeout after the request left), "close" (creates it, then
 drops the connection without answering), "close_before" (drops it without creating).
+
+Like the real service it can be slow and strict: `latency` (seconds) delays every answer,
+and `rate_per_second` answers 429 (Twilio's code 20429) to a create once that many
+messages from the same sender (From or MessagingServiceSid) were accepted in the last
+second. It counts the requests it is answering at once (`max_in_flight`) and the 429s it
+gave (`throttled`); a fake in another process reports both at `/_fake/stats`.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import socket
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit, urlunsplit
@@ -28,8 +34,17 @@ ACCOUNT_SID = "AC" + "0" * 32
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 
 
+THROTTLED_CODE = 20429
+
+
 class FakeTwilio:
-    def __init__(self) -> None:
+    def __init__(self, *, latency: float = 0.0, rate_per_second: int | None = None) -> None:
+        self.latency = latency
+        self.rate_per_second = rate_per_second
+        self.accepted_at: dict[str, deque[float]] = {}
+        self.throttled = 0
+        self.in_flight = 0
+        self.max_in_flight = 0
         self.created: list[dict] = []
         self.script: list[object] = []
         self.list_fails = False
@@ -64,6 +79,31 @@ class FakeTwilio:
     def next_action(self) -> object:
         with self.lock:
             return self.script.pop(0) if self.script else "ok"
+
+    def over_rate(self, form: dict[str, str]) -> bool:
+        """Whether this create is past the sender's rate; if not, it counts toward it."""
+        if self.rate_per_second is None:
+            return False
+        sender = form.get("MessagingServiceSid") or form.get("From", "")
+        now = time.monotonic()
+        with self.lock:
+            window = self.accepted_at.setdefault(sender, deque())
+            while window and window[0] <= now - 1:
+                window.popleft()
+            if len(window) >= self.rate_per_second:
+                self.throttled += 1
+                return True
+            window.append(now)
+            return False
+
+    def request_started(self) -> None:
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def request_ended(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
 
     def create(self, form: dict[str, str]) -> dict:
         message = {
@@ -111,8 +151,22 @@ class _Handler(BaseHTTPRequestHandler):
         self.connection.close()
 
     def do_POST(self) -> None:
+        self.fake.request_started()
+        try:
+            self._create()
+        finally:
+            self.fake.request_ended()
+
+    def _create(self) -> None:
         length = int(self.headers.get("Content-Length", 0))
         form = {k: v[-1] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+        if self.fake.latency:
+            time.sleep(self.fake.latency)
+        if self.fake.over_rate(form):
+            return self._json(
+                429,
+                {"code": THROTTLED_CODE, "message": "Too Many Requests", "status": 429},
+            )
         action = self.fake.next_action()
         if action == "close_before":
             return self._drop()
@@ -131,6 +185,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
+        if parts.path == "/_fake/stats":
+            with self.fake.lock:
+                stats = {"throttled": self.fake.throttled, "max_in_flight": self.fake.max_in_flight}
+            return self._json(200, stats)
         if self.fake.list_fails:
             return self._json(503, {"code": 20503, "message": "unavailable", "status": 503})
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
@@ -172,10 +230,11 @@ class RewritingHttpClient(TwilioHttpClient):
         return super().request(method, url, *args, **kwargs)
 
 
-def serve_in_subprocess(ready) -> None:
+def serve_in_subprocess(ready, latency: float = 0.0, rate_per_second: int | None = None) -> None:
     """Run a fake in this (child) process until it is terminated; puts its address on
-    the `ready` queue. Its sends are read back through the list endpoint."""
-    fake = FakeTwilio()
+    the `ready` queue. Its sends are read back through the list endpoint, its counts
+    through `stats`."""
+    fake = FakeTwilio(latency=latency, rate_per_second=rate_per_second)
     fake.thread.start()
     ready.put(fake.base_url)
     threading.Event().wait()
@@ -188,3 +247,11 @@ def list_all(base_url: str) -> list[dict]:
     url = f"{base_url}/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json?PageSize=10000000"
     with urlopen(url, timeout=60) as response:
         return json.loads(response.read())["messages"]
+
+
+def stats(base_url: str) -> dict:
+    """The 429s a fake running elsewhere gave and the most requests it answered at once."""
+    from urllib.request import urlopen
+
+    with urlopen(f"{base_url}/_fake/stats", timeout=60) as response:
+        return json.loads(response.read())

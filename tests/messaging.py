@@ -86,3 +86,22 @@ def book(
         late_reason="test visit after the deadline",
         **extra,
     )
+
+
+# Weekdays of March 2027 (after NOW): Tuesday 2 to Friday 5, Monday 8 to Thursday 11.
+MARCH_WEEKDAYS = [2, 3, 4, 5, 8, 9, 10, 11]
+
+
+def book_visits_texting_two(visits: int, *, series: int) -> None:
+    """`visits` visits on one team, six a day (the practitioner's daily cap) on weekdays in
+    March 2027, each planning a confirmation to the young person and one to the carer;
+    `series` (two digits) keeps the numbers apart from other tests'."""
+    team = make_team()
+    for n in range(visits):
+        person = texting_person(
+            mobile=f"07400 {series:02d}{n:04d}",
+            parent_carer_mobile=f"07911 {series:02d}{n:04d}",
+            parent_carer_sms_consent=True,
+        )
+        day = DAY.replace(day=MARCH_WEEKDAYS[n // 6])
+        book(team, person=person, start=at(9 + n % 6, day=day))

@@ -7,11 +7,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import math
+import threading
+import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,7 +28,9 @@ from screening.integrations.sms.base import (
     GatewayError,
     PermanentError,
     RetryableError,
+    SendResult,
     SmsGateway,
+    ThrottledError,
 )
 from screening.messaging import send_times
 from screening.messaging.numbers import (
@@ -50,6 +57,11 @@ logger = logging.getLogger(__name__)
 P = MessagePurpose
 S = MessageStatus
 RECONCILE_TRIES = 3
+# A 429 holds an unpaced worker's sends back this long, is tried again for this long,
+# and after that goes back to the queue, due again this much later (never an attempt).
+THROTTLE_PAUSE_SECONDS = 0.1
+THROTTLE_GIVE_UP_SECONDS = 60
+THROTTLE_REPLAN_SECONDS = 30
 
 
 @dataclass
@@ -61,6 +73,7 @@ class DispatchReport(OutboxReport):
     unknown: int = 0
     reconciled: int = 0
     released: int = 0
+    throttled: int = 0
 
 
 def _claim(*, owner: str, size: int, where: Q, count_attempt: bool) -> list[int]:
@@ -177,27 +190,96 @@ def _hold(message: Message, owner: str, bad: list[str], report) -> None:
             held_task_create(message)
 
 
-def _send_one(
-    message: Message, gateway: SmsGateway, owner: str, report, blocked, accepted: list
-) -> None:
-    """Send one claimed text; an accepted one is added to `accepted` for _record_sent."""
-    now = timezone.now()
+class Pacer:
+    """One worker's pace for one sender: sends start at most `rate` a second (none when 0),
+    and a 429 holds every thread back one interval (THROTTLE_PAUSE_SECONDS when unpaced).
+    Shared by the sending threads."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1 / rate if rate else 0.0
+        self.pause = self.interval or THROTTLE_PAUSE_SECONDS
+        self.next = 0.0
+        self.lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self.lock:
+            now = time.monotonic()
+            # A thread woken late may take the slot it missed (one interval back at most),
+            # so small delays do not add up to a slower pace.
+            start = max(now - self.interval, self.next)
+            self.next = start + self.interval
+        if start > now:
+            time.sleep(start - now)
+
+    def throttled(self) -> None:
+        with self.lock:
+            self.next = max(self.next, time.monotonic() + self.pause)
+
+
+def sending_limits(gateway: SmsGateway) -> tuple[float, int]:
+    """(texts a second, requests in flight) for the gateway's sender: SMS_SENDER_LIMITS
+    for a named sender, else SMS_RATE_PER_SECOND and SMS_IN_FLIGHT; in flight is capped
+    by what the gateway allows (one at a time unless it says otherwise)."""
+    sender = getattr(gateway, "sender", "")
+    rate, in_flight = settings.SMS_SENDER_LIMITS.get(
+        sender, (settings.SMS_RATE_PER_SECOND, settings.SMS_IN_FLIGHT)
+    )
+    allowed = getattr(gateway, "max_in_flight", 1)
+    return float(rate), max(1, in_flight if allowed is None else min(in_flight, allowed))
+
+
+def _send_paced(gateway: SmsGateway, pacer: Pacer, options: dict) -> SendResult:
+    """Send at the worker's pace; a 429 proves nothing was queued, so it is tried again
+    (after a pause) for up to THROTTLE_GIVE_UP_SECONDS, then raised. Runs on a sending
+    thread: no database here."""
+    give_up = time.monotonic() + THROTTLE_GIVE_UP_SECONDS
+    while True:
+        pacer.wait()
+        try:
+            return gateway.send(**options)
+        except ThrottledError:
+            if time.monotonic() >= give_up:
+                raise
+            pacer.throttled()
+
+
+def _prepare(message: Message, owner: str, report, blocked, now) -> dict | None:
+    """The send's arguments for a claimed text, or None when it was decided without
+    sending (withdrawn or held)."""
     reason = _stale_reason(message, now, blocked)
     if reason:
         if _finish(message, owner, status=S.WITHDRAWN, last_error=reason):
             report.withdrawn += 1
-        return
+        return None
     bad = _forbidden_in(message)
     if bad:
         _hold(message, owner, bad, report)
-        return
+        return None
+    return {
+        "to": message.to,
+        "body": message.body,
+        "status_callback": status_callback_url(message),
+        "valid_for_seconds": _valid_for(message, now),
+    }
+
+
+def _settle(message: Message, owner: str, report, now, outcome: Future, accepted: list) -> None:
+    """Record what a send came to; an accepted one is added to `accepted` for
+    _record_sent."""
     try:
-        result = gateway.send(
-            to=message.to,
-            body=message.body,
-            status_callback=status_callback_url(message),
-            valid_for_seconds=_valid_for(message, now),
-        )
+        result = outcome.result()
+    except ThrottledError as error:
+        # Never an attempt: back in the queue, soon, with the attempt it was claimed with
+        # given back.
+        if _finish(
+            message,
+            owner,
+            status=S.PLANNED,
+            next_attempt_at=now + dt.timedelta(seconds=THROTTLE_REPLAN_SECONDS),
+            attempts=F("attempts") - 1,
+            last_error=error.reason[:1000],
+        ):
+            report.throttled += 1
     except RetryableError as error:
         _retry(message, owner, error, report, now)
     except PermanentError as error:
@@ -327,6 +409,16 @@ def messages_recover(*, gateway: SmsGateway | None = None, owner: str | None = N
             _reconcile(message, gateway, owner, report)
 
 
+def _run_now(fn, *args) -> Future:
+    """`fn(*args)` on this thread, as a finished Future (one text at a time)."""
+    future: Future = Future()
+    try:
+        future.set_result(fn(*args))
+    except Exception as exc:
+        future.set_exception(exc)
+    return future
+
+
 def messages_dispatch_due(
     *,
     gateway: SmsGateway | None = None,
@@ -335,24 +427,65 @@ def messages_dispatch_due(
     max_batches: int | None = None,
 ) -> DispatchReport:
     """Recover abandoned sends, then claim and send due texts batch by batch until none is
-    due (or `max_batches`); returns what happened."""
+    due (or `max_batches`); returns what happened. Sends run on up to the sender's
+    in-flight count of threads at its pace (sending_limits); the next batch is claimed
+    while the last one's sends are still under way, so the pace never stops at a batch's
+    end. Only the provider calls leave this thread: claims and outcomes are written here."""
     gateway = gateway or get_gateway()
     owner = owner or new_owner()
     size = batch_size or settings.SMS_BATCH_SIZE
     report = messages_recover(gateway=gateway, owner=owner)
+    rate, in_flight = sending_limits(gateway)
+    if rate:
+        # About a second's sending a claim: workers sharing a sender end a backlog
+        # together instead of one paced worker finishing the last big batches alone.
+        size = min(size, max(in_flight, math.ceil(rate)))
+    pacer = Pacer(rate)
+    pool = ThreadPoolExecutor(in_flight, "sms-send") if in_flight > 1 else None
+    # Sends under way, oldest first: (text, when it was prepared, its outcome).
+    pending: deque[tuple[Message, dt.datetime, Future]] = deque()
+    accepted: list[tuple[int, str, str]] = []
     batches = 0
-    while max_batches is None or batches < max_batches:
-        now = timezone.now()
-        due = Q(status=S.PLANNED, next_attempt_at__lte=now)
-        ids = _claim(owner=owner, size=size, where=due, count_attempt=True)
-        if not ids:
-            break
-        batches += 1
-        report.claimed += len(ids)
-        batch = _load(ids)
-        blocked = blocked_numbers(list({m.to for m in batch}))
-        accepted: list[tuple[int, str, str]] = []
-        for message in batch:
-            _send_one(message, gateway, owner, report, blocked, accepted)
-        report.sent += _record_sent(accepted, owner=owner, provider=gateway.name)
+    exhausted = False
+    try:
+        while True:
+            waiting = sum(1 for _, _, f in pending if not f.running() and not f.done())
+            if not exhausted and waiting < in_flight:
+                if max_batches is not None and batches >= max_batches:
+                    exhausted = True
+                else:
+                    due = Q(status=S.PLANNED, next_attempt_at__lte=timezone.now())
+                    ids = _claim(owner=owner, size=size, where=due, count_attempt=True)
+                    if not ids:
+                        exhausted = True
+                    else:
+                        batches += 1
+                        report.claimed += len(ids)
+                        batch = _load(ids)
+                        blocked = blocked_numbers(list({m.to for m in batch}))
+                        for message in batch:
+                            now = timezone.now()
+                            options = _prepare(message, owner, report, blocked, now)
+                            if options is None:
+                                continue
+                            if pool is None:
+                                outcome = _run_now(_send_paced, gateway, pacer, options)
+                            else:
+                                outcome = pool.submit(_send_paced, gateway, pacer, options)
+                            pending.append((message, now, outcome))
+                        if pool is not None:
+                            continue  # top up again before waiting
+            if not pending:
+                break
+            if pool is not None:
+                wait([pending[0][2]], timeout=None if exhausted else 0.05)
+            while pending and pending[0][2].done():
+                message, now, outcome = pending.popleft()
+                _settle(message, owner, report, now, outcome, accepted)
+            if len(accepted) >= size or (accepted and not pending):
+                report.sent += _record_sent(accepted, owner=owner, provider=gateway.name)
+                accepted = []
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
     return report

@@ -3,8 +3,9 @@
 A provider call ends in one of four ways, and each one decides what the dispatcher may
 do next (DESIGN.md rule 7):
 - `SendResult`: accepted; the provider's id is recorded.
-- `RetryableError`: provably not sent (429, 5xx with an error body, connection refused,
-  connect timeout): try again later with backoff.
+- `RetryableError`: provably not sent (5xx with an error body, connection refused,
+  connect timeout): try again later with backoff. `ThrottledError`, its kind for 429
+  (past the sender's rate), is tried again soon and never counts as an attempt.
 - `PermanentError`: the provider refused it for good (opted out, invalid number...).
 - `UnknownOutcomeError`: the request may have left (read timeout, connection reset after
   sending): never retried blindly, reconciled with the provider's log.
@@ -33,6 +34,10 @@ class GatewayError(Exception):
 
 class RetryableError(GatewayError):
     """Nothing was sent; safe to try again."""
+
+
+class ThrottledError(RetryableError):
+    """Refused as past the sender's rate (HTTP 429): nothing was sent; slow down, try again."""
 
 
 class PermanentError(GatewayError):

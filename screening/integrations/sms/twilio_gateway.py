@@ -8,7 +8,8 @@ and reconciled with `find_sent`, which lists the provider's messages to that num
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 
 import requests
 from twilio.base.exceptions import TwilioException
@@ -23,6 +24,7 @@ from screening.integrations.sms.base import (
     Reconciliation,
     RetryableError,
     SendResult,
+    ThrottledError,
     UnknownOutcomeError,
 )
 
@@ -72,8 +74,11 @@ def classify_provider_error(exc: TwilioException) -> GatewayError:
         int(code) if isinstance(code, int) or (isinstance(code, str) and code.isdigit()) else None
     )
     text = f"HTTP {status}, code {code}: {getattr(exc, 'msg', exc)}"
-    if status == 429 or status in (401, 403):
-        # Throttled or not authorised: refused before anything was queued.
+    if status == 429:
+        # Past the sender's rate: refused before anything was queued.
+        return ThrottledError(text, code=code)
+    if status in (401, 403):
+        # Not authorised: refused before anything was queued.
         return RetryableError(text, code=code)
     if status >= 500:
         # Twilio's own error body carries a Twilio code (not just the HTTP status): the
@@ -85,6 +90,10 @@ def classify_provider_error(exc: TwilioException) -> GatewayError:
 
 
 class TwilioGateway:
+    """Sends may run on several threads at once: each thread gets a client of its own
+    (the Twilio HTTP client keeps the last response on itself, so one must not be shared).
+    A single `http_client` given in is not copied: that gateway sends on one thread."""
+
     name = "twilio"
 
     def __init__(
@@ -96,16 +105,33 @@ class TwilioGateway:
         messaging_service_sid: str = "",
         timeout: float = 10,
         http_client: TwilioHttpClient | None = None,
+        http_client_factory: Callable[[], TwilioHttpClient] | None = None,
     ) -> None:
         if not (from_number or messaging_service_sid):
             raise ValueError("Twilio needs a from number or a Messaging Service SID")
         self.from_number = from_number
         self.messaging_service_sid = messaging_service_sid
-        self.client = Client(
-            account_sid,
-            auth_token,
-            http_client=http_client or TwilioHttpClient(timeout=timeout),
-        )
+        # The sender the provider's rate applies to (README "Configuration").
+        self.sender = messaging_service_sid or from_number
+        self._credentials = (account_sid, auth_token)
+        self._local = threading.local()
+        self._shared: Client | None = None
+        if http_client is not None:
+            self._shared = Client(account_sid, auth_token, http_client=http_client)
+            self.max_in_flight: int | None = 1
+        else:
+            self._factory = http_client_factory or (lambda: TwilioHttpClient(timeout=timeout))
+            self.max_in_flight = None  # as many threads as asked for
+
+    @property
+    def client(self) -> Client:
+        """The Twilio client of this thread (or the one given in)."""
+        if self._shared is not None:
+            return self._shared
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = self._local.client = Client(*self._credentials, http_client=self._factory())
+        return client
 
     def send(
         self, *, to: str, body: str, status_callback: str, valid_for_seconds: int | None

@@ -10,7 +10,7 @@ from screening.messaging.dispatch import messages_dispatch_due
 from screening.models import Message
 from tests.concurrency import THREAD_TEST, run_at_once
 from tests.fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
-from tests.messaging import at, book, make_team, texting_person, travel
+from tests.messaging import book_visits_texting_two, travel
 
 pytestmark = THREAD_TEST
 
@@ -23,20 +23,8 @@ def tuesday_morning():
         yield
 
 
-WEEKDAYS = [2, 3, 4, 5, 8, 9, 10, 11]
-
-
 def race(workers: int, visits: int) -> tuple[FakeTwilio, list[str]]:
-    team = make_team()
-    for n in range(visits):
-        person = texting_person(
-            mobile=f"07400 13{n:04d}",
-            parent_carer_mobile=f"07911 13{n:04d}",
-            parent_carer_sms_consent=True,
-        )
-        # Six a day (the practitioner's daily cap), on weekdays in March 2027.
-        day = at(0).date().replace(day=WEEKDAYS[n // 6])
-        book(team, person=person, start=at(9 + n % 6, day=day))
+    book_visits_texting_two(visits, series=13)
     with FakeTwilio() as fake:
 
         def work() -> None:
