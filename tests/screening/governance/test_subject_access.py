@@ -1,0 +1,234 @@
+"""Subject access: a YOT manager's export holds every kind of record about the young person,
+nothing of anyone else, no staff contact details, and is itself audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from docx import Document
+
+from accounts.models import Role
+from screening.assessment.findings import findings_save, findings_submit
+from screening.booking.services import session_record_attendance
+from screening.governance.subject_access import (
+    SECTION_TITLES,
+    export_filename,
+    subject_access_export,
+)
+from screening.messaging.replies import inbound_record
+from screening.models import AssessmentDraft, AuditEntry, Message
+from tests.factories import complete_answers, make_room, make_user, make_working_practitioner
+from tests.messaging import YP_MOBILE, at, book, freeze, travel
+from tests.messaging import texting_person as person
+
+pytestmark = pytest.mark.django_db
+
+OTHER_MOBILE = "+447911123457"
+PRACTITIONER_PHONE = "020 7946 0991"
+PRACTITIONER_EMAIL = "dana.nurse@health.example.org"
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    return freeze(monkeypatch)  # Tuesday 23 February 2027, 09:00
+
+
+@pytest.fixture
+def subject(clock):
+    """Ffion, with a case, a visit on Tuesday 2 March 2027 at 10:00 she attended, health
+    findings in two versions, a draft, her texts and a YES reply; and Zebedee, a second young
+    person with his own case, visit, texts and reply."""
+    practitioner = make_working_practitioner(
+        agency="health",
+        weekdays=(0, 1, 2, 3, 4, 5, 6),
+        hours=(8, 18),
+        name="Dana Nurse",
+        email=PRACTITIONER_EMAIL,
+        phone=PRACTITIONER_PHONE,
+    )
+    team = ({"health": practitioner}, make_room())
+    ffion = person(given_name="Ffion", family_name="Subjectperson")
+    zebedee = person(
+        given_name="Zebedee", family_name="Otherchild", mobile="07911 123457", sms_consent=True
+    )
+    visit = book(team, person=ffion, start=at(10))
+    other_visit = book(team, person=zebedee, start=at(14))
+    case = visit.case
+    case.case_manager = make_user(role=Role.CASE_MANAGER, first_name="Cara", last_name="Manager")
+    case.save()
+    Message.objects.filter(visit=visit, purpose="confirmation").update(
+        status="sent", provider_id="SM1"
+    )
+    Message.objects.filter(visit=other_visit, purpose="confirmation").update(
+        status="sent", provider_id="SM2"
+    )
+    inbound_record(provider_id="IN1", from_number=YP_MOBILE, body="YES")
+    inbound_record(
+        provider_id="IN2", from_number=OTHER_MOBILE, body="Zebedee cannot come, quarrelsome"
+    )
+    clock.moment = at(12)  # after both sessions started (the second one has not)
+    session = visit.sessions.get()
+    session_record_attendance(session=session, attended=True)
+    user = practitioner.user
+    findings_submit(session=session, user=user, answers=complete_answers("health"))
+    findings_save(
+        session=session, user=user, answers=complete_answers("health", substances=["alcohol"])
+    )
+    findings_submit(session=session, user=user)
+    return {
+        "ffion": ffion,
+        "zebedee": zebedee,
+        "case": case,
+        "other_case": other_visit.case,
+        "visit": visit,
+        "practitioner": practitioner,
+        "manager": make_user(role=Role.YOT_MANAGER, first_name="Morgan", last_name="Lead"),
+    }
+
+
+def open_export(blob: bytes) -> dict:
+    archive = zipfile.ZipFile(io.BytesIO(blob))
+    files = {name: archive.read(name) for name in archive.namelist()}
+    parts = {name: json.loads(content) for name, content in files.items() if name.endswith(".json")}
+    doc = Document(io.BytesIO(files["subject-access.docx"]))
+    words = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        words += [cell.text for row in table.rows for cell in row.cells]
+    return {"files": files, "parts": parts, "doc": doc, "text": "\n".join(words)}
+
+
+def everything(export: dict) -> str:
+    """Every JSON file's text and the document's text, together."""
+    raw = [content.decode() for name, content in export["files"].items() if name.endswith(".json")]
+    return "\n".join([*raw, export["text"]])
+
+
+def ids(export: dict, part: str, table: str, field: str = "id") -> set:
+    return {row[field] for row in export["parts"][part][table]["rows"]}
+
+
+def test_the_export_holds_every_kind_of_record_about_the_young_person(subject):
+    export = open_export(
+        subject_access_export(young_person=subject["ffion"], user=subject["manager"])
+    )
+    case, visit = subject["case"], subject["visit"]
+    assert ids(export, "young_person.json", "young_person") == {subject["ffion"].pk}
+    assert ids(export, "cases.json", "cases", "reference") == {case.reference}
+    assert ids(export, "visits.json", "visits") == {visit.pk}
+    [session] = export["parts"]["visits.json"]["sessions"]["rows"]
+    assert session["attended"] is True
+    assert session["practitioner"] == {"practitioner": "Dana Nurse", "agency": "Health"}
+    assert export["parts"]["visits.json"]["visit_history"]["rows"]
+    versions = [row["version"] for row in export["parts"]["findings.json"]["findings"]["rows"]]
+    assert versions == [1, 2]
+    findings = export["parts"]["findings.json"]["findings"]["rows"]
+    assert findings[1]["answers"]["substances"] == ["alcohol"]
+    assert export["parts"]["findings.json"]["findings"]["categories"]["answers"] == (
+        "special category, criminal offence"
+    )
+    draft = AssessmentDraft.objects.get(case=case)
+    assert ids(export, "assessments.json", "assessments") == {draft.pk}
+    assert export["parts"]["assessments.json"]["sections"]["rows"]
+    texts = Message.objects.filter(visit=visit)
+    assert ids(export, "texts.json", "texts") == set(texts.values_list("pk", flat=True))
+    assert [r["body"] for r in export["parts"]["texts.json"]["replies"]["rows"]] == ["YES"]
+    audited = {
+        (row["object_type"], row["action"])
+        for row in export["parts"]["audit.json"]["audit_entries"]["rows"]
+    }
+    assert ("finding", "submit") in audited
+    assert ("youngperson", "export") in audited
+
+
+def test_nothing_of_another_young_person_is_in_the_zip_or_the_document(subject):
+    export = open_export(
+        subject_access_export(young_person=subject["ffion"], user=subject["manager"])
+    )
+    other = subject["zebedee"]
+    text = everything(export)
+    for identifier in (
+        other.given_name,
+        other.family_name,
+        other.mobile,
+        subject["other_case"].reference,
+        "quarrelsome",
+    ):
+        assert identifier not in text
+    other_visit = subject["other_case"].visits.get()
+    other_texts = set(Message.objects.filter(visit=other_visit).values_list("pk", flat=True))
+    assert not ids(export, "texts.json", "texts") & other_texts
+    assert other_visit.pk not in ids(export, "visits.json", "visits")
+
+
+def test_staff_contact_details_are_left_out_but_names_and_agencies_stay(subject):
+    export = open_export(
+        subject_access_export(young_person=subject["ffion"], user=subject["manager"])
+    )
+    practitioner = subject["practitioner"]
+    text = everything(export)
+    for contact in (
+        practitioner.email,
+        practitioner.phone,
+        PRACTITIONER_PHONE,
+        practitioner.user.email,
+        practitioner.user.username,
+        subject["case"].case_manager.email,
+        subject["case"].case_manager.username,
+        subject["manager"].username,
+        "@",
+    ):
+        assert contact and contact not in text, contact
+    assert "Dana Nurse" in text
+    assert "Cara Manager" in text
+
+
+def test_the_export_is_audited_naming_who_and_which_young_person_never_the_content(subject):
+    with travel(at(15)):  # the audit entry's time comes from the real clock
+        subject_access_export(young_person=subject["ffion"], user=subject["manager"])
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
+    assert (entry.user, entry.object_type, entry.object_id) == (
+        subject["manager"],
+        "youngperson",
+        subject["ffion"].pk,
+    )
+    assert entry.detail == "subject access"
+    assert abs(entry.at - at(15)) < dt.timedelta(minutes=1)
+
+
+def test_only_a_yot_manager_may_export(subject):
+    for role in (Role.YOT_ADMIN, Role.CASE_MANAGER, Role.PRACTITIONER, Role.SYSTEM_ADMIN):
+        with pytest.raises(PermissionDenied):
+            subject_access_export(young_person=subject["ffion"], user=make_user(role=role))
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
+
+
+def test_the_document_opens_and_names_the_young_person_and_each_section(subject):
+    export = open_export(
+        subject_access_export(young_person=subject["ffion"], user=subject["manager"])
+    )
+    headings = [p.text for p in export["doc"].paragraphs if p.style.name.startswith("Heading")]
+    title = [p.text for p in export["doc"].paragraphs if p.style.name == "Title"]
+    assert title == ["Everything held about Ffion Subjectperson"]
+    for section in SECTION_TITLES:
+        assert section in headings
+    assert "Born 17 May 2011" in export["text"]
+
+
+def test_the_command_writes_the_zip_and_audits_it(subject, tmp_path):
+    out = tmp_path / "export.zip"
+    call_command("subject_access", str(subject["ffion"].pk), "--out", str(out))
+    export = open_export(out.read_bytes())
+    assert ids(export, "young_person.json", "young_person") == {subject["ffion"].pk}
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
+    assert (entry.username, entry.object_id) == ("system", subject["ffion"].pk)
+
+
+def test_the_file_name_carries_the_record_number_and_day_never_the_name(subject):
+    name = export_filename(subject["ffion"])
+    assert name == f"subject-access-{subject['ffion'].pk}-2027-03-02.zip"
