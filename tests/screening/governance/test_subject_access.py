@@ -15,6 +15,7 @@ from docx import Document
 
 from accounts.models import Role
 from screening.assessment.findings import findings_save, findings_submit
+from screening.audit import audit_entry_words
 from screening.booking.services import session_record_attendance
 from screening.governance.subject_access import (
     SECTION_TITLES,
@@ -198,6 +199,9 @@ def test_the_export_is_audited_naming_who_and_which_young_person_never_the_conte
         subject["ffion"].pk,
     )
     assert entry.detail == "subject access"
+    assert audit_entry_words(entry, agency_names={}) == (
+        f"Exported everything held about young person {subject['ffion'].pk} (subject access)"
+    )
     assert abs(entry.at - at(15)) < dt.timedelta(minutes=1)
 
 
