@@ -111,6 +111,13 @@ SECTION_TITLES = tuple(part.title for part in PARTS)
 # login's username is the staff member's own identifier, not part of the young person's
 # record (their name is given instead).
 LEFT_OUT = {"screening.AuditEntry": {"username"}}
+# Tasks about a member of staff's email that could not be sent (an invite, an alert, a work
+# list email): linked to the case, but about the staff member, and they quote their address.
+STAFF_TASKS = (
+    AdminTask.Kind.INVITE_FAILED,
+    AdminTask.Kind.ALERT_EMAIL_FAILED,
+    AdminTask.Kind.WORK_EMAIL_FAILED,
+)
 
 
 def _staff_name(user: User | None) -> str | None:
@@ -209,6 +216,7 @@ def _rows_of(young_person: YoungPerson) -> dict[str, Iterable[models.Model]]:
         "admin_tasks": AdminTask.objects.filter(
             Q(case__in=cases) | Q(message__in=texts) | Q(inbound__in=replies)
         )
+        .exclude(kind__in=STAFF_TASKS)
         .select_related("done_by")
         .order_by("pk"),
         "audit_entries": AuditEntry.objects.filter(Q(case__in=cases) | own_objects)

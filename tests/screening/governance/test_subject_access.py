@@ -23,7 +23,8 @@ from screening.governance.subject_access import (
     subject_access_export,
 )
 from screening.messaging.replies import inbound_record
-from screening.models import AssessmentDraft, AuditEntry, Message
+from screening.models import AdminTask, AssessmentDraft, AuditEntry, Message
+from screening.worktray.services import admin_task_create
 from tests.factories import complete_answers, make_room, make_user, make_working_practitioner
 from tests.messaging import YP_MOBILE, at, book, freeze, travel
 from tests.messaging import texting_person as person
@@ -236,3 +237,28 @@ def test_the_command_writes_the_zip_and_audits_it(subject, tmp_path):
 def test_the_file_name_carries_the_record_number_and_day_never_the_name(subject):
     name = export_filename(subject["ffion"])
     assert name == f"subject-access-{subject['ffion'].pk}-2027-03-02.zip"
+
+
+def test_tasks_about_staff_emails_are_left_out_and_tasks_about_the_young_person_kept(subject):
+    case, visit = subject["case"], subject["visit"]
+    manager = case.case_manager
+    kept = admin_task_create(
+        kind=AdminTask.Kind.UNDELIVERED, visit=visit, text="Phone Ffion: a text was not delivered."
+    )
+    admin_task_create(
+        kind=AdminTask.Kind.WORK_EMAIL_FAILED,
+        case=case,
+        text=f"The email to Cara Manager could not be sent to {manager.email} after 5 tries.",
+    )
+    admin_task_create(
+        kind=AdminTask.Kind.INVITE_FAILED,
+        visit=visit,
+        text=f"The invite could not be emailed to {PRACTITIONER_EMAIL} after 5 tries.",
+    )
+    export = open_export(
+        subject_access_export(young_person=subject["ffion"], user=subject["manager"])
+    )
+    assert ids(export, "admin_tasks.json", "admin_tasks") == {kept.pk}
+    text = everything(export)
+    assert manager.email not in text
+    assert PRACTITIONER_EMAIL not in text
