@@ -305,6 +305,19 @@ def _words(value: object) -> str:
     return str(value)
 
 
+COLUMNS = ("Field", "Held", "Category")
+
+
+def _row_heading(model: type[models.Model], row: dict) -> str:
+    """'Finding 3, version 2', 'Draft section 12: Substance use', 'Message 7'."""
+    heading = f"{str(model._meta.verbose_name).capitalize()} {row.get('id', '')}".strip()
+    if row.get("version") and model is not Visit:
+        heading += f", version {row['version']}"
+    if row.get("title"):
+        heading += f": {row['title']}"
+    return heading
+
+
 def _document(young_person: YoungPerson, parts: dict[str, dict], made: dt.datetime) -> bytes:
     doc = Document()
     doc.sections[0].header.paragraphs[0].text = MARKING
@@ -325,17 +338,24 @@ def _document(young_person: YoungPerson, parts: dict[str, dict], made: dt.dateti
             table = content[key]
             for row in table["rows"]:
                 written = True
-                doc.add_heading(f"{model._meta.verbose_name.capitalize()} {row.get('id', '')}", 2)
-                grid = doc.add_table(rows=0, cols=3)
+                doc.add_heading(_row_heading(model, row), 2)
+                grid = doc.add_table(rows=1, cols=3)
                 grid.style = "Table Grid"
+                for cell, words in zip(
+                    grid.rows[0].cells, ("Field", "Held", "Category"), strict=True
+                ):
+                    cell.text = words
                 for name, value in row.items():
                     if value is None or value == "" or value == [] or value == {}:
                         continue
+                    field = model._meta.get_field(name)
                     category = table["categories"].get(name, NONE)
                     cells = grid.add_row().cells
-                    cells[0].text = name.replace("_", " ").capitalize()
-                    cells[1].text = _words(value)
-                    cells[2].text = "" if category == NONE else category
+                    cells[0].text = str(field.verbose_name).capitalize()
+                    choices = dict(field.flatchoices) if field.choices else {}
+                    held = choices.get(value) if isinstance(value, str | int) else None
+                    cells[1].text = str(held or _words(value))
+                    cells[2].text = "" if category == NONE else category.capitalize()
         if not written:
             doc.add_paragraph("Nothing held.")
     out = io.BytesIO()

@@ -23,7 +23,7 @@ from screening.governance.subject_access import (
     subject_access_export,
 )
 from screening.messaging.replies import inbound_record
-from screening.models import AdminTask, AssessmentDraft, AuditEntry, Message
+from screening.models import AdminTask, AssessmentDraft, AuditEntry, Finding, Message
 from screening.worktray.services import admin_task_create
 from tests.factories import complete_answers, make_room, make_user, make_working_practitioner
 from tests.messaging import YP_MOBILE, at, book, freeze, travel
@@ -223,6 +223,14 @@ def test_the_document_opens_and_names_the_young_person_and_each_section(subject)
     for section in SECTION_TITLES:
         assert section in headings
     assert "Born 17 May 2011" in export["text"]
+    # Stored codes are written as people say them.
+    assert "Referral order" in export["text"]
+    assert "referral_order" not in export["text"]
+    first, second = Finding.objects.filter(session__visit=subject["visit"]).order_by("version")
+    assert [h for h in headings if h.startswith("Finding ")] == [
+        f"Finding {first.pk}, version 1",
+        f"Finding {second.pk}, version 2",
+    ]
 
 
 def test_the_command_writes_the_zip_and_audits_it(subject, tmp_path):
