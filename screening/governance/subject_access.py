@@ -259,22 +259,22 @@ def subject_access_export(*, young_person: YoungPerson, user: User | None) -> by
             }
             for part in PARTS
         }
-    made = timezone.now()
-    manifest = {
-        "young_person": young_person.pk,
-        "made_at": made,
-        "made_by": _staff_name(user) if user else "Command line",
-        "marking": MARKING,
-        "files": [part.file for part in PARTS] + ["subject-access.docx"],
-        "left_out": "Other young people; staff contact details (emails, phone numbers, "
-        "usernames, calendar addresses). Staff names and agencies are part of the record.",
-    }
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.json", _json(manifest))
-        for name, content in parts.items():
-            archive.writestr(name, _json(content))
-        archive.writestr("subject-access.docx", _document(young_person, parts, made))
+        made = timezone.now()
+        manifest = {
+            "young_person": young_person.pk,
+            "made_at": made,
+            "made_by": _staff_name(user) if user else "Command line",
+            "marking": MARKING,
+            "files": [part.file for part in PARTS] + ["subject-access.docx"],
+            "left_out": "Other young people; staff contact details (emails, phone numbers, "
+            "usernames, calendar addresses). Staff names and agencies are part of the record.",
+        }
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("manifest.json", _json(manifest))
+            for name, content in parts.items():
+                archive.writestr(name, _json(content))
+            archive.writestr("subject-access.docx", _document(young_person, parts, made))
     return buffer.getvalue()
 
 

@@ -3,14 +3,15 @@ nothing of anyone else, no staff contact details, and is itself audited."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
 import zipfile
 
 import pytest
-from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
 from docx import Document
 
 from accounts.models import Role
@@ -270,3 +271,29 @@ def test_tasks_about_staff_emails_are_left_out_and_tasks_about_the_young_person_
     text = everything(export)
     assert manager.email not in text
     assert PRACTITIONER_EMAIL not in text
+
+
+def test_a_field_not_declared_stops_the_export_naming_it_and_nothing_is_audited(
+    subject, monkeypatch
+):
+    from screening.governance import declarations
+
+    table = declarations.DECLARATIONS["screening.Message"]
+    fields = {k: v for k, v in table.fields.items() if k != "body"}
+    monkeypatch.setitem(
+        declarations.DECLARATIONS, "screening.Message", dataclasses.replace(table, fields=fields)
+    )
+    with pytest.raises(ValidationError, match=r"screening\.Message\.body is not declared"):
+        subject_access_export(young_person=subject["ffion"], user=subject["manager"])
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
+
+
+def test_the_command_refuses_a_user_who_is_not_a_yot_manager(subject, tmp_path):
+    admin = make_user(role=Role.YOT_ADMIN)
+    out = tmp_path / "export.zip"
+    with pytest.raises(CommandError, match="Only a YOT manager"):
+        call_command(
+            "subject_access", str(subject["ffion"].pk), "--out", str(out), "--by", admin.username
+        )
+    assert not out.exists()
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
