@@ -18,7 +18,10 @@ from accounts.models import Role
 from screening.assessment.findings import findings_save, findings_submit
 from screening.audit import audit_entry_words
 from screening.booking.services import session_record_attendance
+from screening.governance.declarations import DECLARATIONS
 from screening.governance.subject_access import (
+    NOT_EXPORTED,
+    PARTS,
     SECTION_TITLES,
     export_filename,
     subject_access_export,
@@ -297,3 +300,32 @@ def test_the_command_refuses_a_user_who_is_not_a_yot_manager(subject, tmp_path):
         )
     assert not out.exists()
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).exists()
+
+
+def test_every_declared_table_is_exported_or_left_out_with_a_reason():
+    exported = {model._meta.label for part in PARTS for _, model in part.tables}
+    assert not exported & set(NOT_EXPORTED)
+    assert set(DECLARATIONS) - exported - set(NOT_EXPORTED) == set()
+    assert set(NOT_EXPORTED) <= set(DECLARATIONS)
+
+
+def test_changes_in_the_administration_pages_to_their_record_are_exported(subject):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    kind = ContentType.objects.get_for_model(subject["ffion"])
+    for young_person in (subject["ffion"], subject["zebedee"]):
+        LogEntry.objects.log_actions(
+            user_id=subject["manager"].pk,
+            queryset=[young_person],
+            action_flag=CHANGE,
+            change_message="Changed communication needs.",
+            single_object=True,
+        )
+    export = open_export(
+        subject_access_export(young_person=subject["ffion"], user=subject["manager"])
+    )
+    [row] = export["parts"]["audit.json"]["administration_history"]["rows"]
+    assert (row["content_type"], row["object_id"]) == (kind.pk, str(subject["ffion"].pk))
+    assert row["user"] == {"staff": "Morgan Lead"}
+    assert "Zebedee" not in everything(export)
