@@ -358,6 +358,7 @@ def subject_access_export(*, young_person: YoungPerson, user: User | None) -> by
             "files": [part.file for part in PARTS] + ["subject-access.docx"],
             "left_out": "Other young people; staff contact details (emails, phone numbers, "
             "usernames, calendar addresses). Staff names and agencies are part of the record.",
+            "tables_not_exported": NOT_EXPORTED,
         }
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
