@@ -25,6 +25,7 @@ from screening.access import can
 from screening.assessment.selectors import draft_case_list_for, findings_sessions_for
 from screening.booking.selectors import booked_visit_of, case_timeline, visit_list_for
 from screening.errors import PossibleDuplicate
+from screening.governance.subject_access import export_filename, subject_access_export
 from screening.messaging.selectors import number_states_of
 from screening.models import AssessmentDraft, Case, Finding, FindingStatus, VisitStatus
 from screening.people.cases import case_create, case_update
@@ -79,8 +80,22 @@ def young_person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "basic_only": request.user.role == Role.PRACTITIONER,
             "may_edit": can(request.user, "young_people", "update"),
             "may_open_case": can(request.user, "cases", "create"),
+            "may_export": can(request.user, "subject_access", "read"),
         },
     )
+
+
+@page("subject_access", "read")
+def young_person_subject_access(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same zip as the API's subject access export, audited as an export."""
+    person = get_object_or_404(young_person_list_for(user=request.user), pk=pk)
+    response = HttpResponse(
+        subject_access_export(young_person=person, user=request.user),
+        content_type="application/zip",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(person)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _save_person(request: HttpRequest, person=None) -> HttpResponse:

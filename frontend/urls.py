@@ -33,6 +33,11 @@ urlpatterns = [
     path("young-people/new/", records.young_person_new, name="young_person_new"),
     path("young-people/<int:pk>/", records.young_person_detail, name="young_person"),
     path("young-people/<int:pk>/edit/", records.young_person_edit, name="young_person_edit"),
+    path(
+        "young-people/<int:pk>/subject-access/",
+        records.young_person_subject_access,
+        name="young_person_subject_access",
+    ),
     path("young-people/<int:person_pk>/cases/new/", records.case_new, name="case_new"),
     path("cases/", records.case_list, name="cases"),
     path("cases/<int:pk>/", records.case_detail, name="case"),

@@ -88,6 +88,9 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
     "draft_sign_off": {"create": frozenset({Role.YOT_MANAGER})},
     "draft_reopen": {"create": frozenset({Role.YOT_MANAGER})},
     "audit_log": {"read": frozenset({Role.YOT_MANAGER})},
+    # Subject access (UK GDPR Art 15): everything held about one young person, findings
+    # included, so only YOT managers, who already read all of it (README "Subject access").
+    "subject_access": {"read": frozenset({Role.YOT_MANAGER})},
     "alerts": {"read": ALL_ROLES, "update": ALL_ROLES},
     # Text messages are admin territory; case managers read those of their own cases.
     "messages": {"read": frozenset({Role.YOT_ADMIN, Role.YOT_MANAGER, Role.CASE_MANAGER})},

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import QuerySet
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,6 +24,7 @@ from api.serializers.booking import (
 )
 from api.serializers.people import CaseSerializer, YoungPersonBasicSerializer, YoungPersonSerializer
 from screening.booking.options import visit_options as options_for_case
+from screening.governance.subject_access import export_filename, subject_access_export
 from screening.models import Case, OrderType, YoungPerson
 from screening.people.cases import case_create
 from screening.people.selectors import (
@@ -54,6 +58,19 @@ class YoungPersonFilter(django_filters.FilterSet):
         return young_people_matching(queryset, value, field=name)
 
 
+ZIP = "application/zip"
+
+
+class ZipRenderer(BaseRenderer):
+    media_type = ZIP
+    format = "zip"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
 class YoungPersonViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -81,6 +98,31 @@ class YoungPersonViewSet(
         serializer.instance = young_person_update(
             young_person=serializer.instance, **serializer.validated_data
         )
+
+    def required_action(self, request: Request) -> str | tuple[str, str]:
+        if self.action == "subject_access":
+            return ("subject_access", "read")
+        return METHOD_ACTIONS.get(request.method, "update")
+
+    @extend_schema(responses={(200, ZIP): OpenApiTypes.BINARY})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="subject-access",
+        renderer_classes=[JSONRenderer, ZipRenderer],
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def subject_access(self, request: Request, pk: str | None = None) -> HttpResponse:
+        """Everything held about the young person (README "Subject access"): a zip of JSON
+        files and a Word document; YOT managers only; the export is audited."""
+        person = self.get_object()
+        response = HttpResponse(
+            subject_access_export(young_person=person, user=request.user), content_type=ZIP
+        )
+        response["Content-Disposition"] = f'attachment; filename="{export_filename(person)}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 def _agency_choices() -> list[tuple[str, str]]:

@@ -92,6 +92,7 @@ ACCESS = [
     ("/young-people/new/", [200, 403, 403, 403, 403]),
     ("/young-people/{person}/", [200, 200, 200, 200, 403]),
     ("/young-people/{person}/edit/", [200, 403, 403, 403, 403]),
+    ("/young-people/{person}/subject-access/", [403, 403, 200, 403, 403]),
     ("/young-people/{person}/cases/new/", [200, 403, 403, 403, 403]),
     ("/cases/", [200, 200, 200, 200, 403]),
     ("/cases/{case}/", [200, 200, 200, 200, 403]),
