@@ -47,6 +47,7 @@ from screening.models import (
     AdminTask,
     Alert,
     AssessmentDraft,
+    AssessmentVersion,
     AuditEntry,
     Case,
     DraftEvent,
@@ -55,6 +56,7 @@ from screening.models import (
     InboundMessage,
     Message,
     NumberStatus,
+    PlanAction,
     Room,
     Session,
     UnavailableTime,
@@ -96,8 +98,10 @@ PARTS = (
             ("assessments", AssessmentDraft),
             ("sections", DraftSection),
             ("events", DraftEvent),
+            ("signed_off_versions", AssessmentVersion),
         ),
     ),
+    Part("plan_actions.json", "Plan actions", (("plan_actions", PlanAction),)),
     Part(
         "texts.json",
         "Texts and replies",
@@ -281,6 +285,12 @@ def _rows_of(young_person: YoungPerson) -> dict[str, Iterable[models.Model]]:
         .select_related("edited_by")
         .order_by("draft_id", "position", "pk"),
         "events": DraftEvent.objects.filter(draft__in=drafts).select_related("by").order_by("pk"),
+        "signed_off_versions": AssessmentVersion.objects.filter(case__in=cases)
+        .select_related("submitted_by", "signed_off_by")
+        .order_by("case_id", "version"),
+        "plan_actions": PlanAction.objects.filter(case__in=cases)
+        .select_related("owner_agency", "owner", "created_by", "updated_by")
+        .order_by("case_id", "pk"),
         "texts": texts.order_by("pk"),
         "replies": replies.order_by("pk"),
         "number_status": NumberStatus.objects.filter(number__in=numbers).order_by("number"),
