@@ -111,6 +111,11 @@ def _week_loads(
     return out
 
 
+# Longer than any visit with its buffers: each visit lies within one day's opening hours, as
+# the booking re-check also assumes (availability._read_rows).
+LONGEST_HOLD = dt.timedelta(days=2)
+
+
 class _LocalDays:
     """The local date of an engine minute, by bisect on the local midnights of a window
     (no datetime per row); a minute outside the window is converted as usual."""
@@ -164,6 +169,7 @@ def _practitioner_candidates(
                 False,
                 sql.at(hi + dt.timedelta(days=1)),
                 sql.at(since),
+                sql.at(since - LONGEST_HOLD),
             ],
         )
         if practitioners
@@ -222,6 +228,7 @@ def _room_slots(
             VisitStatus.CANCELLED.value,
             sql.at(hi),
             sql.at(lo),
+            sql.at(lo - LONGEST_HOLD),
         ]
         for rid, v_start, v_end, visit_id in sql.fetch(statement, params):
             if ignore_visit is None or visit_id != ignore_visit.pk:
@@ -565,7 +572,9 @@ def visit_options(
     # Rows are read for a short window first, widened (doubled) only while the answer could
     # still change with what lies beyond it: most searches find their options in the first
     # days, and reading the rows is most of a search's time.
-    first_days = config.get("first_window_days", FIRST_WINDOW_DAYS)
+    # A spread list needs options on several days and re-reads grow it a day at a time, so
+    # it reads the whole horizon at once (measured: three windows cost more than one read).
+    first_days = 0 if spread else config.get("first_window_days", FIRST_WINDOW_DAYS)
     upto = horizon if not first_days else min(horizon, earliest + first_days * 24 * 60)
     while True:
         request = read(upto)
