@@ -1,12 +1,24 @@
 """One-visit search benchmark (DESIGN.md budgets).
 
-A deterministic synthetic YOT: 40 practitioners across the four agencies, 3 rooms open
-Monday to Friday 08:00-18:00, 90 days, about 9,000 booked sessions (held with 10-minute
-buffers, at most 6 a day each). Times `search` for 10 options in fixed and in any order,
-against `scan_search`, the plain baseline that tries each 5-minute start in turn and checks
-it by depth-first search, measured in the same run. Prints figures; never fails on a time.
+1. The engine on a deterministic synthetic calendar: 40 practitioners across the four
+   agencies, 3 rooms open Monday to Friday 08:00-18:00, 90 days, about 9,000 booked sessions
+   (held with 10-minute buffers, at most 6 a day each). The rooms are fully booked for the
+   first fifth of the days and then have one to three visits a day, so options exist (the
+   benchmark stops if it gets fewer than 10, and prints the first). Times `search` for 10
+   options in fixed and in any order, against the baseline `bisect_scan` (below: each
+   5-minute start in turn, rooms and practitioners found by `bisect` on sorted free
+   intervals, the best simple alternative) and, for reference, the engine's linear
+   `scan_search`; all three must give the same earliest start. Then the engine alone at 160
+   practitioners and at 365 days (full run only).
+2. The product path: `visit_options` (screening/booking/options.py) with its database reads,
+   for a waiting case of the 10,000-case synthetic YOT (benchmarks/synthetic_yot.py; smoke:
+   300 cases), in fixed order, in any order and spread as the booking page asks; on SQLite,
+   or on PostgreSQL when run through scripts/with-postgres. Creates and drops its own test
+   database.
 
-    .venv/bin/python benchmarks/bench_search.py [--smoke]
+Prints min / median / max of several runs; never fails on a time.
+
+    .venv/bin/python benchmarks/bench_search.py [--smoke] [--cases N] [--no-product] [--no-engine]
 """
 
 from __future__ import annotations
@@ -342,6 +354,7 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="small and quick, for CI")
     parser.add_argument("--cases", type=int, help="cases in the synthetic YOT (product path)")
     parser.add_argument("--no-product", action="store_true", help="the engine only")
+    parser.add_argument("--no-engine", action="store_true", help="the product path only")
     args = parser.parse_args()
     repeat = 3 if args.smoke else 15
     if args.smoke:
@@ -352,7 +365,7 @@ def main() -> None:
             ("engine, 160 practitioners", dict(practitioners=160, days=90, bookings=36000)),
             ("engine, 365 days", dict(practitioners=40, days=365, bookings=36000)),
         ]
-    for k, (label, size) in enumerate(sizes):
+    for k, (label, size) in enumerate([] if args.no_engine else sizes):
         request, fixed, fixed_runs = engine(**size, repeat=repeat, label=label)
         if k == 0:
             baselines(request, fixed, fixed_runs, repeat)
