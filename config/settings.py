@@ -311,6 +311,8 @@ SCREENING_SCHEDULING = {
     "max_gap_minutes": env_int("MAX_GAP_MINUTES", 60),
     "minimum_notice_minutes": env_int("MINIMUM_NOTICE_MINUTES", 120),
     "search_horizon_days": env_int("SEARCH_HORIZON_DAYS", 90),
+    # The visit search reads this many days first and widens only when it must (0: all).
+    "first_window_days": env_int("SEARCH_FIRST_WINDOW_DAYS", 14),
 }
 
 REST_FRAMEWORK = {

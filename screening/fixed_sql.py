@@ -50,6 +50,11 @@ def fetch(statement: str, params: Sequence[Any]) -> list[tuple]:
         return cursor.fetchall()
 
 
+def for_database(*, sqlite: str, postgresql: str) -> str:
+    """Of a statement written once per database, the one for the connection's."""
+    return {"sqlite": sqlite, "postgresql": postgresql}[connection.vendor]
+
+
 def at(moment: dt.datetime) -> Any:
     """A datetime parameter, as the ORM stores it (naive UTC text on SQLite)."""
     return connection.ops.adapt_datetimefield_value(moment)

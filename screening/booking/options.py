@@ -3,6 +3,7 @@ why when there are too few options. The engine (screening.scheduling) sees only 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -15,6 +16,8 @@ from django.utils import timezone
 
 from agencies.local_time import check_date_window, day_words, yot_zone
 from agencies.models import Agency, Practitioner
+from screening import fixed_sql as sql
+from screening.booking import queries
 from screening.booking.availability import (
     calendar_times,
     imported_busy,
@@ -50,7 +53,8 @@ class VisitOptions:
     agencies: dict[str, Agency] = field(default_factory=dict)
     practitioners: dict[int, Practitioner] = field(default_factory=dict)
     rooms: dict[int, Room] = field(default_factory=dict)
-    # What the engine was asked (up to the deadline), for checks against its references.
+    # What the engine was last asked (up to the deadline), for checks against its references:
+    # on the rows of the window read, the whole horizon only when the answer needed it.
     request: SearchRequest | None = None
 
     # The young person's unavailable times from the start of the first day searched, whole.
@@ -107,6 +111,27 @@ def _week_loads(
     return out
 
 
+# Longer than any visit with its buffers: each visit lies within one day's opening hours, as
+# the booking re-check also assumes (availability._read_rows).
+LONGEST_HOLD = dt.timedelta(days=2)
+
+
+class _LocalDays:
+    """The local date of an engine minute, by bisect on the local midnights of a window
+    (no datetime per row); a minute outside the window is converted as usual."""
+
+    def __init__(self, start: int, end: int, tz: ZoneInfo) -> None:
+        self.tz = tz
+        self.days = ex.local_dates(start, end, tz)
+        self.bounds = [ex.local_day_bounds(day=day, zone=tz)[0] for day in self.days]
+        self.last = ex.local_day_bounds(day=self.days[-1], zone=tz)[1]
+
+    def __call__(self, minute: int) -> dt.date:
+        if not self.bounds[0] <= minute < self.last:
+            return _day_of(minute, self.tz)
+        return self.days[bisect.bisect_right(self.bounds, minute) - 1]
+
+
 def _practitioner_candidates(
     *,
     practitioners: list[Practitioner],
@@ -130,19 +155,34 @@ def _practitioner_candidates(
     }
     held: dict[int, list[Interval]] = defaultdict(list)
     per_day: dict[int, Counter] = defaultdict(Counter)
-    # Sessions a day either side, so buffers and daily counts at the edges are right.
-    sessions = Session.objects.filter(
-        practitioner__in=practitioners,
-        cancelled=False,
-        start__lt=hi + dt.timedelta(days=1),
-        # From the Monday of the first week too, for the week's load.
-        blocked_until__gt=min(lo - dt.timedelta(days=1), _monday(lo, tz)),
+    # Sessions a day either side, so buffers and daily counts at the edges are right;
+    # from the Monday of the first week too, for the week's load.
+    since = min(lo - dt.timedelta(days=1), _monday(lo, tz))
+    statement = sql.for_database(
+        sqlite=queries.SESSION_MINUTES_SQLITE, postgresql=queries.SESSION_MINUTES_POSTGRESQL
     )
-    if ignore_visit is not None:  # a visit being moved holds nobody, as the re-check reads it
-        sessions = sessions.exclude(visit=ignore_visit)
-    for pid, s_start, s_held in sessions.values_list("practitioner_id", "start", "blocked_until"):
-        held[pid].append((_minutes(s_start), _minutes(s_held)))
-        per_day[pid][s_start.astimezone(tz).date()] += 1
+    rows = (
+        sql.fetch(
+            statement,
+            [
+                sql.Many(p.pk for p in practitioners),
+                False,
+                sql.at(hi + dt.timedelta(days=1)),
+                sql.at(since),
+                sql.at(since - LONGEST_HOLD),
+            ],
+        )
+        if practitioners
+        else []
+    )
+    day_of = _LocalDays(ex.to_minutes(since) - 24 * 60, end + 2 * 24 * 60, tz)
+    ignored = ignore_visit.pk if ignore_visit is not None else None
+    for pid, s_start, s_held, visit_id in rows:
+        # A visit being moved holds nobody, as the re-check reads it.
+        if visit_id == ignored:
+            continue
+        held[pid].append((s_start, s_held))
+        per_day[pid][day_of(s_start)] += 1
     loads = _week_loads(per_day, tz)
     out = []
     for p in practitioners:
@@ -179,13 +219,20 @@ def _room_slots(
 ) -> list[RoomSlot]:
     lo, hi = ex.from_minutes(start), ex.from_minutes(end)
     visits: dict[int, list[Interval]] = defaultdict(list)
-    booked = Visit.objects.filter(room__in=rooms, start__lt=hi, end__gt=lo).exclude(
-        status=VisitStatus.CANCELLED
+    statement = sql.for_database(
+        sqlite=queries.VISIT_MINUTES_SQLITE, postgresql=queries.VISIT_MINUTES_POSTGRESQL
     )
-    if ignore_visit is not None:
-        booked = booked.exclude(pk=ignore_visit.pk)
-    for rid, v_start, v_end in booked.values_list("room_id", "start", "end"):
-        visits[rid].append((_minutes(v_start), _minutes(v_end)))
+    if rooms:
+        params = [
+            sql.Many(r.pk for r in rooms),
+            VisitStatus.CANCELLED.value,
+            sql.at(hi),
+            sql.at(lo),
+            sql.at(lo - LONGEST_HOLD),
+        ]
+        for rid, v_start, v_end, visit_id in sql.fetch(statement, params):
+            if ignore_visit is None or visit_id != ignore_visit.pk:
+                visits[rid].append((v_start, v_end))
     blocks = room_closures(rooms, lo, hi)
     out = []
     for room in rooms:
@@ -344,6 +391,75 @@ def render_reason(
     )
 
 
+# Rows are first read for this many days from the earliest start (0: the whole horizon),
+# unless settings.SCREENING_SCHEDULING["first_window_days"] says otherwise.
+FIRST_WINDOW_DAYS = 14
+
+
+def _settled(options: list[Option], *, whole: bool, upto: int, longest: int, count: int) -> bool:
+    """True when options found on rows read up to `upto` are those the whole horizon would
+    give: all the rows were read, or `count` options outside the young person's unavailable
+    times all start early enough that any visit starting before them ends before `upto`."""
+    return whole or (
+        len(options) >= count
+        and all(o.outside_unavailable for o in options)
+        and max(o.start for o in options) + longest <= upto
+    )
+
+
+def _answer(
+    *,
+    request: SearchRequest,
+    find: Callable[[SearchRequest], list[Option]],
+    whole: bool,
+    upto: int,
+    longest: int,
+    deadline: dt.date,
+    deadline_end: int,
+    names: Mapping[str, str],
+    spread: bool,
+    tz: ZoneInfo,
+) -> tuple[list[Option], list[Option], list[str]] | None:
+    """The options before the deadline, those after it when too few, and the reasons, from
+    rows read up to `upto`; None when rows beyond it could change any of them."""
+    count, earliest = request.count, request.earliest
+    options = find(request)
+    if not (
+        whole
+        or deadline_end <= upto
+        or _settled(options, whole=whole, upto=upto, longest=longest, count=count)
+    ):
+        return None
+    if len(options) >= count:
+        return options, [], []
+    if earliest >= deadline_end:  # nothing can be before it: no other reason applies
+        reasons = [deadline_passed_reason(deadline)]
+    elif not options:
+        why = explain(request)
+        # The first day an agency is free after the deadline, when found in the rows read,
+        # is the same as in the whole horizon's; when not found there, it may lie beyond.
+        if not whole and any(r.code == "agency_unavailable" and r.earliest is None for r in why):
+            return None
+        reasons = [render_reason(r, tz=tz, deadline=deadline, agency_names=names) for r in why]
+    else:
+        spaced = f", at most {SPREAD_PER_DAY} a day" if spread else ""
+        reasons = [
+            f"Only {len(options)} option{'s' if len(options) != 1 else ''} before the "
+            f"deadline of {day_words(deadline)}{spaced}."
+        ]
+    later = SearchRequest(
+        **{
+            **request.__dict__,
+            "earliest": max(earliest, deadline_end),
+            "latest_end": None if whole else upto,
+        }
+    )
+    after = find(later)
+    if not _settled(after, whole=whole, upto=upto, longest=longest, count=count):
+        return None
+    return options, after, reasons
+
+
 def visit_options(
     *,
     case: Case,
@@ -413,61 +529,71 @@ def visit_options(
             visit__case__young_person_id=case.young_person_id, cancelled=False, attended=True
         ).values_list("practitioner_id", flat=True)
     )
-    candidates = _practitioner_candidates(
-        practitioners=practitioners,
-        start=earliest,
-        end=horizon,
-        tz=tz,
-        seen_before=seen_before,
-        extra_busy=extra_busy([p.pk for p in practitioners], earliest, horizon),
-        closed=closed,
-        ignore_visit=ignore_visit,
-    )
     rooms = list(
         Room.objects.filter(is_active=True)
         .select_related("venue")
         .prefetch_related("venue__opening_hours")
     )
-    slots = _room_slots(
-        rooms=rooms, start=earliest, end=horizon, tz=tz, closed=closed, ignore_visit=ignore_visit
-    )
-    request = SearchRequest(
-        sessions=specs,
-        candidates=tuple(candidates),
-        rooms=tuple(slots),
-        earliest=earliest,
-        latest_end=deadline_end,
-        order=order,
-        min_gap=min_gap,
-        max_gap=max_gap,
-        unavailable=tuple(_unavailable(case, earliest, horizon, tz)),
-        strict_unavailable=respect_unavailable,
-        count=count,
-        grid=GRID_MINUTES,
-    )
-    find = (lambda r: _spread(r, tz)) if spread else search
-    options = find(request)
-    after: list[Option] = []
-    reasons: list[str] = []
-    if len(options) < count:
-        names = {a.code: a.name_in_sentence for a in chosen}
-        if earliest >= deadline_end:  # nothing can be before it: no other reason applies
-            reasons = [deadline_passed_reason(deadline)]
-        elif not options:
-            reasons = [
-                render_reason(r, tz=tz, deadline=deadline, agency_names=names)
-                for r in explain(request)
-            ]
-        else:
-            spaced = f", at most {SPREAD_PER_DAY} a day" if spread else ""
-            reasons = [
-                f"Only {len(options)} option{'s' if len(options) != 1 else ''} before the "
-                f"deadline of {day_words(deadline)}{spaced}."
-            ]
-        later = SearchRequest(
-            **{**request.__dict__, "earliest": max(earliest, deadline_end), "latest_end": None}
+    unavailable = tuple(_unavailable(case, earliest, horizon, tz))
+    longest = sum(s.duration for s in specs) + max_gap * (len(specs) - 1)
+
+    def read(upto: int) -> SearchRequest:
+        """What the engine is asked, from the rows of [earliest, upto) only."""
+        candidates = _practitioner_candidates(
+            practitioners=practitioners,
+            start=earliest,
+            end=upto,
+            tz=tz,
+            seen_before=seen_before,
+            extra_busy=extra_busy([p.pk for p in practitioners], earliest, upto),
+            closed=closed,
+            ignore_visit=ignore_visit,
         )
-        after = find(later)
+        slots = _room_slots(
+            rooms=rooms, start=earliest, end=upto, tz=tz, closed=closed, ignore_visit=ignore_visit
+        )
+        return SearchRequest(
+            sessions=specs,
+            candidates=tuple(candidates),
+            rooms=tuple(slots),
+            earliest=earliest,
+            latest_end=min(deadline_end, upto),
+            order=order,
+            min_gap=min_gap,
+            max_gap=max_gap,
+            unavailable=unavailable,
+            strict_unavailable=respect_unavailable,
+            count=count,
+            grid=GRID_MINUTES,
+        )
+
+    find = (lambda r: _spread(r, tz)) if spread else search
+    names = {a.code: a.name_in_sentence for a in chosen}
+    # Rows are read for a short window first, widened (doubled) only while the answer could
+    # still change with what lies beyond it: most searches find their options in the first
+    # days, and reading the rows is most of a search's time.
+    # A spread list needs options on several days and re-reads grow it a day at a time, so
+    # it reads the whole horizon at once (measured: three windows cost more than one read).
+    first_days = 0 if spread else config.get("first_window_days", FIRST_WINDOW_DAYS)
+    upto = horizon if not first_days else min(horizon, earliest + first_days * 24 * 60)
+    while True:
+        request = read(upto)
+        answer = _answer(
+            request=request,
+            find=find,
+            whole=upto >= horizon,
+            upto=upto,
+            longest=longest,
+            deadline=deadline,
+            deadline_end=deadline_end,
+            names=names,
+            spread=spread,
+            tz=tz,
+        )
+        if answer is not None:
+            break
+        upto = min(horizon, earliest + 2 * (upto - earliest))
+    options, after, reasons = answer
     if from_order:
         reasons.insert(0, order_start_reason(case.order_start_date))
     return VisitOptions(

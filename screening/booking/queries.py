@@ -71,3 +71,36 @@ CASE_AGENCIES_BOOKED = (
     "WHERE v.case_id = %s AND v.status = %s AND s.cancelled = %s AND s.agency_id IN (%s) "
     "AND (s.attended IS NULL OR s.attended = %s)"
 )
+
+# The visit search reads many rows over a long window: it takes their times as whole
+# minutes since the epoch (what the engine works in, floored as `expand.to_minutes` does),
+# worked out by the database rather than turned into datetimes one by one in Python. One
+# statement per database: SQLite (3.38 or later) has `unixepoch`, PostgreSQL `DATE_PART`.
+# Live sessions of some practitioners holding them at any time in [lo, hi), with the visit
+# each belongs to: practitioner ids, False (not cancelled), hi, lo, and a moment no session
+# holding anyone at lo can start before (as ROOM_HELD's), so the (practitioner, start) index
+# is read from there, not through all of a practitioner's history.
+SESSION_MINUTES_SQLITE = (
+    "SELECT practitioner_id, unixepoch(start) / 60, unixepoch(blocked_until) / 60, visit_id "
+    "FROM screening_session "
+    "WHERE practitioner_id IN (%s) AND cancelled = %s AND start < %s AND blocked_until > %s "
+    "AND start > %s"
+)
+SESSION_MINUTES_POSTGRESQL = (
+    "SELECT practitioner_id, CAST(FLOOR(DATE_PART('epoch', start) / 60) AS BIGINT), "
+    "CAST(FLOOR(DATE_PART('epoch', blocked_until) / 60) AS BIGINT), visit_id "
+    "FROM screening_session "
+    "WHERE practitioner_id IN (%s) AND cancelled = %s AND start < %s AND blocked_until > %s "
+    "AND start > %s"
+)
+# Live visits holding some rooms at any time in [lo, hi): room ids, 'cancelled', hi, lo, and
+# a moment no visit overlapping lo can start before.
+VISIT_MINUTES_SQLITE = (
+    'SELECT room_id, unixepoch(start) / 60, unixepoch("end") / 60, id FROM screening_visit '
+    'WHERE room_id IN (%s) AND status <> %s AND start < %s AND "end" > %s AND start > %s'
+)
+VISIT_MINUTES_POSTGRESQL = (
+    "SELECT room_id, CAST(FLOOR(DATE_PART('epoch', start) / 60) AS BIGINT), "
+    "CAST(FLOOR(DATE_PART('epoch', \"end\") / 60) AS BIGINT), id FROM screening_visit "
+    'WHERE room_id IN (%s) AND status <> %s AND start < %s AND "end" > %s AND start > %s'
+)

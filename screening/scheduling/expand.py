@@ -108,6 +108,28 @@ def local_dates(window_start: int, window_end: int, zone: ZoneInfo) -> list[dt.d
     return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
+@lru_cache(maxsize=1024)
+def _occurrences(
+    weekdays: frozenset[int],
+    start: dt.time,
+    end: dt.time,
+    valid_from: dt.date,
+    valid_until: dt.date | None,
+    window_start: int,
+    window_end: int,
+    zone: ZoneInfo,
+) -> tuple[tuple[dt.date, Interval], ...]:
+    """A pattern's occurrences in a window, each with its local date. Kept by the pattern's
+    hours and dates, not its key: a search reads the same hours of dozens of practitioners
+    and rooms over one window, and each is expanded once."""
+    pattern = WeeklyPattern(weekdays, start, end, valid_from, valid_until)
+    return tuple(
+        (day, local_span(day, start, end, zone))
+        for day in local_dates(window_start, window_end, zone)
+        if pattern.occurs_on(day)
+    )
+
+
 def expand_weekly(
     *,
     patterns: Iterable[WeeklyPattern],
@@ -117,13 +139,23 @@ def expand_weekly(
     zone: ZoneInfo,
 ) -> list[Interval]:
     """Every occurrence of the patterns in the window, in UTC minutes, normalised."""
-    patterns = list(patterns)
     changed = {(e.pattern_key, e.original_date): e for e in exceptions}
     spans: list[Interval] = []
-    for day in local_dates(window_start, window_end, zone):
-        for pattern in patterns:
-            if pattern.occurs_on(day) and (pattern.key, day) not in changed:
-                spans.append(local_span(day, pattern.start, pattern.end, zone))
+    for pattern in patterns:
+        occurrences = _occurrences(
+            pattern.weekdays,
+            pattern.start,
+            pattern.end,
+            pattern.valid_from,
+            pattern.valid_until,
+            window_start,
+            window_end,
+            zone,
+        )
+        if changed:
+            spans += [span for day, span in occurrences if (pattern.key, day) not in changed]
+        else:
+            spans += [span for _, span in occurrences]
     for change in changed.values():
         if not change.cancelled and change.start is not None and change.end is not None:
             spans.append((to_minutes(change.start), to_minutes(change.end)))

@@ -5,7 +5,9 @@ feasible start set (closed ranges of grid points, the union over that agency's
 practitioners) is chained backwards through the gap window, so that every start left in
 the first set can be completed; a forward greedy pass (earliest next start) then gives
 the shortest span for that start. Stretches are read in time order and the search stops
-once no later start can enter the first `count` options.
+once no later start can enter the first `count` options; each stretch's start sets are
+worked out only when the search reaches it, by bisect on the practitioners' free lists, so
+the time taken does not grow with the practitioners x days beyond the answer.
 """
 
 from __future__ import annotations
@@ -20,15 +22,12 @@ from screening.scheduling.intervals import (
     StartRange,
     ceil_to,
     clip,
-    contains,
     first_at_or_after,
     floor_to,
     intersect_ranges,
     merge_ranges,
     normalise,
-    start_ranges,
     subtract,
-    window,
 )
 
 FIXED, ANY = "fixed", "any"
@@ -49,7 +48,8 @@ class SessionSpec:
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A practitioner who could run the agency's session; `free` is already net of leave,
-    other sessions (with buffers) and full days (see availability.practitioner_free)."""
+    other sessions (with buffers) and full days (see availability.practitioner_free), sorted
+    by start and disjoint (as practitioner_free gives it: the search reads it by bisect)."""
 
     id: int
     agency: str
@@ -140,26 +140,53 @@ class Option:
 # --- the engine ------------------------------------------------------------------------
 
 
+_FAR = 2**62
+
+
 @dataclass
 class _Agency:
+    """One session's agency and its practitioners. Their starts are worked out per free
+    stretch of a room, when the search reaches it, never over the whole horizon: the time
+    taken follows the stretches read before the first `count` options, not practitioners x
+    days."""
+
     spec: SessionSpec
-    union: list[StartRange]
-    ends: list[int]
-    people: list[tuple[Candidate, list[StartRange]]]
+    people: list[Candidate]
+    # Who runs the session at a start: the session orders of an any-order search ask again.
+    picked: dict[int, Candidate] = field(default_factory=dict)
+
+    def starts_in(self, lo: int, hi: int, grid: int) -> list[StartRange]:
+        """Grid starts in [lo, hi] at which someone of the agency is free for the whole
+        session, as merged closed ranges (each practitioner's free list read by bisect)."""
+        duration = self.spec.duration
+        ranges: list[StartRange] = []
+        for person in self.people:
+            free = person.free
+            index = max(bisect.bisect_right(free, (lo, _FAR)) - 1, 0)
+            while index < len(free):
+                a, b = free[index]
+                if a > hi:
+                    break
+                first, last = max(ceil_to(a, grid), lo), min(floor_to(b - duration, grid), hi)
+                if first <= last:
+                    ranges.append((first, last))
+                index += 1
+        return merge_ranges(ranges, grid)
+
+
+def _free_at(person: Candidate, start: int, duration: int) -> bool:
+    """The practitioner's free interval holding `start` (bisect) also holds the end."""
+    index = bisect.bisect_right(person.free, (start, _FAR)) - 1
+    return index >= 0 and start + duration <= person.free[index][1]
 
 
 def _prepare(request: SearchRequest) -> dict[str, _Agency]:
-    prepared = {}
-    for spec in request.sessions:
-        people = []
-        for c in request.candidates:
-            if c.agency == spec.agency:
-                people.append((c, start_ranges(list(c.free), spec.duration, request.grid)))
-        union = merge_ranges((r for _, ranges in people for r in ranges), request.grid)
-        prepared[spec.agency] = _Agency(
-            spec=spec, union=union, ends=[b for _, b in union], people=people
+    return {
+        spec.agency: _Agency(
+            spec=spec, people=[c for c in request.candidates if c.agency == spec.agency]
         )
-    return prepared
+        for spec in request.sessions
+    }
 
 
 def _offsets(duration: int, request: SearchRequest) -> tuple[int, int]:
@@ -192,8 +219,13 @@ def _backward(
 
 
 def _pick(agency: _Agency, start: int) -> Candidate:
-    free = [c for c, ranges in agency.people if contains(ranges, start)]
-    return min(free, key=lambda c: (not c.continuity, c.load_at(start), c.id))
+    person = agency.picked.get(start)
+    if person is None:
+        duration = agency.spec.duration
+        free = [c for c in agency.people if _free_at(c, start, duration)]
+        person = min(free, key=lambda c: (not c.continuity, c.load_at(start), c.id))
+        agency.picked[start] = person
+    return person
 
 
 def _forward(
@@ -227,37 +259,59 @@ def _forward(
     )
 
 
-def _stretches(
-    request: SearchRequest, rooms_free: dict[int, list[Interval]], agencies: dict[str, _Agency]
-) -> list[tuple]:
-    """Free stretches of the rooms in time order, each with every agency's own starts in
-    it; a stretch where some agency has none cannot hold a visit in any order."""
-    top = request.latest_end if request.latest_end is not None else 2**62
+@dataclass
+class _Stretch:
+    """A free stretch of a room; `owns` (each agency's own starts in it) is worked out the
+    first time a session order reaches it, and kept for the other orders."""
+
+    start: int
+    end: int
+    room: int
+    owns: dict[str, list[StartRange]] | None = None
+    read: bool = False
+
+
+def _stretches(request: SearchRequest, rooms_free: dict[int, list[Interval]]) -> list[_Stretch]:
+    """Free stretches of the rooms, long enough for the sessions back to back, in time
+    order."""
+    top = request.latest_end if request.latest_end is not None else _FAR
     shortest = sum(s.duration for s in request.sessions) + request.min_gap * (
         len(request.sessions) - 1
     )
-    out = []
-    for room, free in rooms_free.items():
-        for a, b in clip(free, request.earliest, top):
-            if b - a < shortest:
-                continue
-            owns = {}
-            for code, agency in agencies.items():
-                lo = ceil_to(a, request.grid)
-                hi = floor_to(b - agency.spec.duration, request.grid)
-                owns[code] = window(agency.union, agency.ends, lo, hi)
-                if not owns[code]:
-                    break
-            else:
-                out.append((a, b, room, owns))
-    out.sort(key=lambda item: (item[0], item[2]))
+    out = [
+        _Stretch(a, b, room)
+        for room, free in rooms_free.items()
+        for a, b in clip(free, request.earliest, top)
+        if b - a >= shortest
+    ]
+    out.sort(key=lambda stretch: (stretch.start, stretch.room))
     return out
+
+
+def _owns(
+    stretch: _Stretch, agencies: dict[str, _Agency], request: SearchRequest
+) -> dict[str, list[StartRange]] | None:
+    """Every agency's own starts in the stretch; None when some agency has none there, as
+    then it cannot hold a visit in any order."""
+    if not stretch.read:
+        stretch.read = True
+        owns = {}
+        for code, agency in agencies.items():
+            lo = ceil_to(stretch.start, request.grid)
+            hi = floor_to(stretch.end - agency.spec.duration, request.grid)
+            owns[code] = agency.starts_in(lo, hi, request.grid) if lo <= hi else []
+            if not owns[code]:
+                break
+        else:
+            stretch.owns = owns
+    return stretch.owns
 
 
 def _search_order(
     order: Sequence[_Agency],
     request: SearchRequest,
-    stretches: list[tuple],
+    stretches: list[_Stretch],
+    agencies: dict[str, _Agency],
     count: int,
     bound: int | None = None,
 ) -> list[Option]:
@@ -272,10 +326,13 @@ def _search_order(
             limit = bound if limit is None else min(limit, bound)
         return limit
 
-    for a, _b, room, owns in stretches:
+    for stretch in stretches:
         limit = threshold()
-        if limit is not None and a > limit:
+        if limit is not None and stretch.start > limit:
             break
+        owns = _owns(stretch, agencies, request)
+        if owns is None:
+            continue
         sets = _backward(order, owns, request)
         if sets is None:
             continue
@@ -284,7 +341,7 @@ def _search_order(
                 limit = threshold()
                 if limit is not None and start > limit:
                     break
-                found.append(_forward(order, sets, start, room, request))
+                found.append(_forward(order, sets, start, stretch.room, request))
                 bisect.insort(starts, start)
             else:
                 continue
@@ -303,14 +360,14 @@ def _best_per_slot(options: list[Option]) -> list[Option]:
 
 def _run(request: SearchRequest, rooms_free: dict[int, list[Interval]], count: int) -> list[Option]:
     agencies = _prepare(request)
-    stretches = _stretches(request, rooms_free, agencies)
+    stretches = _stretches(request, rooms_free)
     base = [agencies[s.agency] for s in request.sessions]
     orders = [base] if request.order == FIXED else [list(p) for p in itertools.permutations(base)]
     merged: list[Option] = []
     for order in orders:
         current = _best_per_slot(merged)
         bound = current[count - 1].start if len(current) >= count else None
-        merged.extend(_search_order(order, request, stretches, count, bound))
+        merged.extend(_search_order(order, request, stretches, agencies, count, bound))
     return _best_per_slot(merged)[:count]
 
 

@@ -500,7 +500,13 @@ def check_one_rule(calendar: Calendar, data) -> None:
     now = dt.datetime.combine(first_day, dt.time(6), tzinfo=LONDON) + dt.timedelta(
         minutes=minutes, seconds=seconds
     )
-    scheduling = {**django_settings.SCREENING_SCHEDULING, "search_horizon_days": 5}
+    # The whole horizon read at once, so `found.request` holds every row; reading a day first
+    # and widening is checked against it below.
+    scheduling = {
+        **django_settings.SCREENING_SCHEDULING,
+        "search_horizon_days": 5,
+        "first_window_days": 0,
+    }
     with (
         transaction.atomic(),
         override_settings(SCREENING_SCHEDULING=scheduling),
@@ -521,6 +527,13 @@ def check_one_rule(calendar: Calendar, data) -> None:
         moving = visit if calendar.reschedule else None
         case = moving.case if moving is not None else world.case()
         found = world.ask(case, ignore_visit=moving)
+        # Rows read a day at a time first, widened while what lies beyond could change the
+        # answer: the same options, options after the deadline and reasons.
+        with override_settings(SCREENING_SCHEDULING={**scheduling, "first_window_days": 1}):
+            windowed = world.ask(case, ignore_visit=moving)
+        assert windowed.options == found.options
+        assert windowed.after_deadline == found.after_deadline
+        assert windowed.reasons == found.reasons
         # (a) every option offered books (or the visit moves there), and one offered before
         # the deadline needs no reason for being late.
         for option in found.options:
