@@ -24,6 +24,7 @@ Creates and drops its own test database; prints figures, never fails on a time (
 only if a request answers anything but 200, so a broken run is never read as fast).
 
     .venv/bin/python benchmarks/bench_lists.py [--smoke] [--cases N] [--repeat N] [--no-memory]
+        [--only WORDS ...]   (e.g. --only dashboard --only timeliness: the reports)
 """
 
 from __future__ import annotations
@@ -110,6 +111,9 @@ def main() -> None:
     parser.add_argument("--cases", type=int, help="cases in the synthetic YOT")
     parser.add_argument("--repeat", type=int, help="timed requests per list")
     parser.add_argument("--no-memory", action="store_true", help="leave out the demo process")
+    parser.add_argument(
+        "--only", action="append", metavar="WORDS", help="time only lists whose name holds WORDS"
+    )
     args = parser.parse_args()
     cases = args.cases or (500 if args.smoke else 10_000)
     repeat = args.repeat or (5 if args.smoke else 21)
@@ -125,7 +129,7 @@ def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        lists(cases=cases, repeat=repeat)
+        lists(cases=cases, repeat=repeat, only=args.only)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     if args.no_memory:
@@ -233,7 +237,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def lists(*, cases: int, repeat: int) -> None:
+def lists(*, cases: int, repeat: int, only: list[str] | None = None) -> None:
     import synthetic_yot as yot  # beside this file
     from django.db import connection
 
@@ -257,7 +261,7 @@ def lists(*, cases: int, repeat: int) -> None:
     written = {p.index for p in first}
     few = case_with_few_rows()
     bench = Lists(plan)
-    checks = API + PAGES
+    checks = [c for c in API + PAGES if not only or any(w in c.name for w in only)]
     small: dict[str, tuple[int, int, list[str]]] = {}
     for check in checks:
         url = bench.url(check, small=True, case=few, person=few.young_person)
