@@ -154,7 +154,9 @@ def sessions_awaiting_findings_for(*, user: User) -> QuerySet[Session]:
     return (
         session_list_for(user=user)
         .select_related("visit__case__young_person", "agency", "practitioner")
-        .filter(attended=True, cancelled=False)
+        # `findings_submitted_at` is set with the first submission, so the partial index on
+        # it narrows the sessions to those still awaiting; the check on the findings stays.
+        .filter(attended=True, cancelled=False, findings_submitted_at__isnull=True)
         .exclude(visit__status=VisitStatus.CANCELLED)
         .exclude(Exists(findings.exclude(status=FindingStatus.DRAFT)))
         .annotate(has_working_copy=Exists(findings.filter(status=FindingStatus.DRAFT)))
