@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='finding',
-            index=models.Index(condition=models.Q(('version', 1), _negated=True), fields=['session'], name='finding_amended_idx'),
+            index=models.Index(condition=models.Q(('version', 1), _negated=True), fields=['session', 'version'], name='finding_amended_idx'),
         ),
         migrations.AddIndex(
             model_name='session',
