@@ -14,7 +14,8 @@ shown, and a web process serving the demo under 200 MB).
    the query count grew with the rows: a query that runs more often on the full YOT and at
    least twice there (one per row). A query run once on the full YOT and never on the small
    one is listed apart, not as growth: a list empty on the small YOT makes Django skip its
-   prefetch or `pk__in` query.
+   prefetch or `pk__in` query. On SQLite it also prints each request's virtual-machine
+   instructions, a figure of the queries' work that the machine's load does not change.
 3. Starts the demo the way `scripts/run-demo` does (embedded SQLite, `seed_demo`,
    `runserver` on 127.0.0.1 and a free port, here with `--noreload` so the process measured
    is the one serving), signs in as each demo role, requests each main page and API list
@@ -187,6 +188,33 @@ class Lists:
             raise SystemExit(f"{check.name}: {url} answered {response.status_code}")
         return response
 
+    def instructions(self, check: Check, url: str) -> int | None:
+        """SQLite's virtual-machine instructions for one request (to the nearest thousand):
+        a figure of the work the queries do that the machine's load does not change. None
+        on PostgreSQL."""
+        from django.db import connection
+        from django.db.backends.signals import connection_created
+
+        if connection.vendor != "sqlite":
+            return None
+        steps = [0]
+
+        def tick() -> int:
+            steps[0] += 1
+            return 0  # go on
+
+        def watch(sender, connection, **kwargs) -> None:
+            connection.connection.set_progress_handler(tick, 1000)
+
+        connection.close()  # each request opens its own connection (CONN_MAX_AGE 0)
+        connection_created.connect(watch)
+        try:
+            self.get(check, url)
+        finally:
+            connection_created.disconnect(watch)
+            connection.close()
+        return steps[0] * 1000
+
     def count(self, check: Check, url: str) -> tuple[int, int, list[str]]:
         """Queries of one request (after a warming one), rows shown, and the SQL run."""
         from django.db import connection
@@ -284,13 +312,17 @@ def lists(*, cases: int, repeat: int, only: list[str] | None = None) -> None:
         f"page_size={SMALL_PAGE} there with page_size={LARGE_PAGE} on the full YOT"
     )
     print(f"  timed: {repeat} requests each on the full YOT, DEBUG off\n")
-    header = f"{'list':34} {'median ms':>9} {'p95 ms':>8} {'queries':>11} {'rows':>11}  grows?"
+    header = (
+        f"{'list':34} {'median ms':>9} {'p95 ms':>8} {'queries':>11} {'rows':>11}  grows?"
+        f"  {'SQLite VM instructions':>22}"
+    )
     print(header)
     print("-" * len(header))
     grew, slow, extra, only_full = [], [], {}, {}
     for check in checks:
         url = bench.url(check, small=False, case=many, person=many.young_person)
         queries, rows, sql = bench.count(check, url)
+        steps = bench.instructions(check, url)
         runs = bench.time(check, url, repeat)
         median, p95 = statistics.median(runs), percentile(runs, 0.95)
         few_q, few_rows, few_sql = small[check.name]
@@ -305,7 +337,8 @@ def lists(*, cases: int, repeat: int, only: list[str] | None = None) -> None:
             slow.append(check.name)
         print(
             f"{check.name:34} {median:9.1f} {p95:8.1f} {few_q:>5}/{queries:<5} "
-            f"{few_rows:>5}/{rows:<5}  {'YES' if grows else 'no'}"
+            f"{few_rows:>5}/{rows:<5}  {'YES' if grows else 'no ':6}"
+            f"{'' if steps is None else f'{steps:>22,}'}"
         )
     print(f"\nbudget: median under {BUDGET_MS} ms and queries that do not grow with the rows shown")
     print(f"over {BUDGET_MS} ms: {', '.join(slow) if slow else 'none'}")
