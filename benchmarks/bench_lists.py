@@ -14,7 +14,8 @@ shown, and a web process serving the demo under 200 MB).
    the query count grew with the rows: a query that runs more often on the full YOT and at
    least twice there (one per row). A query run once on the full YOT and never on the small
    one is listed apart, not as growth: a list empty on the small YOT makes Django skip its
-   prefetch or `pk__in` query.
+   prefetch or `pk__in` query. On SQLite it also prints each request's virtual-machine
+   instructions, a figure of the queries' work that the machine's load does not change.
 3. Starts the demo the way `scripts/run-demo` does (embedded SQLite, `seed_demo`,
    `runserver` on 127.0.0.1 and a free port, here with `--noreload` so the process measured
    is the one serving), signs in as each demo role, requests each main page and API list
@@ -24,6 +25,7 @@ Creates and drops its own test database; prints figures, never fails on a time (
 only if a request answers anything but 200, so a broken run is never read as fast).
 
     .venv/bin/python benchmarks/bench_lists.py [--smoke] [--cases N] [--repeat N] [--no-memory]
+        [--only WORDS ...]   (e.g. --only dashboard --only timeliness: the reports)
 """
 
 from __future__ import annotations
@@ -110,6 +112,9 @@ def main() -> None:
     parser.add_argument("--cases", type=int, help="cases in the synthetic YOT")
     parser.add_argument("--repeat", type=int, help="timed requests per list")
     parser.add_argument("--no-memory", action="store_true", help="leave out the demo process")
+    parser.add_argument(
+        "--only", action="append", metavar="WORDS", help="time only lists whose name holds WORDS"
+    )
     args = parser.parse_args()
     cases = args.cases or (500 if args.smoke else 10_000)
     repeat = args.repeat or (5 if args.smoke else 21)
@@ -125,7 +130,7 @@ def main() -> None:
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        lists(cases=cases, repeat=repeat)
+        lists(cases=cases, repeat=repeat, only=args.only)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     if args.no_memory:
@@ -183,6 +188,33 @@ class Lists:
             raise SystemExit(f"{check.name}: {url} answered {response.status_code}")
         return response
 
+    def instructions(self, check: Check, url: str) -> int | None:
+        """SQLite's virtual-machine instructions for one request (to the nearest thousand):
+        a figure of the work the queries do that the machine's load does not change. None
+        on PostgreSQL."""
+        from django.db import connection
+        from django.db.backends.signals import connection_created
+
+        if connection.vendor != "sqlite":
+            return None
+        steps = [0]
+
+        def tick() -> int:
+            steps[0] += 1
+            return 0  # go on
+
+        def watch(sender, connection, **kwargs) -> None:
+            connection.connection.set_progress_handler(tick, 1000)
+
+        connection.close()  # each request opens its own connection (CONN_MAX_AGE 0)
+        connection_created.connect(watch)
+        try:
+            self.get(check, url)
+        finally:
+            connection_created.disconnect(watch)
+            connection.close()
+        return steps[0] * 1000
+
     def count(self, check: Check, url: str) -> tuple[int, int, list[str]]:
         """Queries of one request (after a warming one), rows shown, and the SQL run."""
         from django.db import connection
@@ -233,7 +265,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def lists(*, cases: int, repeat: int) -> None:
+def lists(*, cases: int, repeat: int, only: list[str] | None = None) -> None:
     import synthetic_yot as yot  # beside this file
     from django.db import connection
 
@@ -257,7 +289,7 @@ def lists(*, cases: int, repeat: int) -> None:
     written = {p.index for p in first}
     few = case_with_few_rows()
     bench = Lists(plan)
-    checks = API + PAGES
+    checks = [c for c in API + PAGES if not only or any(w in c.name for w in only)]
     small: dict[str, tuple[int, int, list[str]]] = {}
     for check in checks:
         url = bench.url(check, small=True, case=few, person=few.young_person)
@@ -280,13 +312,17 @@ def lists(*, cases: int, repeat: int) -> None:
         f"page_size={SMALL_PAGE} there with page_size={LARGE_PAGE} on the full YOT"
     )
     print(f"  timed: {repeat} requests each on the full YOT, DEBUG off\n")
-    header = f"{'list':34} {'median ms':>9} {'p95 ms':>8} {'queries':>11} {'rows':>11}  grows?"
+    header = (
+        f"{'list':34} {'median ms':>9} {'p95 ms':>8} {'queries':>11} {'rows':>11}  grows?"
+        f"  {'SQLite VM instructions':>22}"
+    )
     print(header)
     print("-" * len(header))
     grew, slow, extra, only_full = [], [], {}, {}
     for check in checks:
         url = bench.url(check, small=False, case=many, person=many.young_person)
         queries, rows, sql = bench.count(check, url)
+        steps = bench.instructions(check, url)
         runs = bench.time(check, url, repeat)
         median, p95 = statistics.median(runs), percentile(runs, 0.95)
         few_q, few_rows, few_sql = small[check.name]
@@ -301,7 +337,8 @@ def lists(*, cases: int, repeat: int) -> None:
             slow.append(check.name)
         print(
             f"{check.name:34} {median:9.1f} {p95:8.1f} {few_q:>5}/{queries:<5} "
-            f"{few_rows:>5}/{rows:<5}  {'YES' if grows else 'no'}"
+            f"{few_rows:>5}/{rows:<5}  {'YES' if grows else 'no ':6}"
+            f"{'' if steps is None else f'{steps:>22,}'}"
         )
     print(f"\nbudget: median under {BUDGET_MS} ms and queries that do not grow with the rows shown")
     print(f"over {BUDGET_MS} ms: {', '.join(slow) if slow else 'none'}")

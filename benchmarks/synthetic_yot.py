@@ -564,6 +564,13 @@ class _Writer:
                 )
             )
         Finding.objects.bulk_create(rows)
+        # What findings_submit marks on the session with its first submission.
+        first: dict[int, Session] = {}
+        for f in rows:
+            if f.submitted_at is not None:
+                f.session.findings_submitted_at = f.submitted_at
+                first[f.session.pk] = f.session
+        Session.objects.bulk_update(first.values(), ["findings_submitted_at"], batch_size=2000)
         return rows
 
     def drafts(self, cases: dict[int, Case], plans: list[CasePlan], findings: list[Finding]):

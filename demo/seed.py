@@ -509,6 +509,9 @@ def _backdate(finding: Finding, moment: dt.datetime) -> None:
     Finding.objects.filter(pk=finding.pk).update(
         created_at=moment, updated_at=moment, submitted_at=moment
     )
+    Session.objects.filter(pk=finding.session_id, findings_submitted_at__gt=moment).update(
+        findings_submitted_at=moment
+    )
 
 
 def _findings(

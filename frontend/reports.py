@@ -6,11 +6,12 @@ from __future__ import annotations
 import csv
 import unicodedata
 from dataclasses import dataclass
+from html import escape
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from frontend.access import page
 from frontend.forms import PeriodForm
@@ -112,13 +113,18 @@ REASON_ROW = (
 )
 
 
-def reason_rows(report: Timeliness) -> str:
+def reason_rows(report: Timeliness) -> SafeString:
     """The rows of the table of every reason, escaped. A long period lists hundreds of
-    reasons; building them here takes a fraction of a template loop's time."""
-    return format_html_join(
-        "",
-        REASON_ROW,
-        ((r.case_reference, r.kind, short_day(r.on), r.text) for r in report.reasons),
+    reasons; building them here takes a fraction of a template loop's time, and escaping
+    with the standard library's `html.escape` (which Django's `escape` wraps) a fraction
+    of `format_html`'s, whose per-value checks cost more than the rows themselves."""
+    return mark_safe(  # noqa: S308 - every value is escaped just here
+        "".join(
+            REASON_ROW.format(
+                escape(r.case_reference), escape(r.kind), escape(short_day(r.on)), escape(r.text)
+            )
+            for r in report.reasons
+        )
     )
 
 

@@ -157,6 +157,11 @@ def findings_submit(*, session: Session, user: User, answers: Any = None) -> Fin
     copy.submitted_at = copy.updated_at = timezone.now()
     copy.updated_by = user
     copy.save()
+    # The backlog of findings reads only sessions without a first submission (a partial
+    # index), so the mark is set in the same transaction as the finding it stands for.
+    Session.objects.filter(pk=session.pk, findings_submitted_at__isnull=True).update(
+        findings_submitted_at=copy.submitted_at
+    )
     case = session.visit.case
     audit_finding(user=user, action=AuditEntry.Action.SUBMIT, finding=copy, note=copy.status)
     draft_merge(case=case)

@@ -135,17 +135,24 @@ def communication_needs_for_session(*, session: Session) -> dict:
     }
 
 
+def _draft_readers_scope(user: User, case: str = "") -> Q | None:
+    """The cases whose drafts the user reads, as a filter on the case (reached through
+    `case`): a case manager's own, all for a YOT manager; None for nobody else."""
+    if not user.is_active:
+        return None
+    if user.role == Role.YOT_MANAGER:
+        return Q()
+    if user.role == Role.CASE_MANAGER:
+        return Q(**{f"{case}case_manager": user})
+    return None
+
+
 def draft_case_list_for(*, user: User) -> QuerySet[Case]:
     """Cases whose assessment draft the user may read: a case manager's own, all for a
     YOT manager; nobody else reads drafts."""
     qs = Case.objects.select_related("young_person", "case_manager")
-    if not user.is_active:
-        return qs.none()
-    if user.role == Role.YOT_MANAGER:
-        return qs
-    if user.role == Role.CASE_MANAGER:
-        return qs.filter(case_manager=user)
-    return qs.none()
+    scope = _draft_readers_scope(user)
+    return qs.none() if scope is None else qs.filter(scope)
 
 
 def alert_list_for(*, user: User):
@@ -162,7 +169,9 @@ def sessions_awaiting_findings_for(*, user: User) -> QuerySet[Session]:
     return (
         session_list_for(user=user)
         .select_related("visit__case__young_person", "agency", "practitioner")
-        .filter(attended=True, cancelled=False)
+        # `findings_submitted_at` is set with the first submission, so the partial index on
+        # it narrows the sessions to those still awaiting; the check on the findings stays.
+        .filter(attended=True, cancelled=False, findings_submitted_at__isnull=True)
         .exclude(visit__status=VisitStatus.CANCELLED)
         .exclude(Exists(findings.exclude(status=FindingStatus.DRAFT)))
         .annotate(has_working_copy=Exists(findings.filter(status=FindingStatus.DRAFT)))
@@ -236,11 +245,11 @@ _DRAFT_ROW_FIELDS = (
 
 
 def _draft_rows_for(user: User) -> QuerySet[AssessmentDraft]:
-    return (
-        AssessmentDraft.objects.filter(case__in=draft_case_list_for(user=user).values("pk"))
-        .select_related("case__young_person")
-        .only(*_DRAFT_ROW_FIELDS)
-    )
+    # The scope as a filter on the draft's own case, not `case IN (cases in scope)`: for a
+    # YOT manager that subquery is every case, walked to find the few drafts of a status.
+    scope = _draft_readers_scope(user, "case__")
+    qs = AssessmentDraft.objects.select_related("case__young_person").only(*_DRAFT_ROW_FIELDS)
+    return qs.none() if scope is None else qs.filter(scope)
 
 
 def drafts_to_edit_for(*, user: User) -> QuerySet[AssessmentDraft]:

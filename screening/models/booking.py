@@ -104,6 +104,9 @@ class Session(models.Model):
     attended = models.BooleanField(null=True, blank=True)
     attendance_reason = models.TextField(blank=True)
     attendance_recorded_at = models.DateTimeField(null=True, blank=True)
+    # When its findings were first submitted: set by findings_submit with the finding, never
+    # without one, so a session still awaiting findings always has it empty.
+    findings_submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["start", "id"]
@@ -119,6 +122,15 @@ class Session(models.Model):
             models.Index(
                 fields=["start", "attended", "cancelled", "agency", "visit"],
                 name="session_start_report_idx",
+            ),
+            # Attended sessions whose findings have not come: the dashboard's backlog reads
+            # these, not every session ever attended.
+            models.Index(
+                fields=["visit", "agency"],
+                condition=models.Q(
+                    attended=True, cancelled=False, findings_submitted_at__isnull=True
+                ),
+                name="session_awaiting_findings_idx",
             ),
         ]
         constraints = [

@@ -121,6 +121,13 @@ class Case(models.Model):
             models.Index(fields=["visit_due_by"]),
             # The timeliness report counts assessments by due date.
             models.Index(fields=["assessment_due_by"], name="case_assessment_due_idx"),
+            # Cases with no booked or completed visit (no findings deadline yet), by due date:
+            # the dashboard's first work list.
+            models.Index(
+                fields=["visit_due_by", "id"],
+                condition=models.Q(findings_due_by__isnull=True),
+                name="case_needs_visit_idx",
+            ),
         ]
 
     def __str__(self) -> str:

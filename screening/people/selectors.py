@@ -69,9 +69,12 @@ def cases_needing_visit_for(*, user: User) -> QuerySet[Case]:
             "young_person__given_name",
             "young_person__family_name",
         )
-        # NOT IN over the live visits' case ids, read once: a correlated NOT EXISTS walks the
-        # cases by due date probing each one's visits, and those needing a visit come last.
-        .exclude(pk__in=Visit.objects.filter(status__in=LIVE_VISIT).values("case_id"))
+        # The booking services keep a case's findings deadline empty exactly while it has
+        # no booked or completed visit (set on booking, recomputed on cancelling), so the
+        # cases waiting for one are read from a partial index in due order, however many
+        # cases have been visited; each is still checked against its visits.
+        .filter(findings_due_by__isnull=True)
+        .exclude(Exists(Visit.objects.filter(case=OuterRef("pk"), status__in=LIVE_VISIT)))
         .order_by("visit_due_by", "id")
     )
 

@@ -300,7 +300,9 @@ def _findings_tallies(p: _Period) -> list[_Tally]:
                 start__lt=local_midnight(last_day + ONE_DAY, p.zone),
             )
             .exclude(visit__status=VisitStatus.CANCELLED)
-            .exclude(pk__in=Finding.objects.values("session_id"))
+            # Correlated, so each session of the period probes the findings index; `NOT IN`
+            # over every session id in the findings table grows with the whole history.
+            .exclude(Exists(Finding.objects.filter(session=OuterRef("pk"))))
             .values_list(day, "agency_id", "visit__case_id")
             .annotate(n=Count("pk"))
             .order_by()

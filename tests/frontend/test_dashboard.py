@@ -15,6 +15,7 @@ from frontend import views
 from screening.assessment.findings import findings_submit
 from screening.assessment.selectors import findings_backlog_for
 from screening.booking.services import session_record_attendance, visit_cancel
+from screening.models import Session
 from tests.factories import complete_answers, make_case, make_screened_case, make_user
 from tests.frontend.test_pages import browser_for
 from tests.messaging import LONDON, NOW, at, book, freeze, make_team
@@ -182,3 +183,25 @@ def test_cases_needing_a_visit_leave_out_booked_ones_and_keep_cancelled_ones(mon
     needing = browser_for(admin).get("/dashboard/").context["needing"]
     assert {c.pk for c in needing} == {waiting.pk, cancelled.case_id}
     assert booked.case_id not in {c.pk for c in needing}
+
+
+def test_first_submission_marks_the_session_and_the_backlog_still_checks_the_findings(
+    monkeypatch,
+):
+    freeze(monkeypatch, dt.datetime.combine(NOW.date(), dt.time(17), tzinfo=LONDON))
+    case_manager = make_user(role=Role.CASE_MANAGER)
+    _, sessions = _screened(case_manager, NOW.date() - dt.timedelta(days=21))
+    health, education = sessions["health"], sessions["education"]
+    _submit(health)
+    health.refresh_from_db()
+    first = health.findings.get(version=1).submitted_at
+    assert health.findings_submitted_at == first
+    _submit(health)  # an amendment keeps the moment of the first submission
+    health.refresh_from_db()
+    assert health.findings_submitted_at == first
+    # A session whose findings came before the mark existed (not backfilled) stays out of
+    # the backlog: the mark only narrows what is read.
+    _submit(education)
+    Session.objects.filter(pk=education.pk).update(findings_submitted_at=None)
+    backlog = findings_backlog_for(user=case_manager, today=NOW.date(), limit=10)
+    assert {s.agency.code for s in backlog.overdue} == {"speech_language", "social_care"}
