@@ -451,6 +451,7 @@ DECLARATIONS: dict[str, Table] = {
                 "Why the young person did not come: may be illness.",
             ),
             "attendance_recorded_at": PERSONAL,
+            "findings_submitted_at": PERSONAL,
         },
     ),
     "screening.VisitHistory": Table(

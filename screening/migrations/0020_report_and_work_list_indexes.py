@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0004_default_findings_forms'),
-        ('screening', '0018_visit_rebook_and_late_reasons'),
+        ('screening', '0019_assessment_versions_and_plan_actions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
