@@ -363,7 +363,10 @@ def busy_spans(
         *_event_spans(calendar, start, end, zone, skip, budget),
         *_freebusy_spans(calendar, zone, budget),
     ]:
-        first, last = max(first, start), min(last, end)
+        # Compared in UTC: two times in one zone compare by their wall clocks, so an hour
+        # that does not exist (01:00-02:00 as the clocks go forward) would look an hour long.
+        first = max(first, start).astimezone(dt.UTC)
+        last = min(last, end).astimezone(dt.UTC)
         if first < last:
-            spans.append((first.astimezone(dt.UTC), last.astimezone(dt.UTC)))
+            spans.append((first, last))
     return sorted(spans)

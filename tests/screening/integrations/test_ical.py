@@ -317,3 +317,23 @@ def test_empty_feed_is_still_a_valid_calendar():
 def test_a_utf16_export_with_a_byte_order_mark_is_read():
     data = WEEKLY_MEETING.decode().encode("utf-16")
     assert spans(data)[0] == ("2027-03-02 10:00", "2027-03-02 11:00")
+
+
+def test_an_hour_the_clocks_skip_is_not_busy():
+    # Hourly from midnight London time: 01:00-02:00 on Sunday 28 March 2027 does not exist
+    # (the clocks go from 01:00 GMT to 02:00 BST), so it gives no span, not an empty one.
+    data = vcalendar(
+        event(
+            "hourly",
+            "DTSTART;TZID=Europe/London:20270328T000000",
+            "DURATION:PT1H",
+            "RRULE:FREQ=HOURLY;COUNT=4",
+        )
+    )
+    found = busy_spans(data, start=START, end=END, zone=LONDON)
+    assert all(s < e for s, e in found)
+    assert [(f"{s:%H:%M}", f"{e:%H:%M}") for s, e in found] == [
+        ("00:00", "01:00"),
+        ("01:00", "02:00"),
+        ("02:00", "03:00"),
+    ]
