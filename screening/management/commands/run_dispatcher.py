@@ -33,6 +33,13 @@ CALENDAR_CHECK_SECONDS = 300
 CALENDAR_REQUEST_CHECK_SECONDS = 5
 
 
+def stop_soon(stop: threading.Event) -> None:
+    """What a stop signal does: set `stop` from a thread of its own. The handler runs on the
+    main thread between two of its steps, possibly while that thread holds the event's own
+    lock inside stop.wait(); setting it there would wait for that lock for ever."""
+    threading.Thread(target=stop.set, name="stop", daemon=True).start()
+
+
 class Command(BaseCommand):
     help = (
         "Send due text messages, calendar invites, urgent-alert and work-list emails every "
@@ -96,7 +103,7 @@ class Command(BaseCommand):
         stop = threading.Event()
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(sig, lambda *_: stop.set())
+                signal.signal(sig, lambda *_: stop_soon(stop))
         owner = new_owner()
         self.stdout.write(
             f"Dispatcher {owner} sending due texts, invites and emails every {interval:g} s."

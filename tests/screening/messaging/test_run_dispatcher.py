@@ -86,3 +86,25 @@ def test_a_failing_pass_of_one_outbox_never_stops_the_other(
     sent = {"invites": len(mail.outbox), "texts": len(FakeGateway.outbox)}
     assert sent[still_sent] == 1
     assert sum(sent.values()) == 1
+
+
+def test_a_stop_signal_arriving_while_the_loop_holds_the_events_lock_still_stops_it():
+    import threading
+
+    from screening.management.commands.run_dispatcher import stop_soon
+
+    stop = threading.Event()
+    handled = threading.Event()
+
+    def signal_during_wait() -> None:
+        # As when SIGTERM interrupts the main thread inside stop.wait(): the handler runs
+        # on the thread that holds the event's (non-reentrant) lock.
+        with stop._cond:  # the lock Event.wait() holds around its own checks
+            stop_soon(stop)
+        handled.set()
+
+    thread = threading.Thread(target=signal_during_wait, daemon=True)
+    thread.start()
+    # Setting the event in the handler itself would wait for that lock for ever.
+    assert handled.wait(5), "the stop signal's handler never returned"
+    assert stop.wait(5)
