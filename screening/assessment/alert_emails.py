@@ -46,6 +46,16 @@ class PersonEmailOutbox(EmailOutbox[Row, OutboxReport]):
     report_class = OutboxReport
     no_address = "the person has no email address"
 
+    @staticmethod
+    def name_of(person) -> str:
+        """How an admin task names the person an email was for."""
+        return person.get_full_name() or person.username
+
+    @staticmethod
+    def address_words(person) -> str:
+        """Where an admin task says the email could not be sent."""
+        return person.email or "them (no email address recorded)"
+
     def load(self, ids: list[int]) -> list[Row]:
         return list(
             self.model.objects.filter(pk__in=ids)
@@ -84,9 +94,9 @@ class _AlertEmailOutbox(PersonEmailOutbox[AlertEmail]):
         admin_task_create(
             kind=AdminTask.Kind.ALERT_EMAIL_FAILED,
             case=row.case,
-            text=f"The urgent alert email to {person.get_full_name() or person.username} "
+            text=f"The urgent alert email to {self.name_of(person)} "
             f"about case {row.case.reference} could not be sent to "
-            f"{person.email or 'them (no email address recorded)'} after {row.attempts} "
+            f"{self.address_words(person)} after {row.attempts} "
             f"tries: {error[:200]}. Tell them today to sign in and read the alert, and check "
             "their email address and the mail server.",
         )

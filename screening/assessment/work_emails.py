@@ -118,9 +118,9 @@ class _WorkEmailOutbox(PersonEmailOutbox[WorkEmail]):
         admin_task_create(
             kind=AdminTask.Kind.WORK_EMAIL_FAILED,
             case=row.case,
-            text=f"The email to {person.get_full_name() or person.username} saying "
+            text=f"The email to {self.name_of(person)} saying "
             f"'{row.get_kind_display()}' for case {row.case.reference} could not be sent to "
-            f"{person.email or 'them (no email address recorded)'} after {row.attempts} "
+            f"{self.address_words(person)} after {row.attempts} "
             f"tries: {error[:200]}. Tell them to look at their home page, and check their "
             "email address and the mail server.",
         )
