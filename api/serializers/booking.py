@@ -41,10 +41,35 @@ def gap_field(name: str) -> StrictIntegerField:
 
 
 class SessionInputSerializer(Serializer):
-    agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
-    practitioner = serializers.PrimaryKeyRelatedField(queryset=Practitioner.objects.all())
+    """One session asked for. The agency and practitioner are looked up for all the
+    sessions at once (`resolve_sessions`), not one query each."""
+
+    agency = StrictCharField(max_length=50, help_text="The agency's code, e.g. health.")
+    practitioner = serializers.IntegerField(min_value=1, help_text="The practitioner's id.")
     start = WindowDateTimeField()
     end = WindowDateTimeField(required=False)
+
+
+def resolve_sessions(rows: list[dict]) -> list[dict]:
+    """The sessions with their agency and practitioner rows in place of the code and id:
+    two queries for any number of sessions; every unknown one named, row by row."""
+    agencies = {a.code: a for a in Agency.objects.all()}
+    practitioners = Practitioner.objects.in_bulk({row["practitioner"] for row in rows})
+    errors: list[dict[str, list[str]]] = []
+    resolved = []
+    for row in rows:
+        agency = agencies.get(row["agency"])
+        practitioner = practitioners.get(row["practitioner"])
+        problems: dict[str, list[str]] = {}
+        if agency is None:
+            problems["agency"] = [f'No agency has the code "{row["agency"]}".']
+        if practitioner is None:
+            problems["practitioner"] = [f"No practitioner has the id {row['practitioner']}."]
+        errors.append(problems)
+        resolved.append({**row, "agency": agency, "practitioner": practitioner})
+    if any(errors):
+        raise serializers.ValidationError(errors)
+    return resolved
 
 
 class VisitInputSerializer(Serializer):
@@ -59,6 +84,9 @@ class VisitInputSerializer(Serializer):
     late_reason = StrictCharField(max_length=REASON_LIMIT, allow_blank=True, required=False)
     min_gap = gap_field("min_gap")
     max_gap = gap_field("max_gap")
+
+    def validate_sessions(self, rows: list[dict]) -> list[dict]:
+        return resolve_sessions(rows)
 
 
 class RescheduleInputSerializer(VisitInputSerializer):

@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Role
@@ -361,3 +363,47 @@ def test_a_missed_session_is_rebooked_over_the_api_with_its_two_reasons_apart(se
     assert again.status_code == 201, again.json()
     assert again.json()["late_reason"] == "The nurse was away."
     assert client_for(setup["health"].user).post(url, late, format="json").status_code == 403
+
+
+FOUR = ["speech_language", "health", "education", "social_care"]
+
+
+def _four_working(setup) -> dict:
+    people = {"health": setup["health"], "education": setup["education"]}
+    for code in ("speech_language", "social_care"):
+        people[code] = make_working_practitioner(agency=code)
+    return people
+
+
+def _booking_queries(setup, people, codes, day) -> int:
+    case = make_case(order_start_date=dt.date(2027, 2, 26))
+    sessions = [
+        {"agency": code, "practitioner": people[code].pk, "start": at(9 + n, day=day)}
+        for n, code in enumerate(codes)
+    ]
+    body = {"case": case.pk, "room": make_room().pk, "sessions": sessions}
+    with CaptureQueriesContext(connection) as captured:
+        response = setup["admin"].post("/api/v1/visits/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert [s["agency"] for s in response.json()["sessions"]] == list(codes)
+    return len(captured)
+
+
+def test_booking_over_http_reads_agencies_and_practitioners_once_whatever_the_sessions(setup):
+    people = _four_working(setup)
+    one = _booking_queries(setup, people, ["health"], dt.date(2027, 3, 2))
+    four = _booking_queries(setup, people, FOUR, dt.date(2027, 3, 3))
+    assert four == one
+
+
+def test_unknown_agency_and_practitioner_are_named_on_their_own_session(setup):
+    case = make_case(order_start_date=dt.date(2027, 2, 26))
+    sent = body(setup, case)
+    sent["sessions"][1] = {"agency": "dentistry", "practitioner": 987654, "start": at(10, 50)}
+    response = setup["admin"].post("/api/v1/visits/", sent, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "sessions.1.agency": ['No agency has the code "dentistry".'],
+        "sessions.1.practitioner": ["No practitioner has the id 987654."],
+    }
+    assert not Visit.objects.exists()
