@@ -287,3 +287,41 @@ def test_the_lists_are_for_yot_managers_only_in_the_selector_too(world):
     users = world["users"]
     assert oversight_for(user=users[CM]) == []
     assert len(oversight_for(user=users[MANAGER])) == len(LISTS)
+
+
+def test_the_lists_query_count_does_not_grow_with_the_rows(world, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from screening.assessment.plans import plan_action_create
+
+    manager, case = world["users"][MANAGER], world["case"]
+
+    def queries() -> tuple[int, dict]:
+        client = client_for(manager)
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(OVERSIGHT).json()
+        return len(captured), body["counts"]
+
+    freeze(monkeypatch, dt.datetime(2027, 7, 5, 9, tzinfo=LONDON))
+    few, counts = queries()
+    assert counts["actions_overdue"] == 3
+    for n in range(5):
+        freeze(monkeypatch, dt.datetime(2027, 6, 1, 9, tzinfo=LONDON))
+        plan_action_create(
+            case=case,
+            user=manager,
+            action=f"Check-in {n}",
+            category="reducing_reoffending",
+            due_date="2027-06-20",
+            owner=manager,
+        )
+    other, sessions = make_screened_case()
+    submit_findings(sessions["health"])
+    draft_submit(
+        draft=record_judgements(AssessmentDraft.objects.get(case=other)), user=other.case_manager
+    )
+    freeze(monkeypatch, dt.datetime(2027, 7, 5, 9, tzinfo=LONDON))
+    many, counts = queries()
+    assert (counts["actions_overdue"], counts["awaiting_sign_off"]) == (8, 1)
+    assert many == few
