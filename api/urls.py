@@ -10,6 +10,7 @@ from api.views import (
     booking,
     calendars,
     messaging,
+    oversight,
     people,
     venues,
     worktray,
@@ -96,6 +97,12 @@ urlpatterns = [
         assessment.CaseAssessmentsView.as_view(),
         name="case-assessments",
     ),
+    path(
+        "cases/<int:pk>/oversight-notes/",
+        oversight.CaseOversightNotesView.as_view(),
+        name="case-oversight-notes",
+    ),
+    path("oversight/", oversight.OversightView.as_view(), name="oversight"),
     path("cases/<int:pk>/messages/", messaging.CaseMessagesView.as_view(), name="case-messages"),
     path("cases/<int:pk>/replies/", messaging.CaseRepliesView.as_view(), name="case-replies"),
     path(

@@ -305,6 +305,12 @@ SCREENING_DEADLINES = {
     "missed_visit_rebook_working_days": env_int("MISSED_VISIT_REBOOK_WORKING_DAYS", 5),
 }
 
+# Management oversight: calendar days (in the YOT's zone) a case judged high or very high risk
+# of serious harm may go without a manager's review (screening/oversight/selectors.py).
+OVERSIGHT_HIGH_RISK_REVIEW_DAYS = env_int("OVERSIGHT_HIGH_RISK_REVIEW_DAYS", 28)
+if OVERSIGHT_HIGH_RISK_REVIEW_DAYS < 1:
+    raise ImproperlyConfigured("OVERSIGHT_HIGH_RISK_REVIEW_DAYS must be at least 1")
+
 # Scheduling defaults (DESIGN.md "Scheduling model").
 SCREENING_SCHEDULING = {
     "min_gap_minutes": env_int("MIN_GAP_MINUTES", 5),

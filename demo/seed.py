@@ -25,6 +25,12 @@ from agencies.local_time import yot_zone
 from agencies.models import Agency, Practitioner
 from agencies.services import leave_create, practitioner_create, working_pattern_create
 from demo.findings import demo_answers
+from demo.oversight import (
+    HIGH_RISK_JUDGEMENTS,
+    oversight_note_backdated,
+    plan_progress,
+    sign_off_backdate,
+)
 from screening.assessment.drafts import draft_edit, draft_merge, draft_sign_off, draft_submit
 from screening.assessment.findings import findings_submit
 from screening.booking.services import (
@@ -49,6 +55,8 @@ from screening.models import (
     Message,
     MessageStatus,
     OrderType,
+    PlanAction,
+    PlanActionStatus,
     Room,
     Session,
     Visit,
@@ -515,7 +523,13 @@ def _backdate(finding: Finding, moment: dt.datetime) -> None:
 
 
 def _findings(
-    *, visit: Visit, story: str, variant: int, staff: dict[str, User], now: dt.datetime
+    *,
+    visit: Visit,
+    story: str,
+    variant: int,
+    staff: dict[str, User],
+    now: dt.datetime,
+    judgements: dict = JUDGEMENTS,
 ) -> None:
     """Submit the visit's findings and move its draft along, all through the services,
     each submitted at a believable time (most on time, about one in four late)."""
@@ -552,10 +566,25 @@ def _findings(
         findings_submit(session=health, user=health.practitioner.user, answers=amended)
         return
     if story in {"awaiting", "signed"}:
-        draft_edit(draft=case.assessment_draft, user=case.case_manager, judgements=JUDGEMENTS)
+        draft_edit(draft=case.assessment_draft, user=case.case_manager, judgements=judgements)
         draft_submit(draft=case.assessment_draft, user=case.case_manager)
     if story == "signed":
         draft_sign_off(draft=case.assessment_draft, user=manager)
+
+
+def _plan_and_oversight(
+    *, visit: Visit, stage: str, staff: dict[str, User], today: dt.date
+) -> None:
+    """A signed-off case's plan under way; for the older high-risk case, its sign-off and the
+    manager's last oversight note dated weeks back, so it is due a manager's review."""
+    zone = yot_zone()
+    case = visit.case
+    manager = next(u for u in staff.values() if u.role == Role.YOT_MANAGER)
+    signed = None
+    if stage == "oversight":
+        signed = sign_off_backdate(case=case, visit_day=timezone.localdate(visit.start), zone=zone)
+        oversight_note_backdated(case=case, manager=manager, today=today, zone=zone)
+    plan_progress(case=case, user=case.case_manager, zone=zone, signed=signed)
 
 
 # The reason recorded for a visit that could only be booked after the case's deadline; and
@@ -671,18 +700,25 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
         admin = staff[MARKER_USERNAME]
         log("Staff, practitioners, venues and young people created.")
 
-        # Stages, in order: waiting for a visit, booked, visited on the last working day
+        # Stages, in order: waiting for a visit, an order of two months ago (high risk, signed
+        # off weeks ago, due a manager's review), booked, visited on the last working day
         # (findings not yet due), visited, visited with a missed session. Order start dates
         # are set so each stage's dates are believable.
-        stages = ["waiting"] * 7 + ["booked"] * 8 + ["fresh"] + ["visited"] * 10 + ["missed"] * 4
+        stages = ["waiting"] * 6 + ["oversight"] + ["booked"] * 8 + ["fresh"]
+        stages += ["visited"] * 10 + ["missed"] * 4
         past_days = _working_days(today, 20, -1)
+        older_days = _working_days(today, 45, -1)
         future_days = _working_days(today, 8, 1)
-        counts = dict.fromkeys(["waiting", "booked", "fresh", "visited", "missed", "unbooked"], 0)
+        counts = dict.fromkeys(
+            ["waiting", "oversight", "booked", "fresh", "visited", "missed", "unbooked"], 0
+        )
         drafts = dict.fromkeys([*FINDINGS_STORIES, "missed", "fresh"], 0)
         for n, (person, stage) in enumerate(zip(people, stages, strict=True)):
             recent = stage in {"waiting", "booked"}
             if stage == "fresh":
                 start = past_days[3]
+            elif stage == "oversight":
+                start = older_days[-1]
             else:
                 start = past_days[n % 3] if recent else past_days[6 + n % 12]
             case = case_create(
@@ -700,6 +736,8 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
                 past = False
             elif stage == "fresh":
                 candidates, past = past_days[:2], True
+            elif stage == "oversight":
+                candidates, past = older_days[-4:-1][::-1], True
             else:
                 # Working days after the order start up to yesterday, earliest first (for a
                 # visit that came late, after its deadline).
@@ -737,8 +775,19 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
                         reason="Did not attend: young person unwell" if missed else "",
                     )
                 story = FINDINGS_STORIES[counts[stage] - 1] if stage == "visited" else stage
-                _findings(visit=visit, story=story, variant=counts[stage] - 1, staff=staff, now=now)
+                if stage == "oversight":
+                    story = "signed"
+                _findings(
+                    visit=visit,
+                    story=story,
+                    variant=counts[stage] - 1,
+                    staff=staff,
+                    now=now,
+                    judgements=HIGH_RISK_JUDGEMENTS if stage == "oversight" else JUDGEMENTS,
+                )
                 drafts[story] += 1
+                if story == "signed":
+                    _plan_and_oversight(visit=visit, stage=stage, staff=staff, today=today)
                 if stage == "missed" and counts[stage] % 2:
                     _rebook_missed(visit=visit, team=team, rooms=rooms, days=future_days)
     texts = _texts(log=log)
@@ -758,6 +807,15 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
         "drafts being edited": drafts["editing"] + drafts["review"],
         "drafts awaiting sign-off": drafts["awaiting"],
         "drafts signed off": drafts["signed"],
+        "plan actions done / open / overdue": " / ".join(
+            str(n)
+            for n in (
+                PlanAction.objects.filter(status=PlanActionStatus.DONE).count(),
+                PlanAction.objects.filter(status=PlanActionStatus.OPEN).count(),
+                PlanAction.objects.filter(status=PlanActionStatus.OPEN, due_date__lt=today).count(),
+            )
+        ),
+        "high-risk cases awaiting a manager's review": counts["oversight"],
         **texts,
     }
     return result

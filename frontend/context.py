@@ -22,6 +22,7 @@ NAVIGATION = [
     ("Practitioners", "frontend:practitioners", "practitioners", "create"),
     ("Who is where", "frontend:schedule", "schedule", "read"),
     # Work lists and reports.
+    ("Oversight", "frontend:oversight", "oversight", "read"),
     ("Tasks", "frontend:tasks", "admin_tasks", "read"),
     ("Timeliness", "frontend:timeliness", "timeliness_report", "read"),
     ("Alerts", "frontend:alerts", "assessment_drafts", "read"),

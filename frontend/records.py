@@ -19,6 +19,7 @@ from frontend.forms import (
     YoungPersonForm,
     apply_service_errors,
 )
+from frontend.oversight_pages import case_oversight
 from frontend.plans import case_assessments, case_plan_actions
 from frontend.views import paginate, query_params
 from screening.access import can
@@ -233,6 +234,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "draft": _draft_of(request.user, case),
             "assessments": case_assessments(request.user, case),
             "plan_actions": case_plan_actions(request.user, case),
+            "oversight": case_oversight(request.user, case),
             "findings_sessions": _findings_sessions(request.user, case),
         },
     )

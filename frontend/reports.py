@@ -203,10 +203,30 @@ def csv_rows(report: Timeliness) -> list[list[object]]:
             rows.append(rate_row("by month", stage.label, f"{month:%Y-%m}", rate))
     for agency, rate in report.findings_by_agency:
         rows.append(rate_row("by agency", "Agency findings", agency, rate))
+    rows += plan_delivery_rows(report)
     rows.append([])
     rows.append(["reason for lateness", "case", "kind", "date"])
     for reason in report.reasons:
         rows.append([reason.text, reason.case_reference, reason.kind, f"{reason.on:%Y-%m-%d}"])
+    return rows
+
+
+PLAN_HEADER = ["plan actions", "month due", "done on time", "done late", "not done"]
+PLAN_HEADER += ["open overdue", "counted", "per cent on time"]
+
+
+def plan_delivery_rows(report: Timeliness) -> list[list[object]]:
+    """The plan actions' outcomes by month of the due date, then the whole period."""
+    delivery = report.plan_actions
+    if delivery is None:
+        return []
+    rows: list[list[object]] = [[], PLAN_HEADER]
+    months = [(f"{m:%Y-%m}", d) for m, d in delivery.by_month]
+    for month, d in [*months, ("whole period", delivery.total)]:
+        percent = "" if d.percent is None else d.percent
+        outcomes = [d.done_on_time, d.done_late, d.not_done, d.open_overdue, d.counted]
+        rows.append(["plan actions", month, *outcomes, percent])
+    rows.append(["plan actions", "not yet due", delivery.not_yet_due])
     return rows
 
 

@@ -84,6 +84,14 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         "create": frozenset({Role.CASE_MANAGER, Role.YOT_MANAGER}),
         "update": frozenset({Role.CASE_MANAGER, Role.YOT_MANAGER, Role.PRACTITIONER}),
     },
+    # Management oversight: the lists of what needs a YOT manager, for them alone; their notes
+    # on a case are read by managers and by that case's case manager (scoped by selector),
+    # whose work they direct. Practitioners and admins never read them.
+    "oversight": {"read": frozenset({Role.YOT_MANAGER})},
+    "oversight_notes": {
+        "read": frozenset({Role.CASE_MANAGER, Role.YOT_MANAGER}),
+        "create": frozenset({Role.YOT_MANAGER}),
+    },
     "draft_submit": {"create": frozenset({Role.CASE_MANAGER})},
     "draft_sign_off": {"create": frozenset({Role.YOT_MANAGER})},
     "draft_reopen": {"create": frozenset({Role.YOT_MANAGER})},

@@ -39,6 +39,28 @@ def audit_finding(*, user: User | None, action: str, finding, note: str = "") ->
     )
 
 
+def audit_reads(*, user: User, objects: list, detail: str) -> None:
+    """Audit the reads of a page of objects of one kind (each with a `case_id`): one entry
+    per object, written together."""
+    if not objects:
+        return
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                user=user,
+                username=user.username,
+                role=user.role,
+                action=AuditEntry.Action.READ,
+                object_type=obj._meta.model_name,
+                object_id=obj.pk,
+                case_id=obj.case_id,
+                detail=detail,
+            )
+            for obj in objects
+        ]
+    )
+
+
 def audit_entries_for(*, user: User):
     """The audit log, for YOT managers only."""
     if not user.is_active or user.role != Role.YOT_MANAGER:
@@ -78,6 +100,8 @@ _PLAN_WORDS = {
     (AuditEntry.Action.WRITE, "plan action open"): "Changed a plan action (open)",
     (AuditEntry.Action.WRITE, "plan action done"): "Recorded a plan action done",
     (AuditEntry.Action.WRITE, "plan action not_done"): "Recorded a plan action not done",
+    (AuditEntry.Action.READ, "oversight note"): "Read a management oversight note",
+    (AuditEntry.Action.WRITE, "oversight note added"): "Added a management oversight note",
 }
 
 
@@ -101,7 +125,7 @@ def audit_entry_words(entry: AuditEntry, *, agency_names: Mapping[str, str]) -> 
             return (
                 f"{entry.get_action_display()}: the {agency} findings, version {match['version']}"
             )
-    if entry.object_type in ("assessmentversion", "planaction"):
+    if entry.object_type in ("assessmentversion", "planaction", "oversightnote"):
         words = _PLAN_WORDS.get((entry.action, detail))
         if words:
             return words

@@ -115,3 +115,13 @@ def as_role(db):
         return made[role]
 
     return make
+
+
+def role_matrix(matrix: list[tuple]):
+    """Parametrize a test over a role table `[(name, method, path, body, {actor: status})]`,
+    one case per row and actor: `(name, method, path, body, actor, expected)`."""
+    return pytest.mark.parametrize(
+        ("name", "method", "path", "body", "actor", "expected"),
+        [(*row[:4], actor, status) for row in matrix for actor, status in row[4].items()],
+        ids=[f"{row[0]}-{actor}" for row in matrix for actor in row[4]],
+    )

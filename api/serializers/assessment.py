@@ -335,6 +335,7 @@ class PlanActionSerializer(serializers.ModelSerializer):
             "from_version",
             "created_at",
             "updated_at",
+            "done_at",
         ]
 
     def get_owner_name(self, action: PlanAction) -> str | None:

@@ -340,7 +340,14 @@ def plan_action_update(
         action.owner, reassigned = owner, True
     if errors:
         raise ValidationError(errors)
-    action.updated_at, action.updated_by = timezone.now(), user
+    now = timezone.now()
+    # The moment it was done (the timeliness report's "done by the due date"): kept while it
+    # stays done, cleared when it is reopened or recorded not done.
+    if action.status != PlanActionStatus.DONE:
+        action.done_at = None
+    elif action.done_at is None:
+        action.done_at = now
+    action.updated_at, action.updated_by = now, user
     action.save()
     audit_record(
         user=user,

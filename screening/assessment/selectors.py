@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from screening.access import practitioner_sessions
 from screening.assessment.merge import suggest_ratings
-from screening.audit import audit_finding
+from screening.audit import audit_finding, audit_reads
 from screening.booking.selectors import session_list_for, session_rows_for
 from screening.models import (
     VICTIM_SAFETY,
@@ -332,7 +332,7 @@ def assessment_versions_read(*, case: Case, user: User) -> list[AssessmentVersio
         .select_related("signed_off_by")
         .order_by("version")
     )
-    _audit_reads(user=user, objects=versions, detail="judgements")
+    audit_reads(user=user, objects=versions, detail="judgements")
     return versions
 
 
@@ -383,25 +383,5 @@ def plan_actions_for(*, user: User) -> QuerySet[PlanAction]:
 def plan_actions_read(*, user: User, actions) -> list[PlanAction]:
     """Read a page of plan actions: each read is audit-logged (one entry per action)."""
     actions = list(actions)
-    _audit_reads(user=user, objects=actions, detail="plan action")
+    audit_reads(user=user, objects=actions, detail="plan action")
     return actions
-
-
-def _audit_reads(*, user: User, objects: list, detail: str) -> None:
-    if not objects:
-        return
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                user=user,
-                username=user.username,
-                role=user.role,
-                action=AuditEntry.Action.READ,
-                object_type=obj._meta.model_name,
-                object_id=obj.pk,
-                case_id=obj.case_id,
-                detail=detail,
-            )
-            for obj in objects
-        ]
-    )

@@ -586,6 +586,22 @@ DECLARATIONS: dict[str, Table] = {
             "updated_at": PERSONAL,
             "updated_by": PERSONAL,
             "overdue_notified_at": NONE,
+            "done_at": PERSONAL,
+        },
+    ),
+    "screening.OversightNote": Table(
+        purpose="Management oversight: a YOT manager's dated notes on a case (append-only), "
+        "and the date of the last manager's review of a high-risk case.",
+        readers=("oversight_notes",),
+        scope="YOT managers: all cases. Case managers: their own cases. Every read and write "
+        "is audited.",
+        fields={
+            "id": NONE,
+            "case": (CRIMINAL, "Which case the note is about."),
+            "text": (HEALTH_AND_OFFENDING, FREE_TEXT),
+            "created_at": PERSONAL,
+            "author": PERSONAL,
+            "author_role": PERSONAL,
         },
     ),
     "screening.DraftSection": Table(

@@ -56,6 +56,7 @@ from screening.models import (
     InboundMessage,
     Message,
     NumberStatus,
+    OversightNote,
     PlanAction,
     Room,
     Session,
@@ -102,6 +103,11 @@ PARTS = (
         ),
     ),
     Part("plan_actions.json", "Plan actions", (("plan_actions", PlanAction),)),
+    Part(
+        "oversight_notes.json",
+        "Management oversight notes",
+        (("oversight_notes", OversightNote),),
+    ),
     Part(
         "texts.json",
         "Texts and replies",
@@ -291,6 +297,9 @@ def _rows_of(young_person: YoungPerson) -> dict[str, Iterable[models.Model]]:
         "plan_actions": PlanAction.objects.filter(case__in=cases)
         .select_related("owner_agency", "owner", "created_by", "updated_by")
         .order_by("case_id", "pk"),
+        "oversight_notes": OversightNote.objects.filter(case__in=cases)
+        .select_related("author")
+        .order_by("case_id", "created_at", "pk"),
         "texts": texts.order_by("pk"),
         "replies": replies.order_by("pk"),
         "number_status": NumberStatus.objects.filter(number__in=numbers).order_by("number"),

@@ -33,6 +33,7 @@ from screening.models.messaging import (
     NumberStatus,
     RecipientKind,
 )
+from screening.models.oversight import OVERSIGHT_NOTE_LIMIT, OversightNote
 from screening.models.people import (
     Case,
     CaseReferenceCounter,
@@ -48,6 +49,7 @@ from screening.models.worktray import AdminTask
 __all__ = [
     "JUDGEMENTS",
     "LIVE_VISIT",
+    "OVERSIGHT_NOTE_LIMIT",
     "VICTIM_SAFETY",
     "AdminTask",
     "Alert",
@@ -78,6 +80,7 @@ __all__ = [
     "NumberStatus",
     "OpeningHours",
     "OrderType",
+    "OversightNote",
     "PlanAction",
     "PlanActionStatus",
     "RecipientKind",

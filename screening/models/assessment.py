@@ -294,6 +294,12 @@ class PlanAction(models.Model):
     overdue_notified_at = models.DateTimeField(
         null=True, blank=True, help_text="When its owner was emailed that it is overdue."
     )
+    done_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When it was recorded done (cleared if it is reopened or not done): the "
+        "timeliness report compares its local date with the due date.",
+    )
 
     class Meta:
         ordering = ["case", "due_date", "id"]

@@ -62,6 +62,7 @@ from screening.local_dates import ONE_DAY, EndsBy, local_date, local_midnight
 from screening.models import Case as CaseModel
 from screening.models import DraftEvent, Finding, Session, Visit, VisitStatus
 from screening.people.deadlines import closure_days, findings_due_by
+from screening.reports.plan_delivery import PlanDelivery, plan_delivery
 
 STAGES = [
     ("visit", "Screening visit"),
@@ -114,6 +115,7 @@ class Timeliness:
     stages: list[StageRates]
     findings_by_agency: list[tuple[str, Rate]]
     reasons: list[Reason] = field(default_factory=list)
+    plan_actions: PlanDelivery | None = None  # done by their due date (plan_delivery.py)
 
     @property
     def reason_counts(self) -> list[tuple[str, int]]:
@@ -459,4 +461,7 @@ def timeliness_for(
             stages=[folded[key].stage(key, months) for key, _ in STAGES],
             findings_by_agency=folded["findings"].agencies(),
             reasons=_reasons(p, set().union(*(f.late_cases for f in folded.values()))),
+            plan_actions=plan_delivery(
+                first=first, end=end, months=months, today=p.today, zone=p.zone
+            ),
         )

@@ -19,7 +19,7 @@ from screening.models import (
     PlanAction,
     WorkEmail,
 )
-from tests.conftest import client_for
+from tests.conftest import client_for, role_matrix
 from tests.factories import (
     JUDGEMENTS_GIVEN,
     make_practitioner,
@@ -352,11 +352,7 @@ def test_matrix_lists_every_actor_for_every_row():
     assert all(set(row[-1]) == set(ACTORS) for row in MATRIX)
 
 
-@pytest.mark.parametrize(
-    ("name", "method", "path", "body", "actor", "expected"),
-    [(*row[:4], actor, status) for row in MATRIX for actor, status in row[4].items()],
-    ids=[f"{row[0]}-{actor}" for row in MATRIX for actor in row[4]],
-)
+@role_matrix(MATRIX)
 def test_plan_role_table(world, name, method, path, body, actor, expected):
     url = path.format(
         case=world["case"].pk,

@@ -1,0 +1,323 @@
+"""What needs a YOT manager: the oversight lists, and who reads oversight notes.
+
+Each list is one function `(*, user, today, limit) -> Listed` and one row of `LISTS`; the
+API and the page read `LISTS` in order, so a new list is a function and a line.
+
+A manager's review (for `high_risk_without_manager_review`) is the later of
+- the newest management oversight note on the case (only YOT managers write them), and
+- the sign-off of the case's newest assessment version (only YOT managers sign off).
+A case is listed when its newest signed-off assessment judges the risk of serious harm
+high or very high and its last manager's review was on a local date (the YOT's zone) more
+than `OVERSIGHT_HIGH_RISK_REVIEW_DAYS` (default 28) calendar days before today: reviewed
+28 days ago is in time, 29 days ago is not. Its `due_by` is that review's local date plus
+those days, so a case is listed exactly when `due_by` is before today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from accounts.models import Role, User
+from screening.assessment.selectors import (
+    draft_case_list_for,
+    drafts_awaiting_sign_off_for,
+    plan_actions_for,
+    plan_actions_read,
+)
+from screening.audit import audit_reads
+from screening.local_dates import local_midnight
+from screening.models import (
+    AssessmentVersion,
+    Case,
+    OversightNote,
+    PlanActionStatus,
+)
+from screening.models.assessment import RISK_LEVELS
+
+HIGH_RISK = ("high", "very_high")
+
+
+def high_risk_review_days() -> int:
+    """Calendar days a high or very high risk case may go without a manager's review."""
+    return settings.OVERSIGHT_HIGH_RISK_REVIEW_DAYS
+
+
+@dataclass(frozen=True)
+class OversightRow:
+    """One case on a list: what every list gives (`case`, `reference`, `initials`,
+    `due_by`, `days_overdue`: whole days past `due_by`, 0 when not past), the young
+    person's name for the page, a sentence for the page, and the list's own fields."""
+
+    case: int
+    reference: str
+    initials: str
+    name: str
+    due_by: dt.date | None
+    days_overdue: int
+    summary: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_data(self) -> dict[str, Any]:
+        """The row as the API gives it (no full name: the case link leads to it)."""
+        return {
+            "case": self.case,
+            "reference": self.reference,
+            "initials": self.initials,
+            "due_by": self.due_by,
+            "days_overdue": self.days_overdue,
+            **self.extra,
+        }
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A list's length and its first rows."""
+
+    count: int
+    rows: list[OversightRow]
+
+
+def _days_past(due_by: dt.date | None, today: dt.date) -> int:
+    return max((today - due_by).days, 0) if due_by else 0
+
+
+def _person(case: Case) -> tuple[str, str]:
+    return case.young_person.initials, str(case.young_person)
+
+
+def _display_name(user: User | None) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+def _local_day(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def _listed(qs: QuerySet, limit: int, row: Callable[[Any], OversightRow]) -> Listed:
+    return Listed(count=qs.count(), rows=[row(item) for item in qs[:limit]])
+
+
+# --- the lists ------------------------------------------------------------------------------
+
+
+def awaiting_sign_off(*, user: User, today: dt.date, limit: int) -> Listed:
+    """Drafts sent for sign-off, the longest waiting first; due by the assessment deadline."""
+
+    def row(draft) -> OversightRow:
+        case = draft.case
+        initials, name = _person(case)
+        sent = "Sent for sign-off"
+        if draft.submitted_by_id:
+            sent += f" by {_display_name(draft.submitted_by)}"
+        if draft.submitted_at:
+            sent += f" on {_local_day(draft.submitted_at):%-d %B %Y}"
+        return OversightRow(
+            case=case.pk,
+            reference=case.reference,
+            initials=initials,
+            name=name,
+            due_by=case.assessment_due_by,
+            days_overdue=_days_past(case.assessment_due_by, today),
+            summary=sent,
+            extra={"submitted_at": draft.submitted_at, "submitted_by": draft.submitted_by_id},
+        )
+
+    return _listed(drafts_awaiting_sign_off_for(user=user), limit, row)
+
+
+def actions_overdue(*, user: User, today: dt.date, limit: int) -> Listed:
+    """Open plan actions past their due date (today in the YOT's zone), most overdue first;
+    each action shown is a read of it, audit-logged."""
+    qs = (
+        plan_actions_for(user=user)
+        .filter(status=PlanActionStatus.OPEN, due_date__lt=today)
+        .order_by("due_date", "case_id", "id")
+    )
+    count = qs.count()
+    actions = plan_actions_read(user=user, actions=qs[:limit])
+
+    def row(action) -> OversightRow:
+        initials, name = _person(action.case)
+        owner = _display_name(action.owner) or (
+            action.owner_agency.name if action.owner_agency else ""
+        )
+        return OversightRow(
+            case=action.case_id,
+            reference=action.case.reference,
+            initials=initials,
+            name=name,
+            due_by=action.due_date,
+            days_overdue=_days_past(action.due_date, today),
+            summary=f"{action.action} ({owner})" if owner else action.action,
+            extra={
+                "action": action.pk,
+                "action_text": action.action,
+                "category": action.category,
+                "owner_agency": action.owner_agency.code if action.owner_agency else None,
+                "owner": action.owner_id,
+            },
+        )
+
+    return Listed(count=count, rows=[row(a) for a in actions])
+
+
+def _high_risk_cases(user: User, today: dt.date) -> QuerySet[Case]:
+    newest = AssessmentVersion.objects.filter(case=OuterRef("pk")).order_by("-version")
+    newest_note = OversightNote.objects.filter(case=OuterRef("pk")).order_by("-created_at", "-id")
+    cutoff = local_midnight(
+        today - dt.timedelta(days=high_risk_review_days()), timezone.get_current_timezone()
+    )
+    return (
+        draft_case_list_for(user=user)
+        .filter(pk__in=AssessmentVersion.objects.values("case_id"))
+        .annotate(
+            risk=Subquery(newest.values("risk_of_serious_harm")[:1]),
+            version_pk=Subquery(newest.values("pk")[:1]),
+            signed_off_at=Subquery(newest.values("signed_off_at")[:1]),
+            noted_at=Subquery(newest_note.values("created_at")[:1]),
+        )
+        .filter(risk__in=HIGH_RISK, signed_off_at__lt=cutoff)
+        .filter(Q(noted_at__isnull=True) | Q(noted_at__lt=cutoff))
+        .annotate(
+            reviewed_at=Greatest(F("signed_off_at"), Coalesce(F("noted_at"), "signed_off_at"))
+        )
+        .order_by("reviewed_at", "pk")
+    )
+
+
+def high_risk_without_manager_review(*, user: User, today: dt.date, limit: int) -> Listed:
+    """Cases judged high or very high risk of serious harm in their newest signed-off
+    assessment, without a manager's review (module docstring) in the set number of days,
+    the longest unreviewed first; each risk level shown is a read of that assessment's
+    judgements, audit-logged."""
+    if user.role != Role.YOT_MANAGER:
+        return Listed(0, [])
+    qs = _high_risk_cases(user, today)
+    count = qs.count()
+    cases = list(qs[:limit])
+    versions = AssessmentVersion.objects.only("pk", "case_id").in_bulk(
+        [c.version_pk for c in cases]
+    )
+    audit_reads(user=user, objects=list(versions.values()), detail="judgements")
+    days = high_risk_review_days()
+    rows = []
+    for case in cases:
+        reviewed_on = _local_day(case.reviewed_at)
+        by_note = case.noted_at is not None and case.noted_at >= case.signed_off_at
+        due_by = reviewed_on + dt.timedelta(days=days)
+        initials, name = _person(case)
+        level = RISK_LEVELS[case.risk]
+        how = "oversight note" if by_note else "sign-off"
+        rows.append(
+            OversightRow(
+                case=case.pk,
+                reference=case.reference,
+                initials=initials,
+                name=name,
+                due_by=due_by,
+                days_overdue=_days_past(due_by, today),
+                summary=f"{level} risk of serious harm; last manager's review "
+                f"{reviewed_on:%-d %B %Y} ({how})",
+                extra={
+                    "risk_of_serious_harm": case.risk,
+                    "last_manager_review": reviewed_on,
+                    "last_manager_review_by": "oversight_note" if by_note else "sign_off",
+                    "assessment_version": versions[case.version_pk].pk,
+                },
+            )
+        )
+    return Listed(count=count, rows=rows)
+
+
+@dataclass(frozen=True)
+class OversightList:
+    """One list of the oversight page and `GET /oversight/`: its API key, its heading, what
+    the page says when it is empty, and the function that reads it."""
+
+    key: str
+    title: str
+    empty: str
+    read: Callable[..., Listed]
+
+
+# The lists, in the page's order. Reviews (due, overdue) and new information without a
+# review started are added here, one line each, with their functions.
+LISTS: list[OversightList] = [
+    OversightList(
+        "awaiting_sign_off",
+        "Drafts awaiting sign-off",
+        "No drafts are waiting for sign-off.",
+        awaiting_sign_off,
+    ),
+    OversightList(
+        "actions_overdue",
+        "Overdue plan actions",
+        "No plan actions are overdue.",
+        actions_overdue,
+    ),
+    OversightList(
+        "high_risk_without_manager_review",
+        "High or very high risk of serious harm, without a manager's review",
+        "Every case judged high or very high risk of serious harm has had a manager's review "
+        "in time.",
+        high_risk_without_manager_review,
+    ),
+]
+
+
+@dataclass(frozen=True)
+class OversightSection:
+    list: OversightList
+    listed: Listed
+
+
+def oversight_for(
+    *, user: User, today: dt.date | None = None, limit: int = 100
+) -> list[OversightSection]:
+    """Every oversight list for a YOT manager (today in the YOT's zone), each its count and
+    first `limit` rows; nothing for anyone else."""
+    if not user.is_active or user.role != Role.YOT_MANAGER:
+        return []
+    today = today or timezone.localdate()
+    return [
+        OversightSection(item, item.read(user=user, today=today, limit=limit)) for item in LISTS
+    ]
+
+
+# --- oversight notes -----------------------------------------------------------------------
+
+
+def oversight_note_case_list_for(*, user: User) -> QuerySet[Case]:
+    """Cases whose oversight notes the user may read: every case for a YOT manager; a case
+    manager, their own cases (the notes direct their work on the case). Nobody else:
+    practitioners, YOT admins and system administrators never read them."""
+    if not user.is_active or user.role not in (Role.YOT_MANAGER, Role.CASE_MANAGER):
+        return Case.objects.none()
+    return draft_case_list_for(user=user)
+
+
+def oversight_notes_read(*, user: User, case: Case, notes=None) -> list[OversightNote]:
+    """The case's oversight notes, newest first (or the page of them given), each read
+    audit-logged. The case must come from oversight_note_case_list_for."""
+    if notes is None:
+        notes = oversight_notes_of(case=case)
+    notes = list(notes)
+    audit_reads(user=user, objects=notes, detail="oversight note")
+    return notes
+
+
+def oversight_notes_of(*, case: Case) -> QuerySet[OversightNote]:
+    """The case's oversight notes, newest first, with their authors (not yet read)."""
+    return (
+        OversightNote.objects.filter(case=case)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+    )
