@@ -155,3 +155,31 @@ def retention_due_for_case(*, case: Case, today: dt.date) -> DueCase | None:
     """The one case's line of the dry run, worked out afresh (None: not due)."""
     found = _due_cases(Case.objects.filter(pk=case.pk), today)
     return found[0] if found else None
+
+
+CSV_HEADER = [
+    "reference",
+    "order type",
+    "rule",
+    "last action",
+    "due on",
+    "action",
+]
+
+
+def due_csv_rows(due: Iterable[DueCase]) -> list[list[str]]:
+    """The dry run as rows for a CSV: the header, then one row per case (no names, no
+    content: the reference, the rule and the dates)."""
+    rows = [CSV_HEADER]
+    rows += [
+        [
+            d.reference,
+            d.order_type_label,
+            d.rule,
+            d.last_action_on.isoformat(),
+            d.due_on.isoformat(),
+            d.action_label,
+        ]
+        for d in due
+    ]
+    return rows
