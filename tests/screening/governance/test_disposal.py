@@ -138,7 +138,7 @@ def test_confirmed_disposal_removes_exactly_what_it_says_and_keeps_the_counts(ma
     case = full_case(manager=manager)
     person = case.young_person
     report_before = _report(manager)
-    assert sum(s.total.counted for s in report_before.stages) >= 3  # not an empty report
+    assert sum(s.total.counted for s in report_before.stages) >= 2  # not an empty report
     kept = {
         "findings": Finding.objects.filter(session__visit__case=case).count(),
         "visits": Visit.objects.filter(case=case).count(),
