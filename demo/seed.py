@@ -25,6 +25,7 @@ from agencies.local_time import yot_zone
 from agencies.models import Agency, Practitioner
 from agencies.services import leave_create, practitioner_create, working_pattern_create
 from demo.findings import demo_answers
+from demo.retention import old_cases
 from screening.assessment.drafts import draft_edit, draft_merge, draft_sign_off, draft_submit
 from screening.assessment.findings import findings_submit
 from screening.booking.services import (
@@ -741,6 +742,7 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
                 drafts[story] += 1
                 if stage == "missed" and counts[stage] % 2:
                     _rebook_missed(visit=visit, team=team, rooms=rooms, days=future_days)
+        due_for_disposal = old_cases(today=today, zone=zone)
     texts = _texts(log=log)
     result = DemoResult(created=True, logins=logins())
     result.counts = {
@@ -758,6 +760,7 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
         "drafts being edited": drafts["editing"] + drafts["review"],
         "drafts awaiting sign-off": drafts["awaiting"],
         "drafts signed off": drafts["signed"],
+        "old cases due under the retention schedule (waiting for approval)": due_for_disposal,
         **texts,
     }
     return result
