@@ -109,7 +109,7 @@ def retention_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         report = disposal_batch_confirm(batch=batch, by=request.user)
     except DisposalRefused as error:
         return _page(request, error=" ".join(error.messages), status=409)
-    text = f"Done: {report.reduced} cases reduced to basic details, {report.disposed} disposed of."
+    text = f"Done: {report.reduced} reduced to basic details, {report.disposed} disposed of."
     if report.failed:
         text += f" {report.failed} could not be done and were left unchanged."
     if report.skipped:

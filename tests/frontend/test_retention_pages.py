@@ -111,7 +111,7 @@ def test_approving_records_the_manager_and_shows_what_was_done(due_case):
         f"/retention/batches/{batch.pk}/confirm/", {"checked": "yes"}, follow=True
     )
     html = response.content.decode()
-    assert "0 cases reduced to basic details, 1 disposed of" in html
+    assert "Done: 0 reduced to basic details, 1 disposed of." in html
     assert "Morgan Manager" in html
     batch.refresh_from_db()
     assert (batch.status, batch.confirmed_by) == ("carried_out", manager)
