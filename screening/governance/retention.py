@@ -71,10 +71,11 @@ def figures(rule: RetentionRule) -> RuleFigures:
     )
 
 
-def last_actions(case_ids: Iterable[int]) -> dict[int, dt.date]:
+def last_actions(case_ids: Iterable[int] | None = None) -> dict[int, dt.date]:
     """Each case's last action (module docstring), as a local date: one query per kind of
-    activity, however many cases."""
-    ids = list(case_ids)
+    activity, however many cases (None: every case, read without a list of ids, which
+    SQLite would limit)."""
+    ids = None if case_ids is None else list(case_ids)
     latest: dict[int, dt.datetime | dt.date] = {}
 
     def note(case_id: int, moment) -> None:
@@ -84,16 +85,18 @@ def last_actions(case_ids: Iterable[int]) -> dict[int, dt.date]:
         if case_id not in latest or day > latest[case_id]:
             latest[case_id] = day
 
-    for case in Case.objects.filter(pk__in=ids).values(
+    cases = Case.objects.all() if ids is None else Case.objects.filter(pk__in=ids)
+    for case in cases.values(
         "pk", "order_start_date", "created_at", "retention_last_action_on"
     ):
         note(case["pk"], case["order_start_date"])
         note(case["pk"], case["created_at"])
         note(case["pk"], case["retention_last_action_on"])
     for query, path, moments in ACTIVITY:
+        if ids is not None:
+            query = query.filter(**{f"{path}__in": ids})
         rows = (
-            query.filter(**{f"{path}__in": ids})
-            .values(path)
+            query.values(path)
             .annotate(**{f"m_{m}": Max(m) for m in moments})
         )
         for row in rows:
@@ -102,7 +105,7 @@ def last_actions(case_ids: Iterable[int]) -> dict[int, dt.date]:
     return latest
 
 
-def _due_cases(cases: QuerySet[Case], today: dt.date) -> list[DueCase]:
+def _due_cases(cases: QuerySet[Case], today: dt.date, *, every: bool) -> list[DueCase]:
     rules = {r.order_type: r for r in RetentionRule.objects.all()}
     rows = list(
         cases.exclude(retention_stage=RetentionStage.DISPOSED).values(
@@ -114,7 +117,7 @@ def _due_cases(cases: QuerySet[Case], today: dt.date) -> list[DueCase]:
             "young_person__date_of_birth",
         )
     )
-    latest = last_actions(row["pk"] for row in rows)
+    latest = last_actions(None if every else [row["pk"] for row in rows])
     labels = dict(OrderType.choices)
     due = []
     for row in rows:
@@ -148,12 +151,12 @@ def _due_cases(cases: QuerySet[Case], today: dt.date) -> list[DueCase]:
 def retention_due(*, today: dt.date | None = None) -> list[DueCase]:
     """The dry run: every case due for reduction or disposal on `today` (the YOT's local
     date), earliest due first. Changes nothing."""
-    return _due_cases(Case.objects.all(), today or timezone.localdate())
+    return _due_cases(Case.objects.all(), today or timezone.localdate(), every=True)
 
 
 def retention_due_for_case(*, case: Case, today: dt.date) -> DueCase | None:
     """The one case's line of the dry run, worked out afresh (None: not due)."""
-    found = _due_cases(Case.objects.filter(pk=case.pk), today)
+    found = _due_cases(Case.objects.filter(pk=case.pk), today, every=False)
     return found[0] if found else None
 
 
