@@ -86,19 +86,14 @@ def last_actions(case_ids: Iterable[int] | None = None) -> dict[int, dt.date]:
             latest[case_id] = day
 
     cases = Case.objects.all() if ids is None else Case.objects.filter(pk__in=ids)
-    for case in cases.values(
-        "pk", "order_start_date", "created_at", "retention_last_action_on"
-    ):
+    for case in cases.values("pk", "order_start_date", "created_at", "retention_last_action_on"):
         note(case["pk"], case["order_start_date"])
         note(case["pk"], case["created_at"])
         note(case["pk"], case["retention_last_action_on"])
     for query, path, moments in ACTIVITY:
         if ids is not None:
             query = query.filter(**{f"{path}__in": ids})
-        rows = (
-            query.values(path)
-            .annotate(**{f"m_{m}": Max(m) for m in moments})
-        )
+        rows = query.values(path).annotate(**{f"m_{m}": Max(m) for m in moments})
         for row in rows:
             for m in moments:
                 note(row[path], row[f"m_{m}"])
