@@ -76,12 +76,13 @@ def last_actions(case_ids: Iterable[int] | None = None) -> dict[int, dt.date]:
     activity, however many cases (None: every case, read without a list of ids, which
     SQLite would limit)."""
     ids = None if case_ids is None else list(case_ids)
-    latest: dict[int, dt.datetime | dt.date] = {}
+    latest: dict[int, dt.date] = {}
+    zone = timezone.get_current_timezone()  # once: looking it up per row costs more than the rest
 
     def note(case_id: int, moment) -> None:
         if moment is None:
             return
-        day = timezone.localdate(moment) if isinstance(moment, dt.datetime) else moment
+        day = moment.astimezone(zone).date() if isinstance(moment, dt.datetime) else moment
         if case_id not in latest or day > latest[case_id]:
             latest[case_id] = day
 
@@ -119,7 +120,7 @@ def _due_cases(cases: QuerySet[Case], today: dt.date, *, every: bool) -> list[Du
         rule = rules.get(row["order_type"])
         if rule is None:  # no rule: nothing is ever disposed of by guesswork
             continue
-        last = row["retention_last_action_on"] or latest[row["pk"]]
+        last = latest[row["pk"]]  # the frozen date of a reduced case counts among them
         dates = disposal_dates(
             rule=figures(rule), last_action=last, born=row["young_person__date_of_birth"]
         )

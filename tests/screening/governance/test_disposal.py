@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Role
+from screening.audit import audit_entry_words
 from screening.governance import disposal
 from screening.governance.disposal import (
     DisposalRefused,
@@ -214,6 +215,10 @@ def test_disposal_is_audited_with_who_approved_and_how_many_never_the_content(ma
     assert "1 disposed of" in details
     assert entries.filter(case=case, object_type="case").exists()
     assert name not in details and "CAMHS" not in details
+    approval = entries.get(object_type="disposalbatch", detail__startswith="approved")
+    assert audit_entry_words(approval, agency_names={}) == (
+        f"Retention schedule: approved disposal batch {batch.pk}: 1 cases"
+    )
     batch.refresh_from_db()
     assert (batch.status, batch.confirmed_by_name, batch.disposed) == (
         "carried_out",
