@@ -209,3 +209,18 @@ def test_the_dry_run_lists_exactly_what_a_confirmed_run_disposes_of(cases, today
 
 def _reduced(cases, made) -> set[int]:
     return {c.pk for c, (_, _, _, stage) in zip(made, cases, strict=True) if stage == "reduced"}
+
+
+def test_celery_runs_the_daily_job_once_a_day_and_it_proposes(texts):
+    from config.celery import app
+    from screening.governance import tasks
+
+    app.loader.import_default_modules()
+    app.finalize()
+    entries = [
+        e for e in app.conf.beat_schedule.values() if e["task"] == "screening.retention_daily"
+    ]
+    assert entries and "screening.retention_daily" in app.tasks
+    assert (entries[0]["schedule"].hour, entries[0]["schedule"].minute) == ({5}, {45})
+    result = tasks.retention_daily_task()
+    assert set(result) == {"texts_cleared", "replies_cleared", "due"}
