@@ -37,6 +37,7 @@ ADMIN_MODELS: dict[str, list[str]] = {
         "agencies.practitioner",
         "screening.closureday",
         "screening.messagetemplate",
+        "screening.retentionrule",
         "screening.venue",
         "screening.openinghours",
         "screening.room",

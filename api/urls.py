@@ -9,6 +9,7 @@ from api.views import (
     assessment,
     booking,
     calendars,
+    governance,
     messaging,
     oversight,
     people,
@@ -61,6 +62,7 @@ draft_urls = [
 ]
 router.register("message-templates", messaging.MessageTemplateViewSet, basename="message-template")
 router.register("admin-tasks", worktray.AdminTaskViewSet, basename="admin-task")
+router.register("disposal-batches", governance.DisposalBatchViewSet, basename="disposal-batch")
 
 urlpatterns = [
     path("auth/token/", accounts.TokenView.as_view(), name="api-token"),

@@ -12,7 +12,9 @@ outboxes' row claims make any number of workers safe),
 asked to import; also queued the moment one is asked for), and `screening.refresh_calendars`
 every few minutes (it reloads only the imported calendar addresses last loaded more than
 CALENDAR_IMPORT_REFRESH_MINUTES ago); `screening.notify_overdue_plan_actions` once a day
-(owners of plan actions that became overdue are emailed, once each).
+(owners of plan actions that became overdue are emailed, once each); `screening.retention_daily`
+once a day (texts' bodies past MESSAGE_BODY_RETENTION_DAYS cleared, the cases due under the
+retention schedule put up for a YOT manager's approval).
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ CALENDAR_CHECK_SECONDS = 300
 
 app = Celery("yot_screening")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["screening.messaging", "screening.calendars", "screening.assessment"])
+app.autodiscover_tasks(
+    ["screening.messaging", "screening.calendars", "screening.assessment", "screening.governance"]
+)
 
 
 @app.on_after_finalize.connect
@@ -60,6 +64,13 @@ def schedule_dispatch(sender: Celery, **kwargs) -> None:
         crontab(hour=6, minute=30),
         sender.signature("screening.notify_overdue_plan_actions"),
         name="email owners of overdue plan actions",
+    )
+    # Daily, early morning: texts' old bodies cleared; what the retention schedule makes due
+    # is put up for a YOT manager's approval (nothing is disposed of without it).
+    sender.add_periodic_task(
+        crontab(hour=5, minute=45),
+        sender.signature("screening.retention_daily"),
+        name="retention: clear old texts, propose disposal",
     )
     sender.add_periodic_task(
         float(settings.SMS_DISPATCH_INTERVAL_SECONDS),

@@ -274,6 +274,9 @@ SMS_BATCH_SIZE = env_int("SMS_BATCH_SIZE", 50)
 SMS_LEASE_SECONDS = env_int("SMS_LEASE_SECONDS", 300)
 SMS_RECONCILE_AFTER_SECONDS = env_int("SMS_RECONCILE_AFTER_SECONDS", 60)
 SMS_DISPATCH_INTERVAL_SECONDS = env_int("SMS_DISPATCH_INTERVAL_SECONDS", 5)
+# A text's body (and a reply's) is cleared this many local days after it was sent or
+# received; its status, times and purpose stay (the retention schedule).
+MESSAGE_BODY_RETENTION_DAYS = env_int("MESSAGE_BODY_RETENTION_DAYS", 30)
 TWILIO_TIMEOUT_SECONDS = env_int("TWILIO_TIMEOUT_SECONDS", 10)
 # Sending pace per sender (a from number or Messaging Service SID), for each dispatcher
 # worker: requests kept in flight at once, and texts a second (0: no pace of our own; the

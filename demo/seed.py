@@ -31,6 +31,7 @@ from demo.oversight import (
     plan_progress,
     sign_off_backdate,
 )
+from demo.retention import old_cases
 from screening.assessment.drafts import draft_edit, draft_merge, draft_sign_off, draft_submit
 from screening.assessment.findings import findings_submit
 from screening.booking.services import (
@@ -790,6 +791,7 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
                     _plan_and_oversight(visit=visit, stage=stage, staff=staff, today=today)
                 if stage == "missed" and counts[stage] % 2:
                     _rebook_missed(visit=visit, team=team, rooms=rooms, days=future_days)
+        due_for_disposal = old_cases(today=today, zone=zone)
     texts = _texts(log=log)
     result = DemoResult(created=True, logins=logins())
     result.counts = {
@@ -816,6 +818,7 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
             )
         ),
         "high-risk cases awaiting a manager's review": counts["oversight"],
+        "old cases due under the retention schedule (waiting for approval)": due_for_disposal,
         **texts,
     }
     return result

@@ -28,6 +28,7 @@ NAVIGATION = [
     ("Alerts", "frontend:alerts", "assessment_drafts", "read"),
     ("Plan actions", "frontend:plan_actions", "plan_actions", "read"),
     ("Audit log", "frontend:audit_log", "audit_log", "read"),
+    ("Disposal", "frontend:retention", "retention", "read"),
     ("Login changes", "frontend:login_changes", "account_events", "read"),
 ]
 

@@ -99,6 +99,13 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
     # Subject access (UK GDPR Art 15): everything held about one young person, findings
     # included, so only YOT managers, who already read all of it (README "Subject access").
     "subject_access": {"read": frozenset({Role.YOT_MANAGER})},
+    # Retention and disposal: YOT managers read the list of records due and approve it (the
+    # approval is the recorded decision); system administrators edit the schedule's
+    # figures in the administration pages (accounts/admin_access.py).
+    "retention": {
+        "read": frozenset({Role.YOT_MANAGER}),
+        "update": frozenset({Role.YOT_MANAGER}),
+    },
     "alerts": {"read": ALL_ROLES, "update": ALL_ROLES},
     # Text messages are admin territory; case managers read those of their own cases.
     "messages": {"read": frozenset({Role.YOT_ADMIN, Role.YOT_MANAGER, Role.CASE_MANAGER})},

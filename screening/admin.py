@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from agencies.models import FindingsForm
 from screening.assessment.findings import form_publish
@@ -19,6 +20,7 @@ from screening.models import (
     MessageTemplate,
     NumberStatus,
     OpeningHours,
+    RetentionRule,
     Room,
     Session,
     UnavailableTime,
@@ -91,7 +93,16 @@ class CaseAdmin(admin.ModelAdmin):
     )
     list_filter = ("order_type",)
     search_fields = ("reference",)
-    readonly_fields = ("reference", "visit_due_by", "assessment_due_by", "findings_due_by")
+    readonly_fields = (
+        "reference",
+        "visit_due_by",
+        "assessment_due_by",
+        "findings_due_by",
+        # Only the confirmed disposal (screening/governance/disposal.py) moves these.
+        "retention_stage",
+        "retention_changed_at",
+        "retention_last_action_on",
+    )
     raw_id_fields = ("young_person", "case_manager")
 
     def save_model(self, request, obj, form, change) -> None:
@@ -107,6 +118,40 @@ class CaseAdmin(admin.ModelAdmin):
         )
         obj.__dict__.update({k: v for k, v in created.__dict__.items() if k != "_state"})
         obj._state.adding = False
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(admin.ModelAdmin):
+    """The retention schedule's figures, one rule per order type (seeded by migration)."""
+
+    list_display = (
+        "order_type",
+        "reduce_after_years",
+        "dispose_after_years",
+        "keep_until_age",
+        "updated_at",
+    )
+    readonly_fields = ("order_type", "updated_at", "updated_by")
+    fields = (
+        "order_type",
+        "reduce_after_years",
+        "dispose_after_years",
+        "keep_until_age",
+        "source",
+        "updated_at",
+        "updated_by",
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False  # one rule per order type, made by the migration
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a case without a rule would never be disposed of
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.updated_at = timezone.now()
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 # --- text messages ---------------------------------------------------------------------------

@@ -138,6 +138,9 @@ def audit_entry_words(entry: AuditEntry, *, agency_names: Mapping[str, str]) -> 
         return f"{entry.get_action_display()}: the assessment draft" + (
             f" ({detail})" if detail else ""
         )
+    if entry.action == AuditEntry.Action.DISPOSE:
+        # Retention (screening/governance/disposal.py): what kind and how many, never content.
+        return f"Retention schedule: {detail}" if detail else "Retention schedule"
     if entry.object_type == "youngperson" and entry.action == AuditEntry.Action.EXPORT:
         return f"Exported everything held about young person {entry.object_id} (subject access)"
     return f"{entry.get_action_display()}: {entry.object_type} {entry.object_id}" + (

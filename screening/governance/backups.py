@@ -31,7 +31,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 PGDUMP_HEADER = b"PGDMP"
 
 # Tables `migrate` fills by itself (its bookkeeping, permissions and the role groups, and the
-# shipped configuration: agencies, findings forms, the draft layout, text wording), and the
+# shipped configuration: agencies, findings forms, the draft layout, text wording, the retention
+# schedule), and the
 # throwaway cache. Rows anywhere else mean the database holds records a restore would lose.
 WRITTEN_BY_MIGRATE = frozenset(
     {
@@ -44,6 +45,7 @@ WRITTEN_BY_MIGRATE = frozenset(
         "agencies_findingsform",
         "screening_assessmentlayout",
         "screening_messagetemplate",
+        "screening_retentionrule",
         "django_cache",
         "sqlite_sequence",
     }

@@ -14,8 +14,9 @@ table's purpose does not say it:
 A new model is a new entry: `Table(purpose=..., readers=(...), fields={...})`. `readers` names
 resources of the access table (`screening/access.py` CAPABILITIES); the roles that may read
 them, and those that see the model in the administration pages (`accounts/admin_access.py`),
-are worked out from there. `retention` stays None until the retention schedule covers the
-table ("not yet set: see retention" in the data map).
+are worked out from there. Each table's retention rule is a sentence in
+`screening/governance/retention_map.py`, applied at the end of this module; a table without one
+fails the data map check.
 
 Categories (UK GDPR): personal data (Art 4(1)); special category data (Art 9: health,
 including speech, language and communication needs and disability, and the like); criminal
@@ -27,7 +28,9 @@ person has a youth justice order).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from screening.governance.retention_map import RETENTION
 
 NONE = "none"
 PERSONAL = "personal"
@@ -376,6 +379,61 @@ DECLARATIONS: dict[str, Table] = {
             "assessment_due_by": PERSONAL,
             "findings_due_by": PERSONAL,
             "created_at": PERSONAL,
+            "retention_stage": (PERSONAL, "Held in full, basic details only, or disposed of."),
+            "retention_changed_at": PERSONAL,
+            "retention_last_action_on": (
+                PERSONAL,
+                "The last action's date when the case was reduced, for its disposal date.",
+            ),
+        },
+    ),
+    "screening.RetentionRule": Table(
+        purpose="The retention schedule: how long each order type's cases are kept "
+        "(configuration).",
+        readers=("retention",),
+        fields={
+            "id": NONE,
+            "order_type": NONE,
+            "reduce_after_years": NONE,
+            "dispose_after_years": NONE,
+            "keep_until_age": NONE,
+            "source": NONE,
+            "updated_at": NONE,
+            "updated_by": PERSONAL,
+        },
+    ),
+    "screening.DisposalBatch": Table(
+        purpose="Each list of cases due for reduction or disposal: proposed by the daily "
+        "job, approved by a named YOT manager, carried out (counts only).",
+        readers=("retention",),
+        fields={
+            "id": NONE,
+            "proposed_at": NONE,
+            "proposed_by": PERSONAL,
+            "due_on": NONE,
+            "status": NONE,
+            "confirmed_at": PERSONAL,
+            "confirmed_by": PERSONAL,
+            "confirmed_by_name": (PERSONAL, "Who approved the disposal, kept if the login goes."),
+            "reduced": NONE,
+            "disposed": NONE,
+            "failed": NONE,
+        },
+    ),
+    "screening.DisposalItem": Table(
+        purpose="One case of a disposal list: the action, the rule and how it went (never "
+        "what the case held).",
+        readers=("retention",),
+        fields={
+            "id": NONE,
+            "batch": NONE,
+            "case": (CRIMINAL, "Which youth justice case was reduced or disposed of."),
+            "action": PERSONAL,
+            "rule": NONE,
+            "last_action_on": PERSONAL,
+            "due_on": PERSONAL,
+            "outcome": PERSONAL,
+            "error": (NONE, "The kind of error only, never any content."),
         },
     ),
     # --- screening: venues ----------------------------------------------------------------
@@ -941,4 +999,12 @@ OTHER_TABLES: dict[str, Table] = {
             "expires": NONE,
         },
     ),
+}
+
+# Every table's retention rule, from retention_map.py (one sentence per table).
+DECLARATIONS = {
+    label: replace(table, retention=RETENTION.get(label)) for label, table in DECLARATIONS.items()
+}
+OTHER_TABLES = {
+    label: replace(table, retention=RETENTION.get(label)) for label, table in OTHER_TABLES.items()
 }

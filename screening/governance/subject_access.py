@@ -176,6 +176,7 @@ NOT_EXPORTED: dict[str, str] = {
             "screening.Room",
             "screening.AssessmentLayout",
             "screening.MessageTemplate",
+            "screening.RetentionRule",
             "auth.Permission",
             "auth.Group",
             "auth.Group_permissions",
@@ -185,6 +186,12 @@ NOT_EXPORTED: dict[str, str] = {
     ),
     **dict.fromkeys(
         ("screening.AlertEmail", "screening.WorkEmail", "screening.InviteEmail"), _STAFF_EMAIL
+    ),
+    **dict.fromkeys(
+        ("screening.DisposalBatch", "screening.DisposalItem"),
+        "The record of disposal under the retention schedule: which cases were reduced or "
+        "disposed of, when and who approved it; the case's own retention stage is exported "
+        "with the case.",
     ),
 }
 SECTION_TITLES = tuple(part.title for part in PARTS)

@@ -39,9 +39,16 @@ from screening.models.people import (
     CaseReferenceCounter,
     Language,
     OrderType,
+    RetentionStage,
     UnavailableTime,
     YoungPerson,
     age_on,
+)
+from screening.models.retention import (
+    DisposalAction,
+    DisposalBatch,
+    DisposalItem,
+    RetentionRule,
 )
 from screening.models.venues import ClosureDay, OpeningHours, Room, Venue, new_feed_token
 from screening.models.worktray import AdminTask
@@ -64,6 +71,9 @@ __all__ = [
     "Case",
     "CaseReferenceCounter",
     "ClosureDay",
+    "DisposalAction",
+    "DisposalBatch",
+    "DisposalItem",
     "DraftEvent",
     "DraftSection",
     "DraftStatus",
@@ -84,6 +94,8 @@ __all__ = [
     "PlanAction",
     "PlanActionStatus",
     "RecipientKind",
+    "RetentionRule",
+    "RetentionStage",
     "Room",
     "Session",
     "UnavailableTime",

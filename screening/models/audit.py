@@ -19,6 +19,7 @@ class AuditEntry(models.Model):
         EXPORT = "export", "Export"
         SIGN_OFF = "sign_off", "Sign off"
         REOPEN = "reopen", "Reopen"
+        DISPOSE = "dispose", "Dispose"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(

@@ -85,6 +85,12 @@ class OrderType(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class RetentionStage(models.TextChoices):
+    LIVE = "live", "Held in full"
+    REDUCED = "reduced", "Basic details only"
+    DISPOSED = "disposed", "Disposed"
+
+
 class CaseReferenceCounter(models.Model):
     """The last case number given out in a year; its row lock serialises new references."""
 
@@ -113,6 +119,17 @@ class Case(models.Model):
     assessment_due_by = models.DateField()
     findings_due_by = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The retention schedule's stage (screening/governance/retention.py): held in full, basic
+    # details only, or disposed of (the row kept, anonymised, for the reports' counts).
+    retention_stage = models.CharField(
+        max_length=10,
+        choices=RetentionStage.choices,
+        default=RetentionStage.LIVE,
+    )
+    retention_changed_at = models.DateTimeField(null=True, blank=True)
+    # The last action's date as it was when the case was reduced: what reduction removes
+    # (plan actions) no longer moves the disposal date earlier.
+    retention_last_action_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-order_start_date", "-id"]

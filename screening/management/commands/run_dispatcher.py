@@ -3,7 +3,8 @@ urgent-alert emails and work-list emails in a loop (a failure in one never stops
 others), and, on a thread of its own (a slow calendar server or a calendar that takes long
 to read must never hold texts up), load the calendars practitioners asked to import within
 seconds and reload the imported addresses that are due every few minutes. Once a local day
-it emails the owners of plan actions that became overdue. Each calendar is
+it emails the owners of plan actions that became overdue, clears old texts' bodies and puts
+what the retention schedule makes due up for a YOT manager's approval. Each calendar is
 read in a child process with its own time and memory limits. Celery does the same work
 when a broker is configured."""
 
@@ -25,6 +26,7 @@ from screening.assessment.plans import plan_actions_notify_overdue
 from screening.assessment.work_emails import work_emails_send_due
 from screening.calendars.invites import invites_send_due
 from screening.calendars.loading import calendar_imports_load_requested, calendar_imports_refresh
+from screening.governance.disposal import retention_daily
 from screening.messaging.dispatch import messages_dispatch_due
 from screening.outbox import new_owner
 
@@ -124,6 +126,7 @@ class Command(BaseCommand):
             if overdue_checked_on != timezone.localdate():  # the daily job, in the YOT's zone
                 overdue_checked_on = timezone.localdate()
                 self.run_pass("overdue plan actions", plan_actions_notify_overdue)
+                self.run_pass("retention", retention_daily)
             self.run_pass("texts", lambda: messages_dispatch_due(owner=owner))
             self.run_pass("invites", lambda: invites_send_due(owner=owner))
             self.run_pass("alert emails", lambda: alert_emails_send_due(owner=owner))

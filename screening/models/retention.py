@@ -1,0 +1,148 @@
+"""The retention schedule (one rule per order type) and disposal batches: what the daily
+job proposed, who approved it, and what happened to each case (never what it held)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from screening.models.people import Case, OrderType
+
+
+class DisposalAction(models.TextChoices):
+    REDUCE = "reduce", "Reduce to basic details"
+    DISPOSE = "dispose", "Dispose"
+
+
+def _years(help_text: str, *, null: bool = False) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        null=null,
+        blank=null,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=help_text,
+    )
+
+
+class RetentionRule(models.Model):
+    """How long one order type's cases are kept after their last action: reduced to basic
+    details after `reduce_after_years` (none: never reduced first), disposed of after
+    `dispose_after_years`, and never before the young person reaches `keep_until_age`
+    (none: no age rule). Every figure is data, edited in the administration pages."""
+
+    order_type = models.CharField(max_length=40, choices=OrderType.choices, unique=True)
+    reduce_after_years = _years(
+        "Years after the last action when only the basic record is kept (blank: not reduced "
+        "first).",
+        null=True,
+    )
+    dispose_after_years = _years("Years after the last action when the case is disposed of.")
+    keep_until_age = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Never disposed of before the young person's birthday of this age (blank: "
+        "no age rule); the later date applies.",
+    )
+    source = models.CharField(
+        max_length=300, blank=True, help_text="Where the figures come from (a schedule)."
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["order_type"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reduce_after_years__isnull=True)
+                | models.Q(reduce_after_years__lt=models.F("dispose_after_years")),
+                name="retention_reduce_before_dispose",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_order_type_display()}: {self.describe()}"
+
+    def describe(self) -> str:
+        """The rule in words: 'basic details only after 3 years, disposed of 5 years after
+        the last action or at 18, whichever is later'."""
+        words = f"disposed of {self.dispose_after_years} years after the last action"
+        if self.keep_until_age:
+            words += f" or at {self.keep_until_age}, whichever is later"
+        if self.reduce_after_years:
+            words = f"basic details only after {self.reduce_after_years} years, {words}"
+        return words[0].upper() + words[1:]
+
+
+class DisposalBatch(models.Model):
+    """The cases due for reduction or disposal on one day, as proposed by the daily job (or a
+    YOT manager); carried out only once a named YOT manager confirms it."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Waiting for approval"
+        SUPERSEDED = "superseded", "Replaced by a later list"
+        CARRIED_OUT = "carried_out", "Carried out"
+
+    proposed_at = models.DateTimeField(default=timezone.now)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_on = models.DateField(help_text="The local date the list was worked out for.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_by_name = models.CharField(
+        max_length=150, blank=True, help_text="Who approved it, kept if the login goes."
+    )
+    reduced = models.PositiveIntegerField(default=0)
+    disposed = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name_plural = "disposal batches"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=models.Q(status="proposed"),
+                name="one_proposed_disposal_batch",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"disposal batch {self.pk} ({self.status})"
+
+
+class DisposalItem(models.Model):
+    """One case of a batch: the action and the rule it follows, and how it went."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed: left unchanged"
+        SKIPPED = "skipped", "No longer due: left unchanged"
+
+    batch = models.ForeignKey(DisposalBatch, on_delete=models.CASCADE, related_name="items")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=10, choices=DisposalAction.choices)
+    rule = models.CharField(max_length=300, help_text="The rule in words, as applied.")
+    last_action_on = models.DateField()
+    due_on = models.DateField()
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    error = models.CharField(
+        max_length=200, blank=True, help_text="The kind of error only, never any content."
+    )
+
+    class Meta:
+        ordering = ["batch", "due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "case"], name="one_disposal_item_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} case {self.case_id} ({self.outcome})"
