@@ -111,6 +111,7 @@ class AccountEvent(models.Model):
         TWO_FACTOR_RESET = "two_factor_reset", "Two-factor reset"
         SETUP_CODE_ISSUED = "setup_code_issued", "Two-factor setup code issued"
         TWO_FACTOR_SET_UP = "two_factor_set_up", "Authenticator app set up"
+        SIGN_IN_REFUSED = "sign_in_refused", "Organisation sign-in refused"
 
     at = models.DateTimeField(default=timezone.now)
     # Names are kept as well, so the trail still reads after a login is gone.
