@@ -149,3 +149,12 @@ def test_entra_group_overage_is_refused_with_what_to_do(sso_on):
     claims = {"_claim_names": {"groups": "src1"}, "_claim_sources": {"src1": {}}}
     with pytest.raises(SignInRefused, match="too many groups"):
         roles_from_claims(claims)
+
+
+def test_a_bad_role_map_fails_the_system_check(settings, sso_on):
+    from accounts.checks import check_role_map
+
+    assert check_role_map() == []
+    settings.OIDC_ROLE_MAP = ["g-admin=admin"]
+    errors = check_role_map()
+    assert [e.id for e in errors] == ["accounts.E001"] and "g-admin=admin" in errors[0].msg
