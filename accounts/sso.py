@@ -132,17 +132,37 @@ def _email(claims: Mapping[str, object]) -> str:
     return email.strip()
 
 
-def _matching_login(email: str) -> User | None:
+def _subject(claims: Mapping[str, object]) -> str:
+    subject = claims.get("sub")
+    if not isinstance(subject, str) or not subject or len(subject) > 255:
+        raise SignInRefused(NO_SUBJECT)
+    return subject
+
+
+NO_SUBJECT = "Your organisation account did not say who you are. Ask your IT service."
+OTHER_ACCOUNT = (
+    "Your login here belongs to a different organisation account. Ask your system administrator."
+)
+
+
+def _matching_login(email: str, subject: str) -> User | None:
+    """The login first signed in with this organisation account, else the one login with
+    this email that no other organisation account has signed in as."""
+    linked = User.objects.select_for_update().filter(sso_subject=subject).first()
+    if linked is not None:
+        return linked
     users = list(User.objects.select_for_update().filter(email__iexact=email)[:2])
     if len(users) > 1:
         raise SignInRefused(
             "More than one login here has your email address. Ask your system administrator "
             "to give each login its own."
         )
+    if users and users[0].sso_subject:
+        raise SignInRefused(OTHER_ACCOUNT)
     return users[0] if users else None
 
 
-def _create(*, claims: Mapping[str, object], email: str, role: str) -> User:
+def _create(*, claims: Mapping[str, object], email: str, role: str, subject: str) -> User:
     """A new login for the claims: active when its role reads no findings, else inactive with
     the role held for a YOT manager's approval."""
     username = email.lower()[:150]
@@ -159,6 +179,7 @@ def _create(*, claims: Mapping[str, object], email: str, role: str) -> User:
         first_name=str(claims.get("given_name") or "")[:150],
         last_name=str(claims.get("family_name") or "")[:150],
         is_active=not held,
+        sso_subject=subject,
     )
     user.set_unusable_password()  # signs in through the organisation only
     try:
@@ -260,8 +281,12 @@ def sso_sign_in(*, claims: Mapping[str, object]) -> User:
 
 
 def _sign_in(claims: Mapping[str, object]) -> User:
+    subject = _subject(claims)
     email = _email(claims)
-    user = _matching_login(email)
+    user = _matching_login(email, subject)
+    if user is not None and not user.sso_subject:
+        user.sso_subject = subject  # from now on only this account signs in as the login
+        user.save(update_fields=["sso_subject"])
     roles = roles_from_claims(claims)
     if user is not None and not roles:
         if user.is_active:
@@ -273,7 +298,7 @@ def _sign_in(claims: Mapping[str, object]) -> User:
         )
     role = _choose_role(roles=roles, user=user)
     if user is None:
-        user = _create(claims=claims, email=email, role=role)
+        user = _create(claims=claims, email=email, role=role, subject=subject)
         if not user.is_active:
             raise _awaiting(role)
         return user

@@ -63,9 +63,9 @@ def sso(provider, settings, live_server, transactional_db):
     forget_discovery()
 
 
-def person(email: str, *roles: str, sub: str = "entra-object-id-0001", **more) -> dict:
+def person(email: str, *roles: str, sub: str = "", **more) -> dict:
     return {
-        "sub": sub,
+        "sub": sub or f"oid-{email.lower()}",
         "email": email,
         "given_name": "Amara",
         "family_name": "Okonkwo",
@@ -295,3 +295,23 @@ def test_explicit_endpoints_work_without_discovery(sso, provider, settings):
     _, answer = through_provider(sso, provider, person(user.email, Role.YOT_ADMIN))
     assert landed(answer) == "/dashboard/"
     assert "/.well-known/openid-configuration" not in provider.requests
+
+
+def test_a_login_stays_with_the_organisation_account_first_signed_in_as_it(sso, provider):
+    """Once linked, another account claiming the same email is refused, and the linked
+    account still signs in after its email changes."""
+    user = factories.make_user(role=Role.YOT_ADMIN)
+    _, first = through_provider(sso, provider, person(user.email, Role.YOT_ADMIN, sub="oid-1"))
+    assert landed(first) == "/dashboard/"
+    user.refresh_from_db()
+    assert user.sso_subject == "oid-1"
+
+    browser, other = through_provider(
+        sso, provider, person(user.email, Role.YOT_ADMIN, sub="oid-someone-else")
+    )
+    assert other.status_code == 403 and "different organisation account" in other.text
+    assert not signed_in(browser, sso)
+
+    renamed = person("amara.okonkwo@newname.example.org", Role.YOT_ADMIN, sub="oid-1")
+    _, again = through_provider(sso, provider, renamed)
+    assert landed(again) == "/dashboard/"

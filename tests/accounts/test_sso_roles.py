@@ -91,3 +91,8 @@ def test_two_logins_with_one_email_are_refused():
     User.objects.filter(pk=second.pk).update(email=first.email.upper())
     with pytest.raises(SignInRefused, match="More than one login"):
         sso_sign_in(claims={"sub": "x", "email": first.email, "groups": [GROUPS["yot_admin"]]})
+
+
+def test_claims_without_a_subject_are_refused():
+    with pytest.raises(SignInRefused, match="did not say who you are"):
+        sso_sign_in(claims={"email": "a@council.example.org", "groups": [GROUPS["yot_admin"]]})
