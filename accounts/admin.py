@@ -64,6 +64,7 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ("username", "password")}),
         ("Person", {"fields": ("first_name", "last_name", "email")}),
         ("Role", {"fields": ("role", "is_active")}),
+        ("Organisation sign-in", {"fields": ("sso_subject",)}),
         ("Derived from the role", {"fields": ("is_staff", "groups")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
@@ -76,7 +77,7 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
-    readonly_fields = ("is_staff", "groups", "last_login", "date_joined")
+    readonly_fields = ("is_staff", "groups", "last_login", "date_joined", "sso_subject")
     list_display = ("username", "email", "first_name", "last_name", "role", "is_active")
     list_filter = ("role", "is_active")
     actions = ["issue_setup_code", "reset_two_factor"]

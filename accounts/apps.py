@@ -21,6 +21,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and roles"
 
     def ready(self) -> None:
+        from accounts import checks  # noqa: F401 (registers the system checks)
+
         # After every app's permissions exist (the last app to migrate is enough, but
         # refreshing per app is cheap and keeps the groups complete).
         post_migrate.connect(sync_groups, dispatch_uid="accounts.sync_role_groups")

@@ -30,6 +30,9 @@ class User(AbstractUser):
     """A login with exactly one role (API.md's role table)."""
 
     role = models.CharField(max_length=20, choices=Role.choices)
+    # The organisation account (the provider's `sub`) this login was first signed in with;
+    # later sign-ins must be that account, whatever email it then claims (accounts/sso.py).
+    sso_subject = models.CharField(max_length=255, blank=True, default="")
 
     REQUIRED_FIELDS = ["email", "role"]
 
@@ -38,7 +41,12 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(role__in=[r.value for r in Role]), name="user_role_valid"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["sso_subject"],
+                condition=~models.Q(sso_subject=""),
+                name="one_login_per_organisation_account",
+            ),
         ]
 
     def has_role(self, *roles: str) -> bool:
@@ -111,6 +119,7 @@ class AccountEvent(models.Model):
         TWO_FACTOR_RESET = "two_factor_reset", "Two-factor reset"
         SETUP_CODE_ISSUED = "setup_code_issued", "Two-factor setup code issued"
         TWO_FACTOR_SET_UP = "two_factor_set_up", "Authenticator app set up"
+        SIGN_IN_REFUSED = "sign_in_refused", "Organisation sign-in refused"
 
     at = models.DateTimeField(default=timezone.now)
     # Names are kept as well, so the trail still reads after a login is gone.

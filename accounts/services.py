@@ -38,20 +38,27 @@ def check_password(*, password: str, user: User) -> None:
 
 
 def account_event_record(
-    *, by: User | None, user: User, kind: str, detail: str = ""
+    *,
+    by: User | None,
+    user: User | None,
+    kind: str,
+    detail: str = "",
+    actor_name: str = "",
+    username: str = "",
 ) -> AccountEvent:
-    """Write one entry of the privilege-change trail."""
+    """Write one entry of the privilege-change trail. `actor_name` names an actor that is
+    not a person (organisation sign-in); `username` names a login that does not exist."""
     return AccountEvent.objects.create(
         actor=by if by is not None and by.pk else None,
-        actor_username=by.get_username() if by is not None else COMMAND_LINE,
+        actor_username=actor_name or (by.get_username() if by is not None else COMMAND_LINE),
         user=user,
-        username=user.get_username(),
+        username=(user.get_username() if user is not None else username)[:150],
         kind=kind,
         detail=detail[:300],
     )
 
 
-def _role_label(role: str) -> str:
+def role_label(role: str) -> str:
     return Role(role).label if role in Role.values else role
 
 
@@ -64,19 +71,29 @@ def grants_findings(*, before: tuple[str, bool] | None, after: tuple[str, bool])
     return before is None or before != (role, True)
 
 
-def _request(*, user: User, role: str, by: User) -> PrivilegeRequest:
-    _withdraw_pending(user=user, by=by, why="replaced by a new change")
+def privilege_request_create(
+    *, user: User, role: str, by: User | None, actor_name: str = "", why: str = ""
+) -> PrivilegeRequest:
+    """Hold a change that would let the login read findings until a YOT manager approves it
+    (replacing any change already waiting)."""
+    privilege_requests_withdraw(
+        user=user, by=by, why="replaced by a new change", actor_name=actor_name
+    )
     request = PrivilegeRequest.objects.create(user=user, role=role, requested_by=by)
     account_event_record(
         by=by,
         user=user,
         kind=AccountEvent.Kind.CHANGE_REQUESTED,
-        detail=f"active as {_role_label(role)}",
+        detail=f"active as {role_label(role)}" + (f": {why}" if why else ""),
+        actor_name=actor_name,
     )
     return request
 
 
-def _withdraw_pending(*, user: User, by: User | None, why: str) -> None:
+def privilege_requests_withdraw(
+    *, user: User, by: User | None, why: str, actor_name: str = ""
+) -> None:
+    """Withdraw the login's change waiting for approval, if any."""
     for pending in PrivilegeRequest.objects.filter(
         user=user, status=PrivilegeRequest.Status.PENDING
     ):
@@ -89,7 +106,8 @@ def _withdraw_pending(*, user: User, by: User | None, why: str) -> None:
             by=by,
             user=user,
             kind=AccountEvent.Kind.CHANGE_WITHDRAWN,
-            detail=f"active as {_role_label(pending.role)}: {why}",
+            detail=f"active as {role_label(pending.role)}: {why}",
+            actor_name=actor_name,
         )
 
 
@@ -125,10 +143,10 @@ def user_create(
         by=by,
         user=user,
         kind=AccountEvent.Kind.CREATED,
-        detail=f"as {_role_label(role)}, {'active' if user.is_active else 'inactive'}",
+        detail=f"as {role_label(role)}, {'active' if user.is_active else 'inactive'}",
     )
     if held:
-        _request(user=user, role=role, by=by)
+        privilege_request_create(user=user, role=role, by=by)
     return user
 
 
@@ -159,11 +177,11 @@ def user_update(
     user.full_clean()
     user.save()
     apply_role(user)
-    _record_changes(by=by, user=user, before=before, password_set=bool(password))
+    account_changes_record(by=by, user=user, before=before, password_set=bool(password))
     if held:
-        _request(user=user, role=role, by=by)
+        privilege_request_create(user=user, role=role, by=by)
     elif (user.role, user.is_active) != before:
-        _withdraw_pending(user=user, by=by, why="the login was changed directly")
+        privilege_requests_withdraw(user=user, by=by, why="the login was changed directly")
     if not user.is_active or password:
         ApiToken.objects.filter(user=user).delete()
     return user
@@ -173,26 +191,36 @@ def user_update(
 def user_delete(*, user: User, by: User | None = None) -> None:
     """Delete a login (its tokens and requests go with it); the trail keeps its name."""
     account_event_record(
-        by=by, user=user, kind=AccountEvent.Kind.DELETED, detail=f"was {_role_label(user.role)}"
+        by=by, user=user, kind=AccountEvent.Kind.DELETED, detail=f"was {role_label(user.role)}"
     )
     user.delete()
 
 
-def _record_changes(*, by: User | None, user: User, before: tuple[str, bool], password_set: bool):
+def account_changes_record(
+    *,
+    by: User | None,
+    user: User,
+    before: tuple[str, bool],
+    password_set: bool,
+    actor_name: str = "",
+    why: str = "",
+) -> None:
+    """Record what changed of the login's role and active state since `before`."""
     role, active = before
+    note = f": {why}" if why else ""
+    said = {"by": by, "user": user, "actor_name": actor_name}
     if user.role != role:
         account_event_record(
-            by=by,
-            user=user,
+            **said,
             kind=AccountEvent.Kind.ROLE_CHANGED,
-            detail=f"from {_role_label(role)} to {_role_label(user.role)}",
+            detail=f"from {role_label(role)} to {role_label(user.role)}{note}",
         )
     if active and not user.is_active:
-        account_event_record(by=by, user=user, kind=AccountEvent.Kind.DEACTIVATED)
+        account_event_record(**said, kind=AccountEvent.Kind.DEACTIVATED, detail=note[2:])
     if not active and user.is_active:
-        account_event_record(by=by, user=user, kind=AccountEvent.Kind.REACTIVATED)
+        account_event_record(**said, kind=AccountEvent.Kind.REACTIVATED, detail=note[2:])
     if password_set:
-        account_event_record(by=by, user=user, kind=AccountEvent.Kind.PASSWORD_SET)
+        account_event_record(**said, kind=AccountEvent.Kind.PASSWORD_SET)
 
 
 def check_can_decide(*, request: PrivilegeRequest, by: User) -> None:
@@ -229,9 +257,9 @@ def privilege_request_approve(*, request: PrivilegeRequest, by: User) -> Privile
         by=by,
         user=user,
         kind=AccountEvent.Kind.CHANGE_APPROVED,
-        detail=f"active as {_role_label(request.role)}, asked for by {asked_by}",
+        detail=f"active as {role_label(request.role)}, asked for by {asked_by}",
     )
-    _record_changes(by=by, user=user, before=before, password_set=False)
+    account_changes_record(by=by, user=user, before=before, password_set=False)
     return request
 
 
@@ -251,6 +279,6 @@ def privilege_request_refuse(
         by=by,
         user=request.user,
         kind=AccountEvent.Kind.CHANGE_REFUSED,
-        detail=f"active as {_role_label(request.role)}" + (f": {reason}" if reason else ""),
+        detail=f"active as {role_label(request.role)}" + (f": {reason}" if reason else ""),
     )
     return request

@@ -28,9 +28,15 @@ DEVICE_NAME = "Authenticator app"
 
 
 def two_factor_required(*, user: User) -> bool:
-    """A code is asked of everyone when REQUIRE_TWO_FACTOR is on, and always of a user who
-    has confirmed an authenticator app."""
-    return settings.REQUIRE_TWO_FACTOR or user_has_device(user, confirmed=True)
+    """A code is asked of everyone when REQUIRE_TWO_FACTOR is on, of every password sign-in
+    (the break-glass logins) while organisation sign-in has replaced passwords, and always of
+    a user who has confirmed an authenticator app. Organisation sign-in leaves two-factor to
+    the provider (frontend/middleware.py)."""
+    return (
+        settings.REQUIRE_TWO_FACTOR
+        or (settings.OIDC_ENABLED and not settings.LOCAL_PASSWORDS)
+        or user_has_device(user, confirmed=True)
+    )
 
 
 def has_confirmed_device(*, user: User) -> bool:

@@ -453,11 +453,6 @@ MIDDLEWARE += [
     "axes.middleware.AxesMiddleware",
 ]
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("frontend.context.service")
-AUTHENTICATION_BACKENDS = [
-    # Axes first: it refuses a locked-out username and address before a password is checked.
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
 LOGIN_URL = "/sign-in/"
 LOGIN_REDIRECT_URL = "/"
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
@@ -475,3 +470,49 @@ AXES_LOCKOUT_CALLABLE = "config.lockout.locked_out"
 # The client behind the proxies in TRUSTED_PROXIES, as throttling sees it, so a lockout
 # holds back the person guessing, not everyone behind the proxy.
 AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_ip"
+
+# --- Organisation sign-in (OpenID Connect, accounts/oidc.py, docs/decisions/0014) ---------
+# Off by default. When on, people sign in with their organisation account (Microsoft Entra ID
+# or any OpenID Connect provider) and its groups or app roles give their role (OIDC_ROLE_MAP);
+# passwords then work only for system administrators' break-glass logins, with two-factor,
+# unless LOCAL_PASSWORDS is turned on as well.
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+LOCAL_PASSWORDS = env_bool("LOCAL_PASSWORDS", not OIDC_ENABLED)
+if not OIDC_ENABLED and not LOCAL_PASSWORDS:
+    raise ImproperlyConfigured("LOCAL_PASSWORDS can only be off while OIDC_ENABLED is on")
+OIDC_ISSUER = env_str("OIDC_ISSUER")
+# Each endpoint is read from the issuer's discovery document unless given here.
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_ROLES_CLAIM = env_str("OIDC_ROLES_CLAIM", "groups")
+OIDC_EMAIL_CLAIM = env_str("OIDC_EMAIL_CLAIM", "email")
+OIDC_ROLE_MAP = env_list("OIDC_ROLE_MAP")
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", 60)
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_REDIRECT_REQUIRE_HTTPS = not DEBUG
+if OIDC_ENABLED:
+    _missing = [
+        name
+        for name in ["OIDC_ISSUER", "OIDC_RP_CLIENT_ID", "OIDC_RP_CLIENT_SECRET", "OIDC_ROLE_MAP"]
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"OIDC_ENABLED needs {', '.join(_missing)}")
+    if not OIDC_RP_SIGN_ALGO.startswith(("RS", "ES", "PS")):
+        raise ImproperlyConfigured("OIDC_RP_SIGN_ALGO must be an asymmetric one such as RS256")
+AUTHENTICATION_BACKENDS = [
+    # Axes first: it refuses a locked-out username and address before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    # Django's password check, refusing non-break-glass logins while LOCAL_PASSWORDS is off.
+    "accounts.oidc.PasswordBackend",
+    "accounts.oidc.OrganisationBackend",
+]
+OIDC_AUTHENTICATION_CALLBACK_URL = "frontend:sso_callback"

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 
 from accounts.models import TwoFactorSetupCode, User
+from accounts.oidc import PASSWORD_BACKEND
 from accounts.two_factor import (
     check_code,
     device_confirm,
@@ -32,8 +33,11 @@ from frontend.forms import SetupCodeForm, TokenForm, apply_service_errors
 from frontend.middleware import TIMED_OUT, idle_seconds_left
 
 PENDING = "pending_sign_in"
+PASSWORDS_OFF = (
+    "Passwords are turned off for your login: use Sign in with your organisation account. "
+    "Only system administrators' break-glass logins sign in with a password."
+)
 PENDING_SECONDS = 5 * 60
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 class SignInForm(AuthenticationForm):
@@ -70,7 +74,7 @@ def _pending_user(request: HttpRequest) -> tuple[User | None, str]:
 
 def _finish(request: HttpRequest, user: User, device: object | None, target: str) -> HttpResponse:
     request.session.pop(PENDING, None)
-    login(request, user, backend=BACKEND)
+    login(request, user, backend=PASSWORD_BACKEND)
     if device is not None:
         otp_login(request, device)
     return redirect(target or settings.LOGIN_REDIRECT_URL)
@@ -82,7 +86,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return redirect(_next(request))
     timed_out = request.session.pop(TIMED_OUT, False)
     form = SignInForm(request, data=request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    valid = request.method == "POST" and form.is_valid()
+    if getattr(request, "password_sign_in_off", False):
+        # The password was right, but this login signs in through the organisation only.
+        form.errors.clear()
+        form.add_error(None, PASSWORDS_OFF)
+    if valid:
         user = form.get_user()
         target = _next(request)
         if not two_factor_required(user=user):
@@ -100,6 +109,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             "timed_out": timed_out,
             "idle_minutes": settings.SESSION_IDLE_SECONDS // 60,
             "error_title": form.errors,
+            "sso": settings.OIDC_ENABLED,
+            # Without local passwords the form is the break-glass way in, shown on asking.
+            "show_password": settings.LOCAL_PASSWORDS
+            or request.method == "POST"
+            or request.GET.get("password") == "break-glass",
+            "local_passwords": settings.LOCAL_PASSWORDS,
         },
     )
 

@@ -13,6 +13,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from accounts.oidc import passwords_allowed_for, signed_in_by_organisation
 from accounts.two_factor import two_factor_required
 
 LAST_SEEN = "last_seen"
@@ -96,11 +97,13 @@ class TwoFactorSessionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not user.is_verified()
-            and two_factor_required(user=user)
-        ):
-            logout(request)
+        if user is not None and user.is_authenticated:
+            if signed_in_by_organisation(request):
+                pass  # the organisation's provider asked for its own second factor
+            elif not passwords_allowed_for(user) or (
+                not user.is_verified() and two_factor_required(user=user)
+            ):
+                # A password session from before passwords were turned off for this login
+                # ends too.
+                logout(request)
         return self.get_response(request)

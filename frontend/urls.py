@@ -16,6 +16,7 @@ from frontend import (
     reports,
     retention,
     schedule,
+    sso_views,
     views,
     visit_list,
 )
@@ -28,6 +29,8 @@ urlpatterns = [
     path("sign-in/code/", auth_views.sign_in_code, name="sign_in_code"),
     path("sign-in/set-up-authenticator/", auth_views.two_factor_setup, name="two_factor_setup"),
     path("sign-out/", auth_views.sign_out, name="sign_out"),
+    path("sign-in/organisation/", sso_views.SignInStart.as_view(), name="sso_start"),
+    path("sign-in/organisation/callback/", sso_views.sign_in_callback, name="sso_callback"),
     path("session/", auth_views.session_status, name="session_status"),
     path("session/extend/", auth_views.session_extend, name="session_extend"),
     path("dashboard/", views.dashboard, name="dashboard"),

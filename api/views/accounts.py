@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import AuthenticationFailed, Throttled
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -75,6 +75,11 @@ class TokenView(APIView):
         )
         if getattr(http_request, "axes_locked_out", False):
             raise Throttled(detail="Too many failed attempts: signing in is paused for a while.")
+        if getattr(http_request, "password_sign_in_off", False):
+            raise PermissionDenied(
+                "Passwords are turned off for this login while organisation sign-in is on: "
+                "only system administrators' break-glass logins get a token with a password."
+            )
         if user is None or not user.is_active:
             raise AuthenticationFailed("Username or password is not right.")
         checked = two_factor_required(user=user)

@@ -126,6 +126,11 @@ DECLARATIONS: dict[str, Table] = {
             "is_active": PERSONAL,
             "date_joined": PERSONAL,
             "role": (PERSONAL, "What the login may see and do (the access table)."),
+            "sso_subject": (
+                PERSONAL,
+                "The organisation account's identifier at the sign-in provider, so only that "
+                "account signs in as this login.",
+            ),
         },
     ),
     "accounts.User_groups": Table(
