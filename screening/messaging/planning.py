@@ -13,7 +13,9 @@ from django.utils import timezone
 from screening import fixed_sql as sql
 from screening.messaging import send_times, tasks
 from screening.messaging.numbers import held_task_create, held_words
+from screening.messaging.reply_links import reply_link_for
 from screening.messaging.templates import pick_wording, placeholder_values, wordings_for
+from screening.messaging.text import fit_parts, placeholders_in
 from screening.models import (
     AdminTask,
     Message,
@@ -108,7 +110,10 @@ def _plan_one(
     )
     intro = pick_wording(templates, P.INTRODUCTION, language, easy_read) if introduce else None
     wording = f"{intro.body} {template.body}" if intro is not None else template.body
-    body = wording.format(**context)
+    link = None
+    if "link" in placeholders_in(wording):
+        link = reply_link_for(visit=visit, recipient=recipient, number=number)
+    body = fit_parts(wording.format(**context))
     # The young person's own first name is theirs to be called by, whatever it is
     # ("Justice"); everything else in the text as it goes out follows the wording rules.
     bad = forbidden_words_in(wording.format(**{**context, "first_name": ""}))
@@ -124,6 +129,7 @@ def _plan_one(
         language=template.language,
         easy_read=template.easy_read,
         template_id=template.id,
+        reply_link=link,
         send_at=send_at,
         next_attempt_at=send_at,
         **held,

@@ -32,6 +32,7 @@ from screening.models.messaging import (
     MessageTemplate,
     NumberStatus,
     RecipientKind,
+    ReplyLink,
 )
 from screening.models.people import (
     Case,
@@ -81,6 +82,7 @@ __all__ = [
     "PlanAction",
     "PlanActionStatus",
     "RecipientKind",
+    "ReplyLink",
     "Room",
     "Session",
     "UnavailableTime",

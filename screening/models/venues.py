@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 
-from screening.wording import forbidden_words_in
+from screening.wording import PLACE_LIMIT, forbidden_words_in
 
 
 def new_feed_token() -> str:
@@ -59,6 +59,16 @@ class Venue(models.Model):
     def clean(self) -> None:
         """The name for texts follows the wording rules (DESIGN.md rule 7); raises
         ValidationError naming `text_name`."""
+        if len(self.name_for_texts) > PLACE_LIMIT:
+            raise ValidationError(
+                {
+                    "text_name": [
+                        f"Texts would call this venue {self.name_for_texts!r}, "
+                        f"{len(self.name_for_texts)} characters; give it a name for texts of "
+                        f"at most {PLACE_LIMIT}, so texts with their link fit two parts."
+                    ]
+                }
+            )
         bad = forbidden_words_in(self.name_for_texts)
         if bad:
             raise ValidationError(
