@@ -35,7 +35,9 @@ WINDOW_SECONDS = 3600
 
 
 def _headers(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "no-referrer"
+    # Nothing of the address (the token) goes to another site. Not `no-referrer`: browsers
+    # then send `Origin: null` with the page's own forms, which CSRF protection refuses.
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

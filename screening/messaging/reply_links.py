@@ -70,21 +70,35 @@ def _new_nonce() -> tuple[str, str]:
             return nonce, token_hash(token)
 
 
-def reply_link_for(*, visit: Visit, recipient: str, number: str) -> ReplyLink:
-    """The link of the visit's current version for one number, made on first use."""
-    link = ReplyLink.objects.filter(visit=visit, visit_version=visit.version, to=number).first()
-    if link is not None:
-        return link
-    nonce, hashed = _new_nonce()
-    return ReplyLink.objects.create(
-        visit=visit,
-        visit_version=visit.version,
-        recipient=recipient,
-        to=number,
-        nonce=nonce,
-        token_hash=hashed,
-        expires_at=_expiry(visit),
-    )
+def reply_links_for(*, visit: Visit, recipients: list[tuple[str, str]]) -> dict[str, ReplyLink]:
+    """The links of the visit's current version, by number, for each (recipient kind,
+    number), made where missing: two queries however many numbers."""
+    numbers = [number for _, number in recipients]
+    links = {
+        link.to: link
+        for link in ReplyLink.objects.filter(
+            visit=visit, visit_version=visit.version, to__in=numbers
+        )
+    }
+    new = []
+    for recipient, number in recipients:
+        if number in links:
+            continue
+        nonce, hashed = _new_nonce()
+        new.append(
+            ReplyLink(
+                visit=visit,
+                visit_version=visit.version,
+                recipient=recipient,
+                to=number,
+                nonce=nonce,
+                token_hash=hashed,
+                expires_at=_expiry(visit),
+            )
+        )
+    for link in ReplyLink.objects.bulk_create(new):
+        links[link.to] = link
+    return links
 
 
 def body_to_send(message: Message) -> str:

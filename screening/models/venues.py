@@ -59,27 +59,21 @@ class Venue(models.Model):
     def clean(self) -> None:
         """The name for texts follows the wording rules (DESIGN.md rule 7); raises
         ValidationError naming `text_name`."""
-        if len(self.name_for_texts) > PLACE_LIMIT:
-            raise ValidationError(
-                {
-                    "text_name": [
-                        f"Texts would call this venue {self.name_for_texts!r}, "
-                        f"{len(self.name_for_texts)} characters; give it a name for texts of "
-                        f"at most {PLACE_LIMIT}, so texts with their link fit two parts."
-                    ]
-                }
-            )
-        bad = forbidden_words_in(self.name_for_texts)
+        name, problems = self.name_for_texts, []
+        bad = forbidden_words_in(name)
         if bad:
-            raise ValidationError(
-                {
-                    "text_name": [
-                        f"Texts would call this venue {self.name_for_texts!r}, which mentions "
-                        + ", ".join(bad)
-                        + ". Give it a neutral name for texts."
-                    ]
-                }
+            problems.append(
+                f"Texts would call this venue {name!r}, which mentions "
+                + ", ".join(bad)
+                + ". Give it a neutral name for texts."
             )
+        if len(name) > PLACE_LIMIT:
+            problems.append(
+                f"Texts would call this venue {name!r}, {len(name)} characters; give it a name "
+                f"for texts of at most {PLACE_LIMIT}, so texts with their link fit two parts."
+            )
+        if problems:
+            raise ValidationError({"text_name": problems})
 
 
 class OpeningHours(models.Model):

@@ -79,7 +79,7 @@ def test_the_page_shows_date_time_and_place_but_no_name_or_reference(client, boo
     assert visit.room.venue.name_for_texts in html
     for secret in ["Jayden", "Marlowe", visit.case.reference, "JM"]:
         assert secret not in html
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"  # never to another site
     assert response["Cache-Control"] == "no-store"
     assert "noindex" in response["X-Robots-Tag"]
 
