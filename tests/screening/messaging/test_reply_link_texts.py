@@ -144,3 +144,14 @@ def test_a_token_made_under_a_retired_key_is_still_reproduced(monkeypatch, setti
     assert token_for(link) == token
     settings.SECRET_KEY_FALLBACKS = []
     assert token_for(link) is None
+
+
+def test_an_address_for_links_that_reveals_too_much_fails_the_start_up_check(settings):
+    from screening.checks import reply_link_address_is_neutral
+
+    settings.REPLY_LINK_BASE_URL = "https://yot-screening.example.gov.uk"
+    errors = reply_link_address_is_neutral()
+    assert [e.id for e in errors] == ["screening.E001"]
+    assert "yot" in errors[0].msg and "screening" in errors[0].msg
+    settings.REPLY_LINK_BASE_URL = "https://appointments.example.gov.uk"
+    assert reply_link_address_is_neutral() == []
