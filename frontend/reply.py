@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
@@ -67,6 +68,11 @@ def _throttled(request: HttpRequest, token: str) -> bool:
     return by_address or by_token
 
 
+def _both(key: str) -> str:
+    """English, then Welsh, for a page shown before the young person's language is known."""
+    return f"{words_for('en')[key]} / {words_for('cy')[key]}"
+
+
 def _when(moment, language: str) -> str:
     return f"{local_date_words(moment, language)}, {local_time_words(moment, language)}"
 
@@ -83,11 +89,13 @@ def reply_page(request: HttpRequest, token: str) -> HttpResponse:
     """The reply page of one link; POST `action` = confirm, call, times (show the other
     times) or move (with `time`, one of them)."""
     if _throttled(request, token):
-        return _page(request, "slow.html", {"w": words_for("en"), "lang": "en"}, status=429)
+        # Before the link is looked up, so in both languages.
+        slow = {"title": _both("slow_title"), "body": _both("slow_body"), "lang": "en"}
+        return _page(request, "plain.html", slow, status=429)
     found = reply_link_resolve(token=token)
     if found is None:
         title, body = NOT_FOUND
-        return _page(request, "not_found.html", {"title": title, "body": body, "lang": "en"}, 404)
+        return _page(request, "plain.html", {"title": title, "body": body, "lang": "en"}, 404)
     visit = found.visit
     language = visit.case.young_person.language
     w = words_for(language)
@@ -126,7 +134,7 @@ def reply_page(request: HttpRequest, token: str) -> HttpResponse:
             return _page(request, "times.html", {**context, "times": times, "taken": True}, 409)
         try:
             moved = reply_choose_time(link=link, chosen=chosen["time"])
-        except SlotTaken:
+        except (SlotTaken, ValidationError):  # taken meanwhile, or now too soon to book
             times = _times_context(visit, language)
             return _page(request, "times.html", {**context, "times": times, "taken": True}, 409)
         except NotAllowed:

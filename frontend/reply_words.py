@@ -60,7 +60,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "Bu gormod o ymdrechion o'r fan hon. Rhowch gynnig arall arni mewn awr.",
     ),
 }
-NOT_FOUND = ("Page not found", "If you followed a link in a text, the link may have expired.")
+# Shown for any token that is wrong or expired, before anything is known: both languages.
+NOT_FOUND = (
+    "Page not found / Heb ddod o hyd i'r dudalen",
+    "If you followed a link in a text, the link may have expired. / Os dilynoch chi ddolen "
+    "mewn neges destun, efallai bod y ddolen wedi dod i ben.",
+)
 
 
 def words_for(language: str) -> dict[str, str]:

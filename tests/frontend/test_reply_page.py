@@ -12,6 +12,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 
 from screening.booking.reply_times import other_times_for
 from screening.booking.services import SessionRequest, visit_cancel, visit_reschedule
@@ -179,6 +180,19 @@ def test_a_time_taken_meanwhile_answers_409_offering_the_others(client, booked, 
     assert Visit.objects.get(pk=visit.pk).version == 1
 
 
+def test_a_time_too_soon_to_book_by_now_answers_409_too(client, booked, monkeypatch):
+    visit, token = booked
+    page = client.post(f"/r/{token}", {"action": "times"}).content.decode()
+    key = re.findall(r'name="time" type="radio" value="([^"]+)"', page)[0]
+
+    def too_soon(**kwargs):
+        raise ValidationError({"sessions": ["A visit needs 2 hours' notice."]})
+
+    monkeypatch.setattr("screening.booking.reply_times.visit_reschedule", too_soon)
+    assert client.post(f"/r/{token}", {"action": "move", "time": key}).status_code == 409
+    assert Visit.objects.get(pk=visit.pk).version == 1
+
+
 def test_no_time_chosen_names_the_problem(client, booked):
     _visit, token = booked
     response = client.post(f"/r/{token}", {"action": "move"})
@@ -190,7 +204,10 @@ def test_requests_are_rate_limited_per_link_and_per_address(client, booked, sett
     settings.REPLY_LINK_RATE_PER_TOKEN = 3
     for _ in range(3):
         assert client.get(f"/r/{token}").status_code == 200
-    assert client.get(f"/r/{token}").status_code == 429
+    slow = client.get(f"/r/{token}")
+    assert slow.status_code == 429
+    assert "Please wait a moment" in slow.content.decode()
+    assert "Arhoswch am funud" in slow.content.decode()  # not yet known which language
     settings.REPLY_LINK_RATE_PER_TOKEN = 1000
     settings.REPLY_LINK_RATE_PER_ADDRESS = 5
     # Four requests from this address so far: a fifth is answered, a sixth is not, and
