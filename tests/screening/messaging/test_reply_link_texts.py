@@ -71,14 +71,18 @@ def test_every_default_text_with_a_link_carries_it():
     ),
     day=st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2030, 12, 31)),
     minute=st.integers(min_value=0, max_value=24 * 60 - 1),
+    name=st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-'ëï", max_size=20),
 )
-def test_texts_with_the_link_fit_two_parts_at_the_longest_values(service, place, day, minute):
+def test_texts_with_the_link_fit_two_parts_at_the_longest_values(service, place, day, minute, name):
+    """Whatever the service name (up to 20 characters, README), the place (up to
+    PLACE_LIMIT, Welsh accents included), the date, the time and a first name (no default
+    wording names the young person; one an administrator writes may)."""
     start = dt.datetime.combine(day, dt.time(minute // 60, minute % 60), tzinfo=LONDON)
     link = f"{BASE}/r/{MASK}"
     for template, intro in _wordings():
         values = {
             "service": service,
-            "first_name": "",
+            "first_name": name,
             "date": local_date_words(start, template.language),
             "time": local_time_words(start, template.language),
             "place": place,
