@@ -195,9 +195,12 @@ def check_template(
     service: str | None = None,
     language: str = "en",
     link: str | None = None,
+    refuse_long: bool = True,
 ) -> Length:
     """Refuse a template that reveals too much, uses unknown placeholders or misses a
-    required one; return the length of a sample rendering (its `warning` past one part)."""
+    required one, or (`refuse_long`) carries the link and would take more than MAX_PARTS
+    parts with the longest values; return the length of a sample rendering (its
+    `warning` past one part)."""
     if not body or not body.strip():
         raise ValidationError({"body": ["Write the text of the message."]})
     names = placeholders_in(body)
@@ -227,10 +230,12 @@ def check_template(
             }
         )
     if re.search(r"https?://|www\.", body, re.IGNORECASE):
-        raise ValidationError({"body": ["Texts carry no links."]})
+        raise ValidationError(
+            {"body": ["Texts carry no links but their own reply link: write {link} for it."]}
+        )
     service = settings.SMS_SERVICE_NAME if service is None else service
     link = masked_url() if link is None else link
-    if "link" in names:
+    if refuse_long and "link" in names:
         longest = sms_length(longest_rendering(body, service=service, language=language, link=link))
         if longest.segments > MAX_PARTS:
             raise ValidationError(
