@@ -159,3 +159,13 @@ def test_an_address_for_links_that_reveals_too_much_fails_the_start_up_check(set
     assert "yot" in errors[0].msg and "screening" in errors[0].msg
     settings.REPLY_LINK_BASE_URL = "https://appointments.example.gov.uk"
     assert reply_link_address_is_neutral() == []
+
+
+def test_a_token_that_would_spell_a_forbidden_word_is_never_used(monkeypatch):
+    """A random token goes into the text, so one reading as "yot" or "court" is drawn again."""
+    from screening.messaging import reply_links
+
+    tokens = iter(["abcdefghij-yot-1234567", "abcdefgh_c0urt_1234567", "abcdefghijklmnopqrstuv"])
+    monkeypatch.setattr(reply_links, "_token", lambda nonce, key: next(tokens))
+    _, hashed = reply_links._new_nonce()
+    assert hashed == reply_links.token_hash("abcdefghijklmnopqrstuv")
