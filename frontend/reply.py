@@ -99,13 +99,12 @@ def reply_page(request: HttpRequest, token: str) -> HttpResponse:
     visit = found.visit
     language = visit.case.young_person.language
     w = words_for(language)
-    context = {"w": w, "lang": language, "token": token}
+    context = {"w": w, "lang": language}
     if found.state == Answer.CHANGED:
         return _page(request, "changed.html", context, status=410)
     context.update(
         when=_when(visit.start, language),
         place=visit.room.venue.name_for_texts,
-        ends=local_time_words(visit.end, language),
     )
     action = request.POST.get("action", "") if request.method == "POST" else ""
     link = found.link
