@@ -65,6 +65,12 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where the reply link in texts points (`/r/{token}`), when a shorter address than
+# PUBLIC_BASE_URL serves the same site; empty: PUBLIC_BASE_URL.
+REPLY_LINK_BASE_URL = env_str("REPLY_LINK_BASE_URL", "").rstrip("/")
+# Requests to one reply link, and from one address to any reply link, allowed per hour.
+REPLY_LINK_RATE_PER_TOKEN = env_int("REPLY_LINK_RATE_PER_TOKEN", 30)
+REPLY_LINK_RATE_PER_ADDRESS = env_int("REPLY_LINK_RATE_PER_ADDRESS", 60)
 CSRF_TRUSTED_ORIGINS = [PUBLIC_BASE_URL] if PUBLIC_BASE_URL.startswith("https://") else []
 
 YOT_TIMEZONE = env_str("YOT_TIMEZONE", "Europe/London")

@@ -46,7 +46,9 @@ from screening.calendars.loading import calendar_import_load_requested
 from screening.errors import NotAllowed, SlotTaken
 from screening.messaging.dispatch import messages_dispatch_due
 from screening.messaging.replies import inbound_record, message_status_record
+from screening.messaging.reply_links import token_for
 from screening.messaging.send_times import in_quiet_hours, next_allowed, quiet_hours
+from screening.messaging.text import LINK_PATH, link_base
 from screening.models import (
     AdminTask,
     Case,
@@ -677,6 +679,13 @@ def _texts(*, log: Callable[[str], None]) -> dict[str, int]:
             body="Change please, I have college that day",
         )
     log(f"Texts: {report.sent} sent now, the rest planned.")
+    # The texts printed above carry their reply links; one to try by hand (no sign-in).
+    link = next((m.reply_link for m in sent if m.reply_link is not None), None)
+    token = token_for(link) if link is not None else None
+    if token is not None:
+        log(
+            f"A young person's reply page (the link in their text): {link_base()}{LINK_PATH}{token}"
+        )
     return {
         "texts planned or sent": Message.objects.count(),
         "open admin tasks": AdminTask.objects.filter(done_at=None).count(),

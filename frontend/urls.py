@@ -13,6 +13,7 @@ from frontend import (
     practitioners,
     print_views,
     records,
+    reply,
     reports,
     retention,
     schedule,
@@ -25,6 +26,8 @@ app_name = "frontend"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # The young person's own reply page: the link in their texts, no sign-in.
+    path("r/<str:token>", reply.reply_page, name="reply"),
     path("sign-in/", auth_views.sign_in, name="sign_in"),
     path("sign-in/code/", auth_views.sign_in_code, name="sign_in_code"),
     path("sign-in/set-up-authenticator/", auth_views.two_factor_setup, name="two_factor_setup"),

@@ -168,7 +168,11 @@ class MessageTemplateForm(forms.ModelForm):
         data = super().clean()
         if data.get("purpose") and data.get("body") is not None:
             try:
-                check_template(purpose=data["purpose"], body=data["body"])
+                check_template(
+                    purpose=data["purpose"],
+                    body=data["body"],
+                    language=data.get("language") or "en",
+                )
             except ValidationError as error:
                 self.add_error(None, error)  # it names the body itself
         return data
@@ -188,7 +192,9 @@ class MessageTemplateAdmin(admin.ModelAdmin):
     def parts(self, obj: MessageTemplate) -> str:
         if not obj.pk:
             return "-"
-        length = check_template(purpose=obj.purpose, body=obj.body)
+        length = check_template(
+            purpose=obj.purpose, body=obj.body, language=obj.language, refuse_long=False
+        )
         return f"{length.segments} ({length.encoding}) {length.warning}".strip()
 
     def save_model(self, request, obj, form, change) -> None:

@@ -15,6 +15,8 @@ class ScreeningConfig(AppConfig):
     verbose_name = "Screening"
 
     def ready(self) -> None:
+        from screening import checks  # noqa: F401 (registers the start-up checks)
+
         post_migrate.connect(
             reinstall_booking_guards, sender=self, dispatch_uid="screening.reinstall_booking_guards"
         )

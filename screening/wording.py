@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import re
 
+# The longest name for texts a venue may have (its {place}): with it, each text carrying the
+# reply link fits two parts (screening/messaging/text.py LONGEST).
+PLACE_LIMIT = 40
+
 # Words that would reveal why a young person is being texted, English and Welsh.
 FORBIDDEN_WORDS = [
     "offending",

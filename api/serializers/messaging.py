@@ -75,7 +75,12 @@ class MessageTemplateSerializer(ModelSerializer):
         validators: list = []  # a duplicate variant is answered in perform_create
 
     def _length(self, template: MessageTemplate):
-        return check_template(purpose=template.purpose, body=template.body)
+        return check_template(
+            purpose=template.purpose,
+            body=template.body,
+            language=template.language,
+            refuse_long=False,  # a stored wording is shown, never refused here
+        )
 
     def get_encoding(self, template: MessageTemplate) -> str:
         return self._length(template).encoding

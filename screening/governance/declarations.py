@@ -839,6 +839,7 @@ DECLARATIONS: dict[str, Table] = {
             "provider_status": PERSONAL,
             "last_error": PERSONAL,
             "in_reply_to": PERSONAL,
+            "reply_link": (PERSONAL, "The reply link the text carries (its token masked)."),
             "created_at": PERSONAL,
             "sent_at": PERSONAL,
             "status_changed_at": PERSONAL,
@@ -869,6 +870,26 @@ DECLARATIONS: dict[str, Table] = {
             "visit": PERSONAL,
             "visit_version": NONE,
             "received_at": PERSONAL,
+        },
+    ),
+    "screening.ReplyLink": Table(
+        purpose="The link in a visit's texts to the young person's own reply page: confirm, "
+        "choose another time, ask for a call. Expires at the end of the visit's day.",
+        readers_note="Nobody through the pages or the API: the reply page reads it for whoever "
+        "holds the link, showing only the visit's date, time and place.",
+        fields={
+            "id": NONE,
+            "visit": PERSONAL,
+            "visit_version": NONE,
+            "recipient": PERSONAL,
+            "to": (PERSONAL, "The number the link was texted to."),
+            "nonce": (NONE, "Random; the token is derived from it with the secret key."),
+            "token_hash": (NONE, "SHA-256 of the token: no working link without the key."),
+            "created_at": PERSONAL,
+            "expires_at": PERSONAL,
+            "confirmed_at": (PERSONAL, "When the visit was confirmed through the link."),
+            "call_requested_at": (PERSONAL, "When a call was asked for through the link."),
+            "moved_at": (PERSONAL, "When another time was chosen through the link."),
         },
     ),
     # --- screening: worktray --------------------------------------------------------------

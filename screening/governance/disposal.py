@@ -51,6 +51,7 @@ from screening.models import (
     MessageStatus,
     OversightNote,
     PlanAction,
+    ReplyLink,
     RetentionStage,
     Session,
     UnavailableTime,
@@ -261,6 +262,7 @@ def case_strip(*, case: Case, last_action_on: dt.date) -> None:
     AdminTask.objects.filter(Q(case=case) | Q(visit__in=visit_ids)).delete()
     InboundMessage.objects.filter(visit__in=visit_ids).delete()
     Message.objects.filter(visit__in=visit_ids).delete()
+    ReplyLink.objects.filter(visit__in=visit_ids).delete()
     case.alerts.all().delete()
     AlertEmail.objects.filter(case=case).exclude(status=OutboxStatus.SENDING).delete()
     WorkEmail.objects.filter(case=case).exclude(status=OutboxStatus.SENDING).delete()

@@ -96,6 +96,11 @@ RETENTION: dict[str, str] = {
         f"under {CASE_RULE}."
     ),
     "screening.AdminTask": REMOVED,
+    "screening.ReplyLink": (
+        "Answers only until the end of the visit's day; the row (the number it was texted "
+        "to, what was done with it) is deleted when the case is reduced or disposed of under "
+        f"{CASE_RULE}."
+    ),
     "screening.RetentionRule": CONFIG + " Each change records who made it.",
     "screening.DisposalBatch": (
         "Kept as the record of disposal: when it was proposed, who approved it and how many "

@@ -58,6 +58,7 @@ from screening.models import (
     NumberStatus,
     OversightNote,
     PlanAction,
+    ReplyLink,
     Room,
     Session,
     UnavailableTime,
@@ -111,7 +112,12 @@ PARTS = (
     Part(
         "texts.json",
         "Texts and replies",
-        (("texts", Message), ("replies", InboundMessage), ("number_status", NumberStatus)),
+        (
+            ("texts", Message),
+            ("replies", InboundMessage),
+            ("reply_links", ReplyLink),
+            ("number_status", NumberStatus),
+        ),
     ),
     Part("alerts.json", "Urgent alerts", (("alerts", Alert),)),
     Part("admin_tasks.json", "Tasks for the YOT admins", (("admin_tasks", AdminTask),)),
@@ -308,6 +314,7 @@ def _rows_of(young_person: YoungPerson) -> dict[str, Iterable[models.Model]]:
         .select_related("author")
         .order_by("case_id", "created_at", "pk"),
         "texts": texts.order_by("pk"),
+        "reply_links": ReplyLink.objects.filter(visit__in=visits).order_by("pk"),
         "replies": replies.order_by("pk"),
         "number_status": NumberStatus.objects.filter(number__in=numbers).order_by("number"),
         "alerts": Alert.objects.filter(case__in=cases).select_related("recipient").order_by("pk"),

@@ -41,6 +41,7 @@ from screening.messaging.numbers import (
     number_opt_out,
     recipient_words,
 )
+from screening.messaging.reply_links import body_to_send
 from screening.models import (
     AdminTask,
     Message,
@@ -257,7 +258,7 @@ def _prepare(message: Message, owner: str, report, blocked, now) -> dict | None:
         return None
     return {
         "to": message.to,
-        "body": message.body,
+        "body": body_to_send(message),
         "status_callback": status_callback_url(message),
         "valid_for_seconds": _valid_for(message, now),
     }
@@ -335,7 +336,7 @@ def _reconcile(message: Message, gateway: SmsGateway, owner: str, report) -> Non
     )
     # Every attempt was at or after send_at; other rows' provider ids are excluded.
     answer = gateway.find_sent(
-        to=message.to, body=message.body, since=message.send_at, exclude_ids=others
+        to=message.to, body=body_to_send(message), since=message.send_at, exclude_ids=others
     )
     if answer.found == Found.SENT:
         if _finish(
@@ -384,7 +385,9 @@ def _reconcile(message: Message, gateway: SmsGateway, owner: str, report) -> Non
 
 def _load(ids: list[int]) -> list[Message]:
     return list(
-        Message.objects.filter(pk__in=ids).select_related("visit").order_by("next_attempt_at", "id")
+        Message.objects.filter(pk__in=ids)
+        .select_related("visit", "reply_link")
+        .order_by("next_attempt_at", "id")
     )
 
 

@@ -13,7 +13,9 @@ from django.utils import timezone
 from screening import fixed_sql as sql
 from screening.messaging import send_times, tasks
 from screening.messaging.numbers import held_task_create, held_words
+from screening.messaging.reply_links import reply_links_for
 from screening.messaging.templates import pick_wording, placeholder_values, wordings_for
+from screening.messaging.text import fit_parts, placeholders_in
 from screening.models import (
     AdminTask,
     Message,
@@ -89,6 +91,7 @@ def _plan_one(
     send_at: dt.datetime,
     templates,
     introduce: bool,
+    links: dict,
 ) -> Message | None:
     """The unsaved text of one purpose to one number (introduced by the service's
     introduction when `introduce`), or None, with an admin task, when no wording exists."""
@@ -108,7 +111,8 @@ def _plan_one(
     )
     intro = pick_wording(templates, P.INTRODUCTION, language, easy_read) if introduce else None
     wording = f"{intro.body} {template.body}" if intro is not None else template.body
-    body = wording.format(**context)
+    link = links.get(number) if "link" in placeholders_in(wording) else None
+    body = fit_parts(wording.format(**context))
     # The young person's own first name is theirs to be called by, whatever it is
     # ("Justice"); everything else in the text as it goes out follows the wording rules.
     bad = forbidden_words_in(wording.format(**{**context, "first_name": ""}))
@@ -124,6 +128,7 @@ def _plan_one(
         language=template.language,
         easy_read=template.easy_read,
         template_id=template.id,
+        reply_link=link,
         send_at=send_at,
         next_attempt_at=send_at,
         **held,
@@ -164,8 +169,15 @@ def _schedule(*, kind: str, visit: Visit, reached: bool, now: dt.datetime):
     return schedule
 
 
+def _links(visit: Visit, templates, recipients: list[tuple[str, str]]) -> dict:
+    """The reply links of the visit's version by number, when any wording carries one."""
+    if not any("{link}" in wording.body for wording in templates.values()):
+        return {}
+    return reply_links_for(visit=visit, recipients=recipients)
+
+
 def _plan_schedule(
-    visit: Visit, templates, recipient: str, number: str, schedule, *, introduce: bool
+    visit: Visit, templates, recipient: str, number: str, schedule, *, introduce: bool, links
 ) -> list[Message]:
     """The unsaved texts of a schedule to one number, the first of them introduced when
     `introduce`; a purpose without wording is left out (with its admin task)."""
@@ -180,6 +192,7 @@ def _plan_schedule(
             send_at=at,
             templates=templates,
             introduce=introduce and not rows,
+            links=links,
         )
         if row is not None:
             rows.append(row)
@@ -225,9 +238,12 @@ def messages_plan_for_visit(*, visit: Visit, kind: str, previous: dict | None) -
         {P.INTRODUCTION, *(purpose for _, _, schedule in recipients for purpose, _ in schedule)},
         person.language,
     )
+    links = _links(visit, templates, [(recipient, number) for recipient, number, _ in recipients])
     planned = []
     for row in recipients:
-        planned += _plan_schedule(visit, templates, *row, introduce=row[1] not in texted_before)
+        planned += _plan_schedule(
+            visit, templates, *row, introduce=row[1] not in texted_before, links=links
+        )
     planned = Message.objects.bulk_create(planned)
     _tasks_for_held(planned)
     if planned:
@@ -265,14 +281,19 @@ def _replan_visit(
         return [], []
     templates = wordings_for({P.INTRODUCTION, *(p for p, _ in schedule)}, person.language)
     new, again = [], []
-    for row in _plan_schedule(visit, templates, recipient, number, schedule, introduce=introduce):
+    links = _links(visit, templates, [(recipient, number)])
+    for row in _plan_schedule(
+        visit, templates, recipient, number, schedule, introduce=introduce, links=links
+    ):
         old = rows.get(row.purpose)
         if old is None:
             new.append(row)
             continue
         # The withdrawn row was never sent (only planned rows are withdrawn): it is planned
         # again in place, since (visit version, purpose, number) is sent at most once.
-        for field in ("recipient", "body", "language", "easy_read", "template_id", "send_at"):
+        for field in (
+            "recipient", "body", "language", "easy_read", "template_id", "reply_link", "send_at",
+        ):  # fmt: skip
             setattr(old, field, getattr(row, field))
         old.status, old.next_attempt_at, old.status_changed_at = row.status, row.send_at, now
         old.attempts = old.reconcile_attempts = 0
@@ -312,7 +333,7 @@ def messages_replan_for_number(*, number: str) -> list[Message]:
         again += revived
         introduce = introduce and not (added or revived)
     fields = [
-        "recipient", "body", "language", "easy_read", "template", "send_at", "status",
+        "recipient", "body", "language", "easy_read", "template", "reply_link", "send_at", "status",
         "next_attempt_at", "status_changed_at", "attempts", "reconcile_attempts",
         "claim_owner", "claimed_at", "last_error",
     ]  # fmt: skip

@@ -13,7 +13,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from screening import fixed_sql as sql
-from screening.messaging.text import check_template, local_date_words, local_time_words
+from screening.messaging.text import (
+    check_template,
+    local_date_words,
+    local_time_words,
+    masked_url,
+)
 from screening.models import (
     MessagePurpose,
     MessageStatus,
@@ -32,7 +37,7 @@ def message_template_save(
     *, purpose: str, language: str, easy_read: bool, body: str, by: User | None = None
 ) -> MessageTemplate:
     """Create or replace the wording of one variant; raises ValidationError naming `body`."""
-    check_template(purpose=purpose, body=body)
+    check_template(purpose=purpose, body=body, language=language)
     template, _ = MessageTemplate.objects.update_or_create(
         purpose=purpose,
         language=language,
@@ -81,7 +86,10 @@ def pick_wording(templates, purpose: str, language: str, easy_read: bool) -> Wor
 def placeholder_values(
     *, person: YoungPerson, start: dt.datetime, visit: Visit, language: str
 ) -> dict:
+    """The values of a text's placeholders; `link` is the reply link with its token masked
+    (filled in as the text is sent)."""
     return {
+        "link": masked_url(),
         "service": settings.SMS_SERVICE_NAME,
         "first_name": person.given_name,
         "date": local_date_words(start, language),

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from agencies.local_time import day_words, local
-from screening.wording import FORBIDDEN_WORDS, forbidden_words_in
+from screening.wording import FORBIDDEN_WORDS, PLACE_LIMIT, forbidden_words_in
 
 __all__ = ["FORBIDDEN_WORDS", "forbidden_words_in"]  # the wording rules, where texts read them
 
@@ -86,6 +87,7 @@ PLACEHOLDERS = {
     "date": "the visit's local date, e.g. Tuesday 2 March",
     "time": "the visit's local start time, e.g. 10:30am",
     "place": "the venue's name and first address line",
+    "link": "the link to the visit's reply page (confirm, another time, a call)",
 }
 REQUIRED = {
     "confirmation": {"date", "time", "place"},
@@ -126,9 +128,79 @@ SAMPLE = {
 }
 
 
-def check_template(*, purpose: str, body: str, service: str | None = None) -> Length:
+TOKEN_CHARS = 22  # a reply link's token: 16 bytes, URL-safe base64
+MASK = "*" * TOKEN_CHARS  # stands for the token in a stored text; same length, GSM-7
+LINK_PATH = "/r/"
+
+
+def link_base() -> str:
+    """Where reply links point: REPLY_LINK_BASE_URL, else PUBLIC_BASE_URL."""
+    return (settings.REPLY_LINK_BASE_URL or settings.PUBLIC_BASE_URL).rstrip("/")
+
+
+def masked_url() -> str:
+    """A reply link as a stored text holds it: its token masked (filled in when sent)."""
+    return f"{link_base()}{LINK_PATH}{MASK}"
+
+
+# The longest a place's name for texts may be (Venue.clean), and the longest values a text
+# is checked with: with them, every text of a purpose that carries the link fits two parts.
+MAX_PARTS = 2
+LONGEST = {
+    "first_name": "Alexandria-Josephine",
+    "time": "12:30pm",
+    "place": "W" * PLACE_LIMIT,
+}
+LONGEST_DATE = {"en": "Wednesday 30 September", "cy": "Dydd Mercher 30 Gorffennaf"}
+
+
+def plain_letters(text: str) -> str:
+    """Each letter outside GSM-7 written as its plain letter when it has one (ŵ as w, â as
+    a): Welsh accents that would make a text UCS-2 and more than twice as long."""
+    out = []
+    for char in text:
+        if char in GSM7_BASIC or char in GSM7_EXTENDED:
+            out.append(char)
+            continue
+        parts = unicodedata.normalize("NFD", char)
+        base = "".join(c for c in parts if not unicodedata.combining(c))
+        out.append(base if base and all(c in GSM7_BASIC for c in base) else char)
+    return "".join(out)
+
+
+def fit_parts(text: str, parts: int = MAX_PARTS) -> str:
+    """The text as sent: as written when it fits `parts` parts, else with accented letters
+    written plain (plain_letters) when that makes it shorter in parts."""
+    if sms_length(text).segments <= parts:
+        return text
+    plain = plain_letters(text)
+    return plain if sms_length(plain).segments < sms_length(text).segments else text
+
+
+def longest_rendering(body: str, *, service: str, language: str, link: str) -> str:
+    """The template with the longest values it may meet (LONGEST, the language's longest
+    date, the link as configured)."""
+    return fit_parts(
+        body.format(
+            service=service, date=LONGEST_DATE.get(language, LONGEST_DATE["en"]), link=link,
+            **LONGEST,
+        )
+    )  # fmt: skip
+
+
+def check_template(
+    *,
+    purpose: str,
+    body: str,
+    service: str | None = None,
+    language: str = "en",
+    link: str | None = None,
+    refuse_long: bool = True,
+) -> Length:
     """Refuse a template that reveals too much, uses unknown placeholders or misses a
-    required one; return the length of a sample rendering (its `warning` past one part)."""
+    required one, or (`refuse_long`) carries the link and would take more than MAX_PARTS
+    parts with the longest values; return the length of a sample rendering (its
+    `warning` past one part)."""
     if not body or not body.strip():
         raise ValidationError({"body": ["Write the text of the message."]})
     names = placeholders_in(body)
@@ -158,9 +230,25 @@ def check_template(*, purpose: str, body: str, service: str | None = None) -> Le
             }
         )
     if re.search(r"https?://|www\.", body, re.IGNORECASE):
-        raise ValidationError({"body": ["Texts carry no links."]})
+        raise ValidationError(
+            {"body": ["Texts carry no links but their own reply link: write {link} for it."]}
+        )
     service = settings.SMS_SERVICE_NAME if service is None else service
-    return sms_length(body.format(service=service, **SAMPLE))
+    link = masked_url() if link is None else link
+    if refuse_long and "link" in names:
+        longest = sms_length(longest_rendering(body, service=service, language=language, link=link))
+        if longest.segments > MAX_PARTS:
+            raise ValidationError(
+                {
+                    "body": [
+                        f"With its link and the longest date, time and place ({PLACE_LIMIT} "
+                        f"characters), this text needs {longest.segments} parts "
+                        f"({longest.units} {longest.encoding} units); a text with the link "
+                        f"must fit {MAX_PARTS}. Shorten it."
+                    ]
+                }
+            )
+    return sms_length(fit_parts(body.format(service=service, link=link, **SAMPLE)))
 
 
 CY_DAYS = ["Dydd Llun", "Dydd Mawrth", "Dydd Mercher", "Dydd Iau", "Dydd Gwener", "Dydd Sadwrn"]

@@ -32,6 +32,7 @@ from screening.models.messaging import (
     MessageTemplate,
     NumberStatus,
     RecipientKind,
+    ReplyLink,
 )
 from screening.models.oversight import OVERSIGHT_NOTE_LIMIT, OversightNote
 from screening.models.people import (
@@ -94,6 +95,7 @@ __all__ = [
     "PlanAction",
     "PlanActionStatus",
     "RecipientKind",
+    "ReplyLink",
     "RetentionRule",
     "RetentionStage",
     "Room",

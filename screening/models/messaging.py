@@ -99,6 +99,9 @@ class Message(models.Model):
     provider_id = models.CharField(max_length=64, blank=True)
     provider_status = models.CharField(max_length=20, blank=True)
     last_error = models.TextField(blank=True)
+    reply_link = models.ForeignKey(
+        "ReplyLink", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
     in_reply_to = models.OneToOneField(
         "InboundMessage", null=True, blank=True, on_delete=models.SET_NULL, related_name="answer"
     )
@@ -172,3 +175,38 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} from {self.from_number[-3:]}"
+
+
+class ReplyLink(models.Model):
+    """The link a visit's texts carry (`/r/{token}`): one per visit version and number, for
+    the young person (or carer) to confirm, choose another time or ask for a call without
+    signing in. Only the token's SHA-256 is stored, beside a random nonce the token is
+    derived from with the secret key (screening/messaging/reply_links.py), so a copy of the
+    database alone gives no working link."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="reply_links")
+    visit_version = models.PositiveIntegerField()
+    recipient = models.CharField(
+        max_length=20, choices=RecipientKind.choices, default=RecipientKind.YOUNG_PERSON
+    )
+    to = models.CharField(max_length=16, help_text="E.164: the number the link was texted to.")
+    nonce = models.CharField(max_length=32, unique=True)
+    token_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the token.")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(help_text="The end of the visit's local day.")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    call_requested_at = models.DateTimeField(null=True, blank=True)
+    moved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When another time was chosen through it."
+    )
+
+    class Meta:
+        ordering = ["visit", "visit_version", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit", "visit_version", "to"], name="one_reply_link_per_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"reply link {self.visit_id} v{self.visit_version} to {self.to[-3:]}"

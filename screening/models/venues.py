@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 
-from screening.wording import forbidden_words_in
+from screening.wording import PLACE_LIMIT, forbidden_words_in
 
 
 def new_feed_token() -> str:
@@ -59,17 +59,21 @@ class Venue(models.Model):
     def clean(self) -> None:
         """The name for texts follows the wording rules (DESIGN.md rule 7); raises
         ValidationError naming `text_name`."""
-        bad = forbidden_words_in(self.name_for_texts)
+        name, problems = self.name_for_texts, []
+        bad = forbidden_words_in(name)
         if bad:
-            raise ValidationError(
-                {
-                    "text_name": [
-                        f"Texts would call this venue {self.name_for_texts!r}, which mentions "
-                        + ", ".join(bad)
-                        + ". Give it a neutral name for texts."
-                    ]
-                }
+            problems.append(
+                f"Texts would call this venue {name!r}, which mentions "
+                + ", ".join(bad)
+                + ". Give it a neutral name for texts."
             )
+        if len(name) > PLACE_LIMIT:
+            problems.append(
+                f"Texts would call this venue {name!r}, {len(name)} characters; give it a name "
+                f"for texts of at most {PLACE_LIMIT}, so texts with their link fit two parts."
+            )
+        if problems:
+            raise ValidationError({"text_name": problems})
 
 
 class OpeningHours(models.Model):

@@ -23,6 +23,8 @@ class AdminTask(models.Model):
         TEXT_HELD = "text_held", "Text held, its wording would reveal too much: phone"
         REARRANGE = "rearrange", "Asked to rearrange the visit"
         REPLY = "reply", "Reply to read"
+        CALL_REQUESTED = "call_requested", "Asked by the text's link for a call: phone"
+        MOVED_BY_LINK = "moved_by_link", "Visit moved to another time by the text's link"
         INVITE_FAILED = "invite_failed", "Calendar invite could not be emailed: tell them"
         ALERT_EMAIL_FAILED = "alert_email_failed", "Urgent alert email could not be sent: tell them"
         WORK_EMAIL_FAILED = "work_email_failed", "Work list email could not be sent: tell them"

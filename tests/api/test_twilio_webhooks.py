@@ -17,6 +17,8 @@ STATUS = "/api/v1/webhooks/twilio/status/"
 def token(settings):
     settings.TWILIO_AUTH_TOKEN = AUTH_TOKEN
     settings.PUBLIC_BASE_URL = "https://screening.yot.example.org"
+    # Texts carry the reply link: its address must not name the YOT (screening.E001).
+    settings.REPLY_LINK_BASE_URL = "https://appointments.example.org"
 
 
 def signed(client, path, data, *, url=None, signature=None):

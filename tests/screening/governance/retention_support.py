@@ -9,6 +9,7 @@ from django.apps import apps
 from accounts.models import Role
 from screening.assessment.drafts import draft_sign_off, draft_submit
 from screening.audit import audit_record
+from screening.messaging.reply_links import reply_links_for
 from screening.models import (
     AdminTask,
     Alert,
@@ -45,6 +46,7 @@ def full_case(*, order_type: str | None = None, manager=None) -> Case:
     oversight_note_add(case=case, user=manager, text="Plan agreed; review the risk in 4 weeks.")
     visit = case.visits.get()
     person = case.young_person
+    reply_links_for(visit=visit, recipients=[("young_person", "+447911123456")])
     Message.objects.create(
         visit=visit,
         visit_version=1,

@@ -36,6 +36,7 @@ from screening.models import (
     OrderType,
     OversightNote,
     PlanAction,
+    ReplyLink,
     Session,
     UnavailableTime,
     Visit,
@@ -153,6 +154,7 @@ def test_confirmed_disposal_removes_exactly_what_it_says_and_keeps_the_counts(ma
     }
     assert PlanAction.objects.filter(case=case).exists()
     assert OversightNote.objects.filter(case=case).exists()
+    assert ReplyLink.objects.filter(visit__case=case).exists()
     assert DraftSection.objects.filter(draft__case=case).exists()
 
     batch = disposal_batch_propose(today=REFERRAL_DUE)
@@ -166,6 +168,7 @@ def test_confirmed_disposal_removes_exactly_what_it_says_and_keeps_the_counts(ma
     assert not DraftSection.objects.filter(draft__case=case).exists()
     assert not PlanAction.objects.filter(case=case).exists()
     assert not OversightNote.objects.filter(case=case).exists()
+    assert not ReplyLink.objects.filter(visit__case=case).exists()
     draft = AssessmentDraft.objects.get(case=case)
     assert (draft.plan, draft.flags, draft.risk_of_serious_harm_reason) == ({}, [], "")
     version = AssessmentVersion.objects.get(case=case)

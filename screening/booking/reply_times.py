@@ -1,0 +1,99 @@
+"""Other times offered on a reply link's page, and moving the visit to the one chosen,
+through the same reschedule service (and its re-check) an admin's move goes through."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.local_time import local
+from screening.booking.options import visit_options
+from screening.booking.services import SessionRequest, visit_reschedule
+from screening.errors import NotAllowed, SlotTaken
+from screening.messaging.reply_links import reply_audit
+from screening.models import AdminTask, ReplyLink, Room, Visit
+from screening.scheduling.expand import from_minutes
+from screening.worktray.services import admin_task_create
+
+OTHER_TIMES = 3
+# A page is read before it is used: times starting this soon after the minimum notice are
+# not offered, so one chosen a few minutes later is still bookable.
+PAGE_MARGIN_MINUTES = 15
+
+
+@dataclass(frozen=True)
+class OtherTime:
+    key: str  # what the page's form sends back: start and room
+    start: dt.datetime
+    end: dt.datetime
+    room: Room
+    sessions: tuple[SessionRequest, ...]
+
+
+def _key(start: dt.datetime, room_id: int) -> str:
+    return f"{start.astimezone(dt.UTC):%Y%m%dT%H%M}-{room_id}"
+
+
+def other_times_for(*, visit: Visit) -> list[OtherTime]:
+    """Up to OTHER_TIMES other times for the visit before its case's visit deadline, with
+    the same agencies and session lengths, spread across days, earliest first."""
+    sessions = list(visit.sessions.filter(cancelled=False).select_related("agency"))
+    found = visit_options(
+        case=visit.case,
+        agencies=[s.agency for s in sessions],
+        durations={s.agency.code: int((s.end - s.start).total_seconds() // 60) for s in sessions},
+        ignore_visit=visit,
+        count=OTHER_TIMES + 1,
+        spread=True,
+        extra_notice_minutes=PAGE_MARGIN_MINUTES,
+    )
+    times = []
+    for option in found.options:
+        room = found.rooms[option.room]
+        requests = tuple(
+            SessionRequest(
+                agency=found.agencies[s.agency],
+                practitioner=found.practitioners[s.practitioner],
+                start=from_minutes(s.start),
+                end=from_minutes(s.end),
+            )
+            for s in option.sessions
+        )
+        begin, end = requests[0].start, requests[-1].end
+        if begin == visit.start and room.pk == visit.room_id:
+            continue  # the time it already has
+        times.append(OtherTime(_key(begin, room.pk), begin, end, room, requests))
+    return times[:OTHER_TIMES]
+
+
+@transaction.atomic
+def reply_choose_time(*, link: ReplyLink, chosen: OtherTime) -> Visit:
+    """Move the link's visit to a time offered on its page, through visit_reschedule (which
+    re-checks it); the admins are told by a task. Raises SlotTaken when it was taken
+    meanwhile, NotAllowed when the visit changed since the link was made."""
+    visit = Visit.objects.select_for_update().get(pk=link.visit_id)
+    if visit.version != link.visit_version:
+        raise NotAllowed("The visit has changed since this link was sent.")
+    moved = visit_reschedule(
+        visit=visit,
+        room=chosen.room,
+        sessions=list(chosen.sessions),
+        reason="Another time chosen through the text's link.",
+    )
+    ReplyLink.objects.filter(pk=link.pk).update(moved_at=timezone.now())
+    admin_task_create(
+        kind=AdminTask.Kind.MOVED_BY_LINK,
+        visit=moved,
+        text="The visit was moved through the text's link: it is now at "
+        + f"{local(chosen.start):%H:%M on %A %d %B}"
+        + ". The team's invites and the new texts have gone out; nothing to do unless it "
+        "does not suit.",
+    )
+    reply_audit(link=link, words="Visit moved to another time")
+    return moved
+
+
+__all__ = ["NotAllowed", "OtherTime", "SlotTaken", "other_times_for", "reply_choose_time"]
