@@ -11,6 +11,7 @@ from api.views import (
     calendars,
     messaging,
     people,
+    reviews,
     venues,
     worktray,
 )
@@ -47,6 +48,14 @@ router.register(
     r"cases/(?P<case_pk>\d+)/plan-actions",
     assessment.CasePlanActionViewSet,
     basename="case-plan-action",
+)
+router.register(
+    r"cases/(?P<case_pk>\d+)/new-information",
+    reviews.CaseNewInformationViewSet,
+    basename="case-new-information",
+)
+router.register(
+    r"cases/(?P<case_pk>\d+)/reviews", reviews.CaseReviewViewSet, basename="case-review"
 )
 router.register("audit-log", assessment.AuditEntryViewSet, basename="audit-entry")
 

@@ -12,6 +12,7 @@ from agencies.models import FindingsForm
 from api.fields import Serializer, StrictBooleanField, StrictCharField, at_most
 from screening.assessment.drafts import REASON_LIMIT, SECTION_TEXT_LIMIT
 from screening.assessment.plans import NOTE_LIMIT
+from screening.assessment.review_sign_off import CHANGES_SUMMARY_LIMIT
 from screening.models import (
     JUDGEMENTS,
     AssessmentDraft,
@@ -207,6 +208,7 @@ class DraftSerializer(serializers.ModelSerializer):
         fields = [
             "case",
             "kind",
+            "changes_summary",
             "status",
             "judgements",
             "judgements_missing",
@@ -280,6 +282,12 @@ class DraftEditSerializer(Serializer):
     )
     plan_reviewed = StrictBooleanField(required=False)
     judgements = JudgementsInputSerializer(required=False)
+    changes_summary = StrictCharField(
+        max_length=CHANGES_SUMMARY_LIMIT,
+        required=False,
+        allow_blank=True,
+        help_text="A review's: what changed in the assessment or plan, or why nothing did.",
+    )
 
     def to_internal_value(self, data: object) -> dict:
         limit = self.context.get("section_limit")
@@ -299,7 +307,15 @@ class AssessmentVersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AssessmentVersion
-        fields = ["version", "kind", "signed_off_at", "signed_off_by", "judgements"]
+        fields = [
+            "version",
+            "kind",
+            "signed_off_at",
+            "signed_off_by",
+            "judgements",
+            "changes_summary",
+            "changes",
+        ]
 
     @extend_schema_field(JudgementsSerializer)
     def get_judgements(self, version: AssessmentVersion) -> dict:
@@ -359,6 +375,16 @@ class PlanActionUpdateSerializer(Serializer):
     note = StrictCharField(max_length=NOTE_LIMIT, required=False, allow_blank=True)
     due_date = serializers.DateField(required=False)
     owner = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class SignOffSerializer(Serializer):
+    changes_summary = StrictCharField(
+        max_length=CHANGES_SUMMARY_LIMIT,
+        required=False,
+        allow_blank=True,
+        help_text="Required to sign off a review (here or on the draft): what changed, or why "
+        "nothing did.",
+    )
 
 
 class ReopenSerializer(Serializer):

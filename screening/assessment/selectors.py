@@ -332,7 +332,7 @@ def assessment_versions_read(*, case: Case, user: User) -> list[AssessmentVersio
         .select_related("signed_off_by")
         .order_by("version")
     )
-    _audit_reads(user=user, objects=versions, detail="judgements")
+    audit_reads(user=user, objects=versions, detail="judgements")
     return versions
 
 
@@ -383,11 +383,11 @@ def plan_actions_for(*, user: User) -> QuerySet[PlanAction]:
 def plan_actions_read(*, user: User, actions) -> list[PlanAction]:
     """Read a page of plan actions: each read is audit-logged (one entry per action)."""
     actions = list(actions)
-    _audit_reads(user=user, objects=actions, detail="plan action")
+    audit_reads(user=user, objects=actions, detail="plan action")
     return actions
 
 
-def _audit_reads(*, user: User, objects: list, detail: str) -> None:
+def audit_reads(*, user: User, objects: list, detail: str) -> None:
     if not objects:
         return
     AuditEntry.objects.bulk_create(

@@ -55,8 +55,10 @@ from screening.models import (
     Finding,
     InboundMessage,
     Message,
+    NewInformation,
     NumberStatus,
     PlanAction,
+    Review,
     Room,
     Session,
     UnavailableTime,
@@ -102,6 +104,11 @@ PARTS = (
         ),
     ),
     Part("plan_actions.json", "Plan actions", (("plan_actions", PlanAction),)),
+    Part(
+        "reviews.json",
+        "Reviews and new information",
+        (("reviews", Review), ("new_information", NewInformation)),
+    ),
     Part(
         "texts.json",
         "Texts and replies",
@@ -288,6 +295,12 @@ def _rows_of(young_person: YoungPerson) -> dict[str, Iterable[models.Model]]:
         "signed_off_versions": AssessmentVersion.objects.filter(case__in=cases)
         .select_related("submitted_by", "signed_off_by")
         .order_by("case_id", "version"),
+        "reviews": Review.objects.filter(case__in=cases)
+        .select_related("created_by", "started_by", "signed_off_by")
+        .order_by("case_id", "pk"),
+        "new_information": NewInformation.objects.filter(case__in=cases)
+        .select_related("recorded_by")
+        .order_by("case_id", "pk"),
         "plan_actions": PlanAction.objects.filter(case__in=cases)
         .select_related("owner_agency", "owner", "created_by", "updated_by")
         .order_by("case_id", "pk"),

@@ -42,12 +42,23 @@ from screening.models.people import (
     YoungPerson,
     age_on,
 )
+from screening.models.reviews import (
+    ALERTING_KINDS,
+    OPEN_REVIEW,
+    NewInformation,
+    NewInformationKind,
+    Review,
+    ReviewReason,
+    ReviewStatus,
+)
 from screening.models.venues import ClosureDay, OpeningHours, Room, Venue, new_feed_token
 from screening.models.worktray import AdminTask
 
 __all__ = [
+    "ALERTING_KINDS",
     "JUDGEMENTS",
     "LIVE_VISIT",
+    "OPEN_REVIEW",
     "VICTIM_SAFETY",
     "AdminTask",
     "Alert",
@@ -75,12 +86,17 @@ __all__ = [
     "MessagePurpose",
     "MessageStatus",
     "MessageTemplate",
+    "NewInformation",
+    "NewInformationKind",
     "NumberStatus",
     "OpeningHours",
     "OrderType",
     "PlanAction",
     "PlanActionStatus",
     "RecipientKind",
+    "Review",
+    "ReviewReason",
+    "ReviewStatus",
     "Room",
     "Session",
     "UnavailableTime",
