@@ -20,6 +20,7 @@ from frontend.forms import (
     apply_service_errors,
 )
 from frontend.plans import case_assessments, case_plan_actions
+from frontend.reviews import case_reviews
 from frontend.views import paginate, query_params
 from screening.access import can
 from screening.assessment.selectors import draft_case_list_for, findings_sessions_for
@@ -234,6 +235,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assessments": case_assessments(request.user, case),
             "plan_actions": case_plan_actions(request.user, case),
             "findings_sessions": _findings_sessions(request.user, case),
+            **case_reviews(request.user, case),
         },
     )
 
