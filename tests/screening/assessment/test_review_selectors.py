@@ -100,3 +100,25 @@ def test_new_information_without_review_until_its_review_is_signed_off(cases, mo
     assert new_information_without_review() == []
     with pytest.raises(Exception, match="not signed off"):
         review_start(case=case, user=case.case_manager)
+
+
+def test_the_audit_log_says_what_was_done_in_words(cases):
+    from screening.audit import audit_entry_words
+
+    case = cases["today"]
+    new_information_record(
+        case=case,
+        user=case.case_manager,
+        kind="arrest",
+        summary="Arrested.",
+        received_on=TODAY,
+    )
+    new_information_without_review(user=make_user(role=Role.YOT_MANAGER))
+    words = {
+        audit_entry_words(e, agency_names={})
+        for e in AuditEntry.objects.filter(object_type="newinformation")
+    }
+    assert words == {
+        "Recorded significant new information (arrest)",
+        "Read significant new information",
+    }
