@@ -554,6 +554,10 @@ def draft_reopen(*, draft: AssessmentDraft, user: User, reason: str) -> Assessme
     draft = _lock(draft)
     if draft.status == DraftStatus.DRAFT:
         raise FindingsLocked("This draft is already open.")
+    if draft.status == DraftStatus.SIGNED_OFF:
+        # The signed-off summary is kept on its version; signing off again says anew what
+        # changed. (A draft returned from sign-off keeps the case manager's words.)
+        draft.changes_summary = ""
     draft.status = DraftStatus.DRAFT
     draft.signed_off_at = draft.signed_off_by = None
     draft.save()

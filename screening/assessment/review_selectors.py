@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from accounts.models import Role, User
 from screening.assessment.selectors import audit_reads, draft_case_list_for
@@ -70,7 +70,7 @@ def reviews_for(*, case: Case) -> QuerySet[Review]:
         Review.objects.filter(case=case)
         .prefetch_related("new_information")
         .select_related("version")
-        .order_by("signed_off_on", "-due_by", "-id")
+        .order_by(F("signed_off_on").asc(nulls_first=True), "-due_by", "-id")
     )
 
 

@@ -348,3 +348,24 @@ def test_services_refuse_people_not_working_on_the_case(world):
         )
     with pytest.raises(NotAllowed):
         review_start(case=case, user=users[CM2])
+
+
+def test_reopening_a_signed_off_review_asks_again_what_changed(world):
+    case, users = world["case"], world["users"]
+    start(users[CM], case)
+    submit_review(case)
+    why = "The arrest was not charged and nothing else changed at home or school."
+    draft_sign_off(
+        draft=AssessmentDraft.objects.get(case=case), user=users[MANAGER], changes_summary=why
+    )
+    draft = draft_reopen(
+        draft=AssessmentDraft.objects.get(case=case), user=users[MANAGER], reason="Typo."
+    )
+    assert draft.changes_summary == ""
+    assert AssessmentVersion.objects.get(case=case, version=2).changes_summary == why
+    submit_review(case)
+    url = f"/api/v1/cases/{case.pk}/assessment-draft/sign-off/"
+    refused = client_for(users[MANAGER]).post(url, {}, format="json")
+    assert refused.status_code == 400 and set(refused.json()["errors"]) == {"changes_summary"}
+    reviews = client_for(users[CM]).get(f"/api/v1/cases/{case.pk}/reviews/").json()["results"]
+    assert [r["status"] for r in reviews] == ["due", "signed_off"]
