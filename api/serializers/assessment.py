@@ -12,6 +12,7 @@ from agencies.models import FindingsForm
 from api.fields import Serializer, StrictBooleanField, StrictCharField, at_most
 from screening.assessment.drafts import REASON_LIMIT, SECTION_TEXT_LIMIT
 from screening.assessment.plans import NOTE_LIMIT
+from screening.assessment.review_selectors import open_review_of
 from screening.assessment.review_sign_off import CHANGES_SUMMARY_LIMIT
 from screening.models import (
     JUDGEMENTS,
@@ -202,16 +203,21 @@ class DraftSerializer(serializers.ModelSerializer):
     judgements_missing = serializers.SerializerMethodField(
         help_text="The judgements still without a level or a reason (sign-off needs none)."
     )
+    open_review = serializers.SerializerMethodField(
+        help_text="Why the assessment needs review: the case's open review `{id, reason, "
+        "status, due_by, new_information}` (ids; read them at /new-information/), or null."
+    )
 
     class Meta:
         model = AssessmentDraft
         fields = [
             "case",
             "kind",
-            "changes_summary",
             "status",
             "judgements",
             "judgements_missing",
+            "open_review",
+            "changes_summary",
             "layout",
             "sections",
             "flags",
@@ -240,6 +246,19 @@ class DraftSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_judgements_missing(self, draft: AssessmentDraft) -> list[str]:
         return draft.missing_judgements()
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_open_review(self, draft: AssessmentDraft) -> dict | None:
+        review = open_review_of(draft.case)
+        if review is None:
+            return None
+        return {
+            "id": review.pk,
+            "reason": review.reason,
+            "status": review.status,
+            "due_by": review.due_by.isoformat(),
+            "new_information": sorted(item.pk for item in review.new_information.all()),
+        }
 
 
 class RiskJudgementInputSerializer(Serializer):

@@ -225,6 +225,8 @@ def test_a_review_starts_from_the_last_signed_off_version_leaving_it_untouched(w
     assert review["status"] == "in_progress" and review["from_version"] == 1
     draft = client_for(cm).get(f"/api/v1/cases/{case.pk}/assessment-draft/").json()
     assert (draft["kind"], draft["status"]) == ("review", "draft")
+    assert draft["open_review"]["status"] == "in_progress"
+    assert len(draft["open_review"]["new_information"]) == 1
     assert {s["key"]: s["text"] for s in draft["sections"]} == {
         s["key"]: s["text"] for s in before.sections
     }
