@@ -13,6 +13,7 @@ from api.views import (
     messaging,
     oversight,
     people,
+    reviews,
     venues,
     worktray,
 )
@@ -49,6 +50,14 @@ router.register(
     r"cases/(?P<case_pk>\d+)/plan-actions",
     assessment.CasePlanActionViewSet,
     basename="case-plan-action",
+)
+router.register(
+    r"cases/(?P<case_pk>\d+)/new-information",
+    reviews.CaseNewInformationViewSet,
+    basename="case-new-information",
+)
+router.register(
+    r"cases/(?P<case_pk>\d+)/reviews", reviews.CaseReviewViewSet, basename="case-review"
 )
 router.register("audit-log", assessment.AuditEntryViewSet, basename="audit-entry")
 

@@ -312,6 +312,10 @@ SCREENING_DEADLINES = {
     "assessment_working_days_referral_order": env_int("ASSESSMENT_DUE_WORKING_DAYS_REFERRAL", 20),
     "assessment_working_days_other": env_int("ASSESSMENT_DUE_WORKING_DAYS_OTHER", 15),
     "missed_visit_rebook_working_days": env_int("MISSED_VISIT_REBOOK_WORKING_DAYS", 5),
+    # Reviews: every N calendar months after the last sign-off, and within N working days of
+    # significant new information.
+    "review_interval_months": env_int("REVIEW_INTERVAL_MONTHS", 3),
+    "review_on_new_information_working_days": env_int("REVIEW_ON_NEW_INFORMATION_WORKING_DAYS", 5),
 }
 
 # Management oversight: calendar days (in the YOT's zone) a case judged high or very high risk

@@ -34,6 +34,7 @@ from demo.oversight import (
 from demo.retention import old_cases
 from screening.assessment.drafts import draft_edit, draft_merge, draft_sign_off, draft_submit
 from screening.assessment.findings import findings_submit
+from screening.assessment.reviews import new_information_record
 from screening.booking.services import (
     SessionRequest,
     rebook_due_by,
@@ -51,15 +52,23 @@ from screening.messaging.send_times import in_quiet_hours, next_allowed, quiet_h
 from screening.messaging.text import LINK_PATH, link_base
 from screening.models import (
     AdminTask,
+    AssessmentDraft,
+    AssessmentVersion,
     Case,
+    DraftEvent,
+    DraftStatus,
     Finding,
     FindingStatus,
     Language,
     Message,
     MessageStatus,
+    NewInformation,
+    NewInformationKind,
     OrderType,
     PlanAction,
     PlanActionStatus,
+    Review,
+    ReviewStatus,
     Room,
     Session,
     Visit,
@@ -67,8 +76,8 @@ from screening.models import (
     YoungPerson,
 )
 from screening.people.cases import case_create
-from screening.people.deadlines import findings_due_by
-from screening.people.workdays import add_working_days, is_working_day
+from screening.people.deadlines import findings_due_by, review_due_after_sign_off
+from screening.people.workdays import add_months, add_working_days, is_working_day
 from screening.people.young_people import young_person_create
 from screening.venues.services import room_create, venue_create
 
@@ -590,6 +599,70 @@ def _plan_and_oversight(
     plan_progress(case=case, user=case.case_manager, zone=zone, signed=signed)
 
 
+def _backdate_sign_off(case: Case, day: dt.date, zone: ZoneInfo) -> None:
+    """Date the case's last sign-off on `day` (at 15:00 local) and its next review from it."""
+    moment = dt.datetime.combine(day, dt.time(15, 0), tzinfo=zone)
+    version = AssessmentVersion.objects.filter(case=case).order_by("-version").first()
+    AssessmentVersion.objects.filter(pk=version.pk).update(signed_off_at=moment)
+    AssessmentDraft.objects.filter(case=case).update(signed_off_at=moment)
+    DraftEvent.objects.filter(draft__case=case, kind=DraftEvent.Kind.SIGNED_OFF).update(at=moment)
+    PlanAction.objects.filter(from_version=version).update(created_at=moment)
+    Review.objects.filter(case=case, status=ReviewStatus.DUE).update(
+        due_by=review_due_after_sign_off(signed_off_on=day)
+    )
+
+
+NEW_INFORMATION_SUMMARY = (
+    "Police told us he was arrested on Saturday with two older boys after a shop theft; "
+    "released under investigation."
+)
+
+
+def _reviews(*, today: dt.date, staff: dict[str, User]) -> dict[str, int]:
+    """Reviews to show: one due next week and one overdue (their sign-offs dated three months
+    before), and new information recorded last week on a case signed off three weeks ago (a
+    draft awaiting sign-off is signed off for it)."""
+    zone = yot_zone()
+    manager = next(u for u in staff.values() if u.role == Role.YOT_MANAGER)
+    signed = list(
+        Case.objects.filter(assessment_draft__status=DraftStatus.SIGNED_OFF).order_by("pk")
+    )
+    waiting = Case.objects.filter(assessment_draft__status=DraftStatus.AWAITING_SIGN_OFF)
+    awaiting = waiting.order_by("pk").first()
+    months = settings.SCREENING_DEADLINES["review_interval_months"]
+    shown = {"reviews due next week": 0, "reviews overdue": 0, "new information": 0}
+    if len(signed) >= 2:
+        next_week = today + dt.timedelta(days=7)
+        _backdate_sign_off(signed[0], _months_before(next_week, months), zone)
+        _backdate_sign_off(signed[1], _months_before(today - dt.timedelta(days=7), months), zone)
+        shown["reviews due next week"] = shown["reviews overdue"] = 1
+    if awaiting is not None:
+        draft_sign_off(draft=awaiting.assessment_draft, user=manager)
+        _backdate_sign_off(awaiting, today - dt.timedelta(days=21), zone)
+        received = today - dt.timedelta(days=7)
+        item = new_information_record(
+            case=awaiting,
+            user=awaiting.case_manager,
+            kind=NewInformationKind.ARREST,
+            summary=NEW_INFORMATION_SUMMARY,
+            received_on=received,
+        )
+        moment = dt.datetime.combine(received, dt.time(11, 20), tzinfo=zone)
+        NewInformation.objects.filter(pk=item.pk).update(recorded_at=moment)
+        Review.objects.filter(pk=item.review_id).update(created_at=moment)
+        shown["new information"] = 1
+    return shown
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    """The same day of the month `months` months before (the month's last day when shorter),
+    so a sign-off then falls due on `day` or a day or two before it."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = index // 12, index % 12 + 1
+    last = (add_months(dt.date(year, month, 1), 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
 # The reason recorded for a visit that could only be booked after the case's deadline; and
 # the visits that came late on purpose, by their place among the visited cases.
 LATE_REASON = "Young person unwell on the first date offered"
@@ -800,6 +873,7 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
                     _plan_and_oversight(visit=visit, stage=stage, staff=staff, today=today)
                 if stage == "missed" and counts[stage] % 2:
                     _rebook_missed(visit=visit, team=team, rooms=rooms, days=future_days)
+        reviews = _reviews(today=today, staff=staff)
         due_for_disposal = old_cases(today=today, zone=zone)
     texts = _texts(log=log)
     result = DemoResult(created=True, logins=logins())
@@ -816,8 +890,10 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
         "visits on the last working day (findings not yet due)": drafts["fresh"],
         "missed sessions rebooked": Visit.objects.exclude(rebook_of=None).count(),
         "drafts being edited": drafts["editing"] + drafts["review"],
-        "drafts awaiting sign-off": drafts["awaiting"],
-        "drafts signed off": drafts["signed"],
+        "drafts awaiting sign-off": AssessmentDraft.objects.filter(
+            status=DraftStatus.AWAITING_SIGN_OFF
+        ).count(),
+        "drafts signed off": AssessmentDraft.objects.filter(status=DraftStatus.SIGNED_OFF).count(),
         "plan actions done / open / overdue": " / ".join(
             str(n)
             for n in (
@@ -828,6 +904,7 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
         ),
         "high-risk cases awaiting a manager's review": counts["oversight"],
         "old cases due under the retention schedule (waiting for approval)": due_for_disposal,
+        **reviews,
         **texts,
     }
     return result

@@ -21,6 +21,7 @@ from agencies.models import Agency
 from frontend.access import page
 from frontend.findings_forms import PlanForm, action_errors, action_initial, agency_choices
 from frontend.forms import apply_service_errors, at_most
+from frontend.reviews import changes_words, review_needed, review_sign_off_form
 from screening.access import can
 from screening.assessment import drafts as draft_services
 from screening.assessment.export import draft_document as build_document
@@ -190,6 +191,7 @@ def _render_draft(
             "judgements": judgement_rows(draft.judgements()),
             "plan": plan,
             "events": list(draft.events.all())[::-1],
+            "review_needed": review_needed(user, case),
             "editable": editable,
             "may_submit": editable and can(user, "draft_submit", "create"),
             "may_sign_off": draft.status == DraftStatus.AWAITING_SIGN_OFF
@@ -297,9 +299,12 @@ def _oversight(request: HttpRequest, pk: int, act, success: str) -> HttpResponse
     return redirect("frontend:draft", pk=case.pk)
 
 
-def _confirm(request: HttpRequest, pk: int, *, step: str) -> HttpResponse:
+def _confirm(
+    request: HttpRequest, pk: int, *, step: str, review_form: forms.Form | None = None
+) -> HttpResponse:
     """Before sending for sign-off or signing off: what is missing (agencies without
-    findings, sections with nothing recorded, an empty plan), and what the step does."""
+    findings, sections with nothing recorded, an empty plan), and what the step does; a
+    review's sign-off also shows what changed and asks for the changes summary."""
     case, draft = _case_and_draft(request, pk, read=False)
     waiting = draft.status == DraftStatus.AWAITING_SIGN_OFF
     if (step == "submit" and draft.status != DraftStatus.DRAFT) or (
@@ -308,6 +313,9 @@ def _confirm(request: HttpRequest, pk: int, *, step: str) -> HttpResponse:
         messages.info(request, f"The draft is {draft.get_status_display().lower()}.")
         return redirect("frontend:draft", pk=case.pk)
     sections = list(draft.sections.all())
+    is_review = draft.kind == "review"
+    if is_review and step == "sign_off" and review_form is None:
+        review_form = review_sign_off_form(request, draft)
     return render(
         request,
         "frontend/draft_confirm.html",
@@ -315,6 +323,8 @@ def _confirm(request: HttpRequest, pk: int, *, step: str) -> HttpResponse:
             "case": case,
             "draft": draft,
             "step": step,
+            "review_form": review_form if is_review else None,
+            "changes": changes_words(draft) if is_review else [],
             "missing": draft.missing,
             "empty_sections": [s.title for s in sections if not s.text.strip()],
             "to_review": [s.title for s in sections if s.needs_review]
@@ -344,7 +354,22 @@ def draft_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation, saying what is missing; POST signs the draft off."""
     if request.method == "GET":
         return _confirm(request, pk, step="sign_off")
-    return _oversight(request, pk, draft_services.draft_sign_off, "The draft is signed off.")
+    case, draft = _case_and_draft(request, pk, read=False)
+    if draft.kind != "review":
+        return _oversight(request, pk, draft_services.draft_sign_off, "The draft is signed off.")
+    form = review_sign_off_form(request, draft)
+    if form.is_valid():
+        try:
+            draft_services.draft_sign_off(
+                draft=draft, user=request.user, changes_summary=form.cleaned_data["changes_summary"]
+            )
+            messages.success(request, "The review is signed off.")
+            return redirect("frontend:draft", pk=case.pk)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except NotAllowed as error:
+            form.add_error(None, str(error))
+    return _confirm(request, pk, step="sign_off", review_form=form)
 
 
 @page("draft_reopen", "create")

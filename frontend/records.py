@@ -21,6 +21,7 @@ from frontend.forms import (
 )
 from frontend.oversight_pages import case_oversight
 from frontend.plans import case_assessments, case_plan_actions
+from frontend.reviews import case_reviews
 from frontend.views import paginate, query_params
 from screening.access import can
 from screening.assessment.selectors import draft_case_list_for, findings_sessions_for
@@ -236,6 +237,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan_actions": case_plan_actions(request.user, case),
             "oversight": case_oversight(request.user, case),
             "findings_sessions": _findings_sessions(request.user, case),
+            **case_reviews(request.user, case),
         },
     )
 

@@ -204,6 +204,13 @@ def csv_rows(report: Timeliness) -> list[list[object]]:
     for agency, rate in report.findings_by_agency:
         rows.append(rate_row("by agency", "Agency findings", agency, rate))
     rows += plan_delivery_rows(report)
+    if report.reviews is not None:
+        label = report.reviews.label
+        rows.append(rate_row("total", label, "whole period", report.reviews.total))
+        for month, rate in report.reviews.by_month:
+            rows.append(rate_row("by month", label, f"{month:%Y-%m}", rate))
+        for reason, rate in report.reviews_by_reason:
+            rows.append(rate_row("by reason", label, reason, rate))
     rows.append([])
     rows.append(["reason for lateness", "case", "kind", "date"])
     for reason in report.reasons:

@@ -92,6 +92,17 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         "read": frozenset({Role.CASE_MANAGER, Role.YOT_MANAGER}),
         "create": frozenset({Role.YOT_MANAGER}),
     },
+    # Significant new information: recorded by anyone working on the case (its case manager,
+    # managers, a practitioner with a session on it: scoped by selector); a practitioner reads
+    # back only what they recorded. Reviews: the case manager and managers.
+    "new_information": {
+        "read": frozenset({Role.CASE_MANAGER, Role.YOT_MANAGER, Role.PRACTITIONER}),
+        "create": frozenset({Role.CASE_MANAGER, Role.YOT_MANAGER, Role.PRACTITIONER}),
+    },
+    "reviews": {
+        "read": frozenset({Role.CASE_MANAGER, Role.YOT_MANAGER}),
+        "create": frozenset({Role.CASE_MANAGER, Role.YOT_MANAGER}),
+    },
     "draft_submit": {"create": frozenset({Role.CASE_MANAGER})},
     "draft_sign_off": {"create": frozenset({Role.YOT_MANAGER})},
     "draft_reopen": {"create": frozenset({Role.YOT_MANAGER})},

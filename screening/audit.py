@@ -105,6 +105,14 @@ _PLAN_WORDS = {
 }
 
 
+_REVIEW_WORDS = {
+    (AuditEntry.Action.READ, "new information"): "Read significant new information",
+    (AuditEntry.Action.WRITE, "new information recorded"): "Recorded significant new information",
+    (AuditEntry.Action.READ, "review"): "Read a review",
+    (AuditEntry.Action.WRITE, "review started"): "Started a review",
+}
+
+
 def role_words(role: str) -> str:
     """A role as people say it ("Case manager"); an account with none is the system."""
     return Role(role).label if role in Role.values else (role or "System")
@@ -129,6 +137,10 @@ def audit_entry_words(entry: AuditEntry, *, agency_names: Mapping[str, str]) -> 
         words = _PLAN_WORDS.get((entry.action, detail))
         if words:
             return words
+    if entry.object_type in ("newinformation", "review"):
+        words = _REVIEW_WORDS.get((entry.action, detail.split(" (")[0]))
+        if words:
+            return words + (f" ({detail.split(' (', 1)[1]}" if " (" in detail else "")
     if entry.object_type == "assessmentdraft":
         words = _DRAFT_WORDS.get((entry.action, detail))
         if words:

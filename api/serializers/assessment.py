@@ -12,6 +12,8 @@ from agencies.models import FindingsForm
 from api.fields import Serializer, StrictBooleanField, StrictCharField, at_most
 from screening.assessment.drafts import REASON_LIMIT, SECTION_TEXT_LIMIT
 from screening.assessment.plans import NOTE_LIMIT
+from screening.assessment.review_selectors import open_review_of
+from screening.assessment.review_sign_off import CHANGES_SUMMARY_LIMIT
 from screening.models import (
     JUDGEMENTS,
     AssessmentDraft,
@@ -201,6 +203,10 @@ class DraftSerializer(serializers.ModelSerializer):
     judgements_missing = serializers.SerializerMethodField(
         help_text="The judgements still without a level or a reason (sign-off needs none)."
     )
+    open_review = serializers.SerializerMethodField(
+        help_text="Why the assessment needs review: the case's open review `{id, reason, "
+        "status, due_by, new_information}` (ids; read them at /new-information/), or null."
+    )
 
     class Meta:
         model = AssessmentDraft
@@ -210,6 +216,8 @@ class DraftSerializer(serializers.ModelSerializer):
             "status",
             "judgements",
             "judgements_missing",
+            "open_review",
+            "changes_summary",
             "layout",
             "sections",
             "flags",
@@ -238,6 +246,19 @@ class DraftSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_judgements_missing(self, draft: AssessmentDraft) -> list[str]:
         return draft.missing_judgements()
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_open_review(self, draft: AssessmentDraft) -> dict | None:
+        review = open_review_of(draft.case)
+        if review is None:
+            return None
+        return {
+            "id": review.pk,
+            "reason": review.reason,
+            "status": review.status,
+            "due_by": review.due_by.isoformat(),
+            "new_information": sorted(item.pk for item in review.new_information.all()),
+        }
 
 
 class RiskJudgementInputSerializer(Serializer):
@@ -280,6 +301,12 @@ class DraftEditSerializer(Serializer):
     )
     plan_reviewed = StrictBooleanField(required=False)
     judgements = JudgementsInputSerializer(required=False)
+    changes_summary = StrictCharField(
+        max_length=CHANGES_SUMMARY_LIMIT,
+        required=False,
+        allow_blank=True,
+        help_text="A review's: what changed in the assessment or plan, or why nothing did.",
+    )
 
     def to_internal_value(self, data: object) -> dict:
         limit = self.context.get("section_limit")
@@ -299,7 +326,15 @@ class AssessmentVersionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AssessmentVersion
-        fields = ["version", "kind", "signed_off_at", "signed_off_by", "judgements"]
+        fields = [
+            "version",
+            "kind",
+            "signed_off_at",
+            "signed_off_by",
+            "judgements",
+            "changes_summary",
+            "changes",
+        ]
 
     @extend_schema_field(JudgementsSerializer)
     def get_judgements(self, version: AssessmentVersion) -> dict:
@@ -360,6 +395,16 @@ class PlanActionUpdateSerializer(Serializer):
     note = StrictCharField(max_length=NOTE_LIMIT, required=False, allow_blank=True)
     due_date = serializers.DateField(required=False)
     owner = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class SignOffSerializer(Serializer):
+    changes_summary = StrictCharField(
+        max_length=CHANGES_SUMMARY_LIMIT,
+        required=False,
+        allow_blank=True,
+        help_text="Required to sign off a review (here or on the draft): what changed, or why "
+        "nothing did.",
+    )
 
 
 class ReopenSerializer(Serializer):

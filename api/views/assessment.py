@@ -35,6 +35,7 @@ from api.serializers.assessment import (
     PlanActionSerializer,
     PlanActionUpdateSerializer,
     ReopenSerializer,
+    SignOffSerializer,
     findings_data,
 )
 from screening.assessment import drafts as draft_services
@@ -287,6 +288,7 @@ class AssessmentDraftViewSet(viewsets.GenericViewSet):
             plan=values.get("plan"),
             plan_reviewed=values.get("plan_reviewed", False),
             judgements=values.get("judgements"),
+            changes_summary=values.get("changes_summary"),
         )
         return self.respond(draft)
 
@@ -297,10 +299,16 @@ class AssessmentDraftViewSet(viewsets.GenericViewSet):
             draft_services.draft_submit(draft=self.draft(read=False), user=request.user)
         )
 
-    @extend_schema(request=None, responses={200: DraftSerializer})
+    @extend_schema(request=SignOffSerializer, responses={200: DraftSerializer})
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request: Request, pk: str) -> Response:
-        draft = draft_services.draft_sign_off(draft=self.draft(read=False), user=request.user)
+        data = SignOffSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        draft = draft_services.draft_sign_off(
+            draft=self.draft(read=False),
+            user=request.user,
+            changes_summary=data.validated_data.get("changes_summary"),
+        )
         return self.respond(draft)
 
     @extend_schema(request=ReopenSerializer, responses={200: DraftSerializer})

@@ -25,15 +25,24 @@ from screening.worktray.services import admin_task_create
 logger = logging.getLogger(__name__)
 
 
+# The key prefix of alerts raised by new information (screening/assessment/reviews.py).
+NEW_INFORMATION_KEY = "new_information."
+
+
 def _message(email: AlertEmail) -> tuple[str, str]:
-    """The subject and body: the case reference and where to sign in, nothing more."""
+    """The subject and body: what kind of thing was recorded (an urgent finding or
+    significant new information), the case reference and where to sign in, nothing more."""
     reference = email.case.reference
     link = f"{settings.PUBLIC_BASE_URL.rstrip('/')}/cases/{email.case_id}/"
+    if email.alerts.filter(key__startswith=NEW_INFORMATION_KEY).exists():
+        what, subject = "Significant new information", "New information"
+    else:
+        what, subject = "An urgent finding", "Urgent finding"
     body = (
-        f"An urgent finding was recorded today for case {reference}.\n\n"
+        f"{what} was recorded today for case {reference}.\n\n"
         f"Please sign in to see it and decide what to do today:\n{link}\n"
     )
-    return f"Urgent finding: case {reference}", body
+    return f"{subject}: case {reference}", body
 
 
 Row = TypeVar("Row", AlertEmail, WorkEmail)

@@ -29,6 +29,11 @@ from screening.assessment.plans import (
     judgement_missing_errors,
     plan_actions_from_version,
 )
+from screening.assessment.review_sign_off import (
+    CHANGES_SUMMARY_LIMIT,
+    check_review_sign_off,
+    reviews_after_sign_off,
+)
 from screening.assessment.selectors import reads_restricted_findings
 from screening.assessment.work_emails import case_manager_of, work_emails_plan, yot_managers
 from screening.audit import audit_record
@@ -402,11 +407,12 @@ def draft_edit(
     plan: list[dict[str, Any]] | None = None,
     plan_reviewed: bool = False,
     judgements: dict[str, Any] | None = None,
+    changes_summary: str | None = None,
 ) -> AssessmentDraft:
     """Edit sections (`{key, text}`), mark reviewed (`{key, reviewed: true}`) or take the
-    newly merged text (`{key, accept_suggested: true}`), edit the plan, and record
-    judgements (`{key: {level, reason}}`, any of the three). Raises ValidationError naming
-    the section, plan item or judgement."""
+    newly merged text (`{key, accept_suggested: true}`), edit the plan, record judgements
+    (`{key: {level, reason}}`, any of the three) and a review's changes summary. Raises
+    ValidationError naming the section, plan item, judgement or field."""
     draft = _lock(draft)
     check_case_manager_of(draft=draft, user=user)
     _check_editable(draft)
@@ -457,6 +463,11 @@ def draft_edit(
             draft.judgements_edited_at, draft.judgements_edited_by = now, user
         except ValidationError as error:
             errors.update(error.message_dict)
+    if changes_summary is not None:
+        if not isinstance(changes_summary, str) or len(changes_summary) > CHANGES_SUMMARY_LIMIT:
+            errors["changes_summary"] = [f"Write at most {CHANGES_SUMMARY_LIMIT:,} characters."]
+        else:
+            draft.changes_summary = changes_summary.strip()
     if errors:
         raise ValidationError(errors)
     draft.save()
@@ -493,26 +504,36 @@ def draft_submit(*, draft: AssessmentDraft, user: User) -> AssessmentDraft:
 
 
 @transaction.atomic
-def draft_sign_off(*, draft: AssessmentDraft, user: User) -> AssessmentDraft:
+def draft_sign_off(
+    *, draft: AssessmentDraft, user: User, changes_summary: str | None = None
+) -> AssessmentDraft:
     """A YOT manager signs off a draft waiting for it, its three judgements recorded with a
-    reason each (ValidationError naming each missing one); the draft is then locked, kept
-    as the case's next assessment version, and its plan becomes plan actions (their owners
-    are emailed)."""
+    reason each (ValidationError naming each missing one) and, for a review, what changed or
+    why nothing did (`changes_summary`, given here or on the draft: review_sign_off.py); the
+    draft is then locked, kept as the case's next assessment version (recording what differs
+    from the previous one), its plan becomes plan actions (their owners are emailed), a review
+    in progress is signed off and the next review scheduled."""
     if user.role != Role.YOT_MANAGER:
         raise NotAllowed("Only a YOT manager signs a draft off.")
     draft = _lock(draft)
     if draft.status != DraftStatus.AWAITING_SIGN_OFF:
         raise FindingsLocked("Only a draft submitted for sign-off can be signed off.")
-    missing = judgement_missing_errors(draft)
-    if missing:
-        raise ValidationError(missing)
+    errors = judgement_missing_errors(draft)
+    try:
+        summary, changes = check_review_sign_off(draft=draft, changes_summary=changes_summary)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    draft.changes_summary = summary
     draft.status = DraftStatus.SIGNED_OFF
     draft.signed_off_at, draft.signed_off_by = timezone.now(), user
     draft.new_findings_since_sign_off = False
     draft.save()
     _event(draft, DraftEvent.Kind.SIGNED_OFF, user)
-    version = assessment_version_record(draft=draft, user=user)
+    version = assessment_version_record(draft=draft, user=user, changes=changes)
     plan_actions_from_version(version=version, user=user)
+    reviews_after_sign_off(version=version, user=user)
     audit_record(user=user, action=AuditEntry.Action.SIGN_OFF, obj=draft, case=draft.case)
     notify_by_email(
         kind=WorkEmail.Kind.SIGNED_OFF, case=draft.case, recipients=case_manager_of(draft.case)
@@ -533,6 +554,10 @@ def draft_reopen(*, draft: AssessmentDraft, user: User, reason: str) -> Assessme
     draft = _lock(draft)
     if draft.status == DraftStatus.DRAFT:
         raise FindingsLocked("This draft is already open.")
+    if draft.status == DraftStatus.SIGNED_OFF:
+        # The signed-off summary is kept on its version; signing off again says anew what
+        # changed. (A draft returned from sign-off keeps the case manager's words.)
+        draft.changes_summary = ""
     draft.status = DraftStatus.DRAFT
     draft.signed_off_at = draft.signed_off_by = None
     draft.save()

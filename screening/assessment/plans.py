@@ -94,9 +94,12 @@ def check_judgements(value: Any) -> dict[str, dict[str, str]]:
     return cleaned
 
 
-def assessment_version_record(*, draft: AssessmentDraft, user: User) -> AssessmentVersion:
+def assessment_version_record(
+    *, draft: AssessmentDraft, user: User, changes: dict | None = None
+) -> AssessmentVersion:
     """Keep the draft as signed off now as the case's next version (inside the sign-off's
-    transaction, the draft row locked)."""
+    transaction, the draft row locked), with its changes summary and what differs from the
+    previous version (`changes`)."""
     latest = draft.case.assessment_versions.aggregate(n=Max("version"))["n"] or 0
     judgements = {}
     for key in JUDGEMENTS:
@@ -110,6 +113,8 @@ def assessment_version_record(*, draft: AssessmentDraft, user: User) -> Assessme
         sections=[{"key": s.key, "title": s.title, "text": s.text} for s in draft.sections.all()],
         plan=draft.plan,
         built_from=draft.built_from,
+        changes_summary=draft.changes_summary,
+        changes=changes or {},
         submitted_by=draft.submitted_by,
         signed_off_at=draft.signed_off_at,
         signed_off_by=user,

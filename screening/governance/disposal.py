@@ -49,6 +49,7 @@ from screening.models import (
     InviteEmail,
     Message,
     MessageStatus,
+    NewInformation,
     OversightNote,
     PlanAction,
     ReplyLink,
@@ -242,6 +243,7 @@ def case_strip(*, case: Case, last_action_on: dt.date) -> None:
     drafts = AssessmentDraft.objects.filter(case=case)
     blank_judgements = {key: "" for key in JUDGEMENTS} | {f"{k}_reason": "" for k in JUDGEMENTS}
     drafts.update(
+        changes_summary="",
         flags=[],
         suggested_ratings={},
         conflicts=[],
@@ -254,8 +256,12 @@ def case_strip(*, case: Case, last_action_on: dt.date) -> None:
     DraftSection.objects.filter(draft__case=case).delete()
     DraftEvent.objects.filter(draft__case=case).update(reason="")
     PlanAction.objects.filter(case=case).delete()
+    # Reviews keep their dates and status (the report counts them); what was learnt goes.
+    NewInformation.objects.filter(case=case).update(summary="")
     OversightNote.objects.filter(case=case).delete()
-    AssessmentVersion.objects.filter(case=case).update(sections=[], plan={}, **blank_judgements)
+    AssessmentVersion.objects.filter(case=case).update(
+        sections=[], plan={}, changes_summary="", changes={}, **blank_judgements
+    )
     visits.update(cancel_reason="", late_reason="", rebook_reason="")
     sessions.update(attendance_reason="")
     VisitHistory.objects.filter(visit__case=case).update(reason="", late_reason="", snapshot={})

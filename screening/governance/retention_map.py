@@ -68,6 +68,8 @@ RETENTION: dict[str, str] = {
     "screening.AssessmentVersion": CLEARED + " Cleared: sections, plan and judgements.",
     "screening.PlanAction": REMOVED,
     "screening.OversightNote": REMOVED,
+    "screening.Review": CLEARED + " Kept whole: a review holds dates and status only.",
+    "screening.NewInformation": CLEARED + " Cleared: the summary of what was learnt.",
     "screening.DraftSection": REMOVED,
     "screening.DraftEvent": CLEARED + " Cleared: reopening reasons.",
     "screening.Alert": REMOVED,

@@ -55,10 +55,12 @@ from screening.models import (
     Finding,
     InboundMessage,
     Message,
+    NewInformation,
     NumberStatus,
     OversightNote,
     PlanAction,
     ReplyLink,
+    Review,
     Room,
     Session,
     UnavailableTime,
@@ -108,6 +110,11 @@ PARTS = (
         "oversight_notes.json",
         "Management oversight notes",
         (("oversight_notes", OversightNote),),
+    ),
+    Part(
+        "reviews.json",
+        "Reviews and new information",
+        (("reviews", Review), ("new_information", NewInformation)),
     ),
     Part(
         "texts.json",
@@ -307,6 +314,12 @@ def _rows_of(young_person: YoungPerson) -> dict[str, Iterable[models.Model]]:
         "signed_off_versions": AssessmentVersion.objects.filter(case__in=cases)
         .select_related("submitted_by", "signed_off_by")
         .order_by("case_id", "version"),
+        "reviews": Review.objects.filter(case__in=cases)
+        .select_related("created_by", "started_by", "signed_off_by")
+        .order_by("case_id", "pk"),
+        "new_information": NewInformation.objects.filter(case__in=cases)
+        .select_related("recorded_by")
+        .order_by("case_id", "pk"),
         "plan_actions": PlanAction.objects.filter(case__in=cases)
         .select_related("owner_agency", "owner", "created_by", "updated_by")
         .order_by("case_id", "pk"),

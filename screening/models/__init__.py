@@ -51,12 +51,23 @@ from screening.models.retention import (
     DisposalItem,
     RetentionRule,
 )
+from screening.models.reviews import (
+    ALERTING_KINDS,
+    OPEN_REVIEW,
+    NewInformation,
+    NewInformationKind,
+    Review,
+    ReviewReason,
+    ReviewStatus,
+)
 from screening.models.venues import ClosureDay, OpeningHours, Room, Venue, new_feed_token
 from screening.models.worktray import AdminTask
 
 __all__ = [
+    "ALERTING_KINDS",
     "JUDGEMENTS",
     "LIVE_VISIT",
+    "OPEN_REVIEW",
     "OVERSIGHT_NOTE_LIMIT",
     "VICTIM_SAFETY",
     "AdminTask",
@@ -88,6 +99,8 @@ __all__ = [
     "MessagePurpose",
     "MessageStatus",
     "MessageTemplate",
+    "NewInformation",
+    "NewInformationKind",
     "NumberStatus",
     "OpeningHours",
     "OrderType",
@@ -98,6 +111,9 @@ __all__ = [
     "ReplyLink",
     "RetentionRule",
     "RetentionStage",
+    "Review",
+    "ReviewReason",
+    "ReviewStatus",
     "Room",
     "Session",
     "UnavailableTime",

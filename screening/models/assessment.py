@@ -184,6 +184,10 @@ class AssessmentDraft(JudgementFields):
     kind = models.CharField(
         max_length=10, choices=AssessmentKind.choices, default=AssessmentKind.INITIAL
     )
+    changes_summary = models.TextField(
+        blank=True,
+        help_text="A review's answer to what changed, or why nothing did (sign-off needs it).",
+    )
     judgements_edited_at = models.DateTimeField(null=True, blank=True)
     judgements_edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -225,6 +229,15 @@ class AssessmentVersion(JudgementFields):
     sections = models.JSONField(default=list, help_text="[{key, title, text}] as signed off.")
     plan = models.JSONField(default=dict, help_text="The plan as signed off, by category.")
     built_from = models.JSONField(default=list, help_text="The finding versions merged.")
+    changes_summary = models.TextField(
+        blank=True, help_text="A review's: what changed, or why nothing did."
+    )
+    changes = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What differs from the previous version: {sections: [keys], judgements: "
+        "[keys], plan: bool}; empty for a first version.",
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -361,6 +374,7 @@ class DraftEvent(models.Model):
         SUBMITTED = "submitted", "Submitted for sign-off"
         SIGNED_OFF = "signed_off", "Signed off"
         REOPENED = "reopened", "Reopened"
+        REVIEW_STARTED = "review_started", "Review started"
 
     draft = models.ForeignKey(AssessmentDraft, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

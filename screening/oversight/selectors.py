@@ -26,6 +26,11 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from accounts.models import Role, User
+from screening.assessment.review_selectors import (
+    new_information_without_review,
+    reviews_due,
+    reviews_overdue,
+)
 from screening.assessment.selectors import (
     draft_case_list_for,
     drafts_awaiting_sign_off_for,
@@ -37,8 +42,11 @@ from screening.local_dates import local_midnight
 from screening.models import (
     AssessmentVersion,
     Case,
+    NewInformationKind,
     OversightNote,
     PlanActionStatus,
+    ReviewReason,
+    YoungPerson,
 )
 from screening.models.assessment import RISK_LEVELS
 
@@ -248,8 +256,79 @@ class OversightList:
     read: Callable[..., Listed]
 
 
-# The lists, in the page's order. Reviews (due, overdue) and new information without a
-# review started are added here, one line each, with their functions.
+def _from_dicts(rows: list[dict], limit: int, today: dt.date, summary, extra) -> Listed:
+    """Rows given as dicts (the review selectors' `{case, reference, due_by, ...}`) as a
+    list's rows: the young people of the rows shown read in one query."""
+    shown = rows[:limit]
+    people = {
+        case_id: person
+        for case_id, person in (
+            (c.pk, c.young_person)
+            for c in Case.objects.filter(pk__in={r["case"] for r in shown}).select_related(
+                "young_person"
+            )
+        )
+    }
+    out = []
+    for r in shown:
+        person: YoungPerson = people[r["case"]]
+        out.append(
+            OversightRow(
+                case=r["case"],
+                reference=r["reference"],
+                initials=person.initials,
+                name=str(person),
+                due_by=r["due_by"],
+                days_overdue=_days_past(r["due_by"], today),
+                summary=summary(r),
+                extra=extra(r),
+            )
+        )
+    return Listed(count=len(rows), rows=out)
+
+
+def _review_summary(r: dict) -> str:
+    why = ReviewReason(r["reason"]).label
+    started = f", started {r['started_on']:%-d %B %Y}" if r["started_on"] else ", not started"
+    return f"{why}{started}"
+
+
+def _review_extra(r: dict) -> dict[str, Any]:
+    return {k: r[k] for k in ("review", "reason", "status", "started_on")}
+
+
+def reviews_due_soon(*, user: User, today: dt.date, limit: int) -> Listed:
+    """Open reviews due today or in the next six days, soonest first."""
+    return _from_dicts(reviews_due(today, user=user), limit, today, _review_summary, _review_extra)
+
+
+def reviews_past_due(*, user: User, today: dt.date, limit: int) -> Listed:
+    """Open reviews past their due date, most overdue first."""
+    rows = reviews_overdue(today, user=user)
+    return _from_dicts(rows, limit, today, _review_summary, _review_extra)
+
+
+def new_information_unreviewed(*, user: User, today: dt.date, limit: int) -> Listed:
+    """New information no signed-off review has taken in yet, its review's due date first
+    (each item listed is an audited read, as on the case page)."""
+
+    def summary(r: dict) -> str:
+        kind = NewInformationKind(r["kind"]).label
+        return f"{kind}, received {r['received_on']:%-d %B %Y}"
+
+    def extra(r: dict) -> dict[str, Any]:
+        return {
+            "new_information": r["id"],
+            "kind": r["kind"],
+            "received_on": r["received_on"],
+            "review": r["review"],
+            "review_status": r["review_status"],
+        }
+
+    return _from_dicts(new_information_without_review(user=user), limit, today, summary, extra)
+
+
+# The lists, in the page's order.
 LISTS: list[OversightList] = [
     OversightList(
         "awaiting_sign_off",
@@ -269,6 +348,24 @@ LISTS: list[OversightList] = [
         "Every case judged high or very high risk of serious harm has had a manager's review "
         "in time.",
         high_risk_without_manager_review,
+    ),
+    OversightList(
+        "reviews_overdue",
+        "Reviews overdue",
+        "No reviews are overdue.",
+        reviews_past_due,
+    ),
+    OversightList(
+        "reviews_due",
+        "Reviews due in the next week",
+        "No reviews are due in the next week.",
+        reviews_due_soon,
+    ),
+    OversightList(
+        "new_information_without_review",
+        "New information not yet reviewed",
+        "All new information has been taken into a signed-off review.",
+        new_information_unreviewed,
     ),
 ]
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from screening.models import ClosureDay, OrderType
-from screening.people.workdays import add_working_days
+from screening.people.workdays import add_months, add_working_days
 
 
 def closure_days() -> frozenset[dt.date]:
@@ -45,4 +45,22 @@ def findings_due_by(*, visit_date: dt.date, closures: frozenset[dt.date] | None 
     closed = closure_days() if closures is None else closures
     return add_working_days(
         visit_date, settings.SCREENING_DEADLINES["findings_working_days"], closures=closed
+    )
+
+
+def review_due_after_sign_off(*, signed_off_on: dt.date) -> dt.date:
+    """The next review falls due REVIEW_INTERVAL_MONTHS calendar months after a sign-off."""
+    return add_months(signed_off_on, settings.SCREENING_DEADLINES["review_interval_months"])
+
+
+def review_due_after_new_information(
+    *, received_on: dt.date, closures: frozenset[dt.date] | None = None
+) -> dt.date:
+    """A review is due REVIEW_ON_NEW_INFORMATION_WORKING_DAYS working days after
+    significant new information is received."""
+    closed = closure_days() if closures is None else closures
+    return add_working_days(
+        received_on,
+        settings.SCREENING_DEADLINES["review_on_new_information_working_days"],
+        closures=closed,
     )

@@ -56,3 +56,15 @@ def working_days_between(start: dt.date, end: dt.date, *, closures: Iterable[dt.
         if is_working_day(current, closures=closed):
             count += 1
     return count
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """The same day of the month `months` calendar months later, or that month's last day
+    when it is shorter (31 January + 3 months = 30 April)."""
+    if months < 0:
+        raise ValueError("months must not be negative")
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    next_first = dt.date(year + month // 12, month % 12 + 1, 1)
+    last = (next_first - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(start.day, last))

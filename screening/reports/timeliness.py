@@ -14,6 +14,9 @@ Counting rules (the report page states them too):
   of working days after the session's date).
 - Signed-off assessment: one per case; done on the local date of the draft's first sign-off
   event; due `case.assessment_due_by`.
+- Review: one per review (screening/assessment/reviews.py); done on its sign-off date; due its
+  `due_by`. Counted by reason too (scheduled, after new information, asked for); a review has
+  no lateness reason of its own to list.
 - Months are those of the due date, in the YOT's zone.
 - Reasons for lateness are listed for the cases with a late deadline (of any stage) in the
   period: each visit's recorded late reason and each missed session that was rebooked.
@@ -60,7 +63,7 @@ from agencies.models import Agency
 from screening.access import can
 from screening.local_dates import ONE_DAY, EndsBy, local_date, local_midnight
 from screening.models import Case as CaseModel
-from screening.models import DraftEvent, Finding, Session, Visit, VisitStatus
+from screening.models import DraftEvent, Finding, Review, Session, Visit, VisitStatus
 from screening.people.deadlines import closure_days, findings_due_by
 from screening.reports.plan_delivery import PlanDelivery, plan_delivery
 
@@ -69,7 +72,12 @@ STAGES = [
     ("findings", "Agency findings"),
     ("assessment", "Signed-off assessment"),
 ]
-STAGE_LABELS = dict(STAGES)
+STAGE_LABELS = {**dict(STAGES), "review": "Review signed off"}
+REVIEW_REASON_LABELS = {
+    "scheduled": "Scheduled",
+    "new_information": "After new information",
+    "requested": "Asked for",
+}
 NO_REASON = "No reason recorded"
 
 
@@ -116,6 +124,8 @@ class Timeliness:
     findings_by_agency: list[tuple[str, Rate]]
     reasons: list[Reason] = field(default_factory=list)
     plan_actions: PlanDelivery | None = None  # done by their due date (plan_delivery.py)
+    reviews: StageRates | None = None
+    reviews_by_reason: list[tuple[str, Rate]] = field(default_factory=list)
 
     @property
     def reason_counts(self) -> list[tuple[str, int]]:
@@ -317,6 +327,26 @@ def _findings_tallies(p: _Period) -> list[_Tally]:
     return tallies
 
 
+def _review_tallies(p: _Period) -> list[_Tally]:
+    """Reviews due in the period, done on their sign-off date; the tally's agency slot holds
+    the review's reason (the report counts reviews by reason as findings by agency)."""
+    state = Case(
+        When(signed_off_on__isnull=False, signed_off_on__lte=F("due_by"), then=0),
+        When(signed_off_on__isnull=False, then=F("case_id")),
+        When(due_by__lt=p.today, then=-F("case_id")),
+        output_field=IntegerField(),
+    )
+    rows = (
+        Review.objects.filter(due_by__gte=p.first, due_by__lt=p.end)
+        .annotate(state=state)
+        .values_list("due_by", "reason", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    days = _Days()
+    return [_Tally(days[due], reason, st, n) for due, reason, st, n in _rows(rows)]
+
+
 @contextmanager
 def _without_jit() -> Iterator[None]:
     """On PostgreSQL, run the report's queries without JIT compilation: their estimated cost
@@ -454,6 +484,7 @@ def timeliness_for(
             "findings": _Folded(_findings_tallies(p)),
             "assessment": _Folded(_assessment_tallies(p)),
         }
+        reviews = _Folded(_review_tallies(p))
         return Timeliness(
             first_month=first,
             last_month=last,
@@ -464,4 +495,10 @@ def timeliness_for(
             plan_actions=plan_delivery(
                 first=first, end=end, months=months, today=p.today, zone=p.zone
             ),
+            reviews=reviews.stage("review", months),
+            reviews_by_reason=[
+                (label, reviews.by_agency[key])
+                for key, label in REVIEW_REASON_LABELS.items()
+                if key in reviews.by_agency
+            ],
         )

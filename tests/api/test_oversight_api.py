@@ -10,6 +10,7 @@ import pytest
 from accounts.models import Role
 from screening.assessment.drafts import draft_edit, draft_sign_off, draft_submit
 from screening.models import AssessmentDraft, AuditEntry, OversightNote, PlanAction
+from screening.assessment.reviews import new_information_record
 from screening.oversight.selectors import LISTS, oversight_for
 from screening.oversight.services import oversight_note_add
 from tests.api import test_plans_api
@@ -144,7 +145,14 @@ def test_a_note_at_the_limit_is_kept_and_notes_cannot_be_changed_or_removed(worl
 def test_the_lists_are_the_table_of_lists_with_counts(world):
     body = client_for(world["users"][MANAGER]).get(OVERSIGHT).json()
     keys = [item.key for item in LISTS]
-    assert keys == ["awaiting_sign_off", "actions_overdue", "high_risk_without_manager_review"]
+    assert keys == [
+        "awaiting_sign_off",
+        "actions_overdue",
+        "high_risk_without_manager_review",
+        "reviews_overdue",
+        "reviews_due",
+        "new_information_without_review",
+    ]
     assert set(body) == {*keys, "counts"}
     assert set(body["counts"]) == set(keys)
 
@@ -325,3 +333,37 @@ def test_the_lists_query_count_does_not_grow_with_the_rows(world, monkeypatch):
     many, counts = queries()
     assert (counts["actions_overdue"], counts["awaiting_sign_off"]) == (8, 1)
     assert many == few
+
+
+def test_new_information_puts_its_review_on_the_due_then_overdue_list(db, monkeypatch):
+    # Received Thursday 27 May 2027; five working days skip Monday 31 May (the spring bank
+    # holiday): Friday 28 May, Tuesday 1, Wednesday 2, Thursday 3, Friday 4 June.
+    clock = freeze(monkeypatch, dt.datetime(2027, 6, 1, 10, 0, tzinfo=LONDON))
+    manager = make_user(role=Role.YOT_MANAGER)
+    case, sessions = make_screened_case()
+    submit_findings(sessions["health"])
+    draft = record_judgements(AssessmentDraft.objects.get(case=case))
+    draft_submit(draft=draft, user=case.case_manager)
+    draft_sign_off(draft=draft, user=manager)
+    quiet = client_for(manager).get(OVERSIGHT).json()
+    assert quiet["reviews_due"] == quiet["new_information_without_review"] == []
+    item = new_information_record(
+        case=case,
+        user=case.case_manager,
+        kind="arrest",
+        summary="Arrested on Wednesday night with an older cousin.",
+        received_on=dt.date(2027, 5, 27),
+    )
+    body = client_for(manager).get(OVERSIGHT).json()
+    assert [(r["case"], r["due_by"]) for r in body["reviews_due"]] == [(case.pk, "2027-06-04")]
+    assert body["reviews_due"][0]["days_overdue"] == 0
+    assert body["reviews_overdue"] == []
+    assert [r["new_information"] for r in body["new_information_without_review"]] == [item.pk]
+    assert "summary" not in body["new_information_without_review"][0]
+    clock.advance(days=6)  # Monday 7 June 2027
+    body = client_for(manager).get(OVERSIGHT).json()
+    assert body["reviews_due"] == []
+    assert [(r["reference"], r["days_overdue"]) for r in body["reviews_overdue"]] == [
+        (case.reference, 3)
+    ]
+    assert body["counts"]["reviews_overdue"] == 1

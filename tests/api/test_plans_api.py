@@ -78,6 +78,11 @@ def ready_for_sign_off(case, *, judgements=True) -> AssessmentDraft:
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+def build_world() -> dict:
+    """A screened case signed off with PLAN, and a user for each actor."""
     case, sessions = make_screened_case()
     submit_findings(sessions["health"])
     users = {

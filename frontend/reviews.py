@@ -1,0 +1,162 @@
+"""Reviews and significant new information on the pages: the case page lists them (audited
+reads) with the forms to record new information and start a review; the draft page says
+why the assessment needs review; a review's sign-off asks what changed. Same services,
+selectors and access as the API (api/views/reviews.py)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from frontend.access import page
+from frontend.forms import DateField, apply_service_errors, at_most
+from screening.access import can
+from screening.assessment import reviews as review_services
+from screening.assessment.review_selectors import (
+    new_information_case_list_for,
+    new_information_for,
+    new_information_read,
+    open_review_of,
+    review_case_list_for,
+    reviews_for,
+    reviews_read,
+)
+from screening.assessment.review_sign_off import (
+    CHANGES_SUMMARY_LIMIT,
+    changes_against,
+    latest_version,
+)
+from screening.errors import NotAllowed
+from screening.models import JUDGEMENTS, AssessmentDraft, Case, NewInformationKind
+
+
+class NewInformationForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What kind of information is it?",
+        choices=NewInformationKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what kind of information it is"},
+    )
+    summary = forms.CharField(
+        label="Summary",
+        help_text="What happened, who told you and anything the case manager must act on.",
+        widget=forms.Textarea,
+        max_length=review_services.SUMMARY_LIMIT,
+        error_messages={
+            "required": "Summarise the new information",
+            **at_most(review_services.SUMMARY_LIMIT, "The summary"),
+        },
+    )
+    received_on = DateField(
+        label="When did you receive it?",
+        label_name="date you received it",
+        help_text="For example, 27 3 2027",
+    )
+
+
+class ChangesSummaryForm(forms.Form):
+    changes_summary = forms.CharField(
+        label="What did the review change?",
+        help_text="What changed in the assessment, the judgements or the plan, or why nothing "
+        "needed to change.",
+        widget=forms.Textarea,
+        max_length=CHANGES_SUMMARY_LIMIT,
+        error_messages={
+            "required": "Say what the review changed, or why nothing needed to change",
+            **at_most(CHANGES_SUMMARY_LIMIT, "The summary"),
+        },
+    )
+
+
+def case_reviews(user, case: Case) -> dict:
+    """What the case page shows of reviews and new information to this user (each read
+    audit-logged), and what they may do."""
+    shown: dict = {"may_record": False, "may_start": False, "new_information": None}
+    if can(user, "new_information", "read") and (
+        new_information_case_list_for(user=user).filter(pk=case.pk).exists()
+    ):
+        shown["new_information"] = new_information_read(
+            user=user, items=new_information_for(user=user, case=case)
+        )
+        shown["may_record"] = review_services.may_record_new_information(case=case, user=user)
+    shown["reviews"] = None
+    if can(user, "reviews", "read") and review_case_list_for(user=user).filter(pk=case.pk).exists():
+        reviews = reviews_read(user=user, reviews=reviews_for(case=case))
+        shown["reviews"] = reviews
+        shown["may_start"] = (
+            can(user, "reviews", "create")
+            and not any(r.status == "in_progress" for r in reviews)
+            and latest_version(case.pk) is not None
+        )
+        shown["today"] = timezone.localdate()
+    return shown
+
+
+def review_needed(user, case: Case) -> dict | None:
+    """Why the assessment needs review (the open review and its new information, reads
+    audit-logged), for the draft page; None when no review is open."""
+    review = open_review_of(case)
+    if review is None:
+        return None
+    items = new_information_read(user=user, items=review.new_information.all())
+    return {"review": review, "new_information": items}
+
+
+@page("new_information", "create")
+def new_information_new(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(new_information_case_list_for(user=request.user), pk=pk)
+    form = NewInformationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = review_services.new_information_record(
+                case=case, user=request.user, **form.cleaned_data
+            )
+            messages.success(
+                request,
+                f"The new information is recorded. A review is due by "
+                f"{item.review.due_by:%-d %B %Y}.",
+            )
+            return redirect(f"/cases/{case.pk}/#new-information")
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except NotAllowed as error:
+            form.add_error(None, str(error))
+    return render(request, "frontend/new_information_form.html", {"case": case, "form": form})
+
+
+@require_POST
+@page("reviews", "create")
+def review_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start the review now; the draft page opens on the review draft."""
+    case = get_object_or_404(review_case_list_for(user=request.user), pk=pk)
+    try:
+        review_services.review_start(case=case, user=request.user)
+    except NotAllowed as error:
+        messages.error(request, str(error))
+        return redirect(f"/cases/{case.pk}/#reviews")
+    messages.success(request, "The review has started from the last signed-off assessment.")
+    return redirect("frontend:draft", pk=case.pk)
+
+
+def changes_words(draft: AssessmentDraft) -> list[str]:
+    """What differs from the last signed-off version, in words, for the sign-off page."""
+    changes = changes_against(draft=draft, previous=latest_version(draft.case_id))
+    if not changes:
+        return []
+    titles = dict(draft.sections.values_list("key", "title"))
+    words = [f"Section changed: {titles.get(key, key)}" for key in changes["sections"]]
+    words += [f"Judgement changed: {JUDGEMENTS[key][0]}" for key in changes["judgements"]]
+    if changes["plan"]:
+        words.append("The intervention plan changed")
+    return words or ["Nothing changed since the last signed-off assessment"]
+
+
+def review_sign_off_form(request: HttpRequest, draft: AssessmentDraft) -> ChangesSummaryForm:
+    if request.method == "POST":
+        return ChangesSummaryForm(request.POST)
+    return ChangesSummaryForm(initial={"changes_summary": draft.changes_summary})
