@@ -303,6 +303,13 @@ class VisitOptionSerializer(serializers.Serializer):
     unavailable_clashes = TimeSpanSerializer(
         many=True, help_text="The unavailable times the visit overlaps (empty when none)."
     )
+    clashes_with_parent_carer_unavailable = serializers.BooleanField(
+        help_text="The visit overlaps the parent or carer's usual unavailable times (only "
+        "when they must attend; `outside_unavailable` counts both)."
+    )
+    parent_carer_unavailable_clashes = TimeSpanSerializer(
+        many=True, help_text="The parent or carer's unavailable times the visit overlaps."
+    )
     sessions = PlannedSessionSerializer(many=True)
 
 
@@ -312,12 +319,17 @@ class VisitOptionsSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
+def _spans(minutes: list[tuple[int, int]]) -> list[dict]:
+    return [{"start": from_minutes(s), "end": from_minutes(e)} for s, e in minutes]
+
+
 def visit_options_data(found) -> dict:
     """Engine options (minutes, ids) as the contract's JSON (datetimes, names)."""
 
     def option(o) -> dict:
         room = found.rooms[o.room]
         clashes = found.clashes(o)
+        carer = found.carer_clashes(o)
         return {
             "start": from_minutes(o.start),
             "end": from_minutes(o.end),
@@ -325,9 +337,9 @@ def visit_options_data(found) -> dict:
             "room_name": str(room),
             "outside_unavailable": o.outside_unavailable,
             "clashes_with_unavailable": bool(clashes),
-            "unavailable_clashes": [
-                {"start": from_minutes(s), "end": from_minutes(e)} for s, e in clashes
-            ],
+            "unavailable_clashes": _spans(clashes),
+            "clashes_with_parent_carer_unavailable": bool(carer),
+            "parent_carer_unavailable_clashes": _spans(carer),
             "sessions": [
                 {
                     "agency": p.agency,

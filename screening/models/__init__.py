@@ -22,7 +22,14 @@ from screening.models.assessment import (
     WorkEmail,
 )
 from screening.models.audit import AuditEntry
-from screening.models.booking import LIVE_VISIT, Session, Visit, VisitHistory, VisitStatus
+from screening.models.booking import (
+    LIVE_VISIT,
+    FreedSlot,
+    Session,
+    Visit,
+    VisitHistory,
+    VisitStatus,
+)
 from screening.models.calendars import CalendarImport, InviteEmail, InviteStatus
 from screening.models.messaging import (
     InboundMessage,
@@ -38,6 +45,7 @@ from screening.models.people import (
     CaseReferenceCounter,
     Language,
     OrderType,
+    ParentCarerUnavailableTime,
     UnavailableTime,
     YoungPerson,
     age_on,
@@ -67,6 +75,7 @@ __all__ = [
     "DraftStatus",
     "Finding",
     "FindingStatus",
+    "FreedSlot",
     "InboundMessage",
     "InviteEmail",
     "InviteStatus",
@@ -78,6 +87,7 @@ __all__ = [
     "NumberStatus",
     "OpeningHours",
     "OrderType",
+    "ParentCarerUnavailableTime",
     "PlanAction",
     "PlanActionStatus",
     "RecipientKind",
