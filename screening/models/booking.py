@@ -192,7 +192,6 @@ class FreedSlot(models.Model):
     class Cause(models.TextChoices):
         CANCELLED = "cancelled", "Visit cancelled"
         RESCHEDULED = "rescheduled", "Visit moved"
-        SESSION_CANCELLED = "session_cancelled", "Session cancelled"
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="freed_slots")
     start = models.DateTimeField()
