@@ -33,6 +33,7 @@ from screening.booking.services import (
     session_rebook,
     session_record_attendance,
     visit_book,
+    visit_cancel,
 )
 from screening.calendars.imports import calendar_import_upload
 from screening.calendars.loading import calendar_import_load_requested
@@ -401,6 +402,10 @@ def _young_people(today: dt.date) -> list[YoungPerson]:
                 parent_carer_mobile=_mobile(500 + n),
                 parent_carer_sms_consent=True,
             )
+            if n % 2:  # some carers work mornings: avoided while they must come
+                details["parent_carer_unavailable"] = [
+                    {"weekdays": [0, 1, 2, 3, 4], "start_time": dt.time(9), "end_time": dt.time(12)}
+                ]
         if n % 4 == 0:
             details["communication_needs"] = COMMUNICATION_NEEDS[
                 (n // 4) % len(COMMUNICATION_NEEDS)
@@ -677,7 +682,9 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
         stages = ["waiting"] * 7 + ["booked"] * 8 + ["fresh"] + ["visited"] * 10 + ["missed"] * 4
         past_days = _working_days(today, 20, -1)
         future_days = _working_days(today, 8, 1)
-        counts = dict.fromkeys(["waiting", "booked", "fresh", "visited", "missed", "unbooked"], 0)
+        counts = dict.fromkeys(
+            ["waiting", "booked", "fresh", "visited", "missed", "unbooked", "cancelled"], 0
+        )
         drafts = dict.fromkeys([*FINDINGS_STORIES, "missed", "fresh"], 0)
         for n, (person, stage) in enumerate(zip(people, stages, strict=True)):
             recent = stage in {"waiting", "booked"}
@@ -741,6 +748,19 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
                 drafts[story] += 1
                 if stage == "missed" and counts[stage] % 2:
                     _rebook_missed(visit=visit, team=team, rooms=rooms, days=future_days)
+        # One family cancels its booked visit: the time it frees shows on the admin's
+        # "Bring forward" list for the cases still waiting.
+        last_booked = (
+            Visit.objects.filter(status=VisitStatus.BOOKED, start__gt=timezone.now())
+            .order_by("-start", "-id")
+            .first()
+        )
+        if last_booked is not None:
+            visit_cancel(
+                visit=last_booked, reason="The family cannot come that day.", cancelled_by=admin
+            )
+            counts["booked"] -= 1
+            counts["cancelled"] += 1
     texts = _texts(log=log)
     result = DemoResult(created=True, logins=logins())
     result.counts = {
@@ -750,6 +770,7 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
         "cases": Case.objects.count(),
         "cases waiting for a visit": counts["waiting"],
         "visits booked": counts["booked"],
+        "visits cancelled (their time offered to bring forward)": counts["cancelled"],
         "visits completed": counts["visited"],
         "visits with a missed session": counts["missed"],
         "visits with findings still missing": drafts["partial"] + drafts["missed"],
