@@ -109,6 +109,8 @@ def offer_for(*, case: Case, slots: list[FreedSlot] | None = None) -> Offer | No
     current = current_visit_of(case)
     if current is not None and current.start < deadline_end(case):
         return None  # booked in time: nothing to bring forward
+    if current is None and Visit.objects.filter(case=case, status__in=LIVE_VISIT).exists():
+        return None  # visited already, or only a missed session's rebooking is booked
     slots = freed_slots_ahead() if slots is None else slots
     order_start = dt.datetime.combine(case.order_start_date, dt.time(0), tzinfo=yot_zone())
     # Not before the order starts, and never back to the case whose visit gave it up.
