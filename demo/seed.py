@@ -41,6 +41,7 @@ from screening.booking.services import (
     session_rebook,
     session_record_attendance,
     visit_book,
+    visit_cancel,
 )
 from screening.calendars.imports import calendar_import_upload
 from screening.calendars.loading import calendar_import_load_requested
@@ -421,6 +422,10 @@ def _young_people(today: dt.date) -> list[YoungPerson]:
                 parent_carer_mobile=_mobile(500 + n),
                 parent_carer_sms_consent=True,
             )
+            if n % 2:  # some carers work mornings: avoided while they must come
+                details["parent_carer_unavailable"] = [
+                    {"weekdays": [0, 1, 2, 3, 4], "start_time": dt.time(9), "end_time": dt.time(12)}
+                ]
         if n % 4 == 0:
             details["communication_needs"] = COMMUNICATION_NEEDS[
                 (n // 4) % len(COMMUNICATION_NEEDS)
@@ -793,7 +798,17 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
         older_days = _working_days(today, 45, -1)
         future_days = _working_days(today, 8, 1)
         counts = dict.fromkeys(
-            ["waiting", "oversight", "booked", "fresh", "visited", "missed", "unbooked"], 0
+            [
+                "waiting",
+                "oversight",
+                "booked",
+                "fresh",
+                "visited",
+                "missed",
+                "unbooked",
+                "cancelled",
+            ],
+            0,
         )
         drafts = dict.fromkeys([*FINDINGS_STORIES, "missed", "fresh"], 0)
         for n, (person, stage) in enumerate(zip(people, stages, strict=True)):
@@ -873,6 +888,19 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
                     _plan_and_oversight(visit=visit, stage=stage, staff=staff, today=today)
                 if stage == "missed" and counts[stage] % 2:
                     _rebook_missed(visit=visit, team=team, rooms=rooms, days=future_days)
+        # One family cancels its booked visit: the time it frees shows on the admin's
+        # "Bring forward" list for the cases still waiting.
+        last_booked = (
+            Visit.objects.filter(status=VisitStatus.BOOKED, start__gt=timezone.now())
+            .order_by("-start", "-id")
+            .first()
+        )
+        if last_booked is not None:
+            visit_cancel(
+                visit=last_booked, reason="The family cannot come that day.", cancelled_by=admin
+            )
+            counts["booked"] -= 1
+            counts["cancelled"] += 1
         reviews = _reviews(today=today, staff=staff)
         due_for_disposal = old_cases(today=today, zone=zone)
     texts = _texts(log=log)
@@ -884,6 +912,7 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
         "cases": Case.objects.count(),
         "cases waiting for a visit": counts["waiting"],
         "visits booked": counts["booked"],
+        "visits cancelled (their time offered to bring forward)": counts["cancelled"],
         "visits completed": counts["visited"],
         "visits with a missed session": counts["missed"],
         "visits with findings still missing": drafts["partial"] + drafts["missed"],

@@ -4,7 +4,7 @@ missed session; every write goes through screening.booking.services."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from django.contrib import messages
 from django.core import signing
@@ -16,6 +16,7 @@ from django.utils import timezone
 from agencies.models import Agency, Practitioner
 from frontend.access import page
 from frontend.forms import AttendanceForm, CancelForm, OptionsForm
+from frontend.participants import parent_carer_of
 from screening.access import can, sees_attendance_reason
 from screening.booking import services as visit_services
 from screening.booking.options import VisitOptions, visit_options
@@ -45,7 +46,13 @@ class ShownOption:
     value: dict[str, object]  # what the token signs, to know the option again on a POST
     # The young person's unavailable times the visit overlaps, as (start, end).
     clashes: list[tuple[dt.datetime, dt.datetime]]
+    # The parent or carer's, when they must attend.
+    carer_clashes: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
     chosen: bool = False
+
+
+def _datetimes(spans: list[tuple[int, int]]) -> list[tuple[dt.datetime, dt.datetime]]:
+    return [(from_minutes(a), from_minutes(b)) for a, b in spans]
 
 
 def _shown(found: VisitOptions, options: list, prefix: str) -> list[ShownOption]:
@@ -82,7 +89,8 @@ def _shown(found: VisitOptions, options: list, prefix: str) -> list[ShownOption]
                 token=token,
                 key=f"{prefix}{n}",
                 value=value,
-                clashes=[(from_minutes(a), from_minutes(b)) for a, b in found.clashes(option)],
+                clashes=_datetimes(found.clashes(option)),
+                carer_clashes=_datetimes(found.carer_clashes(option)),
             )
         )
     return shown
@@ -414,6 +422,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "visit": visit,
             "case": visit.case,
+            "carer": parent_carer_of(visit.case, texts_shown=can(user, "messages", "read")),
             "sessions": sessions,
             "may_change": can(user, "visits", "update") and visit.is_changeable(),
         },

@@ -205,6 +205,29 @@ class VisitFilterForm(forms.Form):
 UNAVAILABLE_ROWS = 2
 
 
+# The parent or carer's attendance: by age (None), or the admin's yes or no.
+MUST_ATTEND_CHOICES = [
+    ("age", "By age (under 16 on the order start date)"),
+    ("yes", "Yes, for every case"),
+    ("no", "No"),
+]
+
+
+def _must_attend_value(key: str) -> bool | None:
+    return {"yes": True, "no": False}.get(key)
+
+
+def _must_attend_key(value: bool | None) -> str:
+    return {True: "yes", False: "no"}.get(value, "age")  # type: ignore[arg-type]
+
+
+# Each list of weekly times on the form: the service's field -> (field prefix, whose).
+TIME_ROWS = {
+    "unavailable": ("u", ""),
+    "parent_carer_unavailable": ("c", "parent or carer's "),
+}
+
+
 class YoungPersonForm(forms.Form):
     given_name = forms.CharField(label="First name", max_length=100)
     family_name = forms.CharField(label="Last name", max_length=100)
@@ -226,6 +249,17 @@ class YoungPersonForm(forms.Form):
     )
     parent_carer_sms_consent = forms.BooleanField(
         label="The parent or carer agrees to texts", required=False
+    )
+    parent_carer_must_attend = forms.TypedChoiceField(
+        label="Must a parent or carer come to the visit?",
+        choices=MUST_ATTEND_CHOICES,
+        coerce=_must_attend_value,
+        empty_value=None,
+        initial="age",
+        # Left out (an older form or a script), it is decided by age.
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="By age: yes for an order that starts before the young person is 16",
     )
     communication_needs = forms.CharField(
         label="Communication needs",
@@ -255,53 +289,65 @@ class YoungPersonForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["given_name"].error_messages["required"] = self.messages["given_name"]
         self.fields["family_name"].error_messages["required"] = self.messages["family_name"]
-        for i in range(UNAVAILABLE_ROWS):
-            n = "first" if i == 0 else "second"
-            self.fields[f"u{i}_weekdays"] = forms.TypedMultipleChoiceField(
-                label=f"Days of the {n} usual unavailable time",
-                choices=WEEKDAYS,
-                coerce=int,
-                required=False,
-                widget=forms.CheckboxSelectMultiple,
-            )
-            self.fields[f"u{i}_start"] = TimeField(
-                label="From", required=False, help_text="For example, 08:45"
-            )
-            self.fields[f"u{i}_end"] = TimeField(
-                label="To", required=False, help_text="For example, 15:15"
-            )
+        for prefix, whose in TIME_ROWS.values():
+            for i in range(UNAVAILABLE_ROWS):
+                n = "first" if i == 0 else "second"
+                self.fields[f"{prefix}{i}_weekdays"] = forms.TypedMultipleChoiceField(
+                    label=f"Days of the {whose}{n} usual unavailable time",
+                    choices=WEEKDAYS,
+                    coerce=int,
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                )
+                self.fields[f"{prefix}{i}_start"] = TimeField(
+                    label="From", required=False, help_text="For example, 08:45"
+                )
+                self.fields[f"{prefix}{i}_end"] = TimeField(
+                    label="To", required=False, help_text="For example, 15:15"
+                )
 
-    def unavailable_rows(self) -> list[list[forms.BoundField]]:
+    def _rows(self, prefix: str) -> list[list[forms.BoundField]]:
         return [
-            [self[f"u{i}_weekdays"], self[f"u{i}_start"], self[f"u{i}_end"]]
+            [self[f"{prefix}{i}_weekdays"], self[f"{prefix}{i}_start"], self[f"{prefix}{i}_end"]]
             for i in range(UNAVAILABLE_ROWS)
         ]
 
+    def unavailable_rows(self) -> list[list[forms.BoundField]]:
+        return self._rows("u")
+
+    def parent_carer_unavailable_rows(self) -> list[list[forms.BoundField]]:
+        return self._rows("c")
+
     def clean(self) -> dict:
         data = super().clean()
-        for i in range(UNAVAILABLE_ROWS):
-            days, start, end = (data.get(f"u{i}_{k}") for k in ("weekdays", "start", "end"))
-            if (days or start or end) and not (days and start and end):
-                if not days:
-                    self.add_error(f"u{i}_weekdays", "Choose the days of this unavailable time")
-                if not start:
-                    self.add_error(f"u{i}_start", "Enter the time it starts")
-                if not end:
-                    self.add_error(f"u{i}_end", "Enter the time it ends")
+        for prefix, _ in TIME_ROWS.values():
+            for i in range(UNAVAILABLE_ROWS):
+                name = f"{prefix}{i}"
+                days, start, end = (data.get(f"{name}_{k}") for k in ("weekdays", "start", "end"))
+                if (days or start or end) and not (days and start and end):
+                    if not days:
+                        self.add_error(
+                            f"{name}_weekdays", "Choose the days of this unavailable time"
+                        )
+                    if not start:
+                        self.add_error(f"{name}_start", "Enter the time it starts")
+                    if not end:
+                        self.add_error(f"{name}_end", "Enter the time it ends")
         return data
 
     def service_values(self) -> dict[str, object]:
         data = self.cleaned_data
         values = {name: data[name] for name in self.base_fields}
-        values["unavailable"] = [
-            {
-                "weekdays": data[f"u{i}_weekdays"],
-                "start_time": data[f"u{i}_start"],
-                "end_time": data[f"u{i}_end"],
-            }
-            for i in range(UNAVAILABLE_ROWS)
-            if data.get(f"u{i}_weekdays")
-        ]
+        for field, (prefix, _) in TIME_ROWS.items():
+            values[field] = [
+                {
+                    "weekdays": data[f"{prefix}{i}_weekdays"],
+                    "start_time": data[f"{prefix}{i}_start"],
+                    "end_time": data[f"{prefix}{i}_end"],
+                }
+                for i in range(UNAVAILABLE_ROWS)
+                if data.get(f"{prefix}{i}_weekdays")
+            ]
         return values
 
     @classmethod
@@ -311,16 +357,21 @@ class YoungPersonForm(forms.Form):
             for name in cls.base_fields
             if name != "confirm_not_duplicate"
         }
-        for i, row in enumerate(list(person.unavailable.all())[:UNAVAILABLE_ROWS]):
-            initial[f"u{i}_weekdays"] = [str(d) for d in row.weekdays]
-            initial[f"u{i}_start"] = row.start_time.strftime("%H:%M")
-            initial[f"u{i}_end"] = row.end_time.strftime("%H:%M")
+        initial["parent_carer_must_attend"] = _must_attend_key(person.parent_carer_must_attend)
+        for field, (prefix, _) in TIME_ROWS.items():
+            rows = list(getattr(person, field).all())[:UNAVAILABLE_ROWS]
+            for i, row in enumerate(rows):
+                initial[f"{prefix}{i}_weekdays"] = [str(d) for d in row.weekdays]
+                initial[f"{prefix}{i}_start"] = row.start_time.strftime("%H:%M")
+                initial[f"{prefix}{i}_end"] = row.end_time.strftime("%H:%M")
         return initial
 
     # The service names unavailable rows like "unavailable.0.end_time".
     service_names = {
-        **{f"unavailable.{i}.weekdays": f"u{i}_weekdays" for i in range(UNAVAILABLE_ROWS)},
-        **{f"unavailable.{i}.end_time": f"u{i}_end" for i in range(UNAVAILABLE_ROWS)},
+        f"{field}.{i}.{part}": f"{prefix}{i}_{mine}"
+        for field, (prefix, _) in TIME_ROWS.items()
+        for i in range(UNAVAILABLE_ROWS)
+        for part, mine in (("weekdays", "weekdays"), ("end_time", "end"))
     }
 
 
@@ -395,7 +446,8 @@ class OptionsForm(forms.Form):
         "possible if that has passed",
     )
     respect_unavailable = forms.BooleanField(
-        label="Never during the young person's usual unavailable times",
+        label="Never during the young person's usual unavailable times (or the parent or "
+        "carer's, when they must attend)",
         required=False,
         help_text="Otherwise times outside them are only listed first",
     )

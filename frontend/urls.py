@@ -3,6 +3,7 @@ from django.urls import path
 from frontend import (
     auth_views,
     booking,
+    bring_forward,
     calendars,
     drafts,
     findings,
@@ -68,6 +69,7 @@ urlpatterns = [
     path("cases/<int:pk>/reviews/start/", reviews.review_start, name="review_start"),
     path("visits/", visit_list.visit_list, name="visits"),
     path("visits/<int:pk>/", booking.visit_detail, name="visit"),
+    path("bring-forward/", bring_forward.bring_forward, name="bring_forward"),
     path("visits/<int:pk>/reschedule/", booking.visit_reschedule, name="visit_reschedule"),
     path("visits/<int:pk>/cancel/", booking.visit_cancel, name="visit_cancel"),
     path("sessions/<int:pk>/attendance/", booking.session_attendance, name="attendance"),

@@ -56,6 +56,8 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         "update": frozenset({Role.YOT_ADMIN}),
     },
     "visit_options": {"read": frozenset({Role.YOT_ADMIN})},
+    # Earlier times freed by cancellations, offered to cases waiting or booked late.
+    "bring_forward": {"read": frozenset({Role.YOT_ADMIN})},
     # Importing busy times from a practitioner's own calendar: the practitioner (their own,
     # scoped by selector) and YOT admins.
     "calendar_import": {

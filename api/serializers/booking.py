@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -17,6 +19,7 @@ from api.fields import (
 )
 from api.serializers.base import viewer
 from screening.access import sees_attendance_reason
+from screening.booking.bring_forward import current_visit_of
 from screening.booking.services import REASON_LIMIT, SESSIONS_LIMIT
 from screening.models import (
     Case,
@@ -303,6 +306,13 @@ class VisitOptionSerializer(serializers.Serializer):
     unavailable_clashes = TimeSpanSerializer(
         many=True, help_text="The unavailable times the visit overlaps (empty when none)."
     )
+    clashes_with_parent_carer_unavailable = serializers.BooleanField(
+        help_text="The visit overlaps the parent or carer's usual unavailable times (only "
+        "when they must attend; `outside_unavailable` counts both)."
+    )
+    parent_carer_unavailable_clashes = TimeSpanSerializer(
+        many=True, help_text="The parent or carer's unavailable times the visit overlaps."
+    )
     sessions = PlannedSessionSerializer(many=True)
 
 
@@ -312,12 +322,17 @@ class VisitOptionsSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
+def _spans(minutes: list[tuple[int, int]]) -> list[dict]:
+    return [{"start": from_minutes(s), "end": from_minutes(e)} for s, e in minutes]
+
+
 def visit_options_data(found) -> dict:
     """Engine options (minutes, ids) as the contract's JSON (datetimes, names)."""
 
     def option(o) -> dict:
         room = found.rooms[o.room]
         clashes = found.clashes(o)
+        carer = found.carer_clashes(o)
         return {
             "start": from_minutes(o.start),
             "end": from_minutes(o.end),
@@ -325,9 +340,9 @@ def visit_options_data(found) -> dict:
             "room_name": str(room),
             "outside_unavailable": o.outside_unavailable,
             "clashes_with_unavailable": bool(clashes),
-            "unavailable_clashes": [
-                {"start": from_minutes(s), "end": from_minutes(e)} for s, e in clashes
-            ],
+            "unavailable_clashes": _spans(clashes),
+            "clashes_with_parent_carer_unavailable": bool(carer),
+            "parent_carer_unavailable_clashes": _spans(carer),
             "sessions": [
                 {
                     "agency": p.agency,
@@ -347,3 +362,63 @@ def visit_options_data(found) -> dict:
             "reasons": found.reasons,
         }
     ).data
+
+
+class FreedSlotSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    room = serializers.IntegerField()
+    freed_at = serializers.DateTimeField()
+    cause = serializers.ChoiceField(choices=["cancelled", "rescheduled"])
+
+
+class CurrentVisitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class BringForwardSerializer(serializers.Serializer):
+    visit_due_by = serializers.DateField()
+    current_visit = CurrentVisitSerializer(
+        allow_null=True, help_text="The booked visit an option would replace (null: none)."
+    )
+    options = VisitOptionSerializer(
+        many=True,
+        help_text="Earlier visits inside time a cancellation or move freed: POST one to "
+        "/visits/ (no current visit) or to /visits/{id}/reschedule/; both re-check it.",
+    )
+    freed_slots = FreedSlotSerializer(many=True, help_text="The freed time each option uses.")
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+def bring_forward_data(case, offer) -> dict:
+    """A case's bring-forward offer (or none) as JSON."""
+    current = offer.current if offer is not None else current_visit_of(case)
+    data = {
+        "visit_due_by": case.visit_due_by,
+        "current_visit": None
+        if current is None
+        else {"id": current.pk, "start": current.start, "end": current.end},
+        "options": [],
+        "freed_slots": [],
+        "reasons": [],
+    }
+    if offer is None:
+        data["reasons"] = [
+            "No earlier time freed by a cancellation fits this case, or it needs none "
+            "(its visit is booked by the day it is due)."
+        ]
+        return data
+    data["options"] = visit_options_data(replace(offer.found, options=[offer.option]))["options"]
+    slot = offer.slot
+    data["freed_slots"] = [
+        {
+            "start": slot.start,
+            "end": slot.end,
+            "room": slot.room_id,
+            "freed_at": slot.freed_at,
+            "cause": slot.cause,
+        }
+    ]
+    return data

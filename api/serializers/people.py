@@ -16,6 +16,7 @@ from api.serializers.base import weekday_field
 from screening.messaging.selectors import NumberState, number_states_of
 from screening.models import (
     Case,
+    ParentCarerUnavailableTime,
     UnavailableTime,
     YoungPerson,
 )
@@ -28,6 +29,11 @@ class UnavailableSerializer(ModelSerializer):
     class Meta:
         model = UnavailableTime
         fields = ["weekdays", "start_time", "end_time"]
+
+
+class ParentCarerUnavailableSerializer(UnavailableSerializer):
+    class Meta(UnavailableSerializer.Meta):
+        model = ParentCarerUnavailableTime
 
 
 class NumberStateSerializer(serializers.Serializer):
@@ -77,6 +83,22 @@ class YoungPersonSerializer(ModelSerializer):
         max_length=UNAVAILABLE_LIMIT,
         error_messages=at_most(UNAVAILABLE_LIMIT, "unavailable times"),
     )
+    parent_carer_must_attend = StrictBooleanField(
+        allow_null=True,
+        required=False,
+        help_text="Whether a parent or carer must come to the visit. null (the default): by "
+        "age, true for each case whose order starts before the young person's 16th birthday; "
+        "true or false: the admin's decision for every case. Each case's "
+        "`parent_carer_must_attend` gives the result.",
+    )
+    parent_carer_unavailable = ParentCarerUnavailableSerializer(
+        many=True,
+        required=False,
+        max_length=UNAVAILABLE_LIMIT,
+        error_messages=at_most(UNAVAILABLE_LIMIT, "unavailable times"),
+        help_text="The parent or carer's usual unavailable times, avoided as the young "
+        "person's are when they must attend.",
+    )
     mobile_status = _number_state_field("mobile")
     parent_carer_mobile_status = _number_state_field("parent_carer_mobile")
     confirm_not_duplicate = StrictBooleanField(
@@ -99,9 +121,11 @@ class YoungPersonSerializer(ModelSerializer):
             "parent_carer_name",
             "parent_carer_mobile",
             "parent_carer_sms_consent",
+            "parent_carer_must_attend",
             "communication_needs",
             "language",
             "unavailable",
+            "parent_carer_unavailable",
             "mobile_status",
             "parent_carer_mobile_status",
             "confirm_not_duplicate",
@@ -138,6 +162,12 @@ class CaseSerializer(ModelSerializer):
     case_manager = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(role=Role.CASE_MANAGER), allow_null=True, required=False
     )
+    parent_carer_must_attend = serializers.BooleanField(
+        read_only=True,
+        help_text="Whether a parent or carer must attend this case's visit: the young "
+        "person's `parent_carer_must_attend`, or when that is null, under 16 on "
+        "`order_start_date`.",
+    )
 
     class Meta:
         model = Case
@@ -151,6 +181,7 @@ class CaseSerializer(ModelSerializer):
             "visit_due_by",
             "findings_due_by",
             "assessment_due_by",
+            "parent_carer_must_attend",
         ]
         read_only_fields = [
             "id",

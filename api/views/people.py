@@ -18,11 +18,14 @@ from agencies.models import Agency
 from api.filters import WindowDateFilter
 from api.permissions import METHOD_ACTIONS, RolePermission
 from api.serializers.booking import (
+    BringForwardSerializer,
     VisitOptionsQuerySerializer,
     VisitOptionsSerializer,
+    bring_forward_data,
     visit_options_data,
 )
 from api.serializers.people import CaseSerializer, YoungPersonBasicSerializer, YoungPersonSerializer
+from screening.booking.bring_forward import offer_for
 from screening.booking.options import visit_options as options_for_case
 from screening.governance.subject_access import export_filename, subject_access_export
 from screening.models import Case, OrderType, YoungPerson
@@ -197,6 +200,8 @@ class CaseViewSet(
     def required_action(self, request: Request) -> str | tuple[str, str]:
         if self.action == "visit_options":
             return ("visit_options", "read")
+        if self.action == "bring_forward":
+            return ("bring_forward", "read")
         return METHOD_ACTIONS.get(request.method, "update")
 
     @extend_schema(
@@ -227,3 +232,17 @@ class CaseViewSet(
             spread=q["spread"] == "true",
         )
         return Response(visit_options_data(found))
+
+    @extend_schema(responses={200: BringForwardSerializer})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="bring-forward",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def bring_forward(self, request: Request, pk: str | None = None) -> Response:
+        """Earlier options freed by cancellations, for a case waiting for a visit or booked
+        after its deadline (empty otherwise)."""
+        case = self.get_object()
+        return Response(bring_forward_data(case, offer_for(case=case)))

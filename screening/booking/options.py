@@ -59,11 +59,22 @@ class VisitOptions:
 
     # The young person's unavailable times from the start of the first day searched, whole.
     unavailable: list[Interval] = field(default_factory=list)
+    # The parent or carer's, the same way, when they must attend (else empty).
+    carer_unavailable: list[Interval] = field(default_factory=list)
 
     def clashes(self, option: Option) -> list[Interval]:
         """The young person's unavailable times (engine minutes) that the option's span
         overlaps: empty for an option outside them."""
-        return [(s, e) for s, e in self.unavailable if s < option.end and option.start < e]
+        return _overlapping(self.unavailable, option)
+
+    def carer_clashes(self, option: Option) -> list[Interval]:
+        """The parent or carer's unavailable times that the option's span overlaps (only
+        when they must attend)."""
+        return _overlapping(self.carer_unavailable, option)
+
+
+def _overlapping(times: list[Interval], option: Option) -> list[Interval]:
+    return [(s, e) for s, e in times if s < option.end and option.start < e]
 
 
 # Spread options (DESIGN.md "Scheduling model" ranks by earliest start; a list of ten
@@ -333,10 +344,18 @@ def _spread(request: SearchRequest, tz: ZoneInfo) -> list[Option]:
     return outside + rest
 
 
-def _unavailable(case: Case, start: int, end: int, tz: ZoneInfo) -> list[Interval]:
+def _unavailable(
+    case: Case, start: int, end: int, tz: ZoneInfo, *, carer: bool = False
+) -> list[Interval]:
+    """The young person's usual unavailable times in [start, end), or (`carer`) the parent
+    or carer's: those only when the case needs them at the visit (Case rule), else none."""
+    person = case.young_person
+    if carer and not case.parent_carer_must_attend:
+        return []
+    rows = person.parent_carer_unavailable.all() if carer else person.unavailable.all()
     patterns = [
         ex.WeeklyPattern(weekdays=frozenset(u.weekdays), start=u.start_time, end=u.end_time)
-        for u in case.young_person.unavailable.all()
+        for u in rows
     ]
     return ex.expand_weekly(patterns=patterns, window_start=start, window_end=end, zone=tz)
 
@@ -385,6 +404,17 @@ def render_reason(
             f"Every time {before} clashes with the young person's usual unavailable times "
             "(such as school hours); allow those times to see options."
         )
+    if reason.code == "carer_unavailable_times":
+        return (
+            f"The parent or carer is unavailable at every time {before} that suits the "
+            "young person (their usual unavailable times); allow those times, or check "
+            "whether the parent or carer must attend."
+        )
+    if reason.code == "both_unavailable_times":
+        return (
+            f"Every time {before} clashes with the young person's or the parent or carer's "
+            "usual unavailable times; allow those times to see options."
+        )
     return (
         f"Each agency has someone free {before}, but never back to back with each other "
         "in a free room; try any order, a longer gap or fewer agencies."
@@ -419,6 +449,7 @@ def _answer(
     names: Mapping[str, str],
     spread: bool,
     tz: ZoneInfo,
+    young_unavailable: tuple[Interval, ...] | None = None,
 ) -> tuple[list[Option], list[Option], list[str]] | None:
     """The options before the deadline, those after it when too few, and the reasons, from
     rows read up to `upto`; None when rows beyond it could change any of them."""
@@ -440,6 +471,7 @@ def _answer(
         # is the same as in the whole horizon's; when not found there, it may lie beyond.
         if not whole and any(r.code == "agency_unavailable" and r.earliest is None for r in why):
             return None
+        why = [_whose_times(r, request, young_unavailable) for r in why]
         reasons = [render_reason(r, tz=tz, deadline=deadline, agency_names=names) for r in why]
     else:
         spaced = f", at most {SPREAD_PER_DAY} a day" if spread else ""
@@ -458,6 +490,19 @@ def _answer(
     if not _settled(after, whole=whole, upto=upto, longest=longest, count=count):
         return None
     return options, after, reasons
+
+
+def _whose_times(
+    reason: Reason, request: SearchRequest, young: tuple[Interval, ...] | None
+) -> Reason:
+    """An unavailable-times reason says whose times are in the way: when the parent or
+    carer's times were searched too (`young` is the young person's alone), the parent or
+    carer's when a visit avoiding only the young person's exists, else both."""
+    if reason.code != "unavailable_times" or young is None or young == request.unavailable:
+        return reason
+    if search(replace(request, unavailable=young, count=1)):
+        return replace(reason, code="carer_unavailable_times")
+    return replace(reason, code="both_unavailable_times")
 
 
 def visit_options(
@@ -534,7 +579,9 @@ def visit_options(
         .select_related("venue")
         .prefetch_related("venue__opening_hours")
     )
-    unavailable = tuple(_unavailable(case, earliest, horizon, tz))
+    young_unavailable = tuple(_unavailable(case, earliest, horizon, tz))
+    # A parent or carer who must attend: their times join the young person's, as strictly.
+    unavailable = young_unavailable + tuple(_unavailable(case, earliest, horizon, tz, carer=True))
     longest = sum(s.duration for s in specs) + max_gap * (len(specs) - 1)
 
     def read(upto: int) -> SearchRequest:
@@ -589,11 +636,13 @@ def visit_options(
             names=names,
             spread=spread,
             tz=tz,
+            young_unavailable=young_unavailable,
         )
         if answer is not None:
             break
         upto = min(horizon, earliest + 2 * (upto - earliest))
     options, after, reasons = answer
+    first_midnight = ex.local_day_bounds(day=_day_of(earliest, tz), zone=tz)[0]
     if from_order:
         reasons.insert(0, order_start_reason(case.order_start_date))
     return VisitOptions(
@@ -605,9 +654,6 @@ def visit_options(
         rooms={r.pk: r for r in rooms},
         request=request,
         # From the first day's midnight, so a clash names the whole unavailable time.
-        unavailable=normalise(
-            _unavailable(
-                case, ex.local_day_bounds(day=_day_of(earliest, tz), zone=tz)[0], horizon, tz
-            )
-        ),
+        unavailable=normalise(_unavailable(case, first_midnight, horizon, tz)),
+        carer_unavailable=normalise(_unavailable(case, first_midnight, horizon, tz, carer=True)),
     )

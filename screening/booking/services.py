@@ -25,6 +25,7 @@ from agencies.models import Agency, Practitioner
 from screening import fixed_sql as sql
 from screening.booking import availability, queries
 from screening.booking.availability import SessionToBook
+from screening.booking.freed import freed_slot_record
 from screening.booking.guards import (
     SESSION_CONSTRAINT,
     VISIT_CONSTRAINT,
@@ -34,7 +35,16 @@ from screening.booking.guards import (
 from screening.calendars.invite_planning import invites_plan_for_change
 from screening.errors import CaseAlreadyBooked, NotAllowed, SlotTaken
 from screening.messaging.planning import messages_plan_for_visit
-from screening.models import LIVE_VISIT, Case, Room, Session, Visit, VisitHistory, VisitStatus
+from screening.models import (
+    LIVE_VISIT,
+    Case,
+    FreedSlot,
+    Room,
+    Session,
+    Visit,
+    VisitHistory,
+    VisitStatus,
+)
 from screening.people.deadlines import closure_days, findings_due_by
 from screening.people.workdays import add_working_days
 from screening.scheduling.search import GRID_MINUTES
@@ -368,6 +378,7 @@ def visit_reschedule(
     closures = closure_days()
     availability.check_bookable(room=room, sessions=rows, ignore_visit=visit, closures=closures)
     taken = _taken_words(rows, room)
+    freed_slot_record(visit=visit, cause=FreedSlot.Cause.RESCHEDULED)
     try:
         with transaction.atomic(savepoint=False):  # as in visit_book
             # Release the old holds first so the visit may overlap its own old times.
@@ -415,6 +426,7 @@ def visit_cancel(*, visit: Visit, reason: str, cancelled_by: User | None = None)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status != VisitStatus.BOOKED:
         raise NotAllowed(f"This visit is {visit.get_status_display().lower()}.")
+    freed_slot_record(visit=visit, cause=FreedSlot.Cause.CANCELLED)
     visit.status = VisitStatus.CANCELLED
     visit.cancel_reason = reason.strip()
     visit.version += 1

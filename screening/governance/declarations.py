@@ -106,6 +106,23 @@ SCHEDULE_SCOPE = (
     "search and 'who is where' show it as busy or free, with leave named as leave)."
 )
 
+
+def _weekly_times(purpose: str) -> Table:
+    """A young person's table of usual weekly unavailable times (theirs or their carer's)."""
+    return Table(
+        purpose=purpose,
+        readers=("young_people",),
+        scope="As young people.",
+        fields={
+            "id": NONE,
+            "young_person": PERSONAL,
+            "weekdays": PERSONAL,
+            "start_time": PERSONAL,
+            "end_time": PERSONAL,
+        },
+    )
+
+
 DECLARATIONS: dict[str, Table] = {
     # --- accounts -------------------------------------------------------------------------
     "accounts.User": Table(
@@ -342,6 +359,11 @@ DECLARATIONS: dict[str, Table] = {
             "parent_carer_name": (PERSONAL, "The parent or carer texted and asked to come."),
             "parent_carer_mobile": PERSONAL,
             "parent_carer_sms_consent": PERSONAL,
+            "parent_carer_must_attend": (
+                PERSONAL,
+                "Whether the parent or carer must come (blank: by age); their times are then "
+                "avoided and they are texted.",
+            ),
             "communication_needs": (
                 SPECIAL,
                 "So everyone adapts how they speak and write to the young person (speech, "
@@ -351,18 +373,12 @@ DECLARATIONS: dict[str, Table] = {
             "created_at": PERSONAL,
         },
     ),
-    "screening.UnavailableTime": Table(
-        purpose="Usual weekly times the young person cannot come (school hours), avoided "
-        "when booking.",
-        readers=("young_people",),
-        scope="As young people.",
-        fields={
-            "id": NONE,
-            "young_person": PERSONAL,
-            "weekdays": PERSONAL,
-            "start_time": PERSONAL,
-            "end_time": PERSONAL,
-        },
+    "screening.UnavailableTime": _weekly_times(
+        "Usual weekly times the young person cannot come (school hours), avoided when booking."
+    ),
+    "screening.ParentCarerUnavailableTime": _weekly_times(
+        "Usual weekly times the parent or carer cannot come (such as work), avoided when "
+        "booking a visit they must attend."
     ),
     "screening.CaseReferenceCounter": Table(
         purpose="The last case number given out each year.",
@@ -469,6 +485,26 @@ DECLARATIONS: dict[str, Table] = {
         },
     ),
     # --- screening: booking ---------------------------------------------------------------
+    "screening.FreedSlot": Table(
+        purpose="Time a cancelled or moved visit gave back (room, span, practitioners), so "
+        "cases waiting for a visit can be offered it earlier.",
+        readers=("bring_forward",),
+        scope="YOT admins: all; unused once the time has passed.",
+        fields={
+            "id": NONE,
+            "room": NONE,
+            "start": PERSONAL,
+            "end": PERSONAL,
+            "freed_at": PERSONAL,
+            "cause": PERSONAL,
+            "visit": (PERSONAL, "The visit that gave the time back."),
+        },
+    ),
+    "screening.FreedSlot_practitioners": Table(
+        purpose="The practitioners whose sessions a freed slot gave back.",
+        readers=("bring_forward",),
+        fields={"id": NONE, "freedslot": PERSONAL, "practitioner": PERSONAL},
+    ),
     "screening.Visit": Table(
         purpose="The one screening visit of a case: when and where, who booked it, and why "
         "it was late, cancelled or rebooked.",

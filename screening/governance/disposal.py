@@ -45,12 +45,14 @@ from screening.models import (
     DraftEvent,
     DraftSection,
     Finding,
+    FreedSlot,
     InboundMessage,
     InviteEmail,
     Message,
     MessageStatus,
     NewInformation,
     OversightNote,
+    ParentCarerUnavailableTime,
     PlanAction,
     ReplyLink,
     RetentionStage,
@@ -269,6 +271,7 @@ def case_strip(*, case: Case, last_action_on: dt.date) -> None:
     InboundMessage.objects.filter(visit__in=visit_ids).delete()
     Message.objects.filter(visit__in=visit_ids).delete()
     ReplyLink.objects.filter(visit__in=visit_ids).delete()
+    FreedSlot.objects.filter(visit__in=visit_ids).delete()
     case.alerts.all().delete()
     AlertEmail.objects.filter(case=case).exclude(status=OutboxStatus.SENDING).delete()
     WorkEmail.objects.filter(case=case).exclude(status=OutboxStatus.SENDING).delete()
@@ -297,9 +300,11 @@ def young_person_anonymise_if_done(*, young_person: YoungPerson, except_case: Ca
         parent_carer_name="",
         parent_carer_mobile="",
         parent_carer_sms_consent=False,
+        parent_carer_must_attend=None,
         communication_needs="",
     )
     UnavailableTime.objects.filter(young_person=young_person).delete()
+    ParentCarerUnavailableTime.objects.filter(young_person=young_person).delete()
     InboundMessage.objects.filter(young_person=young_person).delete()
     Message.objects.filter(young_person=young_person).delete()
     _clear_log_entries(YoungPerson, [young_person.pk])

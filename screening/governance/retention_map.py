@@ -49,6 +49,9 @@ RETENTION: dict[str, str] = {
         "needs removed, the year of birth kept."
     ),
     "screening.UnavailableTime": "Deleted when the young person is anonymised (see young people).",
+    "screening.ParentCarerUnavailableTime": (
+        "Deleted when the young person is anonymised (see young people)."
+    ),
     "screening.CaseReferenceCounter": CONFIG,
     "screening.Case": (
         f"Held in full, then basic details only, then disposed of under {CASE_RULE}; the row "
@@ -98,6 +101,11 @@ RETENTION: dict[str, str] = {
         f"under {CASE_RULE}."
     ),
     "screening.AdminTask": REMOVED,
+    "screening.FreedSlot": (
+        "Offered only while its time is in the future; deleted when the case whose visit freed "
+        f"it is reduced or disposed of under {CASE_RULE}."
+    ),
+    "screening.FreedSlot_practitioners": "Deleted with its freed slot.",
     "screening.ReplyLink": (
         "Answers only until the end of the visit's day; the row (the number it was texted "
         "to, what was done with it) is deleted when the case is reduced or disposed of under "

@@ -58,6 +58,7 @@ from screening.models import (
     NewInformation,
     NumberStatus,
     OversightNote,
+    ParentCarerUnavailableTime,
     PlanAction,
     ReplyLink,
     Review,
@@ -86,7 +87,11 @@ PARTS = (
     Part(
         "young_person.json",
         "The young person's record",
-        (("young_person", YoungPerson), ("unavailable_times", UnavailableTime)),
+        (
+            ("young_person", YoungPerson),
+            ("unavailable_times", UnavailableTime),
+            ("parent_carer_unavailable_times", ParentCarerUnavailableTime),
+        ),
     ),
     Part("cases.json", "Cases", (("cases", Case),)),
     Part(
@@ -177,6 +182,11 @@ NOT_EXPORTED: dict[str, str] = {
             "schedule.Occurrence",
         ),
         "Practitioners' and rooms' availability: about staff, not the young person.",
+    ),
+    **dict.fromkeys(
+        ("screening.FreedSlot", "screening.FreedSlot_practitioners"),
+        "Time a cancellation gave back to rooms and practitioners, for other cases: the "
+        "visit it came from is exported with the visits.",
     ),
     **dict.fromkeys(
         (
@@ -297,6 +307,9 @@ def _rows_of(young_person: YoungPerson) -> dict[str, Iterable[models.Model]]:
     return {
         "young_person": [young_person],
         "unavailable_times": UnavailableTime.objects.filter(young_person=young_person),
+        "parent_carer_unavailable_times": ParentCarerUnavailableTime.objects.filter(
+            young_person=young_person
+        ),
         "cases": cases.select_related("case_manager").order_by("pk"),
         "visits": visits.select_related("room__venue", "booked_by").order_by("pk"),
         "sessions": sessions.select_related("agency", "practitioner__agency").order_by("pk"),

@@ -42,13 +42,17 @@ REMINDERS = {P.DAY_BEFORE, P.MORNING}
 REACHED = [S.SENDING, S.SENT, S.DELIVERED, S.UNDELIVERED, S.OUTCOME_UNKNOWN]
 
 
-def _consenting(person: YoungPerson) -> list[tuple[str, str]]:
-    """(recipient kind, number) of each number that consented to texts."""
+def _consenting(visit: Visit) -> list[tuple[str, str]]:
+    """(recipient kind, number) of each number that consented to texts about the visit:
+    the young person's, and the parent or carer's when they must attend (Case rule)."""
+    case = visit.case
+    person: YoungPerson = case.young_person
     found: list[tuple[str, str]] = []
     if person.mobile and person.sms_consent:
         found.append((RecipientKind.YOUNG_PERSON, person.mobile))
     if (
-        person.parent_carer_mobile
+        case.parent_carer_must_attend
+        and person.parent_carer_mobile
         and person.parent_carer_sms_consent
         and person.parent_carer_mobile != person.mobile
     ):
@@ -221,7 +225,7 @@ def messages_plan_for_visit(*, visit: Visit, kind: str, previous: dict | None) -
         _withdraw_old(visit, f"visit {kind}")
     if visit.start <= now:
         return []
-    consenting = _consenting(person)
+    consenting = _consenting(visit)
     if not consenting:
         return []
     # A number's first text ever starts with the service's introduction.
@@ -260,7 +264,7 @@ def _replan_visit(
     """(new rows, withdrawn rows planned again) for one visit's current version to
     `number`: the texts still due that it has not had (withdrawn ones count as not had)."""
     person = visit.case.young_person
-    recipient = next((kind for kind, to in _consenting(person) if to == number), None)
+    recipient = next((kind for kind, to in _consenting(visit) if to == number), None)
     if recipient is None:
         return [], []
     rows = {

@@ -22,7 +22,14 @@ from screening.models.assessment import (
     WorkEmail,
 )
 from screening.models.audit import AuditEntry
-from screening.models.booking import LIVE_VISIT, Session, Visit, VisitHistory, VisitStatus
+from screening.models.booking import (
+    LIVE_VISIT,
+    FreedSlot,
+    Session,
+    Visit,
+    VisitHistory,
+    VisitStatus,
+)
 from screening.models.calendars import CalendarImport, InviteEmail, InviteStatus
 from screening.models.messaging import (
     InboundMessage,
@@ -40,6 +47,7 @@ from screening.models.people import (
     CaseReferenceCounter,
     Language,
     OrderType,
+    ParentCarerUnavailableTime,
     RetentionStage,
     UnavailableTime,
     YoungPerson,
@@ -91,6 +99,7 @@ __all__ = [
     "DraftStatus",
     "Finding",
     "FindingStatus",
+    "FreedSlot",
     "InboundMessage",
     "InviteEmail",
     "InviteStatus",
@@ -105,6 +114,7 @@ __all__ = [
     "OpeningHours",
     "OrderType",
     "OversightNote",
+    "ParentCarerUnavailableTime",
     "PlanAction",
     "PlanActionStatus",
     "RecipientKind",

@@ -182,3 +182,33 @@ class VisitHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visit_id} v{self.version} {self.kind}"
+
+
+class FreedSlot(models.Model):
+    """Time a cancellation or move gave back (a room's span and the practitioners who were
+    in it), so cases waiting for a visit, or booked after their deadline, can be offered it.
+    Written in the same transaction as the change; ignored once its start has passed."""
+
+    class Cause(models.TextChoices):
+        CANCELLED = "cancelled", "Visit cancelled"
+        RESCHEDULED = "rescheduled", "Visit moved"
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="freed_slots")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    freed_at = models.DateTimeField(default=timezone.now)
+    cause = models.CharField(max_length=20, choices=Cause.choices)
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="freed_slots")
+    practitioners = models.ManyToManyField(Practitioner, related_name="freed_slots", blank=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        indexes = [models.Index(fields=["start"], name="freed_slot_start_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__lt=models.F("end")), name="freed_slot_starts_before_end"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room_id} {self.start:%Y-%m-%d %H:%M}"

@@ -14,6 +14,11 @@ def age_on(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+# A parent or carer must come to the visit, unless the admin says otherwise, when the young
+# person is under this age on the order's start date (DESIGN.md "Participants").
+PARENT_CARER_AGE = 16
+
+
 class Language(models.TextChoices):
     ENGLISH = "en", "English"
     WELSH = "cy", "Welsh"
@@ -30,6 +35,14 @@ class YoungPerson(models.Model):
     parent_carer_name = models.CharField(max_length=150, blank=True)
     parent_carer_mobile = models.CharField(max_length=16, blank=True)
     parent_carer_sms_consent = models.BooleanField(default=False)
+    # None: by age (under PARENT_CARER_AGE on each case's order start date); True or False:
+    # the admin's decision for every case of this young person.
+    parent_carer_must_attend = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Blank: by age (under 16 on the order start date); otherwise the admin's "
+        "decision.",
+    )
     communication_needs = models.TextField(blank=True)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
     created_at = models.DateTimeField(default=timezone.now)
@@ -45,6 +58,13 @@ class YoungPerson(models.Model):
     def initials(self) -> str:
         return f"{self.given_name[:1]}{self.family_name[:1]}".upper()
 
+    def parent_carer_attends(self, order_start_date: dt.date) -> bool:
+        """Whether a parent or carer must attend a visit for an order starting on that day:
+        the admin's explicit choice, else under PARENT_CARER_AGE on that day."""
+        if self.parent_carer_must_attend is not None:
+            return self.parent_carer_must_attend
+        return age_on(self.date_of_birth, order_start_date) < PARENT_CARER_AGE
+
     def clean(self) -> None:
         errors = {}
         today = timezone.localdate()
@@ -56,25 +76,44 @@ class YoungPerson(models.Model):
             errors["sms_consent"] = ["Consent to texts needs a mobile number."]
         if self.parent_carer_sms_consent and not self.parent_carer_mobile:
             errors["parent_carer_sms_consent"] = ["Consent to texts needs a mobile number."]
+        if self.parent_carer_must_attend and not self.parent_carer_name.strip():
+            errors["parent_carer_name"] = [
+                "Enter the parent or carer's name, since they must attend."
+            ]
         if errors:
             raise ValidationError(errors)
 
 
-class UnavailableTime(models.Model):
-    """A usual weekly time the young person cannot attend, such as school hours."""
+class WeeklyTime(models.Model):
+    """A usual weekly time (weekdays, from and to, local) someone cannot attend."""
 
-    young_person = models.ForeignKey(
-        YoungPerson, on_delete=models.CASCADE, related_name="unavailable"
-    )
     weekdays = models.JSONField(help_text="Weekday numbers, 0 = Monday.")
     start_time = models.TimeField()
     end_time = models.TimeField()
 
     class Meta:
+        abstract = True
         ordering = ["young_person", "start_time", "id"]
 
     def __str__(self) -> str:
         return f"{self.weekdays} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
+
+
+class UnavailableTime(WeeklyTime):
+    """A usual weekly time the young person cannot attend, such as school hours."""
+
+    young_person = models.ForeignKey(
+        YoungPerson, on_delete=models.CASCADE, related_name="unavailable"
+    )
+
+
+class ParentCarerUnavailableTime(WeeklyTime):
+    """A usual weekly time the young person's parent or carer cannot come (such as work),
+    avoided when they must attend."""
+
+    young_person = models.ForeignKey(
+        YoungPerson, on_delete=models.CASCADE, related_name="parent_carer_unavailable"
+    )
 
 
 class OrderType(models.TextChoices):
@@ -149,3 +188,8 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def parent_carer_must_attend(self) -> bool:
+        """Whether a parent or carer must attend this case's visit (YoungPerson rule)."""
+        return self.young_person.parent_carer_attends(self.order_start_date)

@@ -40,7 +40,7 @@ def case_list_for(*, user: User) -> QuerySet[Case]:
 
 def young_person_list_for(*, user: User) -> QuerySet[YoungPerson]:
     """Young people of the cases the user may see."""
-    qs = YoungPerson.objects.prefetch_related("unavailable")
+    qs = YoungPerson.objects.prefetch_related("unavailable", "parent_carer_unavailable")
     if not user.is_active:
         return qs.none()
     if user.role in SEE_ALL:

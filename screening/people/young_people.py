@@ -10,7 +10,7 @@ from django.db import transaction
 
 from agencies.local_time import check_date_window
 from screening.errors import PossibleDuplicate
-from screening.models import UnavailableTime, YoungPerson
+from screening.models import ParentCarerUnavailableTime, UnavailableTime, YoungPerson
 from screening.phone import normalise_uk_mobile
 
 PHONE_FIELDS = ("mobile", "parent_carer_mobile")
@@ -27,19 +27,20 @@ def check_communication_needs(text: object) -> None:
         )
 
 
-def check_unavailable(*, rows: Iterable[Mapping[str, object]]) -> list[dict[str, object]]:
-    """Validate weekly unavailable times (at most UNAVAILABLE_LIMIT); raises ValidationError
-    naming the row and field."""
+def check_unavailable(
+    *, rows: Iterable[Mapping[str, object]], field: str = "unavailable"
+) -> list[dict[str, object]]:
+    """Validate weekly unavailable times (at most UNAVAILABLE_LIMIT) given as `field`
+    (`unavailable` or `parent_carer_unavailable`); raises ValidationError naming the row
+    and field."""
     rows = list(rows)
     if len(rows) > UNAVAILABLE_LIMIT:
-        raise ValidationError(
-            {"unavailable": [f"Give at most {UNAVAILABLE_LIMIT} unavailable times."]}
-        )
+        raise ValidationError({field: [f"Give at most {UNAVAILABLE_LIMIT} unavailable times."]})
     cleaned: list[dict[str, object]] = []
     for index, row in enumerate(rows):
         weekdays = row.get("weekdays")
         start, end = row.get("start_time"), row.get("end_time")
-        prefix = f"unavailable.{index}"
+        prefix = f"{field}.{index}"
         if (
             not isinstance(weekdays, (list, tuple))
             or not weekdays
@@ -56,6 +57,21 @@ def check_unavailable(*, rows: Iterable[Mapping[str, object]]) -> list[dict[str,
             )
         cleaned.append({"weekdays": sorted(set(weekdays)), "start_time": start, "end_time": end})
     return cleaned
+
+
+CARER_FIELD = "parent_carer_unavailable"
+
+
+def _replace_times(
+    person: YoungPerson,
+    rows: list[dict[str, object]] | None,
+    carer_rows: list[dict[str, object]] | None,
+) -> None:
+    """Each given list of weekly times replaces the stored one (None keeps it)."""
+    for model, given in ((UnavailableTime, rows), (ParentCarerUnavailableTime, carer_rows)):
+        if given is not None:
+            model.objects.filter(young_person=person).delete()
+            model.objects.bulk_create(model(young_person=person, **r) for r in given)
 
 
 def _normalise_phones(fields: dict[str, object]) -> None:
@@ -117,6 +133,7 @@ def young_person_create(
     family_name: str,
     date_of_birth: dt.date,
     unavailable: Iterable[Mapping[str, object]] = (),
+    parent_carer_unavailable: Iterable[Mapping[str, object]] = (),
     confirm_not_duplicate: bool = False,
     **details: object,
 ) -> YoungPerson:
@@ -127,6 +144,7 @@ def young_person_create(
     check_communication_needs(details.get("communication_needs"))
     _normalise_phones(details)
     rows = check_unavailable(rows=unavailable)
+    carer_rows = check_unavailable(rows=parent_carer_unavailable, field=CARER_FIELD)
     check_not_duplicate(
         given_name=given_name,
         family_name=family_name,
@@ -138,7 +156,7 @@ def young_person_create(
     )
     person.full_clean()
     person.save()
-    UnavailableTime.objects.bulk_create(UnavailableTime(young_person=person, **r) for r in rows)
+    _replace_times(person, rows, carer_rows)
     return person
 
 
@@ -147,16 +165,23 @@ def young_person_update(
     *,
     young_person: YoungPerson,
     unavailable: Iterable[Mapping[str, object]] | None = None,
+    parent_carer_unavailable: Iterable[Mapping[str, object]] | None = None,
     confirm_not_duplicate: bool = False,
     **fields: object,
 ) -> YoungPerson:
-    """Change a young person's details; a given unavailable list replaces the old one. A
+    """Change a young person's details; a given unavailable list (the young person's or the
+    parent or carer's) replaces the old one. A
     change of name or date of birth that makes them look like someone else registered
     raises PossibleDuplicate, unless `confirm_not_duplicate`."""
     check_date_window(date_of_birth=fields.get("date_of_birth"))  # type: ignore[arg-type]
     check_communication_needs(fields.get("communication_needs"))
     _normalise_phones(fields)
     rows = None if unavailable is None else check_unavailable(rows=unavailable)
+    carer_rows = (
+        None
+        if parent_carer_unavailable is None
+        else check_unavailable(rows=parent_carer_unavailable, field=CARER_FIELD)
+    )
     identity = {
         "given_name": fields.get("given_name", young_person.given_name),
         "family_name": fields.get("family_name", young_person.family_name),
@@ -186,9 +211,5 @@ def young_person_update(
         young_person.parent_carer_sms_consent = False
     young_person.full_clean()
     young_person.save()
-    if rows is not None:
-        young_person.unavailable.all().delete()
-        UnavailableTime.objects.bulk_create(
-            UnavailableTime(young_person=young_person, **r) for r in rows
-        )
+    _replace_times(young_person, rows, carer_rows)
     return young_person

@@ -9,8 +9,8 @@ import pytest
 
 from accounts.models import Role
 from screening.assessment.drafts import draft_edit, draft_sign_off, draft_submit
-from screening.models import AssessmentDraft, AuditEntry, OversightNote, PlanAction
 from screening.assessment.reviews import new_information_record
+from screening.models import AssessmentDraft, AuditEntry, OversightNote, PlanAction
 from screening.oversight.selectors import LISTS, oversight_for
 from screening.oversight.services import oversight_note_add
 from tests.api import test_plans_api

@@ -17,6 +17,7 @@ from screening.models import (
     Case,
     InboundMessage,
     Message,
+    ParentCarerUnavailableTime,
     UnavailableTime,
 )
 from screening.oversight.services import oversight_note_add
@@ -72,6 +73,9 @@ def full_case(*, order_type: str | None = None, manager=None) -> Case:
     audit_record(user=case.case_manager, action="read", obj=draft, case=case, detail="print")
     UnavailableTime.objects.create(
         young_person=person, weekdays=[0, 1], start_time=dt.time(9), end_time=dt.time(15)
+    )
+    ParentCarerUnavailableTime.objects.create(
+        young_person=person, weekdays=[2], start_time=dt.time(8), end_time=dt.time(13)
     )
     return case
 

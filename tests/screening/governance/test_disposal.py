@@ -35,6 +35,7 @@ from screening.models import (
     Message,
     OrderType,
     OversightNote,
+    ParentCarerUnavailableTime,
     PlanAction,
     ReplyLink,
     Session,
@@ -188,6 +189,7 @@ def test_confirmed_disposal_removes_exactly_what_it_says_and_keeps_the_counts(ma
     assert (person.given_name, person.family_name, person.mobile) == ("Record", "disposed of", "")
     assert person.date_of_birth == dt.date(2011, 1, 1)
     assert not UnavailableTime.objects.filter(young_person=person).exists()
+    assert not ParentCarerUnavailableTime.objects.filter(young_person=person).exists()
 
     # Kept: the basic record and every row the reports count, the same report.
     case.refresh_from_db()

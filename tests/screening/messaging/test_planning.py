@@ -222,3 +222,19 @@ def test_only_a_text_the_provider_accepted_counts_as_texted_before(team):
     first.messages.filter(purpose="confirmation").update(status="sent", provider_id="SM1")
     after = book(team, person=young_person, start=at(14))
     assert not planned(after)[("confirmation", YP_MOBILE)].body.startswith("This is")
+
+
+def test_a_carer_who_need_not_attend_gets_no_texts_unless_the_admin_says_they_must(team):
+    """Born 2 January 2010, the young person is 17 on Tuesday 23 February 2027 (the order
+    start), so by age the carer need not come and is not texted, consent or not; with an
+    explicit yes the carer is texted again."""
+    carer = {
+        "parent_carer_name": "Sam Carer",
+        "parent_carer_mobile": "07911 123456",
+        "parent_carer_sms_consent": True,
+        "date_of_birth": dt.date(2010, 1, 2),
+    }
+    rows = planned(book(team, person=person(**carer)))
+    assert {to for _, to in rows} == {YP_MOBILE}
+    told = planned(book(team, person=person(parent_carer_must_attend=True, **carer), start=at(14)))
+    assert {to for _, to in told} == {YP_MOBILE, CARER_MOBILE}

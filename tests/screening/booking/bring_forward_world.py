@@ -1,0 +1,60 @@
+"""A small YOT for bring-forward tests: one practitioner per agency working Tuesdays and
+Thursdays 10:00-17:00, one room; now is Monday 1 March 2027 08:00 (London)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from agencies.models import Agency, Practitioner
+from screening.booking.options import visit_options
+from screening.booking.services import SessionRequest, visit_book
+from screening.models import Case, Room, Visit
+from screening.scheduling.expand import from_minutes
+from tests.factories import make_case, make_room, make_working_practitioner
+
+LONDON = ZoneInfo("Europe/London")
+NOW = dt.datetime(2027, 3, 1, 8, 0, tzinfo=LONDON)
+CODES = ["speech_language", "health", "education", "social_care"]
+# An order starting Monday 1 March 2027 makes the visit due Monday 8 March 2027.
+ORDER_START = dt.date(2027, 3, 1)
+
+
+def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2027, 3, day, hour, minute, tzinfo=LONDON)
+
+
+def make_world(monkeypatch) -> Room:
+    monkeypatch.setattr(timezone, "now", lambda: NOW.astimezone(dt.UTC))
+    for code in CODES:
+        make_working_practitioner(agency=code, weekdays=(1, 3), hours=(10, 17))
+    return make_room()
+
+
+def sessions_of(option) -> tuple[Room, list[SessionRequest]]:
+    agencies = {a.code: a for a in Agency.objects.all()}
+    people = Practitioner.objects.in_bulk([s.practitioner for s in option.sessions])
+    return Room.objects.get(pk=option.room), [
+        SessionRequest(
+            agency=agencies[s.agency],
+            practitioner=people[s.practitioner],
+            start=from_minutes(s.start),
+            end=from_minutes(s.end),
+        )
+        for s in option.sessions
+    ]
+
+
+def book_at(case: Case, start: dt.datetime) -> Visit:
+    """Book the case's earliest option from `start` (which must start then)."""
+    found = visit_options(case=case, not_before=start, count=1, respect_unavailable=True)
+    option = (found.options or found.after_deadline)[0]
+    assert from_minutes(option.start) == start
+    room, sessions = sessions_of(option)
+    return visit_book(case=case, room=room, sessions=sessions, late_reason="test: late")
+
+
+def new_case(order_start: dt.date = ORDER_START) -> Case:
+    return make_case(order_start_date=order_start)
