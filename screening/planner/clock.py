@@ -1,0 +1,53 @@
+"""The simulated clock. The services read `django.utils.timezone.now()`; the simulation sets
+that clock to each event's moment. It replaces the function for the whole process, so it is
+used only in a process of its own (the planner's worker, `manage.py simulate --worker`, whose
+default database is the throwaway one) or in tests, never in a web or dispatcher process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from unittest import mock
+
+from django.conf import settings
+from django.db import connection
+
+WORKER_ENV = "PLANNER_WORKER"
+
+
+class SimulatedClock:
+    def __init__(self, start: dt.datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("The simulated clock needs an aware moment.")
+        self.moment = start.astimezone(dt.UTC)
+
+    def now(self) -> dt.datetime:
+        return self.moment
+
+    def set(self, moment: dt.datetime) -> None:
+        """Move forward to `moment` (never back: the services' records keep their order)."""
+        moment = moment.astimezone(dt.UTC)
+        if moment > self.moment:
+            self.moment = moment
+
+
+def check_throwaway() -> None:
+    """Refuse to simulate on a database that is not the worker's throwaway one (or a test
+    database): the simulation writes cases, visits and findings."""
+    name = str(connection.settings_dict.get("NAME", ""))
+    in_worker = os.environ.get(WORKER_ENV) == "1" and name in {":memory:", ""}
+    in_tests = getattr(settings, "PLANNER_ALLOW_CURRENT_DATABASE", False)
+    if not (in_worker or in_tests):
+        raise RuntimeError(
+            "The capacity planner simulates only in its own worker process on a throwaway "
+            "database: run `manage.py simulate`, which starts one."
+        )
+
+
+@contextmanager
+def driven(clock: SimulatedClock) -> Iterator[SimulatedClock]:
+    check_throwaway()
+    with mock.patch("django.utils.timezone.now", clock.now):
+        yield clock
