@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from unittest import mock
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 WORKER_ENV = "PLANNER_WORKER"
 
@@ -46,8 +48,28 @@ def check_throwaway() -> None:
         )
 
 
+def _now_defaults() -> list:
+    """Model fields whose default is `timezone.now` itself (bound when the model was
+    defined, so replacing the module's function does not reach them)."""
+    return [
+        f
+        for model in apps.get_models()
+        for f in model._meta.concrete_fields
+        if f.default is timezone.now
+    ]
+
+
 @contextmanager
 def driven(clock: SimulatedClock) -> Iterator[SimulatedClock]:
+    """Every "now" the services and the models read is the simulated clock's, for the
+    duration; restored after."""
     check_throwaway()
-    with mock.patch("django.utils.timezone.now", clock.now):
-        yield clock
+    fields = _now_defaults()
+    for f in fields:
+        f.default = clock.now
+    try:
+        with mock.patch("django.utils.timezone.now", clock.now):
+            yield clock
+    finally:
+        for f in fields:
+            f.default = timezone.now

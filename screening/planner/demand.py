@@ -77,9 +77,7 @@ class Arrivals:
             n = poisson(rng, self.per_week)
             if not days:
                 continue
-            drawn = sorted(
-                (rng.choice(days), rng.choices(types, weights)[0]) for _ in range(n)
-            )
+            drawn = sorted((rng.choice(days), rng.choices(types, weights)[0]) for _ in range(n))
             out += [Order(len(out) + i, day, kind) for i, (day, kind) in enumerate(drawn)]
         return out
 

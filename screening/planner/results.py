@@ -98,9 +98,7 @@ def late_reasons() -> dict[str, int]:
     counts: Counter = Counter()
     for text in Visit.objects.exclude(late_reason="").values_list("late_reason", flat=True):
         counts[text.strip()] += 1
-    for text in Session.objects.filter(attended=False).values_list(
-        "attendance_reason", flat=True
-    ):
+    for text in Session.objects.filter(attended=False).values_list("attendance_reason", flat=True):
         counts[f"Missed session, rebooked: {text.strip()}"] += 1
     return dict(counts.most_common())
 
@@ -119,10 +117,7 @@ def utilisation(params: Params) -> dict[str, list[dict[str, Any]]]:
     closed = set(closure_days())
 
     def busy(rows) -> int:
-        return sum(
-            max(0, (min(e, last) - max(s, first)).total_seconds() // 60)
-            for s, e in rows
-        )
+        return sum(max(0, (min(e, last) - max(s, first)).total_seconds() // 60) for s, e in rows)
 
     out_people = []
     for p in people:
@@ -132,7 +127,9 @@ def utilisation(params: Params) -> dict[str, list[dict[str, Any]]]:
             if ex.from_minutes(s).astimezone(tz).date() not in closed
         ]
         available = sum(e - s for s, e in working)
-        used = busy(Session.objects.filter(practitioner=p, cancelled=False).values_list("start", "end"))
+        used = busy(
+            Session.objects.filter(practitioner=p, cancelled=False).values_list("start", "end")
+        )
         out_people.append(_share(p.name, p.agency.name, used, available))
     out_rooms = []
     for room in Room.objects.filter(is_active=True).select_related("venue"):

@@ -40,8 +40,9 @@ def recent_demand(*, today: dt.date) -> tuple[float, dict[str, float]] | None:
     or None when there were none."""
     since = today - dt.timedelta(weeks=12)
     kinds = Counter(
-        Case.objects.filter(order_start_date__gte=since, order_start_date__lt=today)
-        .values_list("order_type", flat=True)
+        Case.objects.filter(order_start_date__gte=since, order_start_date__lt=today).values_list(
+            "order_type", flat=True
+        )
     )
     total = sum(kinds.values())
     return (total / 12, mix_from_counts(kinds)) if total else None

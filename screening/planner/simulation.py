@@ -44,6 +44,7 @@ ONE_VISIT, SEPARATE = "one_visit", "separate"
 MISSED_REASON = "Did not attend"
 REBOOK_REASON = "Missed the session; rebooked at the earliest time"
 NO_OPTION = "No time was found within the search horizon"
+DRAIN = dt.timedelta(days=91)
 FIT = "fit"  # the parts were each free, never back to back in one room
 JUDGEMENTS = {
     key: {"level": "low", "reason": "Simulated judgement."}
@@ -56,9 +57,9 @@ class Params:
     weeks: int
     first_monday: dt.date
     arrivals: Arrivals
-    attendance: Attendance = Attendance()
-    findings_delay: Delay = Delay(median=1, late_share=0.10, due=2)
-    sign_off_delay: Delay = Delay(median=2, late_share=0.10, due=5)
+    attendance: Attendance = field(default_factory=Attendance)
+    findings_delay: Delay = field(default_factory=lambda: Delay(median=1, late_share=0.10, due=2))
+    sign_off_delay: Delay = field(default_factory=lambda: Delay(median=2, late_share=0.10, due=5))
     seed: int = 1
     model: str = ONE_VISIT
 
@@ -117,7 +118,10 @@ class Simulation:
             self.log.orders = len(orders)
             for order in orders:
                 self.at(_at(order.start, 9, order.number % 60), lambda o=order: self.arrive(o))
-            while self.events:
+            # Work still open this long after the last order is left undone (a young person
+            # who never attends would be rebooked for ever); the rules count it late.
+            stop = _at(self.p.first_monday + dt.timedelta(weeks=self.p.weeks) + DRAIN, 0)
+            while self.events and self.events[0][0] < stop:
                 moment, _, action = heapq.heappop(self.events)
                 self.clock.set(moment)
                 action()
@@ -179,7 +183,9 @@ class Simulation:
         found = visit_options(case=case, agencies=agencies, count=1, deadline=deadline)
         option, late_reason = self._choose(found)
         if option is None:
-            self.log.unbooked.append((case.reference, found.reasons[0] if found.reasons else NO_OPTION))
+            self.log.unbooked.append(
+                (case.reference, found.reasons[0] if found.reasons else NO_OPTION)
+            )
             return
         self.log.bottlenecks[self._bottleneck(found, option.start)] += 1
         room = found.rooms[option.room]
@@ -265,5 +271,3 @@ class Simulation:
         day = add_working_days(timezone.localdate(), delay, closures=self.closures)
         moment = max(_at(day, 15), self.clock.now() + dt.timedelta(minutes=30))
         self.at(moment, lambda d=draft: draft_sign_off(draft=d, user=self.manager))
-
-
