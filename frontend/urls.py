@@ -8,6 +8,7 @@ from frontend import (
     findings,
     messages_pages,
     oversight,
+    planner,
     plans,
     practitioners,
     print_views,
@@ -84,6 +85,8 @@ urlpatterns = [
         name="practitioner_calendar",
     ),
     path("reports/timeliness/", reports.timeliness, name="timeliness"),
+    path("planner/", planner.planner, name="planner"),
+    path("planner/runs/<int:run_id>/", planner.planner_run, name="planner_run"),
     path("reports/timeliness.csv", reports.timeliness_csv, name="timeliness_csv"),
     path("cases/<int:pk>/assessment-draft/", drafts.draft_detail, name="draft"),
     path(

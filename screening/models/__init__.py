@@ -42,6 +42,7 @@ from screening.models.people import (
     YoungPerson,
     age_on,
 )
+from screening.models.planner import PlannerRun
 from screening.models.venues import ClosureDay, OpeningHours, Room, Venue, new_feed_token
 from screening.models.worktray import AdminTask
 
@@ -80,6 +81,7 @@ __all__ = [
     "OrderType",
     "PlanAction",
     "PlanActionStatus",
+    "PlannerRun",
     "RecipientKind",
     "Room",
     "Session",

@@ -15,8 +15,8 @@ from django.utils import timezone
 from agencies.local_time import yot_zone
 from agencies.models import Practitioner
 from screening.booking.availability import calendar_times, room_opening
-from screening.models import Case, DraftEvent, Finding, Room, Session, Visit, VisitStatus
-from screening.people.deadlines import closure_days
+from screening.models import Case, DraftEvent, Room, Session, Visit, VisitStatus
+from screening.people.deadlines import closure_days, findings_due_by
 from screening.people.workdays import working_days_between
 from screening.planner.simulation import ONE_VISIT, Log, Params
 from screening.reports.timeliness import LATE, NOT_YET_DUE, ON_TIME, Rate, outcome
@@ -66,12 +66,9 @@ def figures(params: Params, log: Log, *, now: dt.datetime) -> dict[str, Any]:
         state = outcome(done_on=done_at, due=case.assessment_due_by, today=today)
         assessment[case.order_type].append(state)
         assessment["all"].append(state)
-    findings = []
-    for due, submitted in Finding.objects.filter(
-        version=1, session__attended=True, session__cancelled=False
-    ).values_list("due_by", "submitted_at"):
-        done_on = timezone.localdate(submitted) if submitted else None
-        findings.append(outcome(done_on=done_on, due=due, today=today))
+    findings = [
+        outcome(done_on=done, due=due, today=today) for due, done in findings_rows(closures)
+    ]
     return {
         "model": params.model,
         "weeks": params.weeks,
@@ -90,6 +87,24 @@ def figures(params: Params, log: Log, *, now: dt.datetime) -> dict[str, Any]:
         "unbooked": len(log.unbooked),
         "late_reasons": late_reasons(),
     }
+
+
+def findings_rows(closures: frozenset[dt.date]) -> list[tuple[dt.date, dt.date | None]]:
+    """(due, done) for each attended session of a visit not cancelled, as the report counts
+    them: due the earliest `due_by` of its findings, or the set number of working days after
+    the session while it has none; done the local date of its first submission."""
+    sessions = Session.objects.filter(attended=True, cancelled=False).exclude(
+        visit__status=VisitStatus.CANCELLED
+    )
+    rows = []
+    for session in sessions.annotate(
+        due=Min("findings__due_by"), done=Min("findings__submitted_at")
+    ):
+        due = session.due or findings_due_by(
+            visit_date=timezone.localdate(session.start), closures=closures
+        )
+        rows.append((due, timezone.localdate(session.done) if session.done else None))
+    return rows
 
 
 def late_reasons() -> dict[str, int]:

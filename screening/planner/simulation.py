@@ -45,7 +45,9 @@ MISSED_REASON = "Did not attend"
 REBOOK_REASON = "Missed the session; rebooked at the earliest time"
 NO_OPTION = "No time was found within the search horizon"
 DRAIN = dt.timedelta(days=91)
-FIT = "fit"  # the parts were each free, never back to back in one room
+# Bottlenecks that are not an agency, in words.
+A_ROOM = "A free room"
+FIT = "Fitting the sessions back to back"  # each part free, never together in one room
 JUDGEMENTS = {
     key: {"level": "low", "reason": "Simulated judgement."}
     for key in ("risk_of_serious_harm", "safety_and_wellbeing", "likelihood_of_reoffending")
@@ -173,8 +175,10 @@ class Simulation:
             key = max(parts, key=lambda k: parts[k])
             if parts[key] < start - 5:
                 key = FIT
-        if key in (ROOM, FIT):
-            return key
+        if key == ROOM:
+            return A_ROOM
+        if key == FIT:
+            return FIT
         return found.agencies[key].name
 
     def book(self, case: Case, agencies: list[Agency], missed: Session | None = None) -> None:

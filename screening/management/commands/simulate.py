@@ -52,6 +52,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--worker", action="store_true", help="(internal) run one spec")
+        parser.add_argument("--run", type=int, help="(internal) play a run the page recorded")
         parser.add_argument("--weeks", type=int, default=13)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--start", help="first Monday (default: next Monday)")
@@ -73,6 +74,12 @@ class Command(BaseCommand):
         if opts["worker"]:
             result = runner.run_here(json.loads(sys.stdin.read()))
             self.stdout.write(json.dumps(result))
+            return
+        if opts["run"]:
+            from screening.models import PlannerRun
+            from screening.planner.jobs import planner_run_play
+
+            planner_run_play(run=PlannerRun.objects.get(pk=opts["run"]))
             return
         if not 1 <= opts["weeks"] <= 52:
             raise CommandError("--weeks: simulate from 1 to 52 weeks.")
