@@ -1,5 +1,5 @@
 """Organisation sign-in (OpenID Connect): which login a provider's verified claims are, and
-what role they give it (docs/decisions/0014-single-sign-on.md).
+what role they give it (docs/decisions/0015-single-sign-on.md).
 
 The role comes from the groups or app roles claim through OIDC_ROLE_MAP. ADR 0012 holds as for
 a person's change: a role that does not let the login read findings (and any lowering of

@@ -481,7 +481,7 @@ AXES_LOCKOUT_CALLABLE = "config.lockout.locked_out"
 # holds back the person guessing, not everyone behind the proxy.
 AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_ip"
 
-# --- Organisation sign-in (OpenID Connect, accounts/oidc.py, docs/decisions/0014) ---------
+# --- Organisation sign-in (OpenID Connect, accounts/oidc.py, docs/decisions/0015) ---------
 # Off by default. When on, people sign in with their organisation account (Microsoft Entra ID
 # or any OpenID Connect provider) and its groups or app roles give their role (OIDC_ROLE_MAP);
 # passwords then work only for system administrators' break-glass logins, with two-factor,

@@ -10,6 +10,7 @@ from frontend import (
     messages_pages,
     oversight,
     oversight_pages,
+    planner,
     plans,
     practitioners,
     print_views,
@@ -109,6 +110,8 @@ urlpatterns = [
         name="practitioner_calendar",
     ),
     path("reports/timeliness/", reports.timeliness, name="timeliness"),
+    path("planner/", planner.planner, name="planner"),
+    path("planner/runs/<int:run_id>/", planner.planner_run, name="planner_run"),
     path("reports/timeliness.csv", reports.timeliness_csv, name="timeliness_csv"),
     path("cases/<int:pk>/assessment-draft/", drafts.draft_detail, name="draft"),
     path(

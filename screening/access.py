@@ -138,6 +138,12 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
     # Who is where (the week and day views, a venue's day sheet): the people who book and
     # oversee visits; it names cases and, on the day sheet, young people.
     "schedule": {"read": frozenset({Role.YOT_ADMIN, Role.YOT_MANAGER})},
+    # The capacity planner (issue 18): a YOT manager's question about the team's capacity;
+    # its runs hold figures and staff names, nothing of any young person.
+    "capacity_planner": {
+        "read": frozenset({Role.YOT_MANAGER}),
+        "create": frozenset({Role.YOT_MANAGER}),
+    },
 }
 
 # Roles that see a practitioner's own calendar feed address besides the practitioner.

@@ -1,7 +1,7 @@
 """Bring forward: earlier times freed by cancellations and moves, offered to cases waiting
 for a visit or booked after their deadline. Nothing moves by itself: the admin books an
 offer through the usual services, which re-check it
-(docs/decisions/0014-parent-carer-and-bring-forward.md)."""
+(docs/decisions/0018-parent-carer-and-bring-forward.md)."""
 
 from __future__ import annotations
 

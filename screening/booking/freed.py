@@ -1,5 +1,5 @@
 """Freed slots: the time a cancelled or moved visit gives back, recorded in the same
-transaction as the change (docs/decisions/0014-parent-carer-and-bring-forward.md)."""
+transaction as the change (docs/decisions/0018-parent-carer-and-bring-forward.md)."""
 
 from __future__ import annotations
 

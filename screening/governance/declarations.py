@@ -989,6 +989,23 @@ DECLARATIONS: dict[str, Table] = {
             "done_by": PERSONAL,
         },
     ),
+    # --- screening: planner ----------------------------------------------------------------
+    "screening.PlannerRun": Table(
+        purpose="The capacity planner's runs: what a YOT manager asked to simulate and the "
+        "figures, practitioners' and rooms' names included; nothing of any young person.",
+        readers=("capacity_planner",),
+        fields={
+            "id": NONE,
+            "requested_by": PERSONAL,
+            "requested_at": PERSONAL,
+            "finished_at": NONE,
+            "status": NONE,
+            "params": NONE,
+            "changes": (PERSONAL, "What-if changes name a practitioner or a room by id."),
+            "results": (PERSONAL, "Figures per practitioner name (their booked share)."),
+            "error": NONE,
+        },
+    ),
     # --- Django and the installed apps ----------------------------------------------------
     "admin.LogEntry": Table(
         purpose="The administration pages' history of changes made there.",

@@ -111,6 +111,11 @@ RETENTION: dict[str, str] = {
         "to, what was done with it) is deleted when the case is reduced or disposed of under "
         f"{CASE_RULE}."
     ),
+    "screening.PlannerRun": (
+        "Not under the case schedule: a capacity planner run holds the YOT's set-up and "
+        "figures (practitioners' and rooms' utilisation), no young person's data; kept for "
+        "planning while its YOT managers want it, deleted by hand."
+    ),
     "screening.RetentionRule": CONFIG + " Each change records who made it.",
     "screening.DisposalBatch": (
         "Kept as the record of disposal: when it was proposed, who approved it and how many "

@@ -163,6 +163,7 @@ NOT_EXPORTED: dict[str, str] = {
             "accounts.TwoFactorSetupCode",
             "agencies.Practitioner",
             "screening.CalendarImport",
+            "screening.PlannerRun",
             "sessions.Session",
             "axes.AccessAttempt",
             "axes.AccessAttemptExpiration",

@@ -53,6 +53,7 @@ from screening.models.people import (
     YoungPerson,
     age_on,
 )
+from screening.models.planner import PlannerRun
 from screening.models.retention import (
     DisposalAction,
     DisposalBatch,
@@ -117,6 +118,7 @@ __all__ = [
     "ParentCarerUnavailableTime",
     "PlanAction",
     "PlanActionStatus",
+    "PlannerRun",
     "RecipientKind",
     "ReplyLink",
     "RetentionRule",

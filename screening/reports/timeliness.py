@@ -81,6 +81,19 @@ REVIEW_REASON_LABELS = {
 NO_REASON = "No reason recorded"
 
 
+ON_TIME, LATE, NOT_YET_DUE = "on_time", "late", "not_yet_due"
+
+
+def outcome(*, done_on: dt.date | None, due: dt.date, today: dt.date) -> str:
+    """The counting rule of every stage (the module's docstring): done on or before its due
+    date is on time, done after it late; not done, late once `today` is past the due date,
+    else not yet due (counted in no rate). `_Period.state` is the same rule in SQL, and
+    tests/screening/planner/test_report_agreement.py proves the two agree."""
+    if done_on is not None:
+        return ON_TIME if done_on <= due else LATE
+    return LATE if due < today else NOT_YET_DUE
+
+
 @dataclass
 class Rate:
     on_time: int = 0

@@ -68,3 +68,29 @@ def explain(request: SearchRequest) -> list[Reason]:
         if search(relaxed):
             return [Reason("unavailable_times")]
     return [Reason("no_common_time")]
+
+
+ROOM = "room"
+
+
+def first_free(request: SearchRequest) -> dict[str, int | None]:
+    """What bounds a visit's start from below, each part alone: every agency's first grid
+    start with someone free for its session, and (key ROOM) the first start of a room free
+    for the whole visit at its shortest, from the request's earliest start on (deadline
+    ignored); None when none in the window. The latest of these is the part that sets the
+    earliest start, unless the visit starts later still (the parts never fit together)."""
+    found: dict[str, int | None] = {
+        spec.agency: _first_start(request, spec.agency, spec.duration, request.earliest, None)
+        for spec in request.sessions
+    }
+    needed = sum(s.duration for s in request.sessions) + request.min_gap * (
+        len(request.sessions) - 1
+    )
+    starts = [
+        s
+        for r in request.rooms
+        for s, e in clip(normalise(r.free), request.earliest, 2**62)
+        if e - s >= needed
+    ]
+    found[ROOM] = min(starts) if starts else None
+    return found
