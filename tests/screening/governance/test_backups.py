@@ -27,7 +27,7 @@ from accounts.models import ApiToken, Role, User
 from accounts.services import user_create
 from accounts.two_factor import setup_code_issue, setup_device
 from screening.governance.backups import table_counts
-from screening.models import ClosureDay, NumberStatus, YoungPerson
+from screening.models import ClosureDay, NumberStatus, PlannerRun, YoungPerson
 from tests.messaging import freeze
 
 # Committed rows, so the backup (its own connection) sees them; the data migrate wrote is put
@@ -51,7 +51,8 @@ def on_postgresql():
 
 def fill_every_table() -> None:
     """The demo YOT, plus a row in each table the demo leaves empty (sign-in records,
-    tokens, django-scheduler's relations and exceptions, the cache, sessions)."""
+    tokens, django-scheduler's relations and exceptions, the cache, sessions, a capacity
+    planner run)."""
     call_command("seed_demo", stdout=StringIO())
     from axes.models import AccessAttempt, AccessAttemptExpiration, AccessFailureLog, AccessLog
     from schedule.models import Calendar, CalendarRelation, Event, EventRelation, Occurrence
@@ -102,6 +103,9 @@ def fill_every_table() -> None:
     session["signed_in"] = "yes"
     session.create()
     cache.set("throttle-test", 1, 3600)
+    PlannerRun.objects.create(
+        requested_by=manager, params={"weeks": 13, "per_week": 10, "seed": 1}, changes=[]
+    )
 
 
 def sqlite_rows(path: Path) -> dict[str, list[tuple]]:
