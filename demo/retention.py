@@ -23,9 +23,9 @@ OLD_CASES = [
 ]
 
 
-def old_cases(*, today: dt.date, zone: ZoneInfo) -> int:
-    """Register the old cases, dated as if made when their orders started; put what is due up
-    for approval. Returns how many cases are waiting."""
+def old_cases(*, today: dt.date, zone: ZoneInfo, case_manager=None) -> int:
+    """Register the old cases (managed by `case_manager`), dated as if made when their orders
+    started; put what is due up for approval. Returns how many cases are waiting."""
     for n, (given, family, age, order_type, years) in enumerate(OLD_CASES):
         # The age above, 100 days past that birthday, whatever day the demo is seeded.
         born = add_years(today, -age) - dt.timedelta(days=100 + n)
@@ -33,7 +33,12 @@ def old_cases(*, today: dt.date, zone: ZoneInfo) -> int:
             given_name=given, family_name=family, date_of_birth=born, confirm_not_duplicate=True
         )
         started = dt.date(today.year - years, 1 + n, 10)
-        case = case_create(young_person=person, order_type=order_type, order_start_date=started)
+        case = case_create(
+            young_person=person,
+            order_type=order_type,
+            order_start_date=started,
+            case_manager=case_manager,
+        )
         Case.objects.filter(pk=case.pk).update(
             # A reference of the year it started (numbers past any the demo gives out).
             reference=f"YJ-{started.year}-{900 + n:04d}",

@@ -902,7 +902,11 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
             counts["booked"] -= 1
             counts["cancelled"] += 1
         reviews = _reviews(today=today, staff=staff)
-        due_for_disposal = old_cases(today=today, zone=zone)
+        due_for_disposal = old_cases(
+            today=today,
+            zone=zone,
+            case_manager=next(u for u in staff.values() if u.role == Role.CASE_MANAGER),
+        )
     texts = _texts(log=log)
     result = DemoResult(created=True, logins=logins())
     result.counts = {

@@ -73,6 +73,39 @@ def default_forms_and_layout(default_agencies):
     layout.add_layout(apps, None)
 
 
+@pytest.fixture
+def default_retention_rules(transactional_db):
+    """The retention schedule's default rules the data migration creates, put back after an
+    earlier browser test's flush."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("screening.migrations.0022_retention").add_default_rules(apps, None)
+
+
+@pytest.fixture
+def default_text_wordings(transactional_db):
+    """The texts' default wordings, as the migrations leave them (the reply link in the
+    confirmation and reminders), put back after an earlier browser test's flush."""
+    import importlib
+
+    from django.apps import apps
+
+    from screening.models import MessageTemplate
+
+    if MessageTemplate.objects.exists():
+        return
+    importlib.import_module("screening.migrations.0009_default_message_templates").add_templates(
+        apps, None
+    )
+    wording = importlib.import_module(
+        "screening.migrations.0016_text_wording_and_invite_withdrawal"
+    )
+    wording.add_welsh_easy_read(apps, None)
+    importlib.import_module("screening.migrations.0023_reply_links").add_links(apps, None)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

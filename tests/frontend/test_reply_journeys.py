@@ -25,7 +25,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def texted(monkeypatch, default_agencies):
+def texted(monkeypatch, default_agencies, default_text_wordings):
     """A booked visit and the link its confirmation carried."""
     freeze(monkeypatch)
     cache.clear()

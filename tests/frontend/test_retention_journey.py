@@ -37,7 +37,9 @@ def old_case(reference: str, order_type: str, started: dt.date, born: dt.date) -
     return case
 
 
-def test_a_yot_manager_approves_the_records_due_for_disposal(web, default_agencies):
+def test_a_yot_manager_approves_the_records_due_for_disposal(
+    web, default_agencies, default_retention_rules
+):
     # Referral order started 11 January 2021, 18 on 3 March 2022: due 11 January 2024.
     disposed = old_case(
         "YJ-2021-0101", OrderType.REFERRAL_ORDER, dt.date(2021, 1, 11), dt.date(2004, 3, 3)
