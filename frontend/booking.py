@@ -55,7 +55,7 @@ def _datetimes(spans: list[tuple[int, int]]) -> list[tuple[dt.datetime, dt.datet
     return [(from_minutes(a), from_minutes(b)) for a, b in spans]
 
 
-def _shown(found: VisitOptions, options: list, prefix: str) -> list[ShownOption]:
+def shown_options(found: VisitOptions, options: list, prefix: str) -> list[ShownOption]:
     shown = []
     for n, option in enumerate(options, 1):
         sessions = [
@@ -145,7 +145,7 @@ def _error_href(key: str, chosen: ShownOption | None, shown: list[ShownOption]) 
     return f"#{shown[0].key}{field}" if shown else ""
 
 
-def _chosen(token: str) -> tuple[Room, list[SessionRequest]]:
+def chosen_option(token: str) -> tuple[Room, list[SessionRequest]]:
     """The option a form posted back; a tampered or stale value is a 400-style error."""
     try:
         data = signing.loads(token, salt=OPTION_SALT, max_age=6 * 3600)
@@ -238,8 +238,8 @@ def _render_options(
     status: int = 200,
     deadline: dt.date | None = None,
 ) -> HttpResponse:
-    options = _shown(found, found.options, "option-") if found else []
-    after_deadline = _shown(found, found.after_deadline, "late-option-") if found else []
+    options = shown_options(found, found.options, "option-") if found else []
+    after_deadline = shown_options(found, found.after_deadline, "late-option-") if found else []
     value = _chosen_value(chosen) if chosen else None
     picked = next((o for o in options + after_deadline if o.value == value), None)
     if picked is not None:
@@ -326,7 +326,7 @@ def _book_flow(
     if request.method == "POST":
         token = request.POST.get("option", "")
         try:
-            room, sessions = _chosen(token)
+            room, sessions = chosen_option(token)
             result = write(
                 room=room,
                 sessions=sessions,

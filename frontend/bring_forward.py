@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from frontend.access import page
-from frontend.booking import _chosen, _shown
+from frontend.booking import chosen_option, shown_options
 from screening.booking import services as visit_services
 from screening.booking.bring_forward import bring_forward_list, deadline_end
 from screening.errors import NotAllowed, SlotTaken
@@ -22,7 +22,7 @@ MOVED_REASON = "Brought forward into time a cancellation freed."
 def _rows() -> list[dict[str, object]]:
     rows = []
     for offer in bring_forward_list():
-        shown = _shown(offer.found, [offer.option], prefix=f"case-{offer.case.pk}-")[0]
+        shown = shown_options(offer.found, [offer.option], prefix=f"case-{offer.case.pk}-")[0]
         late = offer.option.end > to_minutes(deadline_end(offer.case))
         rows.append({"offer": offer, "option": shown, "late": late})
     return rows
@@ -42,7 +42,7 @@ def bring_forward(request: HttpRequest) -> HttpResponse:
     visit_pk = request.POST.get("visit")
     late_reason = request.POST.get("late_reason", "").strip()
     try:
-        room, sessions = _chosen(request.POST.get("option", ""))
+        room, sessions = chosen_option(request.POST.get("option", ""))
         if visit_pk:
             visit = get_object_or_404(Visit, pk=visit_pk, case=case, status=VisitStatus.BOOKED)
             result = visit_services.visit_reschedule(

@@ -260,15 +260,8 @@ def _from_dicts(rows: list[dict], limit: int, today: dt.date, summary, extra) ->
     """Rows given as dicts (the review selectors' `{case, reference, due_by, ...}`) as a
     list's rows: the young people of the rows shown read in one query."""
     shown = rows[:limit]
-    people = {
-        case_id: person
-        for case_id, person in (
-            (c.pk, c.young_person)
-            for c in Case.objects.filter(pk__in={r["case"] for r in shown}).select_related(
-                "young_person"
-            )
-        )
-    }
+    cases = Case.objects.filter(pk__in={r["case"] for r in shown}).select_related("young_person")
+    people = {case.pk: case.young_person for case in cases}
     out = []
     for r in shown:
         person: YoungPerson = people[r["case"]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Role
-from frontend.booking import _chosen
+from frontend.booking import chosen_option
 from frontend.templatetags.govuk import local_datetime
 from screening.booking.services import visit_book
 from screening.models import Visit, VisitStatus, YoungPerson
@@ -62,7 +62,7 @@ def test_booking_a_slot_taken_meanwhile_says_so_and_shows_fresh_options(web, yot
     other = factories.make_case(
         young_person=factories.make_young_person(), order_start_date=yot["case"].order_start_date
     )
-    room, sessions = _chosen(first.locator("input[name=option]").input_value())
+    room, sessions = chosen_option(first.locator("input[name=option]").input_value())
     visit_book(case=other, room=room, sessions=sessions)
     go(first.get_by_role("button", name="Book this visit"))
     assert "That time was taken meanwhile" in web.content()
