@@ -365,7 +365,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {"AssessmentKindEnum": "screening.models.AssessmentKind"},
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentKindEnum": "screening.models.AssessmentKind",
+        "NewInformationKindEnum": "screening.models.NewInformationKind",
+    },
 }
 
 # Every handler redacts secret query values (calendar feed tokens) before writing
