@@ -51,7 +51,7 @@ def tokens(db, keep_test_connection):
 
 
 SETTINGS = settings(
-    max_examples=12,
+    max_examples=6,
     deadline=None,
     suppress_health_check=[
         HealthCheck.function_scoped_fixture,

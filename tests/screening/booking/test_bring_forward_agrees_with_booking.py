@@ -120,7 +120,7 @@ def test_every_bring_forward_offer_books(diary):
 
 @pytest.mark.slow
 @pytest.mark.django_db
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(diary=diaries())
 def test_every_bring_forward_offer_books_at_length(diary):
     check_offers_book(diary)

@@ -579,7 +579,7 @@ def test_search_and_booking_agree_on_small_calendars(calendar, data):
 
 @pytest.mark.slow
 @pytest.mark.django_db
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(calendar=calendars(), data=st.data())
 def test_search_and_booking_agree_at_length(calendar, data):
     check_one_rule(calendar, data)

@@ -116,7 +116,7 @@ def calendars(draw) -> bytes:
 
 
 @settings(
-    max_examples=120,
+    max_examples=50,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
