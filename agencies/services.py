@@ -20,8 +20,8 @@ from agencies.availability import (
     pattern_from_event,
     weekdays_to_params,
 )
-from agencies.local_time import check_date_window
 from agencies.languages import check_languages
+from agencies.local_time import check_date_window
 from agencies.models import Agency, Interpreter, Practitioner, new_feed_token
 
 # Whoever keeps working patterns and leave on their own calendar.
