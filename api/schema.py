@@ -78,8 +78,12 @@ SUMMARIES = {
     "GET /interpreters/{interpreter_pk}/leave/": "List an interpreter's leave",
     "POST /interpreters/{interpreter_pk}/leave/": "Add an interpreter's leave",
     "DELETE /interpreters/{interpreter_pk}/leave/{id}/": "Remove an interpreter's leave",
-    "GET /interpreters/{interpreter_pk}/working-patterns/": "List an interpreter's working patterns",
-    "POST /interpreters/{interpreter_pk}/working-patterns/": "Add an interpreter's working pattern",
+    "GET /interpreters/{interpreter_pk}/working-patterns/": (
+        "List an interpreter's working patterns"
+    ),
+    "POST /interpreters/{interpreter_pk}/working-patterns/": (
+        "Add an interpreter's working pattern"
+    ),
     "DELETE /interpreters/{interpreter_pk}/working-patterns/{id}/": (
         "Remove an interpreter's working pattern"
     ),

@@ -145,3 +145,41 @@ def test_an_option_holds_an_interpreter_and_the_visit_books_with_them(admin):
     )
     assert taken.status_code == 409, taken.content
     assert "interpreter Ola Nowak" in taken.json()["detail"]
+
+
+def test_the_interpreter_feed_holds_each_visit_for_its_whole_span(admin):
+    import icalendar
+
+    from agencies.models import Interpreter
+    from screening.booking.services import SessionRequest, visit_book
+    from screening.calendars.feeds import visit_uid
+    from tests.factories import make_interpreter, make_young_person
+
+    interpreter = make_interpreter(name="Ola Nowak")
+    nurse = make_working_practitioner(agency="health")
+    person = make_young_person(interpreter_needed=True, interpreter_language="pl")
+    start = dt.datetime(2027, 3, 2, 10, 0, tzinfo=LONDON)
+    visit = visit_book(
+        case=make_case(young_person=person),
+        room=make_room(),
+        interpreter=interpreter,
+        sessions=[SessionRequest(agency=nurse.agency, practitioner=nurse, start=start)],
+    )
+    anonymous = admin.__class__()
+    response = anonymous.get(
+        f"/calendars/interpreters/{interpreter.pk}.ics?token={interpreter.feed_token}"
+    )
+    assert response.status_code == 200
+    [event] = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(event["UID"]) == visit_uid(visit.pk)
+    assert event.decoded("DTSTART") == start
+    assert person.given_name not in response.content.decode()
+    wrong = anonymous.get(f"/calendars/interpreters/{interpreter.pk}.ics?token=nope")
+    assert wrong.status_code == 404
+    Interpreter.objects.filter(pk=interpreter.pk).update(is_active=False)
+    assert (
+        anonymous.get(
+            f"/calendars/interpreters/{interpreter.pk}.ics?token={interpreter.feed_token}"
+        ).status_code
+        == 404
+    )
