@@ -143,6 +143,7 @@ def _snapshot(visit: Visit, sessions: Sequence[Session] | None = None) -> dict:
         sessions = visit.sessions.select_related("agency").order_by("start")
     return {
         "room": visit.room_id,
+        "interpreter": visit.interpreter_id,
         "start": _iso(visit.start),
         "end": _iso(visit.end),
         "status": visit.status,

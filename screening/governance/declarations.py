@@ -880,7 +880,8 @@ DECLARATIONS: dict[str, Table] = {
         },
     ),
     "screening.InviteEmail": Table(
-        purpose="Calendar invites to practitioners for their sessions, waiting or sent.",
+        purpose="Calendar invites to practitioners for their sessions (and to interpreters "
+        "for whole visits), waiting or sent.",
         readers_note=WORKER_ONLY,
         fields={
             **OUTBOX,
@@ -888,6 +889,7 @@ DECLARATIONS: dict[str, Table] = {
             "visit_version": NONE,
             "session": PERSONAL,
             "practitioner": PERSONAL,
+            "interpreter": (PERSONAL, "The recipient when the invite is for the interpreter."),
             "method": NONE,
             "kind": NONE,
             "previous_start": PERSONAL,
