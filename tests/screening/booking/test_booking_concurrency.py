@@ -231,6 +231,7 @@ def test_concurrent_bookings_of_one_case_give_one_visit_and_name_the_case(monkey
     assert Visit.objects.filter(case=case).count() == 1
 
 
+@pytest.mark.slow  # twenty threads: about 3 s
 def test_twenty_bookings_racing_for_one_interpreter_give_one_visit_and_name_them(monkeypatch):
     """Twenty cases needing a Polish interpreter, each with its own practitioner and room,
     all asking for the one interpreter at the same time: one books, the nineteen others are

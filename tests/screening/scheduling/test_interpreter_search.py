@@ -45,7 +45,7 @@ def check_interpreter(request, option):
             assert not any(a <= option.start and option.end <= b for a, b in other.free)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(with_interpreters(order="fixed"))
 def test_search_with_an_interpreter_agrees_with_exhaustive_search_in_fixed_order(request):
     found = search(request)
