@@ -22,6 +22,7 @@ SCHEDULER_MODELS = [
 ADMIN_MODELS: dict[str, list[str]] = {
     Role.YOT_ADMIN: [
         "agencies.practitioner",
+        "agencies.interpreter",
         "screening.venue",
         "screening.openinghours",
         "screening.room",
@@ -35,6 +36,7 @@ ADMIN_MODELS: dict[str, list[str]] = {
         "agencies.agency",
         "agencies.findingsform",
         "agencies.practitioner",
+        "agencies.interpreter",
         "screening.closureday",
         "screening.messagetemplate",
         "screening.retentionrule",

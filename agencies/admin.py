@@ -2,8 +2,14 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from agencies.models import Agency, Practitioner
-from agencies.services import check_practitioner_user, practitioner_create, practitioner_update
+from agencies.models import Agency, Interpreter, Practitioner
+from agencies.services import (
+    check_practitioner_user,
+    interpreter_create,
+    interpreter_update,
+    practitioner_create,
+    practitioner_update,
+)
 
 
 @admin.register(Agency)
@@ -55,6 +61,29 @@ class PractitionerAdmin(admin.ModelAdmin):
         created = practitioner_create(
             **{f: form.cleaned_data[f] for f in form.cleaned_data if f != "is_active"}
         )
+        obj.pk, obj.calendar_id, obj.feed_token = (
+            created.pk,
+            created.calendar_id,
+            created.feed_token,
+        )
+
+
+@admin.register(Interpreter)
+class InterpreterAdmin(admin.ModelAdmin):
+    """The pool of interpreters; writes go through the services (their own calendar)."""
+
+    fields = ("name", "languages", "email", "is_active")
+    list_display = ("name", "languages", "email", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "email")
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            interpreter_update(
+                interpreter=obj, **{f: form.cleaned_data[f] for f in form.changed_data}
+            )
+            return
+        created = interpreter_create(**{f: form.cleaned_data[f] for f in self.fields})
         obj.pk, obj.calendar_id, obj.feed_token = (
             created.pk,
             created.calendar_id,

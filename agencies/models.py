@@ -5,8 +5,11 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+
+from agencies.languages import check_languages
 
 
 def new_feed_token() -> str:
@@ -80,6 +83,39 @@ class Practitioner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.agency.name})"
+
+
+def validate_languages(value) -> None:
+    try:
+        check_languages(value)
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
+
+
+class Interpreter(models.Model):
+    """An interpreter from the YOT's pool: held for a visit's whole span, gaps included.
+    Their working patterns and leave live on their own django-scheduler Calendar, stored
+    and expanded exactly as practitioners' are (agencies.availability)."""
+
+    name = models.CharField(max_length=150)
+    languages = models.JSONField(
+        validators=[validate_languages], help_text='ISO 639-1 codes, such as ["pl"].'
+    )
+    email = models.EmailField()
+    is_active = models.BooleanField(default=True)
+    calendar = models.OneToOneField(
+        "schedule.Calendar", on_delete=models.PROTECT, related_name="interpreter"
+    )
+    feed_token = models.CharField(max_length=64, default=new_feed_token, unique=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def speaks(self, code: str) -> bool:
+        return code in (self.languages or [])
 
 
 class FindingsForm(models.Model):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from accounts.models import Role, User
-from agencies.models import Agency, Practitioner
+from agencies.models import Agency, Interpreter, Practitioner
 
 PRACTITIONER_READERS = {Role.YOT_ADMIN, Role.YOT_MANAGER, Role.SYSTEM_ADMIN}
 
@@ -39,4 +39,22 @@ def calendar_feed_url(practitioner: Practitioner) -> str:
     return (
         f"{settings.PUBLIC_BASE_URL}/calendars/practitioners/{practitioner.pk}.ics"
         f"?token={practitioner.feed_token}"
+    )
+
+
+INTERPRETER_READERS = {Role.YOT_ADMIN, Role.YOT_MANAGER, Role.SYSTEM_ADMIN}
+
+
+def interpreter_list_for(*, user: User) -> QuerySet[Interpreter]:
+    """Admins and managers see the interpreter pool; nobody else does."""
+    if not user.is_active or user.role not in INTERPRETER_READERS:
+        return Interpreter.objects.none()
+    return Interpreter.objects.all()
+
+
+def interpreter_feed_url(interpreter: Interpreter) -> str:
+    """The secret address of an interpreter's calendar feed (shown to admins only)."""
+    return (
+        f"{settings.PUBLIC_BASE_URL}/calendars/interpreters/{interpreter.pk}.ics"
+        f"?token={interpreter.feed_token}"
     )

@@ -1,4 +1,8 @@
-"""Writes on practitioners and their availability (stored in django-scheduler)."""
+"""Writes on practitioners, interpreters and their availability (stored in django-scheduler).
+
+Working patterns and leave are stored the same way for anyone with an availability
+calendar: the functions below take a practitioner or an interpreter (`practitioner=`
+names the owner of the calendar; both kinds have `calendar`)."""
 
 from __future__ import annotations
 
@@ -16,8 +20,12 @@ from agencies.availability import (
     pattern_from_event,
     weekdays_to_params,
 )
+from agencies.languages import check_languages
 from agencies.local_time import check_date_window
-from agencies.models import Agency, Practitioner, new_feed_token
+from agencies.models import Agency, Interpreter, Practitioner, new_feed_token
+
+# Whoever keeps working patterns and leave on their own calendar.
+CalendarOwner = Practitioner | Interpreter
 
 PATTERN_TITLE = "Working pattern"
 LEAVE_TITLE = "Leave"
@@ -90,6 +98,52 @@ def practitioner_rotate_feed_token(*, practitioner: Practitioner) -> Practitione
     return practitioner
 
 
+def _check_interpreter_fields(fields: dict) -> None:
+    """Languages are known ISO 639-1 codes; raises ValidationError naming the field."""
+    if "languages" in fields:
+        try:
+            fields["languages"] = check_languages(fields["languages"])
+        except ValueError as error:
+            raise ValidationError({"languages": [str(error)]}) from error
+
+
+@transaction.atomic
+def interpreter_create(
+    *, name: str, languages: list[str], email: str, is_active: bool = True
+) -> Interpreter:
+    """Create an interpreter with their own availability calendar."""
+    fields = {"languages": languages}
+    _check_interpreter_fields(fields)
+    calendar = Calendar.objects.create(
+        name=f"Interpreter: {name}",
+        slug=f"interpreter-{slugify(name)[:60]}-{new_feed_token()[:8].lower()}",
+    )
+    interpreter = Interpreter(
+        name=name,
+        languages=fields["languages"],
+        email=email,
+        is_active=is_active,
+        calendar=calendar,
+    )
+    interpreter.full_clean()
+    interpreter.save()
+    return interpreter
+
+
+@transaction.atomic
+def interpreter_update(*, interpreter: Interpreter, **fields: object) -> Interpreter:
+    """Change an interpreter's name, languages, email or whether they are in the pool."""
+    unknown = set(fields) - {"name", "languages", "email", "is_active"}
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: ["This field cannot be changed."]})
+    _check_interpreter_fields(fields)
+    for name, value in fields.items():
+        setattr(interpreter, name, value)
+    interpreter.full_clean()
+    interpreter.save()
+    return interpreter
+
+
 def _weekly_rule(weekdays: tuple[int, ...]) -> Rule:
     params = weekdays_to_params(weekdays)
     rule = Rule.objects.filter(frequency="WEEKLY", params=params).order_by("id").first()
@@ -131,7 +185,7 @@ def check_working_pattern(
 @transaction.atomic
 def working_pattern_create(
     *,
-    practitioner: Practitioner,
+    practitioner: CalendarOwner,
     weekdays: list[int] | tuple[int, ...],
     start_time: dt.time,
     end_time: dt.time,
@@ -160,7 +214,7 @@ def working_pattern_create(
     return pattern_from_event(event)
 
 
-def working_patterns_of(*, practitioner: Practitioner) -> list[WorkingPatternData]:
+def working_patterns_of(*, practitioner: CalendarOwner) -> list[WorkingPatternData]:
     events = (
         Event.objects.filter(calendar_id=practitioner.calendar_id, rule__isnull=False)
         .select_related("rule")
@@ -170,7 +224,7 @@ def working_patterns_of(*, practitioner: Practitioner) -> list[WorkingPatternDat
 
 
 @transaction.atomic
-def working_pattern_delete(*, practitioner: Practitioner, pattern_id: int) -> None:
+def working_pattern_delete(*, practitioner: CalendarOwner, pattern_id: int) -> None:
     """Remove one pattern of this practitioner; raises Event.DoesNotExist otherwise."""
     Event.objects.get(
         pk=pattern_id, calendar_id=practitioner.calendar_id, rule__isnull=False
@@ -190,7 +244,7 @@ def check_leave(*, start: dt.datetime, end: dt.datetime) -> None:
 
 @transaction.atomic
 def leave_create(
-    *, practitioner: Practitioner, start: dt.datetime, end: dt.datetime, reason: str = ""
+    *, practitioner: CalendarOwner, start: dt.datetime, end: dt.datetime, reason: str = ""
 ) -> Event:
     """Record leave as a one-off Event on the practitioner's calendar."""
     check_leave(start=start, end=end)
@@ -201,13 +255,13 @@ def leave_create(
     )
 
 
-def leave_of(*, practitioner: Practitioner):
+def leave_of(*, practitioner: CalendarOwner):
     return Event.objects.filter(calendar_id=practitioner.calendar_id, rule__isnull=True).order_by(
         "start", "id"
     )
 
 
 @transaction.atomic
-def leave_delete(*, practitioner: Practitioner, leave_id: int) -> None:
+def leave_delete(*, practitioner: CalendarOwner, leave_id: int) -> None:
     """Remove one leave entry of this practitioner; raises Event.DoesNotExist otherwise."""
     Event.objects.get(pk=leave_id, calendar_id=practitioner.calendar_id, rule__isnull=True).delete()

@@ -71,6 +71,22 @@ SUMMARIES = {
     "GET /practitioners/{practitioner_pk}/working-patterns/": "List working patterns",
     "POST /practitioners/{practitioner_pk}/working-patterns/": "Add a working pattern",
     "DELETE /practitioners/{practitioner_pk}/working-patterns/{id}/": "Remove a working pattern",
+    "GET /interpreters/": "List interpreters",
+    "POST /interpreters/": "Add an interpreter",
+    "GET /interpreters/{id}/": "Read an interpreter",
+    "PATCH /interpreters/{id}/": "Change an interpreter",
+    "GET /interpreters/{interpreter_pk}/leave/": "List an interpreter's leave",
+    "POST /interpreters/{interpreter_pk}/leave/": "Add an interpreter's leave",
+    "DELETE /interpreters/{interpreter_pk}/leave/{id}/": "Remove an interpreter's leave",
+    "GET /interpreters/{interpreter_pk}/working-patterns/": (
+        "List an interpreter's working patterns"
+    ),
+    "POST /interpreters/{interpreter_pk}/working-patterns/": (
+        "Add an interpreter's working pattern"
+    ),
+    "DELETE /interpreters/{interpreter_pk}/working-patterns/{id}/": (
+        "Remove an interpreter's working pattern"
+    ),
     "GET /venues/": "List venues",
     "POST /venues/": "Create a venue",
     "GET /venues/{id}/": "Read a venue",

@@ -34,6 +34,17 @@ router.register(
 router.register(
     r"practitioners/(?P<practitioner_pk>\d+)/leave", agencies.LeaveViewSet, basename="leave"
 )
+router.register("interpreters", agencies.InterpreterViewSet, basename="interpreter")
+router.register(
+    r"interpreters/(?P<interpreter_pk>\d+)/working-patterns",
+    agencies.InterpreterWorkingPatternViewSet,
+    basename="interpreter-working-pattern",
+)
+router.register(
+    r"interpreters/(?P<interpreter_pk>\d+)/leave",
+    agencies.InterpreterLeaveViewSet,
+    basename="interpreter-leave",
+)
 router.register("venues", venues.VenueViewSet, basename="venue")
 router.register("rooms", venues.RoomViewSet, basename="room")
 router.register("young-people", people.YoungPersonViewSet, basename="young-person")

@@ -368,6 +368,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AssessmentKindEnum": "screening.models.AssessmentKind",
         "NewInformationKindEnum": "screening.models.NewInformationKind",
+        "IsoLanguageEnum": "agencies.languages.LANGUAGE_CHOICES",
     },
 }
 

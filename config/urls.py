@@ -14,6 +14,11 @@ urlpatterns = [
         calendars.practitioner_calendar,
         name="practitioner-calendar",
     ),
+    path(
+        "calendars/interpreters/<int:interpreter_id>.ics",
+        calendars.interpreter_calendar,
+        name="interpreter-calendar",
+    ),
     path("calendars/rooms/<int:room_id>.ics", calendars.room_calendar, name="room-calendar"),
     path("", include("frontend.urls")),
 ]

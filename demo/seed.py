@@ -22,8 +22,13 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.services import user_create
 from agencies.local_time import yot_zone
-from agencies.models import Agency, Practitioner
-from agencies.services import leave_create, practitioner_create, working_pattern_create
+from agencies.models import Agency, Interpreter, Practitioner
+from agencies.services import (
+    interpreter_create,
+    leave_create,
+    practitioner_create,
+    working_pattern_create,
+)
 from demo.findings import demo_answers
 from demo.oversight import (
     HIGH_RISK_JUDGEMENTS,
@@ -79,7 +84,7 @@ from screening.models import (
 from screening.people.cases import case_create
 from screening.people.deadlines import findings_due_by, review_due_after_sign_off
 from screening.people.workdays import add_months, add_working_days, is_working_day
-from screening.people.young_people import young_person_create
+from screening.people.young_people import young_person_create, young_person_update
 from screening.venues.services import room_create, venue_create
 
 DEMO_PASSWORD = "demo-password-2027"
@@ -389,6 +394,29 @@ def _import_demo_calendar(team: dict[str, list[Practitioner]], today: dt.date, z
     )
     # Loaded now, as the background worker would, so the demo opens with the busy times.
     calendar_import_load_requested(calendar_import=requested)
+
+
+# The interpreter pool: (name, languages, weekdays). Fictional people.
+INTERPRETERS = [
+    ("Agnieszka Wrona", ["pl"], [0, 1, 2, 3, 4]),
+    ("Tomasz Kalina", ["pl", "ru"], [1, 3]),
+]
+
+
+def _interpreters(today: dt.date) -> None:
+    for name, languages, days in INTERPRETERS:
+        interpreter = interpreter_create(
+            name=name,
+            languages=languages,
+            email=f"{name.split()[0].lower()}@interpreting.example.org",
+        )
+        working_pattern_create(
+            practitioner=interpreter,
+            weekdays=days,
+            start_time=dt.time(9, 0),
+            end_time=dt.time(17, 0),
+            valid_from=today - dt.timedelta(days=30),
+        )
 
 
 def _rooms() -> list[Room]:
@@ -784,6 +812,11 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
         _import_demo_calendar(team, today, zone)
         rooms = _rooms()
         people = _young_people(today)
+        _interpreters(today)
+        # One young person waiting for a visit needs a Polish interpreter.
+        young_person_update(
+            young_person=people[1], interpreter_needed=True, interpreter_language="pl"
+        )
         managers = [u for u in staff.values() if u.role == Role.CASE_MANAGER]
         admin = staff[MARKER_USERNAME]
         log("Staff, practitioners, venues and young people created.")
@@ -912,6 +945,7 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
     result.counts = {
         "practitioners": Practitioner.objects.count(),
         "rooms": Room.objects.count(),
+        "interpreters": Interpreter.objects.count(),
         "young people": YoungPerson.objects.count(),
         "cases": Case.objects.count(),
         "cases waiting for a visit": counts["waiting"],

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from agencies.models import Agency, Practitioner
+from agencies.models import Agency, Interpreter, Practitioner
 from frontend.access import page
 from frontend.forms import AttendanceForm, CancelForm, OptionsForm
 from frontend.participants import parent_carer_of
@@ -49,6 +49,8 @@ class ShownOption:
     # The parent or carer's, when they must attend.
     carer_clashes: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)
     chosen: bool = False
+    # The interpreter held for the whole span, when the young person needs one.
+    interpreter: Interpreter | None = None
 
 
 def _datetimes(spans: list[tuple[int, int]]) -> list[tuple[dt.datetime, dt.datetime]]:
@@ -79,6 +81,8 @@ def shown_options(found: VisitOptions, options: list, prefix: str) -> list[Shown
                 for s in option.sessions
             ],
         }
+        if option.interpreter is not None:
+            value["interpreter"] = option.interpreter
         token = signing.dumps(value, salt=OPTION_SALT)
         shown.append(
             ShownOption(
@@ -91,6 +95,9 @@ def shown_options(found: VisitOptions, options: list, prefix: str) -> list[Shown
                 value=value,
                 clashes=_datetimes(found.clashes(option)),
                 carer_clashes=_datetimes(found.carer_clashes(option)),
+                interpreter=found.interpreters.get(option.interpreter)
+                if option.interpreter is not None
+                else None,
             )
         )
     return shown
@@ -163,6 +170,14 @@ def chosen_option(token: str) -> tuple[Room, list[SessionRequest]]:
         )
         for code, pid, start, end in data["sessions"]
     ]
+
+
+def chosen_interpreter(token: str) -> Interpreter | None:
+    """The interpreter of the option a form posted back (None when it holds none); the
+    token was checked by chosen_option."""
+    data = _chosen_value(token) or {}
+    pk = data.get("interpreter")
+    return None if pk is None else Interpreter.objects.filter(pk=pk).first()
 
 
 def _search(case: Case, form: OptionsForm, **extra: object) -> VisitOptions | None:
@@ -330,6 +345,7 @@ def _book_flow(
             result = write(
                 room=room,
                 sessions=sessions,
+                interpreter=chosen_interpreter(token),
                 late_reason=request.POST.get("late_reason", "").strip(),
                 reason=request.POST.get("reason", "").strip(),
                 query=form.cleaned_data if form.is_valid() else {},
@@ -365,11 +381,12 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     agencies = list(Agency.objects.order_by("order", "code"))
     defaults = {"agencies": [a.code for a in agencies if a.required_by_default]}
 
-    def write(*, room, sessions, late_reason, reason, query):
+    def write(*, room, sessions, late_reason, reason, query, interpreter):
         visit = visit_services.visit_book(
             case=case,
             room=room,
             sessions=sessions,
+            interpreter=interpreter,
             booked_by=request.user,
             late_reason=late_reason,
             **_gaps(query),
@@ -444,11 +461,12 @@ def visit_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
         },
     }
 
-    def write(*, room, sessions, late_reason, reason, query):
+    def write(*, room, sessions, late_reason, reason, query, interpreter):
         changed = visit_services.visit_reschedule(
             visit=visit,
             room=room,
             sessions=sessions,
+            interpreter=interpreter,
             changed_by=request.user,
             reason=reason,
             late_reason=late_reason,
@@ -532,7 +550,7 @@ def session_rebook(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("frontend:visit", pk=missed.visit_id)
     defaults = {"agencies": [missed.agency.code]}
 
-    def write(*, room, sessions, late_reason, reason, query):
+    def write(*, room, sessions, late_reason, reason, query, interpreter):
         only = sessions[0]
         visit = visit_services.session_rebook(
             missed=missed,
@@ -543,6 +561,7 @@ def session_rebook(request: HttpRequest, pk: int) -> HttpResponse:
             reason=reason,
             late_reason=late_reason,
             booked_by=request.user,
+            interpreter=interpreter,
         )
         messages.success(request, f"The {missed.agency} session is rebooked.")
         return visit

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from frontend.access import page
-from frontend.booking import chosen_option, shown_options
+from frontend.booking import chosen_interpreter, chosen_option, shown_options
 from screening.booking import services as visit_services
 from screening.booking.bring_forward import bring_forward_list, deadline_end
 from screening.errors import NotAllowed, SlotTaken
@@ -43,6 +43,7 @@ def bring_forward(request: HttpRequest) -> HttpResponse:
     late_reason = request.POST.get("late_reason", "").strip()
     try:
         room, sessions = chosen_option(request.POST.get("option", ""))
+        interpreter = chosen_interpreter(request.POST.get("option", ""))
         if visit_pk:
             visit = get_object_or_404(Visit, pk=visit_pk, case=case, status=VisitStatus.BOOKED)
             result = visit_services.visit_reschedule(
@@ -52,6 +53,8 @@ def bring_forward(request: HttpRequest) -> HttpResponse:
                 changed_by=request.user,
                 reason=MOVED_REASON,
                 late_reason=late_reason,
+                # An offer worked out without interpreters keeps the visit's own (re-checked).
+                interpreter=interpreter if interpreter is not None else visit_services.KEEP,
             )
             messages.success(request, f"{case.reference}'s visit is moved earlier.")
         else:
@@ -61,6 +64,7 @@ def bring_forward(request: HttpRequest) -> HttpResponse:
                 sessions=sessions,
                 booked_by=request.user,
                 late_reason=late_reason,
+                interpreter=interpreter,
             )
             messages.success(request, f"A visit is booked for {case.reference}.")
     except SlotTaken as taken:

@@ -38,6 +38,12 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
         "create": ADMINS | {Role.PRACTITIONER},
         "update": ADMINS | {Role.PRACTITIONER},
     },
+    # The pool of interpreters and their availability (working patterns, leave).
+    "interpreters": {
+        "read": frozenset({Role.YOT_ADMIN, Role.YOT_MANAGER, Role.SYSTEM_ADMIN}),
+        "create": ADMINS,
+        "update": ADMINS,
+    },
     "venues": {"read": ALL_ROLES, "create": ADMINS, "update": ADMINS},
     "rooms": {"read": ALL_ROLES, "create": ADMINS, "update": ADMINS},
     "young_people": {

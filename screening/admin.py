@@ -269,7 +269,7 @@ class MessageAdmin(ReadOnlyAdmin):
 class InviteEmailAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "visit", "visit_version", "method", "kind", "status", "attempts")
     list_filter = ("status", "method", "kind")
-    raw_id_fields = ("visit", "session", "practitioner")
+    raw_id_fields = ("visit", "session", "practitioner", "interpreter")
 
 
 @admin.register(AlertEmail)

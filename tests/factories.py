@@ -7,8 +7,8 @@ import itertools
 
 from accounts.models import Role, User
 from accounts.services import user_create
-from agencies.models import Agency, Practitioner
-from agencies.services import practitioner_create, working_pattern_create
+from agencies.models import Agency, Interpreter, Practitioner
+from agencies.services import interpreter_create, practitioner_create, working_pattern_create
 from screening.models import Case, OrderType, Room, Venue, YoungPerson
 from screening.people.cases import case_create
 from screening.people.young_people import young_person_create
@@ -67,6 +67,31 @@ def make_working_practitioner(
         valid_from=valid_from,
     )
     return practitioner
+
+
+def make_interpreter(
+    *,
+    languages: list[str] | tuple[str, ...] = ("pl",),
+    weekdays: list[int] | tuple[int, ...] | None = (0, 1, 2, 3, 4),
+    hours: tuple[int, int] = (9, 17),
+    valid_from: dt.date = dt.date(2027, 1, 1),
+    name: str | None = None,
+) -> Interpreter:
+    """An interpreter (Polish by default) with one weekly working pattern, unless
+    `weekdays` is None."""
+    n = next(_counter)
+    interpreter = interpreter_create(
+        name=name or f"Interpreter {n}", languages=list(languages), email=f"int{n}@example.org"
+    )
+    if weekdays is not None:
+        working_pattern_create(
+            practitioner=interpreter,
+            weekdays=list(weekdays),
+            start_time=dt.time(hours[0]),
+            end_time=dt.time(hours[1]),
+            valid_from=valid_from,
+        )
+    return interpreter
 
 
 def make_venue(**extra) -> Venue:

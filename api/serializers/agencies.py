@@ -6,8 +6,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from agencies.models import Agency, Practitioner
-from agencies.selectors import calendar_feed_url
+from agencies.languages import LANGUAGE_CHOICES
+from agencies.models import Agency, Interpreter, Practitioner
+from agencies.selectors import calendar_feed_url, interpreter_feed_url
 from agencies.services import LEAVE_REASON_LIMIT
 from api.fields import (
     HourMinuteField,
@@ -92,3 +93,25 @@ class LeaveSerializer(Serializer):
     reason = StrictCharField(
         max_length=LEAVE_REASON_LIMIT, allow_blank=True, required=False, source="description"
     )
+
+
+class InterpreterSerializer(ModelSerializer):
+    languages = serializers.ListField(
+        child=serializers.ChoiceField(choices=LANGUAGE_CHOICES),
+        min_length=1,
+        max_length=len(LANGUAGE_CHOICES),
+        help_text="ISO 639-1 codes, such as pl.",
+    )
+    calendar_feed_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Interpreter
+        fields = ["id", "name", "languages", "email", "is_active", "calendar_feed_url"]
+        read_only_fields = ["id"]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_calendar_feed_url(self, obj: Interpreter) -> str | None:
+        user = viewer(self)
+        if user is not None and user.role in FEED_URL_ROLES:
+            return interpreter_feed_url(obj)
+        return None

@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from agencies.models import Agency, Practitioner
+from agencies.models import Agency, Interpreter, Practitioner
 from api.fields import (
     Serializer,
     StrictBooleanField,
@@ -87,6 +87,13 @@ class VisitInputSerializer(Serializer):
     late_reason = StrictCharField(max_length=REASON_LIMIT, allow_blank=True, required=False)
     min_gap = gap_field("min_gap")
     max_gap = gap_field("max_gap")
+    interpreter = serializers.PrimaryKeyRelatedField(
+        queryset=Interpreter.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="The interpreter held for the visit's whole span (needed when the young "
+        "person needs one); on a reschedule, left out keeps the visit's own.",
+    )
 
     def validate_sessions(self, rows: list[dict]) -> list[dict]:
         return resolve_sessions(rows)
@@ -121,6 +128,9 @@ class RebookInputSerializer(Serializer):
     end = WindowDateTimeField(required=False)
     reason = StrictCharField(max_length=REASON_LIMIT, help_text="Why the session is rebooked.")
     late_reason = StrictCharField(max_length=REASON_LIMIT, allow_blank=True, required=False)
+    interpreter = serializers.PrimaryKeyRelatedField(
+        queryset=Interpreter.objects.all(), allow_null=True, required=False
+    )
 
 
 class CancelInputSerializer(Serializer):
@@ -165,6 +175,9 @@ class SessionSerializer(serializers.ModelSerializer):
 class VisitSerializer(serializers.ModelSerializer):
     sessions = serializers.SerializerMethodField()
     room_name = serializers.CharField(source="room.__str__", read_only=True)
+    interpreter_name = serializers.CharField(
+        source="interpreter.name", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = Visit
@@ -173,6 +186,8 @@ class VisitSerializer(serializers.ModelSerializer):
             "case",
             "room",
             "room_name",
+            "interpreter",
+            "interpreter_name",
             "status",
             "version",
             "start",
@@ -289,6 +304,11 @@ class PlannedSessionSerializer(serializers.Serializer):
     end = serializers.DateTimeField()
 
 
+class OptionInterpreterSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 class TimeSpanSerializer(serializers.Serializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
@@ -314,6 +334,10 @@ class VisitOptionSerializer(serializers.Serializer):
         many=True, help_text="The parent or carer's unavailable times the visit overlaps."
     )
     sessions = PlannedSessionSerializer(many=True)
+    interpreter = OptionInterpreterSerializer(
+        allow_null=True,
+        help_text="The interpreter held for the whole span, when the young person needs one.",
+    )
 
 
 class VisitOptionsSerializer(serializers.Serializer):
@@ -353,6 +377,9 @@ def visit_options_data(found) -> dict:
                 }
                 for p in o.sessions
             ],
+            "interpreter": None
+            if o.interpreter is None
+            else {"id": o.interpreter, "name": found.interpreters[o.interpreter].name},
         }
 
     return VisitOptionsSerializer(

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Role, User
+from agencies.languages import LANGUAGE_CHOICES
 from api.fields import (
     ModelSerializer,
     StrictBooleanField,
@@ -99,6 +100,17 @@ class YoungPersonSerializer(ModelSerializer):
         help_text="The parent or carer's usual unavailable times, avoided as the young "
         "person's are when they must attend.",
     )
+    interpreter_needed = StrictBooleanField(
+        required=False,
+        help_text="The visit holds an interpreter for `interpreter_language` for its whole span.",
+    )
+    interpreter_language = serializers.ChoiceField(
+        choices=LANGUAGE_CHOICES,
+        allow_blank=True,
+        required=False,
+        help_text="ISO 639-1 code of the language the interpreter works in (`language` stays "
+        "the language of the texts: en or cy).",
+    )
     mobile_status = _number_state_field("mobile")
     parent_carer_mobile_status = _number_state_field("parent_carer_mobile")
     confirm_not_duplicate = StrictBooleanField(
@@ -124,6 +136,8 @@ class YoungPersonSerializer(ModelSerializer):
             "parent_carer_must_attend",
             "communication_needs",
             "language",
+            "interpreter_needed",
+            "interpreter_language",
             "unavailable",
             "parent_carer_unavailable",
             "mobile_status",

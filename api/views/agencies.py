@@ -1,4 +1,4 @@
-"""Agencies, practitioners, their working patterns and leave."""
+"""Agencies, practitioners, interpreters, their working patterns and leave."""
 
 from __future__ import annotations
 
@@ -14,11 +14,17 @@ from schedule.models import Event
 
 from accounts.models import Role
 from agencies import services as agency_services
-from agencies.models import Agency, Practitioner
-from agencies.selectors import agency_list, calendar_feed_url, practitioner_list_for
+from agencies.models import Agency, Interpreter, Practitioner
+from agencies.selectors import (
+    agency_list,
+    calendar_feed_url,
+    interpreter_list_for,
+    practitioner_list_for,
+)
 from api.permissions import METHOD_ACTIONS, RolePermission
 from api.serializers.agencies import (
     AgencySerializer,
+    InterpreterSerializer,
     LeaveSerializer,
     PractitionerSelfSerializer,
     PractitionerSerializer,
@@ -106,12 +112,12 @@ class WorkingPatternViewSet(PractitionerChildMixin, viewsets.ViewSet):
     serializer_class = WorkingPatternSerializer
 
     @extend_schema(responses={200: WorkingPatternSerializer(many=True)})
-    def list(self, request: Request, practitioner_pk: str) -> Response:
+    def list(self, request: Request, **kwargs: str) -> Response:
         patterns = agency_services.working_patterns_of(practitioner=self.practitioner())
         return Response(WorkingPatternSerializer(patterns, many=True).data)
 
     @extend_schema(request=WorkingPatternSerializer, responses={201: WorkingPatternSerializer})
-    def create(self, request: Request, practitioner_pk: str) -> Response:
+    def create(self, request: Request, **kwargs: str) -> Response:
         practitioner = self.practitioner()
         data = WorkingPatternSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -121,7 +127,7 @@ class WorkingPatternViewSet(PractitionerChildMixin, viewsets.ViewSet):
         return Response(WorkingPatternSerializer(pattern).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={204: None})
-    def destroy(self, request: Request, practitioner_pk: str, pk: str) -> Response:
+    def destroy(self, request: Request, pk: str, **kwargs: str) -> Response:
         try:
             agency_services.working_pattern_delete(
                 practitioner=self.practitioner(), pattern_id=int(pk)
@@ -137,12 +143,12 @@ class LeaveViewSet(PractitionerChildMixin, viewsets.ViewSet):
     serializer_class = LeaveSerializer
 
     @extend_schema(responses={200: LeaveSerializer(many=True)})
-    def list(self, request: Request, practitioner_pk: str) -> Response:
+    def list(self, request: Request, **kwargs: str) -> Response:
         leave = agency_services.leave_of(practitioner=self.practitioner())
         return Response(LeaveSerializer(leave, many=True).data)
 
     @extend_schema(request=LeaveSerializer, responses={201: LeaveSerializer})
-    def create(self, request: Request, practitioner_pk: str) -> Response:
+    def create(self, request: Request, **kwargs: str) -> Response:
         practitioner = self.practitioner()
         data = LeaveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -156,7 +162,7 @@ class LeaveViewSet(PractitionerChildMixin, viewsets.ViewSet):
         return Response(LeaveSerializer(event).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={204: None})
-    def destroy(self, request: Request, practitioner_pk: str, pk: str) -> Response:
+    def destroy(self, request: Request, pk: str, **kwargs: str) -> Response:
         try:
             agency_services.leave_delete(practitioner=self.practitioner(), leave_id=int(pk))
         except (Event.DoesNotExist, ValueError):
@@ -164,3 +170,47 @@ class LeaveViewSet(PractitionerChildMixin, viewsets.ViewSet):
                 {"detail": "Not found.", "errors": {}}, status=status.HTTP_404_NOT_FOUND
             )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InterpreterViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    resource = "interpreters"
+    permission_classes = [RolePermission]
+    serializer_class = InterpreterSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Interpreter]:
+        return interpreter_list_for(user=self.request.user)
+
+    def perform_create(self, serializer: InterpreterSerializer) -> None:
+        serializer.instance = agency_services.interpreter_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: InterpreterSerializer) -> None:
+        serializer.instance = agency_services.interpreter_update(
+            interpreter=serializer.instance, **serializer.validated_data
+        )
+
+
+class InterpreterChildMixin(PractitionerChildMixin):
+    """Endpoints nested under /interpreters/{id}/: the same storage as practitioners'
+    (the services take any calendar owner); the parent is looked up in scope (404)."""
+
+    resource = "interpreters"
+
+    def practitioner(self) -> Interpreter:  # type: ignore[override]
+        return get_object_or_404(
+            interpreter_list_for(user=self.request.user), pk=self.kwargs["interpreter_pk"]
+        )
+
+
+class InterpreterWorkingPatternViewSet(InterpreterChildMixin, WorkingPatternViewSet):
+    pass
+
+
+class InterpreterLeaveViewSet(InterpreterChildMixin, LeaveViewSet):
+    pass

@@ -35,7 +35,7 @@ from screening.booking.selectors import (
     visits_filtered,
     visits_shown_for,
 )
-from screening.booking.services import SessionRequest
+from screening.booking.services import KEEP, SessionRequest
 from screening.models import Session, Visit
 from screening.people.selectors import case_list_for
 
@@ -99,6 +99,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             late_reason=values.get("late_reason", ""),
             min_gap=values.get("min_gap"),
             max_gap=values.get("max_gap"),
+            interpreter=values.get("interpreter"),
         )
         visit = self.get_queryset().get(pk=visit.pk)
         return Response(self.get_serializer(visit).data, status=status.HTTP_201_CREATED)
@@ -119,6 +120,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             late_reason=values.get("late_reason", ""),
             min_gap=values.get("min_gap"),
             max_gap=values.get("max_gap"),
+            interpreter=values.get("interpreter", KEEP),
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=visit.pk)).data)
 
@@ -178,6 +180,7 @@ class SessionRebookView(_SessionActionView):
             start=values["start"],
             end=values.get("end"),
             reason=values["reason"],
+            interpreter=values.get("interpreter"),
             late_reason=values.get("late_reason", ""),
             booked_by=request.user,
         )

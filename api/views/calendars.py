@@ -1,5 +1,6 @@
 """A practitioner's imported calendar, and the iCalendar feeds for calendar apps:
-/calendars/practitioners/{id}.ics?token= and /calendars/rooms/{id}.ics?token=. A feed's
+/calendars/practitioners/{id}.ics?token=, /calendars/interpreters/{id}.ics?token= and
+/calendars/rooms/{id}.ics?token=. A feed's
 token in the address is the only credential (calendar apps cannot log in); a wrong, missing
 or rotated token, or an unknown id, answers a plain 404 that does not say which."""
 
@@ -27,6 +28,8 @@ from api.serializers.calendars import (
 )
 from screening.calendars import imports as calendar_services
 from screening.calendars.feeds import (
+    interpreter_feed,
+    interpreter_for_feed,
     practitioner_feed,
     practitioner_for_feed,
     room_feed,
@@ -134,3 +137,13 @@ def room_calendar(request: HttpRequest, room_id: int) -> HttpResponse:
     if room is None:
         return _not_found()
     return _calendar(room_feed(room=room))
+
+
+@require_safe
+def interpreter_calendar(request: HttpRequest, interpreter_id: int) -> HttpResponse:
+    interpreter = interpreter_for_feed(
+        interpreter_id=interpreter_id, token=request.GET.get("token", "")
+    )
+    if interpreter is None:
+        return _not_found()
+    return _calendar(interpreter_feed(interpreter=interpreter))

@@ -17,9 +17,10 @@ from django.core.exceptions import ValidationError
 from schedule.models import Event
 
 from agencies.availability import UnsupportedRule, pattern_from_row
+from agencies.languages import language_name
 from agencies.local_time import day_words, yot_zone
 from agencies.local_time import time_on_day_words as at_words
-from agencies.models import Agency, Practitioner
+from agencies.models import Agency, Interpreter, Practitioner
 from screening import fixed_sql as sql
 from screening.booking import queries
 from screening.errors import SlotTaken
@@ -27,9 +28,10 @@ from screening.models import Room, Visit, VisitStatus
 from screening.people.deadlines import closure_days
 from screening.people.workdays import is_working_day
 from screening.scheduling import expand as ex
-from screening.scheduling.availability import venue_open
+from screening.scheduling.availability import interpreter_free, venue_open
 from screening.scheduling.expand import from_minutes
 from screening.scheduling.intervals import Interval
+from screening.scheduling.search import InterpreterSlot
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,3 +332,124 @@ def imported_busy(ids: Sequence[int], start: int, end: int) -> dict[int, list[tu
         if spans:
             out[practitioner_id] = spans
     return out
+
+
+def interpreters_for(language: str) -> list[Interpreter]:
+    """Active interpreters who work in `language` (ISO 639-1), by id."""
+    return [
+        i for i in Interpreter.objects.filter(is_active=True).order_by("id") if i.speaks(language)
+    ]
+
+
+def interpreter_slots(
+    *,
+    interpreters: Sequence[Interpreter],
+    start: int,
+    end: int,
+    tz: ZoneInfo,
+    closed: Sequence[Interval] = (),
+    ignore_visit: Visit | None = None,
+) -> list[InterpreterSlot]:
+    """Each interpreter's free time in [start, end) (UTC minutes): working patterns expanded
+    per local date, minus leave, `closed` days and their other live visits' whole spans
+    (`ignore_visit`, a visit being moved, holds nobody). The search and the booking
+    re-check both read interpreters through here."""
+    if not interpreters:
+        return []
+    calendars = [i.calendar_id for i in interpreters]
+    times = calendar_times(
+        working_calendars=calendars, away_calendars=calendars, start=start, end=end, tz=tz
+    )
+    lo, hi = ex.from_minutes(start), ex.from_minutes(end)
+    rows = Visit.objects.filter(
+        interpreter__in=[i.pk for i in interpreters], start__lt=hi, end__gt=lo
+    ).exclude(status=VisitStatus.CANCELLED)
+    if ignore_visit is not None:
+        rows = rows.exclude(pk=ignore_visit.pk)
+    held: dict[int, list[Interval]] = defaultdict(list)
+    for interpreter_id, v_start, v_end in rows.values_list("interpreter_id", "start", "end"):
+        held[interpreter_id].append((ex.to_minutes(v_start), ex.to_minutes(v_end)))
+    return [
+        InterpreterSlot(
+            id=i.pk,
+            free=tuple(
+                interpreter_free(
+                    working=times.working[i.calendar_id],
+                    leave=[
+                        (ex.to_minutes(s), ex.to_minutes(e))
+                        for s, e in times.away.get(i.calendar_id, [])
+                    ]
+                    + list(closed),
+                    visits=held.get(i.pk, []),
+                )
+            ),
+        )
+        for i in interpreters
+    ]
+
+
+def interpreter_taken(interpreter: Interpreter, start: dt.datetime) -> str:
+    """How a refusal names an interpreter held by another visit."""
+    return f"interpreter {interpreter.name} at {at_words(start)}"
+
+
+def check_interpreter(
+    *,
+    interpreter: Interpreter | None,
+    needed_language: str | None,
+    start: dt.datetime,
+    end: dt.datetime,
+    ignore_visit: Visit | None = None,
+) -> None:
+    """The visit's interpreter, by the search's rule: one is given when the young person
+    needs one (`needed_language`), none otherwise; active, working in that language, and
+    free for the whole span [start, end), gaps included (interpreter_slots). Raises
+    ValidationError on `interpreter` for a rule, SlotTaken when another visit holds them."""
+    if needed_language is None:
+        if interpreter is not None:
+            raise ValidationError(
+                {"interpreter": ["The young person does not need an interpreter."]}
+            )
+        return
+    language = language_name(needed_language)
+    if interpreter is None:
+        raise ValidationError(
+            {"interpreter": [f"The young person needs a {language} interpreter: choose one."]}
+        )
+    if not interpreter.is_active:
+        raise ValidationError({"interpreter": [f"{interpreter.name} is no longer active."]})
+    if not interpreter.speaks(needed_language):
+        raise ValidationError(
+            {"interpreter": [f"{interpreter.name} does not interpret {language}."]}
+        )
+    tz = yot_zone()
+    lo, hi = ex.to_minutes(start), ex.to_minutes(end)
+    day_lo = ex.to_minutes(local_span(start.astimezone(tz).date(), dt.time(0), dt.time(0))[0])
+    day_hi = ex.to_minutes(local_span(end.astimezone(tz).date(), dt.time(0), dt.time(0))[1])
+    (slot,) = interpreter_slots(
+        interpreters=[interpreter], start=day_lo, end=day_hi, tz=tz, ignore_visit=ignore_visit
+    )
+    if any(s <= lo and hi <= e for s, e in slot.free):
+        return
+    # Not free: say why, in the order a person would check.
+    working = calendar_times(
+        working_calendars=[interpreter.calendar_id],
+        away_calendars=[interpreter.calendar_id],
+        start=day_lo,
+        end=day_hi,
+        tz=tz,
+    )
+    until = end.astimezone(tz)
+    if not any(s <= lo and hi <= e for s, e in working.working[interpreter.calendar_id]):
+        raise ValidationError(
+            {
+                "interpreter": [
+                    f"{interpreter.name} is not working from {at_words(start)} to {until:%H:%M}."
+                ]
+            }
+        )
+    if _overlaps(working.away.get(interpreter.calendar_id, []), start, end):
+        raise ValidationError(
+            {"interpreter": [f"{interpreter.name} is on leave at {at_words(start)}."]}
+        )
+    raise SlotTaken(resource=interpreter_taken(interpreter, start))

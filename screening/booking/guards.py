@@ -1,7 +1,9 @@
 """Database guards that make double booking impossible, whatever the concurrency.
 
 PostgreSQL: exclusion constraints (btree_gist) over each live session's held range
-[start, end + buffer) per practitioner, and over each live visit's whole span per room.
+[start, end + buffer) per practitioner, and over each live visit's whole span per room and
+per interpreter (a visit's interpreter is held from its first session's start to its last
+session's end, like its room).
 SQLite: triggers that abort the same overlapping inserts and updates; writers are
 serialised by IMMEDIATE transactions, so the trigger's check cannot race.
 
@@ -26,6 +28,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 SESSION_CONSTRAINT = "session_no_practitioner_overlap"
 VISIT_CONSTRAINT = "visit_no_room_overlap"
+INTERPRETER_CONSTRAINT = "visit_no_interpreter_overlap"
+GUARDS = (SESSION_CONSTRAINT, VISIT_CONSTRAINT, INTERPRETER_CONSTRAINT)
 
 POSTGRES_SQL = [
     "CREATE EXTENSION IF NOT EXISTS btree_gist",
@@ -77,11 +81,40 @@ _VISIT_OVERLAP = """
         AND NEW.start < other."end")
 """
 
+# The interpreter's guard is installed only once the column exists (migration 0027 adds
+# it): earlier migrations run this module's installer too.
+POSTGRES_INTERPRETER_SQL = [
+    f"""
+    DO $$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = '{INTERPRETER_CONSTRAINT}') THEN
+        ALTER TABLE screening_visit ADD CONSTRAINT {INTERPRETER_CONSTRAINT}
+          EXCLUDE USING gist (interpreter_id WITH =, tstzrange(start, "end", '[)') WITH &&)
+          WHERE (status <> 'cancelled' AND interpreter_id IS NOT NULL);
+      END IF;
+    END $$;
+    """,  # noqa: S608 - constant names, no user input
+]
+
+_INTERPRETER_OVERLAP = """
+    NEW.status <> 'cancelled' AND NEW.interpreter_id IS NOT NULL AND EXISTS (
+      SELECT 1 FROM screening_visit AS other
+      WHERE other.interpreter_id = NEW.interpreter_id
+        AND other.status <> 'cancelled'
+        AND other.id IS NOT NEW.id
+        AND other.start < NEW."end"
+        AND NEW.start < other."end")
+"""
+
 SQLITE_SQL = [
     _sqlite_trigger("screening_session", when, SESSION_CONSTRAINT, _SESSION_OVERLAP)
     for when in ("INSERT", "UPDATE")
 ] + [
     _sqlite_trigger("screening_visit", when, VISIT_CONSTRAINT, _VISIT_OVERLAP)
+    for when in ("INSERT", "UPDATE")
+]
+
+SQLITE_INTERPRETER_SQL = [
+    _sqlite_trigger("screening_visit", when, INTERPRETER_CONSTRAINT, _INTERPRETER_OVERLAP)
     for when in ("INSERT", "UPDATE")
 ]
 
@@ -92,12 +125,18 @@ def install_booking_guards(connection: BaseDatabaseWrapper) -> None:
     if not {"screening_session", "screening_visit"} <= tables:
         return
     if connection.vendor == "postgresql":
-        statements = POSTGRES_SQL
+        statements, interpreter = POSTGRES_SQL, POSTGRES_INTERPRETER_SQL
     elif connection.vendor == "sqlite":
-        statements = SQLITE_SQL
+        statements, interpreter = SQLITE_SQL, SQLITE_INTERPRETER_SQL
     else:
         raise RuntimeError(f"no double-booking guard for database {connection.vendor!r}")
     with connection.cursor() as cursor:
+        columns = {
+            c.name
+            for c in connection.introspection.get_table_description(cursor, "screening_visit")
+        }
+        if "interpreter_id" in columns:
+            statements = statements + interpreter
         for sql in statements:
             cursor.execute(sql)
 
@@ -107,17 +146,13 @@ def installed_guards(connection: BaseDatabaseWrapper) -> set[str]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT conname FROM pg_constraint WHERE conname IN (%s, %s)",
-                [SESSION_CONSTRAINT, VISIT_CONSTRAINT],
+                "SELECT conname FROM pg_constraint WHERE conname IN (%s, %s, %s)",
+                list(GUARDS),
             )
             return {row[0] for row in cursor.fetchall()}
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
         names = {row[0] for row in cursor.fetchall()}
-        return {
-            c
-            for c in (SESSION_CONSTRAINT, VISIT_CONSTRAINT)
-            if {f"{c}_insert", f"{c}_update"} <= names
-        }
+        return {c for c in GUARDS if {f"{c}_insert", f"{c}_update"} <= names}
 
 
 def guard_violated(error: Exception) -> str | None:
@@ -126,7 +161,7 @@ def guard_violated(error: Exception) -> str | None:
     cause = getattr(error, "__cause__", None)
     diag = getattr(cause, "diag", None)
     name = getattr(diag, "constraint_name", None) or ""
-    for guard in (SESSION_CONSTRAINT, VISIT_CONSTRAINT):
+    for guard in GUARDS:
         if guard == name or guard in text:
             return guard
     return guard_deadlock(error)
@@ -134,9 +169,16 @@ def guard_violated(error: Exception) -> str | None:
 
 # Advisory lock keys: the resource kind in the high bits, its id in the low 48.
 _PRACTITIONER_LOCK, _ROOM_LOCK, _CASE_LOCK = 1 << 48, 2 << 48, 3 << 48
+_INTERPRETER_LOCK = 4 << 48
 
 
-def hold_resources(*, practitioners: Iterable[int], room: int, case: int | None = None) -> None:
+def hold_resources(
+    *,
+    practitioners: Iterable[int],
+    room: int,
+    case: int | None = None,
+    interpreter: int | None = None,
+) -> None:
     """Queue behind any other transaction writing bookings for these practitioners or this
     room (or, given, this case), until this transaction ends (PostgreSQL; SQLite already
     runs one writer at once). Keys are taken in ascending order, so two bookings never
@@ -151,6 +193,8 @@ def hold_resources(*, practitioners: Iterable[int], room: int, case: int | None 
     keys = {_PRACTITIONER_LOCK + p for p in practitioners} | {_ROOM_LOCK + room}
     if case is not None:
         keys.add(_CASE_LOCK + case)
+    if interpreter is not None:
+        keys.add(_INTERPRETER_LOCK + interpreter)
     keys = sorted(keys)
     calls = ", ".join(["pg_advisory_xact_lock(%s)"] * len(keys))
     with default_connection.cursor() as cursor:

@@ -14,13 +14,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from agencies.languages import language_name
 from agencies.local_time import check_date_window, day_words, yot_zone
-from agencies.models import Agency, Practitioner
+from agencies.models import Agency, Interpreter, Practitioner
 from screening import fixed_sql as sql
 from screening.booking import queries
 from screening.booking.availability import (
     calendar_times,
     imported_busy,
+    interpreter_slots,
+    interpreters_for,
     room_closures,
     room_opening,
 )
@@ -53,6 +56,8 @@ class VisitOptions:
     agencies: dict[str, Agency] = field(default_factory=dict)
     practitioners: dict[int, Practitioner] = field(default_factory=dict)
     rooms: dict[int, Room] = field(default_factory=dict)
+    # The interpreters an option may hold (the young person's language), by id.
+    interpreters: dict[int, Interpreter] = field(default_factory=dict)
     # What the engine was last asked (up to the deadline), for checks against its references:
     # on the rows of the window read, the whole horizon only when the answer needed it.
     request: SearchRequest | None = None
@@ -277,6 +282,11 @@ def _within(request: SearchRequest, lo: int, hi: int) -> SearchRequest:
             replace(c, free=tuple(clip(list(c.free), lo, hi))) for c in request.candidates
         ),
         rooms=tuple(replace(r, free=tuple(clip(list(r.free), lo, hi))) for r in request.rooms),
+        interpreters=None
+        if request.interpreters is None
+        else tuple(
+            replace(i, free=tuple(clip(list(i.free), lo, hi))) for i in request.interpreters
+        ),
     )
 
 
@@ -386,10 +396,22 @@ def order_start_reason(start: dt.date) -> str:
 
 
 def render_reason(
-    reason: Reason, *, tz: ZoneInfo, deadline: dt.date | None, agency_names: Mapping[str, str]
+    reason: Reason,
+    *,
+    tz: ZoneInfo,
+    deadline: dt.date | None,
+    agency_names: Mapping[str, str],
+    language: str | None = None,
 ) -> str:
-    """A sentence an admin can act on."""
+    """A sentence an admin can act on (`language`: the ISO code an interpreter is needed for)."""
     before = f"before the deadline of {day_words(deadline)}" if deadline else "in the search window"
+    if reason.code == "no_interpreter":
+        name = language_name(language or "")
+        text = f"No {name} interpreter is free for {_length_words(reason.minutes or 0)} {before}"
+        if reason.earliest is not None:
+            day = ex.from_minutes(reason.earliest).astimezone(tz).date()
+            text += f"; the earliest one is free is {day_words(day)}"
+        return text + "."
     if reason.code == "agency_unavailable":
         name = agency_names.get(reason.agency or "", reason.agency)
         text = f"No {name} practitioner is free {before}"
@@ -450,6 +472,7 @@ def _answer(
     spread: bool,
     tz: ZoneInfo,
     young_unavailable: tuple[Interval, ...] | None = None,
+    language: str | None = None,
 ) -> tuple[list[Option], list[Option], list[str]] | None:
     """The options before the deadline, those after it when too few, and the reasons, from
     rows read up to `upto`; None when rows beyond it could change any of them."""
@@ -469,10 +492,15 @@ def _answer(
         why = explain(request)
         # The first day an agency is free after the deadline, when found in the rows read,
         # is the same as in the whole horizon's; when not found there, it may lie beyond.
-        if not whole and any(r.code == "agency_unavailable" and r.earliest is None for r in why):
+        if not whole and any(
+            r.code in ("agency_unavailable", "no_interpreter") and r.earliest is None for r in why
+        ):
             return None
         why = [_whose_times(r, request, young_unavailable) for r in why]
-        reasons = [render_reason(r, tz=tz, deadline=deadline, agency_names=names) for r in why]
+        reasons = [
+            render_reason(r, tz=tz, deadline=deadline, agency_names=names, language=language)
+            for r in why
+        ]
     else:
         spaced = f", at most {SPREAD_PER_DAY} a day" if spread else ""
         reasons = [
@@ -579,6 +607,8 @@ def visit_options(
         .select_related("venue")
         .prefetch_related("venue__opening_hours")
     )
+    language = case.young_person.interpreter_language
+    interpreters = interpreters_for(language) if case.young_person.interpreter_needed else None
     young_unavailable = tuple(_unavailable(case, earliest, horizon, tz))
     # A parent or carer who must attend: their times join the young person's, as strictly.
     unavailable = young_unavailable + tuple(_unavailable(case, earliest, horizon, tz, carer=True))
@@ -599,6 +629,18 @@ def visit_options(
         slots = _room_slots(
             rooms=rooms, start=earliest, end=upto, tz=tz, closed=closed, ignore_visit=ignore_visit
         )
+        pool = None
+        if interpreters is not None:
+            pool = tuple(
+                interpreter_slots(
+                    interpreters=interpreters,
+                    start=earliest,
+                    end=upto,
+                    tz=tz,
+                    closed=closed,
+                    ignore_visit=ignore_visit,
+                )
+            )
         return SearchRequest(
             sessions=specs,
             candidates=tuple(candidates),
@@ -612,6 +654,7 @@ def visit_options(
             strict_unavailable=respect_unavailable,
             count=count,
             grid=GRID_MINUTES,
+            interpreters=pool,
         )
 
     find = (lambda r: _spread(r, tz)) if spread else search
@@ -637,6 +680,7 @@ def visit_options(
             spread=spread,
             tz=tz,
             young_unavailable=young_unavailable,
+            language=language,
         )
         if answer is not None:
             break
@@ -652,6 +696,7 @@ def visit_options(
         agencies={a.code: a for a in chosen},
         practitioners={p.pk: p for p in practitioners},
         rooms={r.pk: r for r in rooms},
+        interpreters={i.pk: i for i in interpreters or ()},
         request=request,
         # From the first day's midnight, so a clash names the whole unavailable time.
         unavailable=normalise(_unavailable(case, first_midnight, horizon, tz)),

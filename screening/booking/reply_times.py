@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.local_time import local
+from agencies.models import Interpreter
 from screening.booking.options import visit_options
 from screening.booking.services import SessionRequest, visit_reschedule
 from screening.errors import NotAllowed, SlotTaken
@@ -31,6 +32,8 @@ class OtherTime:
     end: dt.datetime
     room: Room
     sessions: tuple[SessionRequest, ...]
+    # The interpreter the time holds, when the young person needs one.
+    interpreter: Interpreter | None = None
 
 
 def _key(start: dt.datetime, room_id: int) -> str:
@@ -65,7 +68,8 @@ def other_times_for(*, visit: Visit) -> list[OtherTime]:
         begin, end = requests[0].start, requests[-1].end
         if begin == visit.start and room.pk == visit.room_id:
             continue  # the time it already has
-        times.append(OtherTime(_key(begin, room.pk), begin, end, room, requests))
+        interpreter = found.interpreters.get(option.interpreter) if option.interpreter else None
+        times.append(OtherTime(_key(begin, room.pk), begin, end, room, requests, interpreter))
     return times[:OTHER_TIMES]
 
 
@@ -82,6 +86,7 @@ def reply_choose_time(*, link: ReplyLink, chosen: OtherTime) -> Visit:
         room=chosen.room,
         sessions=list(chosen.sessions),
         reason="Another time chosen through the text's link.",
+        interpreter=chosen.interpreter,
     )
     ReplyLink.objects.filter(pk=link.pk).update(moved_at=timezone.now())
     admin_task_create(

@@ -21,12 +21,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from agencies.local_time import check_date_window
-from agencies.models import Agency, Practitioner
+from agencies.models import Agency, Interpreter, Practitioner
 from screening import fixed_sql as sql
 from screening.booking import availability, queries
 from screening.booking.availability import SessionToBook
 from screening.booking.freed import freed_slot_record
 from screening.booking.guards import (
+    INTERPRETER_CONSTRAINT,
     SESSION_CONSTRAINT,
     VISIT_CONSTRAINT,
     guard_violated,
@@ -142,6 +143,7 @@ def _snapshot(visit: Visit, sessions: Sequence[Session] | None = None) -> dict:
         sessions = visit.sessions.select_related("agency").order_by("start")
     return {
         "room": visit.room_id,
+        "interpreter": visit.interpreter_id,
         "start": _iso(visit.start),
         "end": _iso(visit.end),
         "status": visit.status,
@@ -187,15 +189,33 @@ def _record(
     invites_plan_for_change(visit=visit, kind=kind, previous=previous, snapshot=snapshot)
 
 
-def _taken_words(rows: Sequence[SessionToBook], room: Room) -> dict[str, str]:
+def _taken_words(
+    rows: Sequence[SessionToBook], room: Room, interpreter: Interpreter | None = None
+) -> dict[str, str]:
     """What each guard's refusal of this visit names, worked out before the write: once a
     guard has refused it, the transaction takes no more queries (not even for the room's
     venue, which its name includes)."""
     names = ", ".join(sorted({r.practitioner.name for r in rows}))
-    return {
+    words = {
         VISIT_CONSTRAINT: availability.room_taken(room, rows[0].start),
         SESSION_CONSTRAINT: f"practitioner ({names})",
     }
+    if interpreter is not None:
+        words[INTERPRETER_CONSTRAINT] = availability.interpreter_taken(interpreter, rows[0].start)
+    return words
+
+
+def needed_language(case: Case) -> str | None:
+    """The language a visit of this case needs an interpreter for, or None."""
+    person = case.young_person
+    return person.interpreter_language if person.interpreter_needed else None
+
+
+class _Keep:
+    """visit_reschedule's default: the visit keeps its interpreter (re-checked)."""
+
+
+KEEP = _Keep()
 
 
 def _raise_taken(error: IntegrityError | OperationalError, taken: dict[str, str]) -> None:
@@ -270,6 +290,7 @@ def visit_book(
     rebook_of: Session | None = None,
     rebook_reason: str = "",
     record_past: bool = False,
+    interpreter: Interpreter | None = None,
 ) -> Visit:
     """Book a visit (room plus one session per agency) or nothing; raises ValidationError
     for a visit that breaks a rule, SlotTaken when someone else took a part of it, and
@@ -279,7 +300,8 @@ def visit_book(
     `record_past` records a visit that already took place (importing earlier records):
     only the minimum-notice rule is waived; every other rule still applies. A rebooking of
     the missed session `rebook_of` keeps `rebook_reason` apart from `late_reason`, which it
-    needs only after its own rebooking deadline.
+    needs only after its own rebooking deadline. A young person who needs an interpreter
+    gets `interpreter` for the visit's whole span (availability.check_interpreter).
     """
     config = settings.SCREENING_SCHEDULING
     min_gap = config["min_gap_minutes"] if min_gap is None else min_gap
@@ -291,7 +313,12 @@ def visit_book(
         _check_notice(start=start)
     _check_deadline(case=case, rebook_of=rebook_of, end=end, late_reason=late_reason)
     # Queued behind any other booking of this case too, the read below is settled.
-    hold_resources(practitioners=[r.practitioner.pk for r in rows], room=room.pk, case=case.pk)
+    hold_resources(
+        practitioners=[r.practitioner.pk for r in rows],
+        room=room.pk,
+        case=case.pk,
+        interpreter=interpreter.pk if interpreter is not None else None,
+    )
     # A session marked missed holds its agency no longer: its rebooking is booked while
     # the rest of its visit may still be under way.
     live = sql.fetch(
@@ -306,7 +333,10 @@ def visit_book(
         )
     closures = closure_days()
     availability.check_bookable(room=room, sessions=rows, closures=closures)
-    taken = _taken_words(rows, room)
+    availability.check_interpreter(
+        interpreter=interpreter, needed_language=needed_language(case), start=start, end=end
+    )
+    taken = _taken_words(rows, room, interpreter)
     try:
         # No savepoint: a guard violation ends this booking's transaction anyway (the
         # SlotTaken raised below rolls it back), so the extra round trips buy nothing.
@@ -314,6 +344,7 @@ def visit_book(
             visit = Visit.objects.create(
                 case=case,
                 room=room,
+                interpreter=interpreter,
                 start=start,
                 end=end,
                 booked_by=booked_by,
@@ -348,10 +379,12 @@ def visit_reschedule(
     late_reason: str = "",
     min_gap: int | None = None,
     max_gap: int | None = None,
+    interpreter: Interpreter | _Keep | None = KEEP,
 ) -> Visit:
     """Move a booked visit; sessions keep their ids (and calendar UIDs), version rises.
     `reason` (why it moves) goes into the visit's history; `late_reason` is needed after the
-    deadline (the case's, or a rebooking's own)."""
+    deadline (the case's, or a rebooking's own). The visit keeps its interpreter unless
+    `interpreter` names another (or None); either way they are re-checked at the new time."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if not visit.is_changeable():
         raise NotAllowed("Only a booked visit that has not started can be rescheduled.")
@@ -374,16 +407,30 @@ def visit_reschedule(
     start, end = rows[0].start, rows[-1].end
     _check_notice(start=start)
     _check_deadline(case=visit.case, rebook_of=visit.rebook_of, end=end, late_reason=late_reason)
-    hold_resources(practitioners=[r.practitioner.pk for r in rows], room=room.pk)
+    if isinstance(interpreter, _Keep):
+        interpreter = visit.interpreter
+    hold_resources(
+        practitioners=[r.practitioner.pk for r in rows],
+        room=room.pk,
+        interpreter=interpreter.pk if interpreter is not None else None,
+    )
     closures = closure_days()
     availability.check_bookable(room=room, sessions=rows, ignore_visit=visit, closures=closures)
-    taken = _taken_words(rows, room)
+    availability.check_interpreter(
+        interpreter=interpreter,
+        needed_language=needed_language(visit.case),
+        start=start,
+        end=end,
+        ignore_visit=visit,
+    )
+    taken = _taken_words(rows, room, interpreter)
     freed_slot_record(visit=visit, cause=FreedSlot.Cause.RESCHEDULED)
     try:
         with transaction.atomic(savepoint=False):  # as in visit_book
             # Release the old holds first so the visit may overlap its own old times.
             Session.objects.filter(visit=visit).update(cancelled=True)
             visit.room, visit.start, visit.end = room, start, end
+            visit.interpreter = interpreter
             visit.version += 1
             # A YES confirmed the old time, not the new one.
             visit.confirmed_at = None
@@ -488,6 +535,7 @@ def session_rebook(
     reason: str,
     late_reason: str = "",
     booked_by: User | None = None,
+    interpreter: Interpreter | None = None,
 ) -> Visit:
     """Book a one-session visit for the one agency whose session was missed, with why it is
     rebooked; after the rebooking deadline (rebook_due_by) also why so late, kept apart.
@@ -508,4 +556,5 @@ def session_rebook(
         ],
         rebook_reason=reason.strip(),
         late_reason=late_reason.strip(),
+        interpreter=interpreter,
     )

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from agencies.local_time import yot_zone
-from agencies.models import Practitioner
+from agencies.models import Interpreter, Practitioner
 from screening.integrations.ical import CalendarEntry, build_calendar
 from screening.models import Room, Session, Visit, VisitStatus
 
@@ -171,5 +171,35 @@ def room_feed(*, room: Room, now: dt.datetime | None = None) -> bytes:
         organizer=settings.DEFAULT_FROM_EMAIL,
         zone=yot_zone(),
         name=f"Screening visits: {room.venue.name}, {room.name}",
+        now=now,
+    )
+
+
+def interpreter_for_feed(*, interpreter_id: int, token: str) -> Interpreter | None:
+    """The active interpreter whose feed secret this is, or None (constant-time comparison)."""
+    interpreter = Interpreter.objects.filter(pk=interpreter_id, is_active=True).first()
+    expected = interpreter.feed_token if interpreter else "x" * 32
+    if not hmac.compare_digest(expected.encode(), (token or "").encode()) or not interpreter:
+        return None
+    return interpreter
+
+
+def interpreter_feed(*, interpreter: Interpreter, now: dt.datetime | None = None) -> bytes:
+    """The visits the interpreter is held for (each for its whole span, gaps included), as
+    the room sees them; cancelled ones stay, marked CANCELLED. A visit moved to another
+    interpreter leaves this feed, and subscribed calendars drop it."""
+    now = now or timezone.now()
+    visits = (
+        Visit.objects.filter(_window(now), interpreter=interpreter)
+        .select_related("case__young_person", "room__venue")
+        .prefetch_related("sessions__agency")
+        .order_by("start", "id")
+    )
+    return build_calendar(
+        method="PUBLISH",
+        entries=[visit_entry(v) for v in visits],
+        organizer=settings.DEFAULT_FROM_EMAIL,
+        zone=yot_zone(),
+        name="Screening visits: interpreting",
         now=now,
     )

@@ -91,20 +91,77 @@ def invites_for_change(
     return rows
 
 
+def interpreter_invites_for_change(
+    *,
+    visit_id: int,
+    version: int,
+    kind: str,
+    previous: dict | None,
+    snapshot: dict,
+    now: dt.datetime,
+) -> list[InviteEmail]:
+    """The invite rows (unsaved) for the visit's interpreter, from the snapshots alone: the
+    whole visit, REQUEST when booked, CANCEL when cancelled; on a move "Moved" to an
+    interpreter kept, a new invitation to one put on it, and a CANCEL (with the visit's
+    old time and room) to one taken off. Each row hangs on the visit's first-made session,
+    which stays with the visit for its life."""
+    invite_kind = CHANGE_KINDS.get(kind)
+    if (
+        invite_kind is None
+        or not snapshot["sessions"]
+        or dt.datetime.fromisoformat(snapshot["end"]) <= now
+    ):
+        return []
+    anchor = min(s["id"] for s in snapshot["sessions"])
+    current = snapshot.get("interpreter")
+    before = (previous or {}).get("interpreter")
+
+    def row(interpreter_id: int, method: str, kind: str, **was) -> InviteEmail:
+        return InviteEmail(
+            visit_id=visit_id,
+            visit_version=version,
+            session_id=anchor,
+            interpreter_id=interpreter_id,
+            method=method,
+            kind=kind,
+            next_attempt_at=now,
+            created_at=now,
+            **was,
+        )
+
+    if invite_kind != K.MOVED:
+        method = CANCEL if invite_kind == K.CANCELLED else REQUEST
+        return [row(current, method, invite_kind)] if current else []
+    rows = [row(current, REQUEST, K.MOVED if current == before else K.BOOKED)] if current else []
+    if before and before != current:
+        rows.append(
+            row(
+                before,
+                CANCEL,
+                K.CANCELLED,
+                previous_start=dt.datetime.fromisoformat(previous["start"]),
+                previous_end=dt.datetime.fromisoformat(previous["end"]),
+                previous_room_id=previous["room"],
+            )
+        )
+    return rows
+
+
 def invites_plan_for_change(
     *, visit, kind: str, previous: dict | None, snapshot: dict
 ) -> list[InviteEmail]:
     """Write the invites a visit change calls for, in one INSERT inside the booking
     transaction (they commit or roll back with it), and wake the worker once it commits.
     Reads nothing: the visit's id and version and the two snapshots say it all."""
-    rows = invites_for_change(
-        visit_id=visit.pk,
-        version=visit.version,
-        kind=kind,
-        previous=previous,
-        snapshot=snapshot,
-        now=timezone.now(),
-    )
+    change = {
+        "visit_id": visit.pk,
+        "version": visit.version,
+        "kind": kind,
+        "previous": previous,
+        "snapshot": snapshot,
+        "now": timezone.now(),
+    }
+    rows = invites_for_change(**change) + interpreter_invites_for_change(**change)
     if rows:
         InviteEmail.objects.bulk_create(rows)
         transaction.on_commit(kick_invites)

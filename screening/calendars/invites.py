@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 
 from agencies.local_time import day_at_time_words, yot_zone
-from screening.calendars.feeds import HeldAs, session_entry, who
+from screening.calendars.feeds import HeldAs, session_entry, visit_entry, who
 from screening.integrations.email import Invite, send_invite
 from screening.integrations.ical import build_calendar
-from screening.models import AdminTask, InviteEmail, InviteStatus, Session
+from screening.models import AdminTask, InviteEmail, InviteStatus, Session, Visit
 from screening.outbox import EmailOutbox, OutboxReport
 from screening.worktray.services import admin_task_create
 
@@ -79,6 +79,59 @@ def _invite(
     )
 
 
+def _visit_invite(
+    visit: Visit,
+    *,
+    to: str,
+    method: str,
+    heading: str,
+    now: dt.datetime,
+    held_as: HeldAs | None = None,
+) -> Invite:
+    """An interpreter's invite: the whole visit, from its first session's start to its last
+    session's end (they are held between sessions too)."""
+    cancelled = method == CANCEL
+    held = held_as or HeldAs(start=visit.start, end=visit.end, room=visit.room)
+    entry = replace(
+        visit_entry(visit),
+        start=held.start,
+        end=held.end,
+        cancelled=cancelled,
+        attendee_email=to,
+    )
+    venue = held.room.venue
+    when = day_at_time_words(held.start)
+    text = (
+        f"{heading}\n\n"
+        f"Interpreting for a screening visit with {who(visit)}, held for the whole visit\n"
+        f"When: {when} to {held.end.astimezone(yot_zone()):%H:%M}\n"
+        f"Where: {venue.name}, {held.room.name}\n{venue.address}\n\n"
+        + (
+            "Your calendar will remove this visit.\n"
+            if cancelled
+            else "The attached invitation adds it to your calendar.\n"
+        )
+    )
+    return Invite(
+        to=to,
+        subject=f"{heading}: interpreting, {when} ({who(visit)})",
+        text=text,
+        calendar=build_calendar(
+            method=method,
+            entries=[entry],
+            organizer=settings.DEFAULT_FROM_EMAIL,
+            zone=yot_zone(),
+            now=now,
+        ),
+        method=method,
+    )
+
+
+def _recipient(invite: InviteEmail):
+    """Who the invite is for: its practitioner, or the visit's interpreter."""
+    return invite.interpreter if invite.interpreter_id else invite.practitioner
+
+
 def _held_as(invite: InviteEmail) -> HeldAs | None:
     """The old time and room a cancellation to a practitioner taken off the session names."""
     if invite.previous_start is None or invite.previous_end is None or not invite.previous_room:
@@ -107,6 +160,7 @@ def _was_invited(invite: InviteEmail) -> bool:
         InviteEmail.objects.filter(
             session_id=invite.session_id,
             practitioner_id=invite.practitioner_id,
+            interpreter_id=invite.interpreter_id,
             method=REQUEST,
             visit_version__lt=invite.visit_version,
         )
@@ -122,8 +176,9 @@ def _stale_reason(invite: InviteEmail, now: dt.datetime) -> str:
     if held is not None:
         # Taken off the session: no newer change writes to them again, so their cancel
         # stands, unless a newer change put them back on it (its invitation stands).
-        if visit.version != invite.visit_version and session.practitioner_id == (
-            invite.practitioner_id
+        holder = visit.interpreter_id if invite.interpreter_id else session.practitioner_id
+        if visit.version != invite.visit_version and holder == (
+            invite.interpreter_id or invite.practitioner_id
         ):
             return f"put back on the session since (version {visit.version}); its invite stands"
         if held.end <= now:
@@ -141,10 +196,18 @@ def _describe(invite: InviteEmail) -> str:
     held = _held_as(invite)
     what = "cancellation" if invite.method == CANCEL else "invitation"
     return (
-        f"The calendar {what} for {invite.practitioner.name} ({session.agency.name} session "
-        f"on {day_at_time_words(held.start if held else session.start)}, "
+        f"The calendar {what} for {_recipient(invite).name} ({_part(invite)} "
+        f"on {day_at_time_words(held.start if held else _start(invite))}, "
         f"visit of {who(session.visit)})"
     )
+
+
+def _part(invite: InviteEmail) -> str:
+    return "interpreting" if invite.interpreter_id else f"{invite.session.agency.name} session"
+
+
+def _start(invite: InviteEmail) -> dt.datetime:
+    return invite.session.visit.start if invite.interpreter_id else invite.session.start
 
 
 class _InviteOutbox(EmailOutbox[InviteEmail, InviteReport]):
@@ -158,6 +221,7 @@ class _InviteOutbox(EmailOutbox[InviteEmail, InviteReport]):
             InviteEmail.objects.filter(pk__in=ids)
             .select_related(
                 "practitioner",
+                "interpreter",
                 "session__agency",
                 "session__visit__case__young_person",
                 "session__visit__room__venue",
@@ -182,13 +246,25 @@ class _InviteOutbox(EmailOutbox[InviteEmail, InviteReport]):
         return False
 
     def address(self, row: InviteEmail) -> str:
-        return row.practitioner.email
+        return _recipient(row).email
 
     def send(self, row: InviteEmail, address: str, now: dt.datetime) -> None:
         kind = K(row.kind)
         if kind == K.MOVED and not _was_invited(row):
             kind = K.BOOKED  # the invitation it moves never went: this one is the first
         heading = HEADINGS[kind]
+        if row.interpreter_id:
+            send_invite(
+                _visit_invite(
+                    row.session.visit,
+                    to=address,
+                    method=row.method,
+                    heading=heading,
+                    now=now,
+                    held_as=_held_as(row),
+                )
+            )
+            return
         send_invite(
             _invite(
                 row.session,
@@ -208,7 +284,7 @@ class _InviteOutbox(EmailOutbox[InviteEmail, InviteReport]):
             kind=AdminTask.Kind.INVITE_FAILED,
             visit=row.session.visit,
             text=f"{_describe(row)} could not be emailed to "
-            f"{row.practitioner.email or 'them (no email address recorded)'} after "
+            f"{_recipient(row).email or 'them (no email address recorded)'} after "
             f"{row.attempts} tries: {error[:200]}. Tell them by phone, and check their "
             "email address and the mail server.",
         )

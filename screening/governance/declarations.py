@@ -246,6 +246,20 @@ DECLARATIONS: dict[str, Table] = {
             "feed_token": (PERSONAL, "Secret address of their calendar feed."),
         },
     ),
+    "agencies.Interpreter": Table(
+        purpose="The YOT's pool of interpreters: to hold one for a visit of a young person "
+        "who needs one, and send them the invite.",
+        readers=("interpreters",),
+        fields={
+            "id": NONE,
+            "name": PERSONAL,
+            "languages": (PERSONAL, "The languages they interpret, to match a young person."),
+            "email": (PERSONAL, "Calendar invites for the visits they are held for."),
+            "is_active": PERSONAL,
+            "calendar": NONE,
+            "feed_token": (PERSONAL, "Secret address of their calendar feed."),
+        },
+    ),
     "agencies.FindingsForm": Table(
         purpose="Each agency's findings form, one row per version (configuration).",
         readers=("findings_forms",),
@@ -370,6 +384,11 @@ DECLARATIONS: dict[str, Table] = {
                 "language and communication needs, disability).",
             ),
             "language": (PERSONAL, "English or Welsh texts."),
+            "interpreter_needed": (PERSONAL, "Whether the visit holds an interpreter."),
+            "interpreter_language": (
+                PERSONAL,
+                "The language the interpreter works in (may hint at nationality or origin).",
+            ),
             "created_at": PERSONAL,
         },
     ),
@@ -515,6 +534,7 @@ DECLARATIONS: dict[str, Table] = {
             "id": NONE,
             "case": (CRIMINAL, "Whose order the visit screens for."),
             "room": PERSONAL,
+            "interpreter": (PERSONAL, "The interpreter held for the visit's whole span."),
             "status": PERSONAL,
             "version": NONE,
             "start": PERSONAL,
@@ -860,7 +880,8 @@ DECLARATIONS: dict[str, Table] = {
         },
     ),
     "screening.InviteEmail": Table(
-        purpose="Calendar invites to practitioners for their sessions, waiting or sent.",
+        purpose="Calendar invites to practitioners for their sessions (and to interpreters "
+        "for whole visits), waiting or sent.",
         readers_note=WORKER_ONLY,
         fields={
             **OUTBOX,
@@ -868,6 +889,7 @@ DECLARATIONS: dict[str, Table] = {
             "visit_version": NONE,
             "session": PERSONAL,
             "practitioner": PERSONAL,
+            "interpreter": (PERSONAL, "The recipient when the invite is for the interpreter."),
             "method": NONE,
             "kind": NONE,
             "previous_start": PERSONAL,

@@ -36,6 +36,8 @@ RETENTION: dict[str, str] = {
     "accounts.TwoFactorSetupCode": "Until used or expired (TWO_FACTOR_SETUP_CODE_HOURS).",
     "agencies.Agency": CONFIG,
     "agencies.Practitioner": STAFF,
+    "agencies.Interpreter": "Not under the case schedule: kept while in the pool or while a "
+    "visit refers to them, then deleted by hand by a system administrator.",
     "agencies.FindingsForm": CONFIG + " Every version stays while findings use it.",
     "schedule.Calendar": SCHEDULE,
     "schedule.CalendarRelation": SCHEDULE,

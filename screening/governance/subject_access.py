@@ -39,7 +39,7 @@ from docx import Document
 
 from accounts.models import Role, User
 from agencies.local_time import date_words
-from agencies.models import Agency, FindingsForm, Practitioner
+from agencies.models import Agency, FindingsForm, Interpreter, Practitioner
 from screening.access import can
 from screening.audit import audit_record
 from screening.governance.declarations import DECLARATIONS, NONE
@@ -162,6 +162,7 @@ NOT_EXPORTED: dict[str, str] = {
             "accounts.PrivilegeRequest",
             "accounts.TwoFactorSetupCode",
             "agencies.Practitioner",
+            "agencies.Interpreter",
             "screening.CalendarImport",
             "screening.PlannerRun",
             "sessions.Session",
@@ -182,7 +183,7 @@ NOT_EXPORTED: dict[str, str] = {
             "schedule.EventRelation",
             "schedule.Occurrence",
         ),
-        "Practitioners' and rooms' availability: about staff, not the young person.",
+        "Practitioners', interpreters' and rooms' availability: about staff, not the young person.",
     ),
     **dict.fromkeys(
         ("screening.FreedSlot", "screening.FreedSlot_practitioners"),
@@ -248,6 +249,8 @@ def _link(value: models.Model | None) -> object:
         return {"staff": _staff_name(value)}
     if isinstance(value, Practitioner):
         return {"practitioner": value.name, "agency": value.agency.name}
+    if isinstance(value, Interpreter):
+        return {"interpreter": value.name}
     if isinstance(value, Agency):
         return value.name
     if isinstance(value, Room):

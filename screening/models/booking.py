@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from agencies.models import Agency, Practitioner
+from agencies.models import Agency, Interpreter, Practitioner
 from screening.models.people import Case
 from screening.models.venues import Room
 
@@ -29,6 +29,11 @@ class Visit(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="visits")
     room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="visits")
+    # Held for the visit's whole span, gaps included, like the room; the database refuses
+    # two live visits of one interpreter that overlap (booking.guards).
+    interpreter = models.ForeignKey(
+        Interpreter, null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
+    )
     status = models.CharField(
         max_length=10, choices=VisitStatus.choices, default=VisitStatus.BOOKED
     )
@@ -61,6 +66,11 @@ class Visit(models.Model):
         ordering = ["start", "id"]
         indexes = [
             models.Index(fields=["room", "start"]),
+            models.Index(
+                fields=["interpreter", "start"],
+                condition=models.Q(interpreter__isnull=False),
+                name="visit_interpreter_start_idx",
+            ),
             models.Index(fields=["case", "status"]),
             # Lists by time (the dashboard's week, the API's default order) walk this one.
             models.Index(fields=["start", "id"], name="visit_start_idx"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from agencies.models import Practitioner
+from agencies.models import Interpreter, Practitioner
 from screening.models.booking import Session, Visit
 from screening.models.outbox import OutboxRow, outbox_indexes
 from screening.models.venues import Room
@@ -104,9 +104,21 @@ class InviteEmail(OutboxRow):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="invites")
     practitioner = models.ForeignKey(
         Practitioner,
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
         help_text="The recipient; their email address is read when the invite is sent.",
+    )
+    # Or the visit's interpreter (then no practitioner): the invite is for the whole visit,
+    # and `session` is the visit's first-made session, which stays with it for its life.
+    interpreter = models.ForeignKey(
+        Interpreter,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The recipient when the invite is for the visit's interpreter.",
     )
     method = models.CharField(max_length=7, choices=Method.choices)
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -129,7 +141,16 @@ class InviteEmail(OutboxRow):
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "visit_version", "practitioner"], name="invite_planned_once"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["visit", "visit_version", "interpreter"],
+                condition=models.Q(interpreter__isnull=False),
+                name="interpreter_invite_planned_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(practitioner__isnull=True) ^ models.Q(interpreter__isnull=True),
+                name="invite_has_one_recipient",
+            ),
         ]
 
     def __str__(self) -> str:

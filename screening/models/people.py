@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from agencies.languages import LANGUAGE_CHOICES
+
 
 def age_on(born: dt.date, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
@@ -45,6 +47,15 @@ class YoungPerson(models.Model):
     )
     communication_needs = models.TextField(blank=True)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    # The visit holds an interpreter for `interpreter_language` (ISO 639-1) when needed;
+    # `language` above stays the language of the texts (English or Welsh templates).
+    interpreter_needed = models.BooleanField(default=False)
+    interpreter_language = models.CharField(
+        max_length=2,
+        blank=True,
+        choices=LANGUAGE_CHOICES,
+        help_text="ISO 639-1 code of the language the interpreter works in.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -80,6 +91,8 @@ class YoungPerson(models.Model):
             errors["parent_carer_name"] = [
                 "Enter the parent or carer's name, since they must attend."
             ]
+        if self.interpreter_needed and not self.interpreter_language:
+            errors["interpreter_language"] = ["Choose the language the interpreter is needed for."]
         if errors:
             raise ValidationError(errors)
 

@@ -202,8 +202,15 @@ class Simulation:
             )
             for s in option.sessions
         ]
+        interpreter = found.interpreters.get(option.interpreter) if option.interpreter else None
         if missed is None:
-            visit = visit_book(case=case, room=room, sessions=planned, late_reason=late_reason)
+            visit = visit_book(
+                case=case,
+                room=room,
+                sessions=planned,
+                late_reason=late_reason,
+                interpreter=interpreter,
+            )
         else:
             one = planned[0]
             visit = session_rebook(
@@ -214,6 +221,7 @@ class Simulation:
                 end=one.end,
                 reason=REBOOK_REASON,
                 late_reason=late_reason,
+                interpreter=interpreter,
             )
         self.log.bookings += 1
         self.log.booking_seconds += (dt.datetime.now() - started).total_seconds()

@@ -57,3 +57,12 @@ def room_free(
 ) -> list[Interval]:
     """Opening hours minus other visits' whole spans and closures (rooms have no buffer)."""
     return subtract(normalise(opening), normalise(list(visits) + list(closures)))
+
+
+def interpreter_free(
+    *, working: list[Interval], leave: Iterable[Interval] = (), visits: Iterable[Interval] = ()
+) -> list[Interval]:
+    """Where an interpreter may be held for a visit's whole span: working time minus leave
+    (and closures) and their other visits' whole spans (no buffer, like rooms). The search
+    and the booking re-check both read an interpreter's free time through here."""
+    return subtract(normalise(working), normalise(list(leave) + list(visits)))

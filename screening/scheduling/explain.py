@@ -13,7 +13,9 @@ class Reason:
     """`agency_unavailable`: nobody of `agency` is free in the window (`earliest` is the
     first free start after it, if any); `no_room`: no room is free for `minutes` in a row;
     `no_common_time`: everyone is free at some point, never back to back with a room;
-    `unavailable_times`: only the young person's usual unavailable times stand in the way."""
+    `unavailable_times`: only the young person's usual unavailable times stand in the way;
+    `no_interpreter`: no interpreter for the young person's language is free for `minutes`
+    in a row in the window (`earliest`: the first start after it where one is, if any)."""
 
     code: str
     agency: str | None = None
@@ -61,6 +63,14 @@ def explain(request: SearchRequest) -> list[Reason]:
     )
     if not room_ok:
         reasons.append(Reason("no_room", minutes=needed))
+    if (
+        request.interpreters is not None
+        and interpreter_first_start(request, needed, request.earliest, hi) is None
+    ):
+        later = None
+        if hi is not None:
+            later = interpreter_first_start(request, needed, hi - needed + 1, None)
+        reasons.append(Reason("no_interpreter", earliest=later, minutes=needed))
     if reasons:
         return reasons
     if request.strict_unavailable and request.unavailable:
@@ -68,6 +78,20 @@ def explain(request: SearchRequest) -> list[Reason]:
         if search(relaxed):
             return [Reason("unavailable_times")]
     return [Reason("no_common_time")]
+
+
+def interpreter_first_start(
+    request: SearchRequest, needed: int, lo: int, hi: int | None
+) -> int | None:
+    """The first grid start in [lo, hi] (no upper bound when None) at which one of the
+    request's interpreters is free for `needed` minutes in a row; None when none is."""
+    top = hi + needed if hi is not None else 2**62
+    starts = [
+        s
+        for i in request.interpreters or ()
+        for s, _ in start_ranges(clip(normalise(i.free), lo, top), needed, request.grid)
+    ]
+    return min(starts) if starts else None
 
 
 ROOM = "room"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from screening.scheduling.intervals import (
     Interval,
@@ -24,6 +24,7 @@ from screening.scheduling.intervals import (
     clip,
     first_at_or_after,
     floor_to,
+    intersect,
     intersect_ranges,
     merge_ranges,
     normalise,
@@ -72,6 +73,15 @@ class RoomSlot:
     free: tuple[Interval, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class InterpreterSlot:
+    """An interpreter who works in the young person's language; `free` is net of leave and
+    their other visits' whole spans (see availability.interpreter_free)."""
+
+    id: int
+    free: tuple[Interval, ...]
+
+
 @dataclass(frozen=True)
 class SearchRequest:
     sessions: tuple[SessionSpec, ...]
@@ -86,6 +96,9 @@ class SearchRequest:
     strict_unavailable: bool = False
     count: int = 10
     grid: int = GRID_MINUTES
+    # None: the visit needs no interpreter. Otherwise one of these is held for the visit's
+    # whole span, gaps included (an empty tuple: nobody can interpret, so no option).
+    interpreters: tuple[InterpreterSlot, ...] | None = None
 
     def __post_init__(self) -> None:
         if not self.sessions:
@@ -119,6 +132,8 @@ class Option:
     outside_unavailable: bool = True
     continuity: int = field(default=0, compare=False)
     load: int = field(default=0, compare=False)
+    # The interpreter held for the span: the lowest id free for all of it (see interpreted).
+    interpreter: int | None = None
 
     @property
     def span(self) -> int:
@@ -319,6 +334,9 @@ def _search_order(
     (ties at the last start included), never later than `bound`."""
     found: list[Option] = []
     starts: list[int] = []  # sorted starts of `found`, to read the count-th quickly
+    # With an interpreter a room's stretches may overlap (one per interpreter, see
+    # _with_interpreters): a (start, room) found in one is not counted again.
+    seen: set[tuple[int, int]] = set()
 
     def threshold() -> int | None:
         limit = starts[count - 1] if len(starts) >= count else None
@@ -341,6 +359,9 @@ def _search_order(
                 limit = threshold()
                 if limit is not None and start > limit:
                     break
+                if (start, stretch.room) in seen:
+                    continue
+                seen.add((start, stretch.room))
                 found.append(_forward(order, sets, start, stretch.room, request))
                 bisect.insort(starts, start)
             else:
@@ -371,12 +392,46 @@ def _run(request: SearchRequest, rooms_free: dict[int, list[Interval]], count: i
     return _best_per_slot(merged)[:count]
 
 
+def _with_interpreters(
+    request: SearchRequest, rooms_free: dict[int, list[Interval]]
+) -> dict[int, list[Interval]]:
+    """A visit that needs an interpreter fits where the room and one interpreter are both
+    free for its whole span: each room's free time becomes its stretches with each
+    interpreter in turn (they may overlap; the search counts a (start, room) once)."""
+    if request.interpreters is None:
+        return rooms_free
+    people = [normalise(i.free) for i in request.interpreters]
+    return {
+        room: sorted(piece for free_i in people for piece in intersect(free, free_i))
+        for room, free in rooms_free.items()
+    }
+
+
+def interpreted(request: SearchRequest, options: list[Option]) -> list[Option]:
+    """Each option with the interpreter it holds: the lowest id free for its whole span
+    (options without one are dropped; a visit that needs none is left as it is)."""
+    if request.interpreters is None:
+        return options
+    out = []
+    for option in options:
+        free = [
+            i.id
+            for i in request.interpreters
+            if _covers(normalise(i.free), option.start, option.end)
+        ]
+        if free:
+            out.append(replace(option, interpreter=min(free)))
+    return out
+
+
 def search(request: SearchRequest) -> list[Option]:
     """The first `count` options, ranked as Option.rank says, distinct by (start, room)."""
     rooms = {r.id: normalise(r.free) for r in request.rooms}
     unavailable = normalise(request.unavailable)
     outside_rooms = {rid: subtract(free, unavailable) for rid, free in rooms.items()}
-    outside = _run(request, outside_rooms, request.count)
+    outside = interpreted(
+        request, _run(request, _with_interpreters(request, outside_rooms), request.count)
+    )
     if request.strict_unavailable or len(outside) >= request.count or not unavailable:
         return outside
     # Fewer outside options than asked for: these are all of them. Fill with options that
@@ -384,7 +439,10 @@ def search(request: SearchRequest) -> list[Option]:
     taken = {(o.start, o.room) for o in outside}
     extra = [
         o
-        for o in _run(request, rooms, request.count + len(outside))
+        for o in interpreted(
+            request,
+            _run(request, _with_interpreters(request, rooms), request.count + len(outside)),
+        )
         if (o.start, o.room) not in taken
     ]
     inside = [
@@ -396,6 +454,7 @@ def search(request: SearchRequest) -> list[Option]:
             outside_unavailable=False,
             continuity=o.continuity,
             load=o.load,
+            interpreter=o.interpreter,
         )
         for o in extra
     ]
@@ -454,6 +513,14 @@ def exhaustive_search(request: SearchRequest) -> list[Option]:
                         inside = any(s < end and start < e for s, e in unavailable)
                         if inside and request.strict_unavailable:
                             continue
+                        interpreter = None
+                        if request.interpreters is not None:
+                            free = [
+                                i.id for i in request.interpreters if _covers(i.free, start, end)
+                            ]
+                            if not free:
+                                continue
+                            interpreter = min(free)
                         chosen = [by_id[p.practitioner] for p in plan]
                         option = Option(
                             start=start,
@@ -463,6 +530,7 @@ def exhaustive_search(request: SearchRequest) -> list[Option]:
                             outside_unavailable=not inside,
                             continuity=sum(c.continuity for c in chosen),
                             load=sum(c.load_at(p.start) for c, p in zip(chosen, plan, strict=True)),
+                            interpreter=interpreter,
                         )
                         key = (start, room.id)
                         if key not in best or option.rank() < best[key].rank():

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 
 from accounts.models import Role, User
-from agencies.models import Agency
+from agencies.models import Agency, Interpreter
 from screening.messaging.send_times import in_quiet_hours
 from screening.models import (
     Alert,
@@ -58,6 +58,10 @@ def test_seed_demo_builds_the_whole_flow():
     # The flow's 30, and 5 old cases left alone for years (the retention schedule's dry run).
     assert YoungPerson.objects.count() == 35 and Case.objects.count() == 35
     assert not Case.objects.filter(case_manager__isnull=True).exists()
+    # Two interpreters, and one young person waiting for a visit who needs a Polish one.
+    assert Interpreter.objects.count() == 2
+    polish = Case.objects.get(young_person__interpreter_needed=True)
+    assert polish.young_person.interpreter_language == "pl" and not polish.visits.exists()
     for role in Role:
         assert User.objects.filter(role=role).exists()
         assert role.label in output

@@ -229,3 +229,50 @@ def test_concurrent_bookings_of_one_case_give_one_visit_and_name_the_case(monkey
     assert sorted(outcomes) == ["booked"] + ["taken"] * (clients - 1), outcomes
     assert refusals == [f"case {case.reference}"] * (clients - 1)
     assert Visit.objects.filter(case=case).count() == 1
+
+
+@pytest.mark.slow  # twenty threads: about 3 s
+def test_twenty_bookings_racing_for_one_interpreter_give_one_visit_and_name_them(monkeypatch):
+    """Twenty cases needing a Polish interpreter, each with its own practitioner and room,
+    all asking for the one interpreter at the same time: one books, the nineteen others are
+    told (a 409) that the interpreter was taken."""
+    from tests.factories import make_interpreter, make_young_person
+
+    monkeypatch.setattr(timezone, "now", lambda: NOW.astimezone(dt.UTC))
+    health = Agency.objects.get(code="health")
+    interpreter = make_interpreter(languages=["pl"], weekdays=[1], hours=(8, 18), name="Ola Nowak")
+    start = dt.datetime.combine(DAY, dt.time(10), tzinfo=LONDON)
+    refusals: list[str] = []
+
+    def booking(case, room, practitioner):
+        def book():
+            try:
+                visit_book(
+                    case=case,
+                    room=room,
+                    interpreter=interpreter,
+                    sessions=[
+                        SessionRequest(agency=health, practitioner=practitioner, start=start)
+                    ],
+                )
+            except SlotTaken as taken:
+                refusals.append(taken.resource)
+                raise
+
+        return book
+
+    clients = 20
+    jobs = [
+        (
+            make_case(
+                young_person=make_young_person(interpreter_needed=True, interpreter_language="pl")
+            ),
+            make_room(),
+            working_practitioner(health),
+        )
+        for _ in range(clients)
+    ]
+    outcomes = race([booking(*job) for job in jobs])
+    assert sorted(outcomes) == ["booked"] + ["taken"] * (clients - 1), outcomes
+    assert refusals == ["interpreter Ola Nowak at 10:00 on Tuesday 2 March 2027"] * (clients - 1)
+    assert Visit.objects.filter(interpreter=interpreter).count() == 1

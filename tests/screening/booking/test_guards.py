@@ -9,6 +9,8 @@ from django.db.models.signals import post_migrate
 
 from screening.booking.guards import (
     DEADLOCK,
+    GUARDS,
+    INTERPRETER_CONSTRAINT,
     SESSION_CONSTRAINT,
     VISIT_CONSTRAINT,
     guard_deadlock,
@@ -16,7 +18,7 @@ from screening.booking.guards import (
     installed_guards,
 )
 from screening.models import Session, Visit, VisitStatus
-from tests.factories import make_case, make_practitioner, make_room
+from tests.factories import make_case, make_interpreter, make_practitioner, make_room
 
 UTC = dt.UTC
 T0 = dt.datetime(2027, 3, 2, 10, 0, tzinfo=UTC)
@@ -56,7 +58,7 @@ def assert_refused(guard, fn):
 
 
 def test_guards_are_installed_after_migrate(db):
-    assert installed_guards(connection) == {SESSION_CONSTRAINT, VISIT_CONSTRAINT}
+    assert installed_guards(connection) == set(GUARDS)
 
 
 def test_practitioner_cannot_have_overlapping_sessions(setting):
@@ -143,7 +145,7 @@ def test_guards_come_back_after_a_migration_rebuilds_the_table():
         plan=[],
         apps=apps,
     )
-    assert installed_guards(connection) == {SESSION_CONSTRAINT, VISIT_CONSTRAINT}
+    assert installed_guards(connection) == set(GUARDS)
 
 
 def crossing_transactions(write) -> list[Exception]:
@@ -262,3 +264,46 @@ def test_a_real_deadlock_outside_the_guards_names_no_guard():
     assert len(errors) == 1, errors
     assert getattr(errors[0].__cause__, "sqlstate", None) == DEADLOCK
     assert guard_violated(errors[0]) is None
+
+
+def test_interpreter_guard_refuses_overlapping_visits_of_one_interpreter(db):
+    interpreter = make_interpreter(weekdays=None)
+
+    def held(room, start, end, status=VisitStatus.BOOKED):
+        return Visit.objects.create(
+            case=make_case(),
+            room=room,
+            start=start,
+            end=end,
+            status=status,
+            interpreter=interpreter,
+        )
+
+    held(make_room(), T0, T0 + minutes(120))
+    # Another room, overlapping by a minute at the end: refused.
+    assert_refused(
+        INTERPRETER_CONSTRAINT, lambda: held(make_room(), T0 + minutes(119), T0 + minutes(150))
+    )
+    # Touching is fine, and a cancelled visit holds nothing.
+    held(make_room(), T0 + minutes(120), T0 + minutes(150))
+    held(make_room(), T0, T0 + minutes(60), status=VisitStatus.CANCELLED)
+    # Visits without an interpreter never clash through this guard.
+    room = make_room()
+    visit(room, T0 + minutes(300), T0 + minutes(360))
+    visit(make_room(), T0 + minutes(300), T0 + minutes(360))
+
+
+def test_interpreter_guard_refuses_moving_a_visit_onto_another(db):
+    interpreter = make_interpreter(weekdays=None)
+    first = Visit.objects.create(
+        case=make_case(),
+        room=make_room(),
+        start=T0,
+        end=T0 + minutes(60),
+        interpreter=interpreter,
+    )
+    second = visit(make_room(), T0 + minutes(30), T0 + minutes(90))
+    second.interpreter = interpreter
+
+    assert_refused(INTERPRETER_CONSTRAINT, second.save)
+    assert first.pk
