@@ -191,6 +191,7 @@ def draft_merge(*, case: Case) -> AssessmentDraft:
     existing = {s.key: s for s in draft.sections.all()}
     changed_any = False
     new_sections: list[DraftSection] = []
+    changed_sections: list[DraftSection] = []
     for position, merged in enumerate(result.sections):
         section = existing.get(merged.key)
         text = merged.text
@@ -215,7 +216,8 @@ def draft_merge(*, case: Case) -> AssessmentDraft:
         )
         section.pieces, section.sources = merged.pieces, merged.sources
         if before is not None and _section_state(section) != before:
-            section.save(update_fields=SECTION_MERGED_FIELDS)  # unchanged ones stay unwritten
+            changed_sections.append(section)  # unchanged ones stay unwritten
+    DraftSection.objects.bulk_update(changed_sections, SECTION_MERGED_FIELDS)
     DraftSection.objects.bulk_create(new_sections)
 
     if result.plan != draft.generated_plan:
