@@ -46,6 +46,11 @@ class PlannerForm(forms.Form):
         label="What-if: add a room at", required=False, queryset=Venue.objects.none()
     )
 
+    new_venue_rooms = forms.IntegerField(
+        label="What-if: a new venue with this many rooms", min_value=1, max_value=20,
+        required=False, help_text="Open Monday to Friday, 08:00 to 18:00.",
+    )  # fmt: skip
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["practitioner"].queryset = Practitioner.objects.filter(is_active=True)
@@ -69,6 +74,9 @@ class PlannerForm(forms.Form):
                         "end": d["end"].isoformat("minutes")})  # fmt: skip
         if d.get("room_at"):
             out.append({"kind": "add_room", "venue": d["room_at"].pk, "name": "Extra room"})
+        if d.get("new_venue_rooms"):
+            out.append({"kind": "add_venue", "name": "New venue",
+                        "rooms": d["new_venue_rooms"]})  # fmt: skip
         return out
 
 

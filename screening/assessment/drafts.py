@@ -153,6 +153,25 @@ def _draft_for_merge(case: Case) -> AssessmentDraft:
     return draft
 
 
+# What a merge may change on an existing section.
+SECTION_MERGED_FIELDS = (
+    "text",
+    "generated_text",
+    "needs_review",
+    "suggested_text",
+    "review_changes",
+    "title",
+    "guidance",
+    "position",
+    "pieces",
+    "sources",
+)
+
+
+def _section_state(section: DraftSection) -> tuple:
+    return tuple(getattr(section, f) for f in SECTION_MERGED_FIELDS)
+
+
 @transaction.atomic
 def draft_merge(*, case: Case) -> AssessmentDraft:
     """Build or refresh the case's draft from the latest submitted findings (each
@@ -171,13 +190,17 @@ def draft_merge(*, case: Case) -> AssessmentDraft:
 
     existing = {s.key: s for s in draft.sections.all()}
     changed_any = False
+    new_sections: list[DraftSection] = []
+    changed_sections: list[DraftSection] = []
     for position, merged in enumerate(result.sections):
         section = existing.get(merged.key)
         text = merged.text
+        before = None if section is None else _section_state(section)
         if section is None:
             section = DraftSection(
                 draft=draft, key=merged.key, text=text, generated_text=text, position=position
             )
+            new_sections.append(section)
         elif text != (section.suggested_text if section.needs_review else section.generated_text):
             changed_any = True
             if section.edited:
@@ -192,7 +215,10 @@ def draft_merge(*, case: Case) -> AssessmentDraft:
             position,
         )
         section.pieces, section.sources = merged.pieces, merged.sources
-        section.save()
+        if before is not None and _section_state(section) != before:
+            changed_sections.append(section)  # unchanged ones stay unwritten
+    DraftSection.objects.bulk_update(changed_sections, SECTION_MERGED_FIELDS)
+    DraftSection.objects.bulk_create(new_sections)
 
     if result.plan != draft.generated_plan:
         if draft.plan_edited:
@@ -294,6 +320,11 @@ def alerts_raise(*, case: Case, finding: Finding) -> list[Alert]:
         )
     ]
     created: list[Alert] = []
+    # One read of the causes already raised for these people on this case; get_or_create
+    # only for the others (it still settles two submissions raising the same one at once).
+    raised = set(
+        Alert.objects.filter(case=case, recipient__in=recipients).values_list("recipient_id", "key")
+    )
     for recipient in recipients:
         new_for_them = []
         whole = not finding.restricted or reads_restricted_findings(recipient)
@@ -306,6 +337,8 @@ def alerts_raise(*, case: Case, finding: Finding) -> list[Alert]:
             else summary_only
         )
         for key, text in causes:
+            if (recipient.pk, key) in raised:
+                continue
             alert, new = Alert.objects.get_or_create(
                 recipient=recipient, case=case, key=key, defaults={"text": text}
             )

@@ -120,6 +120,11 @@ def findings_save(*, session: Session, answers: Any, user: User) -> Finding:
     this starts an amendment, a new version. Raises ValidationError naming the question."""
     session = _lock(session)
     check_can_write(session=session, user=user)
+    return _save_locked(session=session, answers=answers, user=user)
+
+
+def _save_locked(*, session: Session, answers: Any, user: User) -> Finding:
+    """findings_save's work once the session is locked and the writer checked."""
     copy = working_copy(session=session)
     if copy is None:
         previous = latest_submitted(session=session)
@@ -143,11 +148,14 @@ def findings_save(*, session: Session, answers: Any, user: User) -> Finding:
 def findings_submit(*, session: Session, user: User, answers: Any = None) -> Finding:
     """Submit the working copy (or the answers given) as the next version; every required
     question must be answered. Re-merges the draft and raises urgent alerts."""
-    if answers is not None:
-        findings_save(session=session, answers=answers, user=user)
     session = _lock(session)
     check_can_write(session=session, user=user)
-    copy = working_copy(session=session)
+    # Saving the answers given first is findings_save under the same lock (one lock, one
+    # check and one read of the working copy, not two).
+    if answers is not None:
+        copy = _save_locked(session=session, answers=answers, user=user)
+    else:
+        copy = working_copy(session=session)
     if copy is None:
         raise FindingsLocked(
             "There is nothing to submit: save the findings (or an amendment) first."

@@ -490,7 +490,9 @@ def session_record_attendance(
 ) -> Session:
     """Record attended / did not attend (with a reason), not before the session starts;
     the visit is completed once every session has an outcome."""
-    session = Session.objects.select_for_update().select_related("visit").get(pk=session.pk)
+    session = (
+        Session.objects.select_for_update().select_related("visit", "agency").get(pk=session.pk)
+    )
     visit = session.visit
     if visit.status == VisitStatus.CANCELLED or session.cancelled:
         raise NotAllowed("This session was cancelled.")

@@ -9,7 +9,7 @@ import io
 from collections import Counter, defaultdict
 from typing import Any
 
-from django.db.models import Min
+from django.db.models import Min, Subquery
 from django.utils import timezone
 
 from agencies.local_time import yot_zone
@@ -18,8 +18,8 @@ from screening.booking.availability import calendar_times, room_opening
 from screening.models import Case, DraftEvent, Room, Session, Visit, VisitStatus
 from screening.people.deadlines import closure_days, findings_due_by
 from screening.people.workdays import working_days_between
-from screening.planner.simulation import ONE_VISIT, Log, Params
-from screening.reports.timeliness import LATE, NOT_YET_DUE, ON_TIME, Rate, outcome
+from screening.planner.simulation import Log, Params
+from screening.reports.timeliness import LATE, NOT_YET_DUE, ON_TIME, Rate, case_seen, outcome
 from screening.scheduling import expand as ex
 
 
@@ -29,18 +29,14 @@ def _rate(outcomes: list[str]) -> dict[str, Any]:
             "percent": r.percent}  # fmt: skip
 
 
-def visit_done_on(case: Case, *, model: str, now: dt.datetime) -> dt.date | None:
-    """The report's rule: the local date of the first visit not cancelled (rebookings
-    excluded) once started; for separate appointments, of the last one (the screening is
-    done when every agency has been seen)."""
-    starts = sorted(
-        Visit.objects.filter(case=case, rebook_of__isnull=True, start__lte=now)
-        .exclude(status=VisitStatus.CANCELLED)
-        .values_list("start", flat=True)
-    )
-    if not starts:
-        return None
-    return timezone.localdate(starts[0] if model == ONE_VISIT else starts[-1])
+def seen_on(*, now: dt.datetime) -> dict[int, dt.date]:
+    """Each case's screening visit date by the report's rule (`case_seen`): the local date
+    by which every agency booked had seen the young person, missed sessions counting on the
+    day their rebooking happened. The same rule for both models: for separate appointments
+    it is the last agency's."""
+    first = case_seen(now).values("start")[:1]
+    rows = Case.objects.annotate(seen=Subquery(first)).values_list("pk", "seen")
+    return {pk: timezone.localdate(at) for pk, at in rows if at is not None}
 
 
 def figures(params: Params, log: Log, *, now: dt.datetime) -> dict[str, Any]:
@@ -56,8 +52,9 @@ def figures(params: Params, log: Log, *, now: dt.datetime) -> dict[str, Any]:
         .annotate(at=Min("at"))
         .values_list("draft__case_id", "at")
     )
+    seen = seen_on(now=now)
     for case in cases:
-        done = visit_done_on(case, model=params.model, now=now)
+        done = seen.get(case.pk)
         visit.append(outcome(done_on=done, due=case.visit_due_by, today=today))
         if done is not None:
             to_visit[working_days_between(case.order_start_date, done, closures=closures)] += 1

@@ -30,7 +30,7 @@ from screening.planner.demand import Arrivals, Attendance, mix_from_counts
 from screening.planner.results import figures
 from screening.planner.setup import setup_export, setup_load
 from screening.planner.simulation import Params, Simulation
-from screening.venues.services import room_create
+from screening.venues.services import room_create, venue_create
 
 WORKER_TIMEOUT_SECONDS = 600
 
@@ -104,8 +104,31 @@ def apply_change(change: dict[str, Any], *, first_monday: dt.date) -> None:
         working_pattern_delete(practitioner=practitioner, pattern_id=change["pattern"])
     elif kind == "add_room":
         room_create(venue=Venue.objects.get(pk=change["venue"]), name=change["name"])
+    elif kind == "add_venue":
+        rooms = change.get("rooms", 1)
+        if not isinstance(rooms, int) or not 1 <= rooms <= 20:
+            raise ValueError("rooms: a new venue has from 1 to 20 rooms.")
+        venue = venue_create(
+            name=change["name"],
+            address=change.get("address") or "A new venue (what-if)",
+            opening_hours=_hours(change.get("opening_hours")),
+        )
+        for n in range(rooms):
+            room_create(venue=venue, name=f"Room {n + 1}")
     else:
         raise ValueError(f"Unknown change {kind!r}.")
+
+
+def _hours(rows: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+    """Opening hours as the venue service takes them (times, not the spec's text); None
+    leaves its default, Monday to Friday 08:00-18:00."""
+    if rows is None:
+        return None
+    return [
+        {**row, "opens": dt.time.fromisoformat(row["opens"]),
+         "closes": dt.time.fromisoformat(row["closes"])}
+        for row in rows
+    ]  # fmt: skip
 
 
 def params_from(data: dict[str, Any]) -> Params:

@@ -6,9 +6,11 @@ Counting rules (the report page states them too):
 - An item is counted once its outcome is settled: done (on time when done on or before its
   due date, else late), or not done and past its due date (late). An item still open on or
   before its due date is "not yet due" and is not counted in any rate.
-- Screening visit: one per case; done on the local date of the case's first visit that was
-  not cancelled (rebookings of missed sessions excluded), once it has started; due
-  `case.visit_due_by`.
+- Screening visit: one per case; done once every agency booked on the case's visits (not
+  cancelled, rebookings excluded) has seen the young person: on the local date of the last
+  of those agencies' first sessions that has started and was not recorded as missed
+  (rebookings included: a missed session counts on the day its rebooking happens); due
+  `case.visit_due_by`. A visit whose attendance was never recorded counts once started.
 - Findings: one per attended session; done on the local date of its first submission; due
   the finding's `due_by` (for a session with no findings yet, the same rule: the set number
   of working days after the session's date).
@@ -255,14 +257,49 @@ def _case_tallies(
     return [_Tally(days[day], None, state, n) for day, state, n in _rows(rows)]
 
 
-def _visit_tallies(p: _Period) -> list[_Tally]:
-    """Screening visits due in the period, done on the local date of the case's first visit
-    not cancelled (rebookings of missed sessions excluded), once it has started."""
-    first_visit = (
-        Visit.objects.filter(case=OuterRef("pk"), rebook_of__isnull=True, start__lte=p.now)
-        .exclude(status=VisitStatus.CANCELLED)
+def seen_sessions(now: dt.datetime) -> QuerySet:
+    """The sessions that happened by `now`: started, not cancelled, on a visit not
+    cancelled, and not recorded as missed."""
+    return (
+        Session.objects.filter(cancelled=False, start__lte=now)
+        .exclude(attended=False)
+        .exclude(visit__status=VisitStatus.CANCELLED)
+    )
+
+
+def case_seen(now: dt.datetime) -> QuerySet:
+    """The screening visit rule as a subquery over `Session` (OuterRef("pk") is the case),
+    ordered by start: its first row is the session at whose start every agency booked on
+    the case's visits (not cancelled, rebookings excluded) had seen the young person; no
+    row while one of them has not. The report and the capacity planner both count by it."""
+    owed = (
+        Session.objects.filter(
+            visit__case=OuterRef("visit__case"), visit__rebook_of__isnull=True, cancelled=False
+        )
+        .exclude(visit__status=VisitStatus.CANCELLED)
+        .exclude(
+            Exists(
+                seen_sessions(now).filter(
+                    visit__case=OuterRef("visit__case"),
+                    agency=OuterRef("agency"),
+                    start__lte=OuterRef(OuterRef("start")),
+                )
+            )
+        )
+    )
+    return (
+        seen_sessions(now)
+        .filter(visit__case=OuterRef("pk"))
+        .exclude(Exists(owed))
         .order_by("start")
-        .values(state=p.done_state(F("start"), OuterRef("visit_due_by"), OuterRef("pk")))
+    )
+
+
+def _visit_tallies(p: _Period) -> list[_Tally]:
+    """Screening visits due in the period, done on the local date by which every agency
+    booked on the case's visits had seen the young person (`case_seen`)."""
+    first_visit = case_seen(p.now).values(
+        state=p.done_state(F("start"), OuterRef("visit_due_by"), OuterRef("pk"))
     )
     cases = CaseModel.objects.filter(visit_due_by__gte=p.first, visit_due_by__lt=p.end)
     return _case_tallies(p, cases, "visit_due_by", first_visit)

@@ -119,3 +119,18 @@ def test_a_finished_run_shows_both_models_and_the_what_if(client):
     assert "No health practitioner is free before the deadline." in text
     assert "Ngozi Achebe" in text
     assert "7 June 2027" in text
+
+
+@pytest.mark.django_db
+def test_a_manager_asks_for_a_run_with_a_new_venue(client, monkeypatch):
+    monkeypatch.setattr(jobs, "_spawn", lambda run_id: None)
+    _client(client, Role.YOT_MANAGER)
+    response = client.post(
+        "/planner/",
+        {"weeks": 13, "orders_per_week": 10, "missed_percent": 15, "seed": 4,
+         "new_venue_rooms": 2},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert PlannerRun.objects.get().changes == [
+        {"kind": "add_venue", "name": "New venue", "rooms": 2}
+    ]

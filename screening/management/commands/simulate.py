@@ -47,6 +47,30 @@ def _pattern(text: str) -> dict:
         ) from error
 
 
+def _venue(text: str) -> dict:
+    """NAME:ROOMS[:WEEKDAYS:HH:MM-HH:MM], weekdays 0=Monday joined by '+'; without hours
+    the venue opens Monday to Friday 08:00-18:00 (the venue service's default)."""
+    try:
+        name, rooms, *hours = text.split(":", 2)
+        change = {"kind": "add_venue", "name": name.strip(), "rooms": int(rooms)}
+        if hours:
+            days, times = hours[0].split(":", 1)
+            opens, closes = times.split("-")
+            change["opening_hours"] = [
+                {"weekday": int(d), "opens": dt.time.fromisoformat(opens).isoformat("minutes"),
+                 "closes": dt.time.fromisoformat(closes).isoformat("minutes")}
+                for d in days.split("+")
+            ]  # fmt: skip
+        if not change["name"]:
+            raise ValueError("no name")
+        return change
+    except ValueError as error:
+        raise CommandError(
+            f"--add-venue {text!r}: write NAME:ROOMS or NAME:ROOMS:WEEKDAYS:HH:MM-HH:MM, "
+            "e.g. 'Eastside Hub:2:1+3:09:00-17:00' (weekdays 0=Monday, joined by +)."
+        ) from error
+
+
 class Command(BaseCommand):
     help = "Simulate the YOT's next weeks on a copy of today's set-up (capacity planner)."
 
@@ -65,6 +89,8 @@ class Command(BaseCommand):
         what.add_argument("--remove-pattern", action="append", default=[],
                           help="PRACTITIONER_ID:PATTERN_ID")  # fmt: skip
         what.add_argument("--add-room", action="append", default=[], help="VENUE_ID:NAME")
+        what.add_argument("--add-venue", action="append", default=[], type=_venue,
+                          help="NAME:ROOMS[:WEEKDAYS:HH:MM-HH:MM]")  # fmt: skip
         what.add_argument("--what-if-orders-per-week", type=float)
         what.add_argument("--what-if-missed-rate", type=float)
         parser.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -107,6 +133,7 @@ class Command(BaseCommand):
         for text in opts["add_room"]:
             venue, _, name = text.partition(":")
             changes.append({"kind": "add_room", "venue": int(venue), "name": name or "Extra room"})
+        changes += opts["add_venue"]
         setup = runner.export_for(first)
         runs = []
         models = [ONE_VISIT, SEPARATE] if opts["models"] == "both" else [opts["models"]]

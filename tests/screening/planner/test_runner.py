@@ -74,3 +74,44 @@ def test_the_clock_refuses_the_live_database(db):
 def test_the_worker_reports_a_bad_change_plainly(small_yot):
     with pytest.raises(RuntimeError, match="The simulation stopped"):
         runner.run_isolated(_spec(changes=[{"kind": "add_venue"}]))
+
+
+@pytest.mark.django_db
+def test_a_new_venue_what_if_opens_its_rooms_at_the_hours_given():
+    from screening.models import OpeningHours, Room, Venue
+
+    runner.apply_change(
+        {"kind": "add_venue", "name": "Eastside Hub", "rooms": 2,
+         "opening_hours": [{"weekday": 1, "opens": "09:00", "closes": "17:00"},
+                           {"weekday": 3, "opens": "09:00", "closes": "13:00"}]},
+        first_monday=MONDAY,
+    )  # fmt: skip
+    venue = Venue.objects.get(name="Eastside Hub")
+    assert sorted(Room.objects.filter(venue=venue).values_list("name", flat=True)) == [
+        "Room 1",
+        "Room 2",
+    ]
+    assert sorted(
+        OpeningHours.objects.filter(venue=venue).values_list("weekday", "opens", "closes")
+    ) == [(1, dt.time(9), dt.time(17)), (3, dt.time(9), dt.time(13))]
+
+
+@pytest.mark.django_db
+def test_a_new_venue_needs_one_room_at_least():
+    with pytest.raises(ValueError, match="rooms"):
+        runner.apply_change({"kind": "add_venue", "name": "Empty", "rooms": 0}, first_monday=MONDAY)
+
+
+def test_the_command_reads_a_venue_what_if():
+    from screening.management.commands.simulate import _venue
+
+    assert _venue("Eastside Hub:2:1+3:09:00-17:00") == {
+        "kind": "add_venue",
+        "name": "Eastside Hub",
+        "rooms": 2,
+        "opening_hours": [
+            {"weekday": 1, "opens": "09:00", "closes": "17:00"},
+            {"weekday": 3, "opens": "09:00", "closes": "17:00"},
+        ],
+    }
+    assert _venue("Eastside Hub:1") == {"kind": "add_venue", "name": "Eastside Hub", "rooms": 1}

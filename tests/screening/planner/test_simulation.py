@@ -103,3 +103,50 @@ def test_a_missed_visit_is_rebooked_by_the_rebooking_rule(one_morning_a_week):
 def test_the_same_seed_draws_the_same_young_people():
     a = random.Random("1:3:visit:9").random()
     assert a == random.Random("1:3:visit:9").random()
+
+
+class MissesFirst:
+    """The young person misses the first `n` visits booked, then attends every one."""
+
+    def __init__(self, n: int) -> None:
+        self.left = n
+
+    def draw(self, rng):
+        self.left -= 1
+        return False, self.left >= 0
+
+
+@dataclass(frozen=True)
+class OneOrder:
+    def orders(self, *, first_monday, weeks, rng, closures=()):
+        return [Order(0, first_monday, "other")]
+
+
+@pytest.fixture
+def tuesday_and_thursday_mornings(settings):
+    settings.PLANNER_ALLOW_CURRENT_DATABASE = True
+    Agency.objects.exclude(code="health").update(required_by_default=False)
+    make_working_practitioner(
+        agency="health", weekdays=[1, 3], hours=(9, 10), valid_from=dt.date(2027, 1, 4)
+    )
+    make_room()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("missed", "seen_after", "on_time"),
+    [
+        # Order on Monday 7 June 2027, visit due Monday 14 June (5 working days).
+        (0, 1, 1),  # seen Tuesday 8 June: 1 working day
+        (1, 3, 1),  # missed Tue 8, rebooked and seen Thursday 10 June: 3 working days
+        (2, 6, 0),  # missed Tue 8 and Thu 10, seen Tuesday 15 June: 6 days, late
+    ],
+)
+def test_a_missed_visit_counts_only_when_its_rebooking_happens(
+    tuesday_and_thursday_mornings, missed, seen_after, on_time
+):
+    result = _run(weeks=1, arrivals=OneOrder(), attendance=MissesFirst(missed))
+    assert result["bookings"] == 1 + missed  # each miss rebooked through session_rebook
+    assert result["working_days_to_visit"] == {str(seen_after): 1}
+    assert (result["visit"]["on_time"], result["visit"]["late"]) == (on_time, 1 - on_time)
+    assert (result["findings"]["on_time"], result["findings"]["late"]) == (1, 0)

@@ -4,7 +4,9 @@ Now is Wednesday 14 April 2027, noon; the period is February to April 2027.
 - Case P (order from Sunday 28 February): visit on Wednesday 3 March, on time. Findings:
   health submitted 4 March (on time), education submitted 10 March (late), speech and
   language never submitted (late: due 5 March has passed); social care did not attend
-  ("Unwell on the day") and was rebooked, so it is not counted. Signed off 12 March, on time.
+  ("Unwell on the day") and was rebooked for Thursday 4 March, so its findings are not
+  counted, and the visit counts done on 4 March, when the last agency saw the young person
+  (still on time). Signed off 12 March, on time.
 - Case L (other order from Monday 15 March): visit only on Wednesday 31 March, after its
   deadline ("Interpreter not available"): late. Health findings never submitted: late (due
   in April). Assessment not signed off and past due (April): late.
@@ -62,7 +64,7 @@ def _case_p(clock, manager):
         missed=missed,
         room=missed.visit.room,
         practitioner=missed.practitioner,
-        start=at(dt.date(2027, 3, 8), 10),
+        start=at(dt.date(2027, 3, 4), 10),
         reason="Young person was unwell",
     )
     for code, day in [("health", dt.date(2027, 3, 4)), ("education", dt.date(2027, 3, 10))]:

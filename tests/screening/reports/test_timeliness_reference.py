@@ -284,14 +284,23 @@ def reference_items(now: dt.datetime) -> list[Item]:
     days = settings.SCREENING_DEADLINES["findings_working_days"]
     items = []
     for case in Case.objects.all():
-        firsts = [
-            v.start
-            for v in case.visits.all()
-            if v.status != VisitStatus.CANCELLED and v.rebook_of_id is None and v.start <= now
-        ]
-        items.append(
-            Item("visit", case, None, case.visit_due_by, local(min(firsts)) if firsts else None)
-        )
+        # Seen once every agency booked on the case's own visits has a session that
+        # happened (started, not missed), rebookings included: the last such first session.
+        live = [v for v in case.visits.all() if v.status != VisitStatus.CANCELLED]
+        owed = {
+            s.agency_id
+            for v in live
+            if v.rebook_of_id is None
+            for s in v.sessions.all()
+            if not s.cancelled
+        }
+        happened: dict[int, dt.datetime] = {}
+        for v in live:
+            for s in v.sessions.all():
+                if not s.cancelled and s.attended is not False and s.start <= now:
+                    happened[s.agency_id] = min(s.start, happened.get(s.agency_id, s.start))
+        seen = max(happened[a] for a in owed) if owed and owed <= set(happened) else None
+        items.append(Item("visit", case, None, case.visit_due_by, local(seen) if seen else None))
         sign_offs = list(
             DraftEvent.objects.filter(
                 draft__case=case, kind=DraftEvent.Kind.SIGNED_OFF
