@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from frontend.access import page
 from frontend.booking import chosen_option, shown_options
@@ -53,7 +54,10 @@ def bring_forward(request: HttpRequest) -> HttpResponse:
                 reason=MOVED_REASON,
                 late_reason=late_reason,
             )
-            messages.success(request, f"{case.reference}'s visit is moved earlier.")
+            messages.success(
+                request,
+                _("%(reference)s's visit is moved earlier.") % {"reference": case.reference},
+            )
         else:
             result = visit_services.visit_book(
                 case=case,
@@ -62,7 +66,9 @@ def bring_forward(request: HttpRequest) -> HttpResponse:
                 booked_by=request.user,
                 late_reason=late_reason,
             )
-            messages.success(request, f"A visit is booked for {case.reference}.")
+            messages.success(
+                request, _("A visit is booked for %(reference)s.") % {"reference": case.reference}
+            )
     except SlotTaken as taken:
         return _show(
             request,
