@@ -32,7 +32,7 @@ def _patterns(practitioner: Practitioner) -> list[dict[str, object]]:
     return [
         {
             "pattern": p,
-            "days": ", ".join(DAY_NAMES[d] for d in p.weekdays),
+            "days": ", ".join(str(DAY_NAMES[d]) for d in p.weekdays),
         }
         for p in agency_services.working_patterns_of(practitioner=practitioner)
     ]

@@ -178,4 +178,4 @@ def time_text(moment: dt.datetime) -> str:
 @register.filter
 def weekday_names(days: list[int]) -> str:
     names = dict(WEEKDAYS)
-    return ", ".join(names[d] for d in sorted(days))
+    return ", ".join(str(names[d]) for d in sorted(days))
