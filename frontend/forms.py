@@ -229,9 +229,9 @@ UNAVAILABLE_ROWS = 2
 
 # The parent or carer's attendance: by age (None), or the admin's yes or no.
 MUST_ATTEND_CHOICES = [
-    ("age", "By age (under 16 on the order start date)"),
-    ("yes", "Yes, for every case"),
-    ("no", "No"),
+    ("age", gettext_lazy("By age (under 16 on the order start date)")),
+    ("yes", gettext_lazy("Yes, for every case")),
+    ("no", gettext_lazy("No")),
 ]
 
 
