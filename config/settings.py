@@ -107,6 +107,7 @@ MIDDLEWARE = [
     # The page's language: the visitor's choice (the language cookie set by /i18n/setlang/),
     # else the browser's Accept-Language, else English (docs/decisions/0020).
     "django.middleware.locale.LocaleMiddleware",
+    "frontend.middleware.EnglishApiMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

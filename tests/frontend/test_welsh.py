@@ -15,7 +15,9 @@ import html
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from accounts.models import Role
 from tests.config.test_translations import PO, read_po
@@ -43,6 +45,14 @@ KNOWN_ENGLISH = {
     },
 }  # fmt: skip
 _PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}")
+
+
+@pytest.fixture(autouse=True)
+def english_again_afterwards():
+    """LocaleMiddleware leaves the last request's language active in the thread: put English
+    back, so later tests (the data map, audit wording) are not run in Welsh."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def english_phrases() -> set[str]:
@@ -152,3 +162,10 @@ def test_govuk_components_carry_their_welsh_labels(world):  # noqa: F811
     assert "Dolenni cymorth" in page  # footer
     errors = welsh_client(world["users"][Role.YOT_ADMIN]).post("/young-people/new/", {})
     assert "Mae problem" in errors.text  # error summary title
+
+
+def test_the_api_answers_in_english_whatever_the_caller_asks():
+    client = Client(HTTP_ACCEPT_LANGUAGE="cy")
+    client.cookies.load(WELSH)
+    assert client.get("/api/v1/cases/")["Content-Language"] == "en-gb"
+    assert client.get("/sign-in/")["Content-Language"] == "cy"
