@@ -11,14 +11,15 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class Role(models.TextChoices):
-    YOT_ADMIN = "yot_admin", "YOT admin"
-    CASE_MANAGER = "case_manager", "Case manager"
-    YOT_MANAGER = "yot_manager", "YOT manager"
-    PRACTITIONER = "practitioner", "Agency practitioner"
-    SYSTEM_ADMIN = "system_admin", "System administrator"
+    YOT_ADMIN = "yot_admin", gettext_lazy("YOT admin")
+    CASE_MANAGER = "case_manager", gettext_lazy("Case manager")
+    YOT_MANAGER = "yot_manager", gettext_lazy("YOT manager")
+    PRACTITIONER = "practitioner", gettext_lazy("Agency practitioner")
+    SYSTEM_ADMIN = "system_admin", gettext_lazy("System administrator")
 
 
 # Roles that read findings or assessment drafts (screening/access.py's CAPABILITIES, checked

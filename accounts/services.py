@@ -59,7 +59,7 @@ def account_event_record(
 
 
 def role_label(role: str) -> str:
-    return Role(role).label if role in Role.values else role
+    return str(Role(role).label) if role in Role.values else role
 
 
 def grants_findings(*, before: tuple[str, bool] | None, after: tuple[str, bool]) -> bool:

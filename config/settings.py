@@ -104,6 +104,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "frontend.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The page's language: the visitor's choice (the language cookie set by /i18n/setlang/),
+    # else the browser's Accept-Language, else English (docs/decisions/0020).
+    "django.middleware.locale.LocaleMiddleware",
+    "frontend.middleware.EnglishApiMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -174,6 +178,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# The service in English and Welsh (Welsh Language Standards). The Welsh catalogue is
+# locale/cy/LC_MESSAGES/django.po, compiled to django.mo and committed; a Welsh speaker must
+# review it before the service is used in Wales (docs/decisions/0020).
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The chosen language lasts a year in its cookie, so it survives signing out and in again.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = YOT_TIMEZONE
 USE_I18N = True
 USE_TZ = True

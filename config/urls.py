@@ -9,6 +9,8 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(url="/sign-in/", query_string=True)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    # The language switcher posts to /i18n/setlang/ (Django's set_language view).
+    path("i18n/", include("django.conf.urls.i18n")),
     path(
         "calendars/practitioners/<int:practitioner_id>.ics",
         calendars.practitioner_calendar,

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 
@@ -162,7 +163,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Your authenticator app is set up.")
+            messages.success(request, _("Your authenticator app is set up."))
             return _finish(request, user, device, target)
     qr = segno.make(device.config_url, error="m").svg_inline(
         scale=5, title="QR code to add this service to your authenticator app"
@@ -197,7 +198,7 @@ def _ask_for_setup_code(request: HttpRequest, user: User) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
-    messages.success(request, "You have signed out.")
+    messages.success(request, _("You have signed out."))
     return redirect("frontend:sign_in")
 
 

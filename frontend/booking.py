@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Interpreter, Practitioner
 from frontend.access import page
@@ -157,7 +158,7 @@ def chosen_option(token: str) -> tuple[Room, list[SessionRequest]]:
     try:
         data = signing.loads(token, salt=OPTION_SALT, max_age=6 * 3600)
     except signing.BadSignature as exc:
-        raise ValidationError({"option": ["Choose one of the options shown."]}) from exc
+        raise ValidationError({"option": [_("Choose one of the options shown.")]}) from exc
     room = Room.objects.get(pk=data["room"])
     agencies = {a.code: a for a in Agency.objects.filter(code__in=[s[0] for s in data["sessions"]])}
     people = Practitioner.objects.in_bulk([s[1] for s in data["sessions"]])
@@ -391,7 +392,7 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
             late_reason=late_reason,
             **_gaps(query),
         )
-        messages.success(request, "The visit is booked.")
+        messages.success(request, _("The visit is booked."))
         return visit
 
     return _book_flow(
@@ -450,7 +451,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     visit = _visit_for(request, pk)
     if not visit.is_changeable():
-        messages.info(request, "Only a booked visit that has not started can be rescheduled.")
+        messages.info(request, _("Only a booked visit that has not started can be rescheduled."))
         return redirect("frontend:visit", pk=visit.pk)
     sessions = list(visit.sessions.select_related("agency").order_by("start"))
     agencies = [s.agency for s in sessions]
@@ -472,7 +473,7 @@ def visit_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             late_reason=late_reason,
             **_gaps(query),
         )
-        messages.success(request, "The visit is rescheduled.")
+        messages.success(request, _("The visit is rescheduled."))
         return changed
 
     return _book_flow(
@@ -501,7 +502,7 @@ def visit_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         except NotAllowed as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "The visit is cancelled.")
+            messages.success(request, _("The visit is cancelled."))
             return redirect("frontend:visit", pk=visit.pk)
     return render(
         request,
@@ -530,7 +531,11 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         except NotAllowed as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Attendance is recorded for the {session.agency} session.")
+            messages.success(
+                request,
+                _("Attendance is recorded for the %(agency)s session.")
+                % {"agency": session.agency},
+            )
             return redirect("frontend:visit", pk=session.visit_id)
     return render(
         request,
@@ -546,7 +551,7 @@ def session_rebook(request: HttpRequest, pk: int) -> HttpResponse:
         session_list_for(user=request.user).select_related("visit__case__young_person"), pk=pk
     )
     if missed.attended is not False:
-        messages.info(request, "Only a session marked 'did not attend' is rebooked.")
+        messages.info(request, _("Only a session marked 'did not attend' is rebooked."))
         return redirect("frontend:visit", pk=missed.visit_id)
     defaults = {"agencies": [missed.agency.code]}
 
@@ -563,7 +568,9 @@ def session_rebook(request: HttpRequest, pk: int) -> HttpResponse:
             booked_by=request.user,
             interpreter=interpreter,
         )
-        messages.success(request, f"The {missed.agency} session is rebooked.")
+        messages.success(
+            request, _("The %(agency)s session is rebooked.") % {"agency": missed.agency}
+        )
         return visit
 
     return _book_flow(

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from frontend.access import page
 from frontend.booking import chosen_interpreter, chosen_option, shown_options
@@ -56,7 +57,10 @@ def bring_forward(request: HttpRequest) -> HttpResponse:
                 # An offer worked out without interpreters keeps the visit's own (re-checked).
                 interpreter=interpreter if interpreter is not None else visit_services.KEEP,
             )
-            messages.success(request, f"{case.reference}'s visit is moved earlier.")
+            messages.success(
+                request,
+                _("%(reference)s's visit is moved earlier.") % {"reference": case.reference},
+            )
         else:
             result = visit_services.visit_book(
                 case=case,
@@ -66,7 +70,9 @@ def bring_forward(request: HttpRequest) -> HttpResponse:
                 late_reason=late_reason,
                 interpreter=interpreter,
             )
-            messages.success(request, f"A visit is booked for {case.reference}.")
+            messages.success(
+                request, _("A visit is booked for %(reference)s.") % {"reference": case.reference}
+            )
     except SlotTaken as taken:
         return _show(
             request,

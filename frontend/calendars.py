@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from agencies.models import Practitioner
@@ -29,11 +30,13 @@ def _settings_page(request: HttpRequest, practitioner: Practitioner, own: bool) 
             raise PermissionDenied
         if action == "rotate":
             practitioner_rotate_feed_token(practitioner=practitioner)
-            messages.success(request, "There is a new feed address. The old one no longer works.")
+            messages.success(
+                request, _("There is a new feed address. The old one no longer works.")
+            )
             return redirect(request.path)
         if action == "remove":
             if calendar_services.calendar_import_delete(practitioner=practitioner):
-                messages.success(request, "Busy times are no longer imported.")
+                messages.success(request, _("Busy times are no longer imported."))
             return redirect(request.path)
         if action == "url":
             url_form = CalendarUrlForm(request.POST)
@@ -47,8 +50,10 @@ def _settings_page(request: HttpRequest, practitioner: Practitioner, own: bool) 
                 else:
                     messages.success(
                         request,
-                        "The address is saved. The calendar is loaded in the background: "
-                        "this page shows how it went.",
+                        _(
+                            "The address is saved. The calendar is loaded in the background: "
+                            "this page shows how it went."
+                        ),
                     )
                     return redirect(request.path)
         elif action == "upload":
@@ -67,8 +72,10 @@ def _settings_page(request: HttpRequest, practitioner: Practitioner, own: bool) 
                 else:
                     messages.success(
                         request,
-                        "The file is uploaded. It is read in the background: this page shows "
-                        "how it went.",
+                        _(
+                            "The file is uploaded. It is read in the background: this page shows "
+                            "how it went."
+                        ),
                     )
                     return redirect(request.path)
         else:

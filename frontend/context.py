@@ -7,6 +7,8 @@ from functools import cached_property
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role
 from screening.access import can
@@ -15,21 +17,21 @@ from screening.assessment.selectors import alert_list_for
 # (label, url name, resource, action): an item shows when the role may use the resource,
 # so the navigation never offers a page that would answer 403.
 NAVIGATION = [
-    ("Dashboard", "frontend:dashboard", "cases", "read"),
-    ("Young people", "frontend:young_people", "young_people", "read"),
-    ("Cases", "frontend:cases", "cases", "read"),
-    ("Visits", "frontend:visits", "visits", "read"),
-    ("Practitioners", "frontend:practitioners", "practitioners", "create"),
-    ("Who is where", "frontend:schedule", "schedule", "read"),
+    (gettext_lazy("Dashboard"), "frontend:dashboard", "cases", "read"),
+    (gettext_lazy("Young people"), "frontend:young_people", "young_people", "read"),
+    (gettext_lazy("Cases"), "frontend:cases", "cases", "read"),
+    (gettext_lazy("Visits"), "frontend:visits", "visits", "read"),
+    (gettext_lazy("Practitioners"), "frontend:practitioners", "practitioners", "create"),
+    (gettext_lazy("Who is where"), "frontend:schedule", "schedule", "read"),
     # Work lists and reports.
-    ("Oversight", "frontend:oversight", "oversight", "read"),
-    ("Tasks", "frontend:tasks", "admin_tasks", "read"),
-    ("Timeliness", "frontend:timeliness", "timeliness_report", "read"),
-    ("Alerts", "frontend:alerts", "assessment_drafts", "read"),
-    ("Plan actions", "frontend:plan_actions", "plan_actions", "read"),
-    ("Audit log", "frontend:audit_log", "audit_log", "read"),
-    ("Disposal", "frontend:retention", "retention", "read"),
-    ("Login changes", "frontend:login_changes", "account_events", "read"),
+    (gettext_lazy("Oversight"), "frontend:oversight", "oversight", "read"),
+    (gettext_lazy("Tasks"), "frontend:tasks", "admin_tasks", "read"),
+    (gettext_lazy("Timeliness"), "frontend:timeliness", "timeliness_report", "read"),
+    (gettext_lazy("Alerts"), "frontend:alerts", "assessment_drafts", "read"),
+    (gettext_lazy("Plan actions"), "frontend:plan_actions", "plan_actions", "read"),
+    (gettext_lazy("Audit log"), "frontend:audit_log", "audit_log", "read"),
+    (gettext_lazy("Disposal"), "frontend:retention", "retention", "read"),
+    (gettext_lazy("Login changes"), "frontend:login_changes", "account_events", "read"),
 ]
 
 
@@ -39,14 +41,14 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
         return []
     items = []
     if user.role == Role.PRACTITIONER:
-        items.append(("My sessions and availability", reverse("frontend:my_home")))
-        items.append(("Plan actions", reverse("frontend:plan_actions")))
+        items.append((_("My sessions and availability"), reverse("frontend:my_home")))
+        items.append((_("Plan actions"), reverse("frontend:plan_actions")))
     else:
         items += [
             (label, reverse(name)) for label, name, res, act in NAVIGATION if can(user, res, act)
         ]
     if user.is_staff:
-        items.append(("Administration", "/admin/"))
+        items.append((_("Administration"), "/admin/"))
     path = request.path
     return [
         {"label": label, "url": url, "current": url != "/" and path.startswith(url)}
@@ -85,7 +87,7 @@ def service(request: HttpRequest) -> dict[str, object]:
     return {
         "unread_alerts": UnreadAlerts(request),
         "yot_name": settings.YOT_NAME,
-        "service_name": "One-visit screening",
+        "service_name": _("One-visit screening"),
         "navigation": navigation_for(request),
         "sign_in_failure_limit": settings.AXES_FAILURE_LIMIT,
         "sign_in_lockout_minutes": settings.SIGN_IN_LOCKOUT_MINUTES,

@@ -14,6 +14,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.findings_forms import PLAN_CATEGORIES
@@ -41,23 +43,23 @@ INDICATORS = {
 
 class SectionForm(forms.Form):
     text = forms.CharField(
-        label="Text",
+        label=gettext_lazy("Text"),
         required=False,
         widget=forms.Textarea,
         strip=False,
         max_length=draft_services.SECTION_TEXT_LIMIT,
-        error_messages=at_most(draft_services.SECTION_TEXT_LIMIT, "The text"),
+        error_messages=at_most(draft_services.SECTION_TEXT_LIMIT, gettext_lazy("The text")),
     )
 
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
-        label="Why is the draft reopened?",
+        label=gettext_lazy("Why is the draft reopened?"),
         widget=forms.Textarea,
         max_length=draft_services.REASON_LIMIT,
         error_messages={
-            "required": "Say why the draft is reopened",
-            **at_most(draft_services.REASON_LIMIT, "The reason"),
+            "required": gettext_lazy("Say why the draft is reopened"),
+            **at_most(draft_services.REASON_LIMIT, gettext_lazy("The reason")),
         },
     )
 
@@ -225,7 +227,7 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                     user=request.user,
                     sections=[{"key": key, "text": form.cleaned_data["text"]}],
                 )
-                messages.success(request, f"{section.title} is saved.")
+                messages.success(request, _("%(title)s is saved.") % {"title": section.title})
                 return redirect(f"/cases/{case.pk}/assessment-draft/#section-{key}")
             except ValidationError as error:
                 apply_service_errors(form, error, {"sections.0.text": "text"})
@@ -255,13 +257,13 @@ def section_review(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     elif decision == "use":
         change["accept_suggested"] = True
     else:
-        error = ValidationError({"decision": ["Choose to keep your text or use the new text."]})
+        error = ValidationError({"decision": [_("Choose to keep your text or use the new text.")]})
         return _render_draft(request, case, draft, _errors_form(error))
     try:
         draft_services.draft_edit(draft=draft, user=request.user, sections=[change])
     except (ValidationError, NotAllowed) as error:
         return _render_draft(request, case, draft, _errors_form(error))
-    messages.success(request, "The section is reviewed.")
+    messages.success(request, _("The section is reviewed."))
     return redirect(f"/cases/{case.pk}/assessment-draft/#section-{key}")
 
 
@@ -278,7 +280,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 draft_services.draft_edit(
                     draft=draft, user=request.user, plan=form.actions(), plan_reviewed=True
                 )
-                messages.success(request, "The intervention plan is saved.")
+                messages.success(request, _("The intervention plan is saved."))
                 return redirect(f"/cases/{case.pk}/assessment-draft/#plan")
             except ValidationError as error:
                 action_errors(form, error, "plan", form.sent_rows)
@@ -310,7 +312,9 @@ def _confirm(
     if (step == "submit" and draft.status != DraftStatus.DRAFT) or (
         step == "sign_off" and not waiting
     ):
-        messages.info(request, f"The draft is {draft.get_status_display().lower()}.")
+        messages.info(
+            request, _("The draft is %(lower)s.") % {"lower": draft.get_status_display().lower()}
+        )
         return redirect("frontend:draft", pk=case.pk)
     sections = list(draft.sections.all())
     is_review = draft.kind == "review"
@@ -363,7 +367,7 @@ def draft_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
             draft_services.draft_sign_off(
                 draft=draft, user=request.user, changes_summary=form.cleaned_data["changes_summary"]
             )
-            messages.success(request, "The review is signed off.")
+            messages.success(request, _("The review is signed off."))
             return redirect("frontend:draft", pk=case.pk)
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -382,7 +386,7 @@ def draft_reopen(request: HttpRequest, pk: int) -> HttpResponse:
             draft_services.draft_reopen(
                 draft=draft, user=request.user, reason=form.cleaned_data["reason"]
             )
-            messages.success(request, "The draft is reopened.")
+            messages.success(request, _("The draft is reopened."))
             return redirect("frontend:draft", pk=case.pk)
         except ValidationError as error:
             apply_service_errors(form, error)

@@ -11,6 +11,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.findings_forms import ACTION_LIMIT, PLAN_CATEGORIES, TEXT_LIMIT, choices_of
 from agencies.models import Agency
@@ -43,7 +45,9 @@ class NumberField(forms.CharField):
         try:
             return float(text)
         except ValueError as exc:
-            raise ValidationError(f"{self.label}: enter a number, like 12") from exc
+            raise ValidationError(
+                _("%(label)s: enter a number, like 12") % {"label": self.label}
+            ) from exc
 
 
 def _condition_text(when: Mapping[str, Any], by_key: Mapping[str, Mapping[str, Any]]) -> str:
@@ -95,7 +99,7 @@ def _field_for(question: Mapping[str, Any], hint: str) -> forms.Field:
         widget=forms.Textarea,
         strip=False,
         max_length=TEXT_LIMIT,
-        error_messages=at_most(TEXT_LIMIT, "The answer"),
+        error_messages=at_most(TEXT_LIMIT, gettext_lazy("The answer")),
         **common,
     )
 
@@ -110,25 +114,25 @@ def action_row_fields(row: int, agencies: list[tuple[str, str]]) -> dict[str, fo
     n = row + 1
     return {
         f"a{row}_action": forms.CharField(
-            label=f"What needs to be done (action {n})",
+            label=_("What needs to be done (action %(n)s)") % {"n": n},
             required=False,
             widget=forms.Textarea,
             max_length=ACTION_LIMIT,
-            error_messages=at_most(ACTION_LIMIT, f"Action {n}"),
+            error_messages=at_most(ACTION_LIMIT, _("Action %(n)s") % {"n": n}),
         ),
         f"a{row}_owner_agency": forms.ChoiceField(
-            label=f"Agency responsible for action {n}",
-            choices=[("", "Choose an agency"), *agencies],
+            label=_("Agency responsible for action %(n)s") % {"n": n},
+            choices=[("", _("Choose an agency")), *agencies],
             required=False,
         ),
         f"a{row}_due_date": DateField(
-            label=f"Action {n} due by",
+            label=_("Action %(n)s due by") % {"n": n},
             label_name=f"due date of action {n}",
             required=False,
-            help_text="For example, 27 3 2027",
+            help_text=_("For example, 27 3 2027"),
         ),
         f"a{row}_category": forms.ChoiceField(
-            label=f"Plan category of action {n}",
+            label=_("Plan category of action %(n)s") % {"n": n},
             choices=list(PLAN_CATEGORIES.items()),
             required=False,
             widget=forms.RadioSelect,
@@ -175,7 +179,9 @@ def action_errors(form: forms.Form, error: ValidationError, prefix: str, sent: l
         for message in messages:
             if field:
                 row = sent[int(parts[0])] + 1
-                form.add_error(field, f"Action {row}: {message}")
+                form.add_error(
+                    field, _("Action %(row)s: %(message)s") % {"row": row, "message": message}
+                )
             else:
                 form.add_error(None, message)
 

@@ -8,6 +8,9 @@ from collections.abc import Mapping
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from agencies.local_time import DATE_WINDOW, date_words, in_date_window
@@ -21,13 +24,13 @@ from screening.people.young_people import COMMUNICATION_NEEDS_LIMIT
 from screening.scheduling.search import GAP_LIMIT_MINUTES
 
 WEEKDAYS = [
-    (0, "Monday"),
-    (1, "Tuesday"),
-    (2, "Wednesday"),
-    (3, "Thursday"),
-    (4, "Friday"),
-    (5, "Saturday"),
-    (6, "Sunday"),
+    (0, gettext_lazy("Monday")),
+    (1, gettext_lazy("Tuesday")),
+    (2, gettext_lazy("Wednesday")),
+    (3, gettext_lazy("Thursday")),
+    (4, gettext_lazy("Friday")),
+    (5, gettext_lazy("Saturday")),
+    (6, gettext_lazy("Sunday")),
 ]
 
 
@@ -67,16 +70,27 @@ class DateField(forms.MultiValueField):
                 raise ValueError
             value = dt.date(year, month, day)
         except ValueError as exc:
-            raise ValidationError(f"The {self.label_name} must be a real date") from exc
+            raise ValidationError(
+                _("The %(label_name)s must be a real date") % {"label_name": self.label_name}
+            ) from exc
         if not in_date_window(value):
             first, last = (date_words(d) for d in DATE_WINDOW)
-            raise ValidationError(f"The {self.label_name} must be between {first} and {last}")
+            raise ValidationError(
+                _("The %(label_name)s must be between %(first)s and %(last)s")
+                % {"label_name": self.label_name, "first": first, "last": last}
+            )
         return value
 
 
 def at_most(limit: int, what: str) -> dict[str, str]:
     """GOV.UK's wording for text beyond its documented maximum (README "Limits on input")."""
-    return {"max_length": f"{what} must be {limit:,} characters or fewer"}
+    return {
+        "max_length": format_lazy(
+            gettext_lazy("{what} must be {limit} characters or fewer"),
+            what=what,
+            limit=f"{limit:,}",
+        )
+    }
 
 
 def check_date_order(form: forms.Form, first: str, last: str, message: str) -> None:
@@ -120,13 +134,15 @@ class SearchForm(forms.Form):
     (screening/people/search.py)."""
 
     q = forms.CharField(
-        label="Search by name, date of birth or case reference",
-        help_text="A first or last name, a reference like YJ-2027-0042, or a date like 4/1/2011 "
-        "or 4 January 2011",
+        label=gettext_lazy("Search by name, date of birth or case reference"),
+        help_text=gettext_lazy(
+            "A first or last name, a reference like YJ-2027-0042, or a date like 4/1/2011 "
+            "or 4 January 2011"
+        ),
         required=False,
         max_length=100,
         widget=SearchInput,
-        error_messages=at_most(100, "The search"),
+        error_messages=at_most(100, gettext_lazy("The search")),
     )
 
     def clean_q(self) -> str:
@@ -141,19 +157,19 @@ class SearchForm(forms.Form):
 class CaseFilterForm(SearchForm):
     """The cases list's filters: the search, status, agency and assessment due dates."""
 
-    status = forms.ChoiceField(label="Status", required=False)
-    agency = forms.ChoiceField(label="Agency seen", required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+    agency = forms.ChoiceField(label=gettext_lazy("Agency seen"), required=False)
     due_from = DateField(
-        label="Assessment due from",
+        label=gettext_lazy("Assessment due from"),
         label_name="first assessment due date",
         required=False,
-        help_text="For example, 1 3 2027",
+        help_text=gettext_lazy("For example, 1 3 2027"),
     )
     due_to = DateField(
-        label="Assessment due by",
+        label=gettext_lazy("Assessment due by"),
         label_name="last assessment due date",
         required=False,
-        help_text="For example, 31 3 2027",
+        help_text=gettext_lazy("For example, 31 3 2027"),
     )
 
     def __init__(self, *args: object, statuses: list[CaseStatus], **kwargs: object) -> None:
@@ -177,16 +193,22 @@ class VisitFilterForm(forms.Form):
     """The visits list's filters: a day, a room, a practitioner."""
 
     day = DateField(
-        label="Day", label_name="day", required=False, help_text="For example, 2 3 2027"
+        label=gettext_lazy("Day"),
+        label_name="day",
+        required=False,
+        help_text=gettext_lazy("For example, 2 3 2027"),
     )
     room = forms.ModelChoiceField(
-        label="Room", queryset=Room.objects.none(), required=False, empty_label="Any room"
+        label=gettext_lazy("Room"),
+        queryset=Room.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Any room"),
     )
     practitioner = forms.ModelChoiceField(
-        label="Practitioner",
+        label=gettext_lazy("Practitioner"),
         queryset=Practitioner.objects.none(),
         required=False,
-        empty_label="Any practitioner",
+        empty_label=gettext_lazy("Any practitioner"),
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -207,9 +229,9 @@ UNAVAILABLE_ROWS = 2
 
 # The parent or carer's attendance: by age (None), or the admin's yes or no.
 MUST_ATTEND_CHOICES = [
-    ("age", "By age (under 16 on the order start date)"),
-    ("yes", "Yes, for every case"),
-    ("no", "No"),
+    ("age", gettext_lazy("By age (under 16 on the order start date)")),
+    ("yes", gettext_lazy("Yes, for every case")),
+    ("no", gettext_lazy("No")),
 ]
 
 
@@ -229,29 +251,33 @@ TIME_ROWS = {
 
 
 class YoungPersonForm(forms.Form):
-    given_name = forms.CharField(label="First name", max_length=100)
-    family_name = forms.CharField(label="Last name", max_length=100)
+    given_name = forms.CharField(label=gettext_lazy("First name"), max_length=100)
+    family_name = forms.CharField(label=gettext_lazy("Last name"), max_length=100)
     date_of_birth = DateField(
-        label="Date of birth", label_name="date of birth", help_text="For example, 27 3 2011"
+        label=gettext_lazy("Date of birth"),
+        label_name="date of birth",
+        help_text=gettext_lazy("For example, 27 3 2011"),
     )
     mobile = forms.CharField(
-        label="Mobile number",
+        label=gettext_lazy("Mobile number"),
         required=False,
         max_length=20,
-        help_text="A UK mobile, for texts about the visit",
+        help_text=gettext_lazy("A UK mobile, for texts about the visit"),
     )
-    sms_consent = forms.BooleanField(label="The young person agrees to texts", required=False)
+    sms_consent = forms.BooleanField(
+        label=gettext_lazy("The young person agrees to texts"), required=False
+    )
     parent_carer_name = forms.CharField(
-        label="Parent or carer's name", required=False, max_length=150
+        label=gettext_lazy("Parent or carer's name"), required=False, max_length=150
     )
     parent_carer_mobile = forms.CharField(
-        label="Parent or carer's mobile number", required=False, max_length=20
+        label=gettext_lazy("Parent or carer's mobile number"), required=False, max_length=20
     )
     parent_carer_sms_consent = forms.BooleanField(
-        label="The parent or carer agrees to texts", required=False
+        label=gettext_lazy("The parent or carer agrees to texts"), required=False
     )
     parent_carer_must_attend = forms.TypedChoiceField(
-        label="Must a parent or carer come to the visit?",
+        label=gettext_lazy("Must a parent or carer come to the visit?"),
         choices=MUST_ATTEND_CHOICES,
         coerce=_must_attend_value,
         empty_value=None,
@@ -259,25 +285,29 @@ class YoungPersonForm(forms.Form):
         # Left out (an older form or a script), it is decided by age.
         required=False,
         widget=forms.RadioSelect,
-        help_text="By age: yes for an order that starts before the young person is 16",
+        help_text=gettext_lazy(
+            "By age: yes for an order that starts before the young person is 16"
+        ),
     )
     communication_needs = forms.CharField(
-        label="Communication needs",
+        label=gettext_lazy("Communication needs"),
         required=False,
         max_length=COMMUNICATION_NEEDS_LIMIT,
-        error_messages=at_most(COMMUNICATION_NEEDS_LIMIT, "Communication needs"),
+        error_messages=at_most(COMMUNICATION_NEEDS_LIMIT, gettext_lazy("Communication needs")),
         widget=forms.Textarea,
-        help_text="How to communicate well with the young person; shown to every practitioner",
+        help_text=gettext_lazy(
+            "How to communicate well with the young person; shown to every practitioner"
+        ),
     )
     language = forms.ChoiceField(
-        label="Language for texts",
+        label=gettext_lazy("Language for texts"),
         choices=Language.choices,
         widget=forms.RadioSelect,
         initial=Language.ENGLISH,
     )
     # Shown only once a possible duplicate was found (same name and date of birth).
     confirm_not_duplicate = forms.BooleanField(
-        label="This is a different person: save anyway", required=False
+        label=gettext_lazy("This is a different person: save anyway"), required=False
     )
 
     messages = {
@@ -293,17 +323,18 @@ class YoungPersonForm(forms.Form):
             for i in range(UNAVAILABLE_ROWS):
                 n = "first" if i == 0 else "second"
                 self.fields[f"{prefix}{i}_weekdays"] = forms.TypedMultipleChoiceField(
-                    label=f"Days of the {whose}{n} usual unavailable time",
+                    label=_("Days of the %(whose)s%(n)s usual unavailable time")
+                    % {"whose": whose, "n": n},
                     choices=WEEKDAYS,
                     coerce=int,
                     required=False,
                     widget=forms.CheckboxSelectMultiple,
                 )
                 self.fields[f"{prefix}{i}_start"] = TimeField(
-                    label="From", required=False, help_text="For example, 08:45"
+                    label=_("From"), required=False, help_text=_("For example, 08:45")
                 )
                 self.fields[f"{prefix}{i}_end"] = TimeField(
-                    label="To", required=False, help_text="For example, 15:15"
+                    label=_("To"), required=False, help_text=_("For example, 15:15")
                 )
 
     def _rows(self, prefix: str) -> list[list[forms.BoundField]]:
@@ -320,25 +351,25 @@ class YoungPersonForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
-        for prefix, _ in TIME_ROWS.values():
+        for prefix, _whose in TIME_ROWS.values():
             for i in range(UNAVAILABLE_ROWS):
                 name = f"{prefix}{i}"
                 days, start, end = (data.get(f"{name}_{k}") for k in ("weekdays", "start", "end"))
                 if (days or start or end) and not (days and start and end):
                     if not days:
                         self.add_error(
-                            f"{name}_weekdays", "Choose the days of this unavailable time"
+                            f"{name}_weekdays", _("Choose the days of this unavailable time")
                         )
                     if not start:
-                        self.add_error(f"{name}_start", "Enter the time it starts")
+                        self.add_error(f"{name}_start", _("Enter the time it starts"))
                     if not end:
-                        self.add_error(f"{name}_end", "Enter the time it ends")
+                        self.add_error(f"{name}_end", _("Enter the time it ends"))
         return data
 
     def service_values(self) -> dict[str, object]:
         data = self.cleaned_data
         values = {name: data[name] for name in self.base_fields}
-        for field, (prefix, _) in TIME_ROWS.items():
+        for field, (prefix, _whose) in TIME_ROWS.items():
             values[field] = [
                 {
                     "weekdays": data[f"{prefix}{i}_weekdays"],
@@ -358,7 +389,7 @@ class YoungPersonForm(forms.Form):
             if name != "confirm_not_duplicate"
         }
         initial["parent_carer_must_attend"] = _must_attend_key(person.parent_carer_must_attend)
-        for field, (prefix, _) in TIME_ROWS.items():
+        for field, (prefix, _whose) in TIME_ROWS.items():
             rows = list(getattr(person, field).all())[:UNAVAILABLE_ROWS]
             for i, row in enumerate(rows):
                 initial[f"{prefix}{i}_weekdays"] = [str(d) for d in row.weekdays]
@@ -369,7 +400,7 @@ class YoungPersonForm(forms.Form):
     # The service names unavailable rows like "unavailable.0.end_time".
     service_names = {
         f"{field}.{i}.{part}": f"{prefix}{i}_{mine}"
-        for field, (prefix, _) in TIME_ROWS.items()
+        for field, (prefix, _whose) in TIME_ROWS.items()
         for i in range(UNAVAILABLE_ROWS)
         for part, mine in (("weekdays", "weekdays"), ("end_time", "end"))
     }
@@ -380,19 +411,21 @@ class YoungPersonForm(forms.Form):
 
 class CaseForm(forms.Form):
     order_type = forms.ChoiceField(
-        label="Order type",
+        label=gettext_lazy("Order type"),
         choices=OrderType.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the order type"},
+        error_messages={"required": gettext_lazy("Choose the order type")},
     )
     order_start_date = DateField(
-        label="Order start date", label_name="order start date", help_text="For example, 3 5 2027"
+        label=gettext_lazy("Order start date"),
+        label_name="order start date",
+        help_text=gettext_lazy("For example, 3 5 2027"),
     )
     case_manager = forms.ModelChoiceField(
-        label="Case manager",
+        label=gettext_lazy("Case manager"),
         required=False,
         queryset=User.objects.none(),
-        empty_label="No case manager yet",
+        empty_label=gettext_lazy("No case manager yet"),
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -408,11 +441,11 @@ class CaseForm(forms.Form):
 # --- booking ---------------------------------------------------------------------------------
 
 
-def _gap_field(which: str) -> forms.IntegerField:
+def _gap_field(label: str, words: str) -> forms.IntegerField:
     """A gap between sessions, within the limit the API applies too."""
-    words = f"The {which} gap between sessions must be from 0 to {GAP_LIMIT_MINUTES} minutes"
+    words = format_lazy(words, limit=GAP_LIMIT_MINUTES)
     return forms.IntegerField(
-        label=f"{which.capitalize()} gap between sessions, in minutes",
+        label=label,
         min_value=0,
         max_value=GAP_LIMIT_MINUTES,
         required=False,
@@ -424,40 +457,53 @@ class OptionsForm(forms.Form):
     """What the admin asks of the visit; the same choices as GET /cases/{id}/visit-options/."""
 
     agencies = forms.ModelMultipleChoiceField(
-        label="Agencies to see",
+        label=gettext_lazy("Agencies to see"),
         queryset=Agency.objects.none(),
         to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one agency"},
+        error_messages={"required": gettext_lazy("Choose at least one agency")},
     )
     order = forms.ChoiceField(
-        label="Order of sessions",
-        choices=[("fixed", "In the usual order"), ("any", "Any order")],
+        label=gettext_lazy("Order of sessions"),
+        choices=[("fixed", gettext_lazy("In the usual order")), ("any", gettext_lazy("Any order"))],
         widget=forms.RadioSelect,
         initial="fixed",
     )
-    min_gap = _gap_field("shortest")
-    max_gap = _gap_field("longest")
+    min_gap = _gap_field(
+        gettext_lazy("Shortest gap between sessions, in minutes"),
+        gettext_lazy("The shortest gap between sessions must be from 0 to {limit} minutes"),
+    )
+    max_gap = _gap_field(
+        gettext_lazy("Longest gap between sessions, in minutes"),
+        gettext_lazy("The longest gap between sessions must be from 0 to {limit} minutes"),
+    )
     not_before = DateField(
-        label="Not before",
+        label=gettext_lazy("Not before"),
         label_name="first day",
         required=False,
-        help_text="Leave empty to start from the order's start date, or the earliest "
-        "possible if that has passed",
+        help_text=gettext_lazy(
+            "Leave empty to start from the order's start date, or the earliest "
+            "possible if that has passed"
+        ),
     )
     respect_unavailable = forms.BooleanField(
-        label="Never during the young person's usual unavailable times (or the parent or "
-        "carer's, when they must attend)",
+        label=gettext_lazy(
+            "Never during the young person's usual unavailable times (or the parent or "
+            "carer's, when they must attend)"
+        ),
         required=False,
-        help_text="Otherwise times outside them are only listed first",
+        help_text=gettext_lazy("Otherwise times outside them are only listed first"),
     )
     spread = forms.ChoiceField(
-        label="Which times to show",
+        label=gettext_lazy("Which times to show"),
         choices=[
-            ("yes", "Spread across days: at most 3 a day, 2 hours apart"),
+            ("yes", gettext_lazy("Spread across days: at most 3 a day, 2 hours apart")),
             (
                 "no",
-                "Every time from the earliest: to choose within one day, give it as 'Not before'",
+                gettext_lazy(
+                    "Every time from the earliest: to choose within one day, give it as "
+                    "'Not before'"
+                ),
             ),
         ],
         widget=forms.RadioSelect,
@@ -471,11 +517,12 @@ class OptionsForm(forms.Form):
         self.fields["agencies"].queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies])
         for agency in agencies:
             self.fields[f"duration_{agency.code}"] = forms.IntegerField(
-                label=f"{agency.name} session, in minutes",
+                label=_("%(name)s session, in minutes") % {"name": agency.name},
                 min_value=5,
                 max_value=240,
                 required=False,
-                help_text=f"Usually {agency.default_duration_minutes}",
+                help_text=_("Usually %(default_duration_minutes)s")
+                % {"default_duration_minutes": agency.default_duration_minutes},
             )
 
     def duration_fields(self) -> list[forms.BoundField]:
@@ -485,7 +532,9 @@ class OptionsForm(forms.Form):
         data = super().clean()
         lo, hi = data.get("min_gap"), data.get("max_gap")
         if lo is not None and hi is not None and lo > hi:
-            self.add_error("max_gap", "The longest gap must not be shorter than the shortest gap")
+            self.add_error(
+                "max_gap", _("The longest gap must not be shorter than the shortest gap")
+            )
         return data
 
     def spread_out(self) -> bool:
@@ -502,57 +551,60 @@ class OptionsForm(forms.Form):
 
 class LateReasonForm(forms.Form):
     late_reason = forms.CharField(
-        label="Why is this visit after the deadline?",
+        label=gettext_lazy("Why is this visit after the deadline?"),
         required=False,
         max_length=REASON_LIMIT,
-        error_messages=at_most(REASON_LIMIT, "The reason"),
+        error_messages=at_most(REASON_LIMIT, gettext_lazy("The reason")),
         widget=forms.Textarea,
-        help_text="Recorded for the timeliness report",
+        help_text=gettext_lazy("Recorded for the timeliness report"),
     )
 
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label="Why is the visit cancelled?",
+        label=gettext_lazy("Why is the visit cancelled?"),
         widget=forms.Textarea,
         max_length=REASON_LIMIT,
         error_messages={
-            "required": "Say why the visit is cancelled",
-            **at_most(REASON_LIMIT, "The reason"),
+            "required": gettext_lazy("Say why the visit is cancelled"),
+            **at_most(REASON_LIMIT, gettext_lazy("The reason")),
         },
     )
 
 
 class AttendanceForm(forms.Form):
     attended = forms.ChoiceField(
-        label="Did the young person attend this session?",
-        choices=[("yes", "Yes, attended"), ("no", "No, did not attend")],
+        label=gettext_lazy("Did the young person attend this session?"),
+        choices=[
+            ("yes", gettext_lazy("Yes, attended")),
+            ("no", gettext_lazy("No, did not attend")),
+        ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Say whether the young person attended"},
+        error_messages={"required": gettext_lazy("Say whether the young person attended")},
     )
     reason = forms.CharField(
-        label="Reason, if they did not attend",
+        label=gettext_lazy("Reason, if they did not attend"),
         required=False,
         widget=forms.Textarea,
         max_length=REASON_LIMIT,
-        error_messages=at_most(REASON_LIMIT, "The reason"),
+        error_messages=at_most(REASON_LIMIT, gettext_lazy("The reason")),
     )
 
     def clean(self) -> dict:
         data = super().clean()
         if data.get("attended") == "no" and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Say why the young person did not attend")
+            self.add_error("reason", _("Say why the young person did not attend"))
         return data
 
 
 class RebookReasonForm(forms.Form):
     reason = forms.CharField(
-        label="Why is the session rebooked?",
+        label=gettext_lazy("Why is the session rebooked?"),
         widget=forms.Textarea,
         max_length=REASON_LIMIT,
         error_messages={
-            "required": "Say why the session is rebooked",
-            **at_most(REASON_LIMIT, "The reason"),
+            "required": gettext_lazy("Say why the session is rebooked"),
+            **at_most(REASON_LIMIT, gettext_lazy("The reason")),
         },
     )
 
@@ -562,40 +614,40 @@ class RebookReasonForm(forms.Form):
 
 class WorkingPatternForm(forms.Form):
     weekdays = forms.TypedMultipleChoiceField(
-        label="Days",
+        label=gettext_lazy("Days"),
         choices=WEEKDAYS,
         coerce=int,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one day"},
+        error_messages={"required": gettext_lazy("Choose at least one day")},
     )
     start_time = TimeField(
-        label="Start time",
-        help_text="For example, 09:00",
-        error_messages={"required": "Enter the start time"},
+        label=gettext_lazy("Start time"),
+        help_text=gettext_lazy("For example, 09:00"),
+        error_messages={"required": gettext_lazy("Enter the start time")},
     )
     end_time = TimeField(
-        label="End time",
-        help_text="For example, 17:00",
-        error_messages={"required": "Enter the end time"},
+        label=gettext_lazy("End time"),
+        help_text=gettext_lazy("For example, 17:00"),
+        error_messages={"required": gettext_lazy("Enter the end time")},
     )
-    valid_from = DateField(label="From", label_name="first day")
+    valid_from = DateField(label=gettext_lazy("From"), label_name="first day")
     valid_until = DateField(
-        label="Until",
+        label=gettext_lazy("Until"),
         label_name="last day",
         required=False,
-        help_text="Leave empty if it has no end",
+        help_text=gettext_lazy("Leave empty if it has no end"),
     )
 
 
 class LeaveForm(forms.Form):
-    first_day = DateField(label="First day of leave", label_name="first day of leave")
-    last_day = DateField(label="Last day of leave", label_name="last day of leave")
+    first_day = DateField(label=gettext_lazy("First day of leave"), label_name="first day of leave")
+    last_day = DateField(label=gettext_lazy("Last day of leave"), label_name="last day of leave")
     reason = forms.CharField(
-        label="Reason",
+        label=gettext_lazy("Reason"),
         required=False,
         max_length=LEAVE_REASON_LIMIT,
-        error_messages=at_most(LEAVE_REASON_LIMIT, "The reason"),
-        help_text="For example, annual leave or training",
+        error_messages=at_most(LEAVE_REASON_LIMIT, gettext_lazy("The reason")),
+        help_text=gettext_lazy("For example, annual leave or training"),
     )
 
     def clean(self) -> dict:
@@ -608,20 +660,26 @@ class LeaveForm(forms.Form):
 
 class TokenForm(forms.Form):
     otp = forms.CharField(
-        label="Code from your authenticator app",
+        label=gettext_lazy("Code from your authenticator app"),
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+        error_messages={
+            "required": gettext_lazy("Enter the 6-digit code from your authenticator app")
+        },
     )
 
 
 class SetupCodeForm(forms.Form):
     setup_code = forms.CharField(
-        label="Setup code",
-        help_text="Your administrator gives you this code, for example ABCD-EFGH-JKLM.",
+        label=gettext_lazy("Setup code"),
+        help_text=gettext_lazy(
+            "Your administrator gives you this code, for example ABCD-EFGH-JKLM."
+        ),
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-        error_messages={"required": "Enter the setup code your administrator gave you"},
+        error_messages={
+            "required": gettext_lazy("Enter the setup code your administrator gave you")
+        },
     )
 
 
@@ -630,24 +688,26 @@ class SetupCodeForm(forms.Form):
 
 class CalendarUrlForm(forms.Form):
     url = forms.CharField(
-        label="Address of your calendar",
+        label=gettext_lazy("Address of your calendar"),
         max_length=2000,
-        help_text="The secret iCal address your calendar app gives you, starting https://",
+        help_text=gettext_lazy(
+            "The secret iCal address your calendar app gives you, starting https://"
+        ),
         error_messages={
-            "required": "Enter the address of the calendar",
-            "max_length": "The address must be 2000 characters or fewer",
+            "required": gettext_lazy("Enter the address of the calendar"),
+            "max_length": gettext_lazy("The address must be 2000 characters or fewer"),
         },
     )
 
 
 class CalendarUploadForm(forms.Form):
     file = forms.FileField(
-        label="Upload a calendar file",
-        help_text="An .ics file exported from your calendar app",
+        label=gettext_lazy("Upload a calendar file"),
+        help_text=gettext_lazy("An .ics file exported from your calendar app"),
         error_messages={
-            "required": "Choose an .ics file to upload",
-            "empty": "The chosen file is empty",
-            "invalid": "Choose an .ics file to upload",
+            "required": gettext_lazy("Choose an .ics file to upload"),
+            "empty": gettext_lazy("The chosen file is empty"),
+            "invalid": gettext_lazy("Choose an .ics file to upload"),
         },
     )
 
@@ -667,8 +727,13 @@ def month_choices(today: dt.date, back: int = 48) -> list[tuple[str, str]]:
 class PeriodForm(forms.Form):
     """The report's period: whole months, from one to another."""
 
-    start = forms.ChoiceField(label="From", error_messages={"invalid_choice": "Choose a month"})
-    end = forms.ChoiceField(label="To", error_messages={"invalid_choice": "Choose a month"})
+    start = forms.ChoiceField(
+        label=gettext_lazy("From"),
+        error_messages={"invalid_choice": gettext_lazy("Choose a month")},
+    )
+    end = forms.ChoiceField(
+        label=gettext_lazy("To"), error_messages={"invalid_choice": gettext_lazy("Choose a month")}
+    )
 
     def __init__(self, *args: object, today: dt.date, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -686,9 +751,13 @@ class PeriodForm(forms.Form):
             start, end = self.month(data["start"]), self.month(data["end"])
             months = (end.year - start.year) * 12 + end.month - start.month + 1
             if months < 1:
-                self.add_error("end", "The last month must be the same as or after the first")
+                self.add_error("end", _("The last month must be the same as or after the first"))
             elif months > REPORT_MAX_MONTHS:
-                self.add_error("end", f"Choose a period of {REPORT_MAX_MONTHS} months or fewer")
+                self.add_error(
+                    "end",
+                    _("Choose a period of %(REPORT_MAX_MONTHS)s months or fewer")
+                    % {"REPORT_MAX_MONTHS": REPORT_MAX_MONTHS},
+                )
             else:
                 data["first_month"], data["last_month"] = start, end
         return data
@@ -697,16 +766,19 @@ class PeriodForm(forms.Form):
 class ScheduleForm(forms.Form):
     """Which days of the week or day view to show, and whose."""
 
-    week_of = DateField(label="Week of", label_name="date", required=False)
+    week_of = DateField(label=gettext_lazy("Week of"), label_name="date", required=False)
     venue = forms.ModelChoiceField(
-        label="Venue", queryset=Venue.objects.none(), required=False, empty_label="All venues"
+        label=gettext_lazy("Venue"),
+        queryset=Venue.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("All venues"),
     )
     agency = forms.ModelChoiceField(
-        label="Agency",
+        label=gettext_lazy("Agency"),
         queryset=Agency.objects.none(),
         required=False,
         to_field_name="code",
-        empty_label="All agencies",
+        empty_label=gettext_lazy("All agencies"),
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from frontend.access import page
@@ -86,7 +87,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
 def task_done(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(admin_task_list_for(user=request.user), pk=pk)
     admin_task_done(task=task, by=request.user)
-    messages.success(request, f"Marked as done: {task.get_kind_display()}.")
+    messages.success(
+        request, _("Marked as done: %(kind_display)s.") % {"kind_display": task.get_kind_display()}
+    )
     back = request.POST.get("next", "")
     if back.startswith("/") and not back.startswith("//"):
         return redirect(back)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.oidc import passwords_allowed_for, signed_in_by_organisation
 from accounts.two_factor import two_factor_required
@@ -106,4 +107,19 @@ class TwoFactorSessionMiddleware:
                 # A password session from before passwords were turned off for this login
                 # ends too.
                 logout(request)
+        return self.get_response(request)
+
+
+class EnglishApiMiddleware:
+    """The API speaks English whatever the caller's Accept-Language or language cookie:
+    partner systems read its labels and errors (docs/decisions/0020). Runs after
+    LocaleMiddleware, which has chosen the pages' language."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
         return self.get_response(request)

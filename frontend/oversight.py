@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import PrivilegeRequest
@@ -36,13 +38,13 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 def alert_read(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_object_or_404(alert_list_for(user=request.user), pk=pk)
     alert_mark_read(alert=alert, user=request.user)
-    messages.success(request, "The alert is marked as read.")
+    messages.success(request, _("The alert is marked as read."))
     return redirect("frontend:alerts")
 
 
 class AuditFilterForm(forms.Form):
-    case = forms.CharField(label="Case reference", required=False, max_length=40)
-    user = forms.CharField(label="Username", required=False, max_length=150)
+    case = forms.CharField(label=gettext_lazy("Case reference"), required=False, max_length=40)
+    user = forms.CharField(label=gettext_lazy("Username"), required=False, max_length=150)
 
 
 @page("audit_log", "read")
@@ -101,12 +103,17 @@ def login_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("decision") == "approve":
             privilege_request_approve(request=change, by=request.user)
             messages.success(
-                request, f"{change.user.username} is now an active {change.get_role_display()}."
+                request,
+                _("%(username)s is now an active %(role_display)s.")
+                % {"username": change.user.username, "role_display": change.get_role_display()},
             )
         else:
             reason = request.POST.get("reason", "")[:500]
             privilege_request_refuse(request=change, by=request.user, reason=reason)
-            messages.success(request, f"The change to {change.user.username} is refused.")
+            messages.success(
+                request,
+                _("The change to %(username)s is refused.") % {"username": change.user.username},
+            )
     except (PermissionDenied, ValidationError) as error:
         messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
     return redirect("frontend:login_changes")

@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from frontend.access import page
 from frontend.forms import apply_service_errors, at_most
@@ -34,14 +36,16 @@ CASE_PAGE_NOTES = 50
 
 class OversightNoteForm(forms.Form):
     text = forms.CharField(
-        label="Add a management oversight note",
-        help_text="What you reviewed, what you decided and what the case manager should do. "
-        "Notes are dated and kept: they cannot be changed or removed.",
+        label=gettext_lazy("Add a management oversight note"),
+        help_text=gettext_lazy(
+            "What you reviewed, what you decided and what the case manager should do. "
+            "Notes are dated and kept: they cannot be changed or removed."
+        ),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=OVERSIGHT_NOTE_LIMIT,
         error_messages={
-            "required": "Enter the oversight note",
-            **at_most(OVERSIGHT_NOTE_LIMIT, "The oversight note"),
+            "required": gettext_lazy("Enter the oversight note"),
+            **at_most(OVERSIGHT_NOTE_LIMIT, gettext_lazy("The oversight note")),
         },
     )
 
@@ -87,7 +91,7 @@ def oversight_note_new(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             oversight_note_add(case=case, user=request.user, text=form.cleaned_data["text"])
-            messages.success(request, "The oversight note is added.")
+            messages.success(request, _("The oversight note is added."))
             return redirect(reverse("frontend:case", args=[case.pk]) + "#management-oversight")
         except ValidationError as error:
             apply_service_errors(form, error)

@@ -10,6 +10,8 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Practitioner
 from frontend.access import page
@@ -24,26 +26,31 @@ WEEKDAYS = [(str(i), d) for i, d in enumerate(["Monday", "Tuesday", "Wednesday",
 
 
 class PlannerForm(forms.Form):
-    weeks = forms.IntegerField(label="Weeks to simulate", min_value=1, max_value=52, initial=13)
+    weeks = forms.IntegerField(
+        label=gettext_lazy("Weeks to simulate"), min_value=1, max_value=52, initial=13
+    )
     orders_per_week = forms.FloatField(
-        label="Orders a week", min_value=0, max_value=200,
-        help_text="Left empty: the average of the last 12 weeks' cases.", required=False,
+        label=gettext_lazy("Orders a week"), min_value=0, max_value=200,
+        help_text=gettext_lazy("Left empty: the average of the last 12 weeks' cases."),
+        required=False,
     )  # fmt: skip
     missed_percent = forms.IntegerField(
-        label="Visits missed (per cent)", min_value=0, max_value=100, initial=15
+        label=gettext_lazy("Visits missed (per cent)"), min_value=0, max_value=100, initial=15
     )
-    seed = forms.IntegerField(label="Seed", min_value=0, max_value=10**9, initial=1,
-                              help_text="The same seed gives the same figures.")  # fmt: skip
+    seed = forms.IntegerField(
+        label=gettext_lazy("Seed"), min_value=0, max_value=10**9, initial=1,
+        help_text=gettext_lazy("The same seed gives the same figures."),
+    )  # fmt: skip
     practitioner = forms.ModelChoiceField(
-        label="What-if: add a weekly pattern for",
+        label=gettext_lazy("What-if: add a weekly pattern for"),
         required=False,
         queryset=Practitioner.objects.none(),
     )
-    weekday = forms.ChoiceField(label="On", choices=WEEKDAYS, required=False)
-    start = forms.TimeField(label="From (HH:MM)", required=False)
-    end = forms.TimeField(label="Until (HH:MM)", required=False)
+    weekday = forms.ChoiceField(label=gettext_lazy("On"), choices=WEEKDAYS, required=False)
+    start = forms.TimeField(label=gettext_lazy("From (HH:MM)"), required=False)
+    end = forms.TimeField(label=gettext_lazy("Until (HH:MM)"), required=False)
     room_at = forms.ModelChoiceField(
-        label="What-if: add a room at", required=False, queryset=Venue.objects.none()
+        label=gettext_lazy("What-if: add a room at"), required=False, queryset=Venue.objects.none()
     )
 
     new_venue_rooms = forms.IntegerField(
@@ -60,9 +67,9 @@ class PlannerForm(forms.Form):
         data = super().clean()
         if data.get("practitioner"):
             if not data.get("start") or not data.get("end"):
-                self.add_error("start", "Give the pattern's start and end times.")
+                self.add_error("start", _("Give the pattern's start and end times."))
             elif data["end"] <= data["start"]:
-                self.add_error("end", "The pattern must end after it starts.")
+                self.add_error("end", _("The pattern must end after it starts."))
         return data
 
     def changes(self) -> list[dict]:
@@ -88,7 +95,9 @@ def planner(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         per_week = form.cleaned_data["orders_per_week"]
         if per_week is None and recent is None:
-            form.add_error("orders_per_week", "No cases started in the last 12 weeks: give a rate.")
+            form.add_error(
+                "orders_per_week", _("No cases started in the last 12 weeks: give a rate.")
+            )
         else:
             params = {
                 "weeks": form.cleaned_data["weeks"],

@@ -11,6 +11,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from frontend.access import page
 from frontend.drafts import _case_and_draft, draft_page, judgement_rows
@@ -42,15 +44,18 @@ class JudgementsForm(forms.Form):
                 label=name,
                 choices=list(levels.items()),
                 widget=forms.RadioSelect,
-                error_messages={"required": f"Choose the {name.lower()} level"},
+                error_messages={
+                    "required": _("Choose the %(lower)s level") % {"lower": name.lower()}
+                },
             )
             self.fields[f"{key}_reason"] = forms.CharField(
-                label=f"Why: {name.lower()}",
+                label=_("Why: %(lower)s") % {"lower": name.lower()},
                 widget=forms.Textarea(attrs={"rows": 3}),
                 max_length=JUDGEMENT_REASON_LIMIT,
                 error_messages={
-                    "required": f"Give the reason for the {name.lower()} judgement",
-                    **at_most(JUDGEMENT_REASON_LIMIT, "The reason"),
+                    "required": _("Give the reason for the %(lower)s judgement")
+                    % {"lower": name.lower()},
+                    **at_most(JUDGEMENT_REASON_LIMIT, gettext_lazy("The reason")),
                 },
             )
 
@@ -75,7 +80,7 @@ def judgements_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 draft_services.draft_edit(
                     draft=draft, user=request.user, judgements=form.judgements()
                 )
-                messages.success(request, "The judgements are saved.")
+                messages.success(request, _("The judgements are saved."))
                 return redirect(f"/cases/{case.pk}/assessment-draft/#judgements")
             except ValidationError as error:
                 apply_service_errors(
@@ -136,18 +141,18 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 
 class ActionProgressForm(forms.Form):
     status = forms.ChoiceField(
-        label="Is the action done?",
+        label=gettext_lazy("Is the action done?"),
         choices=PlanActionStatus.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the action is done"},
+        error_messages={"required": gettext_lazy("Choose whether the action is done")},
     )
     note = forms.CharField(
-        label="Note",
-        help_text="What was done, or why it was not.",
+        label=gettext_lazy("Note"),
+        help_text=gettext_lazy("What was done, or why it was not."),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=plan_services.NOTE_LIMIT,
-        error_messages=at_most(plan_services.NOTE_LIMIT, "The note"),
+        error_messages=at_most(plan_services.NOTE_LIMIT, gettext_lazy("The note")),
     )
 
 
@@ -166,7 +171,7 @@ def action_progress(request: HttpRequest, pk: int) -> HttpResponse:
                     status=form.cleaned_data["status"],
                     note=form.cleaned_data["note"],
                 )
-                messages.success(request, "The action is updated.")
+                messages.success(request, _("The action is updated."))
                 return redirect("frontend:plan_actions")
             except ValidationError as error:
                 apply_service_errors(form, error)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from schedule.models import Event
 
@@ -31,7 +32,7 @@ def _patterns(practitioner: Practitioner) -> list[dict[str, object]]:
     return [
         {
             "pattern": p,
-            "days": ", ".join(DAY_NAMES[d] for d in p.weekdays),
+            "days": ", ".join(str(DAY_NAMES[d]) for d in p.weekdays),
         }
         for p in agency_services.working_patterns_of(practitioner=practitioner)
     ]
@@ -133,7 +134,7 @@ def pattern_new(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "The working pattern is added.")
+            messages.success(request, _("The working pattern is added."))
             return _back(request, practitioner)
     return render(
         request,
@@ -166,7 +167,7 @@ def leave_new(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error, {"start": "first_day", "end": "last_day"})
         else:
-            messages.success(request, "The leave is added.")
+            messages.success(request, _("The leave is added."))
             return _back(request, practitioner)
     return render(
         request,
@@ -183,7 +184,7 @@ def pattern_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         agency_services.working_pattern_delete(practitioner=practitioner, pattern_id=item)
     except Event.DoesNotExist as exc:
         raise Http404 from exc
-    messages.success(request, "The working pattern is removed.")
+    messages.success(request, _("The working pattern is removed."))
     return _back(request, practitioner)
 
 
@@ -195,5 +196,5 @@ def leave_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         agency_services.leave_delete(practitioner=practitioner, leave_id=item)
     except Event.DoesNotExist as exc:
         raise Http404 from exc
-    messages.success(request, "The leave is removed.")
+    messages.success(request, _("The leave is removed."))
     return _back(request, practitioner)

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from agencies.local_time import date_words
@@ -111,10 +112,10 @@ def _save_person(request: HttpRequest, person=None) -> HttpResponse:
         try:
             if person is None:
                 person = young_person_create(**values)
-                messages.success(request, f"{person} is registered.")
+                messages.success(request, _("%(person)s is registered.") % {"person": person})
             else:
                 person = young_person_update(young_person=person, **values)
-                messages.success(request, "The young person's details are saved.")
+                messages.success(request, _("The young person's details are saved."))
         except ValidationError as error:
             apply_service_errors(form, error, YoungPersonForm.service_names)
         except PossibleDuplicate as error:
@@ -125,8 +126,11 @@ def _save_person(request: HttpRequest, person=None) -> HttpResponse:
             )
             form.add_error(
                 "confirm_not_duplicate",
-                f"This may be the same person as {named}. Check, and if it is someone else "
-                "confirm that this is a different person",
+                _(
+                    "This may be the same person as %(named)s. Check, and if it is someone "
+                    "else confirm that this is a different person"
+                )
+                % {"named": named},
             )
         else:
             return redirect("frontend:young_person", pk=person.pk)
@@ -284,7 +288,9 @@ def case_new(request: HttpRequest, person_pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, f"Case {case.reference} is open.")
+            messages.success(
+                request, _("Case %(reference)s is open.") % {"reference": case.reference}
+            )
             return redirect("frontend:case", pk=case.pk)
     return render(
         request,
@@ -308,7 +314,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "The case is saved. Deadlines follow the order.")
+            messages.success(request, _("The case is saved. Deadlines follow the order."))
             return redirect("frontend:case", pk=case.pk)
     return render(
         request,

@@ -241,7 +241,7 @@ def plan_delivery_rows(report: Timeliness) -> list[list[object]]:
 def timeliness_csv(request: HttpRequest) -> HttpResponse:
     form, first, last = _period(request)
     if form.is_bound and not form.is_valid():
-        messages = "; ".join(m for errors in form.errors.values() for m in errors)
+        messages = "; ".join(str(m) for errors in form.errors.values() for m in errors)
         return HttpResponse(messages, status=400, content_type="text/plain; charset=utf-8")
     report = timeliness_for(user=request.user, first_month=first, last_month=last)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from frontend.access import page
@@ -93,9 +94,12 @@ def retention_csv(request: HttpRequest) -> HttpResponse:
 def retention_propose(request: HttpRequest) -> HttpResponse:
     batch = disposal_batch_propose(by=request.user)
     if batch is None:
-        messages.success(request, "Nothing is due for disposal today.")
+        messages.success(request, _("Nothing is due for disposal today."))
     else:
-        messages.success(request, f"The list of {batch.items.count()} cases is ready to approve.")
+        messages.success(
+            request,
+            _("The list of %(count)s cases is ready to approve.") % {"count": batch.items.count()},
+        )
     return redirect("frontend:retention")
 
 

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from frontend.access import page
@@ -37,38 +39,44 @@ from screening.models import JUDGEMENTS, AssessmentDraft, Case, NewInformationKi
 
 class NewInformationForm(forms.Form):
     kind = forms.ChoiceField(
-        label="What kind of information is it?",
+        label=gettext_lazy("What kind of information is it?"),
         choices=NewInformationKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what kind of information it is"},
+        error_messages={"required": gettext_lazy("Choose what kind of information it is")},
     )
     summary = forms.CharField(
-        label="Summary",
-        help_text="What happened, who told you and anything the case manager must act on.",
+        label=gettext_lazy("Summary"),
+        help_text=gettext_lazy(
+            "What happened, who told you and anything the case manager must act on."
+        ),
         widget=forms.Textarea,
         max_length=review_services.SUMMARY_LIMIT,
         error_messages={
-            "required": "Summarise the new information",
-            **at_most(review_services.SUMMARY_LIMIT, "The summary"),
+            "required": gettext_lazy("Summarise the new information"),
+            **at_most(review_services.SUMMARY_LIMIT, gettext_lazy("The summary")),
         },
     )
     received_on = DateField(
-        label="When did you receive it?",
+        label=gettext_lazy("When did you receive it?"),
         label_name="date you received it",
-        help_text="For example, 27 3 2027",
+        help_text=gettext_lazy("For example, 27 3 2027"),
     )
 
 
 class ChangesSummaryForm(forms.Form):
     changes_summary = forms.CharField(
-        label="What did the review change?",
-        help_text="What changed in the assessment, the judgements or the plan, or why nothing "
-        "needed to change.",
+        label=gettext_lazy("What did the review change?"),
+        help_text=gettext_lazy(
+            "What changed in the assessment, the judgements or the plan, or why nothing "
+            "needed to change."
+        ),
         widget=forms.Textarea,
         max_length=CHANGES_SUMMARY_LIMIT,
         error_messages={
-            "required": "Say what the review changed, or why nothing needed to change",
-            **at_most(CHANGES_SUMMARY_LIMIT, "The summary"),
+            "required": gettext_lazy(
+                "Say what the review changed, or why nothing needed to change"
+            ),
+            **at_most(CHANGES_SUMMARY_LIMIT, gettext_lazy("The summary")),
         },
     )
 
@@ -139,7 +147,7 @@ def review_start(request: HttpRequest, pk: int) -> HttpResponse:
     except NotAllowed as error:
         messages.error(request, str(error))
         return redirect(f"/cases/{case.pk}/#reviews")
-    messages.success(request, "The review has started from the last signed-off assessment.")
+    messages.success(request, _("The review has started from the last signed-off assessment."))
     return redirect("frontend:draft", pk=case.pk)
 
 

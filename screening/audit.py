@@ -115,7 +115,7 @@ _REVIEW_WORDS = {
 
 def role_words(role: str) -> str:
     """A role as people say it ("Case manager"); an account with none is the system."""
-    return Role(role).label if role in Role.values else (role or "System")
+    return str(Role(role).label) if role in Role.values else (role or "System")
 
 
 def audit_entry_words(entry: AuditEntry, *, agency_names: Mapping[str, str]) -> str:

@@ -7,8 +7,9 @@ import datetime as dt
 
 from django import forms, template
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from agencies.local_time import day_words
 from frontend.forms import WEEKDAYS, DateWidget
 
 register = template.Library()
@@ -52,7 +53,7 @@ def govuk_field(field: forms.BoundField, label_class: str = "", width: str = "")
                 "value": parts[i] if parts and parts[i] is not None else "",
                 "width": w,
             }
-            for i, (label, w) in enumerate([("Day", 2), ("Month", 2), ("Year", 4)])
+            for i, (label, w) in enumerate([(_("Day"), 2), (_("Month"), 2), (_("Year"), 4)])
         ]
     return {
         "field": field,
@@ -102,13 +103,38 @@ def govuk_error_summary(*forms_: forms.Form) -> dict:
     return {"items": items}
 
 
+# Day and month names in the page's language (Welsh when the visitor chose Cymraeg).
+DAY_NAMES = [
+    gettext_lazy("Monday"), gettext_lazy("Tuesday"), gettext_lazy("Wednesday"),
+    gettext_lazy("Thursday"), gettext_lazy("Friday"), gettext_lazy("Saturday"),
+    gettext_lazy("Sunday"),
+]  # fmt: skip
+MONTH_NAMES = [
+    gettext_lazy("January"), gettext_lazy("February"), gettext_lazy("March"),
+    gettext_lazy("April"), gettext_lazy("May"), gettext_lazy("June"), gettext_lazy("July"),
+    gettext_lazy("August"), gettext_lazy("September"), gettext_lazy("October"),
+    gettext_lazy("November"), gettext_lazy("December"),
+]  # fmt: skip
+MONTH_SHORT = [
+    gettext_lazy("Jan"), gettext_lazy("Feb"), gettext_lazy("Mar"), gettext_lazy("Apr"),
+    pgettext_lazy("abbreviated month", "May"), gettext_lazy("Jun"), gettext_lazy("Jul"),
+    gettext_lazy("Aug"),
+    gettext_lazy("Sep"), gettext_lazy("Oct"), gettext_lazy("Nov"), gettext_lazy("Dec"),
+]  # fmt: skip
+
+
+def day_words(value: dt.date) -> str:
+    """'Tuesday 4 March 2031' in the page's language."""
+    return f"{DAY_NAMES[value.weekday()]} {value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
+
+
 @register.filter
 def local_datetime(value: dt.datetime | None) -> str:
     """A moment in the YOT's zone, the way GOV.UK writes it: 9:30am on Monday 3 May 2027."""
     if value is None:
         return ""
     local = timezone.localtime(value)
-    return f"{time_text(local)} on {day_words(local.date())}"
+    return _("%(time)s on %(day)s") % {"time": time_text(local), "day": day_words(local.date())}
 
 
 @register.filter
@@ -135,18 +161,21 @@ def person(user) -> str:
 
 @register.filter
 def short_day(value: dt.date | None) -> str:
-    return "" if value is None else f"{value.day} {value:%b %Y}"
+    if value is None:
+        return ""
+    short = MONTH_SHORT[value.month - 1]
+    return f"{value.day} {short} {value.year}"
 
 
 def time_text(moment: dt.datetime) -> str:
     hour = moment.hour % 12 or 12
-    suffix = "am" if moment.hour < 12 else "pm"
+    suffix = _("am") if moment.hour < 12 else _("pm")
     if moment.hour == 12 and moment.minute == 0:
-        return "midday"
+        return _("midday")
     return f"{hour}:{moment.minute:02d}{suffix}" if moment.minute else f"{hour}{suffix}"
 
 
 @register.filter
 def weekday_names(days: list[int]) -> str:
     names = dict(WEEKDAYS)
-    return ", ".join(names[d] for d in sorted(days))
+    return ", ".join(str(names[d]) for d in sorted(days))

@@ -107,7 +107,7 @@ def table_categories(table: Table) -> list[str]:
 
 
 def _roles(roles: set[str]) -> str:
-    return ", ".join(role.label for role in Role if role in roles)
+    return ", ".join(str(role.label) for role in Role if role in roles)
 
 
 def readers(label: str, table: Table) -> str:

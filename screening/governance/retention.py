@@ -114,7 +114,7 @@ def _due_cases(cases: QuerySet[Case], today: dt.date, *, every: bool) -> list[Du
         )
     )
     latest = last_actions(None if every else [row["pk"] for row in rows])
-    labels = dict(OrderType.choices)
+    labels = {value: str(label) for value, label in OrderType.choices}
     due = []
     for row in rows:
         rule = rules.get(row["order_type"])

@@ -237,7 +237,9 @@ STAFF_TASKS = (
 def _staff_name(user: User | None) -> str | None:
     if user is None:
         return None
-    return user.get_full_name() or (Role(user.role).label if user.role in Role.values else "Staff")
+    return user.get_full_name() or (
+        str(Role(user.role).label) if user.role in Role.values else "Staff"
+    )
 
 
 def _link(value: models.Model | None) -> object:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from agencies.findings_forms import PLAN_CATEGORIES
 from screening.models.booking import Session
@@ -13,9 +14,9 @@ from screening.models.people import Case
 
 
 class FindingStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    AMENDED = "amended", "Amended"
+    DRAFT = "draft", gettext_lazy("Draft")
+    SUBMITTED = "submitted", gettext_lazy("Submitted")
+    AMENDED = "amended", gettext_lazy("Amended")
 
 
 class Finding(models.Model):
@@ -105,9 +106,9 @@ class AssessmentLayout(models.Model):
 
 
 class DraftStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting sign-off"
-    SIGNED_OFF = "signed_off", "Signed off"
+    DRAFT = "draft", gettext_lazy("Draft")
+    AWAITING_SIGN_OFF = "awaiting_sign_off", gettext_lazy("Awaiting sign-off")
+    SIGNED_OFF = "signed_off", gettext_lazy("Signed off")
 
 
 # The case manager's judgements (DOMAIN.md: the system suggests, never decides): each with
@@ -123,8 +124,8 @@ JUDGEMENT_REASON_LIMIT = 5000
 
 
 class AssessmentKind(models.TextChoices):
-    INITIAL = "initial", "Initial assessment"
-    REVIEW = "review", "Review"
+    INITIAL = "initial", gettext_lazy("Initial assessment")
+    REVIEW = "review", gettext_lazy("Review")
 
 
 def _level(name: str, levels: dict[str, str]) -> models.CharField:
@@ -260,9 +261,9 @@ VICTIM_SAFETY = "victim_safety"
 
 
 class PlanActionStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    DONE = "done", "Done"
-    NOT_DONE = "not_done", "Not done"
+    OPEN = "open", gettext_lazy("Open")
+    DONE = "done", gettext_lazy("Done")
+    NOT_DONE = "not_done", gettext_lazy("Not done")
 
 
 class PlanAction(models.Model):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, Interpreter, Practitioner
 from screening.models.people import Case
@@ -15,9 +16,9 @@ from screening.models.venues import Room
 
 
 class VisitStatus(models.TextChoices):
-    BOOKED = "booked", "Booked"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
+    BOOKED = "booked", gettext_lazy("Booked")
+    COMPLETED = "completed", gettext_lazy("Completed")
+    CANCELLED = "cancelled", gettext_lazy("Cancelled")
 
 
 # A visit that holds or held its case's screening: booked, or completed.

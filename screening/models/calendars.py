@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Interpreter, Practitioner
 from screening.models.booking import Session, Visit
@@ -77,12 +78,12 @@ class CalendarImport(models.Model):
 
 
 class InviteStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    SUPERSEDED = "superseded", "Superseded"
-    WITHDRAWN = "withdrawn", "Withdrawn (nothing had been sent to cancel)"
+    PLANNED = "planned", gettext_lazy("Planned")
+    SENDING = "sending", gettext_lazy("Sending")
+    SENT = "sent", gettext_lazy("Sent")
+    FAILED = "failed", gettext_lazy("Failed")
+    SUPERSEDED = "superseded", gettext_lazy("Superseded")
+    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn (nothing had been sent to cancel)")
 
 
 class InviteEmail(OutboxRow):

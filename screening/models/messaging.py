@@ -5,19 +5,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from screening.models.booking import Visit
 from screening.models.people import Language, YoungPerson
 
 
 class MessagePurpose(models.TextChoices):
-    CONFIRMATION = "confirmation", "Confirmation"
-    DAY_BEFORE = "day_before", "Reminder the day before"
-    MORNING = "morning", "Reminder on the morning"
-    RESCHEDULED = "rescheduled", "Rescheduled notice"
-    CANCELLED = "cancelled", "Cancellation notice"
-    HELP = "help", "Answer to HELP"
-    INTRODUCTION = "introduction", "Introduction (first text to a number)"
+    CONFIRMATION = "confirmation", gettext_lazy("Confirmation")
+    DAY_BEFORE = "day_before", gettext_lazy("Reminder the day before")
+    MORNING = "morning", gettext_lazy("Reminder on the morning")
+    RESCHEDULED = "rescheduled", gettext_lazy("Rescheduled notice")
+    CANCELLED = "cancelled", gettext_lazy("Cancellation notice")
+    HELP = "help", gettext_lazy("Answer to HELP")
+    INTRODUCTION = "introduction", gettext_lazy("Introduction (first text to a number)")
 
 
 class MessageTemplate(models.Model):
@@ -46,20 +47,20 @@ class MessageTemplate(models.Model):
 
 
 class RecipientKind(models.TextChoices):
-    YOUNG_PERSON = "young_person", "Young person"
-    PARENT_CARER = "parent_carer", "Parent or carer"
+    YOUNG_PERSON = "young_person", gettext_lazy("Young person")
+    PARENT_CARER = "parent_carer", gettext_lazy("Parent or carer")
 
 
 class MessageStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    DELIVERED = "delivered", "Delivered"
-    UNDELIVERED = "undelivered", "Undelivered"
-    FAILED = "failed", "Failed"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-    HELD = "held", "Held: would reveal too much"
-    OUTCOME_UNKNOWN = "outcome_unknown", "Outcome unknown"
+    PLANNED = "planned", gettext_lazy("Planned")
+    SENDING = "sending", gettext_lazy("Sending")
+    SENT = "sent", gettext_lazy("Sent")
+    DELIVERED = "delivered", gettext_lazy("Delivered")
+    UNDELIVERED = "undelivered", gettext_lazy("Undelivered")
+    FAILED = "failed", gettext_lazy("Failed")
+    WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
+    HELD = "held", gettext_lazy("Held: would reveal too much")
+    OUTCOME_UNKNOWN = "outcome_unknown", gettext_lazy("Outcome unknown")
 
 
 class Message(models.Model):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from agencies.languages import LANGUAGE_CHOICES
 
@@ -22,8 +23,8 @@ PARENT_CARER_AGE = 16
 
 
 class Language(models.TextChoices):
-    ENGLISH = "en", "English"
-    WELSH = "cy", "Welsh"
+    ENGLISH = "en", gettext_lazy("English")
+    WELSH = "cy", gettext_lazy("Welsh")
 
 
 class YoungPerson(models.Model):
@@ -130,17 +131,26 @@ class ParentCarerUnavailableTime(WeeklyTime):
 
 
 class OrderType(models.TextChoices):
-    REFERRAL_ORDER = "referral_order", "Referral order"
-    YOUTH_REHABILITATION_ORDER = "youth_rehabilitation_order", "Youth rehabilitation order"
-    DETENTION_AND_TRAINING_ORDER = "detention_and_training_order", "Detention and training order"
-    YOUTH_CONDITIONAL_CAUTION = "youth_conditional_caution", "Youth conditional caution"
-    OTHER = "other", "Other"
+    REFERRAL_ORDER = "referral_order", gettext_lazy("Referral order")
+    YOUTH_REHABILITATION_ORDER = (
+        "youth_rehabilitation_order",
+        gettext_lazy("Youth rehabilitation order"),
+    )
+    DETENTION_AND_TRAINING_ORDER = (
+        "detention_and_training_order",
+        gettext_lazy("Detention and training order"),
+    )
+    YOUTH_CONDITIONAL_CAUTION = (
+        "youth_conditional_caution",
+        gettext_lazy("Youth conditional caution"),
+    )
+    OTHER = "other", gettext_lazy("Other")
 
 
 class RetentionStage(models.TextChoices):
-    LIVE = "live", "Held in full"
-    REDUCED = "reduced", "Basic details only"
-    DISPOSED = "disposed", "Disposed"
+    LIVE = "live", gettext_lazy("Held in full")
+    REDUCED = "reduced", gettext_lazy("Basic details only")
+    DISPOSED = "disposed", gettext_lazy("Disposed")
 
 
 class CaseReferenceCounter(models.Model):

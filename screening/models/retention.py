@@ -7,13 +7,14 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from screening.models.people import Case, OrderType
 
 
 class DisposalAction(models.TextChoices):
-    REDUCE = "reduce", "Reduce to basic details"
-    DISPOSE = "dispose", "Dispose"
+    REDUCE = "reduce", gettext_lazy("Reduce to basic details")
+    DISPOSE = "dispose", gettext_lazy("Dispose")
 
 
 def _years(help_text: str, *, null: bool = False) -> models.PositiveSmallIntegerField:

@@ -5,21 +5,22 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from screening.models.assessment import AssessmentVersion
 from screening.models.people import Case
 
 
 class ReviewReason(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    NEW_INFORMATION = "new_information", "New information"
-    REQUESTED = "requested", "Requested"
+    SCHEDULED = "scheduled", gettext_lazy("Scheduled")
+    NEW_INFORMATION = "new_information", gettext_lazy("New information")
+    REQUESTED = "requested", gettext_lazy("Requested")
 
 
 class ReviewStatus(models.TextChoices):
-    DUE = "due", "Due"
-    IN_PROGRESS = "in_progress", "In progress"
-    SIGNED_OFF = "signed_off", "Signed off"
+    DUE = "due", gettext_lazy("Due")
+    IN_PROGRESS = "in_progress", gettext_lazy("In progress")
+    SIGNED_OFF = "signed_off", gettext_lazy("Signed off")
 
 
 OPEN_REVIEW = models.Q(status__in=[ReviewStatus.DUE, ReviewStatus.IN_PROGRESS])
@@ -91,13 +92,13 @@ class Review(models.Model):
 
 
 class NewInformationKind(models.TextChoices):
-    NEW_OFFENCE = "new_offence", "New offence"
-    ARREST = "arrest", "Arrest"
-    SAFEGUARDING_CONCERN = "safeguarding_concern", "Safeguarding concern"
-    HARMFUL_BEHAVIOUR = "harmful_behaviour", "Harmful behaviour"
-    CHANGE_OF_CIRCUMSTANCES = "change_of_circumstances", "Change of circumstances"
-    VICTIM_INFORMATION = "victim_information", "Victim information"
-    OTHER = "other", "Other"
+    NEW_OFFENCE = "new_offence", gettext_lazy("New offence")
+    ARREST = "arrest", gettext_lazy("Arrest")
+    SAFEGUARDING_CONCERN = "safeguarding_concern", gettext_lazy("Safeguarding concern")
+    HARMFUL_BEHAVIOUR = "harmful_behaviour", gettext_lazy("Harmful behaviour")
+    CHANGE_OF_CIRCUMSTANCES = "change_of_circumstances", gettext_lazy("Change of circumstances")
+    VICTIM_INFORMATION = "victim_information", gettext_lazy("Victim information")
+    OTHER = "other", gettext_lazy("Other")
 
 
 # The kinds that touch risk (to the young person or to others): recording one alerts the case

@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
 from screening.access import SEE_ALL, can, practitioner_sessions
@@ -123,13 +124,13 @@ class CaseStatus(models.TextChoices):
     (assessment_drafts in screening.access) see one status for the three draft ones:
     "Findings received"."""
 
-    NEEDS_VISIT = "needs_visit", "Needs a visit"
-    VISIT_BOOKED = "visit_booked", "Visit booked"
-    AWAITING_FINDINGS = "awaiting_findings", "Visit done, awaiting findings"
-    FINDINGS_RECEIVED = "findings_received", "Findings received"
-    DRAFT = "draft", "Draft in progress"
-    AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting sign-off"
-    SIGNED_OFF = "signed_off", "Signed off"
+    NEEDS_VISIT = "needs_visit", gettext_lazy("Needs a visit")
+    VISIT_BOOKED = "visit_booked", gettext_lazy("Visit booked")
+    AWAITING_FINDINGS = "awaiting_findings", gettext_lazy("Visit done, awaiting findings")
+    FINDINGS_RECEIVED = "findings_received", gettext_lazy("Findings received")
+    DRAFT = "draft", gettext_lazy("Draft in progress")
+    AWAITING_SIGN_OFF = "awaiting_sign_off", gettext_lazy("Awaiting sign-off")
+    SIGNED_OFF = "signed_off", gettext_lazy("Signed off")
 
 
 _DRAFT_STATUS = {

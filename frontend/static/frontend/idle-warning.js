@@ -16,12 +16,14 @@ if (dialog && typeof dialog.showModal === "function") {
   let ticks = 0;
   let announced = "";
 
+  // The words come from the page, in its language (data-say-*), "{n}" standing for the number.
+  const say = (key, fallback, n) => (dialog.dataset[key] || fallback).replace("{n}", n);
   const words = (seconds) => {
     if (seconds >= 60) {
       const minutes = Math.ceil(seconds / 60);
-      return minutes === 1 ? "1 minute" : `${minutes} minutes`;
+      return minutes === 1 ? say("sayMinute", "1 minute", 1) : say("sayMinutes", "{n} minutes", minutes);
     }
-    return seconds === 1 ? "1 second" : `${seconds} seconds`;
+    return seconds === 1 ? say("saySecond", "1 second", 1) : say("saySeconds", "{n} seconds", seconds);
   };
 
   const secondsLeft = () => Math.max(0, Math.round((endsAt - Date.now()) / 1000));
@@ -33,9 +35,10 @@ if (dialog && typeof dialog.showModal === "function") {
   const tick = () => {
     const left = secondsLeft();
     countdown.textContent = words(left);
-    const spoken = left > 60 ? words(left) : left > 20 ? "less than a minute" : "20 seconds";
+    const spoken =
+      left > 60 ? words(left) : left > 20 ? say("sayLess", "less than a minute", 0) : words(20);
     if (spoken !== announced) {
-      if (announced) announce.textContent = `You will be signed out in ${spoken}.`;
+      if (announced) announce.textContent = say("sayAnnounce", "You will be signed out in {n}.", spoken);
       announced = spoken;
     }
     ticks += 1;
