@@ -99,6 +99,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             late_reason=values.get("late_reason", ""),
             min_gap=values.get("min_gap"),
             max_gap=values.get("max_gap"),
+            review=values.get("review"),
         )
         visit = self.get_queryset().get(pk=visit.pk)
         return Response(self.get_serializer(visit).data, status=status.HTTP_201_CREATED)

@@ -522,6 +522,7 @@ DECLARATIONS: dict[str, Table] = {
             "cancel_reason": (PERSONAL, FREE_TEXT),
             "late_reason": (PERSONAL, FREE_TEXT + " For timeliness reports."),
             "rebook_of": PERSONAL,
+            "review": PERSONAL,
             "rebook_reason": (PERSONAL, FREE_TEXT),
             "booked_by": PERSONAL,
             "created_at": PERSONAL,

@@ -30,11 +30,11 @@ def _rate(outcomes: list[str]) -> dict[str, Any]:
 
 
 def visit_done_on(case: Case, *, model: str, now: dt.datetime) -> dt.date | None:
-    """The report's rule: the local date of the first visit not cancelled (rebookings
-    excluded) once started; for separate appointments, of the last one (the screening is
-    done when every agency has been seen)."""
+    """The report's rule: the local date of the first visit not cancelled (rebookings and
+    review visits excluded) once started; for separate appointments, of the last one (the
+    screening is done when every agency has been seen)."""
     starts = sorted(
-        Visit.objects.filter(case=case, rebook_of__isnull=True, start__lte=now)
+        Visit.objects.filter(case=case, rebook_of__isnull=True, review__isnull=True, start__lte=now)
         .exclude(status=VisitStatus.CANCELLED)
         .values_list("start", flat=True)
     )

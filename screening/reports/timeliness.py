@@ -257,9 +257,12 @@ def _case_tallies(
 
 def _visit_tallies(p: _Period) -> list[_Tally]:
     """Screening visits due in the period, done on the local date of the case's first visit
-    not cancelled (rebookings of missed sessions excluded), once it has started."""
+    not cancelled (rebookings of missed sessions and review visits excluded), once it has
+    started."""
     first_visit = (
-        Visit.objects.filter(case=OuterRef("pk"), rebook_of__isnull=True, start__lte=p.now)
+        Visit.objects.filter(
+            case=OuterRef("pk"), rebook_of__isnull=True, review__isnull=True, start__lte=p.now
+        )
         .exclude(status=VisitStatus.CANCELLED)
         .order_by("start")
         .values(state=p.done_state(F("start"), OuterRef("visit_due_by"), OuterRef("pk")))
