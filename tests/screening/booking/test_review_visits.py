@@ -106,7 +106,7 @@ def test_a_review_of_another_case_or_signed_off_is_refused_naming_the_field(worl
 def test_search_and_booking_agree_on_a_review_visits_deadline(world, due_offset, count):
     """Every option the search offers before the review's due date books without a late
     reason; every option it offers after it is refused without one, naming the review."""
-    case, review, people, room = world
+    case, review, _people, _room = world
     # From Wednesday 24 February 2027, 0 to 12 days on.
     review.due_by = dt.date(2027, 2, 24) + dt.timedelta(days=due_offset)
     review.save(update_fields=["due_by"])
