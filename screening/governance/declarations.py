@@ -684,6 +684,7 @@ DECLARATIONS: dict[str, Table] = {
             "started_by": PERSONAL,
             "from_version": PERSONAL,
             "signed_off_on": PERSONAL,
+            "late_reason": (PERSONAL, FREE_TEXT + " Why the review is late, for reports."),
             "signed_off_by": PERSONAL,
             "version": PERSONAL,
         },

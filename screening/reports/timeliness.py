@@ -15,11 +15,12 @@ Counting rules (the report page states them too):
 - Signed-off assessment: one per case; done on the local date of the draft's first sign-off
   event; due `case.assessment_due_by`.
 - Review: one per review (screening/assessment/reviews.py); done on its sign-off date; due its
-  `due_by`. Counted by reason too (scheduled, after new information, asked for); a review has
-  no lateness reason of its own to list.
+  `due_by`. Counted by reason too (scheduled, after new information, asked for); a late
+  review lists its own late reason (Review.late_reason) among the reasons for lateness.
 - Months are those of the due date, in the YOT's zone.
 - Reasons for lateness are listed for the cases with a late deadline (of any stage) in the
-  period: each visit's recorded late reason and each missed session that was rebooked.
+  period: each visit's recorded late reason and each missed session that was rebooked; then
+  each late review due in the period, with its late reason or "No reason recorded".
 
 The database does the counting: each stage's deadlines are grouped by due date and outcome
 (on time, late, not done) in SQL, local dates included (`screening.local_dates`), so the
@@ -343,6 +344,24 @@ def _findings_tallies(p: _Period) -> list[_Tally]:
     return tallies
 
 
+REVIEW_LATE = "Review signed off after its due date"
+
+
+def _review_reasons(p: _Period) -> list[Reason]:
+    """Each late review due in the period (signed off after its due date, or open past it),
+    by case reference: its recorded late reason, or that none was recorded."""
+    late = Q(signed_off_on__gt=F("due_by")) | Q(signed_off_on__isnull=True, due_by__lt=p.today)
+    rows = (
+        Review.objects.filter(late, due_by__gte=p.first, due_by__lt=p.end)
+        .order_by("case__reference", "due_by", "pk")
+        .values_list("case__reference", "late_reason", "due_by")
+    )
+    return [
+        Reason(reference, REVIEW_LATE, text.strip() or NO_REASON, due)
+        for reference, text, due in rows
+    ]
+
+
 def _review_tallies(p: _Period) -> list[_Tally]:
     """Reviews due in the period, done on their sign-off date; the tally's agency slot holds
     the review's reason (the report counts reviews by reason as findings by agency)."""
@@ -507,7 +526,8 @@ def timeliness_for(
             months=months,
             stages=[folded[key].stage(key, months) for key, _ in STAGES],
             findings_by_agency=folded["findings"].agencies(),
-            reasons=_reasons(p, set().union(*(f.late_cases for f in folded.values()))),
+            reasons=_reasons(p, set().union(*(f.late_cases for f in folded.values())))
+            + _review_reasons(p),
             plan_actions=plan_delivery(
                 first=first, end=end, months=months, today=p.today, zone=p.zone
             ),
