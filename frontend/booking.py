@@ -24,7 +24,7 @@ from screening.booking.options import VisitOptions, visit_options
 from screening.booking.selectors import booked_visit_of, session_list_for, visit_list_for
 from screening.booking.services import SessionRequest
 from screening.errors import NotAllowed, SlotTaken
-from screening.models import Case, Room, Session, Visit
+from screening.models import Case, Review, Room, Session, Visit
 from screening.people.selectors import case_list_for
 from screening.scheduling.expand import from_minutes
 from screening.scheduling.search import Option
@@ -403,6 +403,43 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
         mode="book",
         write=write,
         success_url=lambda visit: f"/visits/{visit.pk}/",
+    )
+
+
+@page("visit_options", "read")
+def book_review(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
+    """Book a review visit for a case's open review: only the agencies it needs (chosen
+    with the constraints, the review page's link names them), due by the review's due date."""
+    case = get_object_or_404(case_list_for(user=request.user), pk=pk)
+    review = get_object_or_404(Review.objects.filter(case=case), pk=review_pk)
+    if request.method == "POST" and not can(request.user, "visits", "create"):
+        raise PermissionDenied
+    agencies = list(Agency.objects.order_by("order", "code"))
+    asked = [code for code in request.GET.getlist("agencies") if code]
+    defaults = {"agencies": asked or [a.code for a in agencies if a.required_by_default]}
+
+    def write(*, room, sessions, late_reason, reason, query):
+        visit = visit_services.visit_book(
+            case=case,
+            room=room,
+            sessions=sessions,
+            booked_by=request.user,
+            late_reason=late_reason,
+            review=review,
+            **_gaps(query),
+        )
+        messages.success(request, "The review visit is booked.")
+        return visit
+
+    return _book_flow(
+        request,
+        case=case,
+        agencies=agencies,
+        defaults=defaults,
+        mode="book",
+        write=write,
+        success_url=lambda visit: f"/visits/{visit.pk}/",
+        deadline=visit_services.visit_deadline(case=case, review=review)[0],
     )
 
 

@@ -62,6 +62,7 @@ urlpatterns = [
     path("cases/<int:pk>/", records.case_detail, name="case"),
     path("cases/<int:pk>/edit/", records.case_edit, name="case_edit"),
     path("cases/<int:pk>/book/", booking.book, name="book"),
+    path("cases/<int:pk>/reviews/<int:review_pk>/book/", booking.book_review, name="book_review"),
     path(
         "cases/<int:pk>/new-information/new/",
         reviews.new_information_new,

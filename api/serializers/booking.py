@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -20,9 +21,10 @@ from api.fields import (
 from api.serializers.base import viewer
 from screening.access import sees_attendance_reason
 from screening.booking.bring_forward import current_visit_of
-from screening.booking.services import REASON_LIMIT, SESSIONS_LIMIT
+from screening.booking.services import REASON_LIMIT, SESSIONS_LIMIT, check_review
 from screening.models import (
     Case,
+    Review,
     Room,
     Session,
     Visit,
@@ -94,9 +96,24 @@ class VisitInputSerializer(Serializer):
         help_text="The interpreter held for the visit's whole span (needed when the young "
         "person needs one); on a reschedule, left out keeps the visit's own.",
     )
+    review = serializers.PrimaryKeyRelatedField(
+        queryset=Review.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The case's open review this visit is for: due by the review's due date.",
+    )
 
     def validate_sessions(self, rows: list[dict]) -> list[dict]:
         return resolve_sessions(rows)
+
+    def validate(self, attrs: dict) -> dict:
+        review, case = attrs.get("review"), attrs.get("case")
+        if review is not None and case is not None:
+            try:
+                check_review(case=case, review=review)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(error.message_dict) from error
+        return attrs
 
 
 class RescheduleInputSerializer(VisitInputSerializer):
@@ -196,6 +213,7 @@ class VisitSerializer(serializers.ModelSerializer):
             "late_reason",
             "rebook_of",
             "rebook_reason",
+            "review",
             "sessions",
         ]
         read_only_fields = fields
@@ -246,6 +264,11 @@ class VisitOptionsQuerySerializer(Serializer):
     )
     min_gap = gap_field("min_gap")
     max_gap = gap_field("max_gap")
+    review = StrictIntegerField(
+        min_value=1,
+        required=False,
+        help_text="Search for a visit for this review of the case: options before its due date.",
+    )
     respect_unavailable = serializers.ChoiceField(
         choices=["true", "false"], required=False, default="false"
     )
@@ -261,7 +284,7 @@ class VisitOptionsQuerySerializer(Serializer):
         # Query strings carry text: read the numbers before the strict fields see them.
         values = {}
         for key, value in data.items():
-            if key in {"count", "min_gap", "max_gap"}:
+            if key in {"count", "min_gap", "max_gap", "review"}:
                 if not value.isdigit():
                     raise serializers.ValidationError({key: ["Must be a whole number."]})
                 value = int(value)

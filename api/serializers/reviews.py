@@ -60,6 +60,7 @@ class ReviewSerializer(serializers.ModelSerializer):
             "overdue",
             "started_on",
             "signed_off_on",
+            "late_reason",
             "new_information",
             "from_version",
             "version",
@@ -70,3 +71,9 @@ class ReviewSerializer(serializers.ModelSerializer):
 
     def get_overdue(self, review: Review) -> bool:
         return review.is_overdue()
+
+
+class ReviewLateReasonSerializer(serializers.Serializer):
+    late_reason = serializers.CharField(
+        max_length=1000, help_text="Why the review was (or is being) signed off after its due date."
+    )

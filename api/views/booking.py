@@ -100,6 +100,7 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             min_gap=values.get("min_gap"),
             max_gap=values.get("max_gap"),
             interpreter=values.get("interpreter"),
+            review=values.get("review"),
         )
         visit = self.get_queryset().get(pk=visit.pk)
         return Response(self.get_serializer(visit).data, status=status.HTTP_201_CREATED)

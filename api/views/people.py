@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -27,6 +28,7 @@ from api.serializers.booking import (
 from api.serializers.people import CaseSerializer, YoungPersonBasicSerializer, YoungPersonSerializer
 from screening.booking.bring_forward import offer_for
 from screening.booking.options import visit_options as options_for_case
+from screening.booking.services import check_review, visit_deadline
 from screening.governance.subject_access import export_filename, subject_access_export
 from screening.models import Case, OrderType, YoungPerson
 from screening.people.cases import case_create
@@ -219,6 +221,12 @@ class CaseViewSet(
         query = VisitOptionsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         q = query.validated_data
+        review = None
+        if "review" in q:
+            review = case.reviews.filter(pk=q["review"]).first()
+            if review is None:
+                raise ValidationError({"review": ["This review is not the case's."]})
+            check_review(case=case, review=review)
         found = options_for_case(
             case=case,
             agencies=q.get("agencies"),
@@ -230,6 +238,7 @@ class CaseViewSet(
             respect_unavailable=q["respect_unavailable"] == "true",
             count=q["count"],
             spread=q["spread"] == "true",
+            deadline=visit_deadline(case=case, review=review)[0],
         )
         return Response(visit_options_data(found))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -13,6 +14,7 @@ from api.permissions import RolePermission
 from api.serializers.reviews import (
     NewInformationInputSerializer,
     NewInformationSerializer,
+    ReviewLateReasonSerializer,
     ReviewSerializer,
 )
 from screening.assessment import reviews as review_services
@@ -98,3 +100,17 @@ class CaseReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
         review = review_services.review_start(case=case, user=request.user)
         review = reviews_for(case=case).get(pk=review.pk)
         return Response(ReviewSerializer(review).data, status=201)
+
+    @extend_schema(request=ReviewLateReasonSerializer, responses={200: ReviewSerializer})
+    @action(detail=True, methods=["post"], url_path="late-reason")
+    def late_reason(self, request: Request, case_pk: str, pk: str | None = None) -> Response:
+        """Why a review signed off after its due date (or open past it) is late, for the
+        timeliness report; 400 naming `late_reason` for a review that is not late."""
+        review = get_object_or_404(self.get_queryset(), pk=pk)
+        data = ReviewLateReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review_services.review_late_reason_record(
+            review=review, late_reason=data.validated_data["late_reason"], user=request.user
+        )
+        review = reviews_for(case=review.case).get(pk=review.pk)
+        return Response(ReviewSerializer(review).data)

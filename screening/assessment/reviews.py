@@ -273,3 +273,39 @@ def review_start(*, case: Case, user: User) -> Review:
     if merge_after:
         drafts.draft_merge(case=case)
     return review
+
+
+LATE_REASON_LIMIT = 1000
+
+
+def review_is_late(review: Review, *, today: dt.date | None = None) -> bool:
+    """Signed off after its due date, or still open past it (the report's rule)."""
+    if review.signed_off_on is not None:
+        return review.signed_off_on > review.due_by
+    return review.due_by < (today or timezone.localdate())
+
+
+@transaction.atomic
+def review_late_reason_record(*, review: Review, late_reason: Any, user: User) -> Review:
+    """Record why a late review is late, for the timeliness report (as a visit after its
+    deadline records why). Only the case's case manager or a YOT manager; only a late
+    review; the text replaces an earlier reason, the audit trail keeps who wrote when."""
+    check_may_review(case=review.case, user=user)
+    if not isinstance(late_reason, str) or not late_reason.strip():
+        raise ValidationError({"late_reason": ["Say why the review is late."]})
+    if len(late_reason) > LATE_REASON_LIMIT:
+        raise ValidationError({"late_reason": [f"Write at most {LATE_REASON_LIMIT:,} characters."]})
+    if not review_is_late(review):
+        raise ValidationError(
+            {"late_reason": [f"This review is not late: it is due by {review.due_by:%-d %B %Y}."]}
+        )
+    review.late_reason = late_reason.strip()
+    review.save(update_fields=["late_reason"])
+    audit_record(
+        user=user,
+        action=AuditEntry.Action.WRITE,
+        obj=review,
+        case=review.case,
+        detail="review late reason",
+    )
+    return review

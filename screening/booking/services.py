@@ -40,6 +40,8 @@ from screening.models import (
     LIVE_VISIT,
     Case,
     FreedSlot,
+    Review,
+    ReviewStatus,
     Room,
     Session,
     Visit,
@@ -226,15 +228,39 @@ def _raise_taken(error: IntegrityError | OperationalError, taken: dict[str, str]
     raise error
 
 
+def visit_deadline(
+    *, case: Case, rebook_of: Session | None = None, review: Review | None = None
+) -> tuple[dt.date, str]:
+    """The day a visit must end by, and whose deadline it is: a rebooking of a missed
+    session has its own (rebook_due_by), a review visit the review's due date, any other
+    visit the case's visit deadline. The options search and the booking both read it."""
+    if rebook_of is not None:
+        return rebook_due_by(session=rebook_of), "the missed session's rebooking"
+    if review is not None:
+        return review.due_by, "the review's"
+    return case.visit_due_by, "the case's"
+
+
+def check_review(*, case: Case, review: Review | None) -> None:
+    """A review visit is for an open review of its own case."""
+    if review is None:
+        return
+    if review.case_id != case.pk:
+        raise ValidationError({"review": ["This review is not the case's."]})
+    if review.status == ReviewStatus.SIGNED_OFF:
+        raise ValidationError({"review": ["This review is signed off: book for an open one."]})
+
+
 def _check_deadline(
-    *, case: Case, rebook_of: Session | None, end: dt.datetime, late_reason: str
+    *,
+    case: Case,
+    rebook_of: Session | None,
+    end: dt.datetime,
+    late_reason: str,
+    review: Review | None = None,
 ) -> None:
-    """A visit after its deadline needs a late reason: the case's visit deadline, or for the
-    rebooking of a missed session its own (rebook_due_by)."""
-    if rebook_of is None:
-        due_by, whose = case.visit_due_by, "the case's"
-    else:
-        due_by, whose = rebook_due_by(session=rebook_of), "the missed session's rebooking"
+    """A visit after its deadline (visit_deadline) needs a late reason."""
+    due_by, whose = visit_deadline(case=case, rebook_of=rebook_of, review=review)
     if _local_date(end) > due_by and not late_reason.strip():
         raise ValidationError(
             {
@@ -291,6 +317,7 @@ def visit_book(
     rebook_reason: str = "",
     record_past: bool = False,
     interpreter: Interpreter | None = None,
+    review: Review | None = None,
 ) -> Visit:
     """Book a visit (room plus one session per agency) or nothing; raises ValidationError
     for a visit that breaks a rule, SlotTaken when someone else took a part of it, and
@@ -301,7 +328,8 @@ def visit_book(
     only the minimum-notice rule is waived; every other rule still applies. A rebooking of
     the missed session `rebook_of` keeps `rebook_reason` apart from `late_reason`, which it
     needs only after its own rebooking deadline. A young person who needs an interpreter
-    gets `interpreter` for the visit's whole span (availability.check_interpreter).
+    gets `interpreter` for the visit's whole span (availability.check_interpreter). A
+    visit for `review` (an open review of the case) is due by the review's due date.
     """
     config = settings.SCREENING_SCHEDULING
     min_gap = config["min_gap_minutes"] if min_gap is None else min_gap
@@ -311,7 +339,8 @@ def visit_book(
     start, end = rows[0].start, rows[-1].end
     if not record_past:
         _check_notice(start=start)
-    _check_deadline(case=case, rebook_of=rebook_of, end=end, late_reason=late_reason)
+    check_review(case=case, review=review)
+    _check_deadline(case=case, rebook_of=rebook_of, end=end, late_reason=late_reason, review=review)
     # Queued behind any other booking of this case too, the read below is settled.
     hold_resources(
         practitioners=[r.practitioner.pk for r in rows],
@@ -351,6 +380,7 @@ def visit_book(
                 late_reason=late_reason,
                 rebook_of=rebook_of,
                 rebook_reason=rebook_reason,
+                review=review,
             )
             written = _write_sessions(visit, rows, keep={})
     except (IntegrityError, OperationalError) as error:
@@ -406,7 +436,13 @@ def visit_reschedule(
     _check_reasons(reason=reason, late_reason=late_reason)
     start, end = rows[0].start, rows[-1].end
     _check_notice(start=start)
-    _check_deadline(case=visit.case, rebook_of=visit.rebook_of, end=end, late_reason=late_reason)
+    _check_deadline(
+        case=visit.case,
+        rebook_of=visit.rebook_of,
+        end=end,
+        late_reason=late_reason,
+        review=visit.review,
+    )
     if isinstance(interpreter, _Keep):
         interpreter = visit.interpreter
     hold_resources(

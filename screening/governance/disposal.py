@@ -56,6 +56,7 @@ from screening.models import (
     PlanAction,
     ReplyLink,
     RetentionStage,
+    Review,
     Session,
     UnavailableTime,
     Visit,
@@ -258,7 +259,9 @@ def case_strip(*, case: Case, last_action_on: dt.date) -> None:
     DraftSection.objects.filter(draft__case=case).delete()
     DraftEvent.objects.filter(draft__case=case).update(reason="")
     PlanAction.objects.filter(case=case).delete()
-    # Reviews keep their dates and status (the report counts them); what was learnt goes.
+    # Reviews keep their dates and status (the report counts them); what was learnt goes,
+    # and why a review was late (free text).
+    Review.objects.filter(case=case).update(late_reason="")
     NewInformation.objects.filter(case=case).update(summary="")
     OversightNote.objects.filter(case=case).delete()
     AssessmentVersion.objects.filter(case=case).update(

@@ -56,6 +56,14 @@ class Visit(models.Model):
     rebook_reason = models.TextField(
         blank=True, help_text="Why the missed session is rebooked (a rebooking only)."
     )
+    review = models.ForeignKey(
+        "Review",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        help_text="The review this visit is for (its deadline is the review's due date).",
+    )
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -52,6 +52,10 @@ class Review(models.Model):
         related_name="+",
         help_text="The signed-off assessment the review started from.",
     )
+    late_reason = models.TextField(
+        blank=True,
+        help_text="Why the review was signed off after its due date (or is open past it).",
+    )
     signed_off_on = models.DateField(null=True, blank=True)
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -17,11 +17,12 @@ Counting rules (the report page states them too):
 - Signed-off assessment: one per case; done on the local date of the draft's first sign-off
   event; due `case.assessment_due_by`.
 - Review: one per review (screening/assessment/reviews.py); done on its sign-off date; due its
-  `due_by`. Counted by reason too (scheduled, after new information, asked for); a review has
-  no lateness reason of its own to list.
+  `due_by`. Counted by reason too (scheduled, after new information, asked for); a late
+  review lists its own late reason (Review.late_reason) among the reasons for lateness.
 - Months are those of the due date, in the YOT's zone.
 - Reasons for lateness are listed for the cases with a late deadline (of any stage) in the
-  period: each visit's recorded late reason and each missed session that was rebooked.
+  period: each visit's recorded late reason and each missed session that was rebooked; then
+  each late review due in the period, with its late reason or "No reason recorded".
 
 The database does the counting: each stage's deadlines are grouped by due date and outcome
 (on time, late, not done) in SQL, local dates included (`screening.local_dates`), so the
@@ -270,16 +271,21 @@ def seen_sessions(now: dt.datetime) -> QuerySet:
 def case_seen(now: dt.datetime) -> QuerySet:
     """The screening visit rule as a subquery over `Session` (OuterRef("pk") is the case),
     ordered by start: its first row is the session at whose start every agency booked on
-    the case's visits (not cancelled, rebookings excluded) had seen the young person; no
-    row while one of them has not. The report and the capacity planner both count by it."""
+    the case's visits (not cancelled; rebookings and review visits excluded) had seen the
+    young person; no row while one of them has not. Sessions of review visits never count
+    as the screening visit. The report and the capacity planner both count by it."""
+    first_visits = seen_sessions(now).filter(visit__review__isnull=True)
     owed = (
         Session.objects.filter(
-            visit__case=OuterRef("visit__case"), visit__rebook_of__isnull=True, cancelled=False
+            visit__case=OuterRef("visit__case"),
+            visit__rebook_of__isnull=True,
+            visit__review__isnull=True,
+            cancelled=False,
         )
         .exclude(visit__status=VisitStatus.CANCELLED)
         .exclude(
             Exists(
-                seen_sessions(now).filter(
+                first_visits.filter(
                     visit__case=OuterRef("visit__case"),
                     agency=OuterRef("agency"),
                     start__lte=OuterRef(OuterRef("start")),
@@ -287,12 +293,7 @@ def case_seen(now: dt.datetime) -> QuerySet:
             )
         )
     )
-    return (
-        seen_sessions(now)
-        .filter(visit__case=OuterRef("pk"))
-        .exclude(Exists(owed))
-        .order_by("start")
-    )
+    return first_visits.filter(visit__case=OuterRef("pk")).exclude(Exists(owed)).order_by("start")
 
 
 def _visit_tallies(p: _Period) -> list[_Tally]:
@@ -375,6 +376,25 @@ def _findings_tallies(p: _Period) -> list[_Tally]:
             due = due_on.get(held) or due_on.setdefault(held, p.findings_due(held))
             tallies.append(_Tally(due, agency, -case_id if due < p.today else None, n))
     return tallies
+
+
+REVIEW_LATE = "Review signed off after its due date"
+REVIEW_OVERDUE = "Review still open after its due date"
+
+
+def _review_reasons(p: _Period) -> list[Reason]:
+    """Each late review due in the period (signed off after its due date, or open past it),
+    by case reference: its recorded late reason, or that none was recorded."""
+    late = Q(signed_off_on__gt=F("due_by")) | Q(signed_off_on__isnull=True, due_by__lt=p.today)
+    rows = (
+        Review.objects.filter(late, due_by__gte=p.first, due_by__lt=p.end)
+        .order_by("case__reference", "due_by", "pk")
+        .values_list("case__reference", "late_reason", "due_by", "signed_off_on")
+    )
+    return [
+        Reason(reference, REVIEW_LATE if signed else REVIEW_OVERDUE, text.strip() or NO_REASON, due)
+        for reference, text, due, signed in rows
+    ]
 
 
 def _review_tallies(p: _Period) -> list[_Tally]:
@@ -541,7 +561,8 @@ def timeliness_for(
             months=months,
             stages=[folded[key].stage(key, months) for key, _ in STAGES],
             findings_by_agency=folded["findings"].agencies(),
-            reasons=_reasons(p, set().union(*(f.late_cases for f in folded.values()))),
+            reasons=_reasons(p, set().union(*(f.late_cases for f in folded.values())))
+            + _review_reasons(p),
             plan_actions=plan_delivery(
                 first=first, end=end, months=months, today=p.today, zone=p.zone
             ),

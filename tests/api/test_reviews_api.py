@@ -371,3 +371,39 @@ def test_reopening_a_signed_off_review_asks_again_what_changed(world):
     assert refused.status_code == 400 and set(refused.json()["errors"]) == {"changes_summary"}
     reviews = client_for(users[CM]).get(f"/api/v1/cases/{case.pk}/reviews/").json()["results"]
     assert [r["status"] for r in reviews] == ["due", "signed_off"]
+
+
+# --- a late review's reason -------------------------------------------------------------------
+
+
+def post_late_reason(user, review, text="The case manager was on leave for two weeks."):
+    return client_for(user).post(
+        f"/api/v1/cases/{review.case_id}/reviews/{review.pk}/late-reason/",
+        {"late_reason": text},
+        format="json",
+    )
+
+
+def test_a_late_review_records_why_and_the_timeliness_report_lists_it(world):
+    from screening.reports.timeliness import REVIEW_OVERDUE, timeliness_for
+
+    users, case = world["users"], world["case"]
+    review = Review.objects.get(case=case)
+    not_late = post_late_reason(users[CM], review)
+    assert not_late.status_code == 400
+    assert "not late" in not_late.json()["errors"]["late_reason"][0]
+    # Due a week ago, still open: late.
+    today = dt.date.today()
+    Review.objects.filter(pk=review.pk).update(due_by=today - dt.timedelta(days=7))
+    statuses = {actor: post_late_reason(users[actor], review).status_code for actor in ACTORS}
+    assert statuses == {
+        ADMIN: 403, CM: 200, CM2: 404, MANAGER: 200, PRAC: 403, PRAC2: 403, OUT: 403, SYS: 403
+    }  # fmt: skip
+    blank = post_late_reason(users[CM], review, text="  ")
+    assert blank.status_code == 400 and "late_reason" in blank.json()["errors"]
+    recorded = post_late_reason(users[CM], review, text="Waiting for the police report.")
+    assert recorded.json()["late_reason"] == "Waiting for the police report."
+    month = today.replace(day=1) if today.day > 7 else (today - dt.timedelta(days=7)).replace(day=1)
+    report = timeliness_for(user=users[MANAGER], first_month=month, last_month=today.replace(day=1))
+    listed = [(r.case_reference, r.text) for r in report.reasons if r.kind == REVIEW_OVERDUE]
+    assert listed == [(case.reference, "Waiting for the police report.")]

@@ -207,3 +207,28 @@ def test_visit_options_start_from_the_order_start_unless_not_before_asks(world):
         dt.datetime(2027, 3, 2, 9, 0, tzinfo=LONDON)
     ]
     assert asked["reasons"] == []
+
+
+def test_options_for_a_review_are_before_the_reviews_due_date(world):
+    from screening.models import Review
+
+    # The case's visit is due Monday 8 March; its review is due Tuesday 2 March.
+    case = world["case"]
+    review = Review.objects.create(case=case, reason="new_information", due_by=dt.date(2027, 3, 2))
+    other = Review.objects.create(case=make_case(), reason="scheduled", due_by=dt.date(2027, 3, 2))
+    query = f"?agencies=health,education&spread=false&count=50&review={review.pk}"
+    data = world["admin"].get(url(world, query)).json()
+    assert data["options"]
+    assert all(local(o["end"]).date() <= dt.date(2027, 3, 2) for o in data["options"])
+    assert {s["agency"] for s in data["options"][0]["sessions"]} == {"health", "education"}
+    # From 16:00 on Tuesday 2 March nothing fits that day: every option is after the
+    # review's due date, while the same search for the case's first visit has them in time.
+    late = "?agencies=health,education&not_before=2027-03-02T16:00:00%2B00:00"
+    data = world["admin"].get(url(world, f"{late}&review={review.pk}")).json()
+    assert data["options"] == []
+    assert local(data["after_deadline"][0]["start"]).date() == dt.date(2027, 3, 3)
+    data = world["admin"].get(url(world, late)).json()
+    assert local(data["options"][0]["start"]).date() == dt.date(2027, 3, 3)
+    wrong = world["admin"].get(url(world, f"?review={other.pk}"))
+    assert wrong.status_code == 400
+    assert wrong.json()["errors"]["review"] == ["This review is not the case's."]

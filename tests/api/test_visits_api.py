@@ -407,3 +407,25 @@ def test_unknown_agency_and_practitioner_are_named_on_their_own_session(setup):
         "sessions.1.practitioner": ["No practitioner has the id 987654."],
     }
     assert not Visit.objects.exists()
+
+
+def test_a_visit_for_the_cases_review_is_due_by_the_review_and_names_it(setup):
+    from screening.models import Review
+
+    # The order started Monday 1 February 2027: its first visit was due Monday 8 February.
+    case = make_case(order_start_date=dt.date(2027, 2, 1))
+    review = Review.objects.create(case=case, reason="new_information", due_by=dt.date(2027, 3, 5))
+    other = Review.objects.create(case=make_case(), reason="scheduled", due_by=dt.date(2027, 3, 5))
+    late = setup["admin"].post("/api/v1/visits/", body(setup, case), format="json")
+    assert late.status_code == 400 and "late_reason" in late.json()["errors"]
+    wrong = setup["admin"].post(
+        "/api/v1/visits/", {**body(setup, case), "review": other.pk}, format="json"
+    )
+    assert wrong.status_code == 400
+    assert wrong.json()["errors"]["review"] == ["This review is not the case's."]
+    booked = setup["admin"].post(
+        "/api/v1/visits/", {**body(setup, case), "review": review.pk}, format="json"
+    )
+    assert booked.status_code == 201, booked.json()
+    assert booked.json()["review"] == review.pk and booked.json()["late_reason"] == ""
+    assert Visit.objects.get().review == review

@@ -363,3 +363,32 @@ def test_the_booking_page_offers_nothing_before_the_order_starts_unless_asked(wo
     assert asked.context["form"].is_valid(), asked.context["form"].errors
     assert _starts(asked.context["options"])[0] == at(dt.date(2027, 2, 24), 9)
     assert reason not in asked.content.decode()
+
+
+# --- a review visit ---------------------------------------------------------------------
+
+
+def test_a_review_visit_is_booked_with_the_agencies_asked_before_the_reviews_due_date(
+    world, monkeypatch
+):
+    from screening.models import Review
+
+    # After the case's deadline (Monday 1 March 2027) has passed; the review is due Friday
+    # 12 March 2027.
+    monkeypatch.setattr(timezone, "now", lambda: AFTER_DEADLINE.astimezone(dt.UTC))
+    case = world["case"]
+    review = Review.objects.create(case=case, reason="new_information", due_by=dt.date(2027, 3, 12))
+    admin = client_for(world["admin_user"])
+    url = f"/cases/{case.pk}/reviews/{review.pk}/book/"
+    response = admin.get(url + "?agencies=health&agencies=education")
+    assert response.status_code == 200
+    first = response.context["options"][0]
+    assert {s["agency"].code for s in first.sessions} == {"health", "education"}
+    posted = admin.post(url, {"option": first.token, "query": ""})
+    assert posted.status_code == 302, posted.content.decode()[:500]
+    visit = Visit.objects.get(case=case)
+    assert visit.review == review and visit.late_reason == ""
+    other = Review.objects.create(
+        case=factories.make_case(), reason="scheduled", due_by=dt.date(2027, 3, 12)
+    )
+    assert admin.get(f"/cases/{case.pk}/reviews/{other.pk}/book/").status_code == 404

@@ -36,6 +36,7 @@ from screening.models import (
     ClosureDay,
     DraftEvent,
     OrderType,
+    Review,
     Session,
     Visit,
     VisitStatus,
@@ -371,6 +372,22 @@ def reference(first: dt.date, last: dt.date, now: dt.datetime) -> dict:
                     reasons.append(
                         (case.reference, "Missed session, rebooked", text, local(s.start))
                     )
+    # Then each late review due in the period (signed off after its due date, or open past
+    # it), by case reference and due date, with its own late reason.
+    late_reviews = [
+        r
+        for r in Review.objects.select_related("case")
+        if first <= r.due_by < end
+        and (r.signed_off_on > r.due_by if r.signed_off_on else r.due_by < today)
+    ]
+    for r in sorted(late_reviews, key=lambda r: (r.case.reference, r.due_by, r.pk)):
+        text = r.late_reason.strip() or "No reason recorded"
+        kind = (
+            "Review signed off after its due date"
+            if r.signed_off_on
+            else "Review still open after its due date"
+        )
+        reasons.append((r.case.reference, kind, text, r.due_by))
     return {
         "stages": {
             key: (tuple(s["total"]), s["open"], [(m, tuple(r)) for m, r in s["months"].items()])
