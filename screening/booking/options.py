@@ -596,16 +596,19 @@ def visit_options(
     young_unavailable = tuple(_unavailable(case, earliest, horizon, tz))
     # A parent or carer who must attend: their times join the young person's, as strictly.
     unavailable = young_unavailable + tuple(_unavailable(case, earliest, horizon, tz, carer=True))
-    travel = any(r.venue.travel_minutes for r in rooms)
+    trip = max((r.venue.travel_minutes for r in rooms), default=0)
+    # Visits already booked at any venue with travel hold their practitioners for it.
+    travel = Venue.objects.filter(travel_minutes__gt=0).exists()
     # The rows read must reach past a visit by its practitioners' travel.
     longest = sum(s.duration for s in specs) + max_gap * (len(specs) - 1)
-    longest += max((r.venue.travel_minutes for r in rooms), default=0)
+    longest += trip
 
     def read(upto: int) -> SearchRequest:
         """What the engine is asked, from the rows of [earliest, upto) only."""
         candidates = _practitioner_candidates(
             practitioners=practitioners,
-            start=earliest,
+            # From before the earliest start by the longest travel: they may set out then.
+            start=earliest - trip,
             end=upto,
             tz=tz,
             seen_before=seen_before,
