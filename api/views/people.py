@@ -230,6 +230,7 @@ class CaseViewSet(
             respect_unavailable=q["respect_unavailable"] == "true",
             count=q["count"],
             spread=q["spread"] == "true",
+            venues=q.get("venues"),
         )
         return Response(visit_options_data(found))
 
