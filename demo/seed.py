@@ -77,6 +77,7 @@ from screening.models import (
     ReviewStatus,
     Room,
     Session,
+    VenueKind,
     Visit,
     VisitStatus,
     YoungPerson,
@@ -433,6 +434,19 @@ def _rooms() -> list[Room]:
         room_create(venue=civic, name="Interview room 2"),
         room_create(venue=annex, name="Garden room"),
     ]
+
+
+def _community_room() -> Room:
+    """A community venue 25 minutes from the practitioners' base (issue 17): one visit is
+    booked there."""
+    centre = venue_create(
+        name="Mill Road youth centre",
+        address="40 Mill Road, Ashworth, AW2 5JD",
+        kind=VenueKind.COMMUNITY,
+        text_name="the youth centre on Mill Road",
+        travel_minutes=25,
+    )
+    return room_create(venue=centre, name="Meeting room")
 
 
 def _young_people(today: dt.date) -> list[YoungPerson]:
@@ -811,6 +825,7 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
         team = _practitioners(today, zone)
         _import_demo_calendar(team, today, zone)
         rooms = _rooms()
+        community = _community_room()
         people = _young_people(today)
         _interpreters(today)
         # One young person waiting for a visit needs a Polish interpreter.
@@ -877,13 +892,15 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
                     candidates = [day for day in candidates if day > case.visit_due_by]
                 past = True
             visit = None
+            # The first booked case is seen at the community venue.
+            at = [community] if stage == "booked" and counts["booked"] == 0 else rooms
             for day in candidates:
                 visit = _first_accepted(
                     _bookings(
                         case=case,
                         day=day,
                         team=team,
-                        rooms=rooms,
+                        rooms=at,
                         zone=zone,
                         record_past=past,
                         booked_by=admin,

@@ -43,7 +43,8 @@ class OpeningHoursInline(admin.TabularInline):
 @admin.register(Venue)
 class VenueAdmin(admin.ModelAdmin):
     inlines = [OpeningHoursInline]
-    list_display = ("name", "text_name", "address")
+    list_display = ("name", "kind", "text_name", "travel_minutes", "address")
+    list_filter = ("kind",)
 
 
 @admin.register(Room)

@@ -27,6 +27,7 @@ from screening.models import (
     Review,
     Room,
     Session,
+    Venue,
     Visit,
     VisitHistory,
 )
@@ -262,6 +263,12 @@ class VisitOptionsQuerySerializer(Serializer):
     durations = StrictCharField(
         max_length=500, required=False, help_text="code:minutes pairs, e.g. health:60"
     )
+    venues = StrictCharField(
+        max_length=500,
+        required=False,
+        help_text="Venue ids, comma-separated: search their rooms at once (default: every "
+        "active room).",
+    )
     min_gap = gap_field("min_gap")
     max_gap = gap_field("max_gap")
     review = StrictIntegerField(
@@ -300,6 +307,17 @@ class VisitOptionsQuerySerializer(Serializer):
         if len(set(codes)) != len(codes):
             raise serializers.ValidationError("Each agency may appear once.")
         return [found[c] for c in codes]
+
+    def validate_venues(self, value: str) -> list[Venue]:
+        """Known venue ids, each once; the error names the unknown ones."""
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        bad = [p for p in parts if not p.isdigit()]
+        ids = [int(p) for p in parts if p.isdigit()]
+        found = {v.pk: v for v in Venue.objects.filter(pk__in=ids)} if ids else {}
+        unknown = bad + [str(i) for i in ids if i not in found]
+        if unknown or not parts:
+            raise serializers.ValidationError(f"Unknown venue: {', '.join(unknown) or value}.")
+        return [found[i] for i in dict.fromkeys(ids)]
 
     def validate_durations(self, value: str) -> dict[str, int]:
         out = {}
@@ -342,6 +360,10 @@ class VisitOptionSerializer(serializers.Serializer):
     end = serializers.DateTimeField()
     room = serializers.IntegerField()
     room_name = serializers.CharField()
+    venue = serializers.IntegerField(help_text="The room's venue.")
+    venue_name = serializers.CharField()
+    venue_kind = serializers.CharField()
+    venue_text_name = serializers.CharField(help_text="What texts call the venue.")
     outside_unavailable = serializers.BooleanField()
     clashes_with_unavailable = serializers.BooleanField(
         help_text="The visit overlaps the young person's usual unavailable times."
@@ -385,6 +407,10 @@ def visit_options_data(found) -> dict:
             "end": from_minutes(o.end),
             "room": o.room,
             "room_name": str(room),
+            "venue": room.venue_id,
+            "venue_name": room.venue.name,
+            "venue_kind": room.venue.kind,
+            "venue_text_name": room.venue.name_for_texts,
             "outside_unavailable": o.outside_unavailable,
             "clashes_with_unavailable": bool(clashes),
             "unavailable_clashes": _spans(clashes),

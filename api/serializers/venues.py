@@ -9,6 +9,7 @@ from rest_framework import serializers
 from api.fields import (
     ModelSerializer,
     StrictCharField,
+    StrictIntegerField,
     at_most,
 )
 from api.serializers.base import viewer, weekday_field
@@ -18,6 +19,7 @@ from screening.models import (
     Room,
     Venue,
 )
+from screening.models.venues import TRAVEL_LIMIT_MINUTES, TRAVEL_MESSAGE
 from screening.venues.services import ADDRESS_LIMIT, OPENING_HOURS_LIMIT
 
 
@@ -31,6 +33,12 @@ class OpeningHoursSerializer(ModelSerializer):
 
 class VenueSerializer(ModelSerializer):
     address = StrictCharField(max_length=ADDRESS_LIMIT)
+    travel_minutes = StrictIntegerField(
+        required=False,
+        min_value=0,
+        max_value=TRAVEL_LIMIT_MINUTES,
+        error_messages={"min_value": TRAVEL_MESSAGE, "max_value": TRAVEL_MESSAGE},
+    )
     opening_hours = OpeningHoursSerializer(
         many=True,
         required=False,
@@ -40,7 +48,15 @@ class VenueSerializer(ModelSerializer):
 
     class Meta:
         model = Venue
-        fields = ["id", "name", "address", "text_name", "opening_hours"]
+        fields = [
+            "id",
+            "name",
+            "address",
+            "kind",
+            "text_name",
+            "travel_minutes",
+            "opening_hours",
+        ]
         read_only_fields = ["id"]
 
 

@@ -239,6 +239,7 @@ class CaseViewSet(
             count=q["count"],
             spread=q["spread"] == "true",
             deadline=visit_deadline(case=case, review=review)[0],
+            venues=q.get("venues"),
         )
         return Response(visit_options_data(found))
 

@@ -188,6 +188,23 @@ def _read_rows(
         statement, params = queries.HELD_BUT_VISIT, sessions_held + but + room_held + but
     for practitioner_id, start, until in sql.fetch(statement, params):
         held[practitioner_id].append((sql.moment(start), sql.moment(until)))
+    # Sessions at venues with travel hold their practitioners for it as well, as the search
+    # reads them: a day's margin either side covers any travel (at most 4 hours).
+    margin = dt.timedelta(days=1)
+    travel_params = [
+        sql.Many(people),
+        False,
+        sql.at(max(last_day, held_until) + margin),
+        sql.at(first_day - margin),
+        0,
+        ignore_visit.pk if ignore_visit is not None else 0,
+    ]
+    for practitioner_id, start, until, trip in sql.fetch(queries.SESSIONS_TRAVEL, travel_params):
+        way, span = dt.timedelta(minutes=trip), (sql.moment(start), sql.moment(until))
+        own = held[practitioner_id]
+        if span in own:  # replaced, so the day's count of sessions stays right
+            own.remove(span)
+        own.append((span[0] - way, span[1] + way))
     times = calendar_times(
         working_calendars=calendars,
         away_calendars=[*calendars, room.calendar_id],
@@ -222,8 +239,11 @@ def check_bookable(
     closed = closure_days() if closures is None else closures
     rows = _read_rows(room=room, sessions=sessions, ignore_visit=ignore_visit, tz=tz)
     visit_start, visit_end = sessions[0].start, sessions[-1].end
+    # Each practitioner travels to a community venue and back: free for that too (the
+    # search's rule, RoomSlot.travel).
+    way = dt.timedelta(minutes=room.venue.travel_minutes)
     for index, session in enumerate(sessions):
-        practitioner, start, end = session.practitioner, session.start, session.end
+        practitioner, start, end = session.practitioner, session.start - way, session.end + way
         day = start.astimezone(tz).date()
         name = f"sessions.{index}.start"
         if not is_working_day(day, closures=closed):
@@ -255,7 +275,7 @@ def check_bookable(
                     }
                 )
         others = rows.held[practitioner.pk]
-        held_until = end + dt.timedelta(minutes=practitioner.buffer_minutes)
+        held_until = session.end + dt.timedelta(minutes=practitioner.buffer_minutes) + way
         if _overlaps(others, start, held_until):
             raise SlotTaken(resource=f"practitioner {practitioner.name} at {at_words(start)}")
         booked_that_day = sum(1 for s, _ in others if day_start <= s < day_end)

@@ -27,7 +27,7 @@ from screening.booking.availability import (
     room_closures,
     room_opening,
 )
-from screening.models import Case, Room, Session, Visit, VisitStatus
+from screening.models import Case, Room, Session, Venue, Visit, VisitStatus
 from screening.people.deadlines import closure_days
 from screening.people.workdays import is_working_day
 from screening.scheduling import expand as ex
@@ -158,6 +158,7 @@ def _practitioner_candidates(
     extra_busy: Mapping[int, list[Interval]],
     closed: list[Interval],
     ignore_visit: Visit | None,
+    travel: bool = False,
 ) -> list[Candidate]:
     calendars = [p.calendar_id for p in practitioners]
     lo, hi = ex.from_minutes(start), ex.from_minutes(end)
@@ -193,11 +194,19 @@ def _practitioner_candidates(
     )
     day_of = _LocalDays(ex.to_minutes(since) - 24 * 60, end + 2 * 24 * 60, tz)
     ignored = ignore_visit.pk if ignore_visit is not None else None
+    # Visits at venues with travel hold their practitioners for it too (`travel`: some
+    # venue has any, so the visits' venues are read).
+    away = (
+        dict(sql.fetch(queries.VISIT_TRAVEL, [sql.Many({r[3] for r in rows}), 0]))
+        if travel and rows
+        else {}
+    )
     for pid, s_start, s_held, visit_id in rows:
         # A visit being moved holds nobody, as the re-check reads it.
         if visit_id == ignored:
             continue
-        held[pid].append((s_start, s_held))
+        trip = away.get(visit_id, 0)
+        held[pid].append((s_start - trip, s_held + trip))
         per_day[pid][day_of(s_start)] += 1
     loads = _week_loads(per_day, tz)
     out = []
@@ -263,6 +272,7 @@ def _room_slots(
                         closures=blocks.get(room.calendar_id, []) + closed,
                     )
                 ),
+                travel=room.venue.travel_minutes,
             )
         )
     return out
@@ -273,13 +283,16 @@ def _within(request: SearchRequest, lo: int, hi: int) -> SearchRequest:
     so the engine reads a week or a day rather than the whole horizon (the same options)."""
     if request.latest_end is not None:
         hi = min(hi, request.latest_end)
+    # Practitioners' free time is kept for the travel either side of the window too.
+    trip = max((r.travel for r in request.rooms), default=0)
     return replace(
         request,
         earliest=lo,
         latest_end=hi,
         count=1,
         candidates=tuple(
-            replace(c, free=tuple(clip(list(c.free), lo, hi))) for c in request.candidates
+            replace(c, free=tuple(clip(list(c.free), lo - trip, hi + trip)))
+            for c in request.candidates
         ),
         rooms=tuple(replace(r, free=tuple(clip(list(r.free), lo, hi))) for r in request.rooms),
         interpreters=None
@@ -549,12 +562,14 @@ def visit_options(
     deadline: dt.date | None = None,
     spread: bool = False,
     extra_notice_minutes: int = 0,
+    venues: Sequence[Venue] | None = None,
 ) -> VisitOptions:
     """The earliest visits for a case before its deadline, the earliest after it when there
     are too few, and the reasons why (rules in DESIGN.md "Scheduling model"). `deadline`
     replaces the case's visit deadline (a missed session has its own). `spread` spreads
     them across days and times (at most SPREAD_PER_DAY a day, SPREAD_MINUTES apart), still
-    earliest first; without it they are the engine's, in its order. Raises
+    earliest first; without it they are the engine's, in its order. `venues` limits the
+    search to those venues' rooms (several at once); without it every active room. Raises
     ValidationError on `max_gap` for a gap window that ends before it starts, and on
     `not_before` outside the date window.
 
@@ -602,29 +617,35 @@ def visit_options(
             visit__case__young_person_id=case.young_person_id, cancelled=False, attended=True
         ).values_list("practitioner_id", flat=True)
     )
-    rooms = list(
-        Room.objects.filter(is_active=True)
-        .select_related("venue")
-        .prefetch_related("venue__opening_hours")
-    )
+    rooms_query = Room.objects.filter(is_active=True)
+    if venues:  # several venues at once: their rooms only
+        rooms_query = rooms_query.filter(venue__in=list(venues))
+    rooms = list(rooms_query.select_related("venue").prefetch_related("venue__opening_hours"))
     language = case.young_person.interpreter_language
     interpreters = interpreters_for(language) if case.young_person.interpreter_needed else None
     young_unavailable = tuple(_unavailable(case, earliest, horizon, tz))
     # A parent or carer who must attend: their times join the young person's, as strictly.
     unavailable = young_unavailable + tuple(_unavailable(case, earliest, horizon, tz, carer=True))
+    trip = max((r.venue.travel_minutes for r in rooms), default=0)
+    # Visits already booked at any venue with travel hold their practitioners for it.
+    travel = Venue.objects.filter(travel_minutes__gt=0).exists()
+    # The rows read must reach past a visit by its practitioners' travel.
     longest = sum(s.duration for s in specs) + max_gap * (len(specs) - 1)
+    longest += trip
 
     def read(upto: int) -> SearchRequest:
         """What the engine is asked, from the rows of [earliest, upto) only."""
         candidates = _practitioner_candidates(
             practitioners=practitioners,
-            start=earliest,
+            # From before the earliest start by the longest travel: they may set out then.
+            start=earliest - trip,
             end=upto,
             tz=tz,
             seen_before=seen_before,
             extra_busy=extra_busy([p.pk for p in practitioners], earliest, upto),
             closed=closed,
             ignore_visit=ignore_visit,
+            travel=travel,
         )
         slots = _room_slots(
             rooms=rooms, start=earliest, end=upto, tz=tz, closed=closed, ignore_visit=ignore_visit

@@ -484,7 +484,14 @@ DECLARATIONS: dict[str, Table] = {
     "screening.Venue": Table(
         purpose="Where visits happen.",
         readers=("venues",),
-        fields={"id": NONE, "name": NONE, "address": NONE, "text_name": NONE},
+        fields={
+            "id": NONE,
+            "name": NONE,
+            "address": NONE,
+            "text_name": NONE,
+            "kind": NONE,
+            "travel_minutes": NONE,
+        },
     ),
     "screening.OpeningHours": Table(
         purpose="Venues' opening hours.",

@@ -69,7 +69,14 @@ from screening.models.reviews import (
     ReviewReason,
     ReviewStatus,
 )
-from screening.models.venues import ClosureDay, OpeningHours, Room, Venue, new_feed_token
+from screening.models.venues import (
+    ClosureDay,
+    OpeningHours,
+    Room,
+    Venue,
+    VenueKind,
+    new_feed_token,
+)
 from screening.models.worktray import AdminTask
 
 __all__ = [
@@ -130,6 +137,7 @@ __all__ = [
     "Session",
     "UnavailableTime",
     "Venue",
+    "VenueKind",
     "Visit",
     "VisitHistory",
     "VisitStatus",

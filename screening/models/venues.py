@@ -6,7 +6,7 @@ import re
 import secrets
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from screening.wording import PLACE_LIMIT, forbidden_words_in
@@ -29,8 +29,30 @@ class ClosureDay(models.Model):
         return f"{self.date:%d %B %Y} {self.reason}".strip()
 
 
+# The longest journey from the practitioners' base to a venue (each way).
+TRAVEL_LIMIT_MINUTES = 240
+TRAVEL_MESSAGE = f"Give the travel time in minutes, from 0 to {TRAVEL_LIMIT_MINUTES}."
+
+
+class VenueKind(models.TextChoices):
+    YOT_OFFICE = "yot_office", "YOT office"
+    COMMUNITY = "community", "Community venue"
+    SCHOOL = "school", "School"
+    HOME = "home", "Home"
+
+
 class Venue(models.Model):
     name = models.CharField(max_length=150, unique=True)
+    kind = models.CharField(max_length=20, choices=VenueKind.choices, default=VenueKind.YOT_OFFICE)
+    travel_minutes = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[
+            MinValueValidator(0, message=TRAVEL_MESSAGE),
+            MaxValueValidator(TRAVEL_LIMIT_MINUTES, message=TRAVEL_MESSAGE),
+        ],
+        help_text="Minutes from the practitioners' base to the venue: each practitioner is "
+        "held this long before and after their session there.",
+    )
     address = models.TextField()
     text_name = models.CharField(
         max_length=150,

@@ -71,6 +71,9 @@ class Candidate:
 class RoomSlot:
     id: int
     free: tuple[Interval, ...]
+    # Minutes each practitioner travels to the room's venue, before their session there and
+    # after it (a community venue): they must be free for the travel too.
+    travel: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,8 +427,46 @@ def interpreted(request: SearchRequest, options: list[Option]) -> list[Option]:
     return out
 
 
+def _travelled(free: Sequence[Interval], travel: int) -> tuple[Interval, ...]:
+    """Where a session may go when its practitioner travels `travel` minutes each way: each
+    free interval less the travel at both ends (each practitioner runs one session a visit,
+    so their first and last session there is that one)."""
+    return tuple((a + travel, b - travel) for a, b in free if b - a > 2 * travel)
+
+
 def search(request: SearchRequest) -> list[Option]:
     """The first `count` options, ranked as Option.rank says, distinct by (start, room)."""
+    travels = {r.travel for r in request.rooms}
+    if travels - {0}:
+        # Rooms grouped by their travel: each group searched with the practitioners' free
+        # time less that travel, the groups' options merged in rank order.
+        merged: list[Option] = []
+        for travel in sorted(travels):
+            candidates = request.candidates
+            if travel:
+                candidates = tuple(
+                    Candidate(
+                        c.id,
+                        c.agency,
+                        _travelled(c.free, travel),
+                        c.continuity,
+                        c.week_load,
+                        c.week_loads,
+                    )
+                    for c in request.candidates
+                )
+            rooms = tuple(RoomSlot(r.id, r.free) for r in request.rooms if r.travel == travel)
+            merged.extend(
+                _search_one(
+                    SearchRequest(**{**request.__dict__, "candidates": candidates, "rooms": rooms})
+                )
+            )
+        return sorted(merged, key=Option.rank)[: request.count]
+    return _search_one(request)
+
+
+def _search_one(request: SearchRequest) -> list[Option]:
+    """search() for rooms without travel (or all with the same, already applied)."""
     rooms = {r.id: normalise(r.free) for r in request.rooms}
     unavailable = normalise(request.unavailable)
     outside_rooms = {rid: subtract(free, unavailable) for rid, free in rooms.items()}
@@ -468,8 +509,11 @@ def _covers(free: Sequence[Interval], start: int, end: int) -> bool:
     return any(s <= start and end <= e for s, e in free)
 
 
-def _arrangements(order: Sequence[SessionSpec], request: SearchRequest, start: int):
-    """Every way to place the sessions from `start` on the grid (oracle only)."""
+def _arrangements(
+    order: Sequence[SessionSpec], request: SearchRequest, start: int, travel: int = 0
+):
+    """Every way to place the sessions from `start` on the grid (oracle only), each
+    practitioner free for `travel` minutes before and after their session too."""
     if not order:
         yield ()
         return
@@ -477,7 +521,8 @@ def _arrangements(order: Sequence[SessionSpec], request: SearchRequest, start: i
     people = [
         c
         for c in request.candidates
-        if c.agency == head.agency and _covers(c.free, start, start + head.duration)
+        if c.agency == head.agency
+        and _covers(c.free, start - travel, start + head.duration + travel)
     ]
     if not people:
         return
@@ -488,7 +533,7 @@ def _arrangements(order: Sequence[SessionSpec], request: SearchRequest, start: i
             continue
         nxt_lo = ceil_to(planned.end + request.min_gap, request.grid)
         for nxt in range(nxt_lo, planned.end + request.max_gap + 1, request.grid):
-            for tail in _arrangements(rest, request, nxt):
+            for tail in _arrangements(rest, request, nxt, travel):
                 yield (planned, *tail)
 
 
@@ -506,7 +551,7 @@ def exhaustive_search(request: SearchRequest) -> list[Option]:
         for a, b in normalise(room.free):
             for start in range(ceil_to(max(a, request.earliest), request.grid), b, request.grid):
                 for order in orders:
-                    for plan in _arrangements(order, request, start):
+                    for plan in _arrangements(order, request, start, room.travel):
                         end = plan[-1].end
                         if end > b or (request.latest_end is not None and end > request.latest_end):
                             continue

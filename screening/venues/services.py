@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from schedule.models import Calendar
 
-from screening.models import OpeningHours, Room, Venue, new_feed_token
+from screening.models import OpeningHours, Room, Venue, VenueKind, new_feed_token
 
 DEFAULT_OPENING = [
     {"weekday": day, "opens": dt.time(8, 0), "closes": dt.time(18, 0)} for day in range(5)
@@ -65,14 +65,23 @@ def venue_create(
     address: str,
     text_name: str = "",
     opening_hours: Iterable[Mapping[str, object]] | None = None,
+    kind: str = VenueKind.YOT_OFFICE,
+    travel_minutes: int = 0,
 ) -> Venue:
     """Create a venue; without opening hours it opens Monday to Friday 08:00-18:00. Without
     a name for texts it gets its name and first address line; either way the name for texts
-    must follow the wording rules (ValidationError naming `text_name`)."""
+    must follow the wording rules (ValidationError naming `text_name`); `travel_minutes`
+    (from the practitioners' base) is 0 to TRAVEL_LIMIT_MINUTES (ValidationError naming it)."""
     if len(address) > ADDRESS_LIMIT:
         raise ValidationError({"address": [f"Write at most {ADDRESS_LIMIT:,} characters."]})
     rows = check_opening_hours(rows=DEFAULT_OPENING if opening_hours is None else opening_hours)
-    venue = Venue(name=name, address=address, text_name=text_name.strip())
+    venue = Venue(
+        name=name,
+        address=address,
+        text_name=text_name.strip(),
+        kind=kind,
+        travel_minutes=travel_minutes,
+    )
     venue.text_name = venue.name_for_texts
     venue.full_clean()
     venue.save()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import Role
 from agencies.services import leave_create
 from screening.people.young_people import young_person_update
+from screening.venues.services import room_create, venue_create
 from tests.conftest import client_for
 from tests.factories import (
     make_case,
@@ -232,3 +233,40 @@ def test_options_for_a_review_are_before_the_reviews_due_date(world):
     wrong = world["admin"].get(url(world, f"?review={other.pk}"))
     assert wrong.status_code == 400
     assert wrong.json()["errors"]["review"] == ["This review is not the case's."]
+
+
+def test_several_venues_at_once_each_option_names_its_venue(world):
+    centre = venue_create(
+        name="Mill Road youth centre",
+        address="12 Mill Road, Townham",
+        kind="community",
+        text_name="the youth centre on Mill Road",
+        travel_minutes=25,
+    )
+    hall = room_create(venue=centre, name="Hall")
+    office = world["room"].venue
+    data = world["admin"].get(url(world, f"?count=4&spread=false&venues={centre.pk}")).json()
+    assert {o["room"] for o in data["options"]} == {hall.pk}
+    first = data["options"][0]
+    assert (first["venue"], first["venue_kind"], first["venue_text_name"]) == (
+        centre.pk,
+        "community",
+        "the youth centre on Mill Road",
+    )
+    # Set out at 09:35 for the 10:00 start (the earliest, two hours' notice).
+    assert local(first["start"]).strftime("%a %H:%M") == "Mon 10:00"
+    both = (
+        world["admin"]
+        .get(url(world, f"?count=4&spread=false&venues={office.pk},{centre.pk}"))
+        .json()
+    )
+    assert {o["venue"] for o in both["options"]} == {office.pk, centre.pk}
+    starts = [o["start"] for o in both["options"]]
+    assert starts == sorted(starts)
+
+
+def test_unknown_venues_are_named(world):
+    response = world["admin"].get(url(world, f"?venues={world['room'].venue.pk},999,x"))
+    assert response.status_code == 400
+    assert "999" in response.json()["errors"]["venues"][0]
+    assert "x" in response.json()["errors"]["venues"][0]
