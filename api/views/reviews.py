@@ -72,6 +72,7 @@ class CaseReviewViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
     permission_classes = [RolePermission]
     serializer_class = ReviewSerializer
     filter_backends: list = []
+    lookup_value_regex = r"\d+"
 
     def case(self) -> Case:
         return get_object_or_404(
