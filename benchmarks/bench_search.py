@@ -9,7 +9,8 @@
    5-minute start in turn, rooms and practitioners found by `bisect` on sorted free
    intervals, the best simple alternative) and, for reference, the engine's linear
    `scan_search`; all three must give the same earliest start. Then the engine alone at 160
-   practitioners and at 365 days (full run only).
+   practitioners and at 365 days (full run only). And with interpreters: 10 in the pool,
+   30% of cases needing one (`interpreters_case`), against the plain search and the scan.
 2. The product path: `visit_options` (screening/booking/options.py) with its database reads,
    for a waiting case of the 10,000-case synthetic YOT (benchmarks/synthetic_yot.py; smoke:
    300 cases), in fixed order, in any order and spread as the booking page asks; on SQLite,
@@ -37,13 +38,14 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from screening.scheduling.availability import practitioner_free, room_free
+from screening.scheduling.availability import interpreter_free, practitioner_free, room_free
 from screening.scheduling.expand import WeeklyPattern, expand_weekly, from_minutes, to_minutes
 from screening.scheduling.intervals import Interval, ceil_to, normalise
 from screening.scheduling.search import (
     ANY,
     FIXED,
     Candidate,
+    InterpreterSlot,
     Option,
     PlannedSession,
     RoomSlot,
@@ -273,7 +275,7 @@ def baselines(request: SearchRequest, fixed: list[Option], fixed_runs: list[floa
     print(f"  same earliest start from all three: {local(fixed[0].start)}")
 
 
-def community(request: SearchRequest, repeat: int) -> None:
+def community(request: SearchRequest, repeat: int) -> SearchRequest:
     """The same calendars with 3 community venues as well (travel 20, 30 and 40 minutes
     each way), searched at once with the 3 office rooms; the ratio is to the plain bisect
     scan of the office rooms alone (the scan knows no travel)."""
@@ -299,6 +301,76 @@ def community(request: SearchRequest, repeat: int) -> None:
     print(f"  search, fixed order, 10 options: {spread(runs)}  (budget 15 ms)")
     print(f"    first option: {local(found[0].start)} in room {found[0].room}")
     print(f"  engine vs the plain bisect scan: {scan_ms / engine_ms:6.1f}x faster (medians)")
+    return venues
+
+
+# --- interpreters: a pooled resource held for the visit's whole span ---------------------
+
+INTERPRETERS = 10
+NEEDING = 0.3  # the share of cases whose young person needs an interpreter
+
+
+def with_interpreters(request: SearchRequest, *, seed: int = 11) -> SearchRequest:
+    """The request for a young person who needs an interpreter: a pool of INTERPRETERS
+    who all speak the language, each working three to five weekdays 09:00-17:00, with
+    a week's leave now and then and other visits (2 hours 30 minutes) on most working
+    days, so the search must pass over stretches where no interpreter is free."""
+    rng = random.Random(seed)
+    lo = request.earliest
+    hi = max(b for r in request.rooms for _, b in r.free)
+    pool = []
+    for n in range(INTERPRETERS):
+        weekdays = frozenset(rng.sample(range(5), rng.randint(3, 5)))
+        pattern = WeeklyPattern(weekdays=weekdays, start=dt.time(9), end=dt.time(17))
+        working = expand_weekly(patterns=[pattern], window_start=lo, window_end=hi, zone=LONDON)
+        visits = []
+        for a, b in working:
+            for _ in range(rng.choice((0, 1, 1, 2))):
+                s = a + 30 * rng.randrange((b - a - 150) // 30 + 1)
+                visits.append((s, s + 150))
+        leave = []
+        if rng.random() < 0.5:
+            week = lo + 7 * 24 * 60 * rng.randrange(max(1, (hi - lo) // (7 * 24 * 60)))
+            leave.append((week, week + 5 * 24 * 60))
+        free = interpreter_free(working=working, leave=leave, visits=visits)
+        pool.append(InterpreterSlot(id=500 + n, free=tuple(free)))
+    return replace(request, interpreters=tuple(pool))
+
+
+def interpreters_case(
+    request: SearchRequest, fixed_runs: list[float], repeat: int, label: str = ""
+) -> None:
+    """10 interpreters, 30% of cases needing one (issue 17): the search for a case that
+    needs one, and a mix of ten cases (three needing one) as a day's bookings would ask,
+    each against the plain search on the same calendar and the bisect scan (baseline)."""
+    needing = with_interpreters(request)
+    runs, found = timed(search, needing, repeat)
+    check_found("search with interpreters, fixed order", found, request.count)
+    cases = [needing if k < round(10 * NEEDING) else request for k in range(10)]
+    mixed_runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for asked in cases:
+            search(asked)
+        mixed_runs.append((time.perf_counter() - t0) * 1000 / len(cases))
+    bisect_runs, _ = timed(bisect_scan, request, repeat)
+    plain_ms, bisect_ms = statistics.median(fixed_runs), statistics.median(bisect_runs)
+    needing_ms, mixed_ms = statistics.median(runs), statistics.median(mixed_runs)
+    print(
+        f"\ninterpreters{label}: {INTERPRETERS} interpreters (one language), "
+        f"{NEEDING:.0%} of cases needing one"
+    )
+    print(f"  search, fixed order, 10 options, needing one: {spread(runs)}  (budget 15 ms)")
+    print(f"  per case of a mix of ten (three needing one): {spread(mixed_runs)}")
+    print(
+        f"  needing one vs the plain search: {needing_ms / plain_ms:5.2f}x the time; the mix: "
+        f"{mixed_ms / plain_ms:5.2f}x; the bisect scan (plain) takes "
+        f"{bisect_ms / needing_ms:5.1f}x the time of a search needing one (medians)"
+    )
+    print(
+        f"    first option needing one: {local(found[0].start)} in room {found[0].room} "
+        f"with interpreter {found[0].interpreter}"
+    )
 
 
 # --- the product path: visit_options with its database reads ------------------------------
@@ -397,7 +469,10 @@ def main() -> None:
         request, fixed, fixed_runs = engine(**size, repeat=repeat, label=label)
         if k == 0:
             baselines(request, fixed, fixed_runs, repeat)
-            community(request, repeat)
+            venues = community(request, repeat)
+            interpreters_case(request, fixed_runs, repeat)
+            # The issue's whole case: interpreters and the 3 community venues together.
+            interpreters_case(venues, fixed_runs, repeat, label=" and 3 community venues")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak resident memory of the engine runs: {peak_mb:.0f} MB  (budget 150 MB)")
     if not args.no_product:

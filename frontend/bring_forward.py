@@ -54,8 +54,9 @@ def bring_forward(request: HttpRequest) -> HttpResponse:
                 changed_by=request.user,
                 reason=MOVED_REASON,
                 late_reason=late_reason,
-                # An offer worked out without interpreters keeps the visit's own (re-checked).
-                interpreter=interpreter if interpreter is not None else visit_services.KEEP,
+                # The offer holds the interpreter the search found free (none when the young
+                # person needs none); the re-check refuses one taken meanwhile.
+                interpreter=interpreter,
             )
             messages.success(
                 request,

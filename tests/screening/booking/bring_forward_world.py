@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from agencies.models import Agency, Practitioner
+from agencies.models import Agency, Interpreter, Practitioner
 from screening.booking.options import visit_options
 from screening.booking.services import SessionRequest, visit_book
 from screening.models import Case, Room, Visit
 from screening.scheduling.expand import from_minutes
-from tests.factories import make_case, make_room, make_working_practitioner
+from tests.factories import make_case, make_room, make_working_practitioner, make_young_person
 
 LONDON = ZoneInfo("Europe/London")
 NOW = dt.datetime(2027, 3, 1, 8, 0, tzinfo=LONDON)
@@ -47,14 +47,31 @@ def sessions_of(option) -> tuple[Room, list[SessionRequest]]:
     ]
 
 
+def interpreter_of(option) -> Interpreter | None:
+    """The interpreter the option holds (None: the young person needs none)."""
+    return None if option.interpreter is None else Interpreter.objects.get(pk=option.interpreter)
+
+
 def book_at(case: Case, start: dt.datetime) -> Visit:
-    """Book the case's earliest option from `start` (which must start then)."""
+    """Book the case's earliest option from `start` (which must start then), with the
+    interpreter it holds."""
     found = visit_options(case=case, not_before=start, count=1, respect_unavailable=True)
     option = (found.options or found.after_deadline)[0]
     assert from_minutes(option.start) == start
     room, sessions = sessions_of(option)
-    return visit_book(case=case, room=room, sessions=sessions, late_reason="test: late")
+    return visit_book(
+        case=case,
+        room=room,
+        sessions=sessions,
+        late_reason="test: late",
+        interpreter=interpreter_of(option),
+    )
 
 
-def new_case(order_start: dt.date = ORDER_START) -> Case:
-    return make_case(order_start_date=order_start)
+def new_case(order_start: dt.date = ORDER_START, *, interpreter: str | None = None) -> Case:
+    """A case from `order_start`; its young person needs an interpreter for `interpreter`
+    (an ISO 639-1 code), or none."""
+    if interpreter is None:
+        return make_case(order_start_date=order_start)
+    person = make_young_person(interpreter_needed=True, interpreter_language=interpreter)
+    return make_case(young_person=person, order_start_date=order_start)

@@ -10,14 +10,22 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from agencies.services import leave_create
 from screening.booking.bring_forward import bring_forward_list, offer_for
 from screening.booking.options import visit_options
-from screening.booking.services import SessionRequest, visit_cancel, visit_reschedule
+from screening.booking.services import (
+    SessionRequest,
+    visit_book,
+    visit_cancel,
+    visit_reschedule,
+)
 from screening.models import FreedSlot
 from screening.scheduling.expand import from_minutes
+from tests.factories import make_interpreter
 from tests.screening.booking.bring_forward_world import (
     at,
     book_at,
+    interpreter_of,
     make_world,
     new_case,
     sessions_of,
@@ -103,3 +111,64 @@ def test_past_freed_time_is_never_offered(world, monkeypatch):
     later = at(2, 9)  # Tuesday 09:00: 10:00 is inside the two hours' notice
     monkeypatch.setattr(timezone, "now", lambda: later.astimezone(dt.UTC))
     assert bring_forward_list() == []
+
+
+# --- interpreters --------------------------------------------------------------------------
+# The four default sessions (30, 45, 30 and 30 minutes, 5-minute gaps) make a visit of 2
+# hours 30 minutes: one at Tuesday 2 March 10:00 runs to 12:30, and frees that time when
+# cancelled.
+
+
+def test_a_case_needing_an_interpreter_is_offered_freed_time_only_with_one_free(world):
+    """Polish interpreters: Ola works Thursdays only; Piotr works Tuesdays 10:00-17:00 but
+    is on leave until 11:00 on Tuesday 2 March. The freed Tuesday 10:00-12:30 holds no
+    visit with Ola (her first is Thursday 4 March 10:00, outside it), and with Piotr only
+    from 11:00 (to 13:30, still overlapping the freed time); that offer books with him."""
+    ola = make_interpreter(weekdays=[3], hours=(10, 17), name="Ola")
+    cancelled = book_at(new_case(), at(2, 10))
+    polish = new_case(interpreter="pl")
+    visit_cancel(visit=cancelled, reason="The family is away")
+    found = visit_options(case=polish, not_before=at(2, 10), count=1, respect_unavailable=True)
+    assert from_minutes(found.options[0].start) == at(4, 10)
+    assert found.options[0].interpreter == ola.pk
+    assert offer_for(case=polish) is None
+    assert bring_forward_list() == []
+
+    piotr = make_interpreter(weekdays=[1], hours=(10, 17), name="Piotr")
+    leave_create(practitioner=piotr, start=at(2, 9), end=at(2, 11), reason="Appointment")
+    offer = offer_for(case=polish)
+    assert offer is not None and offer.current is None
+    assert from_minutes(offer.option.start) == at(2, 11)
+    assert offer.option.interpreter == piotr.pk
+    assert [o.case for o in bring_forward_list()] == [polish]
+    room, sessions = sessions_of(offer.option)
+    with pytest.raises(ValidationError) as refused:
+        visit_book(case=polish, room=room, sessions=sessions)
+    assert list(refused.value.message_dict) == ["interpreter"]
+    visit = visit_book(case=polish, room=room, sessions=sessions, interpreter=piotr)
+    assert (visit.start, visit.interpreter) == (at(2, 11), piotr)
+
+
+def test_a_late_case_with_an_interpreter_moves_with_one_free_in_the_freed_time(world):
+    """Ola and Piotr both interpret Polish on Tuesdays 10:00-17:00 (Ola has the lower id,
+    so is held first). A Polish case is booked late on Tuesday 9 March 10:00 with Piotr
+    (Ola is on leave that day). Tuesday 2 March 10:00-12:30 is freed while Ola is on leave
+    until 13:00 that day: the offer moves the visit there with Piotr, and the move books."""
+    ola = make_interpreter(weekdays=[1], hours=(10, 17), name="Ola")
+    piotr = make_interpreter(weekdays=[1], hours=(10, 17), name="Piotr")
+    leave_create(practitioner=ola, start=at(9, 9), end=at(9, 17), reason="Course")
+    cancelled = book_at(new_case(), at(2, 10))
+    late_case = new_case(interpreter="pl")
+    late = book_at(late_case, at(9, 10))  # Ola is on leave that day: Piotr
+    assert late.interpreter == piotr
+    leave_create(practitioner=ola, start=at(2, 9), end=at(2, 13), reason="Appointment")
+    visit_cancel(visit=cancelled, reason="Ill")
+    offer = offer_for(case=late_case)
+    assert offer is not None and offer.current == late
+    assert from_minutes(offer.option.start) == at(2, 10)
+    assert offer.option.interpreter == piotr.pk  # Ola is on leave until 13:00
+    room, sessions = sessions_of(offer.option)
+    moved = visit_reschedule(
+        visit=late, room=room, sessions=sessions, interpreter=interpreter_of(offer.option)
+    )
+    assert (moved.start, moved.interpreter) == (at(2, 10), piotr)

@@ -1,6 +1,8 @@
 """The bring-forward list and the booking re-check agree: on small random diaries (teams
-with random hours, visits booked, then some cancelled or moved), every offer the list makes
-books (or the case's visit moves there) through the real services. Each is tried in a
+with random hours, Polish interpreters with their own days and hours, visits booked for
+young people some of whom need one, then some cancelled or moved), every offer the list
+makes books (or the case's visit moves there) with the interpreter it holds, through the
+real services. Each is tried in a
 savepoint and rolled back, so the next can be tried; each example rolls back whole."""
 
 from __future__ import annotations
@@ -19,8 +21,15 @@ from screening.booking.bring_forward import bring_forward_list, deadline_end
 from screening.booking.options import visit_options
 from screening.booking.services import visit_book, visit_cancel, visit_reschedule
 from screening.scheduling.expand import from_minutes, to_minutes
-from tests.factories import make_case, make_room, make_working_practitioner
-from tests.screening.booking.bring_forward_world import CODES, NOW, at, sessions_of
+from tests.factories import make_interpreter, make_room, make_working_practitioner
+from tests.screening.booking.bring_forward_world import (
+    CODES,
+    NOW,
+    at,
+    interpreter_of,
+    new_case,
+    sessions_of,
+)
 
 # Tuesdays and Thursdays of March 2027 after now (Monday 1 March).
 DAYS = [2, 4, 9, 11, 16]
@@ -41,12 +50,23 @@ def diaries(draw):
                     st.sampled_from(DAYS),
                     st.sampled_from(["keep", "cancel", "move"]),
                     st.sampled_from(DAYS),
+                    st.booleans(),  # needs a Polish interpreter
                 ),
                 min_size=1,
                 max_size=5,
             )
         ),
-        "waiting": draw(st.lists(st.sampled_from(ORDER_STARTS), max_size=3)),
+        "waiting": draw(
+            st.lists(st.tuples(st.sampled_from(ORDER_STARTS), st.booleans()), max_size=3)
+        ),
+        "interpreters": draw(
+            st.lists(
+                st.tuples(
+                    st.sampled_from([(1, 3), (1,), (3,)]), st.sampled_from([(9, 17), (11, 15)])
+                ),
+                max_size=2,
+            )
+        ),
     }
 
 
@@ -63,13 +83,21 @@ def _build(diary) -> None:
         make_working_practitioner(agency=code, weekdays=(1, 3), hours=(start, end))
     for _ in range(diary["rooms"]):
         make_room()
-    for order_start, day, action, move_day in diary["visits"]:
-        case = make_case(order_start_date=order_start)
+    for weekdays, hours in diary["interpreters"]:
+        make_interpreter(weekdays=weekdays, hours=hours)
+    for order_start, day, action, move_day, polish in diary["visits"]:
+        case = new_case(order_start, interpreter="pl" if polish else None)
         option = _first_option(case, day)
         if option is None:
             continue
         room, sessions = sessions_of(option)
-        visit = visit_book(case=case, room=room, sessions=sessions, late_reason="test: late")
+        visit = visit_book(
+            case=case,
+            room=room,
+            sessions=sessions,
+            late_reason="test: late",
+            interpreter=interpreter_of(option),
+        )
         if action == "cancel":
             visit_cancel(visit=visit, reason="test: cancelled")
         elif action == "move":
@@ -77,10 +105,14 @@ def _build(diary) -> None:
             if moved is not None:
                 room, sessions = sessions_of(moved)
                 visit_reschedule(
-                    visit=visit, room=room, sessions=sessions, late_reason="test: late"
+                    visit=visit,
+                    room=room,
+                    sessions=sessions,
+                    late_reason="test: late",
+                    interpreter=interpreter_of(moved),
                 )
-    for order_start in diary["waiting"]:
-        make_case(order_start_date=order_start)
+    for order_start, polish in diary["waiting"]:
+        new_case(order_start, interpreter="pl" if polish else None)
 
 
 def check_offers_book(diary) -> None:
@@ -96,17 +128,24 @@ def check_offers_book(diary) -> None:
             if offer.current is not None:
                 assert option.start < to_minutes(offer.current.start)
                 assert offer.current.start >= deadline_end(offer.case)
+            # One interpreter exactly when the young person needs one.
+            needed = offer.case.young_person.interpreter_needed
+            assert (option.interpreter is not None) == needed
+            hypothesis.event("an offer with an interpreter" if needed else "an offer without")
             room, sessions = sessions_of(option)
+            asked = {
+                "room": room,
+                "sessions": sessions,
+                "late_reason": "test: late",
+                "interpreter": interpreter_of(option),
+            }
             savepoint = transaction.savepoint()
             if offer.current is None:
-                visit = visit_book(
-                    case=offer.case, room=room, sessions=sessions, late_reason="test: late"
-                )
+                visit = visit_book(case=offer.case, **asked)
             else:
-                visit = visit_reschedule(
-                    visit=offer.current, room=room, sessions=sessions, late_reason="test: late"
-                )
+                visit = visit_reschedule(visit=offer.current, **asked)
             assert visit.start == from_minutes(option.start)
+            assert visit.interpreter_id == option.interpreter
             transaction.savepoint_rollback(savepoint)
         transaction.set_rollback(True)
 

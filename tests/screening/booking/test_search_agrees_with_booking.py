@@ -275,13 +275,12 @@ def _change_occurrence(world: World, pattern: WorkingPatternData, change: Change
     )
 
 
-def _add_person(world: World, agency: Agency, person: Person) -> Practitioner:
-    practitioner = make_practitioner(
-        agency=agency, buffer_minutes=person.buffer, daily_session_cap=person.cap
-    )
+def add_availability(world: World, owner, person: Person) -> None:
+    """The person's working patterns, the change to one occurrence and leave, stored on
+    `owner`'s calendar (a practitioner or an interpreter) through the services."""
     stored = [
         working_pattern_create(
-            practitioner=practitioner,
+            practitioner=owner,
             weekdays=list(pattern.weekdays),
             start_time=pattern.start,
             end_time=_end_of(pattern.start, pattern.minutes),
@@ -305,7 +304,14 @@ def _add_person(world: World, agency: Agency, person: Person) -> Practitioner:
         _change_occurrence(world, data, changed)
     if person.leave is not None:
         start, end = world.span(person.leave)
-        leave_create(practitioner=practitioner, start=start, end=end, reason="Leave")
+        leave_create(practitioner=owner, start=start, end=end, reason="Leave")
+
+
+def _add_person(world: World, agency: Agency, person: Person) -> Practitioner:
+    practitioner = make_practitioner(
+        agency=agency, buffer_minutes=person.buffer, daily_session_cap=person.cap
+    )
+    add_availability(world, practitioner, person)
     if person.busy:
         events = []
         for n, span in enumerate(person.busy):
