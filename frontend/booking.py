@@ -418,7 +418,7 @@ def book_review(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
     asked = [code for code in request.GET.getlist("agencies") if code]
     defaults = {"agencies": asked or [a.code for a in agencies if a.required_by_default]}
 
-    def write(*, room, sessions, late_reason, reason, query):
+    def write(*, room, sessions, late_reason, reason, query, interpreter):
         visit = visit_services.visit_book(
             case=case,
             room=room,
@@ -426,9 +426,10 @@ def book_review(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
             booked_by=request.user,
             late_reason=late_reason,
             review=review,
+            interpreter=interpreter,
             **_gaps(query),
         )
-        messages.success(request, "The review visit is booked.")
+        messages.success(request, _("The review visit is booked."))
         return visit
 
     return _book_flow(

@@ -54,8 +54,8 @@ class PlannerForm(forms.Form):
     )
 
     new_venue_rooms = forms.IntegerField(
-        label="What-if: a new venue with this many rooms", min_value=1, max_value=20,
-        required=False, help_text="Open Monday to Friday, 08:00 to 18:00.",
+        label=gettext_lazy("What-if: a new venue with this many rooms"), min_value=1, max_value=20,
+        required=False, help_text=gettext_lazy("Open Monday to Friday, 08:00 to 18:00."),
     )  # fmt: skip
 
     def __init__(self, *args, **kwargs):
