@@ -105,7 +105,7 @@ MIDDLEWARE = [
     "frontend.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The page's language: the visitor's choice (the language cookie set by /i18n/setlang/),
-    # else the browser's Accept-Language, else English (docs/decisions/0020).
+    # else the browser's Accept-Language, else English (docs/decisions/0021).
     "django.middleware.locale.LocaleMiddleware",
     "frontend.middleware.EnglishApiMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -180,7 +180,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-gb"
 # The service in English and Welsh (Welsh Language Standards). The Welsh catalogue is
 # locale/cy/LC_MESSAGES/django.po, compiled to django.mo and committed; a Welsh speaker must
-# review it before the service is used in Wales (docs/decisions/0020).
+# review it before the service is used in Wales (docs/decisions/0021).
 LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # The chosen language lasts a year in its cookie, so it survives signing out and in again.

@@ -112,7 +112,7 @@ class TwoFactorSessionMiddleware:
 
 class EnglishApiMiddleware:
     """The API speaks English whatever the caller's Accept-Language or language cookie:
-    partner systems read its labels and errors (docs/decisions/0020). Runs after
+    partner systems read its labels and errors (docs/decisions/0021). Runs after
     LocaleMiddleware, which has chosen the pages' language."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

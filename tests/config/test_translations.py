@@ -1,6 +1,6 @@
 """The Welsh catalogue (locale/cy): complete, compiled, and holding every string the code
 marks. The .mo file is committed, so a fresh machine needs no gettext to serve Welsh; these
-tests keep it and the .po in step with the code (docs/decisions/0020)."""
+tests keep it and the .po in step with the code (docs/decisions/0021)."""
 
 from __future__ import annotations
 

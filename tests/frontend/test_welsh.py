@@ -32,7 +32,7 @@ EXTRA = ["/", "/visits/", "/schedule/", "/schedule/day/", "/tasks/", "/reports/t
 # English the services compose, not the pages: the case timeline (screening/booking
 # selectors), the oversight lists' empty wording (screening/oversight/selectors.py), the
 # login changes' stored descriptions, the timeliness stages' labels and the disposal
-# outcome. Not yet translated (docs/decisions/0020, "What stays English"); any other
+# outcome. Not yet translated (docs/decisions/0021, "What stays English"); any other
 # English on a Welsh page fails the walk.
 KNOWN_ENGLISH = {
     "/cases/": {"Visit booked", "Why after the deadline"},
