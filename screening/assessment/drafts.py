@@ -191,7 +191,7 @@ def draft_merge(*, case: Case) -> AssessmentDraft:
     existing = {s.key: s for s in draft.sections.all()}
     changed_any = False
     new_sections: list[DraftSection] = []
-    changed_sections: list[DraftSection] = []
+    changed_sections: list[tuple[DraftSection, list[str]]] = []
     for position, merged in enumerate(result.sections):
         section = existing.get(merged.key)
         text = merged.text
@@ -215,9 +215,15 @@ def draft_merge(*, case: Case) -> AssessmentDraft:
             position,
         )
         section.pieces, section.sources = merged.pieces, merged.sources
-        if before is not None and _section_state(section) != before:
-            changed_sections.append(section)  # unchanged ones stay unwritten
-    DraftSection.objects.bulk_update(changed_sections, SECTION_MERGED_FIELDS)
+        if before is not None and (after := _section_state(section)) != before:
+            pairs = zip(SECTION_MERGED_FIELDS, before, after, strict=True)
+            # Unchanged sections stay unwritten.
+            changed_sections.append((section, [f for f, was, now in pairs if was != now]))
+    # One UPDATE per changed section, of its changed fields only: bulk_update's CASE WHEN
+    # over ten fields (two of them JSON) cost more to build than the rows it writes.
+    for section, fields in changed_sections:
+        values = {f: getattr(section, f) for f in fields}
+        DraftSection.objects.filter(pk=section.pk).update(**values)
     DraftSection.objects.bulk_create(new_sections)
 
     if result.plan != draft.generated_plan:
