@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.admin_access import apply_role
 from accounts.models import (
@@ -59,7 +59,12 @@ def account_event_record(
 
 
 def role_label(role: str) -> str:
-    return str(Role(role).label) if role in Role.values else role
+    """A role's English label, for the stored trail (written in English whatever the page's
+    language; the login changes page words it again in the reader's language)."""
+    if role not in Role.values:
+        return role
+    with translation.override("en-gb"):
+        return str(Role(role).label)
 
 
 def grants_findings(*, before: tuple[str, bool] | None, after: tuple[str, bool]) -> bool:
