@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -103,7 +104,16 @@ def date_window_words() -> str:
     return f"from {date_words(first)} to {date_words(last)}"
 
 
-OUTSIDE_DATE_WINDOW = f"Give a date {date_window_words()}."
+def _outside_date_window() -> str:
+    first, last = DATE_WINDOW
+    return gettext("Give a date from %(first)s to %(last)s.") % {
+        "first": date_words_here(first),
+        "last": date_words_here(last),
+    }
+
+
+# "Give a date from 1 January 2000 to 31 December 2100.", in the language active when shown.
+OUTSIDE_DATE_WINDOW = lazy(_outside_date_window, str)()
 
 
 def in_date_window(value: dt.date) -> bool:
@@ -116,7 +126,7 @@ def check_date_window(**values: dt.date | None) -> None:
     """Raise ValidationError naming each given date (or moment) outside DATE_WINDOW; None
     is left alone."""
     errors = {
-        name: [OUTSIDE_DATE_WINDOW]
+        name: [str(OUTSIDE_DATE_WINDOW)]
         for name, value in values.items()
         if value is not None and not in_date_window(value)
     }
@@ -154,5 +164,14 @@ def moment_words_here(moment: dt.datetime) -> str:
     wall = local(moment)
     return gettext("%(time)s on %(day)s") % {
         "time": time_words_here(wall),
+        "day": day_words_here(wall.date()),
+    }
+
+
+def time_on_day_words_here(moment: dt.datetime) -> str:
+    """'10:30 on Tuesday 4 March 2031', in the YOT's zone and the active language."""
+    wall = local(moment)
+    return gettext("%(time)s on %(day)s") % {
+        "time": f"{wall:%H:%M}",
         "day": day_words_here(wall.date()),
     }

@@ -153,3 +153,32 @@ def test_the_api_answers_in_english_whatever_the_caller_asks():
     client.cookies.load(WELSH)
     assert client.get("/api/v1/cases/")["Content-Language"] == "en-gb"
     assert client.get("/sign-in/")["Content-Language"] == "cy"
+
+
+def test_a_service_error_is_welsh_on_a_page_and_english_in_the_api(world):  # noqa: F811
+    """The same refusal from the service (a landline for texts, screening/phone.py): in
+    Welsh on the page of a visitor who chose Cymraeg, in English from the API asked in
+    Welsh (EnglishApiMiddleware)."""
+    admin = world["users"][Role.YOT_ADMIN]
+    person = {"given_name": "Amara", "family_name": "Quill", "mobile": "020 7946 0000"}
+    page = welsh_client(admin).post(
+        "/young-people/new/",
+        {**person, "date_of_birth_0": "3", "date_of_birth_1": "4", "date_of_birth_2": "2011",
+         "language": "en"},
+    )  # fmt: skip
+    text = html.unescape(page.text)
+    assert "llinell dir yw hon ac ni all dderbyn negeseuon testun" in text
+    assert "this is a landline" not in text
+    api = Client(HTTP_ACCEPT_LANGUAGE="cy")
+    api.cookies.load(WELSH)
+    api.force_login(admin)
+    answer = api.post(
+        "/api/v1/young-people/",
+        {**person, "date_of_birth": "2011-04-03"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 400, answer.content
+    assert answer["Content-Language"] == "en-gb"
+    (message,) = answer.json()["errors"]["mobile"]
+    assert message.endswith("this is a landline and cannot receive texts")
+    assert "llinell dir" not in answer.text
