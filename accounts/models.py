@@ -107,20 +107,23 @@ class AccountEvent(models.Model):
     accounts/services.py and accounts/two_factor.py, read by YOT managers; never edited."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", "Login created"
-        ROLE_CHANGED = "role_changed", "Role changed"
-        PASSWORD_SET = "password_set", "Password set"
-        DEACTIVATED = "deactivated", "Deactivated"
-        REACTIVATED = "reactivated", "Reactivated"
-        DELETED = "deleted", "Login deleted"
-        CHANGE_REQUESTED = "change_requested", "Change awaiting a YOT manager's approval"
-        CHANGE_APPROVED = "change_approved", "Change approved"
-        CHANGE_REFUSED = "change_refused", "Change refused"
-        CHANGE_WITHDRAWN = "change_withdrawn", "Change withdrawn"
-        TWO_FACTOR_RESET = "two_factor_reset", "Two-factor reset"
-        SETUP_CODE_ISSUED = "setup_code_issued", "Two-factor setup code issued"
-        TWO_FACTOR_SET_UP = "two_factor_set_up", "Authenticator app set up"
-        SIGN_IN_REFUSED = "sign_in_refused", "Organisation sign-in refused"
+        CREATED = "created", gettext_lazy("Login created")
+        ROLE_CHANGED = "role_changed", gettext_lazy("Role changed")
+        PASSWORD_SET = "password_set", gettext_lazy("Password set")
+        DEACTIVATED = "deactivated", gettext_lazy("Deactivated")
+        REACTIVATED = "reactivated", gettext_lazy("Reactivated")
+        DELETED = "deleted", gettext_lazy("Login deleted")
+        CHANGE_REQUESTED = (
+            "change_requested",
+            gettext_lazy("Change awaiting a YOT manager's approval"),
+        )
+        CHANGE_APPROVED = "change_approved", gettext_lazy("Change approved")
+        CHANGE_REFUSED = "change_refused", gettext_lazy("Change refused")
+        CHANGE_WITHDRAWN = "change_withdrawn", gettext_lazy("Change withdrawn")
+        TWO_FACTOR_RESET = "two_factor_reset", gettext_lazy("Two-factor reset")
+        SETUP_CODE_ISSUED = "setup_code_issued", gettext_lazy("Two-factor setup code issued")
+        TWO_FACTOR_SET_UP = "two_factor_set_up", gettext_lazy("Authenticator app set up")
+        SIGN_IN_REFUSED = "sign_in_refused", gettext_lazy("Organisation sign-in refused")
 
     at = models.DateTimeField(default=timezone.now)
     # Names are kept as well, so the trail still reads after a login is gone.

@@ -14,7 +14,8 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.admin_access import apply_role
 from accounts.models import (
@@ -59,7 +60,12 @@ def account_event_record(
 
 
 def role_label(role: str) -> str:
-    return str(Role(role).label) if role in Role.values else role
+    """A role's English label, for the stored trail (written in English whatever the page's
+    language; the login changes page words it again in the reader's language)."""
+    if role not in Role.values:
+        return role
+    with translation.override("en-gb"):
+        return str(Role(role).label)
 
 
 def grants_findings(*, before: tuple[str, bool] | None, after: tuple[str, bool]) -> bool:
@@ -162,10 +168,10 @@ def user_update(
     active = fields.pop("is_active", user.is_active)
     if by is not None and by.pk == user.pk and role != user.role:
         raise ValidationError(
-            {"role": ["You cannot change your own role: ask another administrator."]}
+            {"role": [gettext("You cannot change your own role: ask another administrator.")]}
         )
     if role not in Role.values:
-        raise ValidationError({"role": [f"{role!r} is not a role."]})
+        raise ValidationError({"role": [gettext("%(role)s is not a role.") % {"role": repr(role)}]})
     held = by is not None and grants_findings(before=before, after=(role, active))
     for name, value in fields.items():
         setattr(user, name, value)
@@ -234,7 +240,12 @@ def check_can_decide(*, request: PrivilegeRequest, by: User) -> None:
         raise PermissionDenied("Another YOT manager must decide a change to your own login.")
     if request.status != PrivilegeRequest.Status.PENDING:
         raise ValidationError(
-            {"status": [f"This change is already {request.get_status_display().lower()}."]}
+            {
+                "status": [
+                    gettext("This change is already %(status)s.")
+                    % {"status": request.get_status_display().lower()}
+                ]
+            }
         )
 
 
@@ -271,7 +282,7 @@ def privilege_request_refuse(
     request = PrivilegeRequest.objects.select_for_update().get(pk=request.pk)
     check_can_decide(request=request, by=by)
     if len(reason) > 500:
-        raise ValidationError({"reason": ["Give a reason of at most 500 characters."]})
+        raise ValidationError({"reason": [gettext("Give a reason of at most 500 characters.")]})
     request.status = PrivilegeRequest.Status.REFUSED
     request.decided_by, request.decided_at, request.reason = by, timezone.now(), reason
     request.save(update_fields=["status", "decided_by", "decided_at", "reason"])

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -48,11 +49,15 @@ def check_code(*, user: User, code: str, field: str = "otp") -> TOTPDevice:
     when the code is missing or wrong (each device throttles repeated wrong codes)."""
     code = (code or "").replace(" ", "").strip()
     if not code:
-        raise ValidationError({field: ["Enter the 6-digit code from your authenticator app."]})
+        raise ValidationError(
+            {field: [gettext("Enter the 6-digit code from your authenticator app.")]}
+        )
     for device in devices_for_user(user, confirmed=True):
         if isinstance(device, TOTPDevice) and device.verify_token(code):
             return device
-    raise ValidationError({field: ["The code is not right, or has expired: enter a new one."]})
+    raise ValidationError(
+        {field: [gettext("The code is not right, or has expired: enter a new one.")]}
+    )
 
 
 def setup_device(*, user: User, fresh: bool = False) -> TOTPDevice:
@@ -171,9 +176,13 @@ def device_confirm(
             raise ValidationError({"setup_code": [SETUP_CODE_WRONG]})
     code = (code or "").replace(" ", "").strip()
     if not code:
-        raise ValidationError({"otp": ["Enter the 6-digit code from your authenticator app."]})
+        raise ValidationError(
+            {"otp": [gettext("Enter the 6-digit code from your authenticator app.")]}
+        )
     if not device.verify_token(code):
-        raise ValidationError({"otp": ["The code is not right, or has expired: enter a new one."]})
+        raise ValidationError(
+            {"otp": [gettext("The code is not right, or has expired: enter a new one.")]}
+        )
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user, confirmed=False).exclude(pk=device.pk).delete()

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext
+
 from agencies.local_time import OUTSIDE_DATE_WINDOW, date_words, in_date_window
 
 QUESTION_TYPES = ("choice", "multi_choice", "yes_no_unknown", "number", "date", "text", "actions")
@@ -43,7 +45,7 @@ class DefinitionError(ValueError):
     """A form definition that cannot be used; `errors` maps a place to its problems."""
 
     def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        super().__init__("; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in errors.items()))
         self.errors = errors
 
 
@@ -129,7 +131,7 @@ def check_definition(
     for i, question in enumerate(questions):
         place = f"questions.{i}"
         if not isinstance(question, Mapping):
-            errors[place] = ["Each question is an object."]
+            errors[place] = [gettext("Each question is an object.")]
             continue
         key = question.get("key")
         if not isinstance(key, str) or not KEY.match(key):
@@ -260,7 +262,7 @@ def _check_one(
         except (TypeError, ValueError):
             return None, ["Enter a date as YYYY-MM-DD."]
         if not in_date_window(day):
-            return None, [OUTSIDE_DATE_WINDOW]
+            return None, [str(OUTSIDE_DATE_WINDOW)]
         return day.isoformat(), []
     if kind == "text":
         if not isinstance(value, str):
@@ -282,29 +284,35 @@ def check_actions(
     cleaned, errors = [], {}
     for i, item in enumerate(value):
         if not isinstance(item, Mapping):
-            errors[str(i)] = ["Each action is {action, owner_agency, due_date, category}."]
+            errors[str(i)] = [gettext("Each action is {action, owner_agency, due_date, category}.")]
             continue
         unknown = set(item) - {"action", "owner_agency", "due_date", "category"}
         if unknown:
-            errors[f"{i}.{sorted(unknown)[0]}"] = ["Unknown field."]
+            errors[f"{i}.{sorted(unknown)[0]}"] = [gettext("Unknown field.")]
         text = item.get("action")
         if not isinstance(text, str) or not text.strip() or len(text) > ACTION_LIMIT:
-            errors[f"{i}.action"] = [f"Describe the action in up to {ACTION_LIMIT} characters."]
+            errors[f"{i}.action"] = [
+                gettext("Describe the action in up to %(limit)s characters.")
+                % {"limit": ACTION_LIMIT}
+            ]
         owner = item.get("owner_agency")
         if owner not in agency_codes:
             errors[f"{i}.owner_agency"] = [
-                f"Use an agency code: {', '.join(sorted(agency_codes))}."
+                gettext("Use an agency code: %(codes)s.")
+                % {"codes": ", ".join(sorted(agency_codes))}
             ]
         try:
             due = dt.date.fromisoformat(item.get("due_date"))
         except (TypeError, ValueError):
-            errors[f"{i}.due_date"] = ["Enter the due date as YYYY-MM-DD."]
+            errors[f"{i}.due_date"] = [gettext("Enter the due date as YYYY-MM-DD.")]
             due = None
         if due is not None and not in_date_window(due):
-            errors[f"{i}.due_date"] = [OUTSIDE_DATE_WINDOW]
+            errors[f"{i}.due_date"] = [str(OUTSIDE_DATE_WINDOW)]
         category = item.get("category")
         if category not in PLAN_CATEGORIES:
-            errors[f"{i}.category"] = [f"Use one of: {', '.join(PLAN_CATEGORIES)}."]
+            errors[f"{i}.category"] = [
+                gettext("Use one of: %(choices)s.") % {"choices": ", ".join(PLAN_CATEGORIES)}
+            ]
         if not any(k.startswith(f"{i}.") or k == str(i) for k in errors):
             cleaned.append(
                 {
@@ -342,7 +350,7 @@ def check_answers(
     cleaned: dict[str, Any] = {}
     for key in answers:
         if key not in by_key:
-            errors[f"answers.{key}"] = ["This form has no such question."]
+            errors[f"answers.{key}"] = [gettext("This form has no such question.")]
     for key, question in by_key.items():
         value = answers.get(key)
         if value in (None, "", []):
@@ -352,7 +360,10 @@ def check_answers(
             for sub, messages in problems.items():
                 errors[f"answers.{key}.{sub}"] = messages
         elif problems:
-            errors[f"answers.{key}"] = [f"{question['label']}: {p}" for p in problems]
+            errors[f"answers.{key}"] = [
+                gettext("%(question)s: %(problem)s") % {"question": question["label"], "problem": p}
+                for p in problems
+            ]
         if value not in (None, "", []) and not problems:
             cleaned[key] = value
     if complete:
@@ -364,7 +375,9 @@ def check_answers(
                 when is not None and condition_holds(cleaned.get(when["question"]), when)
             )
             if needed:
-                errors[f"answers.{key}"] = [f"{question['label']}: answer this question."]
+                errors[f"answers.{key}"] = [
+                    gettext("%(question)s: answer this question.") % {"question": question["label"]}
+                ]
     if errors:
         raise DefinitionError(errors)
     return cleaned

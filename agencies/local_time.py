@@ -6,6 +6,10 @@ dates), screening (booking, calendars, messages, assessments), the pages, the AP
 demo; agencies may import nothing of ours, so nothing lower could hold them. Day and month
 names are spelt out rather than left to strftime, so the words never follow the server's
 locale; the Welsh ones are the text messages' own (screening.messaging.text).
+
+The `*_here` functions write dates and times in the active language instead (Welsh when the
+visitor chose Cymraeg; English for the API and background jobs), for words the services
+compose for a page: the pages' own filters (frontend/templatetags/govuk.py) use them too.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 EN_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 EN_MONTHS = (
@@ -31,6 +37,26 @@ EN_MONTHS = (
     "November",
     "December",
 )
+
+
+# Day and month names in the active language (locale/cy has the Welsh).
+DAY_NAMES = [
+    gettext_lazy("Monday"), gettext_lazy("Tuesday"), gettext_lazy("Wednesday"),
+    gettext_lazy("Thursday"), gettext_lazy("Friday"), gettext_lazy("Saturday"),
+    gettext_lazy("Sunday"),
+]  # fmt: skip
+MONTH_NAMES = [
+    gettext_lazy("January"), gettext_lazy("February"), gettext_lazy("March"),
+    gettext_lazy("April"), gettext_lazy("May"), gettext_lazy("June"), gettext_lazy("July"),
+    gettext_lazy("August"), gettext_lazy("September"), gettext_lazy("October"),
+    gettext_lazy("November"), gettext_lazy("December"),
+]  # fmt: skip
+MONTH_SHORT = [
+    gettext_lazy("Jan"), gettext_lazy("Feb"), gettext_lazy("Mar"), gettext_lazy("Apr"),
+    pgettext_lazy("abbreviated month", "May"), gettext_lazy("Jun"), gettext_lazy("Jul"),
+    gettext_lazy("Aug"),
+    gettext_lazy("Sep"), gettext_lazy("Oct"), gettext_lazy("Nov"), gettext_lazy("Dec"),
+]  # fmt: skip
 
 
 def yot_zone() -> ZoneInfo:
@@ -78,7 +104,16 @@ def date_window_words() -> str:
     return f"from {date_words(first)} to {date_words(last)}"
 
 
-OUTSIDE_DATE_WINDOW = f"Give a date {date_window_words()}."
+def _outside_date_window() -> str:
+    first, last = DATE_WINDOW
+    return gettext("Give a date from %(first)s to %(last)s.") % {
+        "first": date_words_here(first),
+        "last": date_words_here(last),
+    }
+
+
+# "Give a date from 1 January 2000 to 31 December 2100.", in the language active when shown.
+OUTSIDE_DATE_WINDOW = lazy(_outside_date_window, str)()
 
 
 def in_date_window(value: dt.date) -> bool:
@@ -91,9 +126,52 @@ def check_date_window(**values: dt.date | None) -> None:
     """Raise ValidationError naming each given date (or moment) outside DATE_WINDOW; None
     is left alone."""
     errors = {
-        name: [OUTSIDE_DATE_WINDOW]
+        name: [str(OUTSIDE_DATE_WINDOW)]
         for name, value in values.items()
         if value is not None and not in_date_window(value)
     }
     if errors:
         raise ValidationError(errors)
+
+
+def date_words_here(day: dt.date) -> str:
+    """'4 March 2031' in the active language."""
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def month_words_here(day: dt.date) -> str:
+    """'March 2031' in the active language."""
+    return f"{MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def day_words_here(day: dt.date) -> str:
+    """'Tuesday 4 March 2031' in the active language."""
+    return f"{DAY_NAMES[day.weekday()]} {date_words_here(day)}"
+
+
+def time_words_here(moment: dt.datetime) -> str:
+    """A wall-clock time the way GOV.UK writes it (9:30am, 10am, midday), in the active
+    language; `moment` is already on the clock wanted."""
+    if moment.hour == 12 and moment.minute == 0:
+        return gettext("midday")
+    hour = moment.hour % 12 or 12
+    suffix = gettext("am") if moment.hour < 12 else gettext("pm")
+    return f"{hour}:{moment.minute:02d}{suffix}" if moment.minute else f"{hour}{suffix}"
+
+
+def moment_words_here(moment: dt.datetime) -> str:
+    """'9:30am on Monday 3 May 2027' in the YOT's zone and the active language."""
+    wall = local(moment)
+    return gettext("%(time)s on %(day)s") % {
+        "time": time_words_here(wall),
+        "day": day_words_here(wall.date()),
+    }
+
+
+def time_on_day_words_here(moment: dt.datetime) -> str:
+    """'10:30 on Tuesday 4 March 2031', in the YOT's zone and the active language."""
+    wall = local(moment)
+    return gettext("%(time)s on %(day)s") % {
+        "time": f"{wall:%H:%M}",
+        "day": day_words_here(wall.date()),
+    }

@@ -11,6 +11,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from schedule.models import Calendar, Event, Rule
 
 from accounts.models import Role, User
@@ -38,12 +39,16 @@ def check_practitioner_user(*, user: User | None, practitioner: Practitioner | N
     if user is None:
         return
     if user.role != Role.PRACTITIONER:
-        raise ValidationError({"user": ["This login does not have the practitioner role."]})
+        raise ValidationError(
+            {"user": [gettext("This login does not have the practitioner role.")]}
+        )
     clash = Practitioner.objects.filter(user=user)
     if practitioner is not None and practitioner.pk:
         clash = clash.exclude(pk=practitioner.pk)
     if clash.exists():
-        raise ValidationError({"user": ["This login already belongs to another practitioner."]})
+        raise ValidationError(
+            {"user": [gettext("This login already belongs to another practitioner.")]}
+        )
 
 
 @transaction.atomic
@@ -135,7 +140,7 @@ def interpreter_update(*, interpreter: Interpreter, **fields: object) -> Interpr
     """Change an interpreter's name, languages, email or whether they are in the pool."""
     unknown = set(fields) - {"name", "languages", "email", "is_active"}
     if unknown:
-        raise ValidationError({sorted(unknown)[0]: ["This field cannot be changed."]})
+        raise ValidationError({sorted(unknown)[0]: [gettext("This field cannot be changed.")]})
     _check_interpreter_fields(fields)
     for name, value in fields.items():
         setattr(interpreter, name, value)
@@ -169,15 +174,15 @@ def check_working_pattern(
     check_date_window(valid_from=valid_from, valid_until=valid_until)
     errors: dict[str, list[str]] = {}
     if not weekdays:
-        errors["weekdays"] = ["Choose at least one weekday."]
+        errors["weekdays"] = [gettext("Choose at least one weekday.")]
     elif any(not isinstance(d, int) or d < 0 or d > 6 for d in weekdays):
-        errors["weekdays"] = ["Weekdays are numbers from 0 (Monday) to 6 (Sunday)."]
+        errors["weekdays"] = [gettext("Weekdays are numbers from 0 (Monday) to 6 (Sunday).")]
     elif len(set(weekdays)) != len(weekdays):
-        errors["weekdays"] = ["Each weekday may appear only once."]
+        errors["weekdays"] = [gettext("Each weekday may appear only once.")]
     if start_time >= end_time:
-        errors["end_time"] = ["End time must be after the start time."]
+        errors["end_time"] = [gettext("End time must be after the start time.")]
     if valid_until is not None and valid_until < valid_from:
-        errors["valid_until"] = ["The last valid day must not be before the first."]
+        errors["valid_until"] = [gettext("The last valid day must not be before the first.")]
     if errors:
         raise ValidationError(errors)
 
@@ -234,12 +239,14 @@ def working_pattern_delete(*, practitioner: CalendarOwner, pattern_id: int) -> N
 def check_leave(*, start: dt.datetime, end: dt.datetime) -> None:
     """Leave is a span with UTC offsets, inside the date window, up to a year long."""
     if start.tzinfo is None or end.tzinfo is None:
-        raise ValidationError({"start": ["Give a date and time with a UTC offset."]})
+        raise ValidationError({"start": [gettext("Give a date and time with a UTC offset.")]})
     check_date_window(start=start, end=end)
     if end <= start:
-        raise ValidationError({"end": ["Leave must end after it starts."]})
+        raise ValidationError({"end": [gettext("Leave must end after it starts.")]})
     if end - start > dt.timedelta(days=366):
-        raise ValidationError({"end": ["Leave longer than a year must be entered in parts."]})
+        raise ValidationError(
+            {"end": [gettext("Leave longer than a year must be entered in parts.")]}
+        )
 
 
 @transaction.atomic
@@ -249,7 +256,14 @@ def leave_create(
     """Record leave as a one-off Event on the practitioner's calendar."""
     check_leave(start=start, end=end)
     if len(reason) > LEAVE_REASON_LIMIT:
-        raise ValidationError({"reason": [f"Write at most {LEAVE_REASON_LIMIT} characters."]})
+        raise ValidationError(
+            {
+                "reason": [
+                    gettext("Write at most %(limit)s characters.")
+                    % {"limit": f"{LEAVE_REASON_LIMIT:,}"}
+                ]
+            }
+        )
     return Event.objects.create(
         calendar=practitioner.calendar, title=LEAVE_TITLE, start=start, end=end, description=reason
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
-from agencies.local_time import DATE_WINDOW, date_words, in_date_window
+from agencies.local_time import DATE_WINDOW, date_words_here, in_date_window, month_words_here
 from agencies.models import Agency, Practitioner
 from agencies.services import LEAVE_REASON_LIMIT
 from screening.booking.services import REASON_LIMIT
@@ -74,7 +74,7 @@ class DateField(forms.MultiValueField):
                 _("The %(label_name)s must be a real date") % {"label_name": self.label_name}
             ) from exc
         if not in_date_window(value):
-            first, last = (date_words(d) for d in DATE_WINDOW)
+            first, last = (date_words_here(d) for d in DATE_WINDOW)
             raise ValidationError(
                 _("The %(label_name)s must be between %(first)s and %(last)s")
                 % {"label_name": self.label_name, "first": first, "last": last}
@@ -721,7 +721,7 @@ def month_choices(today: dt.date, back: int = 48) -> list[tuple[str, str]]:
     """Months from `back` months ago to this one, newest first, as ("2027-04", "April 2027")."""
     index = today.year * 12 + today.month - 1
     months = [dt.date((index - n) // 12, (index - n) % 12 + 1, 1) for n in range(back + 1)]
-    return [(f"{m:%Y-%m}", f"{m:%B %Y}") for m in months]
+    return [(f"{m:%Y-%m}", month_words_here(m)) for m in months]
 
 
 class PeriodForm(forms.Form):

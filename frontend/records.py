@@ -206,9 +206,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     closed = closure_days()
     deadlines = [
-        ("Screening visit", case.visit_due_by),
-        ("Each agency's findings", case.findings_due_by),
-        ("Signed-off initial assessment", case.assessment_due_by),
+        (_("Screening visit"), case.visit_due_by),
+        (_("Each agency's findings"), case.findings_due_by),
+        (_("Signed-off initial assessment"), case.assessment_due_by),
     ]
     basic_only = request.user.role == Role.PRACTITIONER
     visits = visit_list_for(user=request.user).filter(case=case).order_by("-start")
@@ -253,7 +253,7 @@ def _draft_of(user, case: Case) -> dict[str, object] | None:
     if not draft_case_list_for(user=user).filter(pk=case.pk).exists():
         return None
     draft = AssessmentDraft.objects.filter(case=case).only("status").first()
-    return {"status": draft.get_status_display() if draft else "Not started"}
+    return {"status": draft.get_status_display() if draft else _("Not started")}
 
 
 def _findings_sessions(user, case: Case) -> list:

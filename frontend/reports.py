@@ -8,11 +8,14 @@ import unicodedata
 from dataclasses import dataclass
 from html import escape
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
+from agencies.local_time import month_words_here
 from frontend.access import page
 from frontend.forms import PeriodForm
 from frontend.templatetags.govuk import short_day
@@ -72,8 +75,12 @@ class Chart:
 
 def describe(rate: Rate) -> str:
     if not rate.counted:
-        return "nothing counted"
-    return f"{rate.percent}% on time ({rate.on_time} of {rate.counted})"
+        return _("nothing counted")
+    return _("%(percent)s%% on time (%(on_time)s of %(counted)s)") % {
+        "percent": rate.percent,
+        "on_time": rate.on_time,
+        "counted": rate.counted,
+    }
 
 
 def chart(id_: str, title: str, rows: list[tuple[str, Rate]]) -> Chart:
@@ -87,7 +94,7 @@ def chart(id_: str, title: str, rows: list[tuple[str, Rate]]) -> Chart:
 
 
 def month_label(month) -> str:
-    return f"{month:%B %Y}"
+    return month_words_here(month)
 
 
 def _charts(report: Timeliness) -> list[dict[str, object]]:
@@ -98,7 +105,9 @@ def _charts(report: Timeliness) -> list[dict[str, object]]:
             {
                 "stage": stage,
                 "chart": chart(
-                    f"chart-{stage.key}", f"{stage.label}: on time by month of the due date", rows
+                    f"chart-{stage.key}",
+                    _("%(stage)s: on time by month of the due date") % {"stage": stage.label},
+                    rows,
                 ),
                 "rows": rows,
             }
@@ -121,7 +130,10 @@ def reason_rows(report: Timeliness) -> SafeString:
     return mark_safe(  # noqa: S308 - every value is escaped just here
         "".join(
             REASON_ROW.format(
-                escape(r.case_reference), escape(r.kind), escape(short_day(r.on)), escape(r.text)
+                escape(r.case_reference),
+                escape(str(r.kind)),
+                escape(short_day(r.on)),
+                escape(str(r.text)),
             )
             for r in report.reasons
         )
@@ -153,7 +165,7 @@ def timeliness(request: HttpRequest) -> HttpResponse:
             "sections": _charts(report),
             "agency_chart": chart(
                 "chart-agencies",
-                "Agency findings: on time by agency",
+                _("Agency findings: on time by agency"),
                 report.findings_by_agency,
             ),
             "reason_rows": reason_rows(report),
@@ -249,6 +261,9 @@ def timeliness_csv(request: HttpRequest) -> HttpResponse:
         f'attachment; filename="timeliness-{first:%Y-%m}-to-{last:%Y-%m}.csv"'
     )
     writer = csv.writer(response)
-    for row in csv_rows(report):
-        writer.writerow([safe_cell(cell) for cell in row])
+    # The download is data for spreadsheets: written in English whatever the page's language,
+    # as its column names are (docs/decisions/0021).
+    with translation.override(settings.LANGUAGE_CODE):
+        for row in csv_rows(report):
+            writer.writerow([safe_cell(cell) for cell in row])
     return response

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from frontend.access import page
@@ -22,7 +23,8 @@ from screening.governance.disposal import (
     disposal_batch_propose,
 )
 from screening.governance.retention import due_csv_rows, retention_due
-from screening.models import DisposalBatch, RetentionRule
+from screening.models import DisposalAction, DisposalBatch, RetentionRule
+from screening.models.retention import rule_words_from_text
 
 
 class Row(NamedTuple):
@@ -31,10 +33,10 @@ class Row(NamedTuple):
     rule: str
     last_action_on: dt.date
     due_on: dt.date
-    action: str
+    action: str  # "dispose" or "reduce"
 
 
-CONFIRM_ERROR = "Tick the box to say you have checked the list before approving it."
+CONFIRM_ERROR = gettext_lazy("Tick the box to say you have checked the list before approving it.")
 
 
 def _page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpResponse:
@@ -44,16 +46,23 @@ def _page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpRe
             Row(
                 i.case.reference,
                 i.case.get_order_type_display(),
-                i.rule,
+                rule_words_from_text(i.rule),
                 i.last_action_on,
                 i.due_on,
-                i.get_action_display(),
+                i.action,
             )
             for i in waiting.items.select_related("case").order_by("due_on", "case__reference")
         ]
     else:
         rows = [
-            Row(d.reference, d.order_type_label, d.rule, d.last_action_on, d.due_on, d.action_label)
+            Row(
+                d.reference,
+                d.order_type_label,
+                rule_words_from_text(d.rule),
+                d.last_action_on,
+                d.due_on,
+                d.action,
+            )
             for d in retention_due()
         ]
     return render(
@@ -62,8 +71,8 @@ def _page(request: HttpRequest, *, error: str = "", status: int = 200) -> HttpRe
         {
             "waiting": waiting,
             "rows": rows,
-            "reducing": sum(r.action != "Dispose" for r in rows),
-            "disposing": sum(r.action == "Dispose" for r in rows),
+            "reducing": sum(r.action != DisposalAction.DISPOSE for r in rows),
+            "disposing": sum(r.action == DisposalAction.DISPOSE for r in rows),
             "rules": RetentionRule.objects.all(),
             "past": DisposalBatch.objects.exclude(status=DisposalBatch.Status.PROPOSED)[:20],
             "error": error,
@@ -113,10 +122,17 @@ def retention_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         report = disposal_batch_confirm(batch=batch, by=request.user)
     except DisposalRefused as error:
         return _page(request, error=" ".join(error.messages), status=409)
-    text = f"Done: {report.reduced} reduced to basic details, {report.disposed} disposed of."
+    text = _("Done: %(reduced)s reduced to basic details, %(disposed)s disposed of.") % {
+        "reduced": report.reduced,
+        "disposed": report.disposed,
+    }
     if report.failed:
-        text += f" {report.failed} could not be done and were left unchanged."
+        text += " " + _("%(count)s could not be done and were left unchanged.") % {
+            "count": report.failed
+        }
     if report.skipped:
-        text += f" {report.skipped} were no longer due and were left unchanged."
+        text += " " + _("%(count)s were no longer due and were left unchanged.") % {
+            "count": report.skipped
+        }
     messages.success(request, text)
     return redirect("frontend:retention")

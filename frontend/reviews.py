@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from agencies.local_time import date_words_here
 from frontend.access import page
 from frontend.forms import DateField, apply_service_errors, at_most
 from screening.access import can
@@ -126,8 +127,8 @@ def new_information_new(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(
                 request,
-                f"The new information is recorded. A review is due by "
-                f"{item.review.due_by:%-d %B %Y}.",
+                _("The new information is recorded. A review is due by %(day)s.")
+                % {"day": date_words_here(item.review.due_by)},
             )
             return redirect(f"/cases/{case.pk}/#new-information")
         except ValidationError as error:

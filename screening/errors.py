@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 
 class SlotTaken(Exception):
     """A practitioner or room was taken meanwhile (HTTP 409); `resource` names it."""
@@ -49,3 +51,9 @@ class PossibleDuplicate(Exception):
             f"This may be the same person as {named}. If it is someone else, confirm it "
             "is not a duplicate (confirm_not_duplicate: true)."
         )
+
+
+def too_long(limit: int) -> str:
+    """The error for text over `limit` characters, in the active language (the page's, or
+    English for the API)."""
+    return gettext("Write at most %(limit)s characters.") % {"limit": f"{limit:,}"}

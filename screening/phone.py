@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_lazy
 
 MOBILE_TYPES = {
     phonenumbers.PhoneNumberType.MOBILE,
     phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
 }
-MOBILE_HINT = "Enter a UK mobile number, like 07400 123456 or +44 7400 123456"
+MOBILE_HINT = gettext_lazy("Enter a UK mobile number, like 07400 123456 or +44 7400 123456")
 
 
 def normalise_uk_mobile(raw: str) -> str:
@@ -20,13 +21,21 @@ def normalise_uk_mobile(raw: str) -> str:
     try:
         number = phonenumbers.parse(text, "GB")
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError(f"{MOBILE_HINT}: this is not a phone number") from exc
+        raise ValidationError(
+            gettext("%(hint)s: this is not a phone number") % {"hint": MOBILE_HINT}
+        ) from exc
     if not phonenumbers.is_valid_number(number):
-        raise ValidationError(f"{MOBILE_HINT}: this number does not exist")
+        raise ValidationError(
+            gettext("%(hint)s: this number does not exist") % {"hint": MOBILE_HINT}
+        )
     if phonenumbers.region_code_for_number(number) not in {"GB", "GG", "JE", "IM"}:
-        raise ValidationError(f"{MOBILE_HINT}: only UK numbers can be texted")
+        raise ValidationError(
+            gettext("%(hint)s: only UK numbers can be texted") % {"hint": MOBILE_HINT}
+        )
     if phonenumbers.number_type(number) not in MOBILE_TYPES:
-        raise ValidationError(f"{MOBILE_HINT}: this is a landline and cannot receive texts")
+        raise ValidationError(
+            gettext("%(hint)s: this is a landline and cannot receive texts") % {"hint": MOBILE_HINT}
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -8,8 +8,9 @@ import datetime as dt
 from django import forms, template
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from agencies.local_time import MONTH_SHORT, day_words_here, moment_words_here, time_words_here
+from frontend.account_words import actor_words, detail_words
 from frontend.forms import WEEKDAYS, DateWidget
 
 register = template.Library()
@@ -103,29 +104,9 @@ def govuk_error_summary(*forms_: forms.Form) -> dict:
     return {"items": items}
 
 
-# Day and month names in the page's language (Welsh when the visitor chose Cymraeg).
-DAY_NAMES = [
-    gettext_lazy("Monday"), gettext_lazy("Tuesday"), gettext_lazy("Wednesday"),
-    gettext_lazy("Thursday"), gettext_lazy("Friday"), gettext_lazy("Saturday"),
-    gettext_lazy("Sunday"),
-]  # fmt: skip
-MONTH_NAMES = [
-    gettext_lazy("January"), gettext_lazy("February"), gettext_lazy("March"),
-    gettext_lazy("April"), gettext_lazy("May"), gettext_lazy("June"), gettext_lazy("July"),
-    gettext_lazy("August"), gettext_lazy("September"), gettext_lazy("October"),
-    gettext_lazy("November"), gettext_lazy("December"),
-]  # fmt: skip
-MONTH_SHORT = [
-    gettext_lazy("Jan"), gettext_lazy("Feb"), gettext_lazy("Mar"), gettext_lazy("Apr"),
-    pgettext_lazy("abbreviated month", "May"), gettext_lazy("Jun"), gettext_lazy("Jul"),
-    gettext_lazy("Aug"),
-    gettext_lazy("Sep"), gettext_lazy("Oct"), gettext_lazy("Nov"), gettext_lazy("Dec"),
-]  # fmt: skip
-
-
 def day_words(value: dt.date) -> str:
     """'Tuesday 4 March 2031' in the page's language."""
-    return f"{DAY_NAMES[value.weekday()]} {value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
+    return day_words_here(value)
 
 
 @register.filter
@@ -133,8 +114,7 @@ def local_datetime(value: dt.datetime | None) -> str:
     """A moment in the YOT's zone, the way GOV.UK writes it: 9:30am on Monday 3 May 2027."""
     if value is None:
         return ""
-    local = timezone.localtime(value)
-    return _("%(time)s on %(day)s") % {"time": time_text(local), "day": day_words(local.date())}
+    return moment_words_here(value)
 
 
 @register.filter
@@ -168,14 +148,22 @@ def short_day(value: dt.date | None) -> str:
 
 
 def time_text(moment: dt.datetime) -> str:
-    hour = moment.hour % 12 or 12
-    suffix = _("am") if moment.hour < 12 else _("pm")
-    if moment.hour == 12 and moment.minute == 0:
-        return _("midday")
-    return f"{hour}:{moment.minute:02d}{suffix}" if moment.minute else f"{hour}{suffix}"
+    return time_words_here(moment)
 
 
 @register.filter
 def weekday_names(days: list[int]) -> str:
     names = dict(WEEKDAYS)
     return ", ".join(str(names[d]) for d in sorted(days))
+
+
+@register.filter
+def event_actor(event) -> str:
+    """Who made a privilege change (frontend/account_words.py)."""
+    return actor_words(event)
+
+
+@register.filter
+def event_detail(detail: str) -> str:
+    """A privilege change's stored detail in the page's language (frontend/account_words.py)."""
+    return detail_words(detail)

@@ -17,7 +17,10 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext
 
+from screening.integrations.email import staff_language
 from screening.models import AdminTask, Alert, AlertEmail, WorkEmail
 from screening.outbox import EmailOutbox, OutboxReport
 from screening.worktray.services import admin_task_create
@@ -35,14 +38,16 @@ def _message(email: AlertEmail) -> tuple[str, str]:
     reference = email.case.reference
     link = f"{settings.PUBLIC_BASE_URL.rstrip('/')}/cases/{email.case_id}/"
     if email.alerts.filter(key__startswith=NEW_INFORMATION_KEY).exists():
-        what, subject = "Significant new information", "New information"
+        subject = gettext("New information: case %(reference)s")
+        said = gettext("Significant new information was recorded today for case %(reference)s.")
     else:
-        what, subject = "An urgent finding", "Urgent finding"
+        subject = gettext("Urgent finding: case %(reference)s")
+        said = gettext("An urgent finding was recorded today for case %(reference)s.")
     body = (
-        f"{what} was recorded today for case {reference}.\n\n"
-        f"Please sign in to see it and decide what to do today:\n{link}\n"
+        f"{said % {'reference': reference}}\n\n"
+        f"{gettext('Please sign in to see it and decide what to do today:')}\n{link}\n"
     )
-    return f"{subject}: case {reference}", body
+    return subject % {"reference": reference}, body
 
 
 Row = TypeVar("Row", AlertEmail, WorkEmail)
@@ -82,7 +87,8 @@ class _AlertEmailOutbox(PersonEmailOutbox[AlertEmail]):
     settings_prefix = "ALERT_EMAIL"
 
     def send(self, row: AlertEmail, address: str, now: dt.datetime) -> None:
-        subject, body = _message(row)
+        with translation.override(staff_language(row.recipient)):
+            subject, body = _message(row)
         send_mail(subject=subject, message=body, from_email=None, recipient_list=[address])
 
     def refused(self, row: AlertEmail, address: str, exc: Exception) -> None:

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Role, User
 from agencies.findings_forms import PLAN_CATEGORIES, check_actions, condition_holds
@@ -37,7 +38,7 @@ from screening.assessment.review_sign_off import (
 from screening.assessment.selectors import reads_restricted_findings
 from screening.assessment.work_emails import case_manager_of, work_emails_plan, yot_managers
 from screening.audit import audit_record
-from screening.errors import FindingsLocked, NotAllowed
+from screening.errors import FindingsLocked, NotAllowed, too_long
 from screening.models import (
     Alert,
     AlertEmail,
@@ -137,7 +138,9 @@ def missing_agencies(*, case: Case, have: set[str]) -> list[dict[str, Any]]:
 def _active_layout() -> AssessmentLayout:
     layout = AssessmentLayout.objects.filter(active=True).first()
     if layout is None:
-        raise NotAllowed("No draft layout is active; a system administrator must choose one.")
+        raise NotAllowed(
+            gettext("No draft layout is active; a system administrator must choose one.")
+        )
     return layout
 
 
@@ -384,7 +387,7 @@ def kick_work_emails() -> None:
 @transaction.atomic
 def alert_mark_read(*, alert: Alert, user: User) -> Alert:
     if alert.recipient_id != user.pk:
-        raise NotAllowed("This alert is someone else's.")
+        raise NotAllowed(gettext("This alert is someone else's."))
     if alert.read_at is None:
         alert.read_at = timezone.now()
         alert.save(update_fields=["read_at"])
@@ -400,7 +403,7 @@ def _lock(draft: AssessmentDraft) -> AssessmentDraft:
 
 def check_case_manager_of(*, draft: AssessmentDraft, user: User) -> None:
     if user.role != Role.CASE_MANAGER or draft.case.case_manager_id != user.pk:
-        raise NotAllowed("Only the case's case manager can change this draft.")
+        raise NotAllowed(gettext("Only the case's case manager can change this draft."))
 
 
 def _check_editable(draft: AssessmentDraft) -> None:
@@ -423,13 +426,20 @@ def check_section_changes(*, draft: AssessmentDraft, sections: list) -> None:
     limit = len(draft.layout.sections)
     if len(sections) > limit:
         raise ValidationError(
-            {"sections": [f"Give at most {limit} sections: the draft's layout has {limit}."]}
+            {
+                "sections": [
+                    gettext("Give at most %(limit)s sections: the draft's layout has %(limit)s.")
+                    % {"limit": limit}
+                ]
+            }
         )
     seen: set = set()
     for i, change in enumerate(sections):
         key = change.get("key") if isinstance(change, dict) else None
         if key in seen:
-            raise ValidationError({f"sections.{i}.key": ["This section is named more than once."]})
+            raise ValidationError(
+                {f"sections.{i}.key": [gettext("This section is named more than once.")]}
+            )
         seen.add(key)
 
 
@@ -462,7 +472,7 @@ def draft_edit(
     for i, change in enumerate(sections or []):
         section = by_key.get(change.get("key"))
         if section is None:
-            errors[f"sections.{i}.key"] = ["This draft has no such section."]
+            errors[f"sections.{i}.key"] = [gettext("This draft has no such section.")]
             continue
         if "text" in change:
             text = change["text"]
@@ -504,7 +514,7 @@ def draft_edit(
             errors.update(error.message_dict)
     if changes_summary is not None:
         if not isinstance(changes_summary, str) or len(changes_summary) > CHANGES_SUMMARY_LIMIT:
-            errors["changes_summary"] = [f"Write at most {CHANGES_SUMMARY_LIMIT:,} characters."]
+            errors["changes_summary"] = [too_long(CHANGES_SUMMARY_LIMIT)]
         else:
             draft.changes_summary = changes_summary.strip()
     if errors:
@@ -528,7 +538,7 @@ def draft_submit(*, draft: AssessmentDraft, user: User) -> AssessmentDraft:
     if pending:
         errors["sections"] = [f"Review the changed findings first: {', '.join(pending)}."]
     if draft.plan_needs_review:
-        errors["plan"] = ["Review the changed recommended actions first."]
+        errors["plan"] = [gettext("Review the changed recommended actions first.")]
     if errors:
         raise ValidationError(errors)
     draft.status = DraftStatus.AWAITING_SIGN_OFF
@@ -553,7 +563,7 @@ def draft_sign_off(
     from the previous one), its plan becomes plan actions (their owners are emailed), a review
     in progress is signed off and the next review scheduled."""
     if user.role != Role.YOT_MANAGER:
-        raise NotAllowed("Only a YOT manager signs a draft off.")
+        raise NotAllowed(gettext("Only a YOT manager signs a draft off."))
     draft = _lock(draft)
     if draft.status != DraftStatus.AWAITING_SIGN_OFF:
         raise FindingsLocked("Only a draft submitted for sign-off can be signed off.")
@@ -585,11 +595,11 @@ def draft_reopen(*, draft: AssessmentDraft, user: User, reason: str) -> Assessme
     """A YOT manager reopens a signed-off draft (or returns one awaiting sign-off), with a
     reason; findings that came meanwhile are merged then."""
     if user.role != Role.YOT_MANAGER:
-        raise NotAllowed("Only a YOT manager reopens a draft.")
+        raise NotAllowed(gettext("Only a YOT manager reopens a draft."))
     if not isinstance(reason, str) or not reason.strip():
-        raise ValidationError({"reason": ["Say why the draft is reopened."]})
+        raise ValidationError({"reason": [gettext("Say why the draft is reopened.")]})
     if len(reason) > REASON_LIMIT:
-        raise ValidationError({"reason": [f"Write at most {REASON_LIMIT:,} characters."]})
+        raise ValidationError({"reason": [too_long(REASON_LIMIT)]})
     draft = _lock(draft)
     if draft.status == DraftStatus.DRAFT:
         raise FindingsLocked("This draft is already open.")

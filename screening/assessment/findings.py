@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Role, User
 from agencies.findings_forms import DefinitionError, check_answers, check_definition
@@ -49,7 +50,7 @@ def form_publish(*, agency: Agency, title: str, questions: Any) -> FindingsForm:
     """Publish a new version of an agency's form; the definition is checked against the
     active draft layout's sections. Earlier versions stay, for findings written in them."""
     if not isinstance(title, str) or not title.strip():
-        raise ValidationError({"title": ["Give the form a title."]})
+        raise ValidationError({"title": [gettext("Give the form a title.")]})
     layout = AssessmentLayout.objects.filter(active=True).first()
     sections = [s["key"] for s in layout.sections] if layout else None
     try:
@@ -71,13 +72,17 @@ def check_can_write(*, session: Session, user: User) -> None:
     """Only the session's own practitioner writes its findings, once the session has
     started, and never for a cancelled or missed session."""
     if user.role != Role.PRACTITIONER or session.practitioner.user_id != user.pk:
-        raise NotAllowed("Only the practitioner who ran this session can write its findings.")
+        raise NotAllowed(
+            gettext("Only the practitioner who ran this session can write its findings.")
+        )
     if session.cancelled or session.visit.status == VisitStatus.CANCELLED:
-        raise NotAllowed("This session was cancelled; it needs no findings.")
+        raise NotAllowed(gettext("This session was cancelled; it needs no findings."))
     if session.attended is False:
-        raise NotAllowed("The young person did not attend this session; it needs no findings.")
+        raise NotAllowed(
+            gettext("The young person did not attend this session; it needs no findings.")
+        )
     if timezone.now() < session.start:
-        raise NotAllowed("Findings can be written once the session has started.")
+        raise NotAllowed(gettext("Findings can be written once the session has started."))
 
 
 def latest_submitted(*, session: Session) -> Finding | None:

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Role, User
 from agencies.findings_forms import ACTION_LIMIT, PLAN_CATEGORIES
@@ -28,7 +29,7 @@ from agencies.local_time import OUTSIDE_DATE_WINDOW, in_date_window
 from agencies.models import Agency, Practitioner
 from screening.assessment.work_emails import work_emails_plan
 from screening.audit import audit_record
-from screening.errors import NotAllowed
+from screening.errors import NotAllowed, too_long
 from screening.models import (
     JUDGEMENTS,
     VICTIM_SAFETY,
@@ -53,6 +54,14 @@ STAFF = frozenset({Role.CASE_MANAGER, Role.YOT_MANAGER})
 # --- judgements ---------------------------------------------------------------------------
 
 
+def _one_of(choices) -> str:
+    return gettext("Use one of: %(choices)s.") % {"choices": ", ".join(choices)}
+
+
+def _action_too_long() -> str:
+    return gettext("Describe the action in up to %(limit)s characters.") % {"limit": ACTION_LIMIT}
+
+
 def judgement_missing_errors(draft: AssessmentDraft) -> dict[str, list[str]]:
     """One error per judgement without a level or a reason, naming it."""
     return {
@@ -67,26 +76,28 @@ def check_judgements(value: Any) -> dict[str, dict[str, str]]:
     """Clean `{key: {level, reason}}` (any of the three); raises ValidationError naming
     each problem."""
     if not isinstance(value, Mapping):
-        raise ValidationError({"judgements": ["Give the judgements as an object."]})
+        raise ValidationError({"judgements": [gettext("Give the judgements as an object.")]})
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, dict[str, str]] = {}
     for key, given in value.items():
         if key not in JUDGEMENTS:
-            errors[f"judgements.{key}"] = [f"Use one of: {', '.join(JUDGEMENTS)}."]
+            errors[f"judgements.{key}"] = [_one_of(JUDGEMENTS)]
             continue
         name, levels = JUDGEMENTS[key]
         if not isinstance(given, Mapping):
-            errors[f"judgements.{key}"] = ["Give {level, reason}."]
+            errors[f"judgements.{key}"] = [gettext("Give {level, reason}.")]
             continue
         level, reason = given.get("level"), given.get("reason")
         if level not in levels:
-            errors[f"judgements.{key}.level"] = [f"Choose a level: {', '.join(levels)}."]
-        if not isinstance(reason, str) or not reason.strip():
-            errors[f"judgements.{key}.reason"] = [f"Give the reason for the {name.lower()}."]
-        elif len(reason) > JUDGEMENT_REASON_LIMIT:
-            errors[f"judgements.{key}.reason"] = [
-                f"Write at most {JUDGEMENT_REASON_LIMIT:,} characters."
+            errors[f"judgements.{key}.level"] = [
+                gettext("Choose a level: %(levels)s.") % {"levels": ", ".join(levels)}
             ]
+        if not isinstance(reason, str) or not reason.strip():
+            errors[f"judgements.{key}.reason"] = [
+                gettext("Give the reason for the %(judgement)s.") % {"judgement": name.lower()}
+            ]
+        elif len(reason) > JUDGEMENT_REASON_LIMIT:
+            errors[f"judgements.{key}.reason"] = [too_long(JUDGEMENT_REASON_LIMIT)]
         if not any(k.startswith(f"judgements.{key}") for k in errors):
             cleaned[key] = {"level": level, "reason": reason.strip()}
     if errors:
@@ -219,10 +230,10 @@ def _check_due_date(value: Any, errors: dict[str, list[str]]) -> dt.date | None:
         try:
             due = dt.date.fromisoformat(value)
         except (TypeError, ValueError):
-            errors["due_date"] = ["Enter the due date as YYYY-MM-DD."]
+            errors["due_date"] = [gettext("Enter the due date as YYYY-MM-DD.")]
             return None
     if not in_date_window(due):
-        errors["due_date"] = [OUTSIDE_DATE_WINDOW]
+        errors["due_date"] = [str(OUTSIDE_DATE_WINDOW)]
         return None
     return due
 
@@ -233,16 +244,20 @@ def _check_owner(
     if owner is None:
         return
     if not owner.is_active or owner.role not in (STAFF | {Role.PRACTITIONER}):
-        errors["owner"] = ["Choose a case manager, a YOT manager or a practitioner."]
+        errors["owner"] = [gettext("Choose a case manager, a YOT manager or a practitioner.")]
     elif category == VICTIM_SAFETY and owner.role == Role.PRACTITIONER:
         errors["owner"] = [
-            "A victim safety action is seen by the case manager and YOT managers only: "
-            "choose one of them."
+            gettext(
+                "A victim safety action is seen by the case manager and YOT managers only: "
+                "choose one of them."
+            )
         ]
     elif owner.role == Role.PRACTITIONER and agency is not None:
         own = Practitioner.objects.filter(user=owner).values_list("agency_id", flat=True).first()
         if own != agency.pk:
-            errors["owner"] = ["This practitioner works for another agency than the owner agency."]
+            errors["owner"] = [
+                gettext("This practitioner works for another agency than the owner agency.")
+            ]
 
 
 def check_may_plan(*, case: Case, user: User) -> None:
@@ -251,7 +266,7 @@ def check_may_plan(*, case: Case, user: User) -> None:
         return
     if user.role == Role.CASE_MANAGER and case.case_manager_id == user.pk:
         return
-    raise NotAllowed("Only the case's case manager or a YOT manager changes the plan.")
+    raise NotAllowed(gettext("Only the case's case manager or a YOT manager changes the plan."))
 
 
 @transaction.atomic
@@ -270,12 +285,12 @@ def plan_action_create(
     check_may_plan(case=case, user=user)
     errors: dict[str, list[str]] = {}
     if not isinstance(action, str) or not action.strip() or len(action) > ACTION_LIMIT:
-        errors["action"] = [f"Describe the action in up to {ACTION_LIMIT} characters."]
+        errors["action"] = [_action_too_long()]
     if category not in PLAN_CATEGORIES:
-        errors["category"] = [f"Use one of: {', '.join(PLAN_CATEGORIES)}."]
+        errors["category"] = [_one_of(PLAN_CATEGORIES)]
     due = _check_due_date(due_date, errors)
     if owner is None and owner_agency is None:
-        errors["owner_agency"] = ["Give an owner agency or an owner."]
+        errors["owner_agency"] = [gettext("Give an owner agency or an owner.")]
     _check_owner(case=case, category=category, owner=owner, agency=owner_agency, errors=errors)
     if errors:
         raise ValidationError(errors)
@@ -319,16 +334,19 @@ def plan_action_update(
         check_may_plan(case=action.case, user=user)
     if status is not None:
         if status not in PlanActionStatus.values:
-            errors["status"] = [f"Use one of: {', '.join(PlanActionStatus.values)}."]
+            errors["status"] = [
+                gettext("Use one of: %(choices)s.")
+                % {"choices": ", ".join(PlanActionStatus.values)}
+            ]
         else:
             action.status = status
     if note is not None:
         if not isinstance(note, str) or len(note) > NOTE_LIMIT:
-            errors["note"] = [f"Write at most {NOTE_LIMIT:,} characters."]
+            errors["note"] = [too_long(NOTE_LIMIT)]
         else:
             action.note = note.strip()
     if action.status == PlanActionStatus.NOT_DONE and not action.note:
-        errors["note"] = ["Say why the action was not done."]
+        errors["note"] = [gettext("Say why the action was not done.")]
     reassigned = False
     if due_date is not UNSET:
         due = _check_due_date(due_date, errors)

@@ -15,9 +15,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from agencies.findings_forms import PLAN_CATEGORIES
+from screening.errors import too_long
 from screening.models import (
     JUDGEMENTS,
     AssessmentDraft,
@@ -77,20 +79,20 @@ def check_review_sign_off(
     changes = changes_against(draft=draft, previous=previous)
     given = draft.changes_summary if changes_summary is None else changes_summary
     if not isinstance(given, str):
-        raise ValidationError({"changes_summary": ["Give the summary as text."]})
+        raise ValidationError({"changes_summary": [gettext("Give the summary as text.")]})
     summary = given.strip()
     if draft.kind != AssessmentKind.REVIEW:
         return summary, changes
     if len(summary) > CHANGES_SUMMARY_LIMIT:
-        raise ValidationError(
-            {"changes_summary": [f"Write at most {CHANGES_SUMMARY_LIMIT:,} characters."]}
-        )
+        raise ValidationError({"changes_summary": [too_long(CHANGES_SUMMARY_LIMIT)]})
     if not summary:
         raise ValidationError(
             {
                 "changes_summary": [
-                    "Say what the review changed in the assessment or plan, or why nothing "
-                    "changed, before signing it off."
+                    gettext(
+                        "Say what the review changed in the assessment or plan, or why nothing "
+                        "changed, before signing it off."
+                    )
                 ]
             }
         )
@@ -98,9 +100,12 @@ def check_review_sign_off(
         raise ValidationError(
             {
                 "changes_summary": [
-                    "Nothing in the assessment, the judgements or the plan changed in this "
-                    "review: say why nothing needed to change (at least "
-                    f"{UNCHANGED_SUMMARY_MINIMUM} characters)."
+                    gettext(
+                        "Nothing in the assessment, the judgements or the plan changed in this "
+                        "review: say why nothing needed to change (at least %(least)s "
+                        "characters)."
+                    )
+                    % {"least": UNCHANGED_SUMMARY_MINIMUM}
                 ]
             }
         )

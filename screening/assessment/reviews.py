@@ -25,15 +25,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Role, User
-from agencies.local_time import OUTSIDE_DATE_WINDOW, date_words, in_date_window
+from agencies.local_time import OUTSIDE_DATE_WINDOW, date_words, date_words_here, in_date_window
 from screening.access import practitioner_sessions
 from screening.assessment import drafts
 from screening.assessment.alert_emails import NEW_INFORMATION_KEY
 from screening.assessment.review_sign_off import latest_version
 from screening.audit import audit_record
-from screening.errors import FindingsLocked, NotAllowed
+from screening.errors import FindingsLocked, NotAllowed, too_long
 from screening.models import (
     JUDGEMENTS,
     Alert,
@@ -75,7 +76,7 @@ def check_may_review(*, case: Case, user: User) -> None:
         or (user.role == Role.CASE_MANAGER and case.case_manager_id == user.pk)
     ):
         return
-    raise NotAllowed("Only the case's case manager or a YOT manager starts a review.")
+    raise NotAllowed(gettext("Only the case's case manager or a YOT manager starts a review."))
 
 
 def _lock_case(case: Case) -> None:
@@ -119,9 +120,9 @@ def _check_new_information(kind: Any, summary: Any, received_on: Any) -> dict[st
             f"Choose the kind of information: {', '.join(NewInformationKind.values)}."
         ]
     if not isinstance(summary, str) or not summary.strip():
-        errors["summary"] = ["Summarise the new information."]
+        errors["summary"] = [gettext("Summarise the new information.")]
     elif len(summary) > SUMMARY_LIMIT:
-        errors["summary"] = [f"Write at most {SUMMARY_LIMIT:,} characters."]
+        errors["summary"] = [too_long(SUMMARY_LIMIT)]
     day = received_on
     if isinstance(day, str):
         try:
@@ -129,11 +130,11 @@ def _check_new_information(kind: Any, summary: Any, received_on: Any) -> dict[st
         except ValueError:
             day = None
     if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
-        errors["received_on"] = ["Enter the date it was received as YYYY-MM-DD."]
+        errors["received_on"] = [gettext("Enter the date it was received as YYYY-MM-DD.")]
     elif not in_date_window(day):
-        errors["received_on"] = [OUTSIDE_DATE_WINDOW]
+        errors["received_on"] = [str(OUTSIDE_DATE_WINDOW)]
     elif day > timezone.localdate():
-        errors["received_on"] = ["The date it was received must be today or in the past."]
+        errors["received_on"] = [gettext("The date it was received must be today or in the past.")]
     if errors:
         raise ValidationError(errors)
     return {"kind": kind, "summary": summary.strip(), "received_on": day}
@@ -150,8 +151,10 @@ def new_information_record(
     naming each field, NotAllowed for someone not working on the case."""
     if not may_record_new_information(case=case, user=user):
         raise NotAllowed(
-            "Only the case manager, a YOT manager or a practitioner with a session on the "
-            "case records new information."
+            gettext(
+                "Only the case manager, a YOT manager or a practitioner with a session on the "
+                "case records new information."
+            )
         )
     values = _check_new_information(kind, summary, received_on)
     _lock_case(case)
@@ -234,8 +237,10 @@ def review_start(*, case: Case, user: User) -> Review:
     _lock_case(case)
     if latest_version(case.pk) is None:
         raise NotAllowed(
-            "The initial assessment is not signed off yet: a review starts from a signed-off "
-            "assessment."
+            gettext(
+                "The initial assessment is not signed off yet: a review starts from a signed-off "
+                "assessment."
+            )
         )
     draft = AssessmentDraft.objects.select_for_update().get(case=case)
     if draft.status == DraftStatus.AWAITING_SIGN_OFF:
@@ -246,7 +251,7 @@ def review_start(*, case: Case, user: User) -> Review:
     today = timezone.localdate()
     review = _open_review(case)
     if review is not None and review.status == ReviewStatus.IN_PROGRESS:
-        raise NotAllowed("A review of this case is already in progress.")
+        raise NotAllowed(gettext("A review of this case is already in progress."))
     if review is None:
         review = _open_or_create(
             case=case,
@@ -292,12 +297,17 @@ def review_late_reason_record(*, review: Review, late_reason: Any, user: User) -
     review; the text replaces an earlier reason, the audit trail keeps who wrote when."""
     check_may_review(case=review.case, user=user)
     if not isinstance(late_reason, str) or not late_reason.strip():
-        raise ValidationError({"late_reason": ["Say why the review is late."]})
+        raise ValidationError({"late_reason": [gettext("Say why the review is late.")]})
     if len(late_reason) > LATE_REASON_LIMIT:
-        raise ValidationError({"late_reason": [f"Write at most {LATE_REASON_LIMIT:,} characters."]})
+        raise ValidationError({"late_reason": [too_long(LATE_REASON_LIMIT)]})
     if not review_is_late(review):
         raise ValidationError(
-            {"late_reason": [f"This review is not late: it is due by {review.due_by:%-d %B %Y}."]}
+            {
+                "late_reason": [
+                    gettext("This review is not late: it is due by %(day)s.")
+                    % {"day": date_words_here(review.due_by)}
+                ]
+            }
         )
     review.late_reason = late_reason.strip()
     review.save(update_fields=["late_reason"])

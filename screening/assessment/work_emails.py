@@ -20,10 +20,12 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Role, User
 from screening.assessment.alert_emails import PersonEmailOutbox
+from screening.integrations.email import staff_language
 from screening.models import AdminTask, Case, WorkEmail
 from screening.outbox import OutboxReport
 from screening.worktray.services import admin_task_create
@@ -35,28 +37,28 @@ Kind = WorkEmail.Kind
 # (subject, first sentence) per kind: nothing about the young person or the case.
 WORDING = {
     Kind.SENT_FOR_SIGN_OFF: (
-        "An assessment draft is waiting for sign-off",
-        "A case manager has sent an assessment draft for a YOT manager's sign-off.",
+        gettext_lazy("An assessment draft is waiting for sign-off"),
+        gettext_lazy("A case manager has sent an assessment draft for a YOT manager's sign-off."),
     ),
     Kind.SIGNED_OFF: (
-        "An assessment draft you manage is signed off",
-        "A YOT manager has signed off an assessment draft for a case you manage.",
+        gettext_lazy("An assessment draft you manage is signed off"),
+        gettext_lazy("A YOT manager has signed off an assessment draft for a case you manage."),
     ),
     Kind.REOPENED: (
-        "An assessment draft you manage is reopened",
-        "A YOT manager has reopened an assessment draft for a case you manage.",
+        gettext_lazy("An assessment draft you manage is reopened"),
+        gettext_lazy("A YOT manager has reopened an assessment draft for a case you manage."),
     ),
     Kind.FINDINGS_ARRIVED: (
-        "New findings for a case you manage",
-        "An agency has submitted findings for a case you manage.",
+        gettext_lazy("New findings for a case you manage"),
+        gettext_lazy("An agency has submitted findings for a case you manage."),
     ),
     Kind.ACTION_ASSIGNED: (
-        "A plan action is assigned to you",
-        "A plan action has been assigned to you or your agency.",
+        gettext_lazy("A plan action is assigned to you"),
+        gettext_lazy("A plan action has been assigned to you or your agency."),
     ),
     Kind.ACTION_OVERDUE: (
-        "A plan action is overdue",
-        "A plan action assigned to you or your agency is past its due date.",
+        gettext_lazy("A plan action is overdue"),
+        gettext_lazy("A plan action assigned to you or your agency is past its due date."),
     ),
 }
 # Plan action emails link to the owner's list of actions, not to a case.
@@ -75,7 +77,7 @@ def message_of(*, kind: str, case_id: int) -> tuple[str, str]:
         if kind in ACTION_KINDS
         else draft_link(case_id)
     )
-    return subject, f"{sentence}\n\nSign in to see it:\n{link}\n"
+    return str(subject), f"{sentence}\n\n{gettext('Sign in to see it:')}\n{link}\n"
 
 
 def work_emails_plan(*, kind: str, case: Case, recipients: Iterable[User]) -> list[WorkEmail]:
@@ -107,7 +109,8 @@ class _WorkEmailOutbox(PersonEmailOutbox[WorkEmail]):
     settings_prefix = "WORK_EMAIL"
 
     def send(self, row: WorkEmail, address: str, now: dt.datetime) -> None:
-        subject, body = message_of(kind=row.kind, case_id=row.case_id)
+        with translation.override(staff_language(row.recipient)):
+            subject, body = message_of(kind=row.kind, case_id=row.case_id)
         send_mail(subject=subject, message=body, from_email=None, recipient_list=[address])
 
     def refused(self, row: WorkEmail, address: str, exc: Exception) -> None:

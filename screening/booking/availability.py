@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from schedule.models import Event
 
 from agencies.availability import UnsupportedRule, pattern_from_row
 from agencies.languages import language_name
-from agencies.local_time import day_words, yot_zone
+from agencies.local_time import day_words, day_words_here, time_on_day_words_here, yot_zone
 from agencies.local_time import time_on_day_words as at_words
 from agencies.models import Agency, Interpreter, Practitioner
 from screening import fixed_sql as sql
@@ -247,7 +248,9 @@ def check_bookable(
         day = start.astimezone(tz).date()
         name = f"sessions.{index}.start"
         if not is_working_day(day, closures=closed):
-            raise ValidationError({name: [f"{day_words(day)} is not a working day."]})
+            raise ValidationError(
+                {name: [gettext("%(day)s is not a working day.") % {"day": day_words_here(day)}]}
+            )
         day_start, day_end = local_span(day, dt.time(0), dt.time(0))
         lo, hi = ex.to_minutes(start), ex.to_minutes(end)
         working = rows.working[practitioner.calendar_id]
@@ -255,22 +258,34 @@ def check_bookable(
             raise ValidationError(
                 {
                     name: [
-                        f"{practitioner.name} is not working from {at_words(start)} "
-                        f"to {end.astimezone(tz):%H:%M}."
+                        gettext("%(name)s is not working from %(start)s to %(end)s.")
+                        % {
+                            "name": practitioner.name,
+                            "start": time_on_day_words_here(start),
+                            "end": f"{end.astimezone(tz):%H:%M}",
+                        }
                     ]
                 }
             )
         if _overlaps(rows.one_off[practitioner.calendar_id], start, end):
             raise ValidationError(
-                {name: [f"{practitioner.name} is on leave at {at_words(start)}."]}
+                {
+                    name: [
+                        gettext("%(name)s is on leave at %(start)s.")
+                        % {"name": practitioner.name, "start": time_on_day_words_here(start)}
+                    ]
+                }
             )
         for s, e in rows.busy.get(practitioner.pk, []):
             if max(s, lo) < min(e, hi):
                 raise ValidationError(
                     {
                         name: [
-                            f"{practitioner.name}'s own calendar shows them busy at "
-                            f"{at_words(from_minutes(max(s, lo)))}."
+                            gettext("%(name)s's own calendar shows them busy at %(start)s.")
+                            % {
+                                "name": practitioner.name,
+                                "start": time_on_day_words_here(from_minutes(max(s, lo))),
+                            }
                         ]
                     }
                 )
@@ -299,13 +314,24 @@ def check_bookable(
         raise ValidationError(
             {
                 "room": [
-                    f"{room.venue.name} is not open from {at_words(visit_start)} to "
-                    f"{visit_end.astimezone(tz):%H:%M}."
+                    gettext("%(venue)s is not open from %(start)s to %(end)s.")
+                    % {
+                        "venue": room.venue.name,
+                        "start": time_on_day_words_here(visit_start),
+                        "end": f"{visit_end.astimezone(tz):%H:%M}",
+                    }
                 ]
             }
         )
     if _overlaps(rows.one_off[room.calendar_id], visit_start, visit_end):
-        raise ValidationError({"room": [f"{room} is not available at {at_words(visit_start)}."]})
+        raise ValidationError(
+            {
+                "room": [
+                    gettext("%(room)s is not available at %(start)s.")
+                    % {"room": room, "start": time_on_day_words_here(visit_start)}
+                ]
+            }
+        )
     # The room is held for the visit's whole span, between sessions too. The booking has
     # queued behind any other booking of this room, so what is read here is settled; the
     # room guard stays the last word and names the room in the same words.
@@ -428,19 +454,31 @@ def check_interpreter(
     if needed_language is None:
         if interpreter is not None:
             raise ValidationError(
-                {"interpreter": ["The young person does not need an interpreter."]}
+                {"interpreter": [gettext("The young person does not need an interpreter.")]}
             )
         return
     language = language_name(needed_language)
     if interpreter is None:
         raise ValidationError(
-            {"interpreter": [f"The young person needs a {language} interpreter: choose one."]}
+            {
+                "interpreter": [
+                    gettext("The young person needs a %(language)s interpreter: choose one.")
+                    % {"language": language}
+                ]
+            }
         )
     if not interpreter.is_active:
-        raise ValidationError({"interpreter": [f"{interpreter.name} is no longer active."]})
+        raise ValidationError(
+            {"interpreter": [gettext("%(name)s is no longer active.") % {"name": interpreter.name}]}
+        )
     if not interpreter.speaks(needed_language):
         raise ValidationError(
-            {"interpreter": [f"{interpreter.name} does not interpret {language}."]}
+            {
+                "interpreter": [
+                    gettext("%(name)s does not interpret %(language)s.")
+                    % {"name": interpreter.name, "language": language}
+                ]
+            }
         )
     tz = yot_zone()
     lo, hi = ex.to_minutes(start), ex.to_minutes(end)
@@ -464,12 +502,22 @@ def check_interpreter(
         raise ValidationError(
             {
                 "interpreter": [
-                    f"{interpreter.name} is not working from {at_words(start)} to {until:%H:%M}."
+                    gettext("%(name)s is not working from %(start)s to %(end)s.")
+                    % {
+                        "name": interpreter.name,
+                        "start": time_on_day_words_here(start),
+                        "end": f"{until:%H:%M}",
+                    }
                 ]
             }
         )
     if _overlaps(working.away.get(interpreter.calendar_id, []), start, end):
         raise ValidationError(
-            {"interpreter": [f"{interpreter.name} is on leave at {at_words(start)}."]}
+            {
+                "interpreter": [
+                    gettext("%(name)s is on leave at %(start)s.")
+                    % {"name": interpreter.name, "start": time_on_day_words_here(start)}
+                ]
+            }
         )
     raise SlotTaken(resource=interpreter_taken(interpreter, start))

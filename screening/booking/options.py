@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from agencies.languages import language_name
 from agencies.local_time import check_date_window, day_words, yot_zone
@@ -585,8 +586,11 @@ def visit_options(
         raise ValidationError(
             {
                 "max_gap": [
-                    f"The longest gap between sessions ({max_gap} minutes) is shorter than the "
-                    f"shortest ({min_gap})."
+                    gettext(
+                        "The longest gap between sessions (%(most)s minutes) is shorter than the "
+                        "shortest (%(least)s)."
+                    )
+                    % {"most": max_gap, "least": min_gap}
                 ]
             }
         )

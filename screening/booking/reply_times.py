@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from agencies.local_time import local
 from agencies.models import Interpreter
@@ -80,7 +81,7 @@ def reply_choose_time(*, link: ReplyLink, chosen: OtherTime) -> Visit:
     meanwhile, NotAllowed when the visit changed since the link was made."""
     visit = Visit.objects.select_for_update().get(pk=link.visit_id)
     if visit.version != link.visit_version:
-        raise NotAllowed("The visit has changed since this link was sent.")
+        raise NotAllowed(gettext("The visit has changed since this link was sent."))
     moved = visit_reschedule(
         visit=visit,
         room=chosen.room,

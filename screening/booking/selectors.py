@@ -8,9 +8,10 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from agencies.local_time import date_words, day_at_time_words
+from agencies.local_time import date_words_here, day_words_here, local
 from agencies.models import Agency, Practitioner
 from screening.access import SEE_ALL, practitioner_sessions
 from screening.local_dates import ONE_DAY, local_midnight
@@ -168,18 +169,24 @@ def sessions_missed_for(*, user: User) -> QuerySet[Session]:
 
 def _attendance_words(reason: str, names: Mapping[str, str]) -> str:
     """The attendance row's reason ("health: did not attend", as the service writes it) as
-    "Health: Did not attend"."""
+    "Health: Did not attend", in the active language."""
     code, sep, outcome = reason.partition(": ")
     if not sep:
         return reason
-    return f"{names.get(code, code)}: {outcome[:1].upper()}{outcome[1:]}"
+    said = {"attended": _("Attended"), "did not attend": _("Did not attend")}.get(outcome)
+    return f"{names.get(code, code)}: {said or outcome[:1].upper() + outcome[1:]}"
 
 
 def _where_when(snapshot: Mapping[str, Any], rooms: Mapping[int, Room]) -> str:
-    """'Wednesday 24 February 2027 at 10:00 (Civic Centre, Room 1)' from a history snapshot."""
-    start = dt.datetime.fromisoformat(snapshot["start"])
+    """'Wednesday 24 February 2027 at 10:00 (Civic Centre, Room 1)' from a history snapshot,
+    in the active language."""
+    start = local(dt.datetime.fromisoformat(snapshot["start"]))
     room = rooms.get(snapshot.get("room"))
-    return day_at_time_words(start) + (f" ({room})" if room else "")
+    words = _("%(day)s at %(time)s") % {
+        "day": day_words_here(start.date()),
+        "time": f"{start:%H:%M}",
+    }
+    return words + (f" ({room})" if room else "")
 
 
 def _team_changes(
@@ -195,8 +202,12 @@ def _team_changes(
         old = was.get(s["agency"])
         if old is not None and old != s["practitioner"]:
             out.append(
-                f"{names.get(s['agency'], s['agency'])}: {people.get(s['practitioner'], '?')} "
-                f"instead of {people.get(old, '?')}"
+                _("%(agency)s: %(now)s instead of %(was)s")
+                % {
+                    "agency": names.get(s["agency"], s["agency"]),
+                    "now": people.get(s["practitioner"], "?"),
+                    "was": people.get(old, "?"),
+                }
             )
     return out
 
@@ -215,21 +226,24 @@ def _visit_text(
         return _attendance_words(entry.reason, names)
     parts: list[str] = []
     if kind == VisitHistory.Kind.BOOKED and after.get("start"):
-        parts.append(f"For {_where_when(after, rooms)}.")
+        parts.append(_("For %(when)s.") % {"when": _where_when(after, rooms)})
     if kind == VisitHistory.Kind.RESCHEDULED and after.get("start") and before:
         was, now = _where_when(before, rooms), _where_when(after, rooms)
-        parts.append(f"From {was} to {now}." if was != now else f"Still {now}.")
+        if was != now:
+            parts.append(_("From %(was)s to %(now)s.") % {"was": was, "now": now})
+        else:
+            parts.append(_("Still %(now)s.") % {"now": now})
         changes = _team_changes(before, after, names, people)
         if changes:
             parts.append("; ".join(changes) + ".")
     if entry.reason:
         why = {
-            VisitHistory.Kind.CANCELLED: "Why",
-            VisitHistory.Kind.BOOKED: "Why rebooked",
-        }.get(kind, "Reason")
+            VisitHistory.Kind.CANCELLED: _("Why"),
+            VisitHistory.Kind.BOOKED: _("Why rebooked"),
+        }.get(kind, _("Reason"))
         parts.append(f"{why}: {entry.reason}")
     if entry.late_reason:
-        parts.append(f"Why after the deadline: {entry.late_reason}")
+        parts.append(f"{_('Why after the deadline')}: {entry.late_reason}")
     return " ".join(parts)
 
 
@@ -302,6 +316,17 @@ def visit_history(*, visit: Visit) -> list[dict[str, Any]]:
     return out
 
 
+def _timeline_title(kind: str) -> str:
+    """A visit history row's heading on the case timeline, in the active language."""
+    return {
+        VisitHistory.Kind.BOOKED: _("Visit booked"),
+        VisitHistory.Kind.RESCHEDULED: _("Visit rescheduled"),
+        VisitHistory.Kind.CANCELLED: _("Visit cancelled"),
+        VisitHistory.Kind.ATTENDANCE: _("Visit attendance recorded"),
+        VisitHistory.Kind.COMPLETED: _("Visit completed"),
+    }.get(kind, kind)
+
+
 def case_timeline(*, case: Case) -> list[dict[str, object]]:
     """Everything that happened on a case, newest first: the case opening and every change
     to its visits (booked, rescheduled, cancelled, attendance, completed), in words: agency
@@ -310,9 +335,13 @@ def case_timeline(*, case: Case) -> list[dict[str, object]]:
     events: list[dict[str, object]] = [
         {
             "at": case.created_at,
-            "title": "Case opened",
+            "title": _("Case opened"),
             "by": None,
-            "text": f"{case.get_order_type_display()} starting {date_words(case.order_start_date)}",
+            "text": _("%(order)s starting %(day)s")
+            % {
+                "order": case.get_order_type_display(),
+                "day": date_words_here(case.order_start_date),
+            },
         }
     ]
     history = list(
@@ -333,7 +362,7 @@ def case_timeline(*, case: Case) -> list[dict[str, object]]:
         events.append(
             {
                 "at": entry.at,
-                "title": f"Visit {entry.get_kind_display().lower()}",
+                "title": _timeline_title(entry.kind),
                 "by": entry.by,
                 "text": _visit_text(
                     entry, last.get(entry.visit_id), names=names, rooms=rooms, people=people

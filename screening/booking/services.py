@@ -18,9 +18,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
-from agencies.local_time import check_date_window
+from agencies.local_time import check_date_window, date_words_here
 from agencies.models import Agency, Interpreter, Practitioner
 from screening import fixed_sql as sql
 from screening.booking import availability, queries
@@ -71,7 +72,14 @@ def _check_reasons(**reasons: str) -> None:
     """Each reason given is at most REASON_LIMIT characters; raises ValidationError naming it."""
     for name, text in reasons.items():
         if len(text) > REASON_LIMIT:
-            raise ValidationError({name: [f"Write at most {REASON_LIMIT:,} characters."]})
+            raise ValidationError(
+                {
+                    name: [
+                        gettext("Write at most %(limit)s characters.")
+                        % {"limit": f"{REASON_LIMIT:,}"}
+                    ]
+                }
+            )
 
 
 def _local_date(moment: dt.datetime) -> dt.date:
@@ -84,38 +92,55 @@ def check_sessions(
     """Shape rules of a visit: each agency once, its own practitioner, on the 5-minute grid,
     back to back with gaps in [min_gap, max_gap]; raises ValidationError naming the session."""
     if not sessions:
-        raise ValidationError({"sessions": ["A visit needs at least one session."]})
+        raise ValidationError({"sessions": [gettext("A visit needs at least one session.")]})
     if len(sessions) > SESSIONS_LIMIT:
-        raise ValidationError({"sessions": [f"Give at most {SESSIONS_LIMIT} sessions."]})
+        raise ValidationError(
+            {"sessions": [gettext("Give at most %(limit)s sessions.") % {"limit": SESSIONS_LIMIT}]}
+        )
     if not room.is_active:
-        raise ValidationError({"room": ["This room is no longer in use."]})
+        raise ValidationError({"room": [gettext("This room is no longer in use.")]})
     seen: set[str] = set()
     rows: list[SessionToBook] = []
     for index, request in enumerate(sessions):
         name = f"sessions.{index}"
         agency, practitioner = request.agency, request.practitioner
         if agency.code in seen:
-            raise ValidationError({f"{name}.agency": [f"{agency.name} appears twice."]})
+            raise ValidationError(
+                {f"{name}.agency": [gettext("%(agency)s appears twice.") % {"agency": agency.name}]}
+            )
         seen.add(agency.code)
         if practitioner.agency_id != agency.pk:
             raise ValidationError(
-                {f"{name}.practitioner": [f"{practitioner.name} does not work for {agency.name}."]}
+                {
+                    f"{name}.practitioner": [
+                        gettext("%(name)s does not work for %(agency)s.")
+                        % {"name": practitioner.name, "agency": agency.name}
+                    ]
+                }
             )
         if not practitioner.is_active:
             raise ValidationError(
-                {f"{name}.practitioner": [f"{practitioner.name} is no longer active."]}
+                {
+                    f"{name}.practitioner": [
+                        gettext("%(name)s is no longer active.") % {"name": practitioner.name}
+                    ]
+                }
             )
         start = request.start
         if start.tzinfo is None:
-            raise ValidationError({f"{name}.start": ["Give the time with its UTC offset."]})
+            raise ValidationError(
+                {f"{name}.start": [gettext("Give the time with its UTC offset.")]}
+            )
         check_date_window(**{f"{name}.start": start, f"{name}.end": request.end})
         end = request.end or start + dt.timedelta(minutes=agency.default_duration_minutes)
         if start.second or start.microsecond or start.minute % GRID_MINUTES:
-            raise ValidationError({f"{name}.start": ["Sessions start on a 5-minute grid."]})
+            raise ValidationError(
+                {f"{name}.start": [gettext("Sessions start on a 5-minute grid.")]}
+            )
         if end <= start:
-            raise ValidationError({f"{name}.end": ["A session must end after it starts."]})
+            raise ValidationError({f"{name}.end": [gettext("A session must end after it starts.")]})
         if end.second or end.microsecond:
-            raise ValidationError({f"{name}.end": ["Give the end in whole minutes."]})
+            raise ValidationError({f"{name}.end": [gettext("Give the end in whole minutes.")]})
         rows.append(SessionToBook(agency=agency, practitioner=practitioner, start=start, end=end))
     rows.sort(key=lambda row: row.start)
     for before, after in itertools.pairwise(rows):
@@ -126,8 +151,16 @@ def check_sessions(
             raise ValidationError(
                 {
                     f"sessions.{index}.start": [
-                        f"The gap before the {agency.name} session must be {min_gap} to {max_gap} "
-                        f"minutes, not {gap:g}."
+                        gettext(
+                            "The gap before the %(agency)s session must be %(least)s to "
+                            "%(most)s minutes, not %(gap)s."
+                        )
+                        % {
+                            "agency": agency.name,
+                            "least": min_gap,
+                            "most": max_gap,
+                            "gap": f"{gap:g}",
+                        }
                     ]
                 }
             )
@@ -246,9 +279,26 @@ def check_review(*, case: Case, review: Review | None) -> None:
     if review is None:
         return
     if review.case_id != case.pk:
-        raise ValidationError({"review": ["This review is not the case's."]})
+        raise ValidationError({"review": [gettext("This review is not the case's.")]})
     if review.status == ReviewStatus.SIGNED_OFF:
-        raise ValidationError({"review": ["This review is signed off: book for an open one."]})
+        raise ValidationError(
+            {"review": [gettext("This review is signed off: book for an open one.")]}
+        )
+
+
+# The late-reason error, by whose deadline it is (visit_deadline's second value).
+_AFTER_DEADLINE = {
+    "the case's": gettext_lazy(
+        "This visit is after the case's deadline of %(day)s: say why, for the timeliness report."
+    ),
+    "the review's": gettext_lazy(
+        "This visit is after the review's deadline of %(day)s: say why, for the timeliness report."
+    ),
+    "the missed session's rebooking": gettext_lazy(
+        "This visit is after the missed session's rebooking deadline of %(day)s: say why, for "
+        "the timeliness report."
+    ),
+}
 
 
 def _check_deadline(
@@ -265,8 +315,8 @@ def _check_deadline(
         raise ValidationError(
             {
                 "late_reason": [
-                    f"This visit is after {whose} deadline of {due_by:%-d %B %Y}: "
-                    "say why, for the timeliness report."
+                    _AFTER_DEADLINE.get(whose, _AFTER_DEADLINE["the case's"])
+                    % {"day": date_words_here(due_by)}
                 ]
             }
         )
@@ -277,7 +327,12 @@ def _check_notice(*, start: dt.datetime) -> None:
     notice = dt.timedelta(minutes=minutes)
     if start < timezone.now() + notice:
         raise ValidationError(
-            {"sessions.0.start": [f"A visit needs at least {minutes} minutes' notice."]}
+            {
+                "sessions.0.start": [
+                    gettext("A visit needs at least %(minutes)s minutes' notice.")
+                    % {"minutes": minutes}
+                ]
+            }
         )
 
 
@@ -417,7 +472,7 @@ def visit_reschedule(
     `interpreter` names another (or None); either way they are re-checked at the new time."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if not visit.is_changeable():
-        raise NotAllowed("Only a booked visit that has not started can be rescheduled.")
+        raise NotAllowed(gettext("Only a booked visit that has not started can be rescheduled."))
     config = settings.SCREENING_SCHEDULING
     min_gap = config["min_gap_minutes"] if min_gap is None else min_gap
     max_gap = config["max_gap_minutes"] if max_gap is None else max_gap
@@ -427,9 +482,8 @@ def visit_reschedule(
         raise ValidationError(
             {
                 "sessions": [
-                    "A rescheduled visit keeps the same agencies: "
-                    + ", ".join(sorted(existing))
-                    + "."
+                    gettext("A rescheduled visit keeps the same agencies: %(agencies)s.")
+                    % {"agencies": ", ".join(sorted(existing))}
                 ]
             }
         )
@@ -505,10 +559,12 @@ def _findings_due_again(*, case: Case) -> None:
 def visit_cancel(*, visit: Visit, reason: str, cancelled_by: User | None = None) -> Visit:
     """Cancel a booked visit with a reason; its practitioners and room are free again."""
     if not reason or not reason.strip():
-        raise ValidationError({"reason": ["Say why the visit is cancelled."]})
+        raise ValidationError({"reason": [gettext("Say why the visit is cancelled.")]})
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status != VisitStatus.BOOKED:
-        raise NotAllowed(f"This visit is {visit.get_status_display().lower()}.")
+        raise NotAllowed(
+            gettext("This visit is %(status)s.") % {"status": visit.get_status_display().lower()}
+        )
     freed_slot_record(visit=visit, cause=FreedSlot.Cause.CANCELLED)
     visit.status = VisitStatus.CANCELLED
     visit.cancel_reason = reason.strip()
@@ -531,11 +587,11 @@ def session_record_attendance(
     )
     visit = session.visit
     if visit.status == VisitStatus.CANCELLED or session.cancelled:
-        raise NotAllowed("This session was cancelled.")
+        raise NotAllowed(gettext("This session was cancelled."))
     if timezone.now() < session.start:
-        raise NotAllowed("Attendance can be recorded once the session has started.")
+        raise NotAllowed(gettext("Attendance can be recorded once the session has started."))
     if not attended and not reason.strip():
-        raise ValidationError({"reason": ["Say why the young person did not attend."]})
+        raise ValidationError({"reason": [gettext("Say why the young person did not attend.")]})
     session.attended = attended
     session.attendance_reason = reason.strip()
     session.attendance_recorded_at = timezone.now()
@@ -579,11 +635,11 @@ def session_rebook(
     rebooked; after the rebooking deadline (rebook_due_by) also why so late, kept apart.
     The rest of the missed session's visit may still be to come."""
     if missed.attended is not False:
-        raise NotAllowed("Only a session marked 'did not attend' is rebooked this way.")
+        raise NotAllowed(gettext("Only a session marked 'did not attend' is rebooked this way."))
     if missed.rebooked_by.filter(status=VisitStatus.BOOKED).exists():
-        raise NotAllowed("This missed session is already rebooked.")
+        raise NotAllowed(gettext("This missed session is already rebooked."))
     if not reason.strip():
-        raise ValidationError({"reason": ["Say why the session is rebooked."]})
+        raise ValidationError({"reason": [gettext("Say why the session is rebooked.")]})
     return visit_book(
         case=missed.visit.case,
         room=room,

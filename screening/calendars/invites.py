@@ -18,10 +18,12 @@ import logging
 from dataclasses import dataclass, replace
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy
 
-from agencies.local_time import day_at_time_words, yot_zone
+from agencies.local_time import day_at_time_words, day_words_here, local, yot_zone
 from screening.calendars.feeds import HeldAs, session_entry, visit_entry, who
-from screening.integrations.email import Invite, send_invite
+from screening.integrations.email import Invite, send_invite, staff_language
 from screening.integrations.ical import build_calendar
 from screening.models import AdminTask, InviteEmail, InviteStatus, Session, Visit
 from screening.outbox import EmailOutbox, OutboxReport
@@ -32,7 +34,31 @@ logger = logging.getLogger(__name__)
 S = InviteStatus
 K = InviteEmail.Kind
 REQUEST, CANCEL = InviteEmail.Method.REQUEST, InviteEmail.Method.CANCEL
-HEADINGS = {K.BOOKED: "Screening session", K.MOVED: "Moved", K.CANCELLED: "Cancelled"}
+HEADINGS = {
+    K.BOOKED: gettext_lazy("Screening session"),
+    K.MOVED: gettext_lazy("Moved"),
+    K.CANCELLED: gettext_lazy("Cancelled"),
+}
+
+
+def _when(moment: dt.datetime) -> str:
+    """'Wednesday 24 February 2027 at 10:00', in the YOT's zone and the active language."""
+    wall = local(moment)
+    return gettext("%(day)s at %(time)s") % {
+        "day": day_words_here(wall.date()),
+        "time": f"{wall:%H:%M}",
+    }
+
+
+def _where_when(when: str, held: HeldAs) -> str:
+    venue = held.room.venue
+    return (
+        gettext("When: %(when)s to %(end)s")
+        % {"when": when, "end": f"{held.end.astimezone(yot_zone()):%H:%M}"}
+        + "\n"
+        + gettext("Where: %(venue)s, %(room)s") % {"venue": venue.name, "room": held.room.name}
+        + f"\n{venue.address}\n\n"
+    )
 
 
 # --- the message -----------------------------------------------------------------------------
@@ -51,18 +77,19 @@ def _invite(
     entry = session_entry(session, cancelled=cancelled, attendee=to, held_as=held_as)
     visit = session.visit
     held = held_as or HeldAs(start=session.start, end=session.end, room=visit.room)
-    venue = held.room.venue
-    when = day_at_time_words(held.start)
+    when = _when(held.start)
     text = (
         f"{heading}\n\n"
-        f"{session.agency.name} screening session with {who(visit)}\n"
-        f"When: {when} to {held.end.astimezone(yot_zone()):%H:%M}\n"
-        f"Where: {venue.name}, {held.room.name}\n{venue.address}\n\n"
+        + gettext("%(agency)s screening session with %(who)s")
+        % {"agency": session.agency.name, "who": who(visit)}
+        + "\n"
+        + _where_when(when, held)
         + (
-            "Your calendar will remove this session.\n"
+            gettext("Your calendar will remove this session.")
             if cancelled
-            else "The attached invitation adds it to your calendar.\n"
+            else gettext("The attached invitation adds it to your calendar.")
         )
+        + "\n"
     )
     return Invite(
         to=to,
@@ -99,22 +126,24 @@ def _visit_invite(
         cancelled=cancelled,
         attendee_email=to,
     )
-    venue = held.room.venue
-    when = day_at_time_words(held.start)
+    when = _when(held.start)
     text = (
         f"{heading}\n\n"
-        f"Interpreting for a screening visit with {who(visit)}, held for the whole visit\n"
-        f"When: {when} to {held.end.astimezone(yot_zone()):%H:%M}\n"
-        f"Where: {venue.name}, {held.room.name}\n{venue.address}\n\n"
+        + gettext("Interpreting for a screening visit with %(who)s, held for the whole visit")
+        % {"who": who(visit)}
+        + "\n"
+        + _where_when(when, held)
         + (
-            "Your calendar will remove this visit.\n"
+            gettext("Your calendar will remove this visit.")
             if cancelled
-            else "The attached invitation adds it to your calendar.\n"
+            else gettext("The attached invitation adds it to your calendar.")
         )
+        + "\n"
     )
     return Invite(
         to=to,
-        subject=f"{heading}: interpreting, {when} ({who(visit)})",
+        subject=gettext("%(heading)s: interpreting, %(when)s (%(who)s)")
+        % {"heading": heading, "when": when, "who": who(visit)},
         text=text,
         calendar=build_calendar(
             method=method,
@@ -249,6 +278,10 @@ class _InviteOutbox(EmailOutbox[InviteEmail, InviteReport]):
         return _recipient(row).email
 
     def send(self, row: InviteEmail, address: str, now: dt.datetime) -> None:
+        with translation.override(staff_language(_recipient(row))):
+            self._send(row, address, now)
+
+    def _send(self, row: InviteEmail, address: str, now: dt.datetime) -> None:
         kind = K(row.kind)
         if kind == K.MOVED and not _was_invited(row):
             kind = K.BOOKED  # the invitation it moves never went: this one is the first

@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Role, User
 from screening.governance.retention import DueCase, retention_due, retention_due_for_case
@@ -147,14 +148,16 @@ def disposal_batch_confirm(*, batch: DisposalBatch, by: User, today: dt.date | N
     Raises DisposalRefused (nothing changed) for anyone but an active YOT manager or a batch
     not waiting. A case no longer due (say, new activity since) is skipped, unchanged."""
     if not (by.is_active and by.role == Role.YOT_MANAGER):
-        raise DisposalRefused("Only a YOT manager can approve disposal.")
+        raise DisposalRefused(gettext("Only a YOT manager can approve disposal."))
     today = today or timezone.localdate()
     with transaction.atomic():
         locked = DisposalBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status != DisposalBatch.Status.PROPOSED:
             raise DisposalRefused(
-                "This list is no longer waiting for approval: it was carried out or replaced "
-                "by a later one."
+                gettext(
+                    "This list is no longer waiting for approval: it was carried out or replaced "
+                    "by a later one."
+                )
             )
         locked.status = DisposalBatch.Status.CARRIED_OUT
         locked.confirmed_at = timezone.now()

@@ -8,6 +8,14 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 
 
+def staff_language(person: object = None) -> str:
+    """The language emails and invites to a member of staff (or an interpreter) are written
+    in. Their wording is marked for translation (locale/cy), but there is no per-person
+    language preference yet and the background jobs that send them have no visitor's
+    choice to go by, so this is the service's language, English (docs/decisions/0021)."""
+    return settings.LANGUAGE_CODE
+
+
 @dataclass(frozen=True)
 class Invite:
     """One iTIP message to one person: the text, and the calendar with its METHOD."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from agencies.local_time import day_words, local
 from screening.wording import FORBIDDEN_WORDS, PLACE_LIMIT, forbidden_words_in
@@ -202,7 +203,7 @@ def check_template(
     parts with the longest values; return the length of a sample rendering (its
     `warning` past one part)."""
     if not body or not body.strip():
-        raise ValidationError({"body": ["Write the text of the message."]})
+        raise ValidationError({"body": [gettext("Write the text of the message.")]})
     names = placeholders_in(body)
     unknown = sorted(set(names) - set(PLACEHOLDERS))
     if unknown:
@@ -231,7 +232,11 @@ def check_template(
         )
     if re.search(r"https?://|www\.", body, re.IGNORECASE):
         raise ValidationError(
-            {"body": ["Texts carry no links but their own reply link: write {link} for it."]}
+            {
+                "body": [
+                    gettext("Texts carry no links but their own reply link: write {link} for it.")
+                ]
+            }
         )
     service = settings.SMS_SERVICE_NAME if service is None else service
     link = masked_url() if link is None else link

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from agencies.languages import LANGUAGE_CHOICES
 
@@ -82,18 +82,22 @@ class YoungPerson(models.Model):
         today = timezone.localdate()
         if self.date_of_birth and not 10 <= age_on(self.date_of_birth, today) <= 25:
             errors["date_of_birth"] = [
-                "Date of birth must make the young person 10 to 25 years old."
+                gettext("Date of birth must make the young person 10 to 25 years old.")
             ]
         if self.sms_consent and not self.mobile:
-            errors["sms_consent"] = ["Consent to texts needs a mobile number."]
+            errors["sms_consent"] = [gettext("Consent to texts needs a mobile number.")]
         if self.parent_carer_sms_consent and not self.parent_carer_mobile:
-            errors["parent_carer_sms_consent"] = ["Consent to texts needs a mobile number."]
+            errors["parent_carer_sms_consent"] = [
+                gettext("Consent to texts needs a mobile number.")
+            ]
         if self.parent_carer_must_attend and not self.parent_carer_name.strip():
             errors["parent_carer_name"] = [
-                "Enter the parent or carer's name, since they must attend."
+                gettext("Enter the parent or carer's name, since they must attend.")
             ]
         if self.interpreter_needed and not self.interpreter_language:
-            errors["interpreter_language"] = ["Choose the language the interpreter is needed for."]
+            errors["interpreter_language"] = [
+                gettext("Choose the language the interpreter is needed for.")
+            ]
         if errors:
             raise ValidationError(errors)
 

@@ -3,10 +3,13 @@ job proposed, who approved it, and what happened to each case (never what it hel
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from screening.models.people import Case, OrderType
@@ -68,14 +71,59 @@ class RetentionRule(models.Model):
         return f"{self.get_order_type_display()}: {self.describe()}"
 
     def describe(self) -> str:
-        """The rule in words: 'basic details only after 3 years, disposed of 5 years after
-        the last action or at 18, whichever is later'."""
-        words = f"disposed of {self.dispose_after_years} years after the last action"
-        if self.keep_until_age:
-            words += f" or at {self.keep_until_age}, whichever is later"
-        if self.reduce_after_years:
-            words = f"basic details only after {self.reduce_after_years} years, {words}"
-        return words[0].upper() + words[1:]
+        """The rule in English words, as disposal items store it: 'Basic details only after
+        3 years, disposed of 5 years after the last action or at 18, whichever is later'."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return self.describe_here()
+
+    def describe_here(self) -> str:
+        """The rule in words in the active language (the page's)."""
+        return rule_words(
+            dispose=self.dispose_after_years,
+            age=self.keep_until_age,
+            reduce=self.reduce_after_years,
+        )
+
+
+def rule_words(*, dispose: int, age: int | None, reduce: int | None) -> str:
+    """A retention rule in words, in the active language."""
+    figures = {"dispose": dispose, "age": age, "reduce": reduce}
+    if reduce and age:
+        words = _(
+            "Basic details only after %(reduce)s years, disposed of %(dispose)s years after "
+            "the last action or at %(age)s, whichever is later"
+        )
+    elif reduce:
+        words = _(
+            "Basic details only after %(reduce)s years, disposed of %(dispose)s years after "
+            "the last action"
+        )
+    elif age:
+        words = _(
+            "Disposed of %(dispose)s years after the last action or at %(age)s, whichever is later"
+        )
+    else:
+        words = _("Disposed of %(dispose)s years after the last action")
+    return words % figures
+
+
+_RULE = re.compile(
+    r"(?:Basic details only after (?P<reduce>\d+) years, d|D)isposed of (?P<dispose>\d+) years "
+    r"after the last action(?: or at (?P<age>\d+), whichever is later)?"
+)
+
+
+def rule_words_from_text(text: str) -> str:
+    """A rule as a disposal item stored it (RetentionRule.describe, English) in the active
+    language; text of any other shape as stored."""
+    m = _RULE.fullmatch(text)
+    if m is None:
+        return text
+    return rule_words(
+        dispose=int(m["dispose"]),
+        age=int(m["age"]) if m["age"] else None,
+        reduce=int(m["reduce"]) if m["reduce"] else None,
+    )
 
 
 class DisposalBatch(models.Model):
@@ -83,9 +131,9 @@ class DisposalBatch(models.Model):
     YOT manager); carried out only once a named YOT manager confirms it."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Waiting for approval"
-        SUPERSEDED = "superseded", "Replaced by a later list"
-        CARRIED_OUT = "carried_out", "Carried out"
+        PROPOSED = "proposed", gettext_lazy("Waiting for approval")
+        SUPERSEDED = "superseded", gettext_lazy("Replaced by a later list")
+        CARRIED_OUT = "carried_out", gettext_lazy("Carried out")
 
     proposed_at = models.DateTimeField(default=timezone.now)
     proposed_by = models.ForeignKey(

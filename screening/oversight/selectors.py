@@ -24,8 +24,12 @@ from django.conf import settings
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, User
+from agencies.local_time import date_words_here
 from screening.assessment.review_selectors import (
     new_information_without_review,
     reviews_due,
@@ -48,9 +52,11 @@ from screening.models import (
     ReviewReason,
     YoungPerson,
 )
-from screening.models.assessment import RISK_LEVELS
 
 HIGH_RISK = ("high", "very_high")
+StrOrPromise = str | Promise
+# The risk levels a list shows, in the page's language (the API gives the codes).
+RISK_WORDS = {"high": gettext_lazy("High"), "very_high": gettext_lazy("Very high")}
 
 
 def high_risk_review_days() -> int:
@@ -122,11 +128,16 @@ def awaiting_sign_off(*, user: User, today: dt.date, limit: int) -> Listed:
     def row(draft) -> OversightRow:
         case = draft.case
         initials, name = _person(case)
-        sent = "Sent for sign-off"
-        if draft.submitted_by_id:
-            sent += f" by {_display_name(draft.submitted_by)}"
-        if draft.submitted_at:
-            sent += f" on {_local_day(draft.submitted_at):%-d %B %Y}"
+        who = _display_name(draft.submitted_by) if draft.submitted_by_id else ""
+        day = date_words_here(_local_day(draft.submitted_at)) if draft.submitted_at else ""
+        if who and day:
+            sent = _("Sent for sign-off by %(name)s on %(day)s") % {"name": who, "day": day}
+        elif who:
+            sent = _("Sent for sign-off by %(name)s") % {"name": who}
+        elif day:
+            sent = _("Sent for sign-off on %(day)s") % {"day": day}
+        else:
+            sent = _("Sent for sign-off")
         return OversightRow(
             case=case.pk,
             reference=case.reference,
@@ -222,8 +233,11 @@ def high_risk_without_manager_review(*, user: User, today: dt.date, limit: int) 
         by_note = case.noted_at is not None and case.noted_at >= case.signed_off_at
         due_by = reviewed_on + dt.timedelta(days=days)
         initials, name = _person(case)
-        level = RISK_LEVELS[case.risk]
-        how = "oversight note" if by_note else "sign-off"
+        words = {
+            "level": RISK_WORDS[case.risk],
+            "day": date_words_here(reviewed_on),
+            "how": _("oversight note") if by_note else _("sign-off"),
+        }
         rows.append(
             OversightRow(
                 case=case.pk,
@@ -232,8 +246,8 @@ def high_risk_without_manager_review(*, user: User, today: dt.date, limit: int) 
                 name=name,
                 due_by=due_by,
                 days_overdue=_days_past(due_by, today),
-                summary=f"{level} risk of serious harm; last manager's review "
-                f"{reviewed_on:%-d %B %Y} ({how})",
+                summary=_("%(level)s risk of serious harm; last manager's review %(day)s (%(how)s)")
+                % words,
                 extra={
                     "risk_of_serious_harm": case.risk,
                     "last_manager_review": reviewed_on,
@@ -251,8 +265,8 @@ class OversightList:
     the page says when it is empty, and the function that reads it."""
 
     key: str
-    title: str
-    empty: str
+    title: StrOrPromise
+    empty: StrOrPromise
     read: Callable[..., Listed]
 
 
@@ -282,8 +296,9 @@ def _from_dicts(rows: list[dict], limit: int, today: dt.date, summary, extra) ->
 
 def _review_summary(r: dict) -> str:
     why = ReviewReason(r["reason"]).label
-    started = f", started {r['started_on']:%-d %B %Y}" if r["started_on"] else ", not started"
-    return f"{why}{started}"
+    if r["started_on"]:
+        return _("%(why)s, started %(day)s") % {"why": why, "day": date_words_here(r["started_on"])}
+    return _("%(why)s, not started") % {"why": why}
 
 
 def _review_extra(r: dict) -> dict[str, Any]:
@@ -307,7 +322,10 @@ def new_information_unreviewed(*, user: User, today: dt.date, limit: int) -> Lis
 
     def summary(r: dict) -> str:
         kind = NewInformationKind(r["kind"]).label
-        return f"{kind}, received {r['received_on']:%-d %B %Y}"
+        return _("%(kind)s, received %(day)s") % {
+            "kind": kind,
+            "day": date_words_here(r["received_on"]),
+        }
 
     def extra(r: dict) -> dict[str, Any]:
         return {
@@ -325,39 +343,41 @@ def new_information_unreviewed(*, user: User, today: dt.date, limit: int) -> Lis
 LISTS: list[OversightList] = [
     OversightList(
         "awaiting_sign_off",
-        "Drafts awaiting sign-off",
-        "No drafts are waiting for sign-off.",
+        gettext_lazy("Drafts awaiting sign-off"),
+        gettext_lazy("No drafts are waiting for sign-off."),
         awaiting_sign_off,
     ),
     OversightList(
         "actions_overdue",
-        "Overdue plan actions",
-        "No plan actions are overdue.",
+        gettext_lazy("Overdue plan actions"),
+        gettext_lazy("No plan actions are overdue."),
         actions_overdue,
     ),
     OversightList(
         "high_risk_without_manager_review",
-        "High or very high risk of serious harm, without a manager's review",
-        "Every case judged high or very high risk of serious harm has had a manager's review "
-        "in time.",
+        gettext_lazy("High or very high risk of serious harm, without a manager's review"),
+        gettext_lazy(
+            "Every case judged high or very high risk of serious harm has had a manager's "
+            "review in time."
+        ),
         high_risk_without_manager_review,
     ),
     OversightList(
         "reviews_overdue",
-        "Reviews overdue",
-        "No reviews are overdue.",
+        gettext_lazy("Reviews overdue"),
+        gettext_lazy("No reviews are overdue."),
         reviews_past_due,
     ),
     OversightList(
         "reviews_due",
-        "Reviews due in the next week",
-        "No reviews are due in the next week.",
+        gettext_lazy("Reviews due in the next week"),
+        gettext_lazy("No reviews are due in the next week."),
         reviews_due_soon,
     ),
     OversightList(
         "new_information_without_review",
-        "New information not yet reviewed",
-        "All new information has been taken into a signed-off review.",
+        gettext_lazy("New information not yet reviewed"),
+        gettext_lazy("All new information has been taken into a signed-off review."),
         new_information_unreviewed,
     ),
 ]

@@ -7,10 +7,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Role, User
 from screening.audit import audit_record
-from screening.errors import NotAllowed
+from screening.errors import NotAllowed, too_long
 from screening.models import OVERSIGHT_NOTE_LIMIT, AuditEntry, Case, OversightNote
 
 
@@ -18,10 +19,10 @@ def check_oversight_note_text(text: Any) -> str:
     """The note's text, stripped; raises ValidationError naming `text` when it is empty or
     longer than the limit."""
     if not isinstance(text, str) or not text.strip():
-        raise ValidationError({"text": ["Enter the oversight note."]})
+        raise ValidationError({"text": [gettext("Enter the oversight note.")]})
     text = text.strip()
     if len(text) > OVERSIGHT_NOTE_LIMIT:
-        raise ValidationError({"text": [f"Write at most {OVERSIGHT_NOTE_LIMIT:,} characters."]})
+        raise ValidationError({"text": [too_long(OVERSIGHT_NOTE_LIMIT)]})
     return text
 
 
@@ -31,7 +32,7 @@ def oversight_note_add(*, case: Case, user: User, text: Any) -> OversightNote:
     never changed or removed. Raises NotAllowed for anyone but an active YOT manager and
     ValidationError naming `text`."""
     if not user.is_active or user.role != Role.YOT_MANAGER:
-        raise NotAllowed("Only a YOT manager adds management oversight notes.")
+        raise NotAllowed(gettext("Only a YOT manager adds management oversight notes."))
     note = OversightNote.objects.create(
         case=case,
         text=check_oversight_note_text(text),

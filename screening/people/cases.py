@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Role, User
 from agencies.local_time import check_date_window
@@ -21,7 +22,7 @@ def check_case_manager(*, user: User | None) -> None:
     """A case's manager must be an active login with the case manager role."""
     if user is not None and (user.role != Role.CASE_MANAGER or not user.is_active):
         raise ValidationError(
-            {"case_manager": ["Choose an active user with the case manager role."]}
+            {"case_manager": [gettext("Choose an active user with the case manager role.")]}
         )
 
 

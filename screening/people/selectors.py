@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Role, User
 from screening.access import SEE_ALL, can, practitioner_sessions
@@ -156,7 +156,7 @@ def cases_with_status(cases: QuerySet[Case], status: str, *, user: User) -> Quer
     raises ValidationError naming `status` for one the user's lists do not show."""
     status = CaseStatus(status)
     if status not in case_statuses_for(user=user):
-        raise ValidationError({"status": ["Choose one of the statuses your lists show."]})
+        raise ValidationError({"status": [gettext("Choose one of the statuses your lists show.")]})
     if status == CaseStatus.FINDINGS_RECEIVED:
         return cases.filter(assessment_draft__isnull=False)
     for draft_status, case_status in _DRAFT_STATUS.items():

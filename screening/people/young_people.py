@@ -7,9 +7,10 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from agencies.local_time import check_date_window
-from screening.errors import PossibleDuplicate
+from screening.errors import PossibleDuplicate, too_long
 from screening.models import ParentCarerUnavailableTime, UnavailableTime, YoungPerson
 from screening.phone import normalise_uk_mobile
 
@@ -22,9 +23,7 @@ UNAVAILABLE_LIMIT = 50
 
 def check_communication_needs(text: object) -> None:
     if isinstance(text, str) and len(text) > COMMUNICATION_NEEDS_LIMIT:
-        raise ValidationError(
-            {"communication_needs": [f"Write at most {COMMUNICATION_NEEDS_LIMIT:,} characters."]}
-        )
+        raise ValidationError({"communication_needs": [too_long(COMMUNICATION_NEEDS_LIMIT)]})
 
 
 def check_unavailable(
@@ -35,7 +34,14 @@ def check_unavailable(
     and field."""
     rows = list(rows)
     if len(rows) > UNAVAILABLE_LIMIT:
-        raise ValidationError({field: [f"Give at most {UNAVAILABLE_LIMIT} unavailable times."]})
+        raise ValidationError(
+            {
+                field: [
+                    gettext("Give at most %(limit)s unavailable times.")
+                    % {"limit": UNAVAILABLE_LIMIT}
+                ]
+            }
+        )
     cleaned: list[dict[str, object]] = []
     for index, row in enumerate(rows):
         weekdays = row.get("weekdays")
@@ -49,11 +55,15 @@ def check_unavailable(
             )
         ):
             raise ValidationError(
-                {f"{prefix}.weekdays": ["Give weekday numbers from 0 (Monday) to 6 (Sunday)."]}
+                {
+                    f"{prefix}.weekdays": [
+                        gettext("Give weekday numbers from 0 (Monday) to 6 (Sunday).")
+                    ]
+                }
             )
         if not isinstance(start, dt.time) or not isinstance(end, dt.time) or start >= end:
             raise ValidationError(
-                {f"{prefix}.end_time": ["End time must be after the start time."]}
+                {f"{prefix}.end_time": [gettext("End time must be after the start time.")]}
             )
         cleaned.append({"weekdays": sorted(set(weekdays)), "start_time": start, "end_time": end})
     return cleaned

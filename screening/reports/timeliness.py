@@ -60,6 +60,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import In, IsNull, LessThan
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from agencies.models import Agency
@@ -71,17 +72,18 @@ from screening.people.deadlines import closure_days, findings_due_by
 from screening.reports.plan_delivery import PlanDelivery, plan_delivery
 
 STAGES = [
-    ("visit", "Screening visit"),
-    ("findings", "Agency findings"),
-    ("assessment", "Signed-off assessment"),
+    ("visit", gettext_lazy("Screening visit")),
+    ("findings", gettext_lazy("Agency findings")),
+    ("assessment", gettext_lazy("Signed-off assessment")),
 ]
-STAGE_LABELS = {**dict(STAGES), "review": "Review signed off"}
+# Labels are in the page's language (the CSV download is written in English).
+STAGE_LABELS = {**dict(STAGES), "review": gettext_lazy("Review signed off")}
 REVIEW_REASON_LABELS = {
-    "scheduled": "Scheduled",
-    "new_information": "After new information",
-    "requested": "Asked for",
+    "scheduled": gettext_lazy("Scheduled"),
+    "new_information": gettext_lazy("After new information"),
+    "requested": gettext_lazy("Asked for"),
 }
-NO_REASON = "No reason recorded"
+NO_REASON = gettext_lazy("No reason recorded")
 
 
 ON_TIME, LATE, NOT_YET_DUE = "on_time", "late", "not_yet_due"
@@ -378,8 +380,10 @@ def _findings_tallies(p: _Period) -> list[_Tally]:
     return tallies
 
 
-REVIEW_LATE = "Review signed off after its due date"
-REVIEW_OVERDUE = "Review still open after its due date"
+REVIEW_LATE = gettext_lazy("Review signed off after its due date")
+REVIEW_OVERDUE = gettext_lazy("Review still open after its due date")
+VISIT_LATE = gettext_lazy("Visit after the deadline")
+REBOOKED = gettext_lazy("Missed session, rebooked")
 
 
 def _review_reasons(p: _Period) -> list[Reason]:
@@ -472,9 +476,7 @@ def _reasons(p: _Period, late_cases: set[int]) -> list[Reason]:
     for reference, text, start in late_visits:
         if text.strip():
             on = start.astimezone(p.zone).date()
-            by_case[reference].append(
-                Reason(reference, "Visit after the deadline", text.strip(), on)
-            )
+            by_case[reference].append(Reason(reference, VISIT_LATE, text.strip(), on))
     missed = (
         Session.objects.filter(
             _InIds("visit__case_id", late_cases), attended=False, cancelled=False
@@ -486,7 +488,7 @@ def _reasons(p: _Period, late_cases: set[int]) -> list[Reason]:
     )
     for reference, text, start in missed:
         on = start.astimezone(p.zone).date()
-        reason = Reason(reference, "Missed session, rebooked", text.strip() or NO_REASON, on)
+        reason = Reason(reference, REBOOKED, text.strip() or NO_REASON, on)
         by_case[reference].append(reason)
     return [reason for reference in sorted(by_case) for reason in by_case[reference]]
 

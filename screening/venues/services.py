@@ -9,8 +9,10 @@ from itertools import pairwise
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from schedule.models import Calendar
 
+from screening.errors import too_long
 from screening.models import OpeningHours, Room, Venue, VenueKind, new_feed_token
 
 DEFAULT_OPENING = [
@@ -27,7 +29,12 @@ def check_opening_hours(*, rows: Iterable[Mapping[str, object]]) -> list[dict[st
     rows = list(rows)
     if len(rows) > OPENING_HOURS_LIMIT:
         raise ValidationError(
-            {"opening_hours": [f"Give at most {OPENING_HOURS_LIMIT} opening times."]}
+            {
+                "opening_hours": [
+                    gettext("Give at most %(limit)s opening times.")
+                    % {"limit": OPENING_HOURS_LIMIT}
+                ]
+            }
         )
     cleaned = []
     for index, row in enumerate(rows):
@@ -36,13 +43,17 @@ def check_opening_hours(*, rows: Iterable[Mapping[str, object]]) -> list[dict[st
             raise ValidationError(
                 {
                     f"opening_hours.{index}.weekday": [
-                        "Give a weekday number from 0 (Monday) to 6 (Sunday)."
+                        gettext("Give a weekday number from 0 (Monday) to 6 (Sunday).")
                     ]
                 }
             )
         if not isinstance(opens, dt.time) or not isinstance(closes, dt.time) or opens >= closes:
             raise ValidationError(
-                {f"opening_hours.{index}.closes": ["Closing time must be after opening time."]}
+                {
+                    f"opening_hours.{index}.closes": [
+                        gettext("Closing time must be after opening time.")
+                    ]
+                }
             )
         cleaned.append({"weekday": weekday, "opens": opens, "closes": closes})
     by_day: dict[int, list[tuple[dt.time, dt.time]]] = {}
@@ -53,7 +64,11 @@ def check_opening_hours(*, rows: Iterable[Mapping[str, object]]) -> list[dict[st
         for (_, first_close), (second_open, _) in pairwise(spans):
             if second_open < first_close:
                 raise ValidationError(
-                    {"opening_hours": [f"Opening hours overlap on weekday {day}."]}
+                    {
+                        "opening_hours": [
+                            gettext("Opening hours overlap on weekday %(day)s.") % {"day": day}
+                        ]
+                    }
                 )
     return cleaned
 
@@ -73,7 +88,7 @@ def venue_create(
     must follow the wording rules (ValidationError naming `text_name`); `travel_minutes`
     (from the practitioners' base) is 0 to TRAVEL_LIMIT_MINUTES (ValidationError naming it)."""
     if len(address) > ADDRESS_LIMIT:
-        raise ValidationError({"address": [f"Write at most {ADDRESS_LIMIT:,} characters."]})
+        raise ValidationError({"address": [too_long(ADDRESS_LIMIT)]})
     rows = check_opening_hours(rows=DEFAULT_OPENING if opening_hours is None else opening_hours)
     venue = Venue(
         name=name,

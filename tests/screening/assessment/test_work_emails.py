@@ -11,13 +11,14 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import translation
 
 from accounts.models import Role
 from accounts.services import user_update
 from screening.assessment import tasks
 from screening.assessment.drafts import draft_reopen, draft_sign_off, draft_submit
 from screening.assessment.findings import findings_submit
-from screening.assessment.work_emails import work_emails_send_due
+from screening.assessment.work_emails import message_of, work_emails_send_due
 from screening.models import AdminTask, AssessmentDraft, WorkEmail
 from tests.factories import complete_answers, make_screened_case, make_user, record_judgements
 from tests.messaging import freeze
@@ -69,6 +70,21 @@ def test_findings_arriving_email_the_case_manager_a_link_and_nothing_of_the_case
     for secret in (case.reference, person.given_name, person.family_name, "Health"):
         assert secret not in email.subject + email.body
     assert work_emails_send_due().claimed == 0 and len(mail.outbox) == 1  # sent once
+
+
+def test_work_emails_go_in_english_even_from_a_welsh_request_and_their_welsh_is_ready(screened):
+    """Staff have no language preference yet (screening.integrations.email.staff_language):
+    an email sent while a Welsh page is active still goes in English; the wording is in
+    the Welsh catalogue for when a preference exists (docs/decisions/0021)."""
+    submit(screened)
+    with translation.override("cy"):
+        work_emails_send_due()
+        welsh_subject, welsh_body = message_of(kind=Kind.FINDINGS_ARRIVED, case_id=1)
+    (email,) = mail.outbox
+    assert email.subject == "New findings for a case you manage"
+    assert email.body.startswith("An agency has submitted findings for a case you manage.")
+    assert welsh_subject == "Canfyddiadau newydd ar gyfer achos rydych chi'n ei reoli"
+    assert welsh_body.startswith("Mae asiantaeth wedi cyflwyno canfyddiadau")
 
 
 def test_sending_a_draft_for_sign_off_emails_every_active_yot_manager(screened):
