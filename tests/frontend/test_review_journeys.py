@@ -224,6 +224,10 @@ def test_an_admin_books_the_open_review_s_visit_from_the_case_page(signed):
         user=admin_user, object_type="review", object_id=review.pk
     ).exists()
     assert admin.get(booking).status_code == 200
+    # Only those who book visits open the booking page.
+    practitioner = browser_for(signed["sessions"]["health"].practitioner.user)
+    for other in (cm, browser_for(signed["manager"]), practitioner):
+        assert other.get(booking).status_code == 403
     # Those who do not book visits see no booking entry point.
     assert "Book a review visit" not in cm.get(f"/cases/{case.pk}/").content.decode()
     # A signed-off case with no open review offers none.
