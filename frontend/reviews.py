@@ -26,6 +26,7 @@ from screening.assessment.review_selectors import (
     new_information_read,
     open_review_of,
     review_case_list_for,
+    review_to_book,
     reviews_for,
     reviews_read,
 )
@@ -35,7 +36,12 @@ from screening.assessment.review_sign_off import (
     latest_version,
 )
 from screening.errors import NotAllowed
-from screening.models import JUDGEMENTS, AssessmentDraft, Case, NewInformationKind
+from screening.models import (
+    JUDGEMENTS,
+    AssessmentDraft,
+    Case,
+    NewInformationKind,
+)
 
 
 class NewInformationForm(forms.Form):
@@ -82,6 +88,22 @@ class ChangesSummaryForm(forms.Form):
     )
 
 
+class ReviewLateReasonForm(forms.Form):
+    late_reason = forms.CharField(
+        label=gettext_lazy("Why is the review late?"),
+        help_text=gettext_lazy(
+            "For example, waiting for a police report or the case manager's leave. The "
+            "timeliness report lists it with the review."
+        ),
+        widget=forms.Textarea,
+        max_length=review_services.LATE_REASON_LIMIT,
+        error_messages={
+            "required": gettext_lazy("Say why the review is late"),
+            **at_most(review_services.LATE_REASON_LIMIT, gettext_lazy("The reason")),
+        },
+    )
+
+
 def case_reviews(user, case: Case) -> dict:
     """What the case page shows of reviews and new information to this user (each read
     audit-logged), and what they may do."""
@@ -97,12 +119,19 @@ def case_reviews(user, case: Case) -> dict:
     if can(user, "reviews", "read") and review_case_list_for(user=user).filter(pk=case.pk).exists():
         reviews = reviews_read(user=user, reviews=reviews_for(case=case))
         shown["reviews"] = reviews
+        shown["may_explain"] = can(user, "reviews", "create")
         shown["may_start"] = (
-            can(user, "reviews", "create")
+            shown["may_explain"]
             and not any(r.status == "in_progress" for r in reviews)
             and latest_version(case.pk) is not None
         )
-        shown["today"] = timezone.localdate()
+        today = timezone.localdate()
+        shown["today"] = today
+        for review in reviews:
+            review.late = review_services.review_is_late(review, today=today)
+    shown["review_to_book"] = (
+        review_to_book(user=user, case=case) if can(user, "visit_options", "read") else None
+    )
     return shown
 
 
@@ -150,6 +179,33 @@ def review_start(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(f"/cases/{case.pk}/#reviews")
     messages.success(request, _("The review has started from the last signed-off assessment."))
     return redirect("frontend:draft", pk=case.pk)
+
+
+@page("reviews", "create")
+def review_late_reason(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
+    """Why a late review is late (the case manager or a YOT manager), for the timeliness
+    report: the same service as the API's late-reason action, audited there."""
+    case = get_object_or_404(review_case_list_for(user=request.user), pk=pk)
+    review = get_object_or_404(reviews_for(case=case), pk=review_pk)
+    if request.method == "GET":
+        reviews_read(user=request.user, reviews=[review])
+    form = ReviewLateReasonForm(request.POST or None, initial={"late_reason": review.late_reason})
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_services.review_late_reason_record(
+                review=review, late_reason=form.cleaned_data["late_reason"], user=request.user
+            )
+            messages.success(request, _("The reason the review is late is recorded."))
+            return redirect(f"/cases/{case.pk}/#reviews")
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except NotAllowed as error:
+            form.add_error(None, str(error))
+    return render(
+        request,
+        "frontend/review_late_reason_form.html",
+        {"case": case, "review": review, "form": form},
+    )
 
 
 def changes_words(draft: AssessmentDraft) -> list[str]:

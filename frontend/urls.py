@@ -69,6 +69,11 @@ urlpatterns = [
         name="new_information_new",
     ),
     path("cases/<int:pk>/reviews/start/", reviews.review_start, name="review_start"),
+    path(
+        "cases/<int:pk>/reviews/<int:review_pk>/late-reason/",
+        reviews.review_late_reason,
+        name="review_late_reason",
+    ),
     path("visits/", visit_list.visit_list, name="visits"),
     path("visits/<int:pk>/", booking.visit_detail, name="visit"),
     path("bring-forward/", bring_forward.bring_forward, name="bring_forward"),

@@ -87,6 +87,16 @@ def open_review_of(case: Case) -> Review | None:
     return Review.objects.filter(OPEN_REVIEW, case=case).prefetch_related("new_information").first()
 
 
+def review_to_book(*, user: User, case: Case) -> Review | None:
+    """The case's open review for someone booking its review visit (a YOT admin, from a case
+    in their scope): the row is read for its id and due date only (need to know: no reason,
+    new information or assessment), and the read is audit-logged."""
+    review = Review.objects.filter(OPEN_REVIEW, case=case).only("id", "case_id", "due_by").first()
+    if review is not None:
+        audit_reads(user=user, objects=[review], detail="review due date, to book a visit")
+    return review
+
+
 # --- oversight lists -------------------------------------------------------------------------
 
 

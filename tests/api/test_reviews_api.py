@@ -384,17 +384,20 @@ def post_late_reason(user, review, text="The case manager was on leave for two w
     )
 
 
-def test_a_late_review_records_why_and_the_timeliness_report_lists_it(world):
+def test_a_late_review_records_why_and_the_timeliness_report_lists_it(world, monkeypatch):
     from screening.reports.timeliness import REVIEW_OVERDUE, timeliness_for
 
     users, case = world["users"], world["case"]
     review = Review.objects.get(case=case)
+    # Tuesday 16 March 2027; the review due Tuesday 23 March 2027 is not late yet.
+    freeze(monkeypatch, dt.datetime(2027, 3, 16, 10, 0, tzinfo=LONDON))
+    Review.objects.filter(pk=review.pk).update(due_by=dt.date(2027, 3, 23))
     not_late = post_late_reason(users[CM], review)
     assert not_late.status_code == 400
     assert "not late" in not_late.json()["errors"]["late_reason"][0]
-    # Due a week ago, still open: late.
-    today = dt.date.today()
-    Review.objects.filter(pk=review.pk).update(due_by=today - dt.timedelta(days=7))
+    assert "23 March 2027" in not_late.json()["errors"]["late_reason"][0]
+    # Due Tuesday 9 March 2027, a week ago, still open: late.
+    Review.objects.filter(pk=review.pk).update(due_by=dt.date(2027, 3, 9))
     statuses = {actor: post_late_reason(users[actor], review).status_code for actor in ACTORS}
     assert statuses == {
         ADMIN: 403, CM: 200, CM2: 404, MANAGER: 200, PRAC: 403, PRAC2: 403, OUT: 403, SYS: 403
@@ -403,7 +406,11 @@ def test_a_late_review_records_why_and_the_timeliness_report_lists_it(world):
     assert blank.status_code == 400 and "late_reason" in blank.json()["errors"]
     recorded = post_late_reason(users[CM], review, text="Waiting for the police report.")
     assert recorded.json()["late_reason"] == "Waiting for the police report."
-    month = today.replace(day=1) if today.day > 7 else (today - dt.timedelta(days=7)).replace(day=1)
-    report = timeliness_for(user=users[MANAGER], first_month=month, last_month=today.replace(day=1))
+    assert AuditEntry.objects.filter(
+        user=users[CM], action=AuditEntry.Action.WRITE, object_id=review.pk,
+        detail="review late reason",
+    ).exists()  # fmt: skip
+    march = dt.date(2027, 3, 1)
+    report = timeliness_for(user=users[MANAGER], first_month=march, last_month=march)
     listed = [(r.case_reference, r.text) for r in report.reasons if r.kind == REVIEW_OVERDUE]
     assert listed == [(case.reference, "Waiting for the police report.")]

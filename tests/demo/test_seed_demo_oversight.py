@@ -10,7 +10,13 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
-from screening.models import AssessmentVersion, OversightNote, PlanAction
+from screening.models import (
+    AssessmentVersion,
+    NewInformation,
+    OversightNote,
+    PlanAction,
+    Review,
+)
 from screening.oversight.selectors import oversight_for
 from tests.messaging import travel
 
@@ -37,3 +43,19 @@ def test_seed_demo_shows_plans_under_way_and_a_high_risk_case_due_a_managers_rev
     assert OversightNote.objects.filter(case_id=row.case).count() == 1
     assert lists["awaiting_sign_off"].count >= 1
     assert lists["actions_overdue"].count >= 1
+    # Every list on the oversight page has something to show.
+    assert {key: listed.count >= 1 for key, listed in lists.items()} == dict.fromkeys(lists, True)
+    assert set(lists) == {
+        "awaiting_sign_off",
+        "reviews_due",
+        "reviews_overdue",
+        "actions_overdue",
+        "high_risk_without_manager_review",
+        "new_information_without_review",
+    }
+    # Wednesday 2 December 2026: a review due next week (by Wednesday 9 December), one
+    # overdue, new information received last week (Wednesday 25 November).
+    due = set(Review.objects.filter(status="due").values_list("due_by", flat=True))
+    assert any(dt.date(2026, 12, 3) <= day <= dt.date(2026, 12, 9) for day in due)
+    assert any(day < dt.date(2026, 12, 2) for day in due)
+    assert NewInformation.objects.filter(received_on=dt.date(2026, 11, 25)).count() == 1

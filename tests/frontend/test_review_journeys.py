@@ -140,3 +140,96 @@ def test_pages_refuse_people_who_may_not_use_them(signed):
     assert other.post(f"/cases/{case.pk}/reviews/start/").status_code == 404
     admin_page = admin.get(f"/cases/{case.pk}/").content.decode()
     assert "New information" not in admin_page and "Start a review" not in admin_page
+
+
+# --- a late review's reason on the page ------------------------------------------------------
+
+
+def test_a_late_review_records_why_from_the_case_page(signed, monkeypatch):
+    case = signed["case"]
+    review = Review.objects.get(case=case, status="due")
+    # Signed off Friday 20 November 2026: the scheduled review falls due three calendar
+    # months later, Saturday 20 February 2027.
+    assert review.due_by == dt.date(2027, 2, 20)
+    cm = browser_for(case.case_manager)
+    url = f"/cases/{case.pk}/reviews/{review.pk}/late-reason/"
+    # Tuesday 1 December 2026: not late, no link; the service refuses naming the field.
+    assert "Record why it is late" not in cm.get(f"/cases/{case.pk}/").content.decode()
+    early = cm.post(url, {"late_reason": "Waiting for the police report."}).content.decode()
+    assert 'href="#id_late_reason"' in early and "This review is not late" in early
+    assert Review.objects.get(pk=review.pk).late_reason == ""
+
+    # Monday 1 March 2027: open past its due date.
+    freeze(monkeypatch, dt.datetime(2027, 3, 1, 10, 0, tzinfo=LONDON))
+    cm = browser_for(case.case_manager)  # signed in afresh: the old session has expired
+    page = cm.get(f"/cases/{case.pk}/").content.decode()
+    assert "No reason recorded" in page and f'href="{url}"' in page
+    form = cm.get(url).content.decode()
+    assert "Why is the review late?" in form and "20 February 2027" in form
+    blank = cm.post(url, {"late_reason": "  "}).content.decode()
+    assert "govuk-error-summary" in blank and 'href="#id_late_reason"' in blank
+    assert "Say why the review is late" in blank
+    too_long = cm.post(url, {"late_reason": "x" * 1001}).content.decode()
+    assert 'href="#id_late_reason"' in too_long
+    assert Review.objects.get(pk=review.pk).late_reason == ""
+
+    done = cm.post(url, {"late_reason": "Waiting for the police report."})
+    assert done.status_code == 302 and done["Location"].endswith(f"/cases/{case.pk}/#reviews")
+    assert Review.objects.get(pk=review.pk).late_reason == "Waiting for the police report."
+    assert AuditEntry.objects.filter(
+        user=case.case_manager,
+        action=AuditEntry.Action.WRITE,
+        object_type="review",
+        object_id=review.pk,
+        detail="review late reason",
+    ).exists()
+    page = cm.get(f"/cases/{case.pk}/").content.decode()
+    assert "Waiting for the police report." in page and "Change the reason" in page
+    boss = browser_for(signed["manager"])
+    assert boss.post(url, {"late_reason": "Manager's note: leave cover."}).status_code == 302
+
+    admin = browser_for(make_user(role=Role.YOT_ADMIN))
+    assert admin.get(url).status_code == 403 and admin.post(url, {}).status_code == 403
+    practitioner = browser_for(signed["sessions"]["health"].practitioner.user)
+    assert practitioner.post(url, {"late_reason": "x"}).status_code == 403
+    other = browser_for(make_user(role=Role.CASE_MANAGER))
+    assert other.get(url).status_code == 404 and other.post(url, {}).status_code == 404
+    assert Review.objects.get(pk=review.pk).late_reason == "Manager's note: leave cover."
+
+
+def test_an_admin_books_the_open_review_s_visit_from_the_case_page(signed):
+    case = signed["case"]
+    cm = browser_for(case.case_manager)
+    cm.post(
+        f"/cases/{case.pk}/new-information/new/",
+        {
+            "kind": "arrest",
+            "summary": "Arrested on Saturday night outside the station.",
+            "received_on_0": "30",
+            "received_on_1": "11",
+            "received_on_2": "2026",
+        },
+    )
+    review = Review.objects.get(case=case, status="due")
+    admin_user = make_user(role=Role.YOT_ADMIN)
+    admin = browser_for(admin_user)
+    page = admin.get(f"/cases/{case.pk}/").content.decode()
+    booking = f"/cases/{case.pk}/reviews/{review.pk}/book/"
+    # Monday 30 November 2026 + 5 working days: Monday 7 December 2026.
+    assert "Book a review visit" in page and f'href="{booking}"' in page
+    assert "7 December 2026" in page
+    # Need to know: the due date only, nothing of the review's reason or new information.
+    assert "Arrested" not in page and "New information" not in page
+    assert AuditEntry.objects.filter(
+        user=admin_user, object_type="review", object_id=review.pk
+    ).exists()
+    assert admin.get(booking).status_code == 200
+    # Only those who book visits open the booking page.
+    practitioner = browser_for(signed["sessions"]["health"].practitioner.user)
+    for other in (cm, browser_for(signed["manager"]), practitioner):
+        assert other.get(booking).status_code == 403
+    # Those who do not book visits see no booking entry point.
+    assert "Book a review visit" not in cm.get(f"/cases/{case.pk}/").content.decode()
+    # A signed-off case with no open review offers none.
+    Review.objects.filter(pk=review.pk).update(status="signed_off", signed_off_on=dt.date.max)
+    assert "Book a review visit" not in admin.get(f"/cases/{case.pk}/").content.decode()
