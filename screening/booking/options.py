@@ -56,6 +56,9 @@ class VisitOptions:
     agencies: dict[str, Agency] = field(default_factory=dict)
     practitioners: dict[int, Practitioner] = field(default_factory=dict)
     rooms: dict[int, Room] = field(default_factory=dict)
+    # Venues searched that need no room (a home or school), by id: the engine sees each as
+    # a place always free, under the id place_id(venue) gives it.
+    roomless: dict[int, Venue] = field(default_factory=dict)
     # The interpreters an option may hold (the young person's language), by id.
     interpreters: dict[int, Interpreter] = field(default_factory=dict)
     # What the engine was last asked (up to the deadline), for checks against its references:
@@ -67,6 +70,14 @@ class VisitOptions:
     # The parent or carer's, the same way, when they must attend (else empty).
     carer_unavailable: list[Interval] = field(default_factory=list)
 
+    def place(self, option: Option) -> tuple[Room | None, Venue]:
+        """Where the option is: its room and the room's venue, or no room and the venue
+        that needs none."""
+        if option.room < 0:
+            return None, self.roomless[-option.room]
+        room = self.rooms[option.room]
+        return room, room.venue
+
     def clashes(self, option: Option) -> list[Interval]:
         """The young person's unavailable times (engine minutes) that the option's span
         overlaps: empty for an option outside them."""
@@ -76,6 +87,21 @@ class VisitOptions:
         """The parent or carer's unavailable times that the option's span overlaps (only
         when they must attend)."""
         return _overlapping(self.carer_unavailable, option)
+
+
+def place_id(venue: Venue) -> int:
+    """The engine's id for a venue that needs no room: negative, so no room has it."""
+    return -venue.pk
+
+
+def _roomless_slots(
+    venues: Sequence[Venue], start: int, end: int, closed: list[Interval]
+) -> list[RoomSlot]:
+    """Venues that need no room, as places free for the whole window but the days the
+    YOT does not work (a home or school has no calendar of ours): the practitioners'
+    own free time, with their travel there and back, is what bounds a visit."""
+    free = tuple(room_free(opening=[(start, end)], visits=[], closures=closed))
+    return [RoomSlot(id=place_id(v), free=free, travel=v.travel_minutes) for v in venues]
 
 
 def _overlapping(times: list[Interval], option: Option) -> list[Interval]:
@@ -618,15 +644,18 @@ def visit_options(
         ).values_list("practitioner_id", flat=True)
     )
     rooms_query = Room.objects.filter(is_active=True)
-    if venues:  # several venues at once: their rooms only
-        rooms_query = rooms_query.filter(venue__in=list(venues))
+    roomless = [v for v in venues or () if not v.needs_room]
+    if venues:  # several venues at once: their rooms only, and those that need none
+        rooms_query = rooms_query.filter(venue__in=[v for v in venues if v.needs_room])
     rooms = list(rooms_query.select_related("venue").prefetch_related("venue__opening_hours"))
     language = case.young_person.interpreter_language
     interpreters = interpreters_for(language) if case.young_person.interpreter_needed else None
     young_unavailable = tuple(_unavailable(case, earliest, horizon, tz))
     # A parent or carer who must attend: their times join the young person's, as strictly.
     unavailable = young_unavailable + tuple(_unavailable(case, earliest, horizon, tz, carer=True))
-    trip = max((r.venue.travel_minutes for r in rooms), default=0)
+    trip = max(
+        [r.venue.travel_minutes for r in rooms] + [v.travel_minutes for v in roomless], default=0
+    )
     # Visits already booked at any venue with travel hold their practitioners for it.
     travel = Venue.objects.filter(travel_minutes__gt=0).exists()
     # The rows read must reach past a visit by its practitioners' travel.
@@ -649,7 +678,7 @@ def visit_options(
         )
         slots = _room_slots(
             rooms=rooms, start=earliest, end=upto, tz=tz, closed=closed, ignore_visit=ignore_visit
-        )
+        ) + _roomless_slots(roomless, earliest, upto, closed)
         pool = None
         if interpreters is not None:
             pool = tuple(
@@ -717,6 +746,7 @@ def visit_options(
         agencies={a.code: a for a in chosen},
         practitioners={p.pk: p for p in practitioners},
         rooms={r.pk: r for r in rooms},
+        roomless={v.pk: v for v in roomless},
         interpreters={i.pk: i for i in interpreters or ()},
         request=request,
         # From the first day's midnight, so a clash names the whole unavailable time.

@@ -50,14 +50,16 @@ def _invite(
     cancelled = method == CANCEL
     entry = session_entry(session, cancelled=cancelled, attendee=to, held_as=held_as)
     visit = session.visit
-    held = held_as or HeldAs(start=session.start, end=session.end, room=visit.room)
-    venue = held.room.venue
+    held = held_as or HeldAs(
+        start=session.start, end=session.end, room=visit.room, venue=visit.venue
+    )
+    venue = held.place
     when = day_at_time_words(held.start)
     text = (
         f"{heading}\n\n"
         f"{session.agency.name} screening session with {who(visit)}\n"
         f"When: {when} to {held.end.astimezone(yot_zone()):%H:%M}\n"
-        f"Where: {venue.name}, {held.room.name}\n{venue.address}\n\n"
+        f"Where: {_place_words(held)}\n{venue.address}\n\n"
         + (
             "Your calendar will remove this session.\n"
             if cancelled
@@ -91,7 +93,7 @@ def _visit_invite(
     """An interpreter's invite: the whole visit, from its first session's start to its last
     session's end (they are held between sessions too)."""
     cancelled = method == CANCEL
-    held = held_as or HeldAs(start=visit.start, end=visit.end, room=visit.room)
+    held = held_as or HeldAs(start=visit.start, end=visit.end, room=visit.room, venue=visit.venue)
     entry = replace(
         visit_entry(visit),
         start=held.start,
@@ -99,13 +101,13 @@ def _visit_invite(
         cancelled=cancelled,
         attendee_email=to,
     )
-    venue = held.room.venue
+    venue = held.place
     when = day_at_time_words(held.start)
     text = (
         f"{heading}\n\n"
         f"Interpreting for a screening visit with {who(visit)}, held for the whole visit\n"
         f"When: {when} to {held.end.astimezone(yot_zone()):%H:%M}\n"
-        f"Where: {venue.name}, {held.room.name}\n{venue.address}\n\n"
+        f"Where: {_place_words(held)}\n{venue.address}\n\n"
         + (
             "Your calendar will remove this visit.\n"
             if cancelled
@@ -125,6 +127,12 @@ def _visit_invite(
         ),
         method=method,
     )
+
+
+def _place_words(held: HeldAs) -> str:
+    """'Civic Centre, Room 1', or the venue's name alone for a visit with no room."""
+    venue = held.place
+    return f"{venue.name}, {held.room.name}" if held.room is not None else venue.name
 
 
 def _recipient(invite: InviteEmail):
@@ -225,6 +233,7 @@ class _InviteOutbox(EmailOutbox[InviteEmail, InviteReport]):
                 "session__agency",
                 "session__visit__case__young_person",
                 "session__visit__room__venue",
+                "session__visit__venue",
                 "previous_room__venue",
             )
             .order_by("next_attempt_at", "id")
