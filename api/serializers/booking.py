@@ -213,9 +213,7 @@ class SessionSerializer(serializers.ModelSerializer):
 
 class VisitSerializer(serializers.ModelSerializer):
     sessions = serializers.SerializerMethodField()
-    room_name = serializers.CharField(
-        source="room.__str__", read_only=True, allow_null=True, default=None
-    )
+    room_name = serializers.SerializerMethodField()
     venue_name = serializers.CharField(source="venue.name", read_only=True)
     interpreter_name = serializers.CharField(
         source="interpreter.name", read_only=True, allow_null=True, default=None
@@ -244,6 +242,11 @@ class VisitSerializer(serializers.ModelSerializer):
             "sessions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_room_name(self, obj: Visit) -> str | None:
+        """The room with its venue; null for a home or school visit (no room)."""
+        return str(obj.room) if obj.room_id is not None else None
 
     @cached_property
     def _session_rows(self) -> serializers.ListSerializer:
