@@ -24,7 +24,7 @@ from screening.booking.options import VisitOptions, visit_options
 from screening.booking.selectors import booked_visit_of, session_list_for, visit_list_for
 from screening.booking.services import SessionRequest
 from screening.errors import NotAllowed, SlotTaken
-from screening.models import Case, Review, Room, Session, Venue, Visit
+from screening.models import Case, Review, Room, Session, Venue, VenueKind, Visit
 from screening.people.selectors import case_list_for
 from screening.scheduling.expand import from_minutes
 from screening.scheduling.search import Option
@@ -222,6 +222,8 @@ def _search(case: Case, form: OptionsForm, **extra: object) -> VisitOptions | No
             not_before=not_before,
             respect_unavailable=data.get("respect_unavailable", False),
             spread=form.spread_out(),
+            # The venues ticked, searched at once; none ticked: every active room.
+            venues=list(data.get("venues") or ()) or None,
             count=OPTION_COUNT,
             extra_notice_minutes=PAGE_MARGIN_MINUTES,
             **extra,
@@ -232,6 +234,15 @@ def _search(case: Case, form: OptionsForm, **extra: object) -> VisitOptions | No
         return None
 
 
+def office_venues() -> list[int]:
+    """The venues the booking page searches unless asked otherwise: the YOT office(s)."""
+    return list(
+        Venue.objects.filter(kind=VenueKind.YOT_OFFICE, rooms__is_active=True)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+
+
 def _options_form(query: QueryDict, agencies: list[Agency], defaults: dict) -> OptionsForm:
     """Bound to the query when the admin has asked; otherwise bound to the defaults, so the
     first view already shows options."""
@@ -239,6 +250,7 @@ def _options_form(query: QueryDict, agencies: list[Agency], defaults: dict) -> O
         return OptionsForm(query, agencies=agencies)
     data = QueryDict(mutable=True)
     data.setlist("agencies", defaults["agencies"])
+    data.setlist("venues", [str(pk) for pk in defaults.get("venues", office_venues())])
     data["order"] = "fixed"
     data["spread"] = "yes"
     for code, minutes in defaults.get("durations", {}).items():
@@ -517,6 +529,7 @@ def visit_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     agencies = [s.agency for s in sessions]
     defaults = {
         "agencies": [a.code for a in agencies],
+        "venues": sorted({*office_venues(), visit.venue_id}),
         "durations": {
             s.agency.code: int((s.end - s.start).total_seconds() // 60) for s in sessions
         },
@@ -614,7 +627,10 @@ def session_rebook(request: HttpRequest, pk: int) -> HttpResponse:
     if missed.attended is not False:
         messages.info(request, _("Only a session marked 'did not attend' is rebooked."))
         return redirect("frontend:visit", pk=missed.visit_id)
-    defaults = {"agencies": [missed.agency.code]}
+    defaults = {
+        "agencies": [missed.agency.code],
+        "venues": sorted({*office_venues(), missed.visit.venue_id}),
+    }
 
     def write(*, room, venue, sessions, late_reason, reason, query, interpreter):
         only = sessions[0]
