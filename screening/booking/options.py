@@ -27,7 +27,7 @@ from screening.booking.availability import (
     room_closures,
     room_opening,
 )
-from screening.models import Case, Room, Session, Venue, Visit, VisitStatus
+from screening.models import Case, Room, Session, Venue, VenueKind, Visit, VisitStatus
 from screening.people.deadlines import closure_days
 from screening.people.workdays import is_working_day
 from screening.scheduling import expand as ex
@@ -441,8 +441,11 @@ def render_reason(
     deadline: dt.date | None,
     agency_names: Mapping[str, str],
     language: str | None = None,
+    place_words: Callable[[int], str] | None = None,
 ) -> str:
-    """A sentence an admin can act on (`language`: the ISO code an interpreter is needed for)."""
+    """A sentence an admin can act on (`language`: the ISO code an interpreter is needed for;
+    `place_words`: how to name the place of an engine room id, for a reason the journey
+    there causes)."""
     before = f"before the deadline of {day_words(deadline)}" if deadline else "in the search window"
     if reason.code == "no_interpreter":
         name = language_name(language or "")
@@ -454,6 +457,10 @@ def render_reason(
     if reason.code == "agency_unavailable":
         name = agency_names.get(reason.agency or "", reason.agency)
         text = f"No {name} practitioner is free {before}"
+        if reason.travel:
+            where = place_words(reason.room) if place_words and reason.room is not None else ""
+            trip = f"{_length_words(reason.travel)}' travel" + (f" to {where}" if where else "")
+            text = f"With {trip}, no {name} practitioner is free {before}"
         if reason.earliest is not None:
             day = ex.from_minutes(reason.earliest).astimezone(tz).date()
             text += f"; the earliest would be {day_words(day)}"
@@ -512,6 +519,7 @@ def _answer(
     tz: ZoneInfo,
     young_unavailable: tuple[Interval, ...] | None = None,
     language: str | None = None,
+    place_words: Callable[[int], str] | None = None,
 ) -> tuple[list[Option], list[Option], list[str]] | None:
     """The options before the deadline, those after it when too few, and the reasons, from
     rows read up to `upto`; None when rows beyond it could change any of them."""
@@ -537,7 +545,14 @@ def _answer(
             return None
         why = [_whose_times(r, request, young_unavailable) for r in why]
         reasons = [
-            render_reason(r, tz=tz, deadline=deadline, agency_names=names, language=language)
+            render_reason(
+                r,
+                tz=tz,
+                deadline=deadline,
+                agency_names=names,
+                language=language,
+                place_words=place_words,
+            )
             for r in why
         ]
     else:
@@ -707,6 +722,14 @@ def visit_options(
             interpreters=pool,
         )
 
+    by_id = {r.pk: r.venue for r in rooms} | {place_id(v): v for v in roomless}
+
+    def place_words(place: int) -> str:
+        """A community venue by what texts call it ("the youth centre on Mill Road"), any
+        other by its name."""
+        venue = by_id[place]
+        return venue.name_for_texts if venue.kind == VenueKind.COMMUNITY else venue.name
+
     find = (lambda r: _spread(r, tz)) if spread else search
     names = {a.code: a.name_in_sentence for a in chosen}
     # Rows are read for a short window first, widened (doubled) only while the answer could
@@ -731,6 +754,7 @@ def visit_options(
             tz=tz,
             young_unavailable=young_unavailable,
             language=language,
+            place_words=place_words,
         )
         if answer is not None:
             break

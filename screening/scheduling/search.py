@@ -427,7 +427,7 @@ def interpreted(request: SearchRequest, options: list[Option]) -> list[Option]:
     return out
 
 
-def _travelled(free: Sequence[Interval], travel: int) -> tuple[Interval, ...]:
+def travelled(free: Sequence[Interval], travel: int) -> tuple[Interval, ...]:
     """Where a session may go when its practitioner travels `travel` minutes each way: each
     free interval less the travel at both ends (each practitioner runs one session a visit,
     so their first and last session there is that one)."""
@@ -448,7 +448,7 @@ def search(request: SearchRequest) -> list[Option]:
                     Candidate(
                         c.id,
                         c.agency,
-                        _travelled(c.free, travel),
+                        travelled(c.free, travel),
                         c.continuity,
                         c.week_load,
                         c.week_loads,
