@@ -22,7 +22,7 @@ from screening.errors import SlotTaken
 from screening.messaging.templates import placeholder_values
 from screening.models import FreedSlot, Visit
 from screening.scheduling.expand import from_minutes
-from screening.venues.services import venue_create
+from screening.venues.services import room_create, venue_create
 from tests.calendar_support import CODES, LONDON, book, sessions_from, world  # noqa: F401
 from tests.factories import make_case, make_working_practitioner
 
@@ -177,3 +177,21 @@ def test_a_home_venue_needs_a_name_for_texts_without_its_address(world, text_nam
     with pytest.raises(ValidationError) as refused:
         venue_create(name="Home", address="4 Elm Row, Townham", kind="home", text_name=text_name)
     assert problem in " ".join(refused.value.message_dict["text_name"])
+
+
+def test_why_no_option_names_the_journey_when_it_is_the_cause(world):  # noqa: F811
+    # Four hours each way leaves no working day (09:00-17:00) long enough for any session.
+    far = venue_create(
+        name="Far youth centre",
+        address="1 Far Lane, Distant",
+        kind="community",
+        text_name="the youth centre on Far Lane",
+        travel_minutes=240,
+    )
+    room_create(venue=far, name="Hall")
+    found = visit_options(case=world.case, venues=[far], count=1)
+    assert found.options == [] and found.after_deadline == []
+    assert found.reasons and all(
+        r.startswith("With 4 hours' travel to the youth centre on Far Lane, no ")
+        for r in found.reasons
+    )
