@@ -100,6 +100,7 @@ _VISIT_ROW_FIELDS = (
     "case__young_person__family_name",
     "room__name",
     "room__venue__name",
+    "venue__name",
 )
 
 
