@@ -69,6 +69,10 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class RoomSlot:
+    """A place a visit may be: a room, or a venue that needs none (a home or school visit,
+    which the booking layer hands in as free all the time it searches, under an id no room
+    has). The engine treats them alike."""
+
     id: int
     free: tuple[Interval, ...]
     # Minutes each practitioner travels to the room's venue, before their session there and
