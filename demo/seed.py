@@ -77,6 +77,7 @@ from screening.models import (
     ReviewStatus,
     Room,
     Session,
+    Venue,
     VenueKind,
     Visit,
     VisitStatus,
@@ -449,6 +450,18 @@ def _community_room() -> Room:
     return room_create(venue=centre, name="Meeting room")
 
 
+def _home_venue() -> Venue:
+    """Visits at the young person's home need no room (issue 17): one visit is booked there.
+    Its address is the case's, so texts call it "your home"."""
+    return venue_create(
+        name="Young person's home",
+        address="The young person's address, on their case record",
+        kind=VenueKind.HOME,
+        text_name="your home",
+        travel_minutes=20,
+    )
+
+
 def _young_people(today: dt.date) -> list[YoungPerson]:
     people = []
     for n, (given, family) in enumerate(YOUNG_PEOPLE):
@@ -498,14 +511,15 @@ def _bookings(
     case: Case,
     day: dt.date,
     team: dict[str, list[Practitioner]],
-    rooms: list[Room],
+    rooms: list[Room | Venue],
     zone: ZoneInfo,
     record_past: bool,
     booked_by: User,
     late_reason: str,
 ) -> Iterator[Callable[[], Visit]]:
-    """The visits to try on the day, one per usual clinic start, room and team, in order.
-    A visit after the case's deadline records `late_reason`."""
+    """The visits to try on the day, one per usual clinic start, room (or a home venue,
+    which needs none) and team, in order. A visit after the case's deadline records
+    `late_reason`."""
     agencies = {a.code: a for a in Agency.objects.filter(code__in=AGENCY_ORDER)}
     for hour, minute in [(9, 30), (13, 30), (10, 0), (14, 0), (9, 0), (13, 15)]:
         start = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone)
@@ -521,7 +535,8 @@ def _bookings(
             yield partial(
                 visit_book,
                 case=case,
-                room=room,
+                room=room if isinstance(room, Room) else None,
+                venue=room if isinstance(room, Venue) else None,
                 sessions=sessions,
                 booked_by=booked_by,
                 record_past=record_past,
@@ -826,6 +841,7 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
         _import_demo_calendar(team, today, zone)
         rooms = _rooms()
         community = _community_room()
+        home = _home_venue()
         people = _young_people(today)
         _interpreters(today)
         # One young person waiting for a visit needs a Polish interpreter.
@@ -892,8 +908,10 @@ def build(*, log: Callable[[str], None] = lambda _: None) -> DemoResult:
                     candidates = [day for day in candidates if day > case.visit_due_by]
                 past = True
             visit = None
-            # The first booked case is seen at the community venue.
-            at = [community] if stage == "booked" and counts["booked"] == 0 else rooms
+            # The first booked case is seen at the community venue, the second at home.
+            at = rooms
+            if stage == "booked" and counts["booked"] < 2:
+                at = [[community], [home]][counts["booked"]]
             for day in candidates:
                 visit = _first_accepted(
                     _bookings(

@@ -24,7 +24,7 @@ from screening.booking.options import VisitOptions, visit_options
 from screening.booking.selectors import booked_visit_of, session_list_for, visit_list_for
 from screening.booking.services import SessionRequest
 from screening.errors import NotAllowed, SlotTaken
-from screening.models import Case, Review, Room, Session, Visit
+from screening.models import Case, Review, Room, Session, Venue, VenueKind, Visit
 from screening.people.selectors import case_list_for
 from screening.scheduling.expand import from_minutes
 from screening.scheduling.search import Option
@@ -40,7 +40,7 @@ class ShownOption:
 
     start: dt.datetime
     end: dt.datetime
-    room: Room
+    room: Room | None  # None: a home or school visit, at `venue` with no room
     sessions: list[dict[str, object]]
     token: str
     key: str
@@ -52,6 +52,12 @@ class ShownOption:
     chosen: bool = False
     # The interpreter held for the whole span, when the young person needs one.
     interpreter: Interpreter | None = None
+    venue: Venue | None = None
+
+    @property
+    def where(self) -> str:
+        """The room with its venue, or the venue alone for a visit needing no room."""
+        return str(self.room) if self.room is not None else self.venue.name
 
 
 def _datetimes(spans: list[tuple[int, int]]) -> list[tuple[dt.datetime, dt.datetime]]:
@@ -61,6 +67,7 @@ def _datetimes(spans: list[tuple[int, int]]) -> list[tuple[dt.datetime, dt.datet
 def shown_options(found: VisitOptions, options: list, prefix: str) -> list[ShownOption]:
     shown = []
     for n, option in enumerate(options, 1):
+        room, venue = found.place(option)
         sessions = [
             {
                 "agency": found.agencies[s.agency],
@@ -71,7 +78,7 @@ def shown_options(found: VisitOptions, options: list, prefix: str) -> list[Shown
             for s in option.sessions
         ]
         value = {
-            "room": option.room,
+            "room": room.pk if room is not None else None,
             "sessions": [
                 [
                     s.agency,
@@ -82,6 +89,8 @@ def shown_options(found: VisitOptions, options: list, prefix: str) -> list[Shown
                 for s in option.sessions
             ],
         }
+        if room is None:
+            value["venue"] = venue.pk
         if option.interpreter is not None:
             value["interpreter"] = option.interpreter
         token = signing.dumps(value, salt=OPTION_SALT)
@@ -89,7 +98,8 @@ def shown_options(found: VisitOptions, options: list, prefix: str) -> list[Shown
             ShownOption(
                 start=from_minutes(option.start),
                 end=from_minutes(option.end),
-                room=found.rooms[option.room],
+                room=room,
+                venue=venue,
                 sessions=sessions,
                 token=token,
                 key=f"{prefix}{n}",
@@ -153,13 +163,14 @@ def _error_href(key: str, chosen: ShownOption | None, shown: list[ShownOption]) 
     return f"#{shown[0].key}{field}" if shown else ""
 
 
-def chosen_option(token: str) -> tuple[Room, list[SessionRequest]]:
-    """The option a form posted back; a tampered or stale value is a 400-style error."""
+def chosen_option(token: str) -> tuple[Room | None, list[SessionRequest]]:
+    """The option a form posted back (its room: None for a home or school visit, whose
+    venue chosen_venue gives); a tampered or stale value is a 400-style error."""
     try:
         data = signing.loads(token, salt=OPTION_SALT, max_age=6 * 3600)
     except signing.BadSignature as exc:
         raise ValidationError({"option": [_("Choose one of the options shown.")]}) from exc
-    room = Room.objects.get(pk=data["room"])
+    room = Room.objects.get(pk=data["room"]) if data["room"] is not None else None
     agencies = {a.code: a for a in Agency.objects.filter(code__in=[s[0] for s in data["sessions"]])}
     people = Practitioner.objects.in_bulk([s[1] for s in data["sessions"]])
     return room, [
@@ -171,6 +182,14 @@ def chosen_option(token: str) -> tuple[Room, list[SessionRequest]]:
         )
         for code, pid, start, end in data["sessions"]
     ]
+
+
+def chosen_venue(token: str) -> Venue | None:
+    """The venue of a posted option that needs no room (None for an option in a room); the
+    token was checked by chosen_option."""
+    data = _chosen_value(token) or {}
+    pk = data.get("venue")
+    return None if pk is None else Venue.objects.filter(pk=pk).first()
 
 
 def chosen_interpreter(token: str) -> Interpreter | None:
@@ -203,6 +222,8 @@ def _search(case: Case, form: OptionsForm, **extra: object) -> VisitOptions | No
             not_before=not_before,
             respect_unavailable=data.get("respect_unavailable", False),
             spread=form.spread_out(),
+            # The venues ticked, searched at once; none ticked: every active room.
+            venues=list(data.get("venues") or ()) or None,
             count=OPTION_COUNT,
             extra_notice_minutes=PAGE_MARGIN_MINUTES,
             **extra,
@@ -213,6 +234,15 @@ def _search(case: Case, form: OptionsForm, **extra: object) -> VisitOptions | No
         return None
 
 
+def office_venues() -> list[int]:
+    """The venues the booking page searches unless asked otherwise: the YOT office(s)."""
+    return list(
+        Venue.objects.filter(kind=VenueKind.YOT_OFFICE, rooms__is_active=True)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+
+
 def _options_form(query: QueryDict, agencies: list[Agency], defaults: dict) -> OptionsForm:
     """Bound to the query when the admin has asked; otherwise bound to the defaults, so the
     first view already shows options."""
@@ -220,6 +250,7 @@ def _options_form(query: QueryDict, agencies: list[Agency], defaults: dict) -> O
         return OptionsForm(query, agencies=agencies)
     data = QueryDict(mutable=True)
     data.setlist("agencies", defaults["agencies"])
+    data.setlist("venues", [str(pk) for pk in defaults.get("venues", office_venues())])
     data["order"] = "fixed"
     data["spread"] = "yes"
     for code, minutes in defaults.get("durations", {}).items():
@@ -345,6 +376,7 @@ def _book_flow(
             room, sessions = chosen_option(token)
             result = write(
                 room=room,
+                venue=chosen_venue(token),
                 sessions=sessions,
                 interpreter=chosen_interpreter(token),
                 late_reason=request.POST.get("late_reason", "").strip(),
@@ -382,10 +414,11 @@ def book(request: HttpRequest, pk: int) -> HttpResponse:
     agencies = list(Agency.objects.order_by("order", "code"))
     defaults = {"agencies": [a.code for a in agencies if a.required_by_default]}
 
-    def write(*, room, sessions, late_reason, reason, query, interpreter):
+    def write(*, room, venue, sessions, late_reason, reason, query, interpreter):
         visit = visit_services.visit_book(
             case=case,
             room=room,
+            venue=venue,
             sessions=sessions,
             interpreter=interpreter,
             booked_by=request.user,
@@ -418,10 +451,11 @@ def book_review(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
     asked = [code for code in request.GET.getlist("agencies") if code]
     defaults = {"agencies": asked or [a.code for a in agencies if a.required_by_default]}
 
-    def write(*, room, sessions, late_reason, reason, query, interpreter):
+    def write(*, room, venue, sessions, late_reason, reason, query, interpreter):
         visit = visit_services.visit_book(
             case=case,
             room=room,
+            venue=venue,
             sessions=sessions,
             booked_by=request.user,
             late_reason=late_reason,
@@ -495,15 +529,17 @@ def visit_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     agencies = [s.agency for s in sessions]
     defaults = {
         "agencies": [a.code for a in agencies],
+        "venues": sorted({*office_venues(), visit.venue_id}),
         "durations": {
             s.agency.code: int((s.end - s.start).total_seconds() // 60) for s in sessions
         },
     }
 
-    def write(*, room, sessions, late_reason, reason, query, interpreter):
+    def write(*, room, venue, sessions, late_reason, reason, query, interpreter):
         changed = visit_services.visit_reschedule(
             visit=visit,
             room=room,
+            venue=venue,
             sessions=sessions,
             interpreter=interpreter,
             changed_by=request.user,
@@ -591,13 +627,17 @@ def session_rebook(request: HttpRequest, pk: int) -> HttpResponse:
     if missed.attended is not False:
         messages.info(request, _("Only a session marked 'did not attend' is rebooked."))
         return redirect("frontend:visit", pk=missed.visit_id)
-    defaults = {"agencies": [missed.agency.code]}
+    defaults = {
+        "agencies": [missed.agency.code],
+        "venues": sorted({*office_venues(), missed.visit.venue_id}),
+    }
 
-    def write(*, room, sessions, late_reason, reason, query, interpreter):
+    def write(*, room, venue, sessions, late_reason, reason, query, interpreter):
         only = sessions[0]
         visit = visit_services.session_rebook(
             missed=missed,
             room=room,
+            venue=venue,
             practitioner=only.practitioner,
             start=only.start,
             end=only.end,

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +19,7 @@ from agencies.models import Agency, Practitioner
 from agencies.services import LEAVE_REASON_LIMIT
 from screening.booking.services import REASON_LIMIT
 from screening.models import Language, OrderType, Room, Venue, YoungPerson
+from screening.models.venues import ROOMLESS_KINDS
 from screening.people.search import parse_search
 from screening.people.selectors import CaseStatus
 from screening.people.young_people import COMMUNICATION_NEEDS_LIMIT
@@ -453,6 +455,27 @@ def _gap_field(label: str, words: str) -> forms.IntegerField:
     )
 
 
+# How the booking page's venue checkboxes describe each kind of venue.
+VENUE_KIND_WORDS = {
+    "yot_office": gettext_lazy("YOT office"),
+    "community": gettext_lazy("community venue"),
+    "school": gettext_lazy("school, no room needed"),
+    "home": gettext_lazy("home, no room needed"),
+}
+
+
+def venue_choice_label(venue: Venue) -> str:
+    """'Mill Road youth centre (community venue, 25 minutes' travel)'."""
+    kind = VENUE_KIND_WORDS.get(venue.kind, venue.kind)
+    if venue.travel_minutes:
+        return _("%(name)s (%(kind)s, %(minutes)s minutes' travel)") % {
+            "name": venue.name,
+            "kind": kind,
+            "minutes": venue.travel_minutes,
+        }
+    return _("%(name)s (%(kind)s)") % {"name": venue.name, "kind": kind}
+
+
 class OptionsForm(forms.Form):
     """What the admin asks of the visit; the same choices as GET /cases/{id}/visit-options/."""
 
@@ -462,6 +485,16 @@ class OptionsForm(forms.Form):
         to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": gettext_lazy("Choose at least one agency")},
+    )
+    venues = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Where the visit may be"),
+        queryset=Venue.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=gettext_lazy(
+            "Choose one or more: each option says where it is. Practitioners travel to a "
+            "venue away from the office and back; a home or school visit needs no room"
+        ),
     )
     order = forms.ChoiceField(
         label=gettext_lazy("Order of sessions"),
@@ -515,6 +548,14 @@ class OptionsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.agency_list = agencies
         self.fields["agencies"].queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies])
+        # Venues with an active room, and those that need none (a home or school).
+        venues = self.fields["venues"]
+        venues.queryset = (
+            Venue.objects.filter(Q(rooms__is_active=True) | Q(kind__in=ROOMLESS_KINDS))
+            .distinct()
+            .order_by("name")
+        )
+        venues.label_from_instance = venue_choice_label
         for agency in agencies:
             self.fields[f"duration_{agency.code}"] = forms.IntegerField(
                 label=_("%(name)s session, in minutes") % {"name": agency.name},

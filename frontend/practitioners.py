@@ -66,7 +66,7 @@ def my_home(request: HttpRequest) -> HttpResponse:
         raise Http404("No practitioner record for this login.")
     now = timezone.now()
     sessions = session_list_for(user=request.user).select_related(
-        "visit__case__young_person", "visit__room__venue"
+        "visit__case__young_person", "visit__room__venue", "visit__venue"
     )
     upcoming = sessions.filter(end__gte=now, cancelled=False).exclude(visit__status="cancelled")
     past = sessions.filter(end__lt=now).order_by("-start", "-id")

@@ -104,7 +104,7 @@ def reply_page(request: HttpRequest, token: str) -> HttpResponse:
         return _page(request, "changed.html", context, status=410)
     context.update(
         when=_when(visit.start, language),
-        place=visit.room.venue.name_for_texts,
+        place=visit.venue.name_for_texts,
     )
     action = request.POST.get("action", "") if request.method == "POST" else ""
     link = found.link
@@ -146,7 +146,7 @@ def reply_page(request: HttpRequest, token: str) -> HttpResponse:
                 "title": w["moved_title"],
                 "body": w["moved_body"],
                 "when": _when(moved.start, language),
-                "place": moved.room.venue.name_for_texts,
+                "place": moved.venue.name_for_texts,
             },
         )
     return _page(request, "page.html", context)

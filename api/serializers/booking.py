@@ -78,9 +78,29 @@ def resolve_sessions(rows: list[dict]) -> list[dict]:
     return resolved
 
 
+def room_field() -> serializers.PrimaryKeyRelatedField:
+    return serializers.PrimaryKeyRelatedField(
+        queryset=Room.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The room; left out (or null) for a home or school visit, given by `venue`.",
+    )
+
+
+def venue_field() -> serializers.PrimaryKeyRelatedField:
+    return serializers.PrimaryKeyRelatedField(
+        queryset=Venue.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="A home or school venue (kind `home` or `school`): the visit needs no "
+        "room. With a room, the room's venue (it may be left out).",
+    )
+
+
 class VisitInputSerializer(Serializer):
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
-    room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.all())
+    room = room_field()
+    venue = venue_field()
     sessions = SessionInputSerializer(
         many=True,
         allow_empty=False,
@@ -140,7 +160,8 @@ class RebookInputSerializer(Serializer):
     """A missed session's one-session rebooking: where, with whom, when, and why; after the
     rebooking's own deadline also why so late."""
 
-    room = serializers.PrimaryKeyRelatedField(queryset=Room.objects.all())
+    room = room_field()
+    venue = venue_field()
     practitioner = serializers.PrimaryKeyRelatedField(queryset=Practitioner.objects.all())
     start = WindowDateTimeField()
     end = WindowDateTimeField(required=False)
@@ -192,7 +213,8 @@ class SessionSerializer(serializers.ModelSerializer):
 
 class VisitSerializer(serializers.ModelSerializer):
     sessions = serializers.SerializerMethodField()
-    room_name = serializers.CharField(source="room.__str__", read_only=True)
+    room_name = serializers.SerializerMethodField()
+    venue_name = serializers.CharField(source="venue.name", read_only=True)
     interpreter_name = serializers.CharField(
         source="interpreter.name", read_only=True, allow_null=True, default=None
     )
@@ -204,6 +226,8 @@ class VisitSerializer(serializers.ModelSerializer):
             "case",
             "room",
             "room_name",
+            "venue",
+            "venue_name",
             "interpreter",
             "interpreter_name",
             "status",
@@ -218,6 +242,11 @@ class VisitSerializer(serializers.ModelSerializer):
             "sessions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_room_name(self, obj: Visit) -> str | None:
+        """The room with its venue; null for a home or school visit (no room)."""
+        return str(obj.room) if obj.room_id is not None else None
 
     @cached_property
     def _session_rows(self) -> serializers.ListSerializer:
@@ -266,8 +295,8 @@ class VisitOptionsQuerySerializer(Serializer):
     venues = StrictCharField(
         max_length=500,
         required=False,
-        help_text="Venue ids, comma-separated: search their rooms at once (default: every "
-        "active room).",
+        help_text="Venue ids, comma-separated: search their rooms at once, and a home or "
+        "school venue as a place needing no room (default: every active room).",
     )
     min_gap = gap_field("min_gap")
     max_gap = gap_field("max_gap")
@@ -358,9 +387,11 @@ class TimeSpanSerializer(serializers.Serializer):
 class VisitOptionSerializer(serializers.Serializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
-    room = serializers.IntegerField()
-    room_name = serializers.CharField()
-    venue = serializers.IntegerField(help_text="The room's venue.")
+    room = serializers.IntegerField(
+        allow_null=True, help_text="Null for a home or school visit: it needs no room."
+    )
+    room_name = serializers.CharField(allow_null=True)
+    venue = serializers.IntegerField(help_text="The room's venue, or the home or school's.")
     venue_name = serializers.CharField()
     venue_kind = serializers.CharField()
     venue_text_name = serializers.CharField(help_text="What texts call the venue.")
@@ -399,18 +430,18 @@ def visit_options_data(found) -> dict:
     """Engine options (minutes, ids) as the contract's JSON (datetimes, names)."""
 
     def option(o) -> dict:
-        room = found.rooms[o.room]
+        room, venue = found.place(o)
         clashes = found.clashes(o)
         carer = found.carer_clashes(o)
         return {
             "start": from_minutes(o.start),
             "end": from_minutes(o.end),
-            "room": o.room,
-            "room_name": str(room),
-            "venue": room.venue_id,
-            "venue_name": room.venue.name,
-            "venue_kind": room.venue.kind,
-            "venue_text_name": room.venue.name_for_texts,
+            "room": room.pk if room is not None else None,
+            "room_name": str(room) if room is not None else None,
+            "venue": venue.pk,
+            "venue_name": venue.name,
+            "venue_kind": venue.kind,
+            "venue_text_name": venue.name_for_texts,
             "outside_unavailable": o.outside_unavailable,
             "clashes_with_unavailable": bool(clashes),
             "unavailable_clashes": _spans(clashes),

@@ -93,7 +93,8 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         case = get_object_or_404(case_list_for(user=request.user), pk=values["case"].pk)
         visit = visit_services.visit_book(
             case=case,
-            room=values["room"],
+            room=values.get("room"),
+            venue=values.get("venue"),
             sessions=_session_requests(values["sessions"]),
             booked_by=request.user,
             late_reason=values.get("late_reason", ""),
@@ -114,7 +115,8 @@ class VisitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         values = data.validated_data
         visit_services.visit_reschedule(
             visit=visit,
-            room=values["room"],
+            room=values.get("room"),
+            venue=values.get("venue"),
             sessions=_session_requests(values["sessions"]),
             changed_by=request.user,
             reason=values.get("reason", ""),
@@ -176,7 +178,8 @@ class SessionRebookView(_SessionActionView):
         missed, values = self.session_and_input(request, pk)
         visit = visit_services.session_rebook(
             missed=missed,
-            room=values["room"],
+            room=values.get("room"),
+            venue=values.get("venue"),
             practitioner=values["practitioner"],
             start=values["start"],
             end=values.get("end"),

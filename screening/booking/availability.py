@@ -25,7 +25,7 @@ from agencies.models import Agency, Interpreter, Practitioner
 from screening import fixed_sql as sql
 from screening.booking import queries
 from screening.errors import SlotTaken
-from screening.models import Room, Visit, VisitStatus
+from screening.models import Room, Venue, Visit, VisitStatus
 from screening.people.deadlines import closure_days
 from screening.people.workdays import is_working_day
 from screening.scheduling import expand as ex
@@ -161,7 +161,11 @@ class _Rows:
 
 
 def _read_rows(
-    *, room: Room, sessions: Sequence[SessionToBook], ignore_visit: Visit | None, tz: ZoneInfo
+    *,
+    room: Room | None,
+    sessions: Sequence[SessionToBook],
+    ignore_visit: Visit | None,
+    tz: ZoneInfo,
 ) -> _Rows:
     days = sorted({s.start.astimezone(tz).date() for s in sessions})
     first_day, last_day = (
@@ -176,7 +180,7 @@ def _read_rows(
     sessions_held = [sql.Many(people), False, sql.at(max(last_day, held_until)), sql.at(first_day)]
     longest = dt.timedelta(days=2)  # more than any visit: each is within one day's opening
     room_held = [
-        room.pk,
+        room.pk if room is not None else 0,  # no room (a home visit): no room has id 0
         VisitStatus.CANCELLED.value,
         sql.at(visit_end),
         sql.at(visit_start),
@@ -208,7 +212,7 @@ def _read_rows(
         own.append((span[0] - way, span[1] + way))
     times = calendar_times(
         working_calendars=calendars,
-        away_calendars=[*calendars, room.calendar_id],
+        away_calendars=[*calendars] + ([room.calendar_id] if room is not None else []),
         start=ex.to_minutes(first_day),
         end=ex.to_minutes(last_day),
         tz=tz,
@@ -223,26 +227,32 @@ def _read_rows(
 
 def check_bookable(
     *,
-    room: Room,
+    room: Room | None,
     sessions: Sequence[SessionToBook],
     ignore_visit: Visit | None = None,
     closures: frozenset[dt.date] | None = None,
+    venue: Venue | None = None,
 ) -> None:
     """Refuse a visit that a rule forbids (ValidationError: not working, on leave, venue
     closed, not a working day) or that collides with a practitioner's other sessions or
     daily limit, or with another live visit in the room (SlotTaken); `ignore_visit` (the
-    visit being moved) holds nothing.
+    visit being moved) holds nothing. A visit with no room (`room` None: a home or school
+    visit at `venue`) is at a place free whenever its people are, as the search has it:
+    no opening hours or room to check, the venue's travel still applies.
 
     The rows are read once for the whole visit (a handful of queries, whatever the number
     of sessions); the rules are then checked session by session in order, so the first
     problem found is the one reported."""
     tz = yot_zone()
     closed = closure_days() if closures is None else closures
+    venue = room.venue if room is not None else venue
+    if venue is None:
+        raise ValueError("check_bookable needs a room or a venue")
     rows = _read_rows(room=room, sessions=sessions, ignore_visit=ignore_visit, tz=tz)
     visit_start, visit_end = sessions[0].start, sessions[-1].end
     # Each practitioner travels to a community venue and back: free for that too (the
     # search's rule, RoomSlot.travel).
-    way = dt.timedelta(minutes=room.venue.travel_minutes)
+    way = dt.timedelta(minutes=venue.travel_minutes)
     for index, session in enumerate(sessions):
         practitioner, start, end = session.practitioner, session.start - way, session.end + way
         day = start.astimezone(tz).date()
@@ -303,6 +313,8 @@ def check_bookable(
                 )
             )
 
+    if room is None:
+        return
     day = visit_start.astimezone(tz).date()
     opening = [
         (day.weekday(), opens, closes)

@@ -10,9 +10,12 @@ from screening.models import FreedSlot, Visit
 
 def freed_slot_record(*, visit: Visit, cause: str) -> FreedSlot | None:
     """Record the visit's current room, span and practitioners as freed (call it before the
-    change writes the new times); nothing when the visit has already started. Runs inside
-    the caller's transaction, so a rolled-back change frees nothing."""
+    change writes the new times); nothing when the visit has already started or held no
+    room. Runs inside the caller's transaction, so a rolled-back change frees nothing."""
     if visit.start <= timezone.now():
+        return None
+    if visit.room_id is None:
+        # A home or school visit frees no room of ours (bring forward offers rooms' time).
         return None
     practitioners = list(
         visit.sessions.filter(cancelled=False).values_list("practitioner_id", flat=True)

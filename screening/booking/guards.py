@@ -175,7 +175,7 @@ _INTERPRETER_LOCK = 4 << 48
 def hold_resources(
     *,
     practitioners: Iterable[int],
-    room: int,
+    room: int | None,
     case: int | None = None,
     interpreter: int | None = None,
 ) -> None:
@@ -190,7 +190,9 @@ def hold_resources(
     the case would then wait for)."""
     if default_connection.vendor != "postgresql":
         return
-    keys = {_PRACTITIONER_LOCK + p for p in practitioners} | {_ROOM_LOCK + room}
+    keys = {_PRACTITIONER_LOCK + p for p in practitioners}
+    if room is not None:  # a home or school visit holds no room
+        keys.add(_ROOM_LOCK + room)
     if case is not None:
         keys.add(_CASE_LOCK + case)
     if interpreter is not None:

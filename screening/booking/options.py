@@ -28,7 +28,7 @@ from screening.booking.availability import (
     room_closures,
     room_opening,
 )
-from screening.models import Case, Room, Session, Venue, Visit, VisitStatus
+from screening.models import Case, Room, Session, Venue, VenueKind, Visit, VisitStatus
 from screening.people.deadlines import closure_days
 from screening.people.workdays import is_working_day
 from screening.scheduling import expand as ex
@@ -57,6 +57,9 @@ class VisitOptions:
     agencies: dict[str, Agency] = field(default_factory=dict)
     practitioners: dict[int, Practitioner] = field(default_factory=dict)
     rooms: dict[int, Room] = field(default_factory=dict)
+    # Venues searched that need no room (a home or school), by id: the engine sees each as
+    # a place always free, under the id place_id(venue) gives it.
+    roomless: dict[int, Venue] = field(default_factory=dict)
     # The interpreters an option may hold (the young person's language), by id.
     interpreters: dict[int, Interpreter] = field(default_factory=dict)
     # What the engine was last asked (up to the deadline), for checks against its references:
@@ -68,6 +71,14 @@ class VisitOptions:
     # The parent or carer's, the same way, when they must attend (else empty).
     carer_unavailable: list[Interval] = field(default_factory=list)
 
+    def place(self, option: Option) -> tuple[Room | None, Venue]:
+        """Where the option is: its room and the room's venue, or no room and the venue
+        that needs none."""
+        if option.room < 0:
+            return None, self.roomless[-option.room]
+        room = self.rooms[option.room]
+        return room, room.venue
+
     def clashes(self, option: Option) -> list[Interval]:
         """The young person's unavailable times (engine minutes) that the option's span
         overlaps: empty for an option outside them."""
@@ -77,6 +88,21 @@ class VisitOptions:
         """The parent or carer's unavailable times that the option's span overlaps (only
         when they must attend)."""
         return _overlapping(self.carer_unavailable, option)
+
+
+def place_id(venue: Venue) -> int:
+    """The engine's id for a venue that needs no room: negative, so no room has it."""
+    return -venue.pk
+
+
+def _roomless_slots(
+    venues: Sequence[Venue], start: int, end: int, closed: list[Interval]
+) -> list[RoomSlot]:
+    """Venues that need no room, as places free for the whole window but the days the
+    YOT does not work (a home or school has no calendar of ours): the practitioners'
+    own free time, with their travel there and back, is what bounds a visit."""
+    free = tuple(room_free(opening=[(start, end)], visits=[], closures=closed))
+    return [RoomSlot(id=place_id(v), free=free, travel=v.travel_minutes) for v in venues]
 
 
 def _overlapping(times: list[Interval], option: Option) -> list[Interval]:
@@ -416,8 +442,11 @@ def render_reason(
     deadline: dt.date | None,
     agency_names: Mapping[str, str],
     language: str | None = None,
+    place_words: Callable[[int], str] | None = None,
 ) -> str:
-    """A sentence an admin can act on (`language`: the ISO code an interpreter is needed for)."""
+    """A sentence an admin can act on (`language`: the ISO code an interpreter is needed for;
+    `place_words`: how to name the place of an engine room id, for a reason the journey
+    there causes)."""
     before = f"before the deadline of {day_words(deadline)}" if deadline else "in the search window"
     if reason.code == "no_interpreter":
         name = language_name(language or "")
@@ -429,6 +458,10 @@ def render_reason(
     if reason.code == "agency_unavailable":
         name = agency_names.get(reason.agency or "", reason.agency)
         text = f"No {name} practitioner is free {before}"
+        if reason.travel:
+            where = place_words(reason.room) if place_words and reason.room is not None else ""
+            trip = f"{_length_words(reason.travel)}' travel" + (f" to {where}" if where else "")
+            text = f"With {trip}, no {name} practitioner is free {before}"
         if reason.earliest is not None:
             day = ex.from_minutes(reason.earliest).astimezone(tz).date()
             text += f"; the earliest would be {day_words(day)}"
@@ -487,6 +520,7 @@ def _answer(
     tz: ZoneInfo,
     young_unavailable: tuple[Interval, ...] | None = None,
     language: str | None = None,
+    place_words: Callable[[int], str] | None = None,
 ) -> tuple[list[Option], list[Option], list[str]] | None:
     """The options before the deadline, those after it when too few, and the reasons, from
     rows read up to `upto`; None when rows beyond it could change any of them."""
@@ -512,7 +546,14 @@ def _answer(
             return None
         why = [_whose_times(r, request, young_unavailable) for r in why]
         reasons = [
-            render_reason(r, tz=tz, deadline=deadline, agency_names=names, language=language)
+            render_reason(
+                r,
+                tz=tz,
+                deadline=deadline,
+                agency_names=names,
+                language=language,
+                place_words=place_words,
+            )
             for r in why
         ]
     else:
@@ -622,15 +663,18 @@ def visit_options(
         ).values_list("practitioner_id", flat=True)
     )
     rooms_query = Room.objects.filter(is_active=True)
-    if venues:  # several venues at once: their rooms only
-        rooms_query = rooms_query.filter(venue__in=list(venues))
+    roomless = [v for v in venues or () if not v.needs_room]
+    if venues:  # several venues at once: their rooms only, and those that need none
+        rooms_query = rooms_query.filter(venue__in=[v for v in venues if v.needs_room])
     rooms = list(rooms_query.select_related("venue").prefetch_related("venue__opening_hours"))
     language = case.young_person.interpreter_language
     interpreters = interpreters_for(language) if case.young_person.interpreter_needed else None
     young_unavailable = tuple(_unavailable(case, earliest, horizon, tz))
     # A parent or carer who must attend: their times join the young person's, as strictly.
     unavailable = young_unavailable + tuple(_unavailable(case, earliest, horizon, tz, carer=True))
-    trip = max((r.venue.travel_minutes for r in rooms), default=0)
+    trip = max(
+        [r.venue.travel_minutes for r in rooms] + [v.travel_minutes for v in roomless], default=0
+    )
     # Visits already booked at any venue with travel hold their practitioners for it.
     travel = Venue.objects.filter(travel_minutes__gt=0).exists()
     # The rows read must reach past a visit by its practitioners' travel.
@@ -653,7 +697,7 @@ def visit_options(
         )
         slots = _room_slots(
             rooms=rooms, start=earliest, end=upto, tz=tz, closed=closed, ignore_visit=ignore_visit
-        )
+        ) + _roomless_slots(roomless, earliest, upto, closed)
         pool = None
         if interpreters is not None:
             pool = tuple(
@@ -682,6 +726,14 @@ def visit_options(
             interpreters=pool,
         )
 
+    by_id = {r.pk: r.venue for r in rooms} | {place_id(v): v for v in roomless}
+
+    def place_words(place: int) -> str:
+        """A community venue by what texts call it ("the youth centre on Mill Road"), any
+        other by its name."""
+        venue = by_id[place]
+        return venue.name_for_texts if venue.kind == VenueKind.COMMUNITY else venue.name
+
     find = (lambda r: _spread(r, tz)) if spread else search
     names = {a.code: a.name_in_sentence for a in chosen}
     # Rows are read for a short window first, widened (doubled) only while the answer could
@@ -706,6 +758,7 @@ def visit_options(
             tz=tz,
             young_unavailable=young_unavailable,
             language=language,
+            place_words=place_words,
         )
         if answer is not None:
             break
@@ -721,6 +774,7 @@ def visit_options(
         agencies={a.code: a for a in chosen},
         practitioners={p.pk: p for p in practitioners},
         rooms={r.pk: r for r in rooms},
+        roomless={v.pk: v for v in roomless},
         interpreters={i.pk: i for i in interpreters or ()},
         request=request,
         # From the first day's midnight, so a clash names the whole unavailable time.

@@ -109,7 +109,7 @@ VISIT_MINUTES_POSTGRESQL = (
 # A visit at a community venue holds its practitioners for the travel before and after.
 VISIT_TRAVEL = (
     "SELECT v.id, ve.travel_minutes FROM screening_visit v "
-    "JOIN screening_room r ON r.id = v.room_id JOIN screening_venue ve ON ve.id = r.venue_id "
+    "JOIN screening_venue ve ON ve.id = v.venue_id "
     "WHERE v.id IN (%s) AND ve.travel_minutes > %s"
 )
 # Live sessions of some practitioners at venues with travel, with that travel, near [lo, hi):
@@ -117,7 +117,7 @@ VISIT_TRAVEL = (
 SESSIONS_TRAVEL = (
     "SELECT s.practitioner_id, s.start, s.blocked_until, ve.travel_minutes "
     "FROM screening_session s JOIN screening_visit v ON v.id = s.visit_id "
-    "JOIN screening_room r ON r.id = v.room_id JOIN screening_venue ve ON ve.id = r.venue_id "
+    "JOIN screening_venue ve ON ve.id = v.venue_id "
     "WHERE s.practitioner_id IN (%s) AND s.cancelled = %s AND s.start < %s "
     "AND s.blocked_until > %s AND ve.travel_minutes > %s AND s.visit_id <> %s"
 )

@@ -16,7 +16,7 @@ from screening.booking.options import visit_options
 from screening.booking.services import SessionRequest, visit_reschedule
 from screening.errors import NotAllowed, SlotTaken
 from screening.messaging.reply_links import reply_audit
-from screening.models import AdminTask, ReplyLink, Room, Visit
+from screening.models import AdminTask, ReplyLink, Room, Venue, Visit
 from screening.scheduling.expand import from_minutes
 from screening.worktray.services import admin_task_create
 
@@ -31,10 +31,12 @@ class OtherTime:
     key: str  # what the page's form sends back: start and room
     start: dt.datetime
     end: dt.datetime
-    room: Room
+    room: Room | None
     sessions: tuple[SessionRequest, ...]
     # The interpreter the time holds, when the young person needs one.
     interpreter: Interpreter | None = None
+    # The home or school venue of a visit with no room (None for a room's time).
+    venue: Venue | None = None
 
 
 def _key(start: dt.datetime, room_id: int) -> str:
@@ -53,10 +55,12 @@ def other_times_for(*, visit: Visit) -> list[OtherTime]:
         count=OTHER_TIMES + 1,
         spread=True,
         extra_notice_minutes=PAGE_MARGIN_MINUTES,
+        # A home or school visit is offered other times at the same place.
+        venues=[visit.venue] if visit.room_id is None else None,
     )
     times = []
     for option in found.options:
-        room = found.rooms[option.room]
+        room, venue = found.place(option)
         requests = tuple(
             SessionRequest(
                 agency=found.agencies[s.agency],
@@ -67,10 +71,20 @@ def other_times_for(*, visit: Visit) -> list[OtherTime]:
             for s in option.sessions
         )
         begin, end = requests[0].start, requests[-1].end
-        if begin == visit.start and room.pk == visit.room_id:
+        if begin == visit.start and (room.pk if room else None) == visit.room_id:
             continue  # the time it already has
         interpreter = found.interpreters.get(option.interpreter) if option.interpreter else None
-        times.append(OtherTime(_key(begin, room.pk), begin, end, room, requests, interpreter))
+        times.append(
+            OtherTime(
+                _key(begin, option.room),
+                begin,
+                end,
+                room,
+                requests,
+                interpreter,
+                venue=None if room is not None else venue,
+            )
+        )
     return times[:OTHER_TIMES]
 
 
@@ -85,6 +99,7 @@ def reply_choose_time(*, link: ReplyLink, chosen: OtherTime) -> Visit:
     moved = visit_reschedule(
         visit=visit,
         room=chosen.room,
+        venue=chosen.venue,
         sessions=list(chosen.sessions),
         reason="Another time chosen through the text's link.",
         interpreter=chosen.interpreter,

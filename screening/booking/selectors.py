@@ -20,6 +20,7 @@ from screening.models import (
     Case,
     Room,
     Session,
+    Venue,
     Visit,
     VisitHistory,
     VisitStatus,
@@ -28,7 +29,7 @@ from screening.models import (
 
 def visit_list_for(*, user: User) -> QuerySet[Visit]:
     """Visits of the cases the user may see; a practitioner sees visits they run a session in."""
-    qs = Visit.objects.select_related("room__venue", "case").prefetch_related(
+    qs = Visit.objects.select_related("room__venue", "venue", "case").prefetch_related(
         "sessions__agency", "sessions__practitioner"
     )
     if not user.is_active:
@@ -47,7 +48,7 @@ def booked_visit_of(*, case: Case) -> Visit | None:
     there is one the case cannot book another (visit_book raises CaseAlreadyBooked)."""
     return (
         Visit.objects.filter(case=case, status=VisitStatus.BOOKED)
-        .select_related("room__venue")
+        .select_related("room__venue", "venue")
         .order_by("start", "id")
         .first()
     )
@@ -67,7 +68,7 @@ def visits_shown_for(*, user: User) -> QuerySet[Visit]:
     return (
         visit_list_for(user=user)
         .select_related(None)
-        .select_related("room__venue")
+        .select_related("room__venue", "venue")
         .defer(*_VISIT_SHOWN_DEFERRED)
         .prefetch_related(None)
         .prefetch_related(
@@ -100,6 +101,7 @@ _VISIT_ROW_FIELDS = (
     "case__young_person__family_name",
     "room__name",
     "room__venue__name",
+    "venue__name",
 )
 
 
@@ -107,7 +109,7 @@ def _visit_rows_for(user: User) -> QuerySet[Visit]:
     return (
         visit_list_for(user=user)
         .prefetch_related(None)
-        .select_related("case__young_person", "room__venue")
+        .select_related("case__young_person", "room__venue", "venue")
         .only(*_VISIT_ROW_FIELDS)
     )
 
@@ -177,16 +179,18 @@ def _attendance_words(reason: str, names: Mapping[str, str]) -> str:
     return f"{names.get(code, code)}: {said or outcome[:1].upper() + outcome[1:]}"
 
 
-def _where_when(snapshot: Mapping[str, Any], rooms: Mapping[int, Room]) -> str:
-    """'Wednesday 24 February 2027 at 10:00 (Civic Centre, Room 1)' from a history snapshot,
-    in the active language."""
+def _where_when(
+    snapshot: Mapping[str, Any], rooms: Mapping[int, Room], venues: Mapping[int, Venue]
+) -> str:
+    """'Wednesday 24 February 2027 at 10:00 (Civic Centre, Room 1)' from a history snapshot
+    (the venue's name for a visit with no room), in the active language."""
     start = local(dt.datetime.fromisoformat(snapshot["start"]))
-    room = rooms.get(snapshot.get("room"))
+    where = rooms.get(snapshot.get("room")) or venues.get(snapshot.get("venue"))
     words = _("%(day)s at %(time)s") % {
         "day": day_words_here(start.date()),
         "time": f"{start:%H:%M}",
     }
-    return words + (f" ({room})" if room else "")
+    return words + (f" ({where})" if where else "")
 
 
 def _team_changes(
@@ -219,16 +223,18 @@ def _visit_text(
     names: Mapping[str, str],
     rooms: Mapping[int, Room],
     people: Mapping[int, str],
+    venues: Mapping[int, Venue] | None = None,
 ) -> str:
+    venues = venues or {}
     after = entry.snapshot or {}
     kind = entry.kind
     if kind == VisitHistory.Kind.ATTENDANCE:
         return _attendance_words(entry.reason, names)
     parts: list[str] = []
     if kind == VisitHistory.Kind.BOOKED and after.get("start"):
-        parts.append(_("For %(when)s.") % {"when": _where_when(after, rooms)})
+        parts.append(_("For %(when)s.") % {"when": _where_when(after, rooms, venues)})
     if kind == VisitHistory.Kind.RESCHEDULED and after.get("start") and before:
-        was, now = _where_when(before, rooms), _where_when(after, rooms)
+        was, now = _where_when(before, rooms, venues), _where_when(after, rooms, venues)
         if was != now:
             parts.append(_("From %(was)s to %(now)s.") % {"was": was, "now": now})
         else:
@@ -351,6 +357,7 @@ def case_timeline(*, case: Case) -> list[dict[str, object]]:
     )
     snapshots = [e.snapshot or {} for e in history]
     rooms = Room.objects.select_related("venue").in_bulk({s.get("room") for s in snapshots})
+    venues = Venue.objects.in_bulk({s.get("venue") for s in snapshots if not s.get("room")})
     people = dict(
         Practitioner.objects.filter(
             pk__in={x["practitioner"] for s in snapshots for x in s.get("sessions", [])}
@@ -365,7 +372,12 @@ def case_timeline(*, case: Case) -> list[dict[str, object]]:
                 "title": _timeline_title(entry.kind),
                 "by": entry.by,
                 "text": _visit_text(
-                    entry, last.get(entry.visit_id), names=names, rooms=rooms, people=people
+                    entry,
+                    last.get(entry.visit_id),
+                    names=names,
+                    rooms=rooms,
+                    people=people,
+                    venues=venues,
                 ),
                 "visit": entry.visit,
             }

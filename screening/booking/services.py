@@ -45,6 +45,7 @@ from screening.models import (
     ReviewStatus,
     Room,
     Session,
+    Venue,
     Visit,
     VisitHistory,
     VisitStatus,
@@ -86,8 +87,26 @@ def _local_date(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
 
 
+def check_place(*, room: Room | None, venue: Venue | None) -> tuple[Room | None, Venue]:
+    """Where a visit is: a room (its venue the room's), or a venue that needs no room (a
+    home or school visit). Raises ValidationError naming `room` or `venue`."""
+    if room is not None:
+        if not room.is_active:
+            raise ValidationError({"room": ["This room is no longer in use."]})
+        if venue is not None and venue.pk != room.venue_id:
+            raise ValidationError({"room": [f"{room} is not at {venue.name}."]})
+        return room, room.venue
+    if venue is None:
+        raise ValidationError({"room": ["Choose a room, or a home or school venue."]})
+    if venue.needs_room:
+        raise ValidationError(
+            {"room": [f"A visit at {venue.name} needs a room there: choose one."]}
+        )
+    return None, venue
+
+
 def check_sessions(
-    *, sessions: Sequence[SessionRequest], room: Room, min_gap: int, max_gap: int
+    *, sessions: Sequence[SessionRequest], room: Room | None, min_gap: int, max_gap: int
 ) -> list[SessionToBook]:
     """Shape rules of a visit: each agency once, its own practitioner, on the 5-minute grid,
     back to back with gaps in [min_gap, max_gap]; raises ValidationError naming the session."""
@@ -97,7 +116,7 @@ def check_sessions(
         raise ValidationError(
             {"sessions": [gettext("Give at most %(limit)s sessions.") % {"limit": SESSIONS_LIMIT}]}
         )
-    if not room.is_active:
+    if room is not None and not room.is_active:
         raise ValidationError({"room": [gettext("This room is no longer in use.")]})
     seen: set[str] = set()
     rows: list[SessionToBook] = []
@@ -178,6 +197,7 @@ def _snapshot(visit: Visit, sessions: Sequence[Session] | None = None) -> dict:
         sessions = visit.sessions.select_related("agency").order_by("start")
     return {
         "room": visit.room_id,
+        "venue": visit.venue_id,
         "interpreter": visit.interpreter_id,
         "start": _iso(visit.start),
         "end": _iso(visit.end),
@@ -225,16 +245,15 @@ def _record(
 
 
 def _taken_words(
-    rows: Sequence[SessionToBook], room: Room, interpreter: Interpreter | None = None
+    rows: Sequence[SessionToBook], room: Room | None, interpreter: Interpreter | None = None
 ) -> dict[str, str]:
     """What each guard's refusal of this visit names, worked out before the write: once a
     guard has refused it, the transaction takes no more queries (not even for the room's
     venue, which its name includes)."""
     names = ", ".join(sorted({r.practitioner.name for r in rows}))
-    words = {
-        VISIT_CONSTRAINT: availability.room_taken(room, rows[0].start),
-        SESSION_CONSTRAINT: f"practitioner ({names})",
-    }
+    words = {SESSION_CONSTRAINT: f"practitioner ({names})"}
+    if room is not None:
+        words[VISIT_CONSTRAINT] = availability.room_taken(room, rows[0].start)
     if interpreter is not None:
         words[INTERPRETER_CONSTRAINT] = availability.interpreter_taken(interpreter, rows[0].start)
     return words
@@ -362,7 +381,7 @@ def _write_sessions(
 def visit_book(
     *,
     case: Case,
-    room: Room,
+    room: Room | None = None,
     sessions: Sequence[SessionRequest],
     booked_by: User | None = None,
     late_reason: str = "",
@@ -373,8 +392,10 @@ def visit_book(
     record_past: bool = False,
     interpreter: Interpreter | None = None,
     review: Review | None = None,
+    venue: Venue | None = None,
 ) -> Visit:
-    """Book a visit (room plus one session per agency) or nothing; raises ValidationError
+    """Book a visit (room, or a `venue` that needs none, plus one session per agency) or
+    nothing; raises ValidationError
     for a visit that breaks a rule, SlotTaken when someone else took a part of it, and
     CaseAlreadyBooked (a SlotTaken) when the case has a booked visit with one of its
     agencies already.
@@ -389,6 +410,7 @@ def visit_book(
     config = settings.SCREENING_SCHEDULING
     min_gap = config["min_gap_minutes"] if min_gap is None else min_gap
     max_gap = config["max_gap_minutes"] if max_gap is None else max_gap
+    room, venue = check_place(room=room, venue=venue)
     rows = check_sessions(sessions=sessions, room=room, min_gap=min_gap, max_gap=max_gap)
     _check_reasons(late_reason=late_reason, reason=rebook_reason)
     start, end = rows[0].start, rows[-1].end
@@ -399,7 +421,7 @@ def visit_book(
     # Queued behind any other booking of this case too, the read below is settled.
     hold_resources(
         practitioners=[r.practitioner.pk for r in rows],
-        room=room.pk,
+        room=room.pk if room is not None else None,
         case=case.pk,
         interpreter=interpreter.pk if interpreter is not None else None,
     )
@@ -416,7 +438,7 @@ def visit_book(
             agencies=", ".join(r.agency.name for r in rows if r.agency.pk in booked),
         )
     closures = closure_days()
-    availability.check_bookable(room=room, sessions=rows, closures=closures)
+    availability.check_bookable(room=room, venue=venue, sessions=rows, closures=closures)
     availability.check_interpreter(
         interpreter=interpreter, needed_language=needed_language(case), start=start, end=end
     )
@@ -428,6 +450,7 @@ def visit_book(
             visit = Visit.objects.create(
                 case=case,
                 room=room,
+                venue=venue,
                 interpreter=interpreter,
                 start=start,
                 end=end,
@@ -457,7 +480,7 @@ def visit_book(
 def visit_reschedule(
     *,
     visit: Visit,
-    room: Room,
+    room: Room | None = None,
     sessions: Sequence[SessionRequest],
     changed_by: User | None = None,
     reason: str = "",
@@ -465,8 +488,10 @@ def visit_reschedule(
     min_gap: int | None = None,
     max_gap: int | None = None,
     interpreter: Interpreter | _Keep | None = KEEP,
+    venue: Venue | None = None,
 ) -> Visit:
-    """Move a booked visit; sessions keep their ids (and calendar UIDs), version rises.
+    """Move a booked visit (to `room`, or to a `venue` that needs none); sessions keep
+    their ids (and calendar UIDs), version rises.
     `reason` (why it moves) goes into the visit's history; `late_reason` is needed after the
     deadline (the case's, or a rebooking's own). The visit keeps its interpreter unless
     `interpreter` names another (or None); either way they are re-checked at the new time."""
@@ -476,6 +501,7 @@ def visit_reschedule(
     config = settings.SCREENING_SCHEDULING
     min_gap = config["min_gap_minutes"] if min_gap is None else min_gap
     max_gap = config["max_gap_minutes"] if max_gap is None else max_gap
+    room, venue = check_place(room=room, venue=venue)
     rows = check_sessions(sessions=sessions, room=room, min_gap=min_gap, max_gap=max_gap)
     existing = {s.agency.code: s for s in visit.sessions.select_related("agency")}
     if set(existing) != {r.agency.code for r in rows}:
@@ -501,11 +527,13 @@ def visit_reschedule(
         interpreter = visit.interpreter
     hold_resources(
         practitioners=[r.practitioner.pk for r in rows],
-        room=room.pk,
+        room=room.pk if room is not None else None,
         interpreter=interpreter.pk if interpreter is not None else None,
     )
     closures = closure_days()
-    availability.check_bookable(room=room, sessions=rows, ignore_visit=visit, closures=closures)
+    availability.check_bookable(
+        room=room, venue=venue, sessions=rows, ignore_visit=visit, closures=closures
+    )
     availability.check_interpreter(
         interpreter=interpreter,
         needed_language=needed_language(visit.case),
@@ -519,7 +547,7 @@ def visit_reschedule(
         with transaction.atomic(savepoint=False):  # as in visit_book
             # Release the old holds first so the visit may overlap its own old times.
             Session.objects.filter(visit=visit).update(cancelled=True)
-            visit.room, visit.start, visit.end = room, start, end
+            visit.room, visit.venue, visit.start, visit.end = room, venue, start, end
             visit.interpreter = interpreter
             visit.version += 1
             # A YES confirmed the old time, not the new one.
@@ -622,7 +650,7 @@ def rebook_due_by(*, session: Session) -> dt.date:
 def session_rebook(
     *,
     missed: Session,
-    room: Room,
+    room: Room | None = None,
     practitioner: Practitioner,
     start: dt.datetime,
     end: dt.datetime | None = None,
@@ -630,6 +658,7 @@ def session_rebook(
     late_reason: str = "",
     booked_by: User | None = None,
     interpreter: Interpreter | None = None,
+    venue: Venue | None = None,
 ) -> Visit:
     """Book a one-session visit for the one agency whose session was missed, with why it is
     rebooked; after the rebooking deadline (rebook_due_by) also why so late, kept apart.
@@ -643,6 +672,7 @@ def session_rebook(
     return visit_book(
         case=missed.visit.case,
         room=room,
+        venue=venue,
         booked_by=booked_by,
         rebook_of=missed,
         sessions=[

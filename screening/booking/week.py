@@ -172,12 +172,13 @@ def week_view(
             "agency__name",
             "visit_id",
             "visit__room__name",
-            "visit__room__venue__name",
+            "visit__venue__name",
             "visit__case__reference",
         )
     )
     for pid, s_start, s_end, agency_name, visit_id, room, venue_name, reference in rows:
-        label = f"{agency_name} session, case {reference}, {room} ({venue_name})"
+        where = f"{room} ({venue_name})" if room is not None else venue_name
+        label = f"{agency_name} session, case {reference}, {where}"
         span = (ex.to_minutes(s_start), ex.to_minutes(s_end))
         sessions[pid].append((*span, "session", label, visit_id))
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from agencies.local_time import yot_zone
 from agencies.models import Interpreter, Practitioner
 from screening.integrations.ical import CalendarEntry, build_calendar
-from screening.models import Room, Session, Visit, VisitStatus
+from screening.models import Room, Session, Venue, Visit, VisitStatus
 
 FEED_PAST = dt.timedelta(days=30)
 FEED_FUTURE = dt.timedelta(days=365)
@@ -39,14 +39,24 @@ def visit_uid(visit_id: int) -> str:
 
 @dataclass(frozen=True)
 class HeldAs:
-    """A session's time and room as a practitioner taken off it was sent them."""
+    """A session's time and room as a practitioner taken off it was sent them (`venue`
+    for a visit with no room: a home or school visit)."""
 
     start: dt.datetime
     end: dt.datetime
-    room: Room
+    room: Room | None
+    venue: Venue | None = None
+
+    @property
+    def place(self) -> Venue:
+        """The venue: the room's, or the roomless visit's."""
+        return self.room.venue if self.room is not None else self.venue
 
 
-def _where(room: Room) -> tuple[str, str]:
+def _where(room: Room | None, venue: Venue | None = None) -> tuple[str, str]:
+    if room is None:  # a home or school visit: the venue alone
+        location = f"{venue.name}, {' '.join(venue.address.split())}"
+        return location, f"Venue: {venue.name}\nAddress: {venue.address}"
     venue = room.venue
     location = f"{venue.name}, {room.name}, {' '.join(venue.address.split())}"
     return location, f"Venue: {venue.name}\nRoom: {room.name}\nAddress: {venue.address}"
@@ -74,8 +84,10 @@ def session_entry(
     visit = session.visit
     if cancelled is None:
         cancelled = session.cancelled or visit.status == VisitStatus.CANCELLED
-    held = held_as or HeldAs(start=session.start, end=session.end, room=visit.room)
-    location, where = _where(held.room)
+    held = held_as or HeldAs(
+        start=session.start, end=session.end, room=visit.room, venue=visit.venue
+    )
+    location, where = _where(held.room, held.venue)
     span = "" if held_as else f"\nThe whole visit runs {_hhmm(visit.start)} to {_hhmm(visit.end)}."
     return CalendarEntry(
         uid=session_uid(session.pk),
@@ -97,7 +109,7 @@ def session_entry(
 def visit_entry(visit: Visit) -> CalendarEntry:
     """A visit as the room sees it: held from the first session's start to the last's end."""
     cancelled = visit.status == VisitStatus.CANCELLED
-    location, where = _where(visit.room)
+    location, where = _where(visit.room, visit.venue)
     agencies = ", ".join(s.agency.name for s in visit.sessions.all() if not s.cancelled)
     return CalendarEntry(
         uid=visit_uid(visit.pk),
@@ -161,7 +173,7 @@ def room_feed(*, room: Room, now: dt.datetime | None = None) -> bytes:
     now = now or timezone.now()
     visits = (
         Visit.objects.filter(_window(now), room=room)
-        .select_related("case__young_person", "room__venue")
+        .select_related("case__young_person", "room__venue", "venue")
         .prefetch_related("sessions__agency")
         .order_by("start", "id")
     )
@@ -191,7 +203,7 @@ def interpreter_feed(*, interpreter: Interpreter, now: dt.datetime | None = None
     now = now or timezone.now()
     visits = (
         Visit.objects.filter(_window(now), interpreter=interpreter)
-        .select_related("case__young_person", "room__venue")
+        .select_related("case__young_person", "room__venue", "venue")
         .prefetch_related("sessions__agency")
         .order_by("start", "id")
     )

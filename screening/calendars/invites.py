@@ -51,12 +51,17 @@ def _when(moment: dt.datetime) -> str:
 
 
 def _where_when(when: str, held: HeldAs) -> str:
-    venue = held.room.venue
+    venue = held.place
+    where = (
+        gettext("Where: %(venue)s, %(room)s") % {"venue": venue.name, "room": held.room.name}
+        if held.room is not None  # a home or school visit: the venue alone
+        else gettext("Where: %(venue)s") % {"venue": venue.name}
+    )
     return (
         gettext("When: %(when)s to %(end)s")
         % {"when": when, "end": f"{held.end.astimezone(yot_zone()):%H:%M}"}
         + "\n"
-        + gettext("Where: %(venue)s, %(room)s") % {"venue": venue.name, "room": held.room.name}
+        + where
         + f"\n{venue.address}\n\n"
     )
 
@@ -76,7 +81,9 @@ def _invite(
     cancelled = method == CANCEL
     entry = session_entry(session, cancelled=cancelled, attendee=to, held_as=held_as)
     visit = session.visit
-    held = held_as or HeldAs(start=session.start, end=session.end, room=visit.room)
+    held = held_as or HeldAs(
+        start=session.start, end=session.end, room=visit.room, venue=visit.venue
+    )
     when = _when(held.start)
     text = (
         f"{heading}\n\n"
@@ -118,7 +125,7 @@ def _visit_invite(
     """An interpreter's invite: the whole visit, from its first session's start to its last
     session's end (they are held between sessions too)."""
     cancelled = method == CANCEL
-    held = held_as or HeldAs(start=visit.start, end=visit.end, room=visit.room)
+    held = held_as or HeldAs(start=visit.start, end=visit.end, room=visit.room, venue=visit.venue)
     entry = replace(
         visit_entry(visit),
         start=held.start,
@@ -254,6 +261,7 @@ class _InviteOutbox(EmailOutbox[InviteEmail, InviteReport]):
                 "session__agency",
                 "session__visit__case__young_person",
                 "session__visit__room__venue",
+                "session__visit__venue",
                 "previous_room__venue",
             )
             .order_by("next_attempt_at", "id")

@@ -540,7 +540,8 @@ DECLARATIONS: dict[str, Table] = {
         fields={
             "id": NONE,
             "case": (CRIMINAL, "Whose order the visit screens for."),
-            "room": PERSONAL,
+            "room": (PERSONAL, "Empty for a home or school visit: it needs no room."),
+            "venue": (PERSONAL, "Where the visit is: the room's venue, or a home or school."),
             "interpreter": (PERSONAL, "The interpreter held for the visit's whole span."),
             "status": PERSONAL,
             "version": NONE,

@@ -317,7 +317,7 @@ def _rows_of(young_person: YoungPerson) -> dict[str, Iterable[models.Model]]:
             young_person=young_person
         ),
         "cases": cases.select_related("case_manager").order_by("pk"),
-        "visits": visits.select_related("room__venue", "booked_by").order_by("pk"),
+        "visits": visits.select_related("room__venue", "venue", "booked_by").order_by("pk"),
         "sessions": sessions.select_related("agency", "practitioner__agency").order_by("pk"),
         "visit_history": VisitHistory.objects.filter(visit__in=visits)
         .select_related("by")

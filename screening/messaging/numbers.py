@@ -89,7 +89,7 @@ def held_words(bad: list[str]) -> str:
 def held_task_create(message: Message) -> None:
     """The admin task for a held text (one per text at most): correct the venue's name
     for texts or the wording, and phone them."""
-    venue = message.visit.room.venue if message.visit_id else None
+    venue = message.visit.venue if message.visit_id else None
     fix = f" or give the venue {venue.name!r} a neutral name for texts" if venue else ""
     admin_task_create(
         kind=AdminTask.Kind.TEXT_HELD,

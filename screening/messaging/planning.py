@@ -325,7 +325,7 @@ def messages_replan_for_number(*, number: str) -> list[Message]:
                 case__young_person__parent_carer_sms_consent=True,
             )
         )
-        .select_related("case__young_person", "room__venue")
+        .select_related("case__young_person", "room__venue", "venue")
         .order_by("start", "id")
     )
     introduce = number not in texted_before

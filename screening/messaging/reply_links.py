@@ -135,7 +135,7 @@ def reply_link_resolve(*, token: str, now: dt.datetime | None = None) -> Resolve
         return None
     link = (
         ReplyLink.objects.filter(token_hash=token_hash(token))
-        .select_related("visit__room__venue", "visit__case__young_person")
+        .select_related("visit__room__venue", "visit__venue", "visit__case__young_person")
         .first()
     )
     now = now or timezone.now()

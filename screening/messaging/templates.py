@@ -94,5 +94,5 @@ def placeholder_values(
         "first_name": person.given_name,
         "date": local_date_words(start, language),
         "time": local_time_words(start, language),
-        "place": visit.room.venue.name_for_texts,
+        "place": visit.venue.name_for_texts,
     }

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency, Interpreter, Practitioner
 from screening.models.people import Case
-from screening.models.venues import Room
+from screening.models.venues import Room, Venue
 
 
 class VisitStatus(models.TextChoices):
@@ -26,10 +26,16 @@ LIVE_VISIT = (VisitStatus.BOOKED, VisitStatus.COMPLETED)
 
 
 class Visit(models.Model):
-    """The one screening visit: sessions back to back in one room."""
+    """The one screening visit: sessions back to back in one room, or at a venue that
+    needs no room from our list (a home or school visit: `room` is empty)."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="visits")
-    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="visits")
+    # Where the visit is: the room's venue for a visit in a room (set from the room when
+    # not given), else a home or school venue (Venue.needs_room false) with no room.
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="visits")
+    room = models.ForeignKey(
+        Room, null=True, blank=True, on_delete=models.PROTECT, related_name="visits"
+    )
     # Held for the visit's whole span, gaps included, like the room; the database refuses
     # two live visits of one interpreter that overlap (booking.guards).
     interpreter = models.ForeignKey(
@@ -94,6 +100,16 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} visit {self.start:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.venue_id is None and self.room_id is not None:
+            self.venue_id = Room.objects.values_list("venue_id", flat=True).get(pk=self.room_id)
+        super().save(*args, **kwargs)
+
+    @property
+    def place(self) -> str:
+        """Where the visit is, for staff: the room (with its venue), or the venue."""
+        return str(self.room) if self.room_id is not None else self.venue.name
 
     def is_live(self) -> bool:
         return self.status != VisitStatus.CANCELLED

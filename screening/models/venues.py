@@ -41,6 +41,10 @@ class VenueKind(models.TextChoices):
     HOME = "home", "Home"
 
 
+# Venues whose visits need no room from our list.
+ROOMLESS_KINDS = (VenueKind.SCHOOL, VenueKind.HOME)
+
+
 class Venue(models.Model):
     name = models.CharField(max_length=150, unique=True)
     kind = models.CharField(max_length=20, choices=VenueKind.choices, default=VenueKind.YOT_OFFICE)
@@ -69,6 +73,12 @@ class Venue(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def needs_room(self) -> bool:
+        """A visit here is held in one of our rooms (the YOT's office, a community venue);
+        a home or school visit needs none, so the place is free whenever the people are."""
+        return self.kind not in ROOMLESS_KINDS
+
     def default_text_name(self) -> str:
         """The name and the first line of the address."""
         first_line = re.split(r"[,\n]", self.address.strip(), maxsplit=1)[0].strip()
@@ -94,6 +104,19 @@ class Venue(models.Model):
                 f"Texts would call this venue {name!r}, {len(name)} characters; give it a name "
                 f"for texts of at most {PLACE_LIMIT}, so texts with their link fit two parts."
             )
+        if self.kind == VenueKind.HOME:
+            # Texts name the place a home visit is at, never its address.
+            first_line = re.split(r"[,\n]", self.address.strip(), maxsplit=1)[0].strip()
+            if not self.text_name:
+                problems.append(
+                    "A home visit's texts must not print an address: give a name for texts, "
+                    "such as 'your home'."
+                )
+            elif first_line and first_line.lower() in self.text_name.lower():
+                problems.append(
+                    f"Texts would call this home {name!r}, which prints its address; give a "
+                    "name for texts without it, such as 'your home'."
+                )
         if problems:
             raise ValidationError({"text_name": problems})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from screening.scheduling.intervals import clip, clip_ranges, merge_ranges, normalise, start_ranges
-from screening.scheduling.search import SearchRequest, search
+from screening.scheduling.search import SearchRequest, search, travelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,23 +15,32 @@ class Reason:
     `no_common_time`: everyone is free at some point, never back to back with a room;
     `unavailable_times`: only the young person's usual unavailable times stand in the way;
     `no_interpreter`: no interpreter for the young person's language is free for `minutes`
-    in a row in the window (`earliest`: the first start after it where one is, if any)."""
+    in a row in the window (`earliest`: the first start after it where one is, if any).
+
+    An `agency_unavailable` reason with `travel` says the journey is the cause: someone of
+    the agency is free for the session in the window, but not for `travel` minutes either
+    side too (the least travel of the places searched; `room`: the lowest-id place with
+    it), and `earliest` is then the first start after the window with the journey."""
 
     code: str
     agency: str | None = None
     earliest: int | None = None
     minutes: int | None = None
+    travel: int | None = None
+    room: int | None = None
 
 
 def _first_start(
-    request: SearchRequest, agency: str, duration: int, lo: int, hi: int | None
+    request: SearchRequest, agency: str, duration: int, lo: int, hi: int | None, travel: int = 0
 ) -> int | None:
     ranges = merge_ranges(
         (
             r
             for c in request.candidates
             if c.agency == agency
-            for r in start_ranges(list(c.free), duration, request.grid)
+            for r in start_ranges(
+                list(travelled(c.free, travel) if travel else c.free), duration, request.grid
+            )
         ),
         request.grid,
     )
@@ -43,15 +52,36 @@ def explain(request: SearchRequest) -> list[Reason]:
     """Reasons for a short list of options inside the request's window."""
     reasons: list[Reason] = []
     hi = request.latest_end
+    # The least travel of the places searched: when every place has some, the journey may
+    # be what leaves an agency without anyone free.
+    trip = min((r.travel for r in request.rooms), default=0)
+    near = min((r.id for r in request.rooms if r.travel == trip), default=None)
     for spec in request.sessions:
         last_start = hi - spec.duration if hi is not None else None
-        if _first_start(request, spec.agency, spec.duration, request.earliest, last_start) is None:
+        for travel in (0, trip) if trip else (0,):
+            first = _first_start(
+                request, spec.agency, spec.duration, request.earliest, last_start, travel
+            )
+            if first is not None:
+                continue
             later = None
             if hi is not None:
                 later = _first_start(
-                    request, spec.agency, spec.duration, hi - spec.duration + 1, None
+                    request, spec.agency, spec.duration, hi - spec.duration + 1, None, travel
                 )
-            reasons.append(Reason("agency_unavailable", agency=spec.agency, earliest=later))
+            if travel:
+                reasons.append(
+                    Reason(
+                        "agency_unavailable",
+                        agency=spec.agency,
+                        earliest=later,
+                        travel=travel,
+                        room=near,
+                    )
+                )
+            else:
+                reasons.append(Reason("agency_unavailable", agency=spec.agency, earliest=later))
+            break
     needed = sum(s.duration for s in request.sessions) + request.min_gap * (
         len(request.sessions) - 1
     )

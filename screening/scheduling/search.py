@@ -69,6 +69,10 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class RoomSlot:
+    """A place a visit may be: a room, or a venue that needs none (a home or school visit,
+    which the booking layer hands in as free all the time it searches, under an id no room
+    has). The engine treats them alike."""
+
     id: int
     free: tuple[Interval, ...]
     # Minutes each practitioner travels to the room's venue, before their session there and
@@ -427,7 +431,7 @@ def interpreted(request: SearchRequest, options: list[Option]) -> list[Option]:
     return out
 
 
-def _travelled(free: Sequence[Interval], travel: int) -> tuple[Interval, ...]:
+def travelled(free: Sequence[Interval], travel: int) -> tuple[Interval, ...]:
     """Where a session may go when its practitioner travels `travel` minutes each way: each
     free interval less the travel at both ends (each practitioner runs one session a visit,
     so their first and last session there is that one)."""
@@ -448,7 +452,7 @@ def search(request: SearchRequest) -> list[Option]:
                     Candidate(
                         c.id,
                         c.agency,
-                        _travelled(c.free, travel),
+                        travelled(c.free, travel),
                         c.continuity,
                         c.week_load,
                         c.week_loads,

@@ -61,3 +61,19 @@ def test_an_unknown_kind_is_refused_naming_the_field(admin):
         "/api/v1/venues/", {"name": "Boat", "address": "1 Road", "kind": "boat"}, format="json"
     )
     refused(response, "kind", "boat")
+
+
+def test_a_home_venue_without_a_name_for_texts_is_refused_as_it_would_print_the_address(admin):
+    response = admin.post(
+        "/api/v1/venues/",
+        {"name": "Home", "address": "4 Elm Row, Townham", "kind": "home"},
+        format="json",
+    )
+    refused(response, "text_name", "address")
+    assert not Venue.objects.exists()
+    named = admin.post(
+        "/api/v1/venues/",
+        {"name": "Home", "address": "4 Elm Row", "kind": "home", "text_name": "your home"},
+        format="json",
+    )
+    assert named.status_code == 201 and named.json()["text_name"] == "your home"

@@ -270,3 +270,50 @@ def test_unknown_venues_are_named(world):
     assert response.status_code == 400
     assert "999" in response.json()["errors"]["venues"][0]
     assert "x" in response.json()["errors"]["venues"][0]
+
+
+def test_a_home_option_has_no_room_names_its_venue_and_books_back(world):
+    home = venue_create(
+        name="Young person's home",
+        address="The address on the case record",
+        kind="home",
+        text_name="your home",
+        travel_minutes=20,
+    )
+    data = world["admin"].get(url(world, f"?count=2&spread=false&venues={home.pk}")).json()
+    first = data["options"][0]
+    assert (first["room"], first["room_name"]) == (None, None)
+    assert (first["venue"], first["venue_kind"], first["venue_text_name"]) == (
+        home.pk,
+        "home",
+        "your home",
+    )
+    body = {
+        "case": world["case"].pk,
+        "venue": home.pk,
+        "sessions": [
+            {k: s[k] for k in ("agency", "practitioner", "start", "end")} for s in first["sessions"]
+        ],
+    }
+    booked = world["admin"].post("/api/v1/visits/", body, format="json")
+    assert booked.status_code == 201, booked.content
+    visit = booked.json()
+    assert (visit["room"], visit["room_name"], visit["venue"]) == (None, None, home.pk)
+    assert visit["venue_name"] == "Young person's home"
+    shown = world["admin"].get(f"/api/v1/visits/{visit['id']}/").json()
+    assert (shown["room"], shown["venue"]) == (None, home.pk)
+
+
+def test_a_visit_at_a_venue_with_rooms_needs_a_room(world):
+    option = world["admin"].get(url(world, "?count=1")).json()["options"][0]
+    body = {
+        "case": world["case"].pk,
+        "venue": option["venue"],
+        "sessions": [
+            {k: s[k] for k in ("agency", "practitioner", "start", "end")}
+            for s in option["sessions"]
+        ],
+    }
+    refused = world["admin"].post("/api/v1/visits/", body, format="json")
+    assert refused.status_code == 400
+    assert "needs a room" in refused.json()["errors"]["room"][0]

@@ -54,7 +54,7 @@ def test_seed_demo_refuses_a_real_sms_provider_and_writes_nothing(settings):
 def test_seed_demo_builds_the_whole_flow():
     output = seed()
     assert User.objects.filter(role=Role.PRACTITIONER, practitioner__isnull=False).count() >= 12
-    assert Venue.objects.count() == 3 and Room.objects.count() == 4
+    assert Venue.objects.count() == 4 and Room.objects.count() == 4
     centre = Venue.objects.get(name="Mill Road youth centre")
     assert (centre.kind, centre.text_name, centre.travel_minutes) == (
         "community",
@@ -62,6 +62,10 @@ def test_seed_demo_builds_the_whole_flow():
         25,
     )
     assert Visit.objects.filter(room__venue=centre, status="booked").count() == 1
+    # One booked visit at the young person's home, with no room; texts say "your home".
+    home = Venue.objects.get(kind="home")
+    (at_home,) = Visit.objects.filter(venue=home, status="booked")
+    assert at_home.room is None and home.text_name == "your home"
     # The flow's 30, and 5 old cases left alone for years (the retention schedule's dry run).
     assert YoungPerson.objects.count() == 35 and Case.objects.count() == 35
     assert not Case.objects.filter(case_manager__isnull=True).exists()

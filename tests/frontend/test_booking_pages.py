@@ -392,3 +392,60 @@ def test_a_review_visit_is_booked_with_the_agencies_asked_before_the_reviews_due
         case=factories.make_case(), reason="scheduled", due_by=dt.date(2027, 3, 12)
     )
     assert admin.get(f"/cases/{case.pk}/reviews/{other.pk}/book/").status_code == 404
+
+
+# --- venues: several at once, a home visit with no room ----------------------------------
+
+
+def _venues(world):
+    from screening.venues.services import room_create, venue_create
+
+    centre = venue_create(
+        name="Mill Road youth centre",
+        address="12 Mill Road, Townham",
+        kind="community",
+        text_name="the youth centre on Mill Road",
+        travel_minutes=25,
+    )
+    room_create(venue=centre, name="Hall")
+    home = venue_create(
+        name="Young person's home",
+        address="The address on the case record",
+        kind="home",
+        text_name="your home",
+        travel_minutes=20,
+    )
+    return centre, home
+
+
+def test_the_booking_page_searches_the_office_by_default_and_any_venues_ticked(world):
+    centre, home = _venues(world)
+    office = world["room"].venue
+    url = f"/cases/{world['case'].pk}/book/"
+    page = world["admin"].get(url)
+    html = page.content.decode()
+    # GOV.UK checkboxes in a fieldset with a legend; only the office ticked at first.
+    assert 'name="venues"' in html and "Where the visit may be" in html
+    ticked = set(re.findall(r'name="venues" type="checkbox" value="(\d+)"[^>]*checked', html))
+    ticked |= set(re.findall(r'name="venues" value="(\d+)"[^>]*checked', html))
+    assert [int(pk) for pk in ticked] == [office.pk]
+    assert escape("Mill Road youth centre (community venue, 25 minutes' travel)") in html
+    assert escape("Young person's home (home, no room needed, 20 minutes' travel)") in html
+    assert {o.venue for o in page.context["options"]} == {office}
+    query = {"agencies": CODES, "order": "fixed", "spread": "no"}
+    query["venues"] = [str(centre.pk), str(home.pk)]
+    asked = world["admin"].get(url, query)
+    shown = asked.context["options"]
+    assert {o.venue for o in shown} == {centre, home}
+    text = asked.content.decode()
+    assert escape("Venue: Young person's home, no room needed.") in text
+    assert "Each practitioner travels 20 minutes there and back." in text
+    # Book the first home option: no room, at the home.
+    first_home = next(o for o in shown if o.room is None)
+    assert first_home.where == "Young person's home"
+    posted = world["admin"].post(url, {"option": first_home.token, "query": ""})
+    assert posted.status_code == 302, posted.content.decode()[:500]
+    visit = Visit.objects.get(case=world["case"])
+    assert visit.room is None and visit.venue == home
+    detail = world["admin"].get(f"/visits/{visit.pk}/").content.decode()
+    assert escape("Young person's home, The address on the case record") in detail
