@@ -726,7 +726,17 @@ def visit_options(
     # A spread list needs options on several days and re-reads grow it a day at a time, so
     # it reads the whole horizon at once (measured: three windows cost more than one read).
     first_days = 0 if spread else config.get("first_window_days", FIRST_WINDOW_DAYS)
-    upto = horizon if not first_days else min(horizon, earliest + first_days * 24 * 60)
+    # The options before the deadline need no rows past it (those after it are read apart,
+    # below), so a deadline inside the first window ends it.
+    upto = (
+        horizon
+        if not first_days
+        else min(
+            horizon,
+            earliest + first_days * 24 * 60,
+            max(deadline_end, earliest + 24 * 60),
+        )
+    )
     while True:
         request = read(upto)
         answer = _answer(
