@@ -62,9 +62,11 @@ class VisitOptions:
     roomless: dict[int, Venue] = field(default_factory=dict)
     # The interpreters an option may hold (the young person's language), by id.
     interpreters: dict[int, Interpreter] = field(default_factory=dict)
-    # What the engine was last asked (up to the deadline), for checks against its references:
-    # on the rows of the window read, the whole horizon only when the answer needed it.
-    request: SearchRequest | None = None
+    # What the engine was asked (up to the deadline), for checks against its references: on
+    # the rows from the earliest start to the end of the last window read, the whole
+    # horizon only when the answer needed it. When the options after the deadline were found
+    # on a later window of rows alone, those from the earliest start are read when asked for.
+    _request: SearchRequest | Callable[[], SearchRequest] | None = field(default=None, repr=False)
 
     # The young person's unavailable times from the start of the first day searched, whole.
     unavailable: list[Interval] = field(default_factory=list)
@@ -78,6 +80,12 @@ class VisitOptions:
             return None, self.roomless[-option.room]
         room = self.rooms[option.room]
         return room, room.venue
+
+    @property
+    def request(self) -> SearchRequest | None:
+        if callable(self._request):
+            self._request = self._request()
+        return self._request
 
     def clashes(self, option: Option) -> list[Interval]:
         """The young person's unavailable times (engine minutes) that the option's span
@@ -521,9 +529,10 @@ def _answer(
     young_unavailable: tuple[Interval, ...] | None = None,
     language: str | None = None,
     place_words: Callable[[int], str] | None = None,
-) -> tuple[list[Option], list[Option], list[str]] | None:
-    """The options before the deadline, those after it when too few, and the reasons, from
-    rows read up to `upto`; None when rows beyond it could change any of them."""
+) -> tuple[list[Option], bool, list[str]] | None:
+    """The options before the deadline, whether too few (then the options after it are
+    wanted: see _after) and the reasons, from rows read up to `upto`; None when rows beyond
+    it could change any of them."""
     count, earliest = request.count, request.earliest
     options = find(request)
     if not (
@@ -533,7 +542,7 @@ def _answer(
     ):
         return None
     if len(options) >= count:
-        return options, [], []
+        return options, False, []
     if earliest >= deadline_end:  # nothing can be before it: no other reason applies
         reasons = [deadline_passed_reason(deadline)]
     elif not options:
@@ -562,17 +571,37 @@ def _answer(
             f"Only {len(options)} option{'s' if len(options) != 1 else ''} before the "
             f"deadline of {day_words(deadline)}{spaced}."
         ]
-    later = SearchRequest(
-        **{
-            **request.__dict__,
-            "earliest": max(earliest, deadline_end),
-            "latest_end": None if whole else upto,
-        }
-    )
+    return options, True, reasons
+
+
+def _after(
+    request: SearchRequest,
+    find: Callable[[SearchRequest], list[Option]],
+    *,
+    start: int,
+    whole: bool,
+    upto: int,
+    longest: int,
+) -> list[Option] | None:
+    """The options from `start` (the deadline, or the earliest start when later) on the
+    rows read up to `upto`; None when rows beyond it could change them."""
+    later = replace(request, earliest=start, latest_end=None if whole else upto)
     after = find(later)
-    if not _settled(after, whole=whole, upto=upto, longest=longest, count=count):
+    if not _settled(after, whole=whole, upto=upto, longest=longest, count=request.count):
         return None
-    return options, after, reasons
+    return after
+
+
+def _first_stretch(rooms: Sequence[RoomSlot], start: int, shortest: int) -> int | None:
+    """The first moment from `start` on at which some room is free for `shortest` minutes in
+    a row: no visit starts before it (the engine's own rule for the stretches it reads)."""
+    return min(
+        (a for r in rooms for a, b in clip(list(r.free), start, _FAR) if b - a >= shortest),
+        default=None,
+    )
+
+
+_FAR = 2**62
 
 
 def _whose_times(
@@ -669,9 +698,15 @@ def visit_options(
     rooms = list(rooms_query.select_related("venue").prefetch_related("venue__opening_hours"))
     language = case.young_person.interpreter_language
     interpreters = interpreters_for(language) if case.young_person.interpreter_needed else None
-    young_unavailable = tuple(_unavailable(case, earliest, horizon, tz))
+    # The young person's (and the parent or carer's) unavailable times, read once from the
+    # first day's midnight, so a clash names the whole unavailable time; the search takes
+    # them from its earliest start.
+    first_midnight = ex.local_day_bounds(day=_day_of(earliest, tz), zone=tz)[0]
+    young_whole = normalise(_unavailable(case, first_midnight, horizon, tz))
+    carer_whole = normalise(_unavailable(case, first_midnight, horizon, tz, carer=True))
+    young_unavailable = tuple(clip(young_whole, earliest, horizon))
     # A parent or carer who must attend: their times join the young person's, as strictly.
-    unavailable = young_unavailable + tuple(_unavailable(case, earliest, horizon, tz, carer=True))
+    unavailable = young_unavailable + tuple(clip(carer_whole, earliest, horizon))
     trip = max(
         [r.venue.travel_minutes for r in rooms] + [v.travel_minutes for v in roomless], default=0
     )
@@ -681,29 +716,34 @@ def visit_options(
     longest = sum(s.duration for s in specs) + max_gap * (len(specs) - 1)
     longest += trip
 
-    def read(upto: int) -> SearchRequest:
-        """What the engine is asked, from the rows of [earliest, upto) only."""
+    # The rooms' free time over the whole horizon: a few rows (visits hold rooms, not
+    # people), and where it allows no visit, nobody's rows need reading.
+    room_slots = _room_slots(
+        rooms=rooms, start=earliest, end=horizon, tz=tz, closed=closed, ignore_visit=ignore_visit
+    ) + _roomless_slots(roomless, earliest, horizon, closed)
+    shortest = sum(s.duration for s in specs) + min_gap * (len(specs) - 1)
+
+    def read(upto: int, lo: int = earliest) -> SearchRequest:
+        """What the engine is asked, from the rows of [lo, upto) only."""
         candidates = _practitioner_candidates(
             practitioners=practitioners,
-            # From before the earliest start by the longest travel: they may set out then.
-            start=earliest - trip,
+            # From before the first start by the longest travel: they may set out then.
+            start=lo - trip,
             end=upto,
             tz=tz,
             seen_before=seen_before,
-            extra_busy=extra_busy([p.pk for p in practitioners], earliest, upto),
+            extra_busy=extra_busy([p.pk for p in practitioners], lo - trip, upto),
             closed=closed,
             ignore_visit=ignore_visit,
             travel=travel,
         )
-        slots = _room_slots(
-            rooms=rooms, start=earliest, end=upto, tz=tz, closed=closed, ignore_visit=ignore_visit
-        ) + _roomless_slots(roomless, earliest, upto, closed)
+        slots = [replace(r, free=tuple(clip(list(r.free), lo, upto))) for r in room_slots]
         pool = None
         if interpreters is not None:
             pool = tuple(
                 interpreter_slots(
                     interpreters=interpreters,
-                    start=earliest,
+                    start=lo,
                     end=upto,
                     tz=tz,
                     closed=closed,
@@ -714,7 +754,7 @@ def visit_options(
             sessions=specs,
             candidates=tuple(candidates),
             rooms=tuple(slots),
-            earliest=earliest,
+            earliest=lo,
             latest_end=min(deadline_end, upto),
             order=order,
             min_gap=min_gap,
@@ -742,7 +782,17 @@ def visit_options(
     # A spread list needs options on several days and re-reads grow it a day at a time, so
     # it reads the whole horizon at once (measured: three windows cost more than one read).
     first_days = 0 if spread else config.get("first_window_days", FIRST_WINDOW_DAYS)
-    upto = horizon if not first_days else min(horizon, earliest + first_days * 24 * 60)
+    # The options before the deadline need no rows past it (those after it are read apart,
+    # below), so a deadline inside the first window ends it.
+    upto = (
+        horizon
+        if not first_days
+        else min(
+            horizon,
+            earliest + first_days * 24 * 60,
+            max(deadline_end, earliest + 24 * 60),
+        )
+    )
     while True:
         request = read(upto)
         answer = _answer(
@@ -763,8 +813,38 @@ def visit_options(
         if answer is not None:
             break
         upto = min(horizon, earliest + 2 * (upto - earliest))
-    options, after, reasons = answer
-    first_midnight = ex.local_day_bounds(day=_day_of(earliest, tz), zone=tz)[0]
+    options, too_few, reasons = answer
+    after: list[Option] = []
+    asked: SearchRequest | Callable[[], SearchRequest] = request
+    later = max(earliest, deadline_end)
+    if too_few:
+        # First on the rows already read (enough when the options lie inside them)...
+        found = _after(
+            request, find, start=later, whole=upto >= horizon, upto=upto, longest=longest
+        )
+        # ...else on rows read from the first room free long enough for a visit: no visit
+        # starts before it, so the rows before it need no reading (when the rooms are full
+        # for weeks, that is most of them). Widened (doubled) as above.
+        lo = _first_stretch(room_slots, later, shortest) if found is None else None
+        upto_after = upto
+        while found is None and lo is not None:
+            if upto_after <= lo:
+                upto_after = min(horizon, lo + max(first_days, 1) * 24 * 60)
+            else:
+                upto_after = min(horizon, lo + 2 * (upto_after - lo))
+            found = _after(
+                read(upto_after, lo),
+                find,
+                start=lo,
+                whole=upto_after >= horizon,
+                upto=upto_after,
+                longest=longest,
+            )
+        after = found or []
+        if upto_after > upto:
+            # What the engine was asked, from the earliest start to the end of the rows read
+            # (read only for a caller who asks: the capacity planner does).
+            asked = lambda: read(upto_after)  # noqa: E731
     if from_order:
         reasons.insert(0, order_start_reason(case.order_start_date))
     return VisitOptions(
@@ -776,8 +856,7 @@ def visit_options(
         rooms={r.pk: r for r in rooms},
         roomless={v.pk: v for v in roomless},
         interpreters={i.pk: i for i in interpreters or ()},
-        request=request,
-        # From the first day's midnight, so a clash names the whole unavailable time.
-        unavailable=normalise(_unavailable(case, first_midnight, horizon, tz)),
-        carer_unavailable=normalise(_unavailable(case, first_midnight, horizon, tz, carer=True)),
+        _request=asked,
+        unavailable=young_whole,
+        carer_unavailable=carer_whole,
     )

@@ -146,7 +146,12 @@ class Session(models.Model):
     class Meta:
         ordering = ["start", "id"]
         indexes = [
-            models.Index(fields=["practitioner", "start"]),
+            # A practitioner's sessions by start with what the visit search and the booking
+            # re-check read of them (held until, cancelled, visit), from the index alone.
+            models.Index(
+                fields=["practitioner", "start", "blocked_until", "cancelled", "visit"],
+                name="session_practitioner_idx",
+            ),
             # Missed sessions to rebook, by start: only the few the young person missed.
             models.Index(
                 fields=["start", "id"],

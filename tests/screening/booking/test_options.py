@@ -102,3 +102,47 @@ def test_options_start_no_earlier_than_the_order_unless_asked(db, monkeypatch):
     )
     assert starts == [to_minutes(t) for t in december]
     assert reasons == []
+
+
+def test_options_after_the_deadline_are_found_past_weeks_of_full_rooms(db, monkeypatch):
+    """The room is closed from Monday 1 March 2027 until Monday 22 March 2027: nothing
+    before the deadline (Monday 8 March), and the options after it are 09:00, 09:05 and
+    09:10 on Monday 22 March, the same whether the rows are read a short window at a time
+    (the rooms first, then only from the first room free long enough) or all at once. What
+    the engine was asked still runs from the earliest start (the planner reads it)."""
+    from django.conf import settings
+    from django.test import override_settings
+    from schedule.models import Event
+
+    from screening.scheduling.expand import to_minutes
+    from screening.scheduling.explain import ROOM, first_free
+    from tests.factories import make_working_practitioner
+
+    monkeypatch.setattr(timezone, "now", lambda: NOW.astimezone(dt.UTC))
+    make_working_practitioner(agency="health")
+    room = make_room()
+    Event.objects.create(
+        calendar=room.calendar,
+        title="Refurbishment",
+        start=dt.datetime(2027, 3, 1, 0, 0, tzinfo=LONDON),
+        end=dt.datetime(2027, 3, 22, 0, 0, tzinfo=LONDON),
+    )
+    case = make_case(order_start_date=dt.date(2027, 3, 1))
+    assert case.visit_due_by == dt.date(2027, 3, 8)
+    health = Agency.objects.get(code="health")
+    windowed = visit_options(case=case, agencies=[health], count=3)
+    whole_horizon = {**settings.SCREENING_SCHEDULING, "first_window_days": 0}
+    with override_settings(SCREENING_SCHEDULING=whole_horizon):
+        whole = visit_options(case=case, agencies=[health], count=3)
+    march_22 = [to_minutes(dt.datetime(2027, 3, 22, 9, m, tzinfo=LONDON)) for m in (0, 5, 10)]
+    assert windowed.options == whole.options == []
+    assert [o.start for o in windowed.after_deadline] == march_22
+    assert windowed.after_deadline == whole.after_deadline
+    assert windowed.reasons == whole.reasons
+    assert windowed.reasons == [
+        "No room is free for 45 minutes in a row before the deadline of Monday 8 March 2027."
+    ]
+    assert windowed.request.earliest == whole.request.earliest
+    parts = first_free(windowed.request)
+    assert parts == first_free(whole.request)
+    assert parts[ROOM] <= march_22[0]
