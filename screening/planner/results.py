@@ -34,7 +34,7 @@ def seen_on(*, now: dt.datetime) -> dict[int, dt.date]:
     by which every agency booked had seen the young person, missed sessions counting on the
     day their rebooking happened. The same rule for both models: for separate appointments
     it is the last agency's."""
-    first = case_seen(now).values("start")[:1]
+    first = case_seen(now).values("seen")[:1]
     rows = Case.objects.annotate(seen=Subquery(first)).values_list("pk", "seen")
     return {pk: timezone.localdate(at) for pk, at in rows if at is not None}
 

@@ -46,7 +46,9 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    DateTimeField,
     Exists,
+    Expression,
     F,
     Func,
     IntegerField,
@@ -55,6 +57,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
     When,
 )
 from django.db.models.functions import Coalesce
@@ -166,6 +169,21 @@ def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
     return add_months(last, -5), last
 
 
+class _Judged(Func):
+    """`CASE ends_by WHEN TRUE THEN 0 WHEN FALSE THEN case ELSE undone END`: `_Period.state`
+    with the moment written once, where it is a correlated subquery (a searched CASE would
+    name it twice, and SQLite runs it each time it is named)."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (ends_by, ends_params), (case, case_params), (undone, undone_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        sql = f"CASE {ends_by} WHEN TRUE THEN 0 WHEN FALSE THEN {case} ELSE {undone} END"
+        return sql, (*ends_params, *case_params, *undone_params)
+
+
 @dataclass(frozen=True)
 class _Period:
     """Deadlines due from `first` to the day before `end`, judged at `now`."""
@@ -201,6 +219,12 @@ class _Period:
             default=self.done_state(done, due, case),
             output_field=IntegerField(),
         )
+
+    def judged(self, done, due, case) -> _Judged:
+        """`state` for a moment `done` given by an expression read once (a subquery): the
+        outcome of `EndsBy`, true, false or NULL, picks the state."""
+        ends_by = EndsBy(done, due, first=self.first, end=self.end, zone=self.zone)
+        return _Judged(ends_by, case, self.undone_state(due, case))
 
     def findings_due(self, session_day: dt.date) -> dt.date:
         return findings_due_by(visit_date=session_day, closures=self.closures)
@@ -245,67 +269,58 @@ class _Days(dict):
         return day
 
 
-def _case_tallies(
-    p: _Period, items: QuerySet[CaseModel], due: str, first_done: QuerySet
-) -> list[_Tally]:
-    """Tallies of cases whose `due` date falls in the period; `first_done` gives the state
-    of a case's first completion (OuterRef to the case), and no row while not done."""
-    rows = (
-        items.annotate(state=Coalesce(Subquery(first_done[:1]), p.undone_state(F(due), F("pk"))))
-        .values_list(due, "state")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+def _case_tallies(items: QuerySet[CaseModel], due: str, state: Expression) -> list[_Tally]:
+    """Tallies of cases whose `due` date falls in the period, by `state` (a case's, from a
+    correlated subquery). Counted here, not grouped in SQL: SQLite runs the subquery once
+    for the grouping key and again for the value, and a few thousand pairs count quickly."""
+    rows = items.annotate(state=state).values_list(due, "state").order_by()
     days = _Days()
-    return [_Tally(days[day], None, state, n) for day, state, n in _rows(rows)]
-
-
-def seen_sessions(now: dt.datetime) -> QuerySet:
-    """The sessions that happened by `now`: started, not cancelled, on a visit not
-    cancelled, and not recorded as missed."""
-    return (
-        Session.objects.filter(cancelled=False, start__lte=now)
-        .exclude(attended=False)
-        .exclude(visit__status=VisitStatus.CANCELLED)
-    )
+    counts = Counter(_rows(rows))
+    return [_Tally(days[day], None, state, n) for (day, state), n in counts.items()]
 
 
 def case_seen(now: dt.datetime) -> QuerySet:
-    """The screening visit rule as a subquery over `Session` (OuterRef("pk") is the case),
-    ordered by start: its first row is the session at whose start every agency booked on
-    the case's visits (not cancelled; rebookings and review visits excluded) had seen the
-    young person; no row while one of them has not. Sessions of review visits never count
-    as the screening visit. The report and the capacity planner both count by it."""
-    first_visits = seen_sessions(now).filter(visit__review__isnull=True)
-    owed = (
+    """The screening visit rule as a subquery over `Session` (OuterRef("pk") is the case):
+    its first row's `seen` is the moment every agency booked on the case's visits (not
+    cancelled; rebookings and review visits excluded) had seen the young person, NULL (or no
+    row) while one of them has not. Sessions of review visits never count as the screening
+    visit. The report and the capacity planner both count by it.
+
+    That moment is the latest of the booked agencies' first sessions seen (rebookings
+    included), so the case's sessions are grouped by agency, each group with whether it is
+    booked (`owed`) and its first session seen (`seen`: started, not recorded as missed),
+    and ordered: booked agencies first, one not yet seen before any seen, then the latest
+    seen; a case with no booked agency at all (its first visit's sessions cancelled) takes
+    its earliest seen session. Correlated on the case alone, so each case reads its own few
+    sessions (through its visits), however long the history."""
+    seen = Q(start__lte=now) & ~Q(attended=False)
+    booked = Case(When(owed__gt=0, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return (
         Session.objects.filter(
-            visit__case=OuterRef("visit__case"),
-            visit__rebook_of__isnull=True,
-            visit__review__isnull=True,
-            cancelled=False,
+            visit__case=OuterRef("pk"), visit__review__isnull=True, cancelled=False
         )
         .exclude(visit__status=VisitStatus.CANCELLED)
-        .exclude(
-            Exists(
-                first_visits.filter(
-                    visit__case=OuterRef("visit__case"),
-                    agency=OuterRef("agency"),
-                    start__lte=OuterRef(OuterRef("start")),
-                )
-            )
+        .values("agency_id")
+        .annotate(
+            owed=Count("pk", filter=Q(visit__rebook_of__isnull=True)),
+            seen=Min("start", filter=seen),
+        )
+        .order_by(
+            booked.desc(),
+            Case(When(owed__gt=0, then=F("seen")), output_field=DateTimeField()).desc(
+                nulls_first=True
+            ),
+            F("seen").asc(nulls_last=True),
         )
     )
-    return first_visits.filter(visit__case=OuterRef("pk")).exclude(Exists(owed)).order_by("start")
 
 
 def _visit_tallies(p: _Period) -> list[_Tally]:
     """Screening visits due in the period, done on the local date by which every agency
     booked on the case's visits had seen the young person (`case_seen`)."""
-    first_visit = case_seen(p.now).values(
-        state=p.done_state(F("start"), OuterRef("visit_due_by"), OuterRef("pk"))
-    )
+    seen = Subquery(case_seen(p.now).values("seen")[:1])
     cases = CaseModel.objects.filter(visit_due_by__gte=p.first, visit_due_by__lt=p.end)
-    return _case_tallies(p, cases, "visit_due_by", first_visit)
+    return _case_tallies(cases, "visit_due_by", p.judged(seen, F("visit_due_by"), F("pk")))
 
 
 def _assessment_tallies(p: _Period) -> list[_Tally]:
@@ -317,7 +332,8 @@ def _assessment_tallies(p: _Period) -> list[_Tally]:
         .values(state=p.done_state(F("at"), OuterRef("assessment_due_by"), OuterRef("pk")))
     )
     cases = CaseModel.objects.filter(assessment_due_by__gte=p.first, assessment_due_by__lt=p.end)
-    return _case_tallies(p, cases, "assessment_due_by", first_sign_off)
+    state = Coalesce(Subquery(first_sign_off[:1]), p.undone_state(F("assessment_due_by"), F("pk")))
+    return _case_tallies(cases, "assessment_due_by", state)
 
 
 def _findings_tallies(p: _Period) -> list[_Tally]:
