@@ -220,7 +220,11 @@ def _read_rows(
     return _Rows(
         working=times.working,
         one_off=defaultdict(list, times.away),
-        busy=imported_busy(list(people), ex.to_minutes(visit_start), ex.to_minutes(visit_end)),
+        # From a day before to a day after, as the held rows: a practitioner travelling to
+        # the venue must be free of their own calendar's busy times for the journey too.
+        busy=imported_busy(
+            list(people), ex.to_minutes(visit_start - margin), ex.to_minutes(visit_end + margin)
+        ),
         held=held,
     )
 

@@ -195,3 +195,32 @@ def test_why_no_option_names_the_journey_when_it_is_the_cause(world):  # noqa: F
         r.startswith("With 4 hours' travel to the youth centre on Far Lane, no ")
         for r in found.reasons
     )
+
+
+def test_a_home_visit_keeps_the_journey_clear_of_the_practitioners_own_busy_times(world, home):  # noqa: F811
+    # Tuesday 2 March 2027: the first practitioner's own calendar is busy 08:45-09:05. A
+    # session at 09:20 needs them from 09:00 (20 minutes' travel): refused, although the
+    # busy time ends before the session; at 09:25 they set out at 09:05 and it books.
+    from screening.models import CalendarImport
+    from screening.scheduling.expand import to_minutes
+
+    first = world.people[CODES[0]]
+    CalendarImport.objects.create(
+        practitioner=first, busy=[[to_minutes(at(2, 8, 45)), to_minutes(at(2, 9, 5))]]
+    )
+    with pytest.raises(ValidationError) as refused:
+        visit_book(
+            case=world.case,
+            venue=home,
+            sessions=sessions_from(world, at(2, 9, 20)),
+            late_reason=LATE,
+        )
+    assert "own calendar shows them busy" in str(refused.value)
+    found = visit_options(
+        case=world.case, venues=[home], count=1, not_before=at(2, 0), spread=False
+    )
+    assert from_minutes(found.options[0].start) == at(2, 9, 25)
+    visit = visit_book(
+        case=world.case, venue=home, sessions=sessions_from(world, at(2, 9, 25)), late_reason=LATE
+    )
+    assert visit.room is None
