@@ -411,6 +411,7 @@ class _Writer:
                     Visit(
                         case=cases[p.index],
                         room=self.staff.rooms[p.room],
+                        venue_id=self.staff.rooms[p.room].venue_id,
                         status=VisitStatus.CANCELLED,
                         version=2,
                         start=start + dt.timedelta(days=7),
@@ -426,6 +427,7 @@ class _Writer:
                 Visit(
                     case=cases[p.index],
                     room=self.staff.rooms[p.room],
+                    venue_id=self.staff.rooms[p.room].venue_id,
                     status=live_visit_status,
                     start=start,
                     end=start + dt.timedelta(minutes=150),
