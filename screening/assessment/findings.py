@@ -128,8 +128,9 @@ def findings_save(*, session: Session, answers: Any, user: User) -> Finding:
     return _save_locked(session=session, answers=answers, user=user)
 
 
-def _save_locked(*, session: Session, answers: Any, user: User) -> Finding:
-    """findings_save's work once the session is locked and the writer checked."""
+def _save_locked(*, session: Session, answers: Any, user: User, complete: bool = False) -> Finding:
+    """findings_save's work once the session is locked and the writer checked; `complete`
+    checks the answers as a submission does (every required question answered)."""
     copy = working_copy(session=session)
     if copy is None:
         previous = latest_submitted(session=session)
@@ -141,7 +142,7 @@ def _save_locked(*, session: Session, answers: Any, user: User) -> Finding:
             status=FindingStatus.DRAFT,
             due_by=previous.due_by if previous else findings_due_for(session=session),
         )
-    copy.answers = _clean(form=copy.form, answers=answers, complete=False)
+    copy.answers = _clean(form=copy.form, answers=answers, complete=complete)
     copy.updated_at = timezone.now()
     copy.updated_by = user
     copy.save()
@@ -156,16 +157,17 @@ def findings_submit(*, session: Session, user: User, answers: Any = None) -> Fin
     session = _lock(session)
     check_can_write(session=session, user=user)
     # Saving the answers given first is findings_save under the same lock (one lock, one
-    # check and one read of the working copy, not two).
+    # check and one read of the working copy, not two), checked as complete at once: an
+    # incomplete answer set rolls the save back with the submission.
     if answers is not None:
-        copy = _save_locked(session=session, answers=answers, user=user)
+        copy = _save_locked(session=session, answers=answers, user=user, complete=True)
     else:
         copy = working_copy(session=session)
-    if copy is None:
-        raise FindingsLocked(
-            "There is nothing to submit: save the findings (or an amendment) first."
-        )
-    copy.answers = _clean(form=copy.form, answers=copy.answers, complete=True)
+        if copy is None:
+            raise FindingsLocked(
+                "There is nothing to submit: save the findings (or an amendment) first."
+            )
+        copy.answers = _clean(form=copy.form, answers=copy.answers, complete=True)
     copy.status = FindingStatus.SUBMITTED if copy.version == 1 else FindingStatus.AMENDED
     copy.submitted_at = copy.updated_at = timezone.now()
     copy.updated_by = user

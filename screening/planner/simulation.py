@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from agencies.local_time import yot_zone
-from agencies.models import Agency, Practitioner
+from agencies.models import Agency, FindingsForm, Practitioner
 from screening.assessment.drafts import draft_edit, draft_sign_off, draft_submit
 from screening.assessment.findings import findings_submit, form_current
 from screening.booking.options import VisitOptions, visit_options
@@ -99,6 +99,7 @@ class Simulation:
         self.closures = closure_days()
         self.outstanding: dict[int, set[str]] = {}  # case id -> agencies without findings
         self.number: dict[int, int] = {}  # case id -> order number (the per-case seed)
+        self.forms: dict[int, FindingsForm] = {}  # agency id -> its current findings form
 
     # --- randomness: one stream per order and purpose, so a change to capacity never
     # shifts what the young people do or how fast the practitioners write -------------
@@ -231,13 +232,13 @@ class Simulation:
     def attend(self, visit: Visit) -> None:
         case = visit.case
         _, missed = self.p.attendance.draw(self.rng(case, "visit", visit.pk))
-        sessions = list(visit.sessions.select_related("agency", "practitioner__user"))
-        for session in sessions:
+        for session in visit.sessions.all():
             session_record_attendance(
                 session=session, attended=not missed, reason=MISSED_REASON if missed else ""
             )
-        for session in sessions:
-            session.refresh_from_db()
+        # Read back once, as recorded, with what findings and rebooking use.
+        recorded = visit.sessions.select_related("agency", "practitioner__user", "visit__case")
+        for session in recorded:
             if missed:
                 self.book(case, [session.agency], missed=session)
             else:
@@ -251,7 +252,10 @@ class Simulation:
         self.at(moment, lambda s=session: self.write_findings(s))
 
     def write_findings(self, session: Session) -> None:
-        form = form_current(agency=session.agency)
+        # Forms are versions, never edited, and nobody publishes one during a run.
+        if session.agency_id not in self.forms:
+            self.forms[session.agency_id] = form_current(agency=session.agency)
+        form = self.forms[session.agency_id]
         findings_submit(
             session=session,
             user=session.practitioner.user,
