@@ -10,6 +10,7 @@ change a section the case manager edited, it is marked "needs review" with the c
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -56,7 +57,7 @@ from screening.models import (
     WorkEmail,
 )
 from screening.outbox import kick
-from screening.people.deadlines import findings_due_by
+from screening.people.deadlines import closure_days, findings_due_by
 
 
 def _live_sessions(case: Case):
@@ -105,6 +106,7 @@ def missing_agencies(*, case: Case, have: set[str]) -> list[dict[str, Any]]:
     ).distinct()
     sessions = list(_live_sessions(case).order_by("-start"))
     today, now = timezone.localdate(), timezone.now()
+    closures: frozenset[dt.date] | None = None  # read once, only if a due date is needed
     missing = []
     for agency in agencies:
         if agency.code in have:
@@ -125,7 +127,9 @@ def missing_agencies(*, case: Case, have: set[str]) -> list[dict[str, Any]]:
                 text=f"Session booked for {_date(timezone.localdate(latest.start))}.",
             )
         else:
-            due = findings_due_by(visit_date=timezone.localdate(latest.start))
+            if closures is None:
+                closures = closure_days()
+            due = findings_due_by(visit_date=timezone.localdate(latest.start), closures=closures)
             item["due_by"] = due.isoformat()
             if today > due:
                 item.update(reason="overdue", text=f"Overdue: findings were due on {_date(due)}.")

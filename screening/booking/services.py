@@ -226,7 +226,9 @@ def _record(
     sessions: Sequence[Session] | None = None,
 ) -> None:
     previous = None
-    if kind != VisitHistory.Kind.BOOKED:  # a new booking has no history yet
+    # Only a move or a cancellation compares with what the visit was (texts to withdraw,
+    # invites to cancel); a new booking has no history yet, attendance changes no time.
+    if kind in (VisitHistory.Kind.RESCHEDULED, VisitHistory.Kind.CANCELLED):
         previous = visit.history.order_by("-at", "-id").values_list("snapshot", flat=True).first()
     snapshot = _snapshot(visit, sessions)
     VisitHistory.objects.create(
