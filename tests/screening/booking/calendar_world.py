@@ -28,7 +28,7 @@ from agencies.services import leave_create, working_pattern_create
 from screening.booking.options import visit_options
 from screening.calendars.imports import calendar_import_upload
 from screening.calendars.loading import calendar_import_load_requested
-from screening.models import ClosureDay, Room, Visit
+from screening.models import ClosureDay, Room, Venue, Visit
 from screening.scheduling.expand import to_minutes
 from screening.venues.services import room_create, venue_create
 from tests.calendar_support import event, vcalendar
@@ -147,7 +147,12 @@ class World:
         return make_case(order_start_date=self.order_start())
 
     def ask(
-        self, case, *, ignore_visit: Visit | None = None, not_before: dt.datetime | None = None
+        self,
+        case,
+        *,
+        ignore_visit: Visit | None = None,
+        not_before: dt.datetime | None = None,
+        venues: list[Venue] | None = None,
     ):
         c = self.calendar
         return visit_options(
@@ -160,6 +165,7 @@ class World:
             max_gap=c.gaps[1],
             count=c.count,
             ignore_visit=ignore_visit,
+            venues=venues,
         )
 
 

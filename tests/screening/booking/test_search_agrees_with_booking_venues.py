@@ -26,7 +26,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from screening.booking.options import place_id, visit_options
+from screening.booking.options import place_id
 from screening.booking.services import SessionRequest, visit_book, visit_reschedule
 from screening.errors import SlotTaken
 from screening.models import Venue
@@ -74,19 +74,9 @@ def add_travel(world: World, trips: Trips) -> Venue:
 
 
 def ask(world: World, home: Venue, case, *, ignore_visit=None, not_before=None):
-    c = world.calendar
-    return visit_options(
-        case=case,
-        agencies=world.agencies,
-        durations=c.durations,
-        order=c.order,
-        min_gap=c.gaps[0],
-        max_gap=c.gaps[1],
-        count=c.count,
-        ignore_visit=ignore_visit,
-        not_before=not_before,
-        venues=[*Venue.objects.filter(rooms__in=list(world.rooms)), home],
-    )
+    """The world's question, with its rooms' venues and the home searched at once."""
+    venues = [*Venue.objects.filter(rooms__in=list(world.rooms)), home]
+    return world.ask(case, ignore_visit=ignore_visit, not_before=not_before, venues=venues)
 
 
 def asked(world: World, home: Venue, plan: Plan, *, late_reason: str = LATE) -> dict:
