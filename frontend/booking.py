@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from frontend.access import page
 from frontend.forms import AttendanceForm, CancelForm, OptionsForm
 from frontend.participants import parent_carer_of
 from screening.access import can, sees_attendance_reason
+from screening.assessment.review_selectors import review_for_booking
 from screening.booking import services as visit_services
 from screening.booking.options import VisitOptions, visit_options
 from screening.booking.selectors import booked_visit_of, session_list_for, visit_list_for
@@ -284,6 +285,7 @@ def _render_options(
     chosen: str = "",
     status: int = 200,
     deadline: dt.date | None = None,
+    review: Review | None = None,
 ) -> HttpResponse:
     options = shown_options(found, found.options, "option-") if found else []
     after_deadline = shown_options(found, found.after_deadline, "late-option-") if found else []
@@ -314,6 +316,7 @@ def _render_options(
             "options": options,
             "after_deadline": after_deadline,
             "deadline": deadline or case.visit_due_by,
+            "review": review,
             "action_url": action_url,
             "query": request.GET.urlencode()
             if request.method == "GET"
@@ -342,6 +345,7 @@ def _book_flow(
     visit: Visit | None = None,
     missed: Session | None = None,
     deadline: dt.date | None = None,
+    review: Review | None = None,
 ) -> HttpResponse:
     """Show options for the constraints asked (before `deadline`, by default the case's
     visit deadline); on POST, write the chosen one. A slot taken meanwhile says so and
@@ -367,6 +371,7 @@ def _book_flow(
             visit=visit,
             missed=missed,
             deadline=deadline,
+            review=review,
             **more,
         )
 
@@ -444,7 +449,9 @@ def book_review(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
     """Book a review visit for a case's open review: only the agencies it needs (chosen
     with the constraints, the review page's link names them), due by the review's due date."""
     case = get_object_or_404(case_list_for(user=request.user), pk=pk)
-    review = get_object_or_404(Review.objects.filter(case=case), pk=review_pk)
+    review = review_for_booking(user=request.user, case=case, pk=review_pk)
+    if review is None:
+        raise Http404
     if request.method == "POST" and not can(request.user, "visits", "create"):
         raise PermissionDenied
     agencies = list(Agency.objects.order_by("order", "code"))
@@ -475,6 +482,7 @@ def book_review(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
         write=write,
         success_url=lambda visit: f"/visits/{visit.pk}/",
         deadline=visit_services.visit_deadline(case=case, review=review)[0],
+        review=review,
     )
 
 

@@ -13,7 +13,9 @@ from api.fields import (
     StrictCharField,
     at_most,
 )
-from api.serializers.base import weekday_field
+from api.serializers.base import viewer, weekday_field
+from screening.access import can
+from screening.assessment.review_selectors import review_to_book
 from screening.messaging.selectors import NumberState, number_states_of
 from screening.models import (
     Case,
@@ -204,3 +206,38 @@ class CaseSerializer(ModelSerializer):
             "findings_due_by",
             "assessment_due_by",
         ]
+
+
+class ReviewToBookSerializer(serializers.Serializer):
+    """The case's open review, as much as booking its review visit needs (read only)."""
+
+    id = serializers.IntegerField(
+        read_only=True,
+        help_text="Pass as `review` to `/cases/{id}/visit-options/` and `POST /visits/`.",
+    )
+    due_by = serializers.DateField(
+        read_only=True, help_text="The review visit's deadline (the review's due date)."
+    )
+
+
+class CaseDetailSerializer(CaseSerializer):
+    """One case (`GET /cases/{id}/`): the list's fields, plus the open review a YOT admin
+    books a visit for."""
+
+    review_to_book = serializers.SerializerMethodField(
+        help_text="For those who book visits (yot_admin): the case's open review "
+        "`{id, due_by}`, null when none is open; null for every other role (they read "
+        "`/cases/{id}/reviews/`). Only the id and due date: no reason, status or new "
+        "information. Each read is audit-logged."
+    )
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "review_to_book"]
+
+    @extend_schema_field(ReviewToBookSerializer(allow_null=True))
+    def get_review_to_book(self, case: Case) -> dict | None:
+        user = viewer(self)
+        if user is None or not can(user, "visit_options", "read"):
+            return None
+        review = review_to_book(user=user, case=case)
+        return None if review is None else ReviewToBookSerializer(review).data

@@ -25,7 +25,12 @@ from api.serializers.booking import (
     bring_forward_data,
     visit_options_data,
 )
-from api.serializers.people import CaseSerializer, YoungPersonBasicSerializer, YoungPersonSerializer
+from api.serializers.people import (
+    CaseDetailSerializer,
+    CaseSerializer,
+    YoungPersonBasicSerializer,
+    YoungPersonSerializer,
+)
 from screening.booking.bring_forward import offer_for
 from screening.booking.options import visit_options as options_for_case
 from screening.booking.services import check_review, visit_deadline
@@ -195,6 +200,10 @@ class CaseViewSet(
 
     def get_queryset(self) -> QuerySet[Case]:
         return case_list_for(user=self.request.user)
+
+    def get_serializer_class(self):
+        # Only one case's answer names its open review (an audited read), never the list's.
+        return CaseDetailSerializer if self.action == "retrieve" else CaseSerializer
 
     def perform_create(self, serializer: CaseSerializer) -> None:
         serializer.instance = case_create(**serializer.validated_data)

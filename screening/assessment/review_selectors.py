@@ -87,13 +87,28 @@ def open_review_of(case: Case) -> Review | None:
     return Review.objects.filter(OPEN_REVIEW, case=case).prefetch_related("new_information").first()
 
 
+# What the audit log says of a review read to book its visit (its id and due date only).
+BOOKING_READ = "review due date, to book a visit"
+
+
 def review_to_book(*, user: User, case: Case) -> Review | None:
     """The case's open review for someone booking its review visit (a YOT admin, from a case
     in their scope): the row is read for its id and due date only (need to know: no reason,
     new information or assessment), and the read is audit-logged."""
     review = Review.objects.filter(OPEN_REVIEW, case=case).only("id", "case_id", "due_by").first()
     if review is not None:
-        audit_reads(user=user, objects=[review], detail="review due date, to book a visit")
+        audit_reads(user=user, objects=[review], detail=BOOKING_READ)
+    return review
+
+
+def review_for_booking(*, user: User, case: Case, pk: int) -> Review | None:
+    """One of the case's reviews, by id, for its review visit's booking page: read for its
+    id, due date and status only (the booking refuses a signed-off one, naming `review`),
+    and the read is audit-logged like review_to_book's."""
+    review = Review.objects.filter(case=case, pk=pk).only("id", "case_id", "due_by", "status")
+    review = review.first()
+    if review is not None:
+        audit_reads(user=user, objects=[review], detail=BOOKING_READ)
     return review
 
 

@@ -166,6 +166,7 @@ def _read_rows(
     sessions: Sequence[SessionToBook],
     ignore_visit: Visit | None,
     tz: ZoneInfo,
+    travel: dt.timedelta,
 ) -> _Rows:
     days = sorted({s.start.astimezone(tz).date() for s in sessions})
     first_day, last_day = (
@@ -220,10 +221,14 @@ def _read_rows(
     return _Rows(
         working=times.working,
         one_off=defaultdict(list, times.away),
-        # From a day before to a day after, as the held rows: a practitioner travelling to
-        # the venue must be free of their own calendar's busy times for the journey too.
+        # A practitioner travelling to the venue must be free of their own calendar's busy
+        # times for the journey too: check_bookable meets busy times with each session and
+        # its `travel` either side, all inside this window (buffers keep other sessions off,
+        # not busy times, in the search as here), so no more is read.
         busy=imported_busy(
-            list(people), ex.to_minutes(visit_start - margin), ex.to_minutes(visit_end + margin)
+            list(people),
+            ex.to_minutes(min(s.start for s in sessions) - travel),
+            ex.to_minutes(max(s.end for s in sessions) + travel),
         ),
         held=held,
     )
@@ -252,11 +257,11 @@ def check_bookable(
     venue = room.venue if room is not None else venue
     if venue is None:
         raise ValueError("check_bookable needs a room or a venue")
-    rows = _read_rows(room=room, sessions=sessions, ignore_visit=ignore_visit, tz=tz)
-    visit_start, visit_end = sessions[0].start, sessions[-1].end
     # Each practitioner travels to a community venue and back: free for that too (the
     # search's rule, RoomSlot.travel).
     way = dt.timedelta(minutes=venue.travel_minutes)
+    rows = _read_rows(room=room, sessions=sessions, ignore_visit=ignore_visit, tz=tz, travel=way)
+    visit_start, visit_end = sessions[0].start, sessions[-1].end
     for index, session in enumerate(sessions):
         practitioner, start, end = session.practitioner, session.start - way, session.end + way
         day = start.astimezone(tz).date()

@@ -1,5 +1,6 @@
 """Visit options for a case: read the rows once, hand plain data to the engine, and say
-why when there are too few options. The engine (screening.scheduling) sees only plain data."""
+why when there are too few options (worded in screening/booking/reasons.py). The engine
+(screening.scheduling) sees only plain data."""
 
 from __future__ import annotations
 
@@ -15,8 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from agencies.languages import language_name
-from agencies.local_time import check_date_window, day_words, yot_zone
+from agencies.local_time import check_date_window, yot_zone
 from agencies.models import Agency, Interpreter, Practitioner
 from screening import fixed_sql as sql
 from screening.booking import queries
@@ -27,6 +27,12 @@ from screening.booking.availability import (
     interpreters_for,
     room_closures,
     room_opening,
+)
+from screening.booking.reasons import (
+    deadline_passed_reason,
+    order_start_reason,
+    render_reason,
+    too_few_reason,
 )
 from screening.models import Case, Room, Session, Venue, VenueKind, Visit, VisitStatus
 from screening.people.deadlines import closure_days
@@ -418,86 +424,6 @@ def _unavailable(
     return ex.expand_weekly(patterns=patterns, window_start=start, window_end=end, zone=tz)
 
 
-def _length_words(total: int) -> str:
-    """45 -> '45 minutes', 60 -> '1 hour', 165 -> '2 hours 45 minutes'."""
-    hours, minutes = divmod(total, 60)
-    words = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
-    if minutes or not hours:
-        words.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
-    return " ".join(words)
-
-
-def deadline_passed_reason(deadline: dt.date) -> str:
-    """Why there is nothing before a deadline that has already gone by."""
-    return (
-        f"The deadline of {day_words(deadline)} has passed: every option is after it, "
-        "so say why when you book one."
-    )
-
-
-def order_start_reason(start: dt.date) -> str:
-    """Why no option comes before the order's start."""
-    return (
-        f"The order starts on {day_words(start)}, so options start from then; "
-        "give an earlier first day (not_before) to see earlier ones."
-    )
-
-
-def render_reason(
-    reason: Reason,
-    *,
-    tz: ZoneInfo,
-    deadline: dt.date | None,
-    agency_names: Mapping[str, str],
-    language: str | None = None,
-    place_words: Callable[[int], str] | None = None,
-) -> str:
-    """A sentence an admin can act on (`language`: the ISO code an interpreter is needed for;
-    `place_words`: how to name the place of an engine room id, for a reason the journey
-    there causes)."""
-    before = f"before the deadline of {day_words(deadline)}" if deadline else "in the search window"
-    if reason.code == "no_interpreter":
-        name = language_name(language or "")
-        text = f"No {name} interpreter is free for {_length_words(reason.minutes or 0)} {before}"
-        if reason.earliest is not None:
-            day = ex.from_minutes(reason.earliest).astimezone(tz).date()
-            text += f"; the earliest one is free is {day_words(day)}"
-        return text + "."
-    if reason.code == "agency_unavailable":
-        name = agency_names.get(reason.agency or "", reason.agency)
-        text = f"No {name} practitioner is free {before}"
-        if reason.travel:
-            where = place_words(reason.room) if place_words and reason.room is not None else ""
-            trip = f"{_length_words(reason.travel)}' travel" + (f" to {where}" if where else "")
-            text = f"With {trip}, no {name} practitioner is free {before}"
-        if reason.earliest is not None:
-            day = ex.from_minutes(reason.earliest).astimezone(tz).date()
-            text += f"; the earliest would be {day_words(day)}"
-        return text + "."
-    if reason.code == "no_room":
-        return f"No room is free for {_length_words(reason.minutes or 0)} in a row {before}."
-    if reason.code == "unavailable_times":
-        return (
-            f"Every time {before} clashes with the young person's usual unavailable times "
-            "(such as school hours); allow those times to see options."
-        )
-    if reason.code == "carer_unavailable_times":
-        return (
-            f"The parent or carer is unavailable at every time {before} that suits the "
-            "young person (their usual unavailable times); allow those times, or check "
-            "whether the parent or carer must attend."
-        )
-    if reason.code == "both_unavailable_times":
-        return (
-            f"Every time {before} clashes with the young person's or the parent or carer's "
-            "usual unavailable times; allow those times to see options."
-        )
-    return (
-        f"Each agency has someone free {before}, but never back to back with each other "
-        "in a free room; try any order, a longer gap or fewer agencies."
-    )
-
-
 # Rows are first read for this many days from the earliest start (0: the whole horizon),
 # unless settings.SCREENING_SCHEDULING["first_window_days"] says otherwise.
 FIRST_WINDOW_DAYS = 14
@@ -566,10 +492,8 @@ def _answer(
             for r in why
         ]
     else:
-        spaced = f", at most {SPREAD_PER_DAY} a day" if spread else ""
         reasons = [
-            f"Only {len(options)} option{'s' if len(options) != 1 else ''} before the "
-            f"deadline of {day_words(deadline)}{spaced}."
+            too_few_reason(len(options), deadline, per_day=SPREAD_PER_DAY if spread else None)
         ]
     return options, True, reasons
 

@@ -19,6 +19,7 @@ from screening.models import (
     NewInformation,
     PlanAction,
     Review,
+    Visit,
 )
 from tests.api.test_plans_api import (
     ACTORS,
@@ -414,3 +415,98 @@ def test_a_late_review_records_why_and_the_timeliness_report_lists_it(world, mon
     report = timeliness_for(user=users[MANAGER], first_month=march, last_month=march)
     listed = [(r.case_reference, r.text) for r in report.reasons if r.kind == REVIEW_OVERDUE]
     assert listed == [(case.reference, "Waiting for the police report.")]
+
+
+# --- the review a YOT admin books a visit for (need to know: its id and due date) ----------
+
+# GET /cases/{id}/: who may read the case, and what its `review_to_book` holds for them.
+BOOKING = object()  # `{id, due_by}` of the open review
+CASE_DETAIL = {
+    ADMIN: (200, BOOKING),
+    CM: (200, None),
+    CM2: (404, None),
+    MANAGER: (200, None),
+    PRAC: (200, None),
+    PRAC2: (200, None),
+    OUT: (404, None),
+    SYS: (403, None),
+}
+
+
+def test_case_detail_matrix_lists_every_actor():
+    assert set(CASE_DETAIL) == set(ACTORS)
+
+
+@pytest.mark.parametrize(("actor", "expected"), CASE_DETAIL.items(), ids=list(CASE_DETAIL))
+def test_only_those_who_book_visits_learn_the_review_to_book(world, actor, expected):
+    case, users = world["case"], world["users"]
+    review = Review.objects.get(pk=post_information(users[PRAC], case).json()["review"])
+    AuditEntry.objects.all().delete()
+    response = client_for(users[actor]).get(f"/api/v1/cases/{case.pk}/")
+    status, shown = expected
+    assert response.status_code == status, response.content[:300]
+    read = AuditEntry.objects.filter(user=users[actor], object_type="review", action="read")
+    if status != 200:
+        assert not read.exists()
+        return
+    if shown is BOOKING:
+        # Friday 27 November 2026 + 5 working days: Friday 4 December 2026. Nothing more of
+        # the review than its id and due date: no reason, status or new information.
+        assert response.json()["review_to_book"] == {"id": review.pk, "due_by": "2026-12-04"}
+        assert list(read.values_list("object_id", "detail")) == [
+            (review.pk, "review due date, to book a visit")
+        ]
+    else:
+        # They read reviews at /reviews/ (the case manager and managers) or not at all.
+        assert response.json()["review_to_book"] is None
+        assert not read.exists()
+
+
+def test_the_case_list_names_no_review(world):
+    admin = world["users"][ADMIN]
+    AuditEntry.objects.all().delete()
+    listed = client_for(admin).get("/api/v1/cases/").json()["results"]
+    assert listed and all("review_to_book" not in row for row in listed)
+    assert not AuditEntry.objects.filter(object_type="review").exists()
+
+
+def test_review_to_book_is_null_when_no_review_is_open(world):
+    case, admin = world["case"], world["users"][ADMIN]
+    Review.objects.filter(case=case).update(status="signed_off", signed_off_on=dt.date(2026, 12, 1))
+    response = client_for(admin).get(f"/api/v1/cases/{case.pk}/")
+    assert response.status_code == 200 and response.json()["review_to_book"] is None
+
+
+def test_an_admin_books_a_review_visit_over_the_api_alone(world):
+    """What the page does, by the API without the case manager: the case answer names the
+    open review, its options come before the review's due date, and one is booked for it."""
+    case, users = world["case"], world["users"]
+    admin = client_for(users[ADMIN])
+    Visit.objects.filter(case=case).update(status="completed")  # the first visit took place
+    post_information(users[PRAC], case)
+    review = admin.get(f"/api/v1/cases/{case.pk}/").json()["review_to_book"]
+    found = admin.get(
+        f"/api/v1/cases/{case.pk}/visit-options/",
+        {"review": review["id"], "agencies": "health", "count": 1},
+    )
+    assert found.status_code == 200, found.content[:300]
+    option = found.json()["options"][0]
+    # Options end by the review's deadline, Friday 4 December 2026 (the YOT's zone).
+    assert dt.datetime.fromisoformat(option["end"]).astimezone(LONDON).date() <= dt.date(
+        2026, 12, 4
+    )
+    booked = admin.post(
+        "/api/v1/visits/",
+        {
+            "case": case.pk,
+            "room": option["room"],
+            "review": review["id"],
+            "sessions": [
+                {k: s[k] for k in ("agency", "practitioner", "start", "end")}
+                for s in option["sessions"]
+            ],
+        },
+        format="json",
+    )
+    assert booked.status_code == 201, booked.content[:400]
+    assert booked.json()["review"] == review["id"]

@@ -223,7 +223,21 @@ def test_an_admin_books_the_open_review_s_visit_from_the_case_page(signed):
     assert AuditEntry.objects.filter(
         user=admin_user, object_type="review", object_id=review.pk
     ).exists()
-    assert admin.get(booking).status_code == 200
+    AuditEntry.objects.all().delete()
+    booking_page = admin.get(booking)
+    assert booking_page.status_code == 200
+    shown = booking_page.content.decode()
+    # The booking page says it is the review's visit, and by when.
+    assert "<title>Book a review visit" in shown and ">Book a review visit</h1>" in shown
+    assert "The review is due by Monday 7 December 2026" in shown
+    assert list(
+        AuditEntry.objects.filter(user=admin_user, object_type="review").values_list(
+            "object_id", "detail"
+        )
+    ) == [(review.pk, "review due date, to book a visit")]
+    # A review that is not this case's is not found.
+    other_case, _ = make_screened_case()
+    assert admin.get(f"/cases/{other_case.pk}/reviews/{review.pk}/book/").status_code == 404
     # Only those who book visits open the booking page.
     practitioner = browser_for(signed["sessions"]["health"].practitioner.user)
     for other in (cm, browser_for(signed["manager"]), practitioner):

@@ -224,3 +224,42 @@ def test_a_home_visit_keeps_the_journey_clear_of_the_practitioners_own_busy_time
         case=world.case, venue=home, sessions=sessions_from(world, at(2, 9, 25)), late_reason=LATE
     )
     assert visit.room is None
+
+
+def test_the_re_check_meets_busy_times_at_both_ends_of_the_journey_and_no_further(world, home):  # noqa: F811
+    """Wednesday 3 March 2027: the health practitioner's own calendar is busy 10:00-10:40
+    and 12:05-12:30. A 45-minute home session with 20 minutes' travel needs them from 20
+    minutes before to 20 minutes after: at 10:55 they would set out at 10:35 (refused), at
+    11:05 be back at 12:10 (refused), at 11:00 they set out at 10:40 and are back at 12:05,
+    touching both (booked). The search offers the same: 11:00, then 12:50 (set out when the
+    second busy time ends). A busy time the evening before, outside any journey, changes
+    nothing."""
+    from screening.models import CalendarImport
+    from screening.scheduling.expand import to_minutes
+
+    health = Agency.objects.get(code="health")
+    assert health.default_duration_minutes == 45
+    person = world.people["health"]
+    busy = [(at(2, 19), at(2, 23)), (at(3, 10), at(3, 10, 40)), (at(3, 12, 5), at(3, 12, 30))]
+    CalendarImport.objects.create(
+        practitioner=person, busy=[[to_minutes(s), to_minutes(e)] for s, e in busy]
+    )
+
+    def session(start):
+        return [SessionRequest(agency=health, practitioner=person, start=start)]
+
+    for start, clash in ((at(3, 10, 55), "10:35"), (at(3, 11, 5), "12:05")):
+        with pytest.raises(ValidationError) as refused:
+            visit_book(case=world.case, venue=home, sessions=session(start), late_reason=LATE)
+        assert f"own calendar shows them busy at {clash}" in str(refused.value), start
+    found = visit_options(
+        case=world.case,
+        agencies=[health],
+        venues=[home],
+        count=2,
+        not_before=at(3, 0),
+        spread=False,
+    )
+    assert [from_minutes(o.start) for o in found.options] == [at(3, 11), at(3, 12, 50)]
+    visit = visit_book(case=world.case, venue=home, sessions=session(at(3, 11)), late_reason=LATE)
+    assert (visit.start, visit.end) == (at(3, 11), at(3, 11, 45))

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import Agency
-from screening.booking.options import render_reason, visit_options
+from screening.booking.options import visit_options
+from screening.booking.reasons import render_reason
 from screening.scheduling.explain import Reason
 from tests.factories import make_case, make_room
 

@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass, field, replace
-from unittest import mock
-from zoneinfo import ZoneInfo
+from dataclasses import replace
 
 import hypothesis
 import pytest
-from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.test import override_settings
@@ -28,91 +25,35 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from schedule.models import Event, Occurrence
 
-from agencies.availability import WorkingPatternData
 from agencies.models import Agency, Practitioner
-from agencies.services import leave_create, working_pattern_create
+from agencies.services import working_pattern_create
 from screening.booking.options import visit_options
 from screening.booking.services import SessionRequest, visit_book, visit_reschedule
-from screening.calendars.imports import calendar_import_upload
-from screening.calendars.loading import calendar_import_load_requested
 from screening.errors import SlotTaken
-from screening.models import ClosureDay, Room, Visit
+from screening.models import Room, Visit
 from screening.scheduling.expand import from_minutes, to_minutes
 from screening.scheduling.search import Option, SearchRequest, exhaustive_search, search
 from screening.venues.services import room_create, venue_create
-from tests.calendar_support import event, vcalendar
 from tests.factories import make_case, make_practitioner
+from tests.screening.booking.calendar_world import (
+    DAYS,
+    FIRST_DAYS,
+    LONDON,
+    Calendar,
+    Change,
+    Pattern,
+    Person,
+    Place,
+    World,
+    search_settings,
+    world_at_its_moment,
+)
 
-LONDON = ZoneInfo("Europe/London")
-# Six days from a Thursday, worked out from the calendar. Spring: Thursday 25 March 2027,
-# Good Friday 26 March, Saturday 27, Sunday 28 March (the clocks go forward), Easter Monday
-# 29 March, Tuesday 30 March. Autumn: Thursday 28 October 2027 to Tuesday 2 November, the
-# clocks going back on Sunday 31 October.
-FIRST_DAYS = {"spring": dt.date(2027, 3, 25), "autumn": dt.date(2027, 10, 28)}
-# Orders that start a week before: the visit is due on the Thursday (five working days on).
-# Some calendars have their orders start on one of the six days instead: the search starts
-# from that day unless asked for earlier (not_before), and the booking re-check has no such
-# rule (the admin may book what they asked for), so there both are asked from "now".
-ORDER_STARTS = {"spring": dt.date(2027, 3, 18), "autumn": dt.date(2027, 10, 21)}
-DAYS = 6
 CODES = ["speech_language", "health", "education", "social_care"]
 LATE = "The family asked for this date."
 
 
-# --- what a calendar is made of -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Pattern:
-    weekdays: tuple[int, ...]
-    start: dt.time
-    minutes: int
-    valid_from: int | None  # a day of the six, or None: from long before
-    valid_until: int | None  # a day of the six, or None: open-ended
-
-
-@dataclass(frozen=True)
-class Change:
-    """The first pattern's occurrence on `day` cancelled, or moved to `to`."""
-
-    day: int
-    to: tuple[int, dt.time, int] | None  # (day, start, minutes)
-
-
-Span = tuple[int, dt.time, int]  # (day of the six, local start, minutes)
-
-
-@dataclass(frozen=True)
-class Person:
-    buffer: int
-    cap: int
-    patterns: tuple[Pattern, ...]
-    change: Change | None
-    leave: Span | None
-    busy: tuple[Span, ...]
-
-
-@dataclass(frozen=True)
-class Place:
-    opening: tuple[tuple[int, dt.time, dt.time], ...]
-    closed: Span | None
-
-
-@dataclass(frozen=True)
-class Calendar:
-    season: str
-    now: tuple[int, int]  # minutes and seconds after 06:00 on the first day
-    codes: tuple[str, ...]
-    durations: dict[str, int]
-    order: str
-    gaps: tuple[int, int]
-    people: dict[str, tuple[Person, ...]]
-    places: tuple[Place, ...]
-    closure: int | None
-    bookings: int
-    count: int
-    reschedule: bool
-    order_day: int | None = None  # the orders start on this day of the six, or a week before
+# --- what a calendar may be (calendar_world.py says what it is made of) ----------------------
 
 
 def clocks(hours=(7, 16), minutes=(0, 5, 7, 30, 55)):
@@ -201,157 +142,6 @@ def calendars(draw) -> Calendar:
         reschedule=bookings > 0 and draw(st.booleans()),
         order_day=draw(st.sampled_from([None, None, *range(DAYS)])),
     )
-
-
-# --- building it through the services ------------------------------------------------------
-
-
-@dataclass
-class World:
-    calendar: Calendar
-    first_day: dt.date
-    agencies: list[Agency]
-    rooms: dict[int, Room]
-    practitioners: dict[int, Practitioner]
-    moments: list[int] = field(default_factory=list)  # where a rule changes, in minutes
-
-    def local(self, day: int, time: dt.time) -> dt.datetime:
-        return dt.datetime.combine(self.first_day + dt.timedelta(days=day), time, tzinfo=LONDON)
-
-    def span(self, span: Span) -> tuple[dt.datetime, dt.datetime]:
-        start = self.local(span[0], span[1])
-        end = start + dt.timedelta(minutes=span[2])
-        self.moments += [to_minutes(start), to_minutes(end)]
-        return start, end
-
-    def order_start(self) -> dt.date:
-        day = self.calendar.order_day
-        if day is None:
-            return ORDER_STARTS[self.calendar.season]
-        return self.first_day + dt.timedelta(days=day)
-
-    def case(self):
-        return make_case(order_start_date=self.order_start())
-
-    def ask(
-        self, case, *, ignore_visit: Visit | None = None, not_before: dt.datetime | None = None
-    ):
-        c = self.calendar
-        return visit_options(
-            not_before=not_before,
-            case=case,
-            agencies=self.agencies,
-            durations=c.durations,
-            order=c.order,
-            min_gap=c.gaps[0],
-            max_gap=c.gaps[1],
-            count=c.count,
-            ignore_visit=ignore_visit,
-        )
-
-
-def _end_of(start: dt.time, minutes: int) -> dt.time:
-    end = dt.datetime.combine(dt.date.min, start) + dt.timedelta(minutes=minutes)
-    return end.time() if end.date() == dt.date.min else dt.time(23, 55)
-
-
-def _change_occurrence(world: World, pattern: WorkingPatternData, change: Change) -> None:
-    """As django-scheduler stores a change to one occurrence: a row for its original time,
-    cancelled or with the time it moved to."""
-    day = world.first_day + dt.timedelta(days=change.day)
-    original = (
-        dt.datetime.combine(day, pattern.start_time, tzinfo=LONDON),
-        dt.datetime.combine(day, pattern.end_time, tzinfo=LONDON),
-    )
-    start, end = world.span(change.to) if change.to else original
-    Occurrence.objects.create(
-        event=Event.objects.get(pk=pattern.id),
-        title="Working pattern",
-        start=start,
-        end=end,
-        original_start=original[0],
-        original_end=original[1],
-        cancelled=change.to is None,
-    )
-
-
-def add_availability(world: World, owner, person: Person) -> None:
-    """The person's working patterns, the change to one occurrence and leave, stored on
-    `owner`'s calendar (a practitioner or an interpreter) through the services."""
-    stored = [
-        working_pattern_create(
-            practitioner=owner,
-            weekdays=list(pattern.weekdays),
-            start_time=pattern.start,
-            end_time=_end_of(pattern.start, pattern.minutes),
-            valid_from=(
-                dt.date(2027, 1, 1)
-                if pattern.valid_from is None
-                else world.first_day + dt.timedelta(days=pattern.valid_from)
-            ),
-            valid_until=(
-                None
-                if pattern.valid_until is None
-                else world.first_day + dt.timedelta(days=pattern.valid_until)
-            ),
-        )
-        for pattern in person.patterns
-    ]
-    changed, data = person.change, stored[0]
-    day = world.first_day + dt.timedelta(days=changed.day) if changed else dt.date.min
-    occurs = day.weekday() in data.weekdays and data.valid_from <= day
-    if changed and occurs and (data.valid_until is None or day <= data.valid_until):
-        _change_occurrence(world, data, changed)
-    if person.leave is not None:
-        start, end = world.span(person.leave)
-        leave_create(practitioner=owner, start=start, end=end, reason="Leave")
-
-
-def _add_person(world: World, agency: Agency, person: Person) -> Practitioner:
-    practitioner = make_practitioner(
-        agency=agency, buffer_minutes=person.buffer, daily_session_cap=person.cap
-    )
-    add_availability(world, practitioner, person)
-    if person.busy:
-        events = []
-        for n, span in enumerate(person.busy):
-            start, end = (t.astimezone(LONDON) for t in world.span(span))
-            events.append(
-                event(
-                    f"busy-{n}@example.org",
-                    f"DTSTART;TZID=Europe/London:{start:%Y%m%dT%H%M%S}",
-                    f"DTEND;TZID=Europe/London:{end:%Y%m%dT%H%M%S}",
-                )
-            )
-        requested = calendar_import_upload(practitioner=practitioner, data=vcalendar(*events))
-        calendar_import_load_requested(calendar_import=requested)
-    return practitioner
-
-
-def build(calendar: Calendar) -> World:
-    first_day = FIRST_DAYS[calendar.season]
-    agencies = [Agency.objects.get(code=code) for code in calendar.codes]
-    world = World(calendar, first_day, agencies, rooms={}, practitioners={})
-    for agency in agencies:
-        for person in calendar.people[agency.code]:
-            practitioner = _add_person(world, agency, person)
-            world.practitioners[practitioner.pk] = practitioner
-    for n, place in enumerate(calendar.places):
-        venue = venue_create(
-            name=f"Venue {n} {first_day}",
-            address=f"{n} High Street",
-            opening_hours=[{"weekday": w, "opens": o, "closes": c} for w, o, c in place.opening],
-        )
-        room = room_create(venue=venue, name="Room 1")
-        if place.closed is not None:
-            start, end = world.span(place.closed)
-            Event.objects.create(calendar=room.calendar, title="Closed", start=start, end=end)
-        world.rooms[room.pk] = room
-    if calendar.closure is not None:
-        ClosureDay.objects.create(
-            date=first_day + dt.timedelta(days=calendar.closure), reason="Staff training"
-        )
-    return world
 
 
 # --- one visit, as the engine plans it and as the booking is asked for it ------------------
@@ -501,24 +291,10 @@ def _why(refused: str) -> str:
 
 def check_one_rule(calendar: Calendar, data) -> None:
     note(f"{calendar!r}")
-    first_day = FIRST_DAYS[calendar.season]
-    minutes, seconds = calendar.now
-    now = dt.datetime.combine(first_day, dt.time(6), tzinfo=LONDON) + dt.timedelta(
-        minutes=minutes, seconds=seconds
-    )
-    # The whole horizon read at once, so `found.request` holds every row; reading a day first
-    # and widening is checked against it below.
-    scheduling = {
-        **django_settings.SCREENING_SCHEDULING,
-        "search_horizon_days": 5,
-        "first_window_days": 0,
-    }
-    with (
-        transaction.atomic(),
-        override_settings(SCREENING_SCHEDULING=scheduling),
-        mock.patch.object(timezone, "now", lambda: now.astimezone(dt.UTC)),
-    ):
-        world = build(calendar)
+    # The whole horizon read at once (search_settings), so `found.request` holds every row;
+    # reading a day first and widening is checked against it below.
+    with world_at_its_moment(calendar) as world:
+        first_day, now = world.first_day, world.now
         visit = None
         for _ in range(calendar.bookings):  # other bookings: offered by the search, so they book
             case = world.case()
@@ -535,7 +311,7 @@ def check_one_rule(calendar: Calendar, data) -> None:
         found = world.ask(case, ignore_visit=moving)
         # Rows read a day at a time first, widened while what lies beyond could change the
         # answer: the same options, options after the deadline and reasons.
-        with override_settings(SCREENING_SCHEDULING={**scheduling, "first_window_days": 1}):
+        with override_settings(SCREENING_SCHEDULING=search_settings(first_window_days=1)):
             windowed = world.ask(case, ignore_visit=moving)
         assert windowed.options == found.options
         assert windowed.after_deadline == found.after_deadline
@@ -573,7 +349,6 @@ def check_one_rule(calendar: Calendar, data) -> None:
             if allowed:
                 assert (plan[1][0][2], plan[0]) in starts
             hypothesis.event(f"refused: {_why(refused)}" if refused else "booked")
-        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db

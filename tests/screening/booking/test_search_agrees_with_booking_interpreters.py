@@ -16,17 +16,12 @@ tried in a savepoint and rolled back.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, replace
-from unittest import mock
 
 import hypothesis
 import pytest
-from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.test import override_settings
-from django.utils import timezone
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
@@ -38,22 +33,22 @@ from screening.models import Visit
 from screening.scheduling.expand import to_minutes
 from screening.scheduling.search import Option, SearchRequest, exhaustive_search, search
 from tests.factories import make_case, make_young_person
-from tests.screening.booking.test_search_agrees_with_booking import (
+from tests.screening.booking.calendar_world import (
     DAYS,
-    FIRST_DAYS,
-    LATE,
-    LONDON,
-    OFFICE_HOURS,
-    SPANS,
     Calendar,
     Change,
     Person,
-    Plan,
     World,
+    add_availability,
+    world_at_its_moment,
+)
+from tests.screening.booking.test_search_agrees_with_booking import (
+    LATE,
+    OFFICE_HOURS,
+    SPANS,
+    Plan,
     _asked,
     _why,
-    add_availability,
-    build,
     calendars,
     clocks,
     engine_allows,
@@ -181,22 +176,7 @@ def key(option: Option) -> tuple:
 def check_with_interpreters(calendar: Calendar, pool: Pool, data) -> None:
     note(f"{calendar!r}")
     note(f"{pool!r}")
-    first_day = FIRST_DAYS[calendar.season]
-    minutes, seconds = calendar.now
-    now = dt.datetime.combine(first_day, dt.time(6), tzinfo=LONDON) + dt.timedelta(
-        minutes=minutes, seconds=seconds
-    )
-    scheduling = {
-        **django_settings.SCREENING_SCHEDULING,
-        "search_horizon_days": 5,
-        "first_window_days": 0,
-    }
-    with (
-        transaction.atomic(),
-        override_settings(SCREENING_SCHEDULING=scheduling),
-        mock.patch.object(timezone, "now", lambda: now.astimezone(dt.UTC)),
-    ):
-        world = build(calendar)
+    with world_at_its_moment(calendar) as world:
         people = add_interpreters(world, pool)
         visit = None
         for k in range(calendar.bookings):  # other bookings hold what their option found
@@ -232,7 +212,7 @@ def check_with_interpreters(calendar: Calendar, pool: Pool, data) -> None:
             )
             assert refused == "", (option, refused)
         if calendar.order_day is not None:
-            found = world.ask(case, ignore_visit=moving, not_before=now)
+            found = world.ask(case, ignore_visit=moving, not_before=world.now)
         # (b) the earliest option is the exhaustive search's, with the same interpreter.
         request = replace(found.request, latest_end=None, count=10**6)
         every = exhaustive_search(request)
@@ -262,7 +242,6 @@ def check_with_interpreters(calendar: Calendar, pool: Pool, data) -> None:
             refused = books(world, people, case, plan, interpreter, visit=moving)
             assert (refused == "") == allowed, (plan, interpreter, refused or "booked")
             hypothesis.event(f"refused: {_why(refused)}" if refused else "booked")
-        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db

@@ -16,37 +16,28 @@ and rolled back.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 from dataclasses import dataclass
-from unittest import mock
 
 import hypothesis
 import pytest
-from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.test import override_settings
-from django.utils import timezone
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from screening.booking.options import place_id, visit_options
+from screening.booking.options import place_id
 from screening.booking.services import SessionRequest, visit_book, visit_reschedule
 from screening.errors import SlotTaken
 from screening.models import Venue
 from screening.scheduling.expand import from_minutes, to_minutes
 from screening.scheduling.search import Option, SearchRequest, exhaustive_search, search
 from screening.venues.services import venue_create
+from tests.screening.booking.calendar_world import Calendar, World, world_at_its_moment
 from tests.screening.booking.test_search_agrees_with_booking import (
-    FIRST_DAYS,
     LATE,
-    LONDON,
-    Calendar,
     Plan,
-    World,
     _why,
-    build,
     calendars,
     plan_of,
     plans_near,
@@ -83,19 +74,9 @@ def add_travel(world: World, trips: Trips) -> Venue:
 
 
 def ask(world: World, home: Venue, case, *, ignore_visit=None, not_before=None):
-    c = world.calendar
-    return visit_options(
-        case=case,
-        agencies=world.agencies,
-        durations=c.durations,
-        order=c.order,
-        min_gap=c.gaps[0],
-        max_gap=c.gaps[1],
-        count=c.count,
-        ignore_visit=ignore_visit,
-        not_before=not_before,
-        venues=[*Venue.objects.filter(rooms__in=list(world.rooms)), home],
-    )
+    """The world's question, with its rooms' venues and the home searched at once."""
+    venues = [*Venue.objects.filter(rooms__in=list(world.rooms)), home]
+    return world.ask(case, ignore_visit=ignore_visit, not_before=not_before, venues=venues)
 
 
 def asked(world: World, home: Venue, plan: Plan, *, late_reason: str = LATE) -> dict:
@@ -167,22 +148,7 @@ def key(option: Option) -> tuple:
 def check_with_travel(calendar: Calendar, trips: Trips, data) -> None:
     note(f"{calendar!r}")
     note(f"{trips!r}")
-    first_day = FIRST_DAYS[calendar.season]
-    minutes, seconds = calendar.now
-    now = dt.datetime.combine(first_day, dt.time(6), tzinfo=LONDON) + dt.timedelta(
-        minutes=minutes, seconds=seconds
-    )
-    scheduling = {
-        **django_settings.SCREENING_SCHEDULING,
-        "search_horizon_days": 5,
-        "first_window_days": 0,
-    }
-    with (
-        transaction.atomic(),
-        override_settings(SCREENING_SCHEDULING=scheduling),
-        mock.patch.object(timezone, "now", lambda: now.astimezone(dt.UTC)),
-    ):
-        world = build(calendar)
+    with world_at_its_moment(calendar) as world:
         home = add_travel(world, trips)
         homes = place_id(home)
         visit = None
@@ -206,7 +172,7 @@ def check_with_travel(calendar: Calendar, trips: Trips, data) -> None:
         for option in found.after_deadline:
             assert books(world, home, case, plan_of(option), visit=moving) == "", option
         if calendar.order_day is not None:
-            found = ask(world, home, case, ignore_visit=moving, not_before=now)
+            found = ask(world, home, case, ignore_visit=moving, not_before=world.now)
         # (b) the search agrees with the exhaustive search, the earliest option first.
         request = replace_request(found.request)
         every = exhaustive_search(request)
@@ -229,7 +195,6 @@ def check_with_travel(calendar: Calendar, trips: Trips, data) -> None:
             refused = books(world, home, case, plan, visit=moving)
             assert (refused == "") == allowed, (plan, refused or "booked")
             hypothesis.event(f"refused: {_why(refused)}" if refused else "booked")
-        transaction.set_rollback(True)
 
 
 def replace_request(request: SearchRequest) -> SearchRequest:

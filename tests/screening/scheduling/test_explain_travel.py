@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from screening.booking.options import render_reason
+from screening.booking.reasons import render_reason
 from screening.scheduling.explain import Reason, explain
 from screening.scheduling.search import Candidate, RoomSlot, SearchRequest, SessionSpec
 
