@@ -143,9 +143,15 @@ def test_a_home_visit_moves_to_the_office_and_back(world, home):  # noqa: F811
     assert back.room is None and back.venue == home
     history = [h.snapshot["venue"] for h in back.history.order_by("at", "id")]
     assert history == [home.pk, world.room.venue_id, home.pk]
-    # A cancelled home visit frees no room of ours (nothing to offer to bring forward).
+    # Each move and the cancellation free the time where the visit was: at home no room,
+    # but its venue (the practitioners' time is offered to bring forward).
     visit_cancel(visit=back, reason="The family moved away.")
-    assert FreedSlot.objects.filter(visit=back, room__isnull=True).count() == 0
+    freed = FreedSlot.objects.filter(visit=back).order_by("freed_at", "id")
+    assert [(s.cause, s.venue, s.room) for s in freed] == [
+        ("rescheduled", home, None),
+        ("rescheduled", world.room.venue, world.room),
+        ("cancelled", home, None),
+    ]
 
 
 def test_an_option_at_home_books_back_through_the_same_rule(world, home):  # noqa: F811
