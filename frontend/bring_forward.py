@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from frontend.access import page
-from frontend.booking import chosen_interpreter, chosen_option, shown_options
+from frontend.booking import chosen_interpreter, chosen_option, chosen_venue, shown_options
 from screening.booking import services as visit_services
 from screening.booking.bring_forward import bring_forward_list, deadline_end
 from screening.errors import NotAllowed, SlotTaken
@@ -45,11 +45,14 @@ def bring_forward(request: HttpRequest) -> HttpResponse:
     try:
         room, sessions = chosen_option(request.POST.get("option", ""))
         interpreter = chosen_interpreter(request.POST.get("option", ""))
+        # An offer at a home or school has no room: its venue (re-checked like the rest).
+        venue = chosen_venue(request.POST.get("option", ""))
         if visit_pk:
             visit = get_object_or_404(Visit, pk=visit_pk, case=case, status=VisitStatus.BOOKED)
             result = visit_services.visit_reschedule(
                 visit=visit,
                 room=room,
+                venue=venue,
                 sessions=sessions,
                 changed_by=request.user,
                 reason=MOVED_REASON,
@@ -66,6 +69,7 @@ def bring_forward(request: HttpRequest) -> HttpResponse:
             result = visit_services.visit_book(
                 case=case,
                 room=room,
+                venue=venue,
                 sessions=sessions,
                 booked_by=request.user,
                 late_reason=late_reason,

@@ -7,6 +7,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -15,6 +16,7 @@ from frontend.access import page
 from frontend.forms import DateField, ScheduleForm
 from screening.booking.week import day_sheet, week_view
 from screening.models import Venue
+from screening.models.venues import ROOMLESS_KINDS
 
 
 def _query(form: ScheduleForm, day: dt.date) -> str:
@@ -58,7 +60,10 @@ def _render(request: HttpRequest, *, days: int) -> HttpResponse:
             "next_query": _query(form, first + step),
             "day_queries": [(d, _query(form, d.date)) for d in view.days],
             "venue": venue,
-            "venues": Venue.objects.filter(rooms__is_active=True).distinct().order_by("name")
+            # Venues with rooms, and homes and schools (visits there need none).
+            "venues": Venue.objects.filter(Q(rooms__is_active=True) | Q(kind__in=ROOMLESS_KINDS))
+            .distinct()
+            .order_by("name")
             if venue is None
             else [venue],
         },

@@ -474,7 +474,14 @@ def visit_options_data(found) -> dict:
 class FreedSlotSerializer(serializers.Serializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
-    room = serializers.IntegerField()
+    venue = serializers.IntegerField(help_text="Where the visit that freed it was.")
+    room = serializers.IntegerField(
+        allow_null=True, help_text="Its room; null for a home or school visit (no room)."
+    )
+    travel_minutes = serializers.IntegerField(
+        help_text="The journey to the venue and back, freed with the visit's span: the "
+        "practitioners' time freed runs from this long before start to this long after end."
+    )
     freed_at = serializers.DateTimeField()
     cause = serializers.ChoiceField(choices=["cancelled", "rescheduled"])
 
@@ -523,7 +530,9 @@ def bring_forward_data(case, offer) -> dict:
         {
             "start": slot.start,
             "end": slot.end,
+            "venue": slot.venue_id,
             "room": slot.room_id,
+            "travel_minutes": slot.venue.travel_minutes,
             "freed_at": slot.freed_at,
             "cause": slot.cause,
         }

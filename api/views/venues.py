@@ -14,24 +14,35 @@ from api.serializers.calendars import CalendarFeedSerializer
 from api.serializers.venues import RoomSerializer, VenueSerializer, room_feed_url
 from screening.models import Room
 from screening.venues.selectors import room_list, venue_list
-from screening.venues.services import room_create, room_rotate_feed_token, venue_create
+from screening.venues.services import (
+    room_create,
+    room_rotate_feed_token,
+    venue_create,
+    venue_update,
+)
 
 
 class VenueViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     resource = "venues"
     permission_classes = [RolePermission]
     serializer_class = VenueSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet:
         return venue_list()
 
     def perform_create(self, serializer: VenueSerializer) -> None:
         serializer.instance = venue_create(**serializer.validated_data)
+
+    def perform_update(self, serializer: VenueSerializer) -> None:
+        # A changed kind must fit the venue's rooms and visits: 400 naming `kind`.
+        serializer.instance = venue_update(venue=serializer.instance, **serializer.validated_data)
 
 
 class RoomViewSet(

@@ -1,7 +1,8 @@
 """Bring forward: earlier times freed by cancellations and moves, offered to cases waiting
 for a visit or booked after their deadline. Nothing moves by itself: the admin books an
 offer through the usual services, which re-check it
-(docs/decisions/0018-parent-carer-and-bring-forward.md)."""
+(docs/decisions/0018-parent-carer-and-bring-forward.md; time a home or school visit
+freed: docs/decisions/0024-freed-time-from-home-and-school-visits.md)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from agencies.local_time import yot_zone
 from screening.booking.options import VisitOptions, visit_options
-from screening.models import LIVE_VISIT, Case, FreedSlot, Visit, VisitStatus
+from screening.models import LIVE_VISIT, Case, FreedSlot, Venue, Visit, VisitStatus
 from screening.scheduling import expand as ex
 from screening.scheduling.search import Option
 
@@ -46,7 +47,7 @@ def freed_slots_ahead(*, now: dt.datetime | None = None) -> list[FreedSlot]:
     notice = dt.timedelta(minutes=settings.SCREENING_SCHEDULING["minimum_notice_minutes"])
     return list(
         FreedSlot.objects.filter(start__gt=now + notice)
-        .select_related("room", "visit")
+        .select_related("room", "venue", "visit")
         .order_by("start", "id")[:SLOTS_LIMIT]
     )
 
@@ -91,14 +92,35 @@ def current_visit_of(case: Case) -> Visit | None:
         Visit.objects.filter(
             case=case, status=VisitStatus.BOOKED, rebook_of__isnull=True, start__gt=timezone.now()
         )
+        .select_related("venue")
         .prefetch_related("sessions__agency")
         .order_by("start", "id")
         .first()
     )
 
 
+def freed_span(slot: FreedSlot) -> tuple[int, int]:
+    """The practitioners' time a freed slot gave back, in engine minutes: the visit's span
+    with the journey to its venue and back (they were held for it too)."""
+    trip = slot.venue.travel_minutes
+    return ex.to_minutes(slot.start) - trip, ex.to_minutes(slot.end) + trip
+
+
 def _overlaps(option: Option, slot: FreedSlot) -> bool:
-    return option.start < ex.to_minutes(slot.end) and ex.to_minutes(slot.start) < option.end
+    lo, hi = freed_span(slot)
+    return option.start < hi and lo < option.end
+
+
+def places_for(current: Visit | None) -> list[Venue] | None:
+    """Where an offer may be: every active room (None: the search's default), and, for a
+    case whose booked visit is at a home or school, that venue too, so it can come earlier
+    where it was booked. A freed home or school visit's own venue is never offered to
+    another case: which family lives there or which pupils a school has is not known here
+    (docs/decisions/0024-freed-time-from-home-and-school-visits.md)."""
+    if current is None or current.venue.needs_room:
+        return None
+    with_rooms = list(Venue.objects.filter(rooms__is_active=True).distinct())
+    return [*with_rooms, current.venue]
 
 
 def offer_for(*, case: Case, slots: list[FreedSlot] | None = None) -> Offer | None:
@@ -124,21 +146,23 @@ def offer_for(*, case: Case, slots: list[FreedSlot] | None = None) -> Offer | No
         asked["durations"] = {
             s.agency.code: int((s.end - s.start).total_seconds() // 60) for s in sessions
         }
+    venues = places_for(current)
     tried, shown_from = 0, -1
     for slot in slots:
         if tried >= SLOTS_PER_CASE:
             break
         # A search from an earlier slot found nothing before shown_from: a slot ending by
         # then cannot hold a visit either.
-        if ex.to_minutes(slot.end) <= shown_from:
+        if freed_span(slot)[1] <= shown_from:
             continue
         tried += 1
         found = visit_options(
             case=case,
-            not_before=max(slot.start, order_start),
+            not_before=max(ex.from_minutes(freed_span(slot)[0]), order_start),
             respect_unavailable=True,
             count=1,
             ignore_visit=current,
+            venues=venues,
             **asked,
         )
         first = (found.options or found.after_deadline)[:1]

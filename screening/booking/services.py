@@ -98,6 +98,9 @@ def check_place(*, room: Room | None, venue: Venue | None) -> tuple[Room | None,
         return room, room.venue
     if venue is None:
         raise ValidationError({"room": ["Choose a room, or a home or school venue."]})
+    # Its kind as stored, locked: a change of kind (venue_update) waits for this booking,
+    # and then sees its visit (docs/decisions/0024).
+    venue = Venue.objects.select_for_update().get(pk=venue.pk)
     if venue.needs_room:
         raise ValidationError(
             {"room": [f"A visit at {venue.name} needs a room there: choose one."]}

@@ -242,7 +242,9 @@ class SheetSession:
 
 @dataclass(frozen=True)
 class SheetVisit:
-    """One visit on a venue's day sheet: when, where, who comes and whom they see."""
+    """One visit on a venue's day sheet: when, where, who comes and whom they see. A home
+    or school visit has no room (`room` empty); a visit at a venue with travel says when
+    its practitioners set out and are back."""
 
     visit_id: int
     start: dt.datetime
@@ -252,17 +254,27 @@ class SheetVisit:
     reference: str
     communication_needs: str
     sessions: tuple[SheetSession, ...]
+    travel_minutes: int = 0
+
+    @property
+    def sets_out(self) -> dt.datetime:
+        return self.start - dt.timedelta(minutes=self.travel_minutes)
+
+    @property
+    def back(self) -> dt.datetime:
+        return self.end + dt.timedelta(minutes=self.travel_minutes)
 
 
 def day_sheet(*, venue: Venue, day: dt.date) -> list[SheetVisit]:
     """The booked visits at `venue` on `day`, earliest first, for reception to greet each
-    young person and send them to the right room."""
+    young person and send them to the right room; at a home or school (no room), for the
+    practitioners going out, with the journey each way."""
     zone = yot_zone()
     lo, hi = (ex.from_minutes(m) for m in ex.local_day_bounds(day=day, zone=zone))
     visits = (
-        Visit.objects.filter(room__venue=venue, start__lt=hi, end__gt=lo)
+        Visit.objects.filter(venue=venue, start__lt=hi, end__gt=lo)
         .exclude(status=VisitStatus.CANCELLED)
-        .select_related("room", "case__young_person")
+        .select_related("room", "venue", "case__young_person")
         .prefetch_related("sessions__agency", "sessions__practitioner")
         .order_by("start", "id")
     )
@@ -274,7 +286,7 @@ def day_sheet(*, venue: Venue, day: dt.date) -> list[SheetVisit]:
                 visit_id=visit.pk,
                 start=visit.start.astimezone(zone),
                 end=visit.end.astimezone(zone),
-                room=visit.room.name,
+                room=visit.room.name if visit.room is not None else "",
                 young_person=str(person),
                 reference=visit.case.reference,
                 communication_needs=person.communication_needs,
@@ -288,6 +300,7 @@ def day_sheet(*, venue: Venue, day: dt.date) -> list[SheetVisit]:
                     for s in sorted(visit.sessions.all(), key=lambda s: (s.start, s.pk))
                     if not s.cancelled
                 ),
+                travel_minutes=visit.venue.travel_minutes,
             )
         )
     return out

@@ -512,12 +512,13 @@ DECLARATIONS: dict[str, Table] = {
     ),
     # --- screening: booking ---------------------------------------------------------------
     "screening.FreedSlot": Table(
-        purpose="Time a cancelled or moved visit gave back (room, span, practitioners), so "
-        "cases waiting for a visit can be offered it earlier.",
+        purpose="Time a cancelled or moved visit gave back (venue, room if it had one, span, "
+        "practitioners), so cases waiting for a visit can be offered it earlier.",
         readers=("bring_forward",),
         scope="YOT admins: all; unused once the time has passed.",
         fields={
             "id": NONE,
+            "venue": (PERSONAL, "Where the visit was: a room's venue, or a home or school."),
             "room": NONE,
             "start": PERSONAL,
             "end": PERSONAL,

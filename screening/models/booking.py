@@ -225,15 +225,21 @@ class VisitHistory(models.Model):
 
 
 class FreedSlot(models.Model):
-    """Time a cancellation or move gave back (a room's span and the practitioners who were
-    in it), so cases waiting for a visit, or booked after their deadline, can be offered it.
-    Written in the same transaction as the change; ignored once its start has passed."""
+    """Time a cancellation or move gave back (the visit's span, where it was and the
+    practitioners who were in it), so cases waiting for a visit, or booked after their
+    deadline, can be offered it. Written in the same transaction as the change; ignored
+    once its start has passed. A home or school visit frees no room (`room` empty): its
+    venue says where it was, and the time freed is its practitioners' (and their travel)."""
 
     class Cause(models.TextChoices):
         CANCELLED = "cancelled", "Visit cancelled"
         RESCHEDULED = "rescheduled", "Visit moved"
 
-    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="freed_slots")
+    # Where the visit was: its venue always, its room when it had one.
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="freed_slots")
+    room = models.ForeignKey(
+        Room, null=True, blank=True, on_delete=models.CASCADE, related_name="freed_slots"
+    )
     start = models.DateTimeField()
     end = models.DateTimeField()
     freed_at = models.DateTimeField(default=timezone.now)
@@ -251,4 +257,4 @@ class FreedSlot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.room_id} {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.venue_id}/{self.room_id} {self.start:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 
 from screening.wording import PLACE_LIMIT, forbidden_words_in
 
@@ -88,9 +89,41 @@ class Venue(models.Model):
     def name_for_texts(self) -> str:
         return self.text_name or self.default_text_name()
 
+    def kind_change_problem(self) -> str | None:
+        """Why the venue may not take its (changed) kind, or None: a home or school has no
+        rooms of ours, so a venue with rooms in use cannot become one; and a visit there
+        without a room would need one at a YOT office or community venue, so a venue with
+        such visits (booked or held) keeps its kind. Only a kind changed from the stored
+        one is checked (docs/decisions/0024)."""
+        if self.pk is None:
+            return None
+        stored = type(self).objects.filter(pk=self.pk).values_list("kind", flat=True).first()
+        if stored is None or stored == self.kind:
+            return None
+        if not self.needs_room:
+            if self.rooms.filter(is_active=True).exists():
+                return gettext(
+                    "%(venue)s has rooms in use, and a home or school visit needs no room: "
+                    "take its rooms out of use first, or keep its kind."
+                ) % {"venue": self.name}
+            return None
+        if stored in ROOMLESS_KINDS:
+            roomless = self.visits.filter(room__isnull=True).exclude(status="cancelled")
+            if roomless.exists():
+                return gettext(
+                    "%(venue)s has visits booked or done there without a room, and a visit at "
+                    "a YOT office or community venue needs one: keep its kind, or add a new "
+                    "venue for the new place."
+                ) % {"venue": self.name}
+        return None
+
     def clean(self) -> None:
         """The name for texts follows the wording rules (DESIGN.md rule 7); raises
-        ValidationError naming `text_name`."""
+        ValidationError naming `text_name`; a changed kind must fit the venue's rooms and
+        visits (kind_change_problem), else ValidationError naming `kind`."""
+        kind_problem = self.kind_change_problem()
+        if kind_problem:
+            raise ValidationError({"kind": [kind_problem]})
         name, problems = self.name_for_texts, []
         bad = forbidden_words_in(name)
         if bad:
@@ -161,3 +194,19 @@ class Room(models.Model):
 
     def __str__(self) -> str:
         return f"{self.venue.name}, {self.name}"
+
+    def clean(self) -> None:
+        """A room in use is at a venue whose visits need rooms: a home or school has none
+        of ours (ValidationError naming `venue`)."""
+        if self.is_active and self.venue_id is not None and not self.venue.needs_room:
+            raise ValidationError(
+                {
+                    "venue": [
+                        gettext(
+                            "%(venue)s is a home or school: its visits need no room, so "
+                            "it has no rooms of ours."
+                        )
+                        % {"venue": self.venue.name}
+                    ]
+                }
+            )

@@ -104,6 +104,36 @@ def venue_create(
     return venue
 
 
+VENUE_FIELDS = frozenset({"name", "address", "text_name", "kind", "travel_minutes"})
+
+
+@transaction.atomic
+def venue_update(
+    *, venue: Venue, opening_hours: Iterable[Mapping[str, object]] | None = None, **fields: object
+) -> Venue:
+    """Change a venue's name, address, name for texts, kind or travel minutes, and replace
+    its opening hours when given. The same rules as venue_create, and a changed kind must
+    fit the venue (Venue.kind_change_problem: ValidationError naming `kind`); nothing is
+    changed when any is broken. The venue's row is locked while its rooms and visits are
+    read, so two changes of one venue queue."""
+    unknown = set(fields) - VENUE_FIELDS
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: [gettext("This field cannot be changed.")]})
+    if len(str(fields.get("address", ""))) > ADDRESS_LIMIT:
+        raise ValidationError({"address": [too_long(ADDRESS_LIMIT)]})
+    rows = None if opening_hours is None else check_opening_hours(rows=opening_hours)
+    venue = Venue.objects.select_for_update().get(pk=venue.pk)
+    for name, value in fields.items():
+        setattr(venue, name, value.strip() if name == "text_name" else value)
+    venue.text_name = venue.name_for_texts
+    venue.full_clean()
+    venue.save()
+    if rows is not None:
+        venue.opening_hours.all().delete()
+        OpeningHours.objects.bulk_create(OpeningHours(venue=venue, **r) for r in rows)
+    return venue
+
+
 @transaction.atomic
 def room_create(*, venue: Venue, name: str) -> Room:
     """Create a room with its own availability calendar."""

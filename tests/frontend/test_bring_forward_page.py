@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 import pytest
+from schedule.models import Event
 
 from accounts.models import Role
 from screening.booking.services import visit_cancel
@@ -15,7 +16,13 @@ from screening.models import Visit
 from tests.conftest import client_for
 from tests.factories import make_user
 from tests.frontend.test_pages import browser_for
-from tests.screening.booking.bring_forward_world import at, book_at, make_world, new_case
+from tests.screening.booking.bring_forward_world import (
+    at,
+    book_at,
+    make_home,
+    make_world,
+    new_case,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +139,24 @@ def test_a_case_needing_nothing_earlier_gets_no_options_and_a_reason(scene):
     data = api.get(f"/api/v1/cases/{in_time.pk}/bring-forward/").json()
     assert data["options"] == [] and data["reasons"]
     assert api.get("/api/v1/cases/999999/bring-forward/").status_code == 404
+
+
+def test_a_home_offer_moves_from_the_list_with_its_venue(monkeypatch):
+    """The office room is closed all Tuesday 2 March; a home visit that day 10:20-12:50
+    (20 minutes away) is cancelled; a case booked at home on Tuesday 9 March 10:20 (due
+    Monday 8 March) is offered its home on 2 March at 10:20, and "Move to this" posts the
+    home venue (no room) through the reschedule."""
+    room = make_world(monkeypatch)
+    home = make_home()
+    Event.objects.create(calendar=room.calendar, title="Closed", start=at(2, 0), end=at(3, 0))
+    cancelled = book_at(new_case(), at(2, 10, 20), venue=home)
+    late_case = new_case()
+    late = book_at(late_case, at(9, 10, 20), venue=home)
+    visit_cancel(visit=cancelled, reason="Ill")
+    admin = browser_for(make_user(role=Role.YOT_ADMIN))
+    html = admin.get("/bring-forward/").content.decode()
+    assert "Young person&#x27;s home" in html
+    response = admin.post("/bring-forward/", _forms(html)[str(late_case.pk)])
+    assert response.status_code == 302
+    late.refresh_from_db()
+    assert (late.start, late.venue, late.room) == (at(2, 10, 20), home, None)

@@ -11,8 +11,9 @@ from django.utils import timezone
 from agencies.models import Agency, Interpreter, Practitioner
 from screening.booking.options import visit_options
 from screening.booking.services import SessionRequest, visit_book
-from screening.models import Case, Room, Visit
+from screening.models import Case, Room, Venue, Visit
 from screening.scheduling.expand import from_minutes
+from screening.venues.services import venue_create
 from tests.factories import make_case, make_room, make_working_practitioner, make_young_person
 
 LONDON = ZoneInfo("Europe/London")
@@ -33,10 +34,12 @@ def make_world(monkeypatch) -> Room:
     return make_room()
 
 
-def sessions_of(option) -> tuple[Room, list[SessionRequest]]:
+def sessions_of(option) -> tuple[Room | None, list[SessionRequest]]:
+    """The option's room (None at a venue that needs none: see venue_of) and sessions."""
     agencies = {a.code: a for a in Agency.objects.all()}
     people = Practitioner.objects.in_bulk([s.practitioner for s in option.sessions])
-    return Room.objects.get(pk=option.room), [
+    room = Room.objects.get(pk=option.room) if option.room > 0 else None
+    return room, [
         SessionRequest(
             agency=agencies[s.agency],
             practitioner=people[s.practitioner],
@@ -47,21 +50,46 @@ def sessions_of(option) -> tuple[Room, list[SessionRequest]]:
     ]
 
 
+def venue_of(option) -> Venue | None:
+    """The home or school venue of an option that needs no room (the engine's place id is
+    minus the venue's id), else None: the room says where it is."""
+    return Venue.objects.get(pk=-option.room) if option.room < 0 else None
+
+
+def make_home(travel_minutes: int = 20) -> Venue:
+    """The young person's home, as the demo has it: one venue for every family's home (the
+    address is on the case record), `travel_minutes` from the practitioners' base."""
+    return venue_create(
+        name="Young person's home",
+        address="The address on the case record",
+        kind="home",
+        text_name="your home",
+        travel_minutes=travel_minutes,
+    )
+
+
 def interpreter_of(option) -> Interpreter | None:
     """The interpreter the option holds (None: the young person needs none)."""
     return None if option.interpreter is None else Interpreter.objects.get(pk=option.interpreter)
 
 
-def book_at(case: Case, start: dt.datetime) -> Visit:
+def book_at(case: Case, start: dt.datetime, *, venue: Venue | None = None) -> Visit:
     """Book the case's earliest option from `start` (which must start then), with the
-    interpreter it holds."""
-    found = visit_options(case=case, not_before=start, count=1, respect_unavailable=True)
+    interpreter it holds; at `venue` (a home or school) when given, else in a room."""
+    found = visit_options(
+        case=case,
+        not_before=start,
+        count=1,
+        respect_unavailable=True,
+        venues=None if venue is None else [venue],
+    )
     option = (found.options or found.after_deadline)[0]
     assert from_minutes(option.start) == start
     room, sessions = sessions_of(option)
     return visit_book(
         case=case,
         room=room,
+        venue=venue_of(option),
         sessions=sessions,
         late_reason="test: late",
         interpreter=interpreter_of(option),

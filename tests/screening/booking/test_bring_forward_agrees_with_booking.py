@@ -1,9 +1,9 @@
 """The bring-forward list and the booking re-check agree: on small random diaries (teams
 with random hours, Polish interpreters with their own days and hours, visits booked for
-young people some of whom need one, then some cancelled or moved), every offer the list
-makes books (or the case's visit moves there) with the interpreter it holds, through the
-real services. Each is tried in a
-savepoint and rolled back, so the next can be tried; each example rolls back whole."""
+young people some of whom need one, some at home, then some cancelled or moved), every
+offer the list makes books (or the case's visit moves there) with the interpreter it
+holds, through the real services. Each is tried in a savepoint and rolled back, so the
+next can be tried; each example rolls back whole."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screening.booking.bring_forward import bring_forward_list, deadline_end
+from screening.booking.bring_forward import bring_forward_list, deadline_end, freed_span
 from screening.booking.options import visit_options
 from screening.booking.services import visit_book, visit_cancel, visit_reschedule
 from screening.scheduling.expand import from_minutes, to_minutes
@@ -27,8 +27,10 @@ from tests.screening.booking.bring_forward_world import (
     NOW,
     at,
     interpreter_of,
+    make_home,
     new_case,
     sessions_of,
+    venue_of,
 )
 
 # Tuesdays and Thursdays of March 2027 after now (Monday 1 March).
@@ -51,6 +53,7 @@ def diaries(draw):
                     st.sampled_from(["keep", "cancel", "move"]),
                     st.sampled_from(DAYS),
                     st.booleans(),  # needs a Polish interpreter
+                    st.booleans(),  # at the young person's home (no room, 20 minutes away)
                 ),
                 min_size=1,
                 max_size=5,
@@ -85,15 +88,18 @@ def _build(diary) -> None:
         make_room()
     for weekdays, hours in diary["interpreters"]:
         make_interpreter(weekdays=weekdays, hours=hours)
-    for order_start, day, action, move_day, polish in diary["visits"]:
+    home = make_home()
+    for order_start, day, action, move_day, polish, at_home in diary["visits"]:
         case = new_case(order_start, interpreter="pl" if polish else None)
-        option = _first_option(case, day)
+        where = {"venues": [home]} if at_home else {}
+        option = _first_option(case, day, **where)
         if option is None:
             continue
         room, sessions = sessions_of(option)
         visit = visit_book(
             case=case,
             room=room,
+            venue=venue_of(option),
             sessions=sessions,
             late_reason="test: late",
             interpreter=interpreter_of(option),
@@ -101,12 +107,13 @@ def _build(diary) -> None:
         if action == "cancel":
             visit_cancel(visit=visit, reason="test: cancelled")
         elif action == "move":
-            moved = _first_option(case, move_day, ignore_visit=visit)
+            moved = _first_option(case, move_day, ignore_visit=visit, **where)
             if moved is not None:
                 room, sessions = sessions_of(moved)
                 visit_reschedule(
                     visit=visit,
                     room=room,
+                    venue=venue_of(moved),
                     sessions=sessions,
                     late_reason="test: late",
                     interpreter=interpreter_of(moved),
@@ -122,9 +129,14 @@ def check_offers_book(diary) -> None:
         hypothesis.event(f"offers: {min(len(offers), 3)}")
         for offer in offers:
             option = offer.option
-            # Inside the freed time, and earlier than the visit it would replace.
-            assert to_minutes(offer.slot.start) < option.end
-            assert option.start < to_minutes(offer.slot.end)
+            # Inside the freed time (the journey to a home included), and earlier than the
+            # visit it would replace.
+            lo, hi = freed_span(offer.slot)
+            assert lo < option.end and option.start < hi
+            hypothesis.event("freed at home" if offer.slot.room is None else "freed in a room")
+            if option.room < 0:  # a home offer only to a case whose visit is at home
+                assert offer.current is not None and offer.current.room is None
+                hypothesis.event("an offer at home")
             if offer.current is not None:
                 assert option.start < to_minutes(offer.current.start)
                 assert offer.current.start >= deadline_end(offer.case)
@@ -135,6 +147,7 @@ def check_offers_book(diary) -> None:
             room, sessions = sessions_of(option)
             asked = {
                 "room": room,
+                "venue": venue_of(option),
                 "sessions": sessions,
                 "late_reason": "test: late",
                 "interpreter": interpreter_of(option),

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from schedule.models import Event
 
+from accounts.models import Role
 from agencies.models import Agency
 from screening.booking.options import place_id, visit_options
 from screening.booking.services import (
@@ -18,13 +19,15 @@ from screening.booking.services import (
     visit_cancel,
     visit_reschedule,
 )
+from screening.booking.week import day_sheet
 from screening.errors import SlotTaken
 from screening.messaging.templates import placeholder_values
 from screening.models import FreedSlot, Visit
 from screening.scheduling.expand import from_minutes
 from screening.venues.services import room_create, venue_create
 from tests.calendar_support import CODES, LONDON, book, sessions_from, world  # noqa: F401
-from tests.factories import make_case, make_working_practitioner
+from tests.factories import make_case, make_user, make_working_practitioner
+from tests.frontend.test_pages import browser_for
 
 # The world's clock: Monday 1 March 2027 08:00; everyone works weekdays 09:00-17:00; with
 # two hours' notice the earliest start is 10:00 that Monday.
@@ -143,9 +146,15 @@ def test_a_home_visit_moves_to_the_office_and_back(world, home):  # noqa: F811
     assert back.room is None and back.venue == home
     history = [h.snapshot["venue"] for h in back.history.order_by("at", "id")]
     assert history == [home.pk, world.room.venue_id, home.pk]
-    # A cancelled home visit frees no room of ours (nothing to offer to bring forward).
+    # Each move and the cancellation free the time where the visit was: at home no room,
+    # but its venue (the practitioners' time is offered to bring forward).
     visit_cancel(visit=back, reason="The family moved away.")
-    assert FreedSlot.objects.filter(visit=back, room__isnull=True).count() == 0
+    freed = FreedSlot.objects.filter(visit=back).order_by("freed_at", "id")
+    assert [(s.cause, s.venue, s.room) for s in freed] == [
+        ("rescheduled", home, None),
+        ("rescheduled", world.room.venue, world.room),
+        ("cancelled", home, None),
+    ]
 
 
 def test_an_option_at_home_books_back_through_the_same_rule(world, home):  # noqa: F811
@@ -263,3 +272,28 @@ def test_the_re_check_meets_busy_times_at_both_ends_of_the_journey_and_no_furthe
     assert [from_minutes(o.start) for o in found.options] == [at(3, 11), at(3, 12, 50)]
     visit = visit_book(case=world.case, venue=home, sessions=session(at(3, 11)), late_reason=LATE)
     assert (visit.start, visit.end) == (at(3, 11), at(3, 11, 45))
+
+
+def test_a_home_visit_is_on_its_venues_day_sheet_with_the_journey(world, home):  # noqa: F811
+    """Booked at home on Tuesday 2 March from 10:00: sessions 10:00-10:30, 10:35-11:20,
+    11:25-11:55 and 12:00-12:30; 20 minutes each way, so they set out about 09:40 and are
+    back about 12:50. The office's day sheet does not list it; the schedule links the
+    home's day sheet."""
+    visit = visit_book(
+        case=world.case, venue=home, sessions=sessions_from(world, at(2, 10)), late_reason=LATE
+    )
+    [row] = day_sheet(venue=home, day=dt.date(2027, 3, 2))
+    assert (row.visit_id, row.room, row.travel_minutes) == (visit.pk, "", 20)
+    assert (row.sets_out, row.end, row.back) == (at(2, 9, 40), at(2, 12, 30), at(2, 12, 50))
+    assert len(row.sessions) == 4
+    assert day_sheet(venue=world.room.venue, day=dt.date(2027, 3, 2)) == []
+    page = browser_for(make_user(role=Role.YOT_ADMIN))
+    html = page.get(
+        f"/venues/{home.pk}/day-sheet/", {"date_0": 2, "date_1": 3, "date_2": 2027}
+    ).content.decode()
+    assert "Day sheet for home and school visits" in html
+    assert "No room: a home or school visit" in html
+    assert "travel each way: set out about 09:40, back about 12:50" in html
+    assert world.case.reference in html
+    day = page.get("/schedule/day/", {"week_of_0": 2, "week_of_1": 3, "week_of_2": 2027})
+    assert f"/venues/{home.pk}/day-sheet/" in day.content.decode()
