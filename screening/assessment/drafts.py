@@ -154,8 +154,11 @@ def _draft_for_merge(case: Case) -> AssessmentDraft:
     finding committed before it; should two first merges still meet, the unique case of
     AssessmentDraft lets one create it and the other read it back (get_or_create)."""
     Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True).get()
-    draft, _ = AssessmentDraft.objects.select_for_update().get_or_create(
-        case=case, defaults={"layout": _active_layout}
+    draft, _ = (
+        # The layout comes with it, unlocked (of: only the draft's row is locked).
+        AssessmentDraft.objects.select_for_update(of=("self",))
+        .select_related("layout")
+        .get_or_create(case=case, defaults={"layout": _active_layout})
     )
     return draft
 

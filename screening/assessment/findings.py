@@ -85,15 +85,6 @@ def check_can_write(*, session: Session, user: User) -> None:
         raise NotAllowed(gettext("Findings can be written once the session has started."))
 
 
-def latest_submitted(*, session: Session) -> Finding | None:
-    return (
-        session.findings.exclude(status=FindingStatus.DRAFT)
-        .select_related("form__agency")
-        .order_by("-version")
-        .first()
-    )
-
-
 def working_copy(*, session: Session) -> Finding | None:
     return session.findings.filter(status=FindingStatus.DRAFT).select_related("form").first()
 
@@ -128,21 +119,25 @@ def findings_save(*, session: Session, answers: Any, user: User) -> Finding:
     return _save_locked(session=session, answers=answers, user=user)
 
 
-def _save_locked(*, session: Session, answers: Any, user: User, complete: bool = False) -> Finding:
-    """findings_save's work once the session is locked and the writer checked; `complete`
-    checks the answers as a submission does (every required question answered)."""
-    copy = working_copy(session=session)
-    if copy is None:
-        previous = latest_submitted(session=session)
-        form = previous.form if previous else form_current(agency=session.agency)
-        copy = Finding(
-            session=session,
-            form=form,
-            version=(previous.version + 1) if previous else 1,
-            status=FindingStatus.DRAFT,
-            due_by=previous.due_by if previous else findings_due_for(session=session),
-        )
-    copy.answers = _clean(form=copy.form, answers=answers, complete=complete)
+def _copy_to_write(session: Session) -> Finding:
+    """The session's working copy, or a new one (unsaved) after its latest submitted
+    version, from one read: a working copy is always the session's highest version."""
+    latest = session.findings.select_related("form__agency").order_by("-version").first()
+    if latest is not None and latest.status == FindingStatus.DRAFT:
+        return latest
+    return Finding(
+        session=session,
+        form=latest.form if latest else form_current(agency=session.agency),
+        version=(latest.version + 1) if latest else 1,
+        status=FindingStatus.DRAFT,
+        due_by=latest.due_by if latest else findings_due_for(session=session),
+    )
+
+
+def _save_locked(*, session: Session, answers: Any, user: User) -> Finding:
+    """findings_save's work once the session is locked and the writer checked."""
+    copy = _copy_to_write(session)
+    copy.answers = _clean(form=copy.form, answers=answers, complete=False)
     copy.updated_at = timezone.now()
     copy.updated_by = user
     copy.save()
@@ -156,11 +151,11 @@ def findings_submit(*, session: Session, user: User, answers: Any = None) -> Fin
     question must be answered. Re-merges the draft and raises urgent alerts."""
     session = _lock(session)
     check_can_write(session=session, user=user)
-    # Saving the answers given first is findings_save under the same lock (one lock, one
-    # check and one read of the working copy, not two), checked as complete at once: an
-    # incomplete answer set rolls the save back with the submission.
+    # Answers given are saved and submitted under the same lock, checked once as complete,
+    # in one write (audited as saved, then as submitted, like a save followed by a submit).
     if answers is not None:
-        copy = _save_locked(session=session, answers=answers, user=user, complete=True)
+        copy = _copy_to_write(session)
+        copy.answers = _clean(form=copy.form, answers=answers, complete=True)
     else:
         copy = working_copy(session=session)
         if copy is None:
@@ -172,6 +167,8 @@ def findings_submit(*, session: Session, user: User, answers: Any = None) -> Fin
     copy.submitted_at = copy.updated_at = timezone.now()
     copy.updated_by = user
     copy.save()
+    if answers is not None:
+        audit_finding(user=user, action=AuditEntry.Action.WRITE, finding=copy, note="saved")
     # The backlog of findings reads only sessions without a first submission (a partial
     # index), so the mark is set in the same transaction as the finding it stands for.
     Session.objects.filter(pk=session.pk, findings_submitted_at__isnull=True).update(
