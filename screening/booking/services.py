@@ -629,16 +629,20 @@ def session_record_attendance(
     session.attendance_reason = reason.strip()
     session.attendance_recorded_at = timezone.now()
     session.save(update_fields=["attended", "attendance_reason", "attendance_recorded_at"])
+    # The visit's sessions as they now stand, read once: for both history rows, and to see
+    # whether every session has its outcome.
+    sessions = list(visit.sessions.select_related("agency").order_by("start"))
     _record(
         visit,
         kind=VisitHistory.Kind.ATTENDANCE,
         by=recorded_by,
         reason=f"{session.agency.code}: {'attended' if attended else 'did not attend'}",
+        sessions=sessions,
     )
-    if not visit.sessions.filter(cancelled=False, attended__isnull=True).exists():
+    if not any(not s.cancelled and s.attended is None for s in sessions):
         visit.status = VisitStatus.COMPLETED
         visit.save(update_fields=["status"])
-        _record(visit, kind=VisitHistory.Kind.COMPLETED, by=recorded_by)
+        _record(visit, kind=VisitHistory.Kind.COMPLETED, by=recorded_by, sessions=sessions)
     return session
 
 
