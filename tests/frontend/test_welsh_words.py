@@ -9,6 +9,8 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
+from accounts.models import AccountEvent
+from accounts.sso import SignInRefused, sso_sign_in
 from agencies.local_time import date_words_here, day_words_here, month_words_here
 from frontend.account_words import detail_words
 from screening.models.retention import rule_words_from_text
@@ -74,3 +76,65 @@ def test_dates_are_written_in_the_active_language(welsh):
     assert month_words_here(day) == "Chwefror 2027"
     with translation.override("en-gb"):
         assert day_words_here(day) == "Wednesday 24 February 2027"
+
+
+GROUPS = {role: f"group-{role}" for role in ("case_manager", "yot_admin", "yot_manager")}
+
+
+@pytest.fixture
+def groups(settings):
+    settings.OIDC_ROLE_MAP = [f"{group}={role}" for role, group in GROUPS.items()]
+
+
+def refused(claims) -> SignInRefused:
+    with pytest.raises(SignInRefused) as caught:
+        sso_sign_in(claims=claims)
+    return caught.value
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("claims", "english", "welsh_part"),
+    [
+        ({"sub": "s1", "email": "ffion@council.example.org", "groups": []},
+         "is not in any group that gives access", "nid yw eich cyfrif sefydliad"),
+        ({"sub": "s2", "email": "ffion@council.example.org",
+          "groups": [GROUPS["yot_admin"], GROUPS["case_manager"]]},
+         "give more than one role (Case manager, YOT admin)",
+         f"(Gweinyddwr {TTI}, Rheolwr achos)"),
+        ({"sub": "s3", "email": "ffion@council.example.org", "groups": [GROUPS["case_manager"]]},
+         "Your access as Case manager is waiting", "Rheolwr achos"),
+        ({"sub": "s4"}, "did not give an email address", "gyfeiriad e-bost"),
+    ],
+)  # fmt: skip
+def test_an_organisation_sign_in_refusal_is_shown_in_welsh_and_stored_in_english(
+    groups, claims, english, welsh_part
+):
+    """Refused while the visitor reads Welsh: the page's words are Welsh, the trail's stored
+    detail English, and the login changes page reads the stored detail back into the same
+    Welsh (frontend/account_words.py)."""
+    with translation.override("cy"):
+        refusal = refused(claims)
+        shown = refusal.shown()
+    assert english in refusal.message
+    assert welsh_part.lower() in shown.lower() and english not in shown
+    stored = AccountEvent.objects.get(kind=AccountEvent.Kind.SIGN_IN_REFUSED).detail
+    assert stored == refusal.message
+    with translation.override("cy"):
+        assert detail_words(stored) == shown
+    with translation.override("en-gb"):
+        assert detail_words(stored) == stored
+
+
+@pytest.mark.parametrize(
+    ("stored", "welsh_words"),
+    [
+        ("organisation groups give no role", "nid yw grwpiau'r sefydliad yn rhoi rôl"),
+        ("organisation groups now give Case manager",
+         "mae grwpiau'r sefydliad bellach yn rhoi Rheolwr achos"),
+        ("from Case manager to YOT admin: organisation groups changed",
+         f"o Rheolwr achos i Gweinyddwr {TTI}: newidiodd grwpiau'r sefydliad"),
+    ],
+)  # fmt: skip
+def test_reasons_the_service_wrote_read_in_welsh(welsh, stored, welsh_words):
+    assert detail_words(stored) == welsh_words
