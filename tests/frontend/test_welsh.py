@@ -17,9 +17,10 @@ import re
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import Role
+from tests import factories
 from tests.config.test_translations import PO, read_po
 from tests.frontend.test_pages import ACCESS, ROLES, browser_for, world  # noqa: F401
 
@@ -182,3 +183,19 @@ def test_a_service_error_is_welsh_on_a_page_and_english_in_the_api(world):  # no
     (message,) = answer.json()["errors"]["mobile"]
     assert message.endswith("this is a landline and cannot receive texts")
     assert "llinell dir" not in answer.text
+
+
+def test_a_slot_taken_meanwhile_is_said_in_welsh_on_the_booking_page(world):  # noqa: F811
+    """The refusal names what was taken in the page's language (the API's answer for the
+    same refusal stays English: tests/frontend/test_welsh_words.py)."""
+    client = welsh_client(world["users"][Role.YOT_ADMIN])
+    case = factories.make_case(order_start_date=timezone.localdate())
+    rival = factories.make_case(order_start_date=timezone.localdate())
+    option = client.get(f"/cases/{case.pk}/book/").context["options"][0]
+    assert client.post(f"/cases/{rival.pk}/book/", {"option": option.token}).status_code == 302
+    response = client.post(f"/cases/{case.pk}/book/", {"option": option.token})
+    assert response.status_code == 409
+    text = visible_text(response.text)
+    assert "gan rywun arall yn y cyfamser" in text
+    assert "meanwhile" not in text and " at " not in text
+    assert english_left(text, english_phrases()) == []

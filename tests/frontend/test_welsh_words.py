@@ -5,6 +5,7 @@ English unchanged (docs/decisions/0021)."""
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.utils import translation
@@ -13,6 +14,8 @@ from accounts.models import AccountEvent
 from accounts.sso import SignInRefused, sso_sign_in
 from agencies.local_time import date_words_here, day_words_here, month_words_here
 from frontend.account_words import detail_words
+from screening.booking.availability import daily_limit_reached, practitioner_taken
+from screening.errors import CaseAlreadyBooked, SlotTaken
 from screening.models.retention import rule_words_from_text
 
 TTI = "y Tîm Troseddau Ieuenctid"
@@ -138,3 +141,30 @@ def test_an_organisation_sign_in_refusal_is_shown_in_welsh_and_stored_in_english
 )  # fmt: skip
 def test_reasons_the_service_wrote_read_in_welsh(welsh, stored, welsh_words):
     assert detail_words(stored) == welsh_words
+
+
+def test_a_slot_taken_is_english_for_the_api_and_welsh_when_shown(welsh):
+    """Raised while a Welsh page is open: `resource` (the API's field) and the message stay
+    English; words() says it in the active language (screening/errors.py)."""
+    # Tuesday 2 March 2027, 10:00 UTC = 10:00 in London (GMT).
+    start = dt.datetime(2027, 3, 2, 10, 0, tzinfo=dt.UTC)
+    taken = SlotTaken(resource=practitioner_taken(SimpleNamespace(name="Nia Bevan"), start))
+    assert taken.resource == "practitioner Nia Bevan at 10:00 on Tuesday 2 March 2027"
+    assert str(taken) == f"{taken.resource} was booked by someone else meanwhile."
+    assert taken.words() == (
+        "Cafodd ymarferydd Nia Bevan am 10:00 ar Dydd Mawrth 2 Mawrth 2027 ei drefnu gan rywun "
+        "arall yn y cyfamser."
+    )
+    limit = SlotTaken(
+        resource=daily_limit_reached(SimpleNamespace(name="Nia Bevan", daily_session_cap=3),
+                                     start.date())
+    )  # fmt: skip
+    assert limit.resource == "practitioner Nia Bevan: daily limit of 3 sessions reached on " \
+        "Tuesday 2 March"  # fmt: skip
+    assert "terfyn dyddiol o 3 sesiwn ar Dydd Mawrth 2 Mawrth" in limit.words()
+    booked = CaseAlreadyBooked(reference="YOT-0042", agencies="Health")
+    assert booked.resource == "case YOT-0042"
+    assert str(booked).startswith("Case YOT-0042 already has a booked visit with Health")
+    assert booked.words().startswith("Mae gan achos YOT-0042 ymweliad")
+    with translation.override("en-gb"):
+        assert taken.words() == str(taken)
