@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from agencies.local_time import MONTH_SHORT, day_words_here, moment_words_here, time_words_here
 from frontend.account_words import actor_words, detail_words
 from frontend.forms import WEEKDAYS, DateWidget
+from screening.worktray.words import task_words
 
 register = template.Library()
 
@@ -161,6 +162,12 @@ def weekday_names(days: list[int]) -> str:
 def event_actor(event) -> str:
     """Who made a privilege change (frontend/account_words.py)."""
     return actor_words(event)
+
+
+@register.filter
+def task_text(task) -> str:
+    """An admin task's text in the page's language (screening/worktray/words.py)."""
+    return task_words(task)
 
 
 @register.filter

@@ -1016,6 +1016,10 @@ DECLARATIONS: dict[str, Table] = {
             "message": PERSONAL,
             "inbound": PERSONAL,
             "text": (PERSONAL, "What to do; may quote a reply and a masked number."),
+            "wording": (
+                PERSONAL,
+                "The same text as its wording's parts, for showing it in the reader's language.",
+            ),
             "created_at": PERSONAL,
             "done_at": PERSONAL,
             "done_by": PERSONAL,

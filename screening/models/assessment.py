@@ -457,12 +457,12 @@ class WorkEmail(OutboxRow):
     the body is one sentence and a link to the draft behind sign-in."""
 
     class Kind(models.TextChoices):
-        SENT_FOR_SIGN_OFF = "sent_for_sign_off", "Draft sent for sign-off"
-        SIGNED_OFF = "signed_off", "Draft signed off"
-        REOPENED = "reopened", "Draft reopened"
-        FINDINGS_ARRIVED = "findings_arrived", "Findings arrived"
-        ACTION_ASSIGNED = "action_assigned", "Plan action assigned"
-        ACTION_OVERDUE = "action_overdue", "Plan action overdue"
+        SENT_FOR_SIGN_OFF = "sent_for_sign_off", gettext_lazy("Draft sent for sign-off")
+        SIGNED_OFF = "signed_off", gettext_lazy("Draft signed off")
+        REOPENED = "reopened", gettext_lazy("Draft reopened")
+        FINDINGS_ARRIVED = "findings_arrived", gettext_lazy("Findings arrived")
+        ACTION_ASSIGNED = "action_assigned", gettext_lazy("Plan action assigned")
+        ACTION_OVERDUE = "action_overdue", gettext_lazy("Plan action overdue")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     recipient = models.ForeignKey(

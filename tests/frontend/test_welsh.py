@@ -11,6 +11,7 @@ the pages of the access table (tests/frontend/test_pages.py) that the role may o
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
@@ -199,3 +200,46 @@ def test_a_slot_taken_meanwhile_is_said_in_welsh_on_the_booking_page(world):  # 
     assert "gan rywun arall yn y cyfamser" in text
     assert "meanwhile" not in text and " at " not in text
     assert english_left(text, english_phrases()) == []
+
+
+def test_admin_tasks_opened_by_the_service_read_in_welsh_on_the_work_tray(world):  # noqa: F811
+    """A task's text is stored in English (the API's words); the work tray words it again in
+    Welsh from its stored wording (screening/worktray/words.py). A task stored before there
+    was a wording shows its text."""
+    from screening.messaging.replies import inbound_record
+    from screening.models import AdminTask
+    from screening.worktray.services import admin_task_create
+    from screening.worktray.words import moment, said
+
+    inbound_record(provider_id="SM-welsh-1", from_number="+447700900123", body="hello there")
+    task = AdminTask.objects.get(inbound__provider_id="SM-welsh-1")
+    assert task.text.endswith("replied: 'hello there'")
+    # Wednesday 24 February 2027, 10:00 UTC = 10:00 GMT.
+    admin_task_create(
+        kind=AdminTask.Kind.CALL_REQUESTED,
+        wording=said(
+            "The young person asked, through the text's link, for a call about the visit on "
+            "%(when)s. Phone them.",
+            when=moment(dt.datetime(2027, 2, 24, 10, tzinfo=dt.UTC), "day_at_time"),
+        ),
+    )
+    called = AdminTask.objects.get(kind=AdminTask.Kind.CALL_REQUESTED)
+    assert called.text.endswith("the visit on Wednesday 24 February at 10:00. Phone them.")
+    AdminTask.objects.create(kind=AdminTask.Kind.REPLY, text="Stored before wordings existed")
+    page = welsh_client(world["users"][Role.YOT_ADMIN]).get("/tasks/")
+    text = visible_text(page.text)
+    assert "replied: 'hello there'" not in text and "replied:" not in text
+    assert "Atebodd" in text and "'hello there'" in text  # the reply's words kept as written
+    assert "am yr ymweliad ar Dydd Mercher 24 Chwefror am 10:00. Ffoniwch nhw." in text
+    assert "Ateb i'w ddarllen" in text  # the kind's label
+    assert "Stored before wordings existed" in text
+    assert english_left(text, english_phrases()) == []
+
+
+def test_a_task_wording_that_no_longer_fits_shows_the_stored_text():
+    from screening.models import AdminTask
+    from screening.worktray.words import task_words
+
+    task = AdminTask(text="As stored", wording={"msgid": "%(who)s replied: %(reply)s", "parts": {}})
+    with translation.override("cy"):
+        assert task_words(task) == "As stored"
