@@ -6,7 +6,7 @@ import datetime as dt
 import io
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
@@ -121,7 +121,11 @@ def draft_document(*, draft: AssessmentDraft, user: User) -> bytes:
 
     doc.add_heading("The case manager's judgements", level=1)
     for key, given in draft.judgements().items():
-        name, levels = JUDGEMENTS[key]
+        with translation.override(settings.LANGUAGE_CODE):  # the document is in English
+            name, levels = (
+                str(JUDGEMENTS[key][0]),
+                {k: str(v) for k, v in JUDGEMENTS[key][1].items()},
+            )
         if given is None:
             doc.add_paragraph(f"{name}: not recorded yet.", style="List Bullet")
         else:

@@ -168,3 +168,18 @@ def test_a_slot_taken_is_english_for_the_api_and_welsh_when_shown(welsh):
     assert booked.words().startswith("Mae gan achos YOT-0042 ymweliad")
     with translation.override("en-gb"):
         assert taken.words() == str(taken)
+
+
+def test_judgements_and_risk_levels_read_in_welsh_on_pages(welsh):
+    from frontend.drafts import judgement_rows
+
+    rows = judgement_rows(
+        {"risk_of_serious_harm": {"level": "very_high", "reason": "Weapon found"},
+         "likelihood_of_reoffending": {"level": "low", "reason": "Settled"}}
+    )  # fmt: skip
+    named = {row["key"]: (str(row["name"]), str(row["level"] or "")) for row in rows}
+    assert named["risk_of_serious_harm"] == ("Risg o niwed difrifol i eraill", "Uchel iawn")
+    assert named["likelihood_of_reoffending"] == ("Tebygolrwydd o aildroseddu", "Isel")
+    assert named["safety_and_wellbeing"] == ("Diogelwch a lles", "")
+    with translation.override("en-gb"):
+        assert str(judgement_rows({})[0]["name"]) == "Risk of serious harm to others"
