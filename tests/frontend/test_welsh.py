@@ -243,3 +243,15 @@ def test_a_task_wording_that_no_longer_fits_shows_the_stored_text():
     task = AdminTask(text="As stored", wording={"msgid": "%(who)s replied: %(reply)s", "parts": {}})
     with translation.override("cy"):
         assert task_words(task) == "As stored"
+
+
+def test_the_idle_warning_countdown_words_come_from_the_page_in_welsh(world):  # noqa: F811
+    """idle-warning.js writes its countdown from the dialog's data-say-* words (its English
+    is only a fallback); on a Welsh page those are Welsh."""
+    page = welsh_client(world["users"][Role.CASE_MANAGER]).get("/cases/").text
+    dialog = re.search(r'<dialog id="app-idle-warning".*?>', page, flags=re.S)[0]
+    assert 'data-say-minutes="{n} munud"' in dialog
+    assert 'data-say-second="1 eiliad"' in html.unescape(dialog)
+    assert 'data-say-less="llai na munud"' in dialog
+    values = " ".join(re.findall(r'data-say-[a-z]+="([^"]*)"', dialog))
+    assert "minute" not in values and "second" not in values and "signed out" not in values
