@@ -148,6 +148,11 @@ DECLARATIONS: dict[str, Table] = {
                 "The organisation account's identifier at the sign-in provider, so only that "
                 "account signs in as this login.",
             ),
+            "language": (
+                PERSONAL,
+                "The language they chose to read the service in; their emails and invites "
+                "are written in it.",
+            ),
         },
     ),
     "accounts.User_groups": Table(
