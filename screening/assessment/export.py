@@ -94,6 +94,13 @@ def _plan_table(doc, items: list[dict], names: dict[str, str]) -> None:
 
 
 def draft_document(*, draft: AssessmentDraft, user: User) -> bytes:
+    """The draft as a Word document, in English whatever the page's language (its words
+    are the case file's, as the CSV downloads are: docs/decisions/0021)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _draft_document(draft=draft, user=user)
+
+
+def _draft_document(*, draft: AssessmentDraft, user: User) -> bytes:
     """Every section with its sources, the flags the user may see (draft_flags_for),
     conflicts, missing agencies and the plan as tables; titled as a draft until signed off,
     OFFICIAL-SENSITIVE in the header and footer, with its title, author (the service) and

@@ -55,7 +55,10 @@ def english_phrases() -> set[str]:
 
 
 def visible_text(page: str) -> str:
+    """The page's text, without scripts and styles, and without the parts that say they are
+    English (lang="en": an administrator's wording with no Welsh, WCAG 3.1.2)."""
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r'<(\w+)\b[^>]*\blang="en"[^>]*>.*?</\1>', " ", page, flags=re.S)
     page = re.sub(r"<[^>]+>", " ", page)
     return " ".join(html.unescape(page).split())
 
@@ -255,3 +258,39 @@ def test_the_idle_warning_countdown_words_come_from_the_page_in_welsh(world):  #
     assert 'data-say-less="llai na munud"' in dialog
     values = " ".join(re.findall(r'data-say-[a-z]+="([^"]*)"', dialog))
     assert "minute" not in values and "second" not in values and "signed out" not in values
+
+
+def test_findings_questions_are_welsh_when_given_and_say_they_are_english_otherwise(
+    default_forms_and_layout,
+):
+    """A findings form's questions are data an administrator writes: a question (or choice)
+    with a Welsh wording (`label_cy`, `hint_cy`) shows it on a Welsh page; one without
+    shows its English marked lang="en" (WCAG 3.1.2); the service's words round the answer
+    (the hint's "A number from 0 to 60.") are Welsh."""
+    from agencies.models import FindingsForm
+
+    _, sessions = factories.make_screened_case()
+    session = sessions["education"]
+    form = FindingsForm.objects.filter(agency=session.agency).order_by("-version").first()
+    questions = [dict(q) for q in form.questions]
+    first = next(q for q in questions if q["type"] == "choice")
+    first["label_cy"] = "Pa ddarpariaeth addysg sydd ganddo?"
+    first["choices"] = [
+        {**choice, "label_cy": f"Dewis {n}"} if n == 0 else choice
+        for n, choice in enumerate(first["choices"])
+    ]
+    FindingsForm.objects.filter(pk=form.pk).update(questions=questions)
+    client = Client()
+    client.force_login(session.practitioner.user)
+    client.cookies.load(WELSH)
+    page = client.get(f"/sessions/{session.pk}/findings/").text
+    assert "Pa ddarpariaeth addysg sydd ganddo?" in page
+    assert f'lang="en">{html.escape(first["label"])}</legend>' not in page
+    assert "Dewis 0" in page
+    english = next(q for q in questions if q["type"] == "number")
+    assert f'lang="en">{html.escape(english["label"])}</label>' in page
+    assert f'<span lang="en">{html.escape(first["choices"][1]["label"])}</span>' in page
+    assert "Rhif o 0 i 60." in page and "A number from" not in page
+    assert "Yn ofynnol pan mai'r ateb i" in html.unescape(page)
+    text = visible_text(page)
+    assert english_left(text, english_phrases()) == []

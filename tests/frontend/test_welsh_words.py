@@ -183,3 +183,13 @@ def test_judgements_and_risk_levels_read_in_welsh_on_pages(welsh):
     assert named["safety_and_wellbeing"] == ("Diogelwch a lles", "")
     with translation.override("en-gb"):
         assert str(judgement_rows({})[0]["name"]) == "Risk of serious harm to others"
+
+
+def test_a_form_definition_s_welsh_wording_must_be_text_within_the_limit():
+    from agencies.findings_forms import LABEL_LIMIT, DefinitionError, check_definition
+
+    question = {"key": "gp", "label": "Registered with a GP?", "type": "yes_no_unknown"}
+    assert check_definition([{**question, "label_cy": "Wedi cofrestru gyda meddyg teulu?"}])
+    with pytest.raises(DefinitionError) as bad:
+        check_definition([{**question, "label_cy": 5, "hint_cy": "x" * (LABEL_LIMIT + 1)}])
+    assert set(bad.value.errors) >= {"questions.0.label_cy", "questions.0.hint_cy"}
