@@ -294,3 +294,25 @@ def test_findings_questions_are_welsh_when_given_and_say_they_are_english_otherw
     assert "Yn ofynnol pan mai'r ateb i" in html.unescape(page)
     text = visible_text(page)
     assert english_left(text, english_phrases()) == []
+
+
+def test_a_text_s_body_carries_its_own_language_on_the_case_s_texts_page(world):  # noqa: F811
+    from screening.models import Message
+
+    case = world["visit"].case
+    Message.objects.create(
+        young_person=case.young_person,
+        visit=world["visit"],
+        visit_version=world["visit"].version,
+        purpose="reminder",
+        to="+447700900123",
+        body="Nodyn atgoffa: eich ymweliad yfory.",
+        language="cy",
+        send_at=timezone.now(),
+        next_attempt_at=timezone.now(),
+        last_error="provider error 30003",
+    )
+    page = welsh_client(world["users"][Role.YOT_ADMIN]).get(f"/cases/{case.pk}/messages/")
+    assert page.status_code == 200
+    assert 'lang="cy">Nodyn atgoffa: eich ymweliad yfory.</td>' in page.text
+    assert 'lang="en">provider error 30003</span>' in page.text
