@@ -264,9 +264,7 @@ def test_the_idle_warning_countdown_words_come_from_the_page_in_welsh(world):  #
     assert "minute" not in values and "second" not in values and "signed out" not in values
 
 
-def test_findings_questions_are_welsh_when_given_and_say_they_are_english_otherwise(
-    default_forms_and_layout,
-):
+def test_findings_questions_are_welsh_when_given_and_say_they_are_english_otherwise():
     """A findings form's questions are data an administrator writes: a question (or choice)
     with a Welsh wording (`label_cy`, `hint_cy`) shows it on a Welsh page; one without
     shows its English marked lang="en" (WCAG 3.1.2); the service's words round the answer
