@@ -34,6 +34,12 @@ class User(AbstractUser):
     # The organisation account (the provider's `sub`) this login was first signed in with;
     # later sign-ins must be that account, whatever email it then claims (accounts/sso.py).
     sso_subject = models.CharField(max_length=255, blank=True, default="")
+    # The language the person reads the service in, set by the language switcher while signed
+    # in: their emails and calendar invites are written in it
+    # (screening.integrations.email.staff_language). Blank: none chosen (the service's).
+    language = models.CharField(
+        max_length=10, blank=True, default="", choices=[("en-gb", "English"), ("cy", "Cymraeg")]
+    )
 
     REQUIRED_FIELDS = ["email", "role"]
 

@@ -11,6 +11,7 @@ command line and data loading (the demo, tests), trusted as the operator of the 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -190,6 +191,21 @@ def user_update(
         privilege_requests_withdraw(user=user, by=by, why="the login was changed directly")
     if not user.is_active or password:
         ApiToken.objects.filter(user=user).delete()
+    return user
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Keep the language a person chose to read the service in, for their emails and
+    invites (screening.integrations.email.staff_language). Not a privilege change, so not
+    on the login changes trail."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError(
+            {"language": [gettext("%(language)s is not a language of the service.")
+                          % {"language": repr(language)}]}
+        )  # fmt: skip
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
     return user
 
 

@@ -17,6 +17,9 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
+from django.utils import translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_access import apply_role
 from accounts.models import AccountEvent, ApiToken, PrivilegeRequest, Role, User
@@ -31,15 +34,85 @@ from accounts.services import (
 
 ACTOR = "organisation sign-in"
 
+# The refusals, in words for the person (SignInRefused.words); stored in English.
+TOO_MANY_GROUPS = _(
+    "Your organisation account is in too many groups for them to be sent at sign-in. "
+    "Ask your IT service to send only the groups assigned to this application."
+)
+NO_GROUP = _(
+    "Your organisation account is not in any group that gives access to this service. "
+    "Ask your manager or IT service to add you to the right group."
+)
+NO_GROUP_NOW = _(
+    "Your organisation account is no longer in any group that gives access to this "
+    "service, so your login here has been deactivated. Ask your manager if this is wrong."
+)
+SEVERAL_ROLES = _(
+    "Your organisation account's groups give more than one role (%(roles)s). Ask your "
+    "IT service to leave you in the group of one role only."
+)
+NO_EMAIL = _(
+    "Your organisation account did not give an email address, so it cannot be matched "
+    "to a login here. Ask your IT service to include it."
+)
+EMAIL_NOT_VERIFIED = _(
+    "Your organisation account's email address is not verified, so it cannot be "
+    "matched to a login here."
+)
+NO_SUBJECT = _("Your organisation account did not say who you are. Ask your IT service.")
+OTHER_ACCOUNT = _(
+    "Your login here belongs to a different organisation account. Ask your system administrator."
+)
+SHARED_EMAIL = _(
+    "More than one login here has your email address. Ask your system administrator "
+    "to give each login its own."
+)
+USERNAME_TAKEN = _(
+    "A login with your email address as its username already exists with another "
+    "email address. Ask your system administrator to correct it."
+)
+BAD_DETAILS = _("Your organisation account's details could not make a login here: %(problems)s")
+AWAITING = _(
+    "Your access as %(role)s is waiting for a YOT manager's approval. You can "
+    "sign in once it is approved."
+)
+DEACTIVATED = _("Your login here has been deactivated. Ask your system administrator.")
+# Every refusal, for reading a stored one back (frontend/account_words.py).
+REFUSALS = (TOO_MANY_GROUPS, NO_GROUP, NO_GROUP_NOW, SEVERAL_ROLES, NO_EMAIL,
+            EMAIL_NOT_VERIFIED, NO_SUBJECT, OTHER_ACCOUNT, SHARED_EMAIL, USERNAME_TAKEN,
+            BAD_DETAILS, AWAITING, DEACTIVATED)  # fmt: skip
+
 
 class SignInRefused(Exception):
-    """Organisation sign-in proved who someone is, but they may not sign in: `message` says
-    why, in words for the person; `pending` is the role awaiting approval, if that is why."""
+    """Organisation sign-in proved who someone is, but they may not sign in: `words` says
+    why, in words for the person (marked for translation, with `params` filled in when
+    shown), `message` is the same in English, as the login changes trail stores it (read
+    back into the reader's language there: frontend/account_words.py); `pending` is the
+    role awaiting approval, if that is why."""
 
-    def __init__(self, message: str, *, pending: str = "") -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, words: str, *, params: Mapping[str, object] | None = None,
+                 pending: str = "") -> None:  # fmt: skip
+        self.words = words
+        self.params = dict(params or {})
+        with translation.override("en-gb"):
+            self.message = self.shown()
+        super().__init__(self.message)
         self.pending = pending
+
+    def shown(self) -> str:
+        """The refusal in the active language (the sign-in page's visitor's)."""
+        words = str(self.words)
+        if not self.params:
+            return words
+        return words % {name: str(value) for name, value in self.params.items()}
+
+
+def _role_name(role: str):
+    return lazy(lambda: str(Role(role).label), str)()
+
+
+def _role_names(roles: set[str]):
+    return lazy(lambda: ", ".join(sorted(str(Role(role).label) for role in roles)), str)()
 
 
 def role_map() -> dict[str, str]:
@@ -76,10 +149,7 @@ def roles_from_claims(claims: Mapping[str, object]) -> set[str]:
     name = settings.OIDC_ROLES_CLAIM
     names = claims.get("_claim_names")
     if isinstance(names, Mapping) and name in names and name not in claims:
-        raise SignInRefused(
-            "Your organisation account is in too many groups for them to be sent at sign-in. "
-            "Ask your IT service to send only the groups assigned to this application."
-        )
+        raise SignInRefused(TOO_MANY_GROUPS)
     mapping = role_map()
     return {mapping[value] for value in claim_values(claims, name) if value in mapping}
 
@@ -102,33 +172,20 @@ def refusal_record(*, claims: Mapping[str, object], user: User | None, why: str)
 
 def _choose_role(*, roles: set[str], user: User | None) -> str:
     if not roles:
-        raise SignInRefused(
-            "Your organisation account is not in any group that gives access to this service. "
-            "Ask your manager or IT service to add you to the right group."
-        )
+        raise SignInRefused(NO_GROUP)
     if user is not None and user.role in roles:
         return user.role  # several map, but the one held already is among them
     if len(roles) > 1:
-        names = ", ".join(sorted(role_label(role) for role in roles))
-        raise SignInRefused(
-            f"Your organisation account's groups give more than one role ({names}). Ask your "
-            "IT service to leave you in the group of one role only."
-        )
+        raise SignInRefused(SEVERAL_ROLES, params={"roles": _role_names(roles)})
     return next(iter(roles))
 
 
 def _email(claims: Mapping[str, object]) -> str:
     email = claims.get(settings.OIDC_EMAIL_CLAIM)
     if not isinstance(email, str) or "@" not in email:
-        raise SignInRefused(
-            "Your organisation account did not give an email address, so it cannot be matched "
-            "to a login here. Ask your IT service to include it."
-        )
+        raise SignInRefused(NO_EMAIL)
     if claims.get("email_verified") is False:
-        raise SignInRefused(
-            "Your organisation account's email address is not verified, so it cannot be "
-            "matched to a login here."
-        )
+        raise SignInRefused(EMAIL_NOT_VERIFIED)
     return email.strip()
 
 
@@ -139,12 +196,6 @@ def _subject(claims: Mapping[str, object]) -> str:
     return subject
 
 
-NO_SUBJECT = "Your organisation account did not say who you are. Ask your IT service."
-OTHER_ACCOUNT = (
-    "Your login here belongs to a different organisation account. Ask your system administrator."
-)
-
-
 def _matching_login(email: str, subject: str) -> User | None:
     """The login first signed in with this organisation account, else the one login with
     this email that no other organisation account has signed in as."""
@@ -153,10 +204,7 @@ def _matching_login(email: str, subject: str) -> User | None:
         return linked
     users = list(User.objects.select_for_update().filter(email__iexact=email)[:2])
     if len(users) > 1:
-        raise SignInRefused(
-            "More than one login here has your email address. Ask your system administrator "
-            "to give each login its own."
-        )
+        raise SignInRefused(SHARED_EMAIL)
     if users and users[0].sso_subject:
         raise SignInRefused(OTHER_ACCOUNT)
     return users[0] if users else None
@@ -167,10 +215,7 @@ def _create(*, claims: Mapping[str, object], email: str, role: str, subject: str
     the role held for a YOT manager's approval."""
     username = email.lower()[:150]
     if User.objects.filter(username__iexact=username).exists():
-        raise SignInRefused(
-            "A login with your email address as its username already exists with another "
-            "email address. Ask your system administrator to correct it."
-        )
+        raise SignInRefused(USERNAME_TAKEN)
     held = grants_findings(before=None, after=(role, True))
     user = User(
         username=username,
@@ -185,10 +230,9 @@ def _create(*, claims: Mapping[str, object], email: str, role: str, subject: str
     try:
         user.full_clean()
     except ValidationError as exc:
-        raise SignInRefused(
-            "Your organisation account's details could not make a login here: "
-            + "; ".join(exc.messages)
-        ) from exc
+        error = exc  # read again in the reader's language when shown
+        messages = lazy(lambda: "; ".join(error.messages), str)()
+        raise SignInRefused(BAD_DETAILS, params={"problems": messages}) from exc
     user.save()
     apply_role(user)
     account_event_record(
@@ -210,11 +254,7 @@ def _pending(user: User) -> PrivilegeRequest | None:
 
 
 def _awaiting(role: str) -> SignInRefused:
-    return SignInRefused(
-        f"Your access as {role_label(role)} is waiting for a YOT manager's approval. You can "
-        "sign in once it is approved.",
-        pending=role,
-    )
+    return SignInRefused(AWAITING, params={"role": _role_name(role)}, pending=role)
 
 
 def _deactivate(*, user: User, why: str) -> None:
@@ -233,7 +273,7 @@ def _apply(*, user: User, role: str) -> User:
     if not user.is_active:
         if pending is not None:
             raise _awaiting(pending.role)
-        raise SignInRefused("Your login here has been deactivated. Ask your system administrator.")
+        raise SignInRefused(DEACTIVATED)
     if user.role == role:
         if pending is not None:
             privilege_requests_withdraw(
@@ -291,11 +331,7 @@ def _sign_in(claims: Mapping[str, object]) -> User:
     if user is not None and not roles:
         if user.is_active:
             _deactivate(user=user, why="organisation groups give no role")
-        raise SignInRefused(
-            "Your organisation account is no longer in any group that gives access to this "
-            "service, so your login here has been deactivated. Ask your manager if this is "
-            "wrong."
-        )
+        raise SignInRefused(NO_GROUP_NOW)
     role = _choose_role(roles=roles, user=user)
     if user is None:
         user = _create(claims=claims, email=email, role=role, subject=subject)

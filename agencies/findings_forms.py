@@ -14,19 +14,22 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 
 from agencies.local_time import OUTSIDE_DATE_WINDOW, date_words, in_date_window
 
 QUESTION_TYPES = ("choice", "multi_choice", "yes_no_unknown", "number", "date", "text", "actions")
-YES_NO_UNKNOWN = ({"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"},
-                  {"value": "unknown", "label": "Don't know"})  # fmt: skip
+YES_NO_UNKNOWN = ({"value": "yes", "label": gettext_lazy("Yes")},
+                  {"value": "no", "label": gettext_lazy("No")},
+                  {"value": "unknown", "label": gettext_lazy("Don't know")})  # fmt: skip
 PLAN_CATEGORIES = {
-    "safeguarding": "Safeguarding",
-    "reducing_reoffending": "Reducing reoffending",
-    "minimising_risk_of_harm": "Minimising risk of harm",
+    "safeguarding": gettext_lazy("Safeguarding"),
+    "reducing_reoffending": gettext_lazy("Reducing reoffending"),
+    "minimising_risk_of_harm": gettext_lazy("Minimising risk of harm"),
     # Seen by the case manager and YOT managers only, once it is a plan action.
-    "victim_safety": "Victim safety",
+    "victim_safety": gettext_lazy("Victim safety"),
 }
 INDICATORS = ("vulnerability", "risk_of_serious_harm", "concern")
 LEVELS = ("low", "medium", "high", "very_high")
@@ -53,6 +56,27 @@ def choices_of(question: Mapping[str, Any]) -> list[dict[str, str]]:
     if question["type"] == "yes_no_unknown":
         return [dict(c) for c in YES_NO_UNKNOWN]
     return list(question.get("choices") or [])
+
+
+# A question's label and hint, and a choice's label, may have a Welsh wording beside them
+# (`label_cy`, `hint_cy`), shown on pages read in Welsh (the API answers the English).
+WELSH_WORDING = ("label_cy", "hint_cy")
+
+
+def own_words(item: Mapping[str, Any], name: str) -> tuple[str, str]:
+    """An administrator's text (a question's `label` or `hint`, a choice's `label`) for the
+    active language: its Welsh (`<name>_cy`) on a Welsh page when given, else as written;
+    with the language it is in when that is not the page's ("en" for English on a Welsh
+    page, so the element can say so: WCAG 3.1.2), else ""."""
+    text = item.get(name) or ""
+    if isinstance(text, Promise):  # the service's own words (YES_NO_UNKNOWN): translated
+        return str(text), ""
+    if translation.get_language() != "cy":
+        return text, ""
+    welsh = item.get(f"{name}_cy")
+    if isinstance(welsh, str) and welsh.strip():
+        return welsh, ""
+    return text, ("en" if text else "")
 
 
 def public_question(question: Mapping[str, Any]) -> dict[str, Any]:
@@ -143,8 +167,10 @@ def check_definition(
         keys.add(key)
         if not isinstance(question.get("label"), str) or not question["label"].strip():
             errors.setdefault(f"{place}.label", []).append("Give the question's label.")
-        for name in ("label", "hint"):
+        for name in ("label", "hint", *WELSH_WORDING):
             text = question.get(name)
+            if name in WELSH_WORDING and text is not None and not isinstance(text, str):
+                errors.setdefault(f"{place}.{name}", []).append("Give the Welsh as text.")
             if isinstance(text, str) and len(text) > LABEL_LIMIT:
                 errors.setdefault(f"{place}.{name}", []).append(
                     f"Write at most {LABEL_LIMIT} characters."
@@ -386,7 +412,7 @@ def check_answers(
 def render_answer(question: Mapping[str, Any], value: Any) -> str:
     """An answer as words: choice labels, a list joined, a date in the long UK style."""
     kind = question["type"]
-    labels = {c["value"]: c["label"] for c in choices_of(question)}
+    labels = {c["value"]: str(c["label"]) for c in choices_of(question)}
     if kind in ("choice", "yes_no_unknown"):
         return labels.get(value, str(value))
     if kind == "multi_choice":

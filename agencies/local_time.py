@@ -144,8 +144,11 @@ def month_words_here(day: dt.date) -> str:
     return f"{MONTH_NAMES[day.month - 1]} {day.year}"
 
 
-def day_words_here(day: dt.date) -> str:
-    """'Tuesday 4 March 2031' in the active language."""
+def day_words_here(day: dt.date, *, year: bool = True) -> str:
+    """'Tuesday 4 March 2031' in the active language, or 'Tuesday 4 March' without the
+    year."""
+    if not year:
+        return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
     return f"{DAY_NAMES[day.weekday()]} {date_words_here(day)}"
 
 

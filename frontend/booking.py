@@ -389,7 +389,7 @@ def _book_flow(
                 query=form.cleaned_data if form.is_valid() else {},
             )
         except SlotTaken as taken:
-            return show(taken=str(taken), status=409)
+            return show(taken=taken.words(), status=409)
         except (ValidationError, NotAllowed) as error:
             if isinstance(error, NotAllowed):
                 error = ValidationError(str(error))

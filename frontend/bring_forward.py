@@ -82,7 +82,10 @@ def bring_forward(request: HttpRequest) -> HttpResponse:
         return _show(
             request,
             status=409,
-            taken=f"That time was taken meanwhile ({taken}); the list below is worked out again.",
+            taken=_(
+                "That time was taken meanwhile (%(taken)s); the list below is worked out again."
+            )
+            % {"taken": taken.words()},
         )
     except (ValidationError, NotAllowed) as error:
         words = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)

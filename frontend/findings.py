@@ -22,7 +22,7 @@ from agencies.findings_forms import (
 from agencies.models import Agency
 from agencies.models import FindingsForm as FindingsFormDefinition
 from frontend.access import page
-from frontend.findings_forms import FindingsForm, agency_choices
+from frontend.findings_forms import FindingsForm, agency_choices, own
 from screening.access import can
 from screening.assessment import findings as findings_services
 from screening.assessment.selectors import (
@@ -63,9 +63,9 @@ def answer_rows(finding: Finding, answers: dict[str, Any]) -> list[dict[str, Any
                 }
                 for a in value
             ]
-            rows.append({"label": question["label"], "actions": actions})
+            rows.append({"label": own(question, "label"), "actions": actions})
         else:
-            rows.append({"label": question["label"], "text": render_answer(question, value)})
+            rows.append({"label": own(question, "label"), "text": render_answer(question, value)})
     return rows
 
 

@@ -11,10 +11,18 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agencies.findings_forms import ACTION_LIMIT, PLAN_CATEGORIES, TEXT_LIMIT, choices_of
+from agencies.findings_forms import (
+    ACTION_LIMIT,
+    PLAN_CATEGORIES,
+    TEXT_LIMIT,
+    choices_of,
+    own_words,
+)
 from agencies.models import Agency
 from frontend.forms import DateField, at_most
 
@@ -50,39 +58,67 @@ class NumberField(forms.CharField):
             ) from exc
 
 
-def _condition_text(when: Mapping[str, Any], by_key: Mapping[str, Mapping[str, Any]]) -> str:
+def in_language(text: str, lang: str) -> SafeString:
+    """Text as HTML, inside <span lang> when it is not in the page's language."""
+    if lang:
+        return format_html('<span lang="{}">{}</span>', lang, text)
+    return conditional_escape(text)
+
+
+def own(item: Mapping[str, Any], name: str) -> SafeString:
+    """An administrator's text in the page's language, or as written saying its language."""
+    return in_language(*own_words(item, name))
+
+
+def _condition_text(when: Mapping[str, Any], by_key: Mapping[str, Mapping[str, Any]]) -> SafeString:
     """A required_when rule in words, for the hint."""
     other = by_key.get(when.get("question"), {})
-    labels = {c["value"]: c["label"] for c in choices_of(other)} if other else {}
+    labels = {c["value"]: own(c, "label") for c in choices_of(other)} if other else {}
     value = when.get("value")
     values = value if isinstance(value, list) else [value]
-    named = " or ".join(f'"{labels.get(v, v)}"' for v in values)
-    asked = other.get("label", when.get("question"))
-    return f'Required when the answer to "{asked}" is {named}.'
+    named = conditional_escape(_(" or ")).join(
+        format_html('"{}"', labels.get(v, v)) for v in values
+    )
+    asked = own(other, "label") if other.get("label") else conditional_escape(when.get("question"))
+    words = conditional_escape(_('Required when the answer to "%(asked)s" is %(named)s.'))
+    return mark_safe(words % {"asked": asked, "named": named})  # noqa: S308 (parts escaped)
 
 
-def question_hint(question: Mapping[str, Any], by_key: Mapping[str, Mapping[str, Any]]) -> str:
-    parts = [question.get("hint") or ""]
+def question_hint(
+    question: Mapping[str, Any], by_key: Mapping[str, Mapping[str, Any]]
+) -> SafeString:
+    """The hint under a question: the administrator's hint (in Welsh when given, else
+    marked as English on a Welsh page) and the service's words about the answer."""
+    parts = [own(question, "hint") if question.get("hint") else ""]
     if question["type"] == "number":
         low, high = question.get("min"), question.get("max")
         if low is not None and high is not None:
-            parts.append(f"A number from {low} to {high}.")
+            parts.append(_("A number from %(low)s to %(high)s.") % {"low": low, "high": high})
         elif low is not None:
-            parts.append(f"A number of at least {low}.")
+            parts.append(_("A number of at least %(low)s.") % {"low": low})
         elif high is not None:
-            parts.append(f"A number of at most {high}.")
+            parts.append(_("A number of at most %(high)s.") % {"high": high})
     if question["type"] == "date":
-        parts.append("For example, 27 3 2027.")
+        parts.append(_("For example, 27 3 2027."))
     if question.get("required_when"):
         parts.append(_condition_text(question["required_when"], by_key))
     elif not question.get("required") and question["type"] != "actions":
-        parts.append("Optional.")
-    return " ".join(p for p in parts if p)
+        parts.append(_("Optional."))
+    return mark_safe(" ".join(conditional_escape(p) for p in parts if p))  # noqa: S308
 
 
 def _field_for(question: Mapping[str, Any], hint: str) -> forms.Field:
-    kind, label = question["type"], question["label"]
-    choices = [(c["value"], c["label"]) for c in choices_of(question)]
+    """The question's field; `label_lang` says the label's language when it is not the
+    page's (fields/field.html puts it on the label or legend)."""
+    field = _make_field(question, hint)
+    field.label_lang = own_words(question, "label")[1]
+    return field
+
+
+def _make_field(question: Mapping[str, Any], hint: str) -> forms.Field:
+    kind = question["type"]
+    label = own_words(question, "label")[0]
+    choices = [(c["value"], own(c, "label")) for c in choices_of(question)]
     common = {"label": label, "required": False, "help_text": hint}
     if kind in ("choice", "yes_no_unknown"):
         attrs = {"data-inline": "true"} if kind == "yes_no_unknown" else {}

@@ -214,11 +214,17 @@ def changes_words(draft: AssessmentDraft) -> list[str]:
     if not changes:
         return []
     titles = dict(draft.sections.values_list("key", "title"))
-    words = [f"Section changed: {titles.get(key, key)}" for key in changes["sections"]]
-    words += [f"Judgement changed: {JUDGEMENTS[key][0]}" for key in changes["judgements"]]
+    words = [
+        _("Section changed: %(title)s") % {"title": titles.get(key, key)}
+        for key in changes["sections"]
+    ]
+    words += [
+        _("Judgement changed: %(name)s") % {"name": JUDGEMENTS[key][0]}
+        for key in changes["judgements"]
+    ]
     if changes["plan"]:
-        words.append("The intervention plan changed")
-    return words or ["Nothing changed since the last signed-off assessment"]
+        words.append(_("The intervention plan changed"))
+    return words or [_("Nothing changed since the last signed-off assessment")]
 
 
 def review_sign_off_form(request: HttpRequest, draft: AssessmentDraft) -> ChangesSummaryForm:

@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
 from accounts.oidc import SSO_BACKEND, OrganisationBackend, ProviderAnswerRefused, endpoint
@@ -20,9 +21,17 @@ from accounts.sso import SignInRefused, refusal_record
 log = logging.getLogger(__name__)
 STATES = "oidc_states"
 NEXT = "oidc_login_next"
-NOT_VERIFIED = (
+NOT_VERIFIED = _(
     "Your organisation's sign-in could not be checked, so you have not been signed in. "
     "Start again from the sign-in page."
+)
+NOT_COMPLETED = _(
+    "Your organisation's sign-in did not complete, so you have not been signed in. "
+    "Start again from the sign-in page."
+)
+UNREACHABLE = _(
+    "Your organisation's sign-in service cannot be reached just now. Try again "
+    "in a few minutes, or tell your system administrator."
 )
 
 
@@ -44,16 +53,11 @@ class SignInStart(OIDCAuthenticationRequestView):
             self.OIDC_OP_AUTH_ENDPOINT = endpoint("OIDC_OP_AUTHORIZATION_ENDPOINT")
         except (requests.RequestException, ValueError, ImproperlyConfigured) as exc:
             log.warning("organisation sign-in: provider discovery failed: %s", exc)
-            return _refused_page(
-                request,
-                "Your organisation's sign-in service cannot be reached just now. Try again "
-                "in a few minutes, or tell your system administrator.",
-                status=503,
-            )
+            return _refused_page(request, UNREACHABLE, status=503)
         return super().get(request)
 
 
-def _refused_page(request: HttpRequest, message: str, *, status: int = 403, pending: str = ""):
+def _refused_page(request: HttpRequest, message: object, *, status: int = 403, pending: str = ""):
     return render(
         request,
         "frontend/sso_refused.html",
@@ -62,7 +66,7 @@ def _refused_page(request: HttpRequest, message: str, *, status: int = 403, pend
     )
 
 
-def _refuse(request: HttpRequest, why: str, message: str = NOT_VERIFIED) -> HttpResponse:
+def _refuse(request: HttpRequest, why: str, message: object = NOT_VERIFIED) -> HttpResponse:
     """A callback that proves nobody: recorded with what was wrong, and a page saying so."""
     log.warning("organisation sign-in refused: %s", why)
     refusal_record(claims={}, user=None, why=why)
@@ -83,8 +87,7 @@ def sign_in_callback(request: HttpRequest) -> HttpResponse:
         return _refuse(
             request,
             f"the provider answered {request.GET['error'][:50]}: {description}",
-            "Your organisation's sign-in did not complete, so you have not been signed in. "
-            "Start again from the sign-in page.",
+            NOT_COMPLETED,
         )
     if not isinstance(states, dict) or not state or state not in states or not code:
         # Logged, not written to the trail: anyone can send this address anything, and only
@@ -99,7 +102,7 @@ def sign_in_callback(request: HttpRequest) -> HttpResponse:
             request, nonce=entry.get("nonce"), code_verifier=entry.get("code_verifier")
         )
     except SignInRefused as refusal:  # already recorded with the login's details
-        return _refused_page(request, refusal.message, pending=refusal.pending)
+        return _refused_page(request, refusal.shown(), pending=refusal.pending)
     except (SuspiciousOperation, ProviderAnswerRefused) as exc:
         return _refuse(request, str(exc)[:250])
     except (requests.RequestException, ValueError, ImproperlyConfigured) as exc:

@@ -2,15 +2,45 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext
+from django.conf import settings
+from django.utils import translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy
+
+
+def words_when_shown(words: str, **params: object) -> str:
+    """`words` (marked for translation) with `params` filled in, said in the language active
+    whenever the result is read (a lazy string): a param may be a callable, called then, for
+    dates and times worded in that language."""
+
+    def say() -> str:
+        values = {k: (v() if callable(v) else str(v)) for k, v in params.items()}
+        return str(words) % values
+
+    return lazy(say, str)()
 
 
 class SlotTaken(Exception):
-    """A practitioner or room was taken meanwhile (HTTP 409); `resource` names it."""
+    """A practitioner or room was taken meanwhile (HTTP 409). `resource` names it in
+    English, as the API answers it (its `resource` field and detail, api/exceptions.py);
+    `words()` says the whole refusal in the active language, for the pages. `resource` and
+    `message` may be lazy strings (words_when_shown), worded again when read."""
 
     def __init__(self, *, resource: str, message: str | None = None) -> None:
-        self.resource = resource
-        super().__init__(message or f"{resource} was booked by someone else meanwhile.")
+        self.resource_words = resource
+        self.message_words = message
+        with translation.override(settings.LANGUAGE_CODE):
+            self.resource = str(resource)
+            english = self.words()
+        super().__init__(english)
+
+    def words(self) -> str:
+        """The refusal in the active language."""
+        if self.message_words is not None:
+            return str(self.message_words)
+        return gettext("%(resource)s was booked by someone else meanwhile.") % {
+            "resource": str(self.resource_words)
+        }
 
 
 class CaseAlreadyBooked(SlotTaken):
@@ -19,10 +49,14 @@ class CaseAlreadyBooked(SlotTaken):
 
     def __init__(self, *, reference: str, agencies: str) -> None:
         super().__init__(
-            resource=f"case {reference}",
-            message=(
-                f"Case {reference} already has a booked visit with {agencies}; "
-                "reschedule or cancel it instead."
+            resource=words_when_shown(gettext_lazy("case %(reference)s"), reference=reference),
+            message=words_when_shown(
+                gettext_lazy(
+                    "Case %(reference)s already has a booked visit with %(agencies)s; "
+                    "reschedule or cancel it instead."
+                ),
+                reference=reference,
+                agencies=agencies,
             ),
         )
 

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from agencies.local_time import MONTH_SHORT, day_words_here, moment_words_here, time_words_here
 from frontend.account_words import actor_words, detail_words
+from frontend.findings_forms import own
 from frontend.forms import WEEKDAYS, DateWidget
+from screening.worktray.words import task_words
 
 register = template.Library()
 
@@ -161,6 +163,19 @@ def weekday_names(days: list[int]) -> str:
 def event_actor(event) -> str:
     """Who made a privilege change (frontend/account_words.py)."""
     return actor_words(event)
+
+
+@register.filter
+def own_words(item, name: str):
+    """An administrator's text (a findings question's label or hint) in the page's language:
+    its Welsh wording on a Welsh page when given, else as written in <span lang="en">."""
+    return own(item, name)
+
+
+@register.filter
+def task_text(task) -> str:
+    """An admin task's text in the page's language (screening/worktray/words.py)."""
+    return task_words(task)
 
 
 @register.filter

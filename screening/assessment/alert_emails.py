@@ -18,18 +18,21 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from screening.integrations.email import staff_language
 from screening.models import AdminTask, Alert, AlertEmail, WorkEmail
 from screening.outbox import EmailOutbox, OutboxReport
 from screening.worktray.services import admin_task_create
+from screening.worktray.words import said
 
 logger = logging.getLogger(__name__)
 
 
 # The key prefix of alerts raised by new information (screening/assessment/reviews.py).
 NEW_INFORMATION_KEY = "new_information."
+# Where a task says an email could not be sent when the person has no address.
+NO_ADDRESS = gettext_noop("them (no email address recorded)")
 
 
 def _message(email: AlertEmail) -> tuple[str, str]:
@@ -66,9 +69,9 @@ class PersonEmailOutbox(EmailOutbox[Row, OutboxReport]):
         return person.get_full_name() or person.username
 
     @staticmethod
-    def address_words(person) -> str:
-        """Where an admin task says the email could not be sent."""
-        return person.email or "them (no email address recorded)"
+    def address_words(person) -> str | dict:
+        """Where an admin task says the email could not be sent (a wording part)."""
+        return person.email or said(NO_ADDRESS)
 
     def load(self, ids: list[int]) -> list[Row]:
         return list(
@@ -109,11 +112,19 @@ class _AlertEmailOutbox(PersonEmailOutbox[AlertEmail]):
         admin_task_create(
             kind=AdminTask.Kind.ALERT_EMAIL_FAILED,
             case=row.case,
-            text=f"The urgent alert email to {self.name_of(person)} "
-            f"about case {row.case.reference} could not be sent to "
-            f"{self.address_words(person)} after {row.attempts} "
-            f"tries: {error[:200]}. Tell them today to sign in and read the alert, and check "
-            "their email address and the mail server.",
+            wording=said(
+                gettext_noop(
+                    "The urgent alert email to %(name)s about case %(reference)s could not be "
+                    "sent to %(address)s after %(tries)s tries: %(error)s. Tell them today to "
+                    "sign in and read the alert, and check their email address and the mail "
+                    "server."
+                ),
+                name=self.name_of(person),
+                reference=row.case.reference,
+                address=self.address_words(person),
+                tries=row.attempts,
+                error=error[:200],
+            ),
         )
 
 

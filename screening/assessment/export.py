@@ -6,7 +6,7 @@ import datetime as dt
 import io
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
@@ -94,6 +94,13 @@ def _plan_table(doc, items: list[dict], names: dict[str, str]) -> None:
 
 
 def draft_document(*, draft: AssessmentDraft, user: User) -> bytes:
+    """The draft as a Word document, in English whatever the page's language (its words
+    are the case file's, as the CSV downloads are: docs/decisions/0021)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _draft_document(draft=draft, user=user)
+
+
+def _draft_document(*, draft: AssessmentDraft, user: User) -> bytes:
     """Every section with its sources, the flags the user may see (draft_flags_for),
     conflicts, missing agencies and the plan as tables; titled as a draft until signed off,
     OFFICIAL-SENSITIVE in the header and footer, with its title, author (the service) and
@@ -121,7 +128,11 @@ def draft_document(*, draft: AssessmentDraft, user: User) -> bytes:
 
     doc.add_heading("The case manager's judgements", level=1)
     for key, given in draft.judgements().items():
-        name, levels = JUDGEMENTS[key]
+        with translation.override(settings.LANGUAGE_CODE):  # the document is in English
+            name, levels = (
+                str(JUDGEMENTS[key][0]),
+                {k: str(v) for k, v in JUDGEMENTS[key][1].items()},
+            )
         if given is None:
             doc.add_paragraph(f"{name}: not recorded yet.", style="List Bullet")
         else:

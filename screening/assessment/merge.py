@@ -14,6 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
+
 from agencies.findings_forms import LEVELS, PLAN_CATEGORIES, condition_holds, render_answer
 
 OTHER_SECTION = {"key": "other_findings", "title": "Other findings", "guidance": ""}
@@ -89,9 +92,9 @@ def _sections_for(question: Mapping[str, Any], agency: str, layout: Mapping[str,
 
 def _piece(question: Mapping[str, Any], value: Any, contribution: Contribution) -> dict[str, Any]:
     template = (question.get("draft") or {}).get("template", "{label}: {answer}")
-    text = template.replace("{label}", question["label"]).replace(
-        "{answer}", render_answer(question, value)
-    )
+    with translation.override(settings.LANGUAGE_CODE):  # the draft's templates are English
+        answer = render_answer(question, value)
+    text = template.replace("{label}", question["label"]).replace("{answer}", answer)
     return {
         "agency": contribution.agency,
         "agency_name": contribution.agency_name,

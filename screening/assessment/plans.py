@@ -66,7 +66,8 @@ def judgement_missing_errors(draft: AssessmentDraft) -> dict[str, list[str]]:
     """One error per judgement without a level or a reason, naming it."""
     return {
         f"judgements.{key}": [
-            f"Record the {JUDGEMENTS[key][0].lower()} judgement, with a reason, before sign-off."
+            gettext("Record the %(judgement)s judgement, with a reason, before sign-off.")
+            % {"judgement": str(JUDGEMENTS[key][0]).lower()}
         ]
         for key in draft.missing_judgements()
     }

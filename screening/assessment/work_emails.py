@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from accounts.models import Role, User
 from screening.assessment.alert_emails import PersonEmailOutbox
@@ -29,6 +29,7 @@ from screening.integrations.email import staff_language
 from screening.models import AdminTask, Case, WorkEmail
 from screening.outbox import OutboxReport
 from screening.worktray.services import admin_task_create
+from screening.worktray.words import marked, said
 
 logger = logging.getLogger(__name__)
 
@@ -121,11 +122,19 @@ class _WorkEmailOutbox(PersonEmailOutbox[WorkEmail]):
         admin_task_create(
             kind=AdminTask.Kind.WORK_EMAIL_FAILED,
             case=row.case,
-            text=f"The email to {self.name_of(person)} saying "
-            f"'{row.get_kind_display()}' for case {row.case.reference} could not be sent to "
-            f"{self.address_words(person)} after {row.attempts} "
-            f"tries: {error[:200]}. Tell them to look at their home page, and check their "
-            "email address and the mail server.",
+            wording=said(
+                gettext_noop(
+                    "The email to %(name)s saying '%(kind)s' for case %(reference)s could not "
+                    "be sent to %(address)s after %(tries)s tries: %(error)s. Tell them to look "
+                    "at their home page, and check their email address and the mail server."
+                ),
+                name=self.name_of(person),
+                kind=marked(row.get_kind_display()),
+                reference=row.case.reference,
+                address=self.address_words(person),
+                tries=row.attempts,
+                error=error[:200],
+            ),
         )
 
 

@@ -14,17 +14,17 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from schedule.models import Event
 
 from agencies.availability import UnsupportedRule, pattern_from_row
 from agencies.languages import language_name
-from agencies.local_time import day_words, day_words_here, time_on_day_words_here, yot_zone
-from agencies.local_time import time_on_day_words as at_words
+from agencies.local_time import day_words_here, time_on_day_words_here, yot_zone
 from agencies.models import Agency, Interpreter, Practitioner
 from screening import fixed_sql as sql
 from screening.booking import queries
-from screening.errors import SlotTaken
+from screening.errors import SlotTaken, words_when_shown
 from screening.models import Room, Venue, Visit, VisitStatus
 from screening.people.deadlines import closure_days
 from screening.people.workdays import is_working_day
@@ -311,16 +311,10 @@ def check_bookable(
         others = rows.held[practitioner.pk]
         held_until = session.end + dt.timedelta(minutes=practitioner.buffer_minutes) + way
         if _overlaps(others, start, held_until):
-            raise SlotTaken(resource=f"practitioner {practitioner.name} at {at_words(start)}")
+            raise SlotTaken(resource=practitioner_taken(practitioner, start))
         booked_that_day = sum(1 for s, _ in others if day_start <= s < day_end)
         if booked_that_day >= practitioner.daily_session_cap:
-            raise SlotTaken(
-                resource=(
-                    f"practitioner {practitioner.name}: daily limit of "
-                    f"{practitioner.daily_session_cap} sessions reached on "
-                    f"{day_words(day, year=False)}"
-                )
-            )
+            raise SlotTaken(resource=daily_limit_reached(practitioner, day))
 
     if room is None:
         return
@@ -360,9 +354,43 @@ def check_bookable(
         raise SlotTaken(resource=room_taken(room, visit_start))
 
 
+# How a refusal (SlotTaken) names what was taken: lazy strings, worded in the language
+# active when read (English for the API's `resource`, the page's language on a page).
+def practitioner_taken(practitioner: Practitioner, start: dt.datetime) -> str:
+    """How a refusal names a practitioner held by another visit."""
+    return words_when_shown(
+        gettext_lazy("practitioner %(name)s at %(time)s"),
+        name=practitioner.name,
+        time=lambda: time_on_day_words_here(start),
+    )
+
+
+def daily_limit_reached(practitioner: Practitioner, day: dt.date) -> str:
+    """How a refusal names a practitioner whose sessions that day are at their limit."""
+    cap = practitioner.daily_session_cap
+
+    def say() -> str:
+        words = ngettext(
+            "practitioner %(name)s: daily limit of %(cap)s session reached on %(day)s",
+            "practitioner %(name)s: daily limit of %(cap)s sessions reached on %(day)s",
+            cap,
+        )
+        return words % {
+            "name": practitioner.name,
+            "cap": cap,
+            "day": day_words_here(day, year=False),
+        }
+
+    return lazy(say, str)()
+
+
 def room_taken(room: Room, start: dt.datetime) -> str:
     """How a refusal names a room held by another visit."""
-    return f"room {room} at {at_words(start)}"
+    return words_when_shown(
+        gettext_lazy("room %(room)s at %(time)s"),
+        room=str(room),
+        time=lambda: time_on_day_words_here(start),
+    )
 
 
 def room_opening(room: Room, start: int, end: int, tz: ZoneInfo) -> list[Interval]:
@@ -457,7 +485,11 @@ def interpreter_slots(
 
 def interpreter_taken(interpreter: Interpreter, start: dt.datetime) -> str:
     """How a refusal names an interpreter held by another visit."""
-    return f"interpreter {interpreter.name} at {at_words(start)}"
+    return words_when_shown(
+        gettext_lazy("interpreter %(name)s at %(time)s"),
+        name=interpreter.name,
+        time=lambda: time_on_day_words_here(start),
+    )
 
 
 def check_interpreter(

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
-from agencies.local_time import local
 from agencies.models import Interpreter
 from screening.booking.options import visit_options
 from screening.booking.services import SessionRequest, visit_reschedule
@@ -19,6 +18,7 @@ from screening.messaging.reply_links import reply_audit
 from screening.models import AdminTask, ReplyLink, Room, Venue, Visit
 from screening.scheduling.expand import from_minutes
 from screening.worktray.services import admin_task_create
+from screening.worktray.words import moment, said
 
 OTHER_TIMES = 3
 # A page is read before it is used: times starting this soon after the minimum notice are
@@ -108,10 +108,14 @@ def reply_choose_time(*, link: ReplyLink, chosen: OtherTime) -> Visit:
     admin_task_create(
         kind=AdminTask.Kind.MOVED_BY_LINK,
         visit=moved,
-        text="The visit was moved through the text's link: it is now at "
-        + f"{local(chosen.start):%H:%M on %A %d %B}"
-        + ". The team's invites and the new texts have gone out; nothing to do unless it "
-        "does not suit.",
+        wording=said(
+            gettext_noop(
+                "The visit was moved through the text's link: it is now at %(when)s. The "
+                "team's invites and the new texts have gone out; nothing to do unless it does "
+                "not suit."
+            ),
+            when=moment(chosen.start, "time_on_day"),
+        ),
     )
     reply_audit(link=link, words="Visit moved to another time")
     return moved

@@ -35,7 +35,7 @@ from screening.booking.guards import (
     hold_resources,
 )
 from screening.calendars.invite_planning import invites_plan_for_change
-from screening.errors import CaseAlreadyBooked, NotAllowed, SlotTaken
+from screening.errors import CaseAlreadyBooked, NotAllowed, SlotTaken, words_when_shown
 from screening.messaging.planning import messages_plan_for_visit
 from screening.models import (
     LIVE_VISIT,
@@ -256,7 +256,9 @@ def _taken_words(
     guard has refused it, the transaction takes no more queries (not even for the room's
     venue, which its name includes)."""
     names = ", ".join(sorted({r.practitioner.name for r in rows}))
-    words = {SESSION_CONSTRAINT: f"practitioner ({names})"}
+    words = {
+        SESSION_CONSTRAINT: words_when_shown(gettext_lazy("practitioner (%(names)s)"), names=names)
+    }
     if room is not None:
         words[VISIT_CONSTRAINT] = availability.room_taken(room, rows[0].start)
     if interpreter is not None:

@@ -13,10 +13,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from agencies.local_time import yot_zone
 from agencies.models import Interpreter, Practitioner
+from screening.integrations.email import staff_language
 from screening.integrations.ical import CalendarEntry, build_calendar
 from screening.models import Room, Session, Venue, Visit, VisitStatus
 
@@ -56,10 +58,17 @@ class HeldAs:
 def _where(room: Room | None, venue: Venue | None = None) -> tuple[str, str]:
     if room is None:  # a home or school visit: the venue alone
         location = f"{venue.name}, {' '.join(venue.address.split())}"
-        return location, f"Venue: {venue.name}\nAddress: {venue.address}"
+        return location, gettext("Venue: %(venue)s\nAddress: %(address)s") % {
+            "venue": venue.name,
+            "address": venue.address,
+        }
     venue = room.venue
     location = f"{venue.name}, {room.name}, {' '.join(venue.address.split())}"
-    return location, f"Venue: {venue.name}\nRoom: {room.name}\nAddress: {venue.address}"
+    return location, gettext("Venue: %(venue)s\nRoom: %(room)s\nAddress: %(address)s") % {
+        "venue": venue.name,
+        "room": room.name,
+        "address": venue.address,
+    }
 
 
 def _hhmm(moment: dt.datetime) -> str:
@@ -88,17 +97,29 @@ def session_entry(
         start=session.start, end=session.end, room=visit.room, venue=visit.venue
     )
     location, where = _where(held.room, held.venue)
-    span = "" if held_as else f"\nThe whole visit runs {_hhmm(visit.start)} to {_hhmm(visit.end)}."
+    span = (
+        ""
+        if held_as
+        else "\n"
+        + gettext("The whole visit runs %(start)s to %(end)s.")
+        % {"start": _hhmm(visit.start), "end": _hhmm(visit.end)}
+    )
+    names = {"agency": session.agency.name, "who": who(visit)}
+    summary = (
+        gettext("Cancelled: Screening (%(agency)s): %(who)s")
+        if cancelled
+        else gettext("Screening (%(agency)s): %(who)s")
+    )
     return CalendarEntry(
         uid=session_uid(session.pk),
         sequence=visit.version,
         start=held.start,
         end=held.end,
-        summary=f"{'Cancelled: ' if cancelled else ''}Screening ({session.agency.name}): "
-        f"{who(visit)}",
+        summary=summary % names,
         description=(
-            f"One-visit screening, {session.agency.name} session with {who(visit)}.\n"
-            f"{where}{span}" + ("\nThis session is cancelled." if cancelled else "")
+            gettext("One-visit screening, %(agency)s session with %(who)s.") % names
+            + f"\n{where}{span}"
+            + ("\n" + gettext("This session is cancelled.") if cancelled else "")
         ),
         location=location,
         cancelled=cancelled,
@@ -116,8 +137,16 @@ def visit_entry(visit: Visit) -> CalendarEntry:
         sequence=visit.version,
         start=visit.start,
         end=visit.end,
-        summary=f"{'Cancelled: ' if cancelled else ''}Screening visit: {who(visit)}",
-        description=f"One-visit screening with {who(visit)}.\nSessions: {agencies or 'none'}.\n"
+        summary=(
+            gettext("Cancelled: Screening visit: %(who)s")
+            if cancelled
+            else gettext("Screening visit: %(who)s")
+        )
+        % {"who": who(visit)},
+        description=gettext("One-visit screening with %(who)s.") % {"who": who(visit)}
+        + "\n"
+        + gettext("Sessions: %(agencies)s.") % {"agencies": agencies or gettext("none")}
+        + "\n"
         + where,
         location=location,
         cancelled=cancelled,
@@ -153,14 +182,23 @@ def room_for_feed(*, room_id: int, token: str) -> Room | None:
     return room
 
 
+def _in_english(entry, rows) -> list[CalendarEntry]:
+    """Feeds with no one person's choice to go by (a room's, an interpreter's) are in the
+    service's language, whatever the calendar app asked for."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return [entry(row) for row in rows]
+
+
 def practitioner_feed(*, practitioner: Practitioner, now: dt.datetime | None = None) -> bytes:
     """The practitioner's sessions from 30 days back to a year ahead; cancelled ones stay,
     marked CANCELLED, so subscribed calendars remove them."""
     now = now or timezone.now()
     sessions = _sessions().filter(_window(now), practitioner=practitioner)
+    with translation.override(staff_language(practitioner)):  # the practitioner's choice
+        entries = [session_entry(s) for s in sessions]
     return build_calendar(
         method="PUBLISH",
-        entries=[session_entry(s) for s in sessions],
+        entries=entries,
         organizer=settings.DEFAULT_FROM_EMAIL,
         zone=yot_zone(),
         name=f"Screening sessions: {practitioner.agency.name}",
@@ -179,7 +217,7 @@ def room_feed(*, room: Room, now: dt.datetime | None = None) -> bytes:
     )
     return build_calendar(
         method="PUBLISH",
-        entries=[visit_entry(v) for v in visits],
+        entries=_in_english(visit_entry, visits),
         organizer=settings.DEFAULT_FROM_EMAIL,
         zone=yot_zone(),
         name=f"Screening visits: {room.venue.name}, {room.name}",
@@ -209,7 +247,7 @@ def interpreter_feed(*, interpreter: Interpreter, now: dt.datetime | None = None
     )
     return build_calendar(
         method="PUBLISH",
-        entries=[visit_entry(v) for v in visits],
+        entries=_in_english(visit_entry, visits),
         organizer=settings.DEFAULT_FROM_EMAIL,
         zone=yot_zone(),
         name="Screening visits: interpreting",

@@ -19,15 +19,16 @@ from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
-from agencies.local_time import day_at_time_words, day_words_here, local, yot_zone
+from agencies.local_time import day_words_here, local, yot_zone
 from screening.calendars.feeds import HeldAs, session_entry, visit_entry, who
 from screening.integrations.email import Invite, send_invite, staff_language
 from screening.integrations.ical import build_calendar
 from screening.models import AdminTask, InviteEmail, InviteStatus, Session, Visit
 from screening.outbox import EmailOutbox, OutboxReport
 from screening.worktray.services import admin_task_create
+from screening.worktray.words import moment, said
 
 logger = logging.getLogger(__name__)
 
@@ -227,19 +228,37 @@ def _stale_reason(invite: InviteEmail, now: dt.datetime) -> str:
     return ""
 
 
-def _describe(invite: InviteEmail) -> str:
+# How a task names an invite that could not be emailed: (cancellation?, interpreting?).
+DESCRIBED = {
+    (False, False): gettext_noop(
+        "The calendar invitation for %(name)s (%(agency)s session on %(when)s, visit of %(who)s)"
+    ),
+    (False, True): gettext_noop(
+        "The calendar invitation for %(name)s (interpreting on %(when)s, visit of %(who)s)"
+    ),
+    (True, False): gettext_noop(
+        "The calendar cancellation for %(name)s (%(agency)s session on %(when)s, visit of %(who)s)"
+    ),
+    (True, True): gettext_noop(
+        "The calendar cancellation for %(name)s (interpreting on %(when)s, visit of %(who)s)"
+    ),
+}
+NO_ADDRESS = gettext_noop("them (no email address recorded)")
+
+
+def _describe(invite: InviteEmail) -> dict:
+    """The invite, as a task's wording part."""
     session = invite.session
     held = _held_as(invite)
-    what = "cancellation" if invite.method == CANCEL else "invitation"
-    return (
-        f"The calendar {what} for {_recipient(invite).name} ({_part(invite)} "
-        f"on {day_at_time_words(held.start if held else _start(invite))}, "
-        f"visit of {who(session.visit)})"
-    )
-
-
-def _part(invite: InviteEmail) -> str:
-    return "interpreting" if invite.interpreter_id else f"{invite.session.agency.name} session"
+    interpreting = bool(invite.interpreter_id)
+    parts = {
+        "name": _recipient(invite).name,
+        "when": moment(held.start if held else _start(invite), "day_year_at_time"),
+        "who": who(session.visit),
+    }
+    if not interpreting:
+        parts["agency"] = invite.session.agency.name
+    return said(DESCRIBED[(invite.method == CANCEL, interpreting)], **parts)
 
 
 def _start(invite: InviteEmail) -> dt.datetime:
@@ -324,10 +343,17 @@ class _InviteOutbox(EmailOutbox[InviteEmail, InviteReport]):
         admin_task_create(
             kind=AdminTask.Kind.INVITE_FAILED,
             visit=row.session.visit,
-            text=f"{_describe(row)} could not be emailed to "
-            f"{_recipient(row).email or 'them (no email address recorded)'} after "
-            f"{row.attempts} tries: {error[:200]}. Tell them by phone, and check their "
-            "email address and the mail server.",
+            wording=said(
+                gettext_noop(
+                    "%(invite)s could not be emailed to %(address)s after %(tries)s tries: "
+                    "%(error)s. Tell them by phone, and check their email address and the mail "
+                    "server."
+                ),
+                invite=_describe(row),
+                address=_recipient(row).email or said(NO_ADDRESS),
+                tries=row.attempts,
+                error=error[:200],
+            ),
         )
 
 

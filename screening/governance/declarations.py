@@ -148,6 +148,11 @@ DECLARATIONS: dict[str, Table] = {
                 "The organisation account's identifier at the sign-in provider, so only that "
                 "account signs in as this login.",
             ),
+            "language": (
+                PERSONAL,
+                "The language they chose to read the service in; their emails and invites "
+                "are written in it.",
+            ),
         },
     ),
     "accounts.User_groups": Table(
@@ -1017,6 +1022,10 @@ DECLARATIONS: dict[str, Table] = {
             "message": PERSONAL,
             "inbound": PERSONAL,
             "text": (PERSONAL, "What to do; may quote a reply and a masked number."),
+            "wording": (
+                PERSONAL,
+                "The same text as its wording's parts, for showing it in the reader's language.",
+            ),
             "created_at": PERSONAL,
             "done_at": PERSONAL,
             "done_by": PERSONAL,

@@ -9,10 +9,15 @@ from django.core.mail import EmailMultiAlternatives
 
 
 def staff_language(person: object = None) -> str:
-    """The language emails and invites to a member of staff (or an interpreter) are written
-    in. Their wording is marked for translation (locale/cy), but there is no per-person
-    language preference yet and the background jobs that send them have no visitor's
-    choice to go by, so this is the service's language, English (docs/decisions/0021)."""
+    """The language emails and invites to a member of staff are written in: their login's
+    `language` (set by the language switcher while signed in), for a login or a
+    practitioner with one; else the service's language, English (an interpreter, who has no
+    login, a practitioner without one, a login that never chose). The background jobs that
+    send them have no visitor's choice to go by (docs/decisions/0021)."""
+    login = person if hasattr(person, "language") else getattr(person, "user", None)
+    chosen = getattr(login, "language", "") if login is not None else ""
+    if chosen in dict(settings.LANGUAGES):
+        return chosen
     return settings.LANGUAGE_CODE
 
 

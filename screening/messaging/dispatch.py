@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from screening.integrations.sms import get_gateway
 from screening.integrations.sms.base import (
@@ -52,6 +53,7 @@ from screening.models import (
 from screening.outbox import OutboxReport, claim_rows, finish_claimed, new_owner, retry_delay
 from screening.wording import forbidden_words_in
 from screening.worktray.services import admin_task_create
+from screening.worktray.words import said
 
 logger = logging.getLogger(__name__)
 
@@ -147,9 +149,10 @@ def _permanent(message: Message, owner: str, error: PermanentError, report) -> N
                 kind=kind,
                 visit=message.visit,
                 message=message,
-                text=(
-                    f"A text to {recipient_words(message)} was refused: {error.reason[:200]}. "
-                    "Phone them."
+                wording=said(
+                    gettext_noop("A text to %(recipient)s was refused: %(reason)s. Phone them."),
+                    recipient=recipient_words(message),
+                    reason=error.reason[:200],
                 ),
             )
 
@@ -163,8 +166,14 @@ def _retry(message: Message, owner: str, error: GatewayError, report, now) -> No
                     kind=AdminTask.Kind.FAILED,
                     visit=message.visit,
                     message=message,
-                    text=f"A text to {recipient_words(message)} could not be sent after "
-                    f"{message.attempts} tries. Phone them.",
+                    wording=said(
+                        gettext_noop(
+                            "A text to %(recipient)s could not be sent after %(tries)s tries. "
+                            "Phone them."
+                        ),
+                        recipient=recipient_words(message),
+                        tries=message.attempts,
+                    ),
                 )
         return
     when = send_times.next_allowed(now + retry_delay(message.attempts, first_seconds=30))
@@ -376,9 +385,12 @@ def _reconcile(message: Message, gateway: SmsGateway, owner: str, report) -> Non
                 kind=AdminTask.Kind.OUTCOME_UNKNOWN,
                 visit=message.visit,
                 message=message,
-                text=(
-                    f"Not known whether a text to {recipient_words(message)} was sent; it will "
-                    "not be sent again automatically. Phone them if it matters."
+                wording=said(
+                    gettext_noop(
+                        "Not known whether a text to %(recipient)s was sent; it will not be "
+                        "sent again automatically. Phone them if it matters."
+                    ),
+                    recipient=recipient_words(message),
                 ),
             )
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-from screening.messaging.text import local_date_words
 from screening.models import (
     AdminTask,
     Message,
@@ -19,6 +20,7 @@ from screening.models import (
 )
 from screening.phone import mask_mobile
 from screening.worktray.services import admin_task_create
+from screening.worktray.words import moment, said
 
 logger = logging.getLogger(__name__)
 
@@ -73,28 +75,66 @@ def number_mark_invalid(*, number: str, reason: str) -> NumberStatus:
     return status
 
 
-def recipient_words(message: Message) -> str:
-    who = "parent or carer" if message.recipient == RecipientKind.PARENT_CARER else "young person"
-    text = f"the {who}'s number ({mask_mobile(message.to)})"
-    if message.visit_id:
-        text += f", about the visit on {local_date_words(message.visit.start, 'en')}"
-    return text
+def recipient_words(message: Message) -> dict:
+    """Whose number a text went to, and its visit's day, as a task's wording part."""
+    number = mask_mobile(message.to)
+    parent = message.recipient == RecipientKind.PARENT_CARER
+    if not message.visit_id:
+        if parent:
+            return said(gettext_noop("the parent or carer's number (%(number)s)"), number=number)
+        return said(gettext_noop("the young person's number (%(number)s)"), number=number)
+    day = moment(message.visit.start, "day")
+    if parent:
+        return said(
+            gettext_noop("the parent or carer's number (%(number)s), about the visit on %(day)s"),
+            number=number,
+            day=day,
+        )
+    return said(
+        gettext_noop("the young person's number (%(number)s), about the visit on %(day)s"),
+        number=number,
+        day=day,
+    )
 
 
 def held_words(bad: list[str]) -> str:
     """Why a text is held: the forbidden words it would carry."""
-    return f"as it would go out it mentions {', '.join(bad)}, which texts never do."
+    return HELD % {"words": ", ".join(bad)}
 
 
 def held_task_create(message: Message) -> None:
     """The admin task for a held text (one per text at most): correct the venue's name
     for texts or the wording, and phone them."""
     venue = message.visit.venue if message.visit_id else None
-    fix = f" or give the venue {venue.name!r} a neutral name for texts" if venue else ""
+    why = _held_why(message.last_error)
+    if venue is not None:
+        wording = said(
+            gettext_noop(
+                "A text to %(recipient)s, is held, never sent: %(why)s Correct the wording or "
+                "give the venue %(venue)s a neutral name for texts, then phone them."
+            ),
+            recipient=recipient_words(message),
+            why=why,
+            venue=repr(venue.name),
+        )
+    else:
+        wording = said(
+            gettext_noop(
+                "A text to %(recipient)s, is held, never sent: %(why)s Correct the wording, "
+                "then phone them."
+            ),
+            recipient=recipient_words(message),
+            why=why,
+        )
     admin_task_create(
-        kind=AdminTask.Kind.TEXT_HELD,
-        visit=message.visit,
-        message=message,
-        text=f"A text to {recipient_words(message)}, is held, never sent: "
-        f"{message.last_error} Correct the wording{fix}, then phone them.",
+        kind=AdminTask.Kind.TEXT_HELD, visit=message.visit, message=message, wording=wording
     )
+
+
+HELD = gettext_noop("as it would go out it mentions %(words)s, which texts never do.")
+
+
+def _held_why(last_error: str) -> dict | str:
+    """held_words' sentence as a wording part (the words it quotes kept), else as stored."""
+    m = re.fullmatch(r"as it would go out it mentions (.*), which texts never do\.", last_error)
+    return said(HELD, words=m[1]) if m else last_error

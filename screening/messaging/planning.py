@@ -9,6 +9,7 @@ import logging
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from screening import fixed_sql as sql
 from screening.messaging import send_times, tasks
@@ -31,6 +32,7 @@ from screening.outbox import kick
 from screening.phone import mask_mobile
 from screening.wording import forbidden_words_in
 from screening.worktray.services import admin_task_create
+from screening.worktray.words import said
 
 logger = logging.getLogger(__name__)
 
@@ -106,8 +108,14 @@ def _plan_one(
         admin_task_create(
             kind=AdminTask.Kind.FAILED,
             visit=visit,
-            text=f"No wording for the {purpose} text: add it under message templates, then "
-            f"phone {mask_mobile(number)}.",
+            wording=said(
+                gettext_noop(
+                    "No wording for the %(purpose)s text: add it under message templates, then "
+                    "phone %(number)s."
+                ),
+                purpose=purpose,
+                number=mask_mobile(number),
+            ),
         )
         return None
     context = placeholder_values(

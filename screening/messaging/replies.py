@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from screening.messaging import send_times
 from screening.messaging.numbers import (
@@ -33,6 +34,7 @@ from screening.models import (
 )
 from screening.phone import mask_mobile
 from screening.worktray.services import admin_task_create
+from screening.worktray.words import said
 
 logger = logging.getLogger(__name__)
 
@@ -98,9 +100,15 @@ def message_status_record(
             kind=AdminTask.Kind.UNDELIVERED if ours == S.UNDELIVERED else AdminTask.Kind.FAILED,
             visit=message.visit,
             message=message,
-            text=f"A text to {recipient_words(message)} was not delivered"
-            + (f" (error {error_code})" if error_code else "")
-            + ". Phone them.",
+            wording=said(
+                gettext_noop(
+                    "A text to %(recipient)s was not delivered (error %(code)s). Phone them."
+                )
+                if error_code
+                else gettext_noop("A text to %(recipient)s was not delivered. Phone them."),
+                recipient=recipient_words(message),
+                **({"code": error_code} if error_code else {}),
+            ),
         )
     return message
 
@@ -190,8 +198,14 @@ def inbound_record(*, provider_id: str, from_number: str, body: str) -> InboundM
             kind=AdminTask.Kind.OPTED_OUT,
             visit=visit,
             inbound=inbound,
-            text=f"{who} replied {body.strip()[:20]!r} and gets no more texts. Phone about "
-            "appointments from now on.",
+            wording=said(
+                gettext_noop(
+                    "%(who)s replied %(reply)s and gets no more texts. Phone about "
+                    "appointments from now on."
+                ),
+                who=who,
+                reply=repr(body.strip()[:20]),
+            ),
         )
     elif kind == K.OPT_IN:
         _opt_in(number=from_number, via=f"reply {body.strip()[:20]!r}")
@@ -207,14 +221,20 @@ def inbound_record(*, provider_id: str, from_number: str, body: str) -> InboundM
             admin_task_create(
                 kind=AdminTask.Kind.REPLY,
                 inbound=inbound,
-                text=f"{who} replied YES but has no booked visit: check.",
+                wording=said(
+                    gettext_noop("%(who)s replied YES but has no booked visit: check."), who=who
+                ),
             )
     elif kind == K.CHANGE:
         admin_task_create(
             kind=AdminTask.Kind.REARRANGE,
             visit=visit,
             inbound=inbound,
-            text=f"{who} asked to rearrange: {body.strip()[:200]!r}. Phone to agree a new time.",
+            wording=said(
+                gettext_noop("%(who)s asked to rearrange: %(reply)s. Phone to agree a new time."),
+                who=who,
+                reply=repr(body.strip()[:200]),
+            ),
         )
     elif kind == K.HELP:
         _answer_help(inbound=inbound, person=person)
@@ -223,7 +243,9 @@ def inbound_record(*, provider_id: str, from_number: str, body: str) -> InboundM
             kind=AdminTask.Kind.REPLY,
             visit=visit,
             inbound=inbound,
-            text=f"{who} replied: {body.strip()[:300]!r}",
+            wording=said(
+                gettext_noop("%(who)s replied: %(reply)s"), who=who, reply=repr(body.strip()[:300])
+            ),
         )
     return inbound
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from agencies.local_time import local, yot_zone
 from screening.audit import audit_record
@@ -27,6 +28,7 @@ from screening.messaging.text import MASK, TOKEN_CHARS, masked_url
 from screening.models import AdminTask, AuditEntry, Message, ReplyLink, Visit, VisitStatus
 from screening.wording import forbidden_words_in
 from screening.worktray.services import admin_task_create
+from screening.worktray.words import moment, said
 
 _SALT = b"screening.reply_link.token"
 
@@ -193,12 +195,20 @@ def reply_request_call(*, link: ReplyLink) -> bool:
         return False
     link.call_requested_at = timezone.now()
     link.save(update_fields=["call_requested_at"])
-    when = local(link.visit.start)
+    if link.recipient == "young_person":
+        asked = gettext_noop(
+            "The young person asked, through the text's link, for a call about the visit on "
+            "%(when)s. Phone them."
+        )
+    else:
+        asked = gettext_noop(
+            "The parent or carer asked, through the text's link, for a call about the visit "
+            "on %(when)s. Phone them."
+        )
     admin_task_create(
         kind=AdminTask.Kind.CALL_REQUESTED,
         visit=link.visit,
-        text=f"{_who(link).capitalize()} asked, through the text's link, for a call about the "
-        f"visit on {when:%A %d %B at %H:%M}. Phone them.",
+        wording=said(asked, when=moment(link.visit.start, "day_at_time")),
     )
     reply_audit(link=link, words="Call asked for")
     return True

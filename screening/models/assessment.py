@@ -113,12 +113,23 @@ class DraftStatus(models.TextChoices):
 
 # The case manager's judgements (DOMAIN.md: the system suggests, never decides): each with
 # its scale. Data, so the draft, its versions, the API and the pages read one definition.
-RISK_LEVELS = {"low": "Low", "medium": "Medium", "high": "High", "very_high": "Very high"}
-LIKELIHOOD_LEVELS = {"low": "Low", "medium": "Medium", "high": "High"}
+# Names and levels are marked for translation: the pages show them in their language; the
+# API's values are the keys.
+RISK_LEVELS = {
+    "low": gettext_lazy("Low"),
+    "medium": gettext_lazy("Medium"),
+    "high": gettext_lazy("High"),
+    "very_high": gettext_lazy("Very high"),
+}
+LIKELIHOOD_LEVELS = {
+    "low": gettext_lazy("Low"),
+    "medium": gettext_lazy("Medium"),
+    "high": gettext_lazy("High"),
+}
 JUDGEMENTS = {
-    "risk_of_serious_harm": ("Risk of serious harm to others", RISK_LEVELS),
-    "safety_and_wellbeing": ("Safety and wellbeing", RISK_LEVELS),
-    "likelihood_of_reoffending": ("Likelihood of reoffending", LIKELIHOOD_LEVELS),
+    "risk_of_serious_harm": (gettext_lazy("Risk of serious harm to others"), RISK_LEVELS),
+    "safety_and_wellbeing": (gettext_lazy("Safety and wellbeing"), RISK_LEVELS),
+    "likelihood_of_reoffending": (gettext_lazy("Likelihood of reoffending"), LIKELIHOOD_LEVELS),
 }
 JUDGEMENT_REASON_LIMIT = 5000
 
@@ -457,12 +468,12 @@ class WorkEmail(OutboxRow):
     the body is one sentence and a link to the draft behind sign-in."""
 
     class Kind(models.TextChoices):
-        SENT_FOR_SIGN_OFF = "sent_for_sign_off", "Draft sent for sign-off"
-        SIGNED_OFF = "signed_off", "Draft signed off"
-        REOPENED = "reopened", "Draft reopened"
-        FINDINGS_ARRIVED = "findings_arrived", "Findings arrived"
-        ACTION_ASSIGNED = "action_assigned", "Plan action assigned"
-        ACTION_OVERDUE = "action_overdue", "Plan action overdue"
+        SENT_FOR_SIGN_OFF = "sent_for_sign_off", gettext_lazy("Draft sent for sign-off")
+        SIGNED_OFF = "signed_off", gettext_lazy("Draft signed off")
+        REOPENED = "reopened", gettext_lazy("Draft reopened")
+        FINDINGS_ARRIVED = "findings_arrived", gettext_lazy("Findings arrived")
+        ACTION_ASSIGNED = "action_assigned", gettext_lazy("Plan action assigned")
+        ACTION_OVERDUE = "action_overdue", gettext_lazy("Plan action overdue")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     recipient = models.ForeignKey(

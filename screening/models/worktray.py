@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from screening.models.booking import Visit
 from screening.models.messaging import InboundMessage, Message
@@ -15,19 +16,22 @@ class AdminTask(models.Model):
     """Something a YOT admin must do by hand, usually phone the young person."""
 
     class Kind(models.TextChoices):
-        UNDELIVERED = "undelivered", "Text not delivered: phone"
-        FAILED = "failed", "Text could not be sent: phone"
-        OPTED_OUT = "opted_out", "Number opted out of texts: phone"
-        INVALID_NUMBER = "invalid_number", "Number cannot receive texts: check it"
-        OUTCOME_UNKNOWN = "outcome_unknown", "Not known whether a text was sent: check"
-        TEXT_HELD = "text_held", "Text held, its wording would reveal too much: phone"
-        REARRANGE = "rearrange", "Asked to rearrange the visit"
-        REPLY = "reply", "Reply to read"
-        CALL_REQUESTED = "call_requested", "Asked by the text's link for a call: phone"
-        MOVED_BY_LINK = "moved_by_link", "Visit moved to another time by the text's link"
-        INVITE_FAILED = "invite_failed", "Calendar invite could not be emailed: tell them"
-        ALERT_EMAIL_FAILED = "alert_email_failed", "Urgent alert email could not be sent: tell them"
-        WORK_EMAIL_FAILED = "work_email_failed", "Work list email could not be sent: tell them"
+        UNDELIVERED = "undelivered", _("Text not delivered: phone")
+        FAILED = "failed", _("Text could not be sent: phone")
+        OPTED_OUT = "opted_out", _("Number opted out of texts: phone")
+        INVALID_NUMBER = "invalid_number", _("Number cannot receive texts: check it")
+        OUTCOME_UNKNOWN = "outcome_unknown", _("Not known whether a text was sent: check")
+        TEXT_HELD = "text_held", _("Text held, its wording would reveal too much: phone")
+        REARRANGE = "rearrange", _("Asked to rearrange the visit")
+        REPLY = "reply", _("Reply to read")
+        CALL_REQUESTED = "call_requested", _("Asked by the text's link for a call: phone")
+        MOVED_BY_LINK = "moved_by_link", _("Visit moved to another time by the text's link")
+        INVITE_FAILED = "invite_failed", _("Calendar invite could not be emailed: tell them")
+        ALERT_EMAIL_FAILED = (
+            "alert_email_failed",
+            _("Urgent alert email could not be sent: tell them"),
+        )
+        WORK_EMAIL_FAILED = "work_email_failed", _("Work list email could not be sent: tell them")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     case = models.ForeignKey(
@@ -42,7 +46,10 @@ class AdminTask(models.Model):
     inbound = models.ForeignKey(
         InboundMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="admin_tasks"
     )
-    text = models.TextField()
+    text = models.TextField()  # in English, as opened (the API's and the trail's words)
+    # The text's msgid and parts, for the pages to word it in the reader's language
+    # (screening/worktray/words.py); empty for a task stored before it, shown as `text`.
+    wording = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(

@@ -17,6 +17,7 @@ from screening.models import (
     MessageStatus,
     Visit,
 )
+from screening.worktray import words
 
 logger = logging.getLogger(__name__)
 
@@ -27,14 +28,18 @@ S = MessageStatus
 def admin_task_create(
     *,
     kind: str,
-    text: str,
+    text: str = "",
+    wording: dict | None = None,
     visit: Visit | None = None,
     message: Message | None = None,
     inbound: InboundMessage | None = None,
     case: Case | None = None,
 ) -> AdminTask:
     """Open a task for the YOT admins, about the visit's case or the `case` given; one open
-    task per (kind, message) at most."""
+    task per (kind, message) at most. With `wording` (screening/worktray/words.py's `said`)
+    its text is that wording in English, and the pages word it in the reader's language."""
+    if wording is not None:
+        text = words.english(wording)
     if message is not None:
         open_task = AdminTask.objects.filter(kind=kind, message=message, done_at=None).first()
         if open_task is not None:
@@ -42,6 +47,7 @@ def admin_task_create(
     return AdminTask.objects.create(
         kind=kind,
         text=text,
+        wording=wording or {},
         visit=visit,
         case_id=visit.case_id if visit is not None else (case.pk if case is not None else None),
         message=message,

@@ -11,15 +11,17 @@ the pages of the access table (tests/frontend/test_pages.py) that the role may o
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import Role
+from tests import factories
 from tests.config.test_translations import PO, read_po
 from tests.frontend.test_pages import ACCESS, ROLES, browser_for, world  # noqa: F401
 
@@ -29,6 +31,8 @@ WELSH = {"django_language": "cy"}
 EXTRA = ["/", "/visits/", "/schedule/", "/schedule/day/", "/tasks/", "/reports/timeliness/",
          "/planner/", "/plan-actions/", "/oversight/", "/alerts/", "/audit-log/",
          "/login-changes/", "/retention/", "/bring-forward/", "/my/calendar/"]  # fmt: skip
+# Pages of one case, visit or session that the access table does not list.
+EXTRA_OF_THE_WORLD = ["/cases/{case}/messages/", "/sessions/{session}/findings/"]
 _PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}")
 
 
@@ -53,7 +57,10 @@ def english_phrases() -> set[str]:
 
 
 def visible_text(page: str) -> str:
+    """The page's text, without scripts and styles, and without the parts that say they are
+    English (lang="en": an administrator's wording with no Welsh, WCAG 3.1.2)."""
     page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r'<(\w+)\b[^>]*\blang="en"[^>]*>.*?</\1>', " ", page, flags=re.S)
     page = re.sub(r"<[^>]+>", " ", page)
     return " ".join(html.unescape(page).split())
 
@@ -84,7 +91,7 @@ def test_every_page_of_every_role_renders_in_welsh(world):  # noqa: F811
                 session=world["health_session"].pk,
                 practitioner=world["team"]["health"].pk,
             )
-            for path, expected in ACCESS
+            for path, expected in [*ACCESS, *((p, [200] * 5) for p in EXTRA_OF_THE_WORLD)]
             if expected[index] == 200
         ]
         for path in dict.fromkeys([*nav, *paths, *EXTRA]):
@@ -99,6 +106,8 @@ def test_every_page_of_every_role_renders_in_welsh(world):  # noqa: F811
             if left:
                 found[f"{role} {path}"] = left
     assert len(walked) > 40
+    extra = {path for _, path in walked if path.endswith(("/messages/", "/findings/"))}
+    assert len(extra) == 2, extra  # the case's texts page and the session's findings form
     assert found == {}, f"English left on Welsh pages: {found}"
 
 
@@ -182,3 +191,130 @@ def test_a_service_error_is_welsh_on_a_page_and_english_in_the_api(world):  # no
     (message,) = answer.json()["errors"]["mobile"]
     assert message.endswith("this is a landline and cannot receive texts")
     assert "llinell dir" not in answer.text
+
+
+def test_a_slot_taken_meanwhile_is_said_in_welsh_on_the_booking_page(world):  # noqa: F811
+    """The refusal names what was taken in the page's language (the API's answer for the
+    same refusal stays English: tests/frontend/test_welsh_words.py)."""
+    client = welsh_client(world["users"][Role.YOT_ADMIN])
+    case = factories.make_case(order_start_date=timezone.localdate())
+    rival = factories.make_case(order_start_date=timezone.localdate())
+    option = client.get(f"/cases/{case.pk}/book/").context["options"][0]
+    assert client.post(f"/cases/{rival.pk}/book/", {"option": option.token}).status_code == 302
+    response = client.post(f"/cases/{case.pk}/book/", {"option": option.token})
+    assert response.status_code == 409
+    text = visible_text(response.text)
+    assert "gan rywun arall yn y cyfamser" in text
+    assert "meanwhile" not in text and " at " not in text
+    assert english_left(text, english_phrases()) == []
+
+
+def test_admin_tasks_opened_by_the_service_read_in_welsh_on_the_work_tray(world):  # noqa: F811
+    """A task's text is stored in English (the API's words); the work tray words it again in
+    Welsh from its stored wording (screening/worktray/words.py). A task stored before there
+    was a wording shows its text."""
+    from screening.messaging.replies import inbound_record
+    from screening.models import AdminTask
+    from screening.worktray.services import admin_task_create
+    from screening.worktray.words import moment, said
+
+    inbound_record(provider_id="SM-welsh-1", from_number="+447700900123", body="hello there")
+    task = AdminTask.objects.get(inbound__provider_id="SM-welsh-1")
+    assert task.text.endswith("replied: 'hello there'")
+    # Wednesday 24 February 2027, 10:00 UTC = 10:00 GMT.
+    admin_task_create(
+        kind=AdminTask.Kind.CALL_REQUESTED,
+        wording=said(
+            "The young person asked, through the text's link, for a call about the visit on "
+            "%(when)s. Phone them.",
+            when=moment(dt.datetime(2027, 2, 24, 10, tzinfo=dt.UTC), "day_at_time"),
+        ),
+    )
+    called = AdminTask.objects.get(kind=AdminTask.Kind.CALL_REQUESTED)
+    assert called.text.endswith("the visit on Wednesday 24 February at 10:00. Phone them.")
+    AdminTask.objects.create(kind=AdminTask.Kind.REPLY, text="Stored before wordings existed")
+    page = welsh_client(world["users"][Role.YOT_ADMIN]).get("/tasks/")
+    text = visible_text(page.text)
+    assert "replied: 'hello there'" not in text and "replied:" not in text
+    assert "Atebodd" in text and "'hello there'" in text  # the reply's words kept as written
+    assert "am yr ymweliad ar Dydd Mercher 24 Chwefror am 10:00. Ffoniwch nhw." in text
+    assert "Ateb i'w ddarllen" in text  # the kind's label
+    assert "Stored before wordings existed" in text
+    assert english_left(text, english_phrases()) == []
+
+
+def test_a_task_wording_that_no_longer_fits_shows_the_stored_text():
+    from screening.models import AdminTask
+    from screening.worktray.words import task_words
+
+    task = AdminTask(text="As stored", wording={"msgid": "%(who)s replied: %(reply)s", "parts": {}})
+    with translation.override("cy"):
+        assert task_words(task) == "As stored"
+
+
+def test_the_idle_warning_countdown_words_come_from_the_page_in_welsh(world):  # noqa: F811
+    """idle-warning.js writes its countdown from the dialog's data-say-* words (its English
+    is only a fallback); on a Welsh page those are Welsh."""
+    page = welsh_client(world["users"][Role.CASE_MANAGER]).get("/cases/").text
+    dialog = re.search(r'<dialog id="app-idle-warning".*?>', page, flags=re.S)[0]
+    assert 'data-say-minutes="{n} munud"' in dialog
+    assert 'data-say-second="1 eiliad"' in html.unescape(dialog)
+    assert 'data-say-less="llai na munud"' in dialog
+    values = " ".join(re.findall(r'data-say-[a-z]+="([^"]*)"', dialog))
+    assert "minute" not in values and "second" not in values and "signed out" not in values
+
+
+def test_findings_questions_are_welsh_when_given_and_say_they_are_english_otherwise():
+    """A findings form's questions are data an administrator writes: a question (or choice)
+    with a Welsh wording (`label_cy`, `hint_cy`) shows it on a Welsh page; one without
+    shows its English marked lang="en" (WCAG 3.1.2); the service's words round the answer
+    (the hint's "A number from 0 to 60.") are Welsh."""
+    from agencies.models import FindingsForm
+
+    _, sessions = factories.make_screened_case()
+    session = sessions["education"]
+    form = FindingsForm.objects.filter(agency=session.agency).order_by("-version").first()
+    questions = [dict(q) for q in form.questions]
+    first = next(q for q in questions if q["type"] == "choice")
+    first["label_cy"] = "Pa ddarpariaeth addysg sydd ganddo?"
+    first["choices"] = [
+        {**choice, "label_cy": f"Dewis {n}"} if n == 0 else choice
+        for n, choice in enumerate(first["choices"])
+    ]
+    FindingsForm.objects.filter(pk=form.pk).update(questions=questions)
+    client = Client()
+    client.force_login(session.practitioner.user)
+    client.cookies.load(WELSH)
+    page = client.get(f"/sessions/{session.pk}/findings/").text
+    assert "Pa ddarpariaeth addysg sydd ganddo?" in page
+    assert f'lang="en">{html.escape(first["label"])}</legend>' not in page
+    assert "Dewis 0" in page
+    english = next(q for q in questions if q["type"] == "number")
+    assert f'lang="en">{html.escape(english["label"])}</label>' in page
+    assert f'<span lang="en">{html.escape(first["choices"][1]["label"])}</span>' in page
+    assert "Rhif o 0 i 60." in page and "A number from" not in page
+    assert "Yn ofynnol pan mai'r ateb i" in html.unescape(page)
+    text = visible_text(page)
+    assert english_left(text, english_phrases()) == []
+
+
+def test_a_text_s_body_carries_its_own_language_on_the_case_s_texts_page(world):  # noqa: F811
+    from screening.models import Message
+
+    case = world["visit"].case
+    Message.objects.create(
+        young_person=case.young_person,
+        visit=world["visit"],
+        visit_version=world["visit"].version,
+        purpose="reminder",
+        to="+447700900123",
+        body="Nodyn atgoffa: eich ymweliad yfory.",
+        language="cy",
+        send_at=timezone.now(),
+        next_attempt_at=timezone.now(),
+        last_error="provider error 30003",
+    )
+    page = welsh_client(world["users"][Role.YOT_ADMIN]).get(f"/cases/{case.pk}/messages/")
+    assert page.status_code == 200
+    assert 'lang="cy">Nodyn atgoffa: eich ymweliad yfory.</td>' in page.text
+    assert 'lang="en">provider error 30003</span>' in page.text
