@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('screening', '0031_session_practitioner_index'),
+        ('screening', '0032_freed_slot_venue_and_roomless'),
     ]
 
     operations = [
