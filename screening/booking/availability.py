@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.utils.functional import lazy
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext
 from schedule.models import Event
 
 from agencies.availability import UnsupportedRule, pattern_from_row
@@ -24,7 +23,13 @@ from agencies.local_time import day_words_here, time_on_day_words_here, yot_zone
 from agencies.models import Agency, Interpreter, Practitioner
 from screening import fixed_sql as sql
 from screening.booking import queries
-from screening.errors import SlotTaken, words_when_shown
+from screening.booking.taken_words import (
+    daily_limit_reached,
+    interpreter_taken,
+    practitioner_taken,
+    room_taken,
+)
+from screening.errors import SlotTaken
 from screening.models import Room, Venue, Visit, VisitStatus
 from screening.people.deadlines import closure_days
 from screening.people.workdays import is_working_day
@@ -354,45 +359,6 @@ def check_bookable(
         raise SlotTaken(resource=room_taken(room, visit_start))
 
 
-# How a refusal (SlotTaken) names what was taken: lazy strings, worded in the language
-# active when read (English for the API's `resource`, the page's language on a page).
-def practitioner_taken(practitioner: Practitioner, start: dt.datetime) -> str:
-    """How a refusal names a practitioner held by another visit."""
-    return words_when_shown(
-        gettext_lazy("practitioner %(name)s at %(time)s"),
-        name=practitioner.name,
-        time=lambda: time_on_day_words_here(start),
-    )
-
-
-def daily_limit_reached(practitioner: Practitioner, day: dt.date) -> str:
-    """How a refusal names a practitioner whose sessions that day are at their limit."""
-    cap = practitioner.daily_session_cap
-
-    def say() -> str:
-        words = ngettext(
-            "practitioner %(name)s: daily limit of %(cap)s session reached on %(day)s",
-            "practitioner %(name)s: daily limit of %(cap)s sessions reached on %(day)s",
-            cap,
-        )
-        return words % {
-            "name": practitioner.name,
-            "cap": cap,
-            "day": day_words_here(day, year=False),
-        }
-
-    return lazy(say, str)()
-
-
-def room_taken(room: Room, start: dt.datetime) -> str:
-    """How a refusal names a room held by another visit."""
-    return words_when_shown(
-        gettext_lazy("room %(room)s at %(time)s"),
-        room=str(room),
-        time=lambda: time_on_day_words_here(start),
-    )
-
-
 def room_opening(room: Room, start: int, end: int, tz: ZoneInfo) -> list[Interval]:
     """When the room's venue is open in [start, end) (UTC minutes), from its prefetched
     opening hours."""
@@ -481,15 +447,6 @@ def interpreter_slots(
         )
         for i in interpreters
     ]
-
-
-def interpreter_taken(interpreter: Interpreter, start: dt.datetime) -> str:
-    """How a refusal names an interpreter held by another visit."""
-    return words_when_shown(
-        gettext_lazy("interpreter %(name)s at %(time)s"),
-        name=interpreter.name,
-        time=lambda: time_on_day_words_here(start),
-    )
 
 
 def check_interpreter(

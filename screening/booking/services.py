@@ -24,7 +24,7 @@ from accounts.models import User
 from agencies.local_time import check_date_window, date_words_here
 from agencies.models import Agency, Interpreter, Practitioner
 from screening import fixed_sql as sql
-from screening.booking import availability, queries
+from screening.booking import availability, queries, taken_words
 from screening.booking.availability import SessionToBook
 from screening.booking.freed import freed_slot_record
 from screening.booking.guards import (
@@ -260,9 +260,9 @@ def _taken_words(
         SESSION_CONSTRAINT: words_when_shown(gettext_lazy("practitioner (%(names)s)"), names=names)
     }
     if room is not None:
-        words[VISIT_CONSTRAINT] = availability.room_taken(room, rows[0].start)
+        words[VISIT_CONSTRAINT] = taken_words.room_taken(room, rows[0].start)
     if interpreter is not None:
-        words[INTERPRETER_CONSTRAINT] = availability.interpreter_taken(interpreter, rows[0].start)
+        words[INTERPRETER_CONSTRAINT] = taken_words.interpreter_taken(interpreter, rows[0].start)
     return words
 
 

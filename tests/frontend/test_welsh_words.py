@@ -14,7 +14,7 @@ from accounts.models import AccountEvent
 from accounts.sso import SignInRefused, sso_sign_in
 from agencies.local_time import date_words_here, day_words_here, month_words_here
 from frontend.account_words import detail_words
-from screening.booking.availability import daily_limit_reached, practitioner_taken
+from screening.booking.taken_words import daily_limit_reached, practitioner_taken
 from screening.errors import CaseAlreadyBooked, SlotTaken
 from screening.models.retention import rule_words_from_text
 
