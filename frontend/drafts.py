@@ -27,6 +27,7 @@ from frontend.reviews import changes_words, review_needed, review_sign_off_form
 from screening.access import can
 from screening.assessment import drafts as draft_services
 from screening.assessment.export import draft_document as build_document
+from screening.assessment.layout_words import section_title_here
 from screening.assessment.selectors import draft_case_list_for, draft_flags_for
 from screening.audit import audit_record
 from screening.errors import NotAllowed
@@ -227,7 +228,9 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                     user=request.user,
                     sections=[{"key": key, "text": form.cleaned_data["text"]}],
                 )
-                messages.success(request, _("%(title)s is saved.") % {"title": section.title})
+                messages.success(
+                    request, _("%(title)s is saved.") % {"title": section_title_here(section.title)}
+                )
                 return redirect(f"/cases/{case.pk}/assessment-draft/#section-{key}")
             except ValidationError as error:
                 apply_service_errors(form, error, {"sections.0.text": "text"})
@@ -235,7 +238,7 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                 form.add_error(None, str(error))
     else:
         form = SectionForm(initial={"text": section.text})
-    form.fields["text"].label = section.title
+    form.fields["text"].label = section_title_here(section.title)
     form.fields["text"].help_text = section.guidance
     return render(
         request,
@@ -330,9 +333,9 @@ def _confirm(
             "review_form": review_form if is_review else None,
             "changes": changes_words(draft) if is_review else [],
             "missing": draft.missing,
-            "empty_sections": [s.title for s in sections if not s.text.strip()],
-            "to_review": [s.title for s in sections if s.needs_review]
-            + (["the intervention plan"] if draft.plan_needs_review else []),
+            "empty_sections": [section_title_here(s.title) for s in sections if not s.text.strip()],
+            "to_review": [section_title_here(s.title) for s in sections if s.needs_review]
+            + ([_("the intervention plan")] if draft.plan_needs_review else []),
             "plan_empty": not any(draft.plan.get(key) for key in PLAN_CATEGORIES),
             "judgements_missing": [
                 row["name"] for row in judgement_rows(draft.judgements()) if not row["level"]

@@ -13,6 +13,7 @@ from agencies.local_time import MONTH_SHORT, day_words_here, moment_words_here, 
 from frontend.account_words import actor_words, detail_words
 from frontend.findings_forms import in_language, own
 from frontend.forms import WEEKDAYS, DateWidget
+from screening.assessment.layout_words import section_title_here
 from screening.worktray.words import task_words
 
 register = template.Library()
@@ -177,6 +178,12 @@ def form_title(form):
     """A findings form's title in the page's language: its Welsh title on a Welsh page when
     given, else the English in <span lang="en"> (agencies.models.FindingsForm.title_here)."""
     return in_language(*form.title_here) if form is not None else ""
+
+
+@register.filter
+def section_title(title: str) -> str:
+    """A draft section's stored title in the page's language (layout_words)."""
+    return section_title_here(title or "")
 
 
 @register.filter

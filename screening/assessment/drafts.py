@@ -24,6 +24,7 @@ from agencies.findings_forms import PLAN_CATEGORIES, check_actions, condition_ho
 from agencies.local_time import date_words as _date
 from agencies.models import Agency
 from screening.assessment import tasks
+from screening.assessment.layout_words import section_title_here
 from screening.assessment.merge import Contribution, merge, section_changes
 from screening.assessment.plans import (
     assessment_version_record,
@@ -543,7 +544,10 @@ def draft_submit(*, draft: AssessmentDraft, user: User) -> AssessmentDraft:
     pending = list(draft.sections.filter(needs_review=True).values_list("title", flat=True))
     errors = {}
     if pending:
-        errors["sections"] = [f"Review the changed findings first: {', '.join(pending)}."]
+        errors["sections"] = [
+            gettext("Review the changed findings first: %(sections)s.")
+            % {"sections": ", ".join(section_title_here(title) for title in pending)}
+        ]
     if draft.plan_needs_review:
         errors["plan"] = [gettext("Review the changed recommended actions first.")]
     if errors:
