@@ -26,8 +26,8 @@ from frontend.forms import apply_service_errors, at_most
 from frontend.reviews import changes_words, review_needed, review_sign_off_form
 from screening.access import can
 from screening.assessment import drafts as draft_services
+from screening.assessment.draft_words import section_title_here
 from screening.assessment.export import draft_document as build_document
-from screening.assessment.layout_words import section_title_here
 from screening.assessment.selectors import draft_case_list_for, draft_flags_for
 from screening.audit import audit_record
 from screening.errors import NotAllowed

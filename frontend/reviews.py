@@ -20,7 +20,7 @@ from frontend.access import page
 from frontend.forms import DateField, apply_service_errors, at_most
 from screening.access import can
 from screening.assessment import reviews as review_services
-from screening.assessment.layout_words import section_title_here
+from screening.assessment.draft_words import section_title_here
 from screening.assessment.review_selectors import (
     new_information_case_list_for,
     new_information_for,

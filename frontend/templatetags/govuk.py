@@ -13,7 +13,7 @@ from agencies.local_time import MONTH_SHORT, day_words_here, moment_words_here, 
 from frontend.account_words import actor_words, detail_words
 from frontend.findings_forms import in_language, own
 from frontend.forms import WEEKDAYS, DateWidget
-from screening.assessment.layout_words import section_title_here
+from screening.assessment.draft_words import missing_text_here, section_title_here
 from screening.worktray.words import task_words
 
 register = template.Library()
@@ -182,8 +182,14 @@ def form_title(form):
 
 @register.filter
 def section_title(title: str) -> str:
-    """A draft section's stored title in the page's language (layout_words)."""
+    """A draft section's stored title in the page's language (draft_words)."""
     return section_title_here(title or "")
+
+
+@register.filter
+def missing_text(item) -> str:
+    """Why an agency is missing from a draft, in the page's language (draft_words)."""
+    return missing_text_here(item)
 
 
 @register.filter

@@ -24,7 +24,7 @@ from agencies.findings_forms import PLAN_CATEGORIES, check_actions, condition_ho
 from agencies.local_time import date_words as _date
 from agencies.models import Agency
 from screening.assessment import tasks
-from screening.assessment.layout_words import section_title_here
+from screening.assessment.draft_words import section_title_here
 from screening.assessment.merge import Contribution, merge, section_changes
 from screening.assessment.plans import (
     assessment_version_record,

@@ -19,7 +19,7 @@ from accounts.models import User
 from agencies.findings_forms import PLAN_CATEGORIES
 from agencies.local_time import date_words_here
 from agencies.models import Agency
-from screening.assessment.layout_words import section_title_here
+from screening.assessment.draft_words import missing_text_here, section_title_here
 from screening.assessment.selectors import draft_flags_for
 from screening.integrations.email import staff_language
 from screening.models import JUDGEMENTS, AssessmentDraft, DraftStatus
@@ -216,7 +216,9 @@ def _draft_document(*, draft: AssessmentDraft, user: User) -> bytes:
     if draft.missing:
         doc.add_heading(gettext("Agencies missing"), level=1)
         for item in draft.missing:
-            doc.add_paragraph(f"{item['agency_name']}: {item['text']}", style="List Bullet")
+            doc.add_paragraph(
+                f"{item['agency_name']}: {missing_text_here(item)}", style="List Bullet"
+            )
     if draft.restricted:
         doc.add_heading(gettext("Restricted findings (summary only)"), level=1)
         for item in draft.restricted:

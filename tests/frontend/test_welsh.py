@@ -351,8 +351,9 @@ def test_the_account_page_in_welsh_names_each_language_in_its_own(world):  # noq
 
 
 def test_a_draft_s_default_section_titles_read_in_welsh(world):  # noqa: F811
-    """A draft's sections keep their English title (stored); the draft page words the
-    default layout's titles in Welsh (screening/assessment/layout_words.py)."""
+    """A draft's sections keep their English title (stored), and its missing agencies
+    their English reason; the draft page words both in Welsh
+    (screening/assessment/draft_words.py)."""
     case, sessions = factories.make_screened_case()
     factories.submit_findings(sessions["health"])
     client = welsh_client(case.case_manager)
@@ -361,3 +362,6 @@ def test_a_draft_s_default_section_titles_read_in_welsh(world):  # noqa: F811
     text = visible_text(page.text)
     assert "Anghenion cyfathrebu" in text and "Ffordd o fyw" in text
     assert "Communication needs" not in text and "Lifestyle" not in text
+    # The agencies still missing, their reasons worded again from the English.
+    assert "Not yet submitted" not in text and "Overdue:" not in text
+    assert "Heb ei gyflwyno eto" in text or "Yn hwyr: roedd y canfyddiadau" in text
