@@ -97,3 +97,13 @@ def test_the_account_page_refuses_a_value_that_is_not_a_language_naming_the_fiel
 def test_the_account_page_needs_a_sign_in():
     answer = Client().get("/account/")
     assert answer.status_code == 302 and "/account/" in answer["Location"]
+
+
+def test_the_sign_in_errors_are_welsh_on_a_welsh_sign_in_page():
+    client = Client()
+    client.cookies.load({settings.LANGUAGE_COOKIE_NAME: "cy"})
+    empty = client.post("/sign-in/", {}).content.decode()
+    assert "Rhowch eich enw defnyddiwr" in empty and "Rhowch eich cyfrinair" in empty
+    assert "Enter your username" not in empty
+    wrong = client.post("/sign-in/", {"username": "nobody", "password": "wrong"})
+    assert "Rhowch enw defnyddiwr a chyfrinair cywir" in wrong.content.decode()
