@@ -34,11 +34,16 @@ from screening.errors import NotAllowed
 from screening.models import JUDGEMENTS, AssessmentDraft, AuditEntry, Case, DraftStatus
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-LEVELS = {"low": "Low", "medium": "Medium", "high": "High", "very_high": "Very high"}
+LEVELS = {
+    "low": gettext_lazy("Low"),
+    "medium": gettext_lazy("Medium"),
+    "high": gettext_lazy("High"),
+    "very_high": gettext_lazy("Very high"),
+}
 INDICATORS = {
-    "vulnerability": "Vulnerability",
-    "risk_of_serious_harm": "Risk of serious harm",
-    "concern": "Overall concern",
+    "vulnerability": gettext_lazy("Vulnerability"),
+    "risk_of_serious_harm": gettext_lazy("Risk of serious harm"),
+    "concern": gettext_lazy("Overall concern"),
 }
 
 
@@ -351,7 +356,9 @@ def draft_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation, saying what is missing; POST sends the draft."""
     if request.method == "GET":
         return _confirm(request, pk, step="submit")
-    return _oversight(request, pk, draft_services.draft_submit, "The draft is sent for sign-off.")
+    return _oversight(
+        request, pk, draft_services.draft_submit, _("The draft is sent for sign-off.")
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -363,7 +370,7 @@ def draft_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         return _confirm(request, pk, step="sign_off")
     case, draft = _case_and_draft(request, pk, read=False)
     if draft.kind != "review":
-        return _oversight(request, pk, draft_services.draft_sign_off, "The draft is signed off.")
+        return _oversight(request, pk, draft_services.draft_sign_off, _("The draft is signed off."))
     form = review_sign_off_form(request, draft)
     if form.is_valid():
         try:

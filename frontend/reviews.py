@@ -66,7 +66,7 @@ class NewInformationForm(forms.Form):
     )
     received_on = DateField(
         label=gettext_lazy("When did you receive it?"),
-        label_name="date you received it",
+        label_name=gettext_lazy("date you received it"),
         help_text=gettext_lazy("For example, 27 3 2027"),
     )
 

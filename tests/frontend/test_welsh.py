@@ -365,3 +365,18 @@ def test_a_draft_s_default_section_titles_read_in_welsh(world):  # noqa: F811
     # The agencies still missing, their reasons worded again from the English.
     assert "Not yet submitted" not in text and "Overdue:" not in text
     assert "Heb ei gyflwyno eto" in text or "Yn hwyr: roedd y canfyddiadau" in text
+
+
+def test_form_words_built_in_code_are_welsh_too(world):  # noqa: F811
+    """Words the forms compose (a date field's errors naming it, the filters' "any"
+    choice, the names' errors) are Welsh on a Welsh page, English otherwise."""
+    admin = world["users"][Role.YOT_ADMIN]
+    cases = welsh_client(admin).get("/cases/").text
+    assert "Unrhyw statws" in cases and "Unrhyw asiantaeth" in cases
+    assert "Any status" not in cases
+    errors = html.unescape(welsh_client(admin).post("/young-people/new/", {}).text)
+    assert "Rhowch y dyddiad geni" in errors and "Rhowch enw cyntaf y person ifanc" in errors
+    assert "Enter the date of birth" not in errors
+    english = browser_for(admin).post("/young-people/new/", {}).text
+    assert "Enter the date of birth" in english
+    assert "Enter the young person&#x27;s first name" in english
