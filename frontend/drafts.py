@@ -100,7 +100,7 @@ def not_started_page(request: HttpRequest, error: draft_services.DraftNotStarted
     return render(
         request,
         "frontend/draft_not_started.html",
-        {"case": error.case, "message": str(error)},
+        {"case": error.case, "message": _(draft_services.NO_FINDINGS_YET)},
         status=404,
     )
 

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import Role, User
 from agencies.findings_forms import PLAN_CATEGORIES, check_actions, condition_holds
@@ -260,7 +260,7 @@ def draft_merge(*, case: Case) -> AssessmentDraft:
     return draft
 
 
-NO_FINDINGS_YET = "No findings have been submitted for this case yet."
+NO_FINDINGS_YET = gettext_noop("No findings have been submitted for this case yet.")
 
 
 class DraftNotStarted(Exception):
