@@ -149,7 +149,7 @@ def check_definition(
     """Check a form definition and return it; raises DefinitionError naming each problem."""
     errors: dict[str, list[str]] = {}
     if not isinstance(questions, list) or not questions:
-        raise DefinitionError({"questions": ["Give a non-empty list of questions."]})
+        raise DefinitionError({"questions": [gettext("Give a non-empty list of questions.")]})
     sections = set(section_keys) if section_keys is not None else None
     keys: set[str] = set()
     for i, question in enumerate(questions):
@@ -364,7 +364,9 @@ def check_answers(
     """Clean answers against a definition; `complete` also enforces required questions
     (for submission). Raises DefinitionError with errors keyed `answers.<question>`."""
     if not isinstance(answers, Mapping):
-        raise DefinitionError({"answers": ["Give the answers as an object keyed by question."]})
+        raise DefinitionError(
+            {"answers": [gettext("Give the answers as an object keyed by question.")]}
+        )
     if len(answers) > len(questions):
         raise DefinitionError(
             {
