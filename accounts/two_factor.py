@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -80,7 +80,7 @@ def secret_text(device: TOTPDevice) -> str:
 SETUP_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 SETUP_CODE_LENGTH = 12
 SETUP_CODE_GUESSES = 5
-SETUP_CODE_MISSING = "Enter the setup code your administrator gave you."
+SETUP_CODE_MISSING = gettext_lazy("Enter the setup code your administrator gave you.")
 SETUP_CODE_WRONG = (
     "The setup code is not right, or has expired or been used: ask your administrator for "
     "a new one."

@@ -72,7 +72,7 @@ class PractitionerAdmin(admin.ModelAdmin):
 class InterpreterAdmin(admin.ModelAdmin):
     """The pool of interpreters; writes go through the services (their own calendar)."""
 
-    fields = ("name", "languages", "email", "is_active")
+    fields = ("name", "languages", "email", "invite_language", "is_active")
     list_display = ("name", "languages", "email", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name", "email")

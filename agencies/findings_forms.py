@@ -149,7 +149,7 @@ def check_definition(
     """Check a form definition and return it; raises DefinitionError naming each problem."""
     errors: dict[str, list[str]] = {}
     if not isinstance(questions, list) or not questions:
-        raise DefinitionError({"questions": ["Give a non-empty list of questions."]})
+        raise DefinitionError({"questions": [gettext("Give a non-empty list of questions.")]})
     sections = set(section_keys) if section_keys is not None else None
     keys: set[str] = set()
     for i, question in enumerate(questions):
@@ -261,40 +261,43 @@ def _check_one(
     if kind in ("choice", "yes_no_unknown"):
         allowed = [c["value"] for c in choices_of(question)]
         if not isinstance(value, str) or value not in allowed:
-            return None, [f"Choose one of: {', '.join(allowed)}."]
+            return None, [gettext("Choose one of: %(allowed)s.") % {"allowed": ", ".join(allowed)}]
         return value, []
     if kind == "multi_choice":
         allowed = [c["value"] for c in choices_of(question)]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return None, ["Give a list of choices."]
+            return None, [gettext("Give a list of choices.")]
         if len(value) > len(allowed):
-            return None, [f"Choose at most {len(allowed)}."]
+            return None, [gettext("Choose at most %(count)s.") % {"count": len(allowed)}]
         unknown = [v for v in value if v not in allowed]
         if unknown:
-            return None, [f"Unknown choice {unknown[0]!r}; choose from: {', '.join(allowed)}."]
+            return None, [
+                gettext("Unknown choice %(choice)s; choose from: %(allowed)s.")
+                % {"choice": repr(unknown[0]), "allowed": ", ".join(allowed)}
+            ]
         return sorted(set(value), key=allowed.index), []
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return None, ["Enter a number."]
+            return None, [gettext("Enter a number.")]
         low, high = question.get("min"), question.get("max")
         if low is not None and value < low:
-            return None, [f"Enter a number of at least {low}."]
+            return None, [gettext("Enter a number of at least %(low)s.") % {"low": low}]
         if high is not None and value > high:
-            return None, [f"Enter a number of at most {high}."]
+            return None, [gettext("Enter a number of at most %(high)s.") % {"high": high}]
         return value, []
     if kind == "date":
         try:
             day = dt.date.fromisoformat(value)
         except (TypeError, ValueError):
-            return None, ["Enter a date as YYYY-MM-DD."]
+            return None, [gettext("Enter a date as YYYY-MM-DD.")]
         if not in_date_window(day):
             return None, [str(OUTSIDE_DATE_WINDOW)]
         return day.isoformat(), []
     if kind == "text":
         if not isinstance(value, str):
-            return None, ["Enter text."]
+            return None, [gettext("Enter text.")]
         if len(value) > TEXT_LIMIT:
-            return None, [f"Keep this under {TEXT_LIMIT} characters."]
+            return None, [gettext("Keep this under %(limit)s characters.") % {"limit": TEXT_LIMIT}]
         return value.strip(), []
     return check_actions(value, agency_codes=agency_codes)
 
@@ -304,9 +307,9 @@ def check_actions(
 ) -> tuple[Any, list[str] | dict[str, list[str]]]:
     """Clean a list of recommended actions; returns (cleaned, problems by item)."""
     if not isinstance(value, list):
-        return None, ["Give a list of actions."]
+        return None, [gettext("Give a list of actions.")]
     if len(value) > MAX_ACTIONS:
-        return None, [f"Give at most {MAX_ACTIONS} actions."]
+        return None, [gettext("Give at most %(count)s actions.") % {"count": MAX_ACTIONS}]
     cleaned, errors = [], {}
     for i, item in enumerate(value):
         if not isinstance(item, Mapping):
@@ -361,7 +364,9 @@ def check_answers(
     """Clean answers against a definition; `complete` also enforces required questions
     (for submission). Raises DefinitionError with errors keyed `answers.<question>`."""
     if not isinstance(answers, Mapping):
-        raise DefinitionError({"answers": ["Give the answers as an object keyed by question."]})
+        raise DefinitionError(
+            {"answers": [gettext("Give the answers as an object keyed by question.")]}
+        )
     if len(answers) > len(questions):
         raise DefinitionError(
             {

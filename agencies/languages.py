@@ -7,42 +7,45 @@ so every code stored has a name to show ("no Polish interpreter is free").
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as _
+
 LANGUAGE_NAMES: dict[str, str] = {
-    "ar": "Arabic",
-    "bg": "Bulgarian",
-    "bn": "Bengali",
-    "cs": "Czech",
-    "cy": "Welsh",
-    "de": "German",
-    "en": "English",
-    "es": "Spanish",
-    "fa": "Persian",
-    "fr": "French",
-    "ga": "Irish",
-    "gu": "Gujarati",
-    "hi": "Hindi",
-    "hu": "Hungarian",
-    "it": "Italian",
-    "ku": "Kurdish",
-    "lt": "Lithuanian",
-    "lv": "Latvian",
-    "ne": "Nepali",
-    "pa": "Punjabi",
-    "pl": "Polish",
-    "ps": "Pashto",
-    "pt": "Portuguese",
-    "ro": "Romanian",
-    "ru": "Russian",
-    "sk": "Slovak",
-    "so": "Somali",
-    "sq": "Albanian",
-    "ta": "Tamil",
-    "ti": "Tigrinya",
-    "tr": "Turkish",
-    "uk": "Ukrainian",
-    "ur": "Urdu",
-    "vi": "Vietnamese",
-    "zh": "Chinese",
+    "ar": _("Arabic"),
+    "bg": _("Bulgarian"),
+    "bn": _("Bengali"),
+    "cs": _("Czech"),
+    "cy": _("Welsh"),
+    "de": _("German"),
+    "en": _("English"),
+    "es": _("Spanish"),
+    "fa": _("Persian"),
+    "fr": _("French"),
+    "ga": _("Irish"),
+    "gu": _("Gujarati"),
+    "hi": _("Hindi"),
+    "hu": _("Hungarian"),
+    "it": _("Italian"),
+    "ku": _("Kurdish"),
+    "lt": _("Lithuanian"),
+    "lv": _("Latvian"),
+    "ne": _("Nepali"),
+    "pa": _("Punjabi"),
+    "pl": _("Polish"),
+    "ps": _("Pashto"),
+    "pt": _("Portuguese"),
+    "ro": _("Romanian"),
+    "ru": _("Russian"),
+    "sk": _("Slovak"),
+    "so": _("Somali"),
+    "sq": _("Albanian"),
+    "ta": _("Tamil"),
+    "ti": _("Tigrinya"),
+    "tr": _("Turkish"),
+    "uk": _("Ukrainian"),
+    "ur": _("Urdu"),
+    "vi": _("Vietnamese"),
+    "zh": _("Chinese"),
 }
 
 LANGUAGE_CHOICES = sorted(LANGUAGE_NAMES.items(), key=lambda item: item[1])
@@ -51,6 +54,13 @@ LANGUAGE_CHOICES = sorted(LANGUAGE_NAMES.items(), key=lambda item: item[1])
 def language_name(code: str) -> str:
     """The English name of a language code of the table (the code itself otherwise)."""
     return LANGUAGE_NAMES.get(code, code)
+
+
+def language_name_here(code: str) -> str:
+    """The name of a language code of the table in the active language ("Pwyleg" on a Welsh
+    page), the code itself otherwise."""
+    name = LANGUAGE_NAMES.get(code)
+    return gettext(name) if name else code
 
 
 def check_languages(codes: object, *, field: str = "languages") -> list[str]:

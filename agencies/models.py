@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
+from agencies.findings_forms import own_words
 from agencies.languages import check_languages
 
 
@@ -102,6 +103,11 @@ class Interpreter(models.Model):
         validators=[validate_languages], help_text='ISO 639-1 codes, such as ["pl"].'
     )
     email = models.EmailField()
+    # The language their calendar invites are written in, as a login's `language` is for
+    # staff (screening.integrations.email.staff_language). Blank: none chosen (English).
+    invite_language = models.CharField(
+        max_length=10, blank=True, default="", choices=[("en-gb", "English"), ("cy", "Cymraeg")]
+    )
     is_active = models.BooleanField(default=True)
     calendar = models.OneToOneField(
         "schedule.Calendar", on_delete=models.PROTECT, related_name="interpreter"
@@ -125,6 +131,9 @@ class FindingsForm(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="forms")
     version = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
+    # The title on pages read in Welsh (blank: the English title, marked lang="en"), as a
+    # question's label_cy is (docs/decisions/0021).
+    title_cy = models.CharField(max_length=200, blank=True, default="")
     questions = models.JSONField(help_text="The questions, checked by agencies.findings_forms.")
     published_at = models.DateTimeField(auto_now_add=True)
 
@@ -140,6 +149,13 @@ class FindingsForm(models.Model):
     @property
     def code(self) -> str:
         return self.agency.code
+
+    @property
+    def title_here(self) -> tuple[str, str]:
+        """The title for the active language, as a question's label is worded (own_words):
+        the Welsh title on a Welsh page when given, else the English, with "en" when that
+        is not the page's language (for lang="en"), else ""."""
+        return own_words({"title": self.title, "title_cy": self.title_cy}, "title")
 
     def question(self, key: str) -> dict | None:
         return next((q for q in self.questions if q["key"] == key), None)

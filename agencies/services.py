@@ -114,9 +114,15 @@ def _check_interpreter_fields(fields: dict) -> None:
 
 @transaction.atomic
 def interpreter_create(
-    *, name: str, languages: list[str], email: str, is_active: bool = True
+    *,
+    name: str,
+    languages: list[str],
+    email: str,
+    is_active: bool = True,
+    invite_language: str = "",
 ) -> Interpreter:
-    """Create an interpreter with their own availability calendar."""
+    """Create an interpreter with their own availability calendar. `invite_language` is
+    the language their calendar invites are written in (blank: English)."""
     fields = {"languages": languages}
     _check_interpreter_fields(fields)
     calendar = Calendar.objects.create(
@@ -128,6 +134,7 @@ def interpreter_create(
         languages=fields["languages"],
         email=email,
         is_active=is_active,
+        invite_language=invite_language,
         calendar=calendar,
     )
     interpreter.full_clean()
@@ -137,8 +144,9 @@ def interpreter_create(
 
 @transaction.atomic
 def interpreter_update(*, interpreter: Interpreter, **fields: object) -> Interpreter:
-    """Change an interpreter's name, languages, email or whether they are in the pool."""
-    unknown = set(fields) - {"name", "languages", "email", "is_active"}
+    """Change an interpreter's name, languages, email, invite language or whether they are
+    in the pool."""
+    unknown = set(fields) - {"name", "languages", "email", "is_active", "invite_language"}
     if unknown:
         raise ValidationError({sorted(unknown)[0]: [gettext("This field cannot be changed.")]})
     _check_interpreter_fields(fields)

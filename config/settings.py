@@ -107,6 +107,8 @@ MIDDLEWARE = [
     # The page's language: the visitor's choice (the language cookie set by /i18n/setlang/),
     # else the browser's Accept-Language, else English (docs/decisions/0021).
     "django.middleware.locale.LocaleMiddleware",
+    # Signing in sets the language cookie from the login's saved language (frontend/language.py).
+    "frontend.language.SignedInLanguageMiddleware",
     "frontend.middleware.EnglishApiMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

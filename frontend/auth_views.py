@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 
@@ -34,7 +35,7 @@ from frontend.forms import SetupCodeForm, TokenForm, apply_service_errors
 from frontend.middleware import TIMED_OUT, idle_seconds_left
 
 PENDING = "pending_sign_in"
-PASSWORDS_OFF = (
+PASSWORDS_OFF = gettext_lazy(
     "Passwords are turned off for your login: use Sign in with your organisation account. "
     "Only system administrators' break-glass logins sign in with a password."
 )
@@ -43,14 +44,14 @@ PENDING_SECONDS = 5 * 60
 
 class SignInForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": "Enter a correct username and password",
-        "inactive": "This account is not active",
+        "invalid_login": gettext_lazy("Enter a correct username and password"),
+        "inactive": gettext_lazy("This account is not active"),
     }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].error_messages["required"] = "Enter your username"
-        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.fields["username"].error_messages["required"] = _("Enter your username")
+        self.fields["password"].error_messages["required"] = _("Enter your password")
         self.fields["username"].widget = forms.TextInput(attrs={"autocomplete": "username"})
         self.fields["password"].widget = forms.PasswordInput(
             attrs={"autocomplete": "current-password"}

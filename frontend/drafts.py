@@ -26,6 +26,7 @@ from frontend.forms import apply_service_errors, at_most
 from frontend.reviews import changes_words, review_needed, review_sign_off_form
 from screening.access import can
 from screening.assessment import drafts as draft_services
+from screening.assessment.draft_words import section_title_here
 from screening.assessment.export import draft_document as build_document
 from screening.assessment.selectors import draft_case_list_for, draft_flags_for
 from screening.audit import audit_record
@@ -33,11 +34,16 @@ from screening.errors import NotAllowed
 from screening.models import JUDGEMENTS, AssessmentDraft, AuditEntry, Case, DraftStatus
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-LEVELS = {"low": "Low", "medium": "Medium", "high": "High", "very_high": "Very high"}
+LEVELS = {
+    "low": gettext_lazy("Low"),
+    "medium": gettext_lazy("Medium"),
+    "high": gettext_lazy("High"),
+    "very_high": gettext_lazy("Very high"),
+}
 INDICATORS = {
-    "vulnerability": "Vulnerability",
-    "risk_of_serious_harm": "Risk of serious harm",
-    "concern": "Overall concern",
+    "vulnerability": gettext_lazy("Vulnerability"),
+    "risk_of_serious_harm": gettext_lazy("Risk of serious harm"),
+    "concern": gettext_lazy("Overall concern"),
 }
 
 
@@ -94,7 +100,7 @@ def not_started_page(request: HttpRequest, error: draft_services.DraftNotStarted
     return render(
         request,
         "frontend/draft_not_started.html",
-        {"case": error.case, "message": str(error)},
+        {"case": error.case, "message": _(draft_services.NO_FINDINGS_YET)},
         status=404,
     )
 
@@ -227,7 +233,9 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                     user=request.user,
                     sections=[{"key": key, "text": form.cleaned_data["text"]}],
                 )
-                messages.success(request, _("%(title)s is saved.") % {"title": section.title})
+                messages.success(
+                    request, _("%(title)s is saved.") % {"title": section_title_here(section.title)}
+                )
                 return redirect(f"/cases/{case.pk}/assessment-draft/#section-{key}")
             except ValidationError as error:
                 apply_service_errors(form, error, {"sections.0.text": "text"})
@@ -235,7 +243,7 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                 form.add_error(None, str(error))
     else:
         form = SectionForm(initial={"text": section.text})
-    form.fields["text"].label = section.title
+    form.fields["text"].label = section_title_here(section.title)
     form.fields["text"].help_text = section.guidance
     return render(
         request,
@@ -330,9 +338,9 @@ def _confirm(
             "review_form": review_form if is_review else None,
             "changes": changes_words(draft) if is_review else [],
             "missing": draft.missing,
-            "empty_sections": [s.title for s in sections if not s.text.strip()],
-            "to_review": [s.title for s in sections if s.needs_review]
-            + (["the intervention plan"] if draft.plan_needs_review else []),
+            "empty_sections": [section_title_here(s.title) for s in sections if not s.text.strip()],
+            "to_review": [section_title_here(s.title) for s in sections if s.needs_review]
+            + ([_("the intervention plan")] if draft.plan_needs_review else []),
             "plan_empty": not any(draft.plan.get(key) for key in PLAN_CATEGORIES),
             "judgements_missing": [
                 row["name"] for row in judgement_rows(draft.judgements()) if not row["level"]
@@ -348,7 +356,9 @@ def draft_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation, saying what is missing; POST sends the draft."""
     if request.method == "GET":
         return _confirm(request, pk, step="submit")
-    return _oversight(request, pk, draft_services.draft_submit, "The draft is sent for sign-off.")
+    return _oversight(
+        request, pk, draft_services.draft_submit, _("The draft is sent for sign-off.")
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -360,7 +370,7 @@ def draft_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         return _confirm(request, pk, step="sign_off")
     case, draft = _case_and_draft(request, pk, read=False)
     if draft.kind != "review":
-        return _oversight(request, pk, draft_services.draft_sign_off, "The draft is signed off.")
+        return _oversight(request, pk, draft_services.draft_sign_off, _("The draft is signed off."))
     form = review_sign_off_form(request, draft)
     if form.is_valid():
         try:

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.findings_forms import (
     PLAN_CATEGORIES,
@@ -150,7 +151,7 @@ def session_findings(request: HttpRequest, pk: int) -> HttpResponse:
     if version is not None:
         if not version.isdigit():
             return _render(
-                request, session, versions, None, refusal=refusal, error="Choose a version."
+                request, session, versions, None, refusal=refusal, error=_("Choose a version.")
             )
         finding = get_object_or_404(
             session.findings.exclude(status=FindingStatus.DRAFT), version=int(version)

@@ -163,7 +163,7 @@ def action_row_fields(row: int, agencies: list[tuple[str, str]]) -> dict[str, fo
         ),
         f"a{row}_due_date": DateField(
             label=_("Action %(n)s due by") % {"n": n},
-            label_name=f"due date of action {n}",
+            label_name=_("due date of action %(n)s") % {"n": n},
             required=False,
             help_text=_("For example, 27 3 2027"),
         ),

@@ -9,9 +9,10 @@ from collections.abc import Mapping
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.models import Role, User
 from agencies.local_time import DATE_WINDOW, date_words_here, in_date_window, month_words_here
@@ -54,12 +55,16 @@ class DateField(forms.MultiValueField):
 
     widget = DateWidget
 
-    def __init__(self, *, label_name: str = "date", **kwargs: object) -> None:
+    def __init__(self, *, label_name: object = gettext_lazy("date"), **kwargs: object) -> None:
         self.label_name = label_name
         fields = (forms.CharField(), forms.CharField(), forms.CharField())
         super().__init__(fields=fields, require_all_fields=False, **kwargs)
-        self.error_messages["required"] = f"Enter the {label_name}"
-        self.error_messages["incomplete"] = f"The {label_name} must include a day, month and year"
+        self.error_messages["required"] = _named(
+            gettext_noop("Enter the %(label_name)s"), label_name
+        )
+        self.error_messages["incomplete"] = _named(
+            gettext_noop("The %(label_name)s must include a day, month and year"), label_name
+        )
 
     def compress(self, data_list: list[str]) -> dt.date | None:
         if not data_list or not any(data_list):
@@ -82,6 +87,12 @@ class DateField(forms.MultiValueField):
                 % {"label_name": self.label_name, "first": first, "last": last}
             )
         return value
+
+
+def _named(msgid: str, label_name: object) -> str:
+    """A date field's error naming the field, worded when shown (the field is made when the
+    module loads, before any page's language is known)."""
+    return lazy(lambda: _(msgid) % {"label_name": label_name}, str)()
 
 
 def at_most(limit: int, what: str) -> dict[str, str]:
@@ -108,7 +119,7 @@ class TimeField(forms.TimeField):
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("input_formats", ["%H:%M", "%H.%M", "%H:%M:%S"])
         super().__init__(**kwargs)
-        self.error_messages["invalid"] = "Enter a time like 09:30 or 14:00"
+        self.error_messages["invalid"] = gettext_lazy("Enter a time like 09:30 or 14:00")
 
 
 def apply_service_errors(
@@ -163,13 +174,13 @@ class CaseFilterForm(SearchForm):
     agency = forms.ChoiceField(label=gettext_lazy("Agency seen"), required=False)
     due_from = DateField(
         label=gettext_lazy("Assessment due from"),
-        label_name="first assessment due date",
+        label_name=gettext_lazy("first assessment due date"),
         required=False,
         help_text=gettext_lazy("For example, 1 3 2027"),
     )
     due_to = DateField(
         label=gettext_lazy("Assessment due by"),
-        label_name="last assessment due date",
+        label_name=gettext_lazy("last assessment due date"),
         required=False,
         help_text=gettext_lazy("For example, 31 3 2027"),
     )
@@ -177,16 +188,19 @@ class CaseFilterForm(SearchForm):
     def __init__(self, *args: object, statuses: list[CaseStatus], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         choices = [(status.value, status.label) for status in statuses]
-        self.fields["status"].choices = [("", "Any status"), *choices]
+        self.fields["status"].choices = [("", _("Any status")), *choices]
         self.fields["agency"].choices = [
-            ("", "Any agency"),
+            ("", _("Any agency")),
             *Agency.objects.order_by("order").values_list("code", "name"),
         ]
 
     def clean(self) -> dict:
         data = super().clean()
         check_date_order(
-            self, "due_from", "due_to", "The last due date must be the same as or after the first"
+            self,
+            "due_from",
+            "due_to",
+            _("The last due date must be the same as or after the first"),
         )
         return data
 
@@ -196,7 +210,7 @@ class VisitFilterForm(forms.Form):
 
     day = DateField(
         label=gettext_lazy("Day"),
-        label_name="day",
+        label_name=gettext_lazy("day"),
         required=False,
         help_text=gettext_lazy("For example, 2 3 2027"),
     )
@@ -257,7 +271,7 @@ class YoungPersonForm(forms.Form):
     family_name = forms.CharField(label=gettext_lazy("Last name"), max_length=100)
     date_of_birth = DateField(
         label=gettext_lazy("Date of birth"),
-        label_name="date of birth",
+        label_name=gettext_lazy("date of birth"),
         help_text=gettext_lazy("For example, 27 3 2011"),
     )
     mobile = forms.CharField(
@@ -313,8 +327,8 @@ class YoungPersonForm(forms.Form):
     )
 
     messages = {
-        "given_name": "Enter the young person's first name",
-        "family_name": "Enter the young person's last name",
+        "given_name": gettext_lazy("Enter the young person's first name"),
+        "family_name": gettext_lazy("Enter the young person's last name"),
     }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -420,7 +434,7 @@ class CaseForm(forms.Form):
     )
     order_start_date = DateField(
         label=gettext_lazy("Order start date"),
-        label_name="order start date",
+        label_name=gettext_lazy("order start date"),
         help_text=gettext_lazy("For example, 3 5 2027"),
     )
     case_manager = forms.ModelChoiceField(
@@ -512,7 +526,7 @@ class OptionsForm(forms.Form):
     )
     not_before = DateField(
         label=gettext_lazy("Not before"),
-        label_name="first day",
+        label_name=gettext_lazy("first day"),
         required=False,
         help_text=gettext_lazy(
             "Leave empty to start from the order's start date, or the earliest "
@@ -671,18 +685,22 @@ class WorkingPatternForm(forms.Form):
         help_text=gettext_lazy("For example, 17:00"),
         error_messages={"required": gettext_lazy("Enter the end time")},
     )
-    valid_from = DateField(label=gettext_lazy("From"), label_name="first day")
+    valid_from = DateField(label=gettext_lazy("From"), label_name=gettext_lazy("first day"))
     valid_until = DateField(
         label=gettext_lazy("Until"),
-        label_name="last day",
+        label_name=gettext_lazy("last day"),
         required=False,
         help_text=gettext_lazy("Leave empty if it has no end"),
     )
 
 
 class LeaveForm(forms.Form):
-    first_day = DateField(label=gettext_lazy("First day of leave"), label_name="first day of leave")
-    last_day = DateField(label=gettext_lazy("Last day of leave"), label_name="last day of leave")
+    first_day = DateField(
+        label=gettext_lazy("First day of leave"), label_name=gettext_lazy("first day of leave")
+    )
+    last_day = DateField(
+        label=gettext_lazy("Last day of leave"), label_name=gettext_lazy("last day of leave")
+    )
     reason = forms.CharField(
         label=gettext_lazy("Reason"),
         required=False,
@@ -694,7 +712,10 @@ class LeaveForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         check_date_order(
-            self, "first_day", "last_day", "The last day must be the same as or after the first day"
+            self,
+            "first_day",
+            "last_day",
+            _("The last day must be the same as or after the first day"),
         )
         return data
 
@@ -780,7 +801,11 @@ class PeriodForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("start", "end"):
             self.fields[name].choices = month_choices(today)
-            self.fields[name].error_messages["required"] = f"Choose the month to report {name}"
+            self.fields[name].error_messages["required"] = (
+                gettext_lazy("Choose the month to report from")
+                if name == "start"
+                else gettext_lazy("Choose the month to report to")
+            )
 
     @staticmethod
     def month(value: str) -> dt.date:
@@ -807,7 +832,9 @@ class PeriodForm(forms.Form):
 class ScheduleForm(forms.Form):
     """Which days of the week or day view to show, and whose."""
 
-    week_of = DateField(label=gettext_lazy("Week of"), label_name="date", required=False)
+    week_of = DateField(
+        label=gettext_lazy("Week of"), label_name=gettext_lazy("date"), required=False
+    )
     venue = forms.ModelChoiceField(
         label=gettext_lazy("Venue"),
         queryset=Venue.objects.none(),

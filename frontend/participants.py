@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from screening.models import Case
 from screening.phone import mask_mobile
 
@@ -26,11 +28,13 @@ def parent_carer_of(case: Case, *, texts_shown: bool) -> ParentCarer:
     texts = None
     if texts_shown:
         if not person.parent_carer_mobile:
-            texts = "No texts: no mobile number recorded"
+            texts = _("No texts: no mobile number recorded")
         elif not person.parent_carer_sms_consent:
-            texts = "No texts: no consent to texts"
+            texts = _("No texts: no consent to texts")
         elif not must:
-            texts = "No texts: they need not attend"
+            texts = _("No texts: they need not attend")
         else:
-            texts = f"Texts go to {mask_mobile(person.parent_carer_mobile)}"
+            texts = _("Texts go to %(mobile)s") % {
+                "mobile": mask_mobile(person.parent_carer_mobile)
+            }
     return ParentCarer(name=person.parent_carer_name, must_attend=must, texts=texts)

@@ -124,12 +124,15 @@ def planner_run(request: HttpRequest, run_id: int) -> HttpResponse:
     run = get_object_or_404(PlannerRun, pk=run_id)
     results = run.results or []
     charts = []
-    for key, title in (("visit", "Visits within the deadline"), ("findings", "Findings on time")):
+    for key, title in (
+        ("visit", _("Visits within the deadline")),
+        ("findings", _("Findings on time")),
+    ):
         rows = [(r["name"], _rate(r[key])) for r in results]
         charts.append(chart(f"chart-{key}", title, rows))
     rows = [(r["name"], _rate(r["assessment"].get("all", {"on_time": 0, "late": 0})))
             for r in results]  # fmt: skip
-    charts.append(chart("chart-assessment", "Assessments signed off on time", rows))
+    charts.append(chart("chart-assessment", _("Assessments signed off on time"), rows))
     return render(request, "frontend/planner_run.html", {
         "run": run, "results": results, "charts": charts,
         "started": dt.date.fromisoformat(run.params["first_monday"]),

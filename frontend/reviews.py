@@ -20,6 +20,7 @@ from frontend.access import page
 from frontend.forms import DateField, apply_service_errors, at_most
 from screening.access import can
 from screening.assessment import reviews as review_services
+from screening.assessment.draft_words import section_title_here
 from screening.assessment.review_selectors import (
     new_information_case_list_for,
     new_information_for,
@@ -65,7 +66,7 @@ class NewInformationForm(forms.Form):
     )
     received_on = DateField(
         label=gettext_lazy("When did you receive it?"),
-        label_name="date you received it",
+        label_name=gettext_lazy("date you received it"),
         help_text=gettext_lazy("For example, 27 3 2027"),
     )
 
@@ -215,7 +216,7 @@ def changes_words(draft: AssessmentDraft) -> list[str]:
         return []
     titles = dict(draft.sections.values_list("key", "title"))
     words = [
-        _("Section changed: %(title)s") % {"title": titles.get(key, key)}
+        _("Section changed: %(title)s") % {"title": section_title_here(titles.get(key, key))}
         for key in changes["sections"]
     ]
     words += [

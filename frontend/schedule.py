@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from frontend.access import page
 from frontend.forms import DateField, ScheduleForm
@@ -88,7 +89,7 @@ def day(request: HttpRequest) -> HttpResponse:
 def venue_day_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """The day's visits at one venue, to print for reception."""
     venue = get_object_or_404(Venue, pk=pk)
-    field = DateField(label_name="date", required=False)
+    field = DateField(label_name=gettext_lazy("date"), required=False)
     error = ""
     when = timezone.localdate()
     boxes = [request.GET.get(f"date_{n}", "") for n in range(3)]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from frontend import (
+    account,
     auth_views,
     booking,
     bring_forward,
@@ -35,6 +36,7 @@ urlpatterns = [
     path("sign-in/code/", auth_views.sign_in_code, name="sign_in_code"),
     path("sign-in/set-up-authenticator/", auth_views.two_factor_setup, name="two_factor_setup"),
     path("sign-out/", auth_views.sign_out, name="sign_out"),
+    path("account/", account.account, name="account"),
     path("sign-in/organisation/", sso_views.SignInStart.as_view(), name="sso_start"),
     path("sign-in/organisation/callback/", sso_views.sign_in_callback, name="sso_callback"),
     path("session/", auth_views.session_status, name="session_status"),

@@ -338,7 +338,7 @@ class AssessmentLayoutAdmin(admin.ModelAdmin):
 class FindingsFormAdminForm(forms.ModelForm):
     class Meta:
         model = FindingsForm
-        fields = ["agency", "title", "questions"]
+        fields = ["agency", "title", "title_cy", "questions"]
 
     def clean(self):
         data = super().clean()
@@ -347,7 +347,10 @@ class FindingsFormAdminForm(forms.ModelForm):
             try:
                 with transaction.atomic():
                     form_publish(
-                        agency=data["agency"], title=data["title"], questions=data["questions"]
+                        agency=data["agency"],
+                        title=data["title"],
+                        title_cy=data.get("title_cy") or "",
+                        questions=data["questions"],
                     )
                     transaction.set_rollback(True)
             except ValidationError as error:
@@ -373,7 +376,9 @@ class FindingsFormAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change) -> None:
-        published = form_publish(agency=obj.agency, title=obj.title, questions=obj.questions)
+        published = form_publish(
+            agency=obj.agency, title=obj.title, title_cy=obj.title_cy, questions=obj.questions
+        )
         obj.pk, obj.version, obj.published_at = (
             published.pk,
             published.version,

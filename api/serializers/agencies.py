@@ -106,8 +106,21 @@ class InterpreterSerializer(ModelSerializer):
 
     class Meta:
         model = Interpreter
-        fields = ["id", "name", "languages", "email", "is_active", "calendar_feed_url"]
+        fields = [
+            "id",
+            "name",
+            "languages",
+            "email",
+            "invite_language",
+            "is_active",
+            "calendar_feed_url",
+        ]
         read_only_fields = ["id"]
+        extra_kwargs = {
+            "invite_language": {
+                "help_text": "The language of their calendar invites: en-gb or cy; blank: English."
+            }
+        }
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_calendar_feed_url(self, obj: Interpreter) -> str | None:

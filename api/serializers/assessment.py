@@ -45,7 +45,7 @@ class FormSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FindingsForm
-        fields = ["code", "version", "title", "questions", "published_at"]
+        fields = ["code", "version", "title", "title_cy", "questions", "published_at"]
 
     @extend_schema_field(QuestionSerializer(many=True))
     def get_questions(self, form: FindingsForm) -> list[dict[str, Any]]:
@@ -54,6 +54,9 @@ class FormSerializer(serializers.ModelSerializer):
 
 class FormPublishSerializer(Serializer):
     title = StrictCharField(max_length=200)
+    title_cy = StrictCharField(
+        max_length=200, allow_blank=True, required=False, help_text="The title on Welsh pages."
+    )
     questions = serializers.ListField(
         child=serializers.DictField(), allow_empty=False, max_length=200
     )

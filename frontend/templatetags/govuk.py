@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from agencies.local_time import MONTH_SHORT, day_words_here, moment_words_here, time_words_here
 from frontend.account_words import actor_words, detail_words
-from frontend.findings_forms import own
+from frontend.findings_forms import in_language, own
 from frontend.forms import WEEKDAYS, DateWidget
+from screening.assessment.draft_words import missing_text_here, section_title_here
 from screening.worktray.words import task_words
 
 register = template.Library()
@@ -170,6 +171,25 @@ def own_words(item, name: str):
     """An administrator's text (a findings question's label or hint) in the page's language:
     its Welsh wording on a Welsh page when given, else as written in <span lang="en">."""
     return own(item, name)
+
+
+@register.filter
+def form_title(form):
+    """A findings form's title in the page's language: its Welsh title on a Welsh page when
+    given, else the English in <span lang="en"> (agencies.models.FindingsForm.title_here)."""
+    return in_language(*form.title_here) if form is not None else ""
+
+
+@register.filter
+def section_title(title: str) -> str:
+    """A draft section's stored title in the page's language (draft_words)."""
+    return section_title_here(title or "")
+
+
+@register.filter
+def missing_text(item) -> str:
+    """Why an agency is missing from a draft, in the page's language (draft_words)."""
+    return missing_text_here(item)
 
 
 @register.filter

@@ -17,13 +17,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import Role, User
 from agencies.findings_forms import PLAN_CATEGORIES, check_actions, condition_holds
 from agencies.local_time import date_words as _date
 from agencies.models import Agency
 from screening.assessment import tasks
+from screening.assessment.draft_words import section_title_here
 from screening.assessment.merge import Contribution, merge, section_changes
 from screening.assessment.plans import (
     assessment_version_record,
@@ -259,7 +260,7 @@ def draft_merge(*, case: Case) -> AssessmentDraft:
     return draft
 
 
-NO_FINDINGS_YET = "No findings have been submitted for this case yet."
+NO_FINDINGS_YET = gettext_noop("No findings have been submitted for this case yet.")
 
 
 class DraftNotStarted(Exception):
@@ -543,7 +544,10 @@ def draft_submit(*, draft: AssessmentDraft, user: User) -> AssessmentDraft:
     pending = list(draft.sections.filter(needs_review=True).values_list("title", flat=True))
     errors = {}
     if pending:
-        errors["sections"] = [f"Review the changed findings first: {', '.join(pending)}."]
+        errors["sections"] = [
+            gettext("Review the changed findings first: %(sections)s.")
+            % {"sections": ", ".join(section_title_here(title) for title in pending)}
+        ]
     if draft.plan_needs_review:
         errors["plan"] = [gettext("Review the changed recommended actions first.")]
     if errors:

@@ -23,7 +23,7 @@ from agencies.models import Agency, FindingsForm
 from screening.assessment.drafts import alerts_raise, draft_merge, notify_by_email
 from screening.assessment.work_emails import case_manager_of
 from screening.audit import audit_finding
-from screening.errors import FindingsLocked, NotAllowed
+from screening.errors import FindingsLocked, NotAllowed, too_long
 from screening.models import (
     AssessmentLayout,
     AuditEntry,
@@ -34,6 +34,8 @@ from screening.models import (
     WorkEmail,
 )
 from screening.people.deadlines import findings_due_by
+
+TITLE_LIMIT = 200  # FindingsForm.title and title_cy
 
 
 def _as_validation_error(error: DefinitionError) -> ValidationError:
@@ -46,11 +48,17 @@ def form_current(*, agency: Agency) -> FindingsForm:
 
 
 @transaction.atomic
-def form_publish(*, agency: Agency, title: str, questions: Any) -> FindingsForm:
+def form_publish(*, agency: Agency, title: str, questions: Any, title_cy: str = "") -> FindingsForm:
     """Publish a new version of an agency's form; the definition is checked against the
-    active draft layout's sections. Earlier versions stay, for findings written in them."""
+    active draft layout's sections. Earlier versions stay, for findings written in them.
+    `title_cy` is the title on Welsh pages (blank: the English one)."""
     if not isinstance(title, str) or not title.strip():
         raise ValidationError({"title": [gettext("Give the form a title.")]})
+    if not isinstance(title_cy, str):
+        raise ValidationError({"title_cy": [gettext("Give the Welsh title as text.")]})
+    if len(title.strip()) > TITLE_LIMIT or len(title_cy.strip()) > TITLE_LIMIT:
+        field = "title" if len(title.strip()) > TITLE_LIMIT else "title_cy"
+        raise ValidationError({field: [too_long(TITLE_LIMIT)]})
     layout = AssessmentLayout.objects.filter(active=True).first()
     sections = [s["key"] for s in layout.sections] if layout else None
     try:
@@ -59,7 +67,11 @@ def form_publish(*, agency: Agency, title: str, questions: Any) -> FindingsForm:
         raise _as_validation_error(error) from error
     latest = FindingsForm.objects.filter(agency=agency).aggregate(v=Max("version"))["v"] or 0
     return FindingsForm.objects.create(
-        agency=agency, version=latest + 1, title=title.strip(), questions=questions
+        agency=agency,
+        version=latest + 1,
+        title=title.strip(),
+        title_cy=title_cy.strip(),
+        questions=questions,
     )
 
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from schedule.models import Event
 
 from agencies.availability import UnsupportedRule, pattern_from_row
-from agencies.languages import language_name
+from agencies.languages import language_name_here
 from agencies.local_time import day_words_here, time_on_day_words_here, yot_zone
 from agencies.models import Agency, Interpreter, Practitioner
 from screening import fixed_sql as sql
@@ -467,7 +467,7 @@ def check_interpreter(
                 {"interpreter": [gettext("The young person does not need an interpreter.")]}
             )
         return
-    language = language_name(needed_language)
+    language = language_name_here(needed_language)
     if interpreter is None:
         raise ValidationError(
             {

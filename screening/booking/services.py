@@ -92,18 +92,30 @@ def check_place(*, room: Room | None, venue: Venue | None) -> tuple[Room | None,
     home or school visit). Raises ValidationError naming `room` or `venue`."""
     if room is not None:
         if not room.is_active:
-            raise ValidationError({"room": ["This room is no longer in use."]})
+            raise ValidationError({"room": [gettext("This room is no longer in use.")]})
         if venue is not None and venue.pk != room.venue_id:
-            raise ValidationError({"room": [f"{room} is not at {venue.name}."]})
+            raise ValidationError(
+                {
+                    "room": [
+                        gettext("%(room)s is not at %(venue)s.")
+                        % {"room": room, "venue": venue.name}
+                    ]
+                }
+            )
         return room, room.venue
     if venue is None:
-        raise ValidationError({"room": ["Choose a room, or a home or school venue."]})
+        raise ValidationError({"room": [gettext("Choose a room, or a home or school venue.")]})
     # Its kind as stored, locked: a change of kind (venue_update) waits for this booking,
     # and then sees its visit (docs/decisions/0024).
     venue = Venue.objects.select_for_update().get(pk=venue.pk)
     if venue.needs_room:
         raise ValidationError(
-            {"room": [f"A visit at {venue.name} needs a room there: choose one."]}
+            {
+                "room": [
+                    gettext("A visit at %(venue)s needs a room there: choose one.")
+                    % {"venue": venue.name}
+                ]
+            }
         )
     return None, venue
 

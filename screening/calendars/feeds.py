@@ -183,8 +183,8 @@ def room_for_feed(*, room_id: int, token: str) -> Room | None:
 
 
 def _in_english(entry, rows) -> list[CalendarEntry]:
-    """Feeds with no one person's choice to go by (a room's, an interpreter's) are in the
-    service's language, whatever the calendar app asked for."""
+    """Feeds with no one person's choice to go by (a room's) are in the service's language,
+    whatever the calendar app asked for."""
     with translation.override(settings.LANGUAGE_CODE):
         return [entry(row) for row in rows]
 
@@ -245,9 +245,11 @@ def interpreter_feed(*, interpreter: Interpreter, now: dt.datetime | None = None
         .prefetch_related("sessions__agency")
         .order_by("start", "id")
     )
+    with translation.override(staff_language(interpreter)):  # their invite language
+        entries = [visit_entry(v) for v in visits]
     return build_calendar(
         method="PUBLISH",
-        entries=_in_english(visit_entry, visits),
+        entries=entries,
         organizer=settings.DEFAULT_FROM_EMAIL,
         zone=yot_zone(),
         name="Screening visits: interpreting",

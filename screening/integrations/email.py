@@ -10,12 +10,16 @@ from django.core.mail import EmailMultiAlternatives
 
 def staff_language(person: object = None) -> str:
     """The language emails and invites to a member of staff are written in: their login's
-    `language` (set by the language switcher while signed in), for a login or a
-    practitioner with one; else the service's language, English (an interpreter, who has no
-    login, a practitioner without one, a login that never chose). The background jobs that
-    send them have no visitor's choice to go by (docs/decisions/0021)."""
-    login = person if hasattr(person, "language") else getattr(person, "user", None)
-    chosen = getattr(login, "language", "") if login is not None else ""
+    `language` (set by the language switcher while signed in, or on their account page),
+    for a login or a practitioner with one; an interpreter's `invite_language` (set by a
+    YOT admin); else the service's language, English (a practitioner without a login, a
+    login or interpreter that never chose). The background jobs that send them have no
+    visitor's choice to go by (docs/decisions/0021)."""
+    if hasattr(person, "invite_language"):  # an interpreter: no login
+        chosen = person.invite_language
+    else:
+        login = person if hasattr(person, "language") else getattr(person, "user", None)
+        chosen = getattr(login, "language", "") if login is not None else ""
     if chosen in dict(settings.LANGUAGES):
         return chosen
     return settings.LANGUAGE_CODE

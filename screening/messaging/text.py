@@ -108,14 +108,24 @@ def placeholders_in(body: str) -> list[str]:
         parsed = list(string.Formatter().parse(body))
     except ValueError as exc:
         raise ValidationError(
-            {"body": [f"Braces do not match ({exc}); write placeholders as {{date}}."]}
+            {
+                "body": [
+                    gettext("Braces do not match (%(problem)s); write placeholders as {date}.")
+                    % {"problem": exc}
+                ]
+            }
         ) from exc
     for _, name, spec, conversion in parsed:
         if name is None:
             continue
         if spec or conversion or not name.isidentifier():
             raise ValidationError(
-                {"body": [f"Write placeholders as plain {{name}}, not {{{name}...}}."]}
+                {
+                    "body": [
+                        gettext("Write placeholders as plain {name}, not {%(name)s...}.")
+                        % {"name": name}
+                    ]
+                }
             )
         names.append(name)
     return names
@@ -219,7 +229,12 @@ def check_template(
     missing = sorted(REQUIRED.get(purpose, set()) - set(names))
     if missing:
         raise ValidationError(
-            {"body": ["This message must say " + ", ".join(f"{{{n}}}" for n in missing) + "."]}
+            {
+                "body": [
+                    gettext("This message must say %(placeholders)s.")
+                    % {"placeholders": ", ".join(f"{{{n}}}" for n in missing)}
+                ]
+            }
         )
     bad = forbidden_words_in(body)
     if bad:

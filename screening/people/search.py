@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 from agencies.local_time import OUTSIDE_DATE_WINDOW, in_date_window
 
@@ -40,7 +41,7 @@ _NUMBERS = re.compile(r"(?<![\w/.-])(\d{1,2})\s*([/.\-\s])\s*(\d{1,2})\s*\2\s*(\
 _WORDS = re.compile(
     rf"(?<!\w)(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\.?,?\s+(\d{{4}})(?!\w)", re.IGNORECASE
 )
-NOT_A_DATE = "Enter a real date of birth, for example 4/1/2011 or 4 January 2011."
+NOT_A_DATE = gettext_lazy("Enter a real date of birth, for example 4/1/2011 or 4 January 2011.")
 
 
 @dataclass(frozen=True)

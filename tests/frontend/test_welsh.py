@@ -30,7 +30,8 @@ pytestmark = pytest.mark.django_db
 WELSH = {"django_language": "cy"}
 EXTRA = ["/", "/visits/", "/schedule/", "/schedule/day/", "/tasks/", "/reports/timeliness/",
          "/planner/", "/plan-actions/", "/oversight/", "/alerts/", "/audit-log/",
-         "/login-changes/", "/retention/", "/bring-forward/", "/my/calendar/"]  # fmt: skip
+         "/login-changes/", "/retention/", "/bring-forward/", "/my/calendar/",
+         "/account/"]  # fmt: skip
 # Pages of one case, visit or session that the access table does not list.
 EXTRA_OF_THE_WORLD = ["/cases/{case}/messages/", "/sessions/{session}/findings/"]
 _PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}")
@@ -108,6 +109,7 @@ def test_every_page_of_every_role_renders_in_welsh(world):  # noqa: F811
     assert len(walked) > 40
     extra = {path for _, path in walked if path.endswith(("/messages/", "/findings/"))}
     assert len(extra) == 2, extra  # the case's texts page and the session's findings form
+    assert {role for role, path in walked if path == "/account/"} == set(ROLES)  # every role
     assert found == {}, f"English left on Welsh pages: {found}"
 
 
@@ -318,3 +320,63 @@ def test_a_text_s_body_carries_its_own_language_on_the_case_s_texts_page(world):
     assert page.status_code == 200
     assert 'lang="cy">Nodyn atgoffa: eich ymweliad yfory.</td>' in page.text
     assert 'lang="en">provider error 30003</span>' in page.text
+
+
+def test_a_findings_form_s_title_is_welsh_when_given_and_said_to_be_english_otherwise():
+    """The default forms carry a Welsh title (agencies 0006, title_cy); a form published
+    without one shows its English title marked lang="en"."""
+    from agencies.models import FindingsForm
+    from screening.assessment.findings import form_publish
+
+    _, sessions = factories.make_screened_case()
+    session = sessions["health"]
+    client = Client()
+    client.force_login(session.practitioner.user)
+    client.cookies.load(WELSH)
+    page = client.get(f"/sessions/{session.pk}/findings/").text
+    assert "Sgrinio iechyd" in page and "Health screening" not in page
+    current = FindingsForm.objects.filter(agency=session.agency).order_by("-version").first()
+    form_publish(agency=session.agency, title="Health check", questions=current.questions)
+    page = client.get(f"/sessions/{session.pk}/findings/").text
+    assert '<span lang="en">Health check</span>' in page
+
+
+def test_the_account_page_in_welsh_names_each_language_in_its_own(world):  # noqa: F811
+    page = welsh_client(world["users"][Role.PRACTITIONER]).get("/account/")
+    text = visible_text(page.text)
+    assert "Eich cyfrif" in text and "Cadw'r iaith" in text
+    assert '<span lang="en">English</span>' in page.text
+    assert '<span lang="cy">Cymraeg</span>' in page.text
+    assert english_left(text, english_phrases()) == []
+
+
+def test_a_draft_s_default_section_titles_read_in_welsh(world):  # noqa: F811
+    """A draft's sections keep their English title (stored), and its missing agencies
+    their English reason; the draft page words both in Welsh
+    (screening/assessment/draft_words.py)."""
+    case, sessions = factories.make_screened_case()
+    factories.submit_findings(sessions["health"])
+    client = welsh_client(case.case_manager)
+    page = client.get(f"/cases/{case.pk}/assessment-draft/")
+    assert page.status_code == 200
+    text = visible_text(page.text)
+    assert "Anghenion cyfathrebu" in text and "Ffordd o fyw" in text
+    assert "Communication needs" not in text and "Lifestyle" not in text
+    # The agencies still missing, their reasons worded again from the English.
+    assert "Not yet submitted" not in text and "Overdue:" not in text
+    assert "Heb ei gyflwyno eto" in text or "Yn hwyr: roedd y canfyddiadau" in text
+
+
+def test_form_words_built_in_code_are_welsh_too(world):  # noqa: F811
+    """Words the forms compose (a date field's errors naming it, the filters' "any"
+    choice, the names' errors) are Welsh on a Welsh page, English otherwise."""
+    admin = world["users"][Role.YOT_ADMIN]
+    cases = welsh_client(admin).get("/cases/").text
+    assert "Unrhyw statws" in cases and "Unrhyw asiantaeth" in cases
+    assert "Any status" not in cases
+    errors = html.unescape(welsh_client(admin).post("/young-people/new/", {}).text)
+    assert "Rhowch y dyddiad geni" in errors and "Rhowch enw cyntaf y person ifanc" in errors
+    assert "Enter the date of birth" not in errors
+    english = browser_for(admin).post("/young-people/new/", {}).text
+    assert "Enter the date of birth" in english
+    assert "Enter the young person&#x27;s first name" in english

@@ -105,3 +105,28 @@ def test_the_document_gives_the_case_managers_judgements_with_their_reasons(worl
     assert "Risk of serious harm to others: Medium. Threats made to a classmate." in text
     assert "Safety and wellbeing: High. Missing from home twice this month." in text
     assert "Likelihood of reoffending: Medium. Second offence this year." in text
+
+
+def test_the_document_is_in_the_case_manager_s_language_and_their_text_as_written(world):
+    """A case manager who chose Cymraeg gets the document's headings and fixed wording in
+    Welsh, whoever downloads it; what people wrote (the plan's action) stays as written."""
+    case, draft, manager = world
+    case.case_manager.language = "cy"
+    case.case_manager.save(update_fields=["language"])
+    draft.refresh_from_db()
+    doc = document(draft, manager)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert headings[0] == "Drafft yr asesiad cychwynnol"
+    assert doc.core_properties.title == f"Drafft yr asesiad cychwynnol, achos {case.reference}"
+    assert "Barnau'r rheolwr achos" in headings and "Cynllun ymyrraeth" in headings
+    assert "Anghenion cyfathrebu" in headings  # the default layout's "Communication needs"
+    assert "Communication needs" not in headings and "Intervention plan" not in headings
+    assert "Risg o niwed difrifol i eraill: heb eu cofnodi eto." in text
+    rows = [[cell.text for cell in row.cells] for table in doc.tables for row in table.rows]
+    assert ["Cam gweithredu", "Perchennog", "Yn ddyledus"] in rows
+    assert ["Referral to CAMHS", "Health", "4 Ionawr 2027"] in rows  # as written; date in Welsh
+    case.case_manager.language = "en-gb"
+    case.case_manager.save(update_fields=["language"])
+    draft.refresh_from_db()
+    assert document(draft, manager).paragraphs[0].text == "Initial assessment draft"

@@ -86,3 +86,40 @@ def test_a_move_keeps_or_replaces_the_interpreter_and_a_cancellation_cancels(wor
         visit_cancel(visit=visit, reason="The family moved away.")
     [gone] = send_due()[jan.email]
     assert event_of(gone)["STATUS"] == "CANCELLED"
+
+
+def test_an_interpreter_who_chose_welsh_gets_the_invite_and_feed_in_welsh(world):  # noqa: F811
+    """An interpreter's invite_language (a YOT admin sets it; they have no login) chooses
+    their invites' language as a login's language does for staff."""
+    from agencies.services import interpreter_update
+    from screening.calendars.feeds import interpreter_feed
+
+    ola = make_interpreter(name="Ola Nowak")
+    interpreter_update(interpreter=ola, invite_language="cy")
+    book_with(world, ola)
+    sent = send_due()
+    [message] = sent[ola.email]
+    # Tuesday 2 March 2027, in Welsh
+    assert message.subject.startswith("Sesiwn sgrinio: cyfieithu, Dydd Mawrth 2 Mawrth 2027")
+    event = event_of(message)
+    words = str(event["SUMMARY"]) + str(event["DESCRIPTION"])
+    assert str(event["SUMMARY"]).startswith("Ymweliad sgrinio: ")
+    assert "Sesiynau:" in words and "Screening" not in words and "Sessions:" not in words
+    others = [m for to, ms in sent.items() if to != ola.email for m in ms]
+    assert others and all(m.subject.startswith("Screening session: ") for m in others)
+    [feed_event] = icalendar.Calendar.from_ical(interpreter_feed(interpreter=ola)).walk("VEVENT")
+    assert "Screening" not in str(feed_event["SUMMARY"])
+
+
+def test_an_interpreter_s_invite_language_must_be_one_of_the_service_s(world):  # noqa: F811
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from agencies.services import interpreter_update
+
+    ola = make_interpreter(name="Ola Nowak")
+    with pytest.raises(ValidationError) as caught:
+        interpreter_update(interpreter=ola, invite_language="pl")
+    assert "invite_language" in caught.value.message_dict
+    ola.refresh_from_db()
+    assert ola.invite_language == ""
