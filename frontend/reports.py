@@ -126,18 +126,21 @@ def reason_rows(report: Timeliness) -> SafeString:
     """The rows of the table of every reason, escaped. A long period lists hundreds of
     reasons; building them here takes a fraction of a template loop's time, and escaping
     with the standard library's `html.escape` (which Django's `escape` wraps) a fraction
-    of `format_html`'s, whose per-value checks cost more than the rows themselves."""
-    return mark_safe(  # noqa: S308 - every value is escaped just here
-        "".join(
-            REASON_ROW.format(
-                escape(r.case_reference),
-                escape(str(r.kind)),
-                escape(short_day(r.on)),
-                escape(str(r.text)),
-            )
-            for r in report.reasons
-        )
-    )
+    of `format_html`'s, whose per-value checks cost more than the rows themselves. The
+    kinds (translated) and dates repeat from row to row, so each is worded once (a kind is
+    one of a few lazy translations, known by identity: hashing one would translate it)."""
+    kinds: dict[int, str] = {}
+    days: dict[object, str] = {}
+    rows = []
+    for r in report.reasons:
+        kind = kinds.get(id(r.kind))
+        if kind is None:
+            kind = kinds[id(r.kind)] = escape(str(r.kind))
+        day = days.get(r.on)
+        if day is None:
+            day = days[r.on] = escape(short_day(r.on))
+        rows.append(REASON_ROW.format(escape(r.case_reference), kind, day, escape(str(r.text))))
+    return mark_safe("".join(rows))  # noqa: S308 - every value is escaped just here
 
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, object, object]:
