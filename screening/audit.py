@@ -11,11 +11,10 @@ from accounts.models import Role, User
 from screening.models import AuditEntry, Case
 
 
-def audit_record(
+def _entry(
     *, user: User | None, action: str, obj: models.Model, case: Case | None, detail: str = ""
 ) -> AuditEntry:
-    """Write one audit entry; called by the selectors and services that touch findings."""
-    return AuditEntry.objects.create(
+    return AuditEntry(
         user=user if user is not None and user.pk else None,
         username=getattr(user, "username", "") or "system",
         role=getattr(user, "role", "") or "",
@@ -27,15 +26,43 @@ def audit_record(
     )
 
 
-def audit_finding(*, user: User | None, action: str, finding, note: str = "") -> AuditEntry:
-    """Audit one findings version, naming the agency and version."""
+def audit_record(
+    *, user: User | None, action: str, obj: models.Model, case: Case | None, detail: str = ""
+) -> AuditEntry:
+    """Write one audit entry; called by the selectors and services that touch findings."""
+    entry = _entry(user=user, action=action, obj=obj, case=case, detail=detail)
+    entry.save(force_insert=True)
+    return entry
+
+
+def _finding_entry(*, user: User | None, action: str, finding, note: str) -> AuditEntry:
     session = finding.session
-    return audit_record(
+    return _entry(
         user=user,
         action=action,
         obj=finding,
         case=session.visit.case,
         detail=f"{session.agency.code} findings v{finding.version} {note}".strip(),
+    )
+
+
+def audit_finding(*, user: User | None, action: str, finding, note: str = "") -> AuditEntry:
+    """Audit one findings version, naming the agency and version."""
+    entry = _finding_entry(user=user, action=action, finding=finding, note=note)
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_finding_steps(
+    *, user: User | None, finding, steps: list[tuple[str, str]]
+) -> list[AuditEntry]:
+    """Audit several steps taken on one findings version at once (`(action, note)` each, in
+    order), one entry per step as audit_finding writes it, in one INSERT."""
+    return AuditEntry.objects.bulk_create(
+        [
+            _finding_entry(user=user, action=action, finding=finding, note=note)
+            for action, note in steps
+        ]
     )
 
 

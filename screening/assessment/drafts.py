@@ -11,11 +11,12 @@ change a section the case manager edited, it is marked "needs review" with the c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import F, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
@@ -35,6 +36,7 @@ from screening.assessment.plans import (
 from screening.assessment.review_sign_off import (
     CHANGES_SUMMARY_LIMIT,
     check_review_sign_off,
+    latest_version,
     reviews_after_sign_off,
 )
 from screening.assessment.selectors import reads_restricted_findings
@@ -61,36 +63,32 @@ from screening.outbox import kick
 from screening.people.deadlines import closure_days, findings_due_by
 
 
-def _live_sessions(case: Case):
-    return (
-        Session.objects.filter(visit__case=case, cancelled=False)
-        .exclude(visit__status=VisitStatus.CANCELLED)
-        .select_related("agency", "visit")
-    )
-
-
 def latest_findings(*, case: Case) -> list[Finding]:
     """Each agency's newest submitted findings for the case (the latest session's, when a
-    missed session was rebooked)."""
+    missed session was rebooked), each with its session's `agency_id` (the session itself
+    is not read)."""
     findings = (
         Finding.objects.filter(session__visit__case=case)
         .exclude(status=FindingStatus.DRAFT)
-        .select_related("session__agency", "form")
+        .select_related("form")
+        .annotate(agency_id=F("session__agency_id"))
         .order_by("session__agency_id", "-submitted_at", "-version")
     )
     latest: dict[int, Finding] = {}
     for finding in findings:
-        latest.setdefault(finding.session.agency_id, finding)
+        latest.setdefault(finding.agency_id, finding)
     return list(latest.values())
 
 
-def contributions_of(findings: list[Finding]) -> list[Contribution]:
-    """What the merge reads of each finding: its agency, version, form and answers."""
+def contributions_of(findings: list[Finding], agencies: list[Agency]) -> list[Contribution]:
+    """What the merge reads of each finding: its agency (of `agencies`, all of them),
+    version, form and answers."""
+    by_id = {a.pk: a for a in agencies}
     return [
         Contribution(
-            agency=f.session.agency.code,
-            agency_name=f.session.agency.name,
-            agency_order=f.session.agency.order,
+            agency=by_id[f.agency_id].code,
+            agency_name=by_id[f.agency_id].name,
+            agency_order=by_id[f.agency_id].order,
             finding_id=f.pk,
             version=f.version,
             questions=f.form.questions,
@@ -100,37 +98,56 @@ def contributions_of(findings: list[Finding]) -> list[Contribution]:
     ]
 
 
-def missing_agencies(*, case: Case, have: set[str]) -> list[dict[str, Any]]:
-    """The agencies the draft still lacks, each with the reason an admin can act on."""
-    agencies = Agency.objects.filter(
-        Q(required_by_default=True) | Q(sessions__visit__case=case)
-    ).distinct()
-    sessions = list(_live_sessions(case).order_by("-start"))
+def missing_agencies(
+    *,
+    case: Case,
+    have: set[str],
+    agencies: list[Agency] | None = None,
+    closures: Callable[[], frozenset[dt.date]] = closure_days,
+) -> list[dict[str, Any]]:
+    """The agencies the draft still lacks (those required by default and those booked for
+    the case), each with the reason an admin can act on. `agencies`, when the caller has
+    read them all, saves reading them again; `closures` is called only if a due date is
+    needed."""
+    # Every session of the case in one read: the agencies booked, and the live ones.
+    booked = list(
+        Session.objects.filter(visit__case=case)
+        .order_by("-start")
+        .values("agency_id", "start", "attended", "attendance_reason", "cancelled", "visit__status")
+    )
+    booked_agencies = {s["agency_id"] for s in booked}
+    sessions = [
+        s for s in booked if not s["cancelled"] and s["visit__status"] != VisitStatus.CANCELLED
+    ]
+    if agencies is None:
+        agencies = list(Agency.objects.all())
     today, now = timezone.localdate(), timezone.now()
-    closures: frozenset[dt.date] | None = None  # read once, only if a due date is needed
+    closed: frozenset[dt.date] | None = None  # read once, only if a due date is needed
     missing = []
-    for agency in agencies:
-        if agency.code in have:
+    for agency in agencies:  # in the agencies' own order
+        if agency.code in have or not (agency.required_by_default or agency.pk in booked_agencies):
             continue
-        latest = next((s for s in sessions if s.agency_id == agency.pk), None)
+        latest = next((s for s in sessions if s["agency_id"] == agency.pk), None)
         item: dict[str, Any] = {"agency": agency.code, "agency_name": agency.name, "due_by": None}
         if latest is None:
             item.update(reason="not_booked", text="No session booked yet.")
-        elif latest.attended is False:
+        elif latest["attended"] is False:
+            reason = latest["attendance_reason"]
             item.update(
                 reason="did_not_attend",
-                text=f"The young person did not attend on {_date(timezone.localdate(latest.start))}"
-                + (f" ({latest.attendance_reason})." if latest.attendance_reason else "."),
+                text="The young person did not attend on "
+                f"{_date(timezone.localdate(latest['start']))}"
+                + (f" ({reason})." if reason else "."),
             )
-        elif latest.start > now:
+        elif latest["start"] > now:
             item.update(
                 reason="visit_booked",
-                text=f"Session booked for {_date(timezone.localdate(latest.start))}.",
+                text=f"Session booked for {_date(timezone.localdate(latest['start']))}.",
             )
         else:
-            if closures is None:
-                closures = closure_days()
-            due = findings_due_by(visit_date=timezone.localdate(latest.start), closures=closures)
+            if closed is None:
+                closed = closures()
+            due = findings_due_by(visit_date=timezone.localdate(latest["start"]), closures=closed)
             item["due_by"] = due.isoformat()
             if today > due:
                 item.update(reason="overdue", text=f"Overdue: findings were due on {_date(due)}.")
@@ -183,15 +200,65 @@ def _section_state(section: DraftSection) -> tuple:
     return tuple(getattr(section, f) for f in SECTION_MERGED_FIELDS)
 
 
-@transaction.atomic
-def draft_merge(*, case: Case) -> AssessmentDraft:
+def _sections_write(sections: list[DraftSection]) -> None:
+    """Write the merged fields of the sections a merge changed, in one statement run once
+    per section (ADR 0028): an ORM update per section cost a query each, and bulk_update's
+    CASE WHEN over ten fields (two of them JSON) four times the CPU of those updates. Values
+    are prepared by each field's own rules, as the ORM prepares them."""
+    if not sections:
+        return
+    fields = [DraftSection._meta.get_field(name) for name in SECTION_MERGED_FIELDS]
+    rows = [
+        [f.get_db_prep_save(getattr(s, f.attname), connection) for f in fields] + [s.pk]
+        for s in sections
+    ]
+    table = connection.ops.quote_name(DraftSection._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET text = %s, generated_text = %s, "  # noqa: S608 - the model's table
+            "needs_review = %s, suggested_text = %s, review_changes = %s, title = %s, "
+            'guidance = %s, "position" = %s, pieces = %s, sources = %s WHERE id = %s',
+            rows,
+        )
+
+
+# What a merge may change on the draft itself.
+DRAFT_MERGED_FIELDS = (
+    "plan",
+    "plan_needs_review",
+    "generated_plan",
+    "flags",
+    "suggested_ratings",
+    "conflicts",
+    "restricted",
+    "missing",
+    "built_from",
+    "merged_at",
+    "status",
+)
+
+
+# Inside a caller's transaction (a submission) no savepoint: nobody goes on after a failed
+# merge, the caller's whole transaction rolls back with it.
+@transaction.atomic(savepoint=False)
+def draft_merge(
+    *,
+    case: Case,
+    agencies: list[Agency] | None = None,
+    closures: Callable[[], frozenset[dt.date]] = closure_days,
+) -> AssessmentDraft:
     """Build or refresh the case's draft from the latest submitted findings (each
     submission and amendment calls it; a read never does). Sections the case manager has
     not edited follow the findings; edited ones keep their text and are marked needs
-    review. A signed-off draft is locked: it only notes that findings came."""
+    review. A signed-off draft is locked: it only notes that findings came. `agencies`
+    (all of them) and `closures` are what the caller has read already (missing_agencies)."""
     draft = _draft_for_merge(case)
+    if agencies is None:
+        agencies = list(Agency.objects.all())
     findings = latest_findings(case=case)
-    result = merge(layout=draft.layout.as_data(), contributions=contributions_of(findings))
+    result = merge(
+        layout=draft.layout.as_data(), contributions=contributions_of(findings, agencies)
+    )
     changed_sources = result.built_from != draft.built_from
     if draft.is_locked():
         if changed_sources:
@@ -226,15 +293,10 @@ def draft_merge(*, case: Case) -> AssessmentDraft:
             position,
         )
         section.pieces, section.sources = merged.pieces, merged.sources
-        if before is not None and (after := _section_state(section)) != before:
-            pairs = zip(SECTION_MERGED_FIELDS, before, after, strict=True)
+        if before is not None and _section_state(section) != before:
             # Unchanged sections stay unwritten.
-            changed_sections.append((section, [f for f, was, now in pairs if was != now]))
-    # One UPDATE per changed section, of its changed fields only: bulk_update's CASE WHEN
-    # over ten fields (two of them JSON) cost more to build than the rows it writes.
-    for section, fields in changed_sections:
-        values = {f: getattr(section, f) for f in fields}
-        DraftSection.objects.filter(pk=section.pk).update(**values)
+            changed_sections.append(section)
+    _sections_write(changed_sections)
     DraftSection.objects.bulk_create(new_sections)
 
     if result.plan != draft.generated_plan:
@@ -245,12 +307,17 @@ def draft_merge(*, case: Case) -> AssessmentDraft:
         draft.generated_plan = result.plan
     draft.flags, draft.suggested_ratings = result.flags, result.suggested_ratings
     draft.conflicts, draft.restricted = result.conflicts, result.restricted
-    draft.missing = missing_agencies(case=case, have={c["agency"] for c in result.built_from})
+    draft.missing = missing_agencies(
+        case=case,
+        have={c["agency"] for c in result.built_from},
+        agencies=agencies,
+        closures=closures,
+    )
     draft.built_from = result.built_from
     draft.merged_at = timezone.now()
     if draft.status == DraftStatus.AWAITING_SIGN_OFF and (changed_any or changed_sources):
         draft.status = DraftStatus.DRAFT
-    draft.save()
+    draft.save(update_fields=DRAFT_MERGED_FIELDS)
     if changed_sources or changed_any:
         DraftEvent.objects.create(
             draft=draft,
@@ -406,7 +473,13 @@ def alert_mark_read(*, alert: Alert, user: User) -> Alert:
 
 
 def _lock(draft: AssessmentDraft) -> AssessmentDraft:
-    return AssessmentDraft.objects.select_for_update().select_related("case").get(pk=draft.pk)
+    # The draft's and the case's rows locked, as always; the case manager (told of the
+    # oversight steps) and the layout (the sections an edit may name) come unlocked.
+    return (
+        AssessmentDraft.objects.select_for_update(of=("self", "case"))
+        .select_related("case__case_manager", "layout")
+        .get(pk=draft.pk)
+    )
 
 
 def check_case_manager_of(*, draft: AssessmentDraft, user: User) -> None:
@@ -474,7 +547,7 @@ def draft_edit(
     check_case_manager_of(draft=draft, user=user)
     _check_editable(draft)
     check_section_changes(draft=draft, sections=list(sections or []))
-    by_key = {s.key: s for s in draft.sections.all()}
+    by_key = {s.key: s for s in draft.sections.all()} if sections else {}
     errors: dict[str, list[str]] = {}
     now = timezone.now()
     for i, change in enumerate(sections or []):
@@ -578,9 +651,15 @@ def draft_sign_off(
     draft = _lock(draft)
     if draft.status != DraftStatus.AWAITING_SIGN_OFF:
         raise FindingsLocked("Only a draft submitted for sign-off can be signed off.")
+    # Read once for the checks and the version kept: the sections (nothing changes them
+    # during a sign-off) and the case's previous version.
+    prefetch_related_objects([draft], "sections")
+    previous = latest_version(draft.case_id)
     errors = judgement_missing_errors(draft)
     try:
-        summary, changes = check_review_sign_off(draft=draft, changes_summary=changes_summary)
+        summary, changes = check_review_sign_off(
+            draft=draft, changes_summary=changes_summary, previous=previous
+        )
     except ValidationError as error:
         errors.update(error.message_dict)
     if errors:
@@ -591,7 +670,9 @@ def draft_sign_off(
     draft.new_findings_since_sign_off = False
     draft.save()
     _event(draft, DraftEvent.Kind.SIGNED_OFF, user)
-    version = assessment_version_record(draft=draft, user=user, changes=changes)
+    version = assessment_version_record(
+        draft=draft, user=user, changes=changes, latest=previous.version if previous else 0
+    )
     plan_actions_from_version(version=version, user=user)
     reviews_after_sign_off(version=version, user=user)
     audit_record(user=user, action=AuditEntry.Action.SIGN_OFF, obj=draft, case=draft.case)

@@ -9,6 +9,8 @@ manager's "findings arrived" email in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,7 +24,7 @@ from agencies.findings_forms import DefinitionError, check_answers, check_defini
 from agencies.models import Agency, FindingsForm
 from screening.assessment.drafts import alerts_raise, draft_merge, notify_by_email
 from screening.assessment.work_emails import case_manager_of
-from screening.audit import audit_finding
+from screening.audit import audit_finding, audit_finding_steps
 from screening.errors import FindingsLocked, NotAllowed, too_long
 from screening.models import (
     AssessmentLayout,
@@ -33,7 +35,7 @@ from screening.models import (
     VisitStatus,
     WorkEmail,
 )
-from screening.people.deadlines import findings_due_by
+from screening.people.deadlines import closure_days, findings_due_by
 
 TITLE_LIMIT = 200  # FindingsForm.title and title_cy
 
@@ -75,9 +77,9 @@ def form_publish(*, agency: Agency, title: str, questions: Any, title_cy: str = 
     )
 
 
-def findings_due_for(*, session: Session) -> dt.date:
+def findings_due_for(*, session: Session, closures: frozenset[dt.date] | None = None) -> dt.date:
     """A session's findings are due a set number of working days after its local date."""
-    return findings_due_by(visit_date=timezone.localdate(session.start))
+    return findings_due_by(visit_date=timezone.localdate(session.start), closures=closures)
 
 
 def check_can_write(*, session: Session, user: User) -> None:
@@ -102,21 +104,27 @@ def working_copy(*, session: Session) -> Finding | None:
 
 
 def _lock(session: Session) -> Session:
+    # The case manager comes with the case (the submission's email goes to them), unlocked:
+    # the rows locked are those the lock always took.
     return (
-        Session.objects.select_for_update()
-        .select_related("visit__case", "practitioner", "agency")
+        Session.objects.select_for_update(
+            of=("self", "visit", "visit__case", "practitioner", "agency")
+        )
+        .select_related("visit__case__case_manager", "practitioner", "agency")
         .get(pk=session.pk)
     )
 
 
-def _agency_codes() -> list[str]:
-    return list(Agency.objects.values_list("code", flat=True))
-
-
-def _clean(*, form: FindingsForm, answers: Any, complete: bool) -> dict[str, Any]:
+def _clean(
+    *, form: FindingsForm, answers: Any, complete: bool, agencies: list[Agency] | None = None
+) -> dict[str, Any]:
+    """The answers checked against the form (`agencies`, when the caller has read them, name
+    the codes a question may refer to); raises ValidationError naming the question."""
+    if agencies is None:
+        agencies = list(Agency.objects.all())
     try:
         return check_answers(
-            form.questions, answers, complete=complete, agency_codes=_agency_codes()
+            form.questions, answers, complete=complete, agency_codes=[a.code for a in agencies]
         )
     except DefinitionError as error:
         raise _as_validation_error(error) from error
@@ -131,7 +139,9 @@ def findings_save(*, session: Session, answers: Any, user: User) -> Finding:
     return _save_locked(session=session, answers=answers, user=user)
 
 
-def _copy_to_write(session: Session) -> Finding:
+def _copy_to_write(
+    session: Session, closures: Callable[[], frozenset[dt.date]] = closure_days
+) -> Finding:
     """The session's working copy, or a new one (unsaved) after its latest submitted
     version, from one read: a working copy is always the session's highest version."""
     latest = session.findings.select_related("form__agency").order_by("-version").first()
@@ -142,7 +152,7 @@ def _copy_to_write(session: Session) -> Finding:
         form=latest.form if latest else form_current(agency=session.agency),
         version=(latest.version + 1) if latest else 1,
         status=FindingStatus.DRAFT,
-        due_by=latest.due_by if latest else findings_due_for(session=session),
+        due_by=latest.due_by if latest else findings_due_for(session=session, closures=closures()),
     )
 
 
@@ -163,32 +173,40 @@ def findings_submit(*, session: Session, user: User, answers: Any = None) -> Fin
     question must be answered. Re-merges the draft and raises urgent alerts."""
     session = _lock(session)
     check_can_write(session=session, user=user)
+    # Read once for the whole submission, each only if needed: the agencies (the codes the
+    # answers may name, and those the draft may lack) and the closure days (the due date
+    # of a first version, and of the findings the draft still waits for).
+    agencies = list(Agency.objects.all())
+    closures = functools.cache(closure_days)
     # Answers given are saved and submitted under the same lock, checked once as complete,
     # in one write (audited as saved, then as submitted, like a save followed by a submit).
     if answers is not None:
-        copy = _copy_to_write(session)
-        copy.answers = _clean(form=copy.form, answers=answers, complete=True)
+        copy = _copy_to_write(session, closures)
+        copy.answers = _clean(form=copy.form, answers=answers, complete=True, agencies=agencies)
     else:
         copy = working_copy(session=session)
         if copy is None:
             raise FindingsLocked(
                 "There is nothing to submit: save the findings (or an amendment) first."
             )
-        copy.answers = _clean(form=copy.form, answers=copy.answers, complete=True)
+        copy.answers = _clean(
+            form=copy.form, answers=copy.answers, complete=True, agencies=agencies
+        )
     copy.status = FindingStatus.SUBMITTED if copy.version == 1 else FindingStatus.AMENDED
     copy.submitted_at = copy.updated_at = timezone.now()
     copy.updated_by = user
     copy.save()
-    if answers is not None:
-        audit_finding(user=user, action=AuditEntry.Action.WRITE, finding=copy, note="saved")
     # The backlog of findings reads only sessions without a first submission (a partial
     # index), so the mark is set in the same transaction as the finding it stands for.
     Session.objects.filter(pk=session.pk, findings_submitted_at__isnull=True).update(
         findings_submitted_at=copy.submitted_at
     )
     case = session.visit.case
-    audit_finding(user=user, action=AuditEntry.Action.SUBMIT, finding=copy, note=copy.status)
-    draft_merge(case=case)
+    steps = [(AuditEntry.Action.WRITE, "saved")] if answers is not None else []
+    audit_finding_steps(
+        user=user, finding=copy, steps=[*steps, (AuditEntry.Action.SUBMIT, copy.status)]
+    )
+    draft_merge(case=case, agencies=agencies, closures=closures)
     alerts_raise(case=case, finding=copy)
     notify_by_email(
         kind=WorkEmail.Kind.FINDINGS_ARRIVED, case=case, recipients=case_manager_of(case)

@@ -107,12 +107,14 @@ def check_judgements(value: Any) -> dict[str, dict[str, str]]:
 
 
 def assessment_version_record(
-    *, draft: AssessmentDraft, user: User, changes: dict | None = None
+    *, draft: AssessmentDraft, user: User, changes: dict | None = None, latest: int | None = None
 ) -> AssessmentVersion:
     """Keep the draft as signed off now as the case's next version (inside the sign-off's
     transaction, the draft row locked), with its changes summary and what differs from the
-    previous version (`changes`)."""
-    latest = draft.case.assessment_versions.aggregate(n=Max("version"))["n"] or 0
+    previous version (`changes`); `latest` is the case's latest version number (0 for
+    none), read here unless the caller has it."""
+    if latest is None:
+        latest = draft.case.assessment_versions.aggregate(n=Max("version"))["n"] or 0
     judgements = {}
     for key in JUDGEMENTS:
         judgements[key] = getattr(draft, key)
@@ -127,7 +129,7 @@ def assessment_version_record(
         built_from=draft.built_from,
         changes_summary=draft.changes_summary,
         changes=changes or {},
-        submitted_by=draft.submitted_by,
+        submitted_by_id=draft.submitted_by_id,
         signed_off_at=draft.signed_off_at,
         signed_off_by=user,
         **judgements,
@@ -145,6 +147,8 @@ def plan_actions_from_version(*, version: AssessmentVersion, user: User) -> list
     """Turn the signed-off plan into plan actions (open, owned by the recommended agency).
     An action already on the case (same category, text, owner agency and due date, from an
     earlier sign-off) is not made twice; nothing made earlier is changed or removed."""
+    if not any(version.plan.get(category) for category in PLAN_CATEGORIES):
+        return []  # a plan with no actions makes none, and tells no one
     agencies = dict(Agency.objects.values_list("code", "pk"))
     existing = {
         _key(a.category, a.action, a.owner_agency_id, a.due_date)

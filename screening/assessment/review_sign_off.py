@@ -70,12 +70,17 @@ def nothing_changed(changes: dict) -> bool:
     return bool(changes) and not (changes["sections"] or changes["judgements"] or changes["plan"])
 
 
+NOT_READ = object()
+
+
 def check_review_sign_off(
-    *, draft: AssessmentDraft, changes_summary: Any
+    *, draft: AssessmentDraft, changes_summary: Any, previous: Any = NOT_READ
 ) -> tuple[str, dict[str, Any]]:
-    """The summary to keep and the changes to record; raises ValidationError naming
+    """The summary to keep and the changes to record (against `previous`, the case's latest
+    version, read here unless the caller has); raises ValidationError naming
     `changes_summary` when a review has none, or too little to say why nothing changed."""
-    previous = latest_version(draft.case_id)
+    if previous is NOT_READ:
+        previous = latest_version(draft.case_id)
     changes = changes_against(draft=draft, previous=previous)
     given = draft.changes_summary if changes_summary is None else changes_summary
     if not isinstance(given, str):

@@ -239,6 +239,7 @@ def _record(
     reason: str = "",
     late_reason: str = "",
     sessions: Sequence[Session] | None = None,
+    plan_messages: bool = True,
 ) -> None:
     previous = None
     # Only a move or a cancellation compares with what the visit was (texts to withdraw,
@@ -257,7 +258,8 @@ def _record(
     )
     # The change's side effects, planned in the same transaction so they commit or roll
     # back with it; the outboxes' workers send them after it commits.
-    messages_plan_for_visit(visit=visit, kind=kind, previous=previous)
+    if plan_messages:
+        messages_plan_for_visit(visit=visit, kind=kind, previous=previous)
     invites_plan_for_change(visit=visit, kind=kind, previous=previous, snapshot=snapshot)
 
 
@@ -629,9 +631,18 @@ def session_record_attendance(
 ) -> Session:
     """Record attended / did not attend (with a reason), not before the session starts;
     the visit is completed once every session has an outcome."""
-    session = (
-        Session.objects.select_for_update().select_related("visit", "agency").get(pk=session.pk)
+    # The visit's sessions, locked and read once (the lock takes the visit's row with them,
+    # as locking the one session did): the one recorded, both history rows, and whether
+    # every session now has its outcome.
+    sessions = list(
+        Session.objects.select_for_update()
+        .select_related("visit", "agency")
+        .filter(visit_id=session.visit_id)
+        .order_by("start")
     )
+    session = next((s for s in sessions if s.pk == session.pk), None)
+    if session is None:
+        raise Session.DoesNotExist("The session was not found.")
     visit = session.visit
     if visit.status == VisitStatus.CANCELLED or session.cancelled:
         raise NotAllowed(gettext("This session was cancelled."))
@@ -643,9 +654,6 @@ def session_record_attendance(
     session.attendance_reason = reason.strip()
     session.attendance_recorded_at = timezone.now()
     session.save(update_fields=["attended", "attendance_reason", "attendance_recorded_at"])
-    # The visit's sessions as they now stand, read once: for both history rows, and to see
-    # whether every session has its outcome.
-    sessions = list(visit.sessions.select_related("agency").order_by("start"))
     _record(
         visit,
         kind=VisitHistory.Kind.ATTENDANCE,
@@ -656,7 +664,15 @@ def session_record_attendance(
     if not any(not s.cancelled and s.attended is None for s in sessions):
         visit.status = VisitStatus.COMPLETED
         visit.save(update_fields=["status"])
-        _record(visit, kind=VisitHistory.Kind.COMPLETED, by=recorded_by, sessions=sessions)
+        # The attendance row above has just withdrawn the visit's planned reminders, in
+        # this transaction: completing it has none left to withdraw.
+        _record(
+            visit,
+            kind=VisitHistory.Kind.COMPLETED,
+            by=recorded_by,
+            sessions=sessions,
+            plan_messages=False,
+        )
     return session
 
 

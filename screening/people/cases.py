@@ -30,7 +30,8 @@ def next_reference(*, year: int) -> str:
     """Take the next human reference of the year, like YJ-2027-0042, inside the caller's
     transaction: the counter row is locked until it commits, so no two cases share one."""
     prefix = f"{REFERENCE_PREFIX}-{year}-"
-    if not CaseReferenceCounter.objects.filter(year=year).exists():
+    # The year's counter, once it exists, is taken by its update alone.
+    if not CaseReferenceCounter.objects.filter(year=year).update(last=F("last") + 1):
         last = (
             Case.objects.filter(reference__startswith=prefix)
             .order_by("-reference")
@@ -44,7 +45,7 @@ def next_reference(*, year: int) -> str:
                 )
         except IntegrityError:
             pass  # another writer created the year's counter first
-    CaseReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
+        CaseReferenceCounter.objects.filter(year=year).update(last=F("last") + 1)
     number = CaseReferenceCounter.objects.get(year=year).last
     return f"{prefix}{number:04d}"
 

@@ -76,11 +76,15 @@ def _replace_times(
     person: YoungPerson,
     rows: list[dict[str, object]] | None,
     carer_rows: list[dict[str, object]] | None,
+    *,
+    new: bool = False,
 ) -> None:
-    """Each given list of weekly times replaces the stored one (None keeps it)."""
+    """Each given list of weekly times replaces the stored one (None keeps it); a person
+    `new`ly written has none stored to remove."""
     for model, given in ((UnavailableTime, rows), (ParentCarerUnavailableTime, carer_rows)):
         if given is not None:
-            model.objects.filter(young_person=person).delete()
+            if not new:
+                model.objects.filter(young_person=person).delete()
             model.objects.bulk_create(model(young_person=person, **r) for r in given)
 
 
@@ -166,7 +170,7 @@ def young_person_create(
     )
     person.full_clean()
     person.save()
-    _replace_times(person, rows, carer_rows)
+    _replace_times(person, rows, carer_rows, new=True)
     return person
 
 

@@ -29,7 +29,7 @@ from screening.booking.services import (
     session_record_attendance,
     visit_book,
 )
-from screening.models import Case, Session, Visit
+from screening.models import AssessmentDraft, Case, Session, Visit
 from screening.people.cases import case_create
 from screening.people.deadlines import closure_days
 from screening.people.workdays import add_working_days
@@ -232,12 +232,16 @@ class Simulation:
     def attend(self, visit: Visit) -> None:
         case = visit.case
         _, missed = self.p.attendance.draw(self.rng(case, "visit", visit.pk))
-        for session in visit.sessions.all():
-            session_record_attendance(
+        # Read once, with what findings and rebooking use; each then as recorded.
+        recorded = list(
+            visit.sessions.select_related("agency", "practitioner__user", "visit__case")
+        )
+        for session in recorded:
+            done = session_record_attendance(
                 session=session, attended=not missed, reason=MISSED_REASON if missed else ""
             )
-        # Read back once, as recorded, with what findings and rebooking use.
-        recorded = visit.sessions.select_related("agency", "practitioner__user", "visit__case")
+            session.attended, session.attendance_reason = done.attended, done.attendance_reason
+            session.attendance_recorded_at = done.attendance_recorded_at
         for session in recorded:
             if missed:
                 self.book(case, [session.agency], missed=session)
@@ -268,8 +272,7 @@ class Simulation:
             self.send_for_sign_off(case)
 
     def send_for_sign_off(self, case: Case) -> None:
-        case.refresh_from_db()
-        draft = case.assessment_draft
+        draft = AssessmentDraft.objects.get(case_id=case.pk)
         pending = [{"key": k, "reviewed": True} for k in draft.sections.filter(
             needs_review=True).values_list("key", flat=True)]  # fmt: skip
         draft = draft_edit(
