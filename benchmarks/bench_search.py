@@ -406,6 +406,7 @@ def product(*, cases: int, repeat: int) -> None:
 def _product_runs(*, cases: int, repeat: int) -> None:
     import synthetic_yot as yot  # beside this file
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from screening.booking.options import visit_options
     from screening.models import Case, Session
@@ -432,17 +433,24 @@ def _product_runs(*, cases: int, repeat: int) -> None:
         ("fixed order, spread (the page)", dict(order=FIXED, spread=True), None),
     ]
     for name, extra, budget in asks:
-        runs = []
+        runs, cpu = [], []
         for _ in range(repeat):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             found = visit_options(case=case, count=10, **extra)
             runs.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
+        with CaptureQueriesContext(connection) as queries:  # once more, to count them
+            visit_options(case=case, count=10, **extra)
         offered = found.options + found.after_deadline
         if len(found.options) < 10:
             offered = found.options + found.after_deadline[: 10 - len(found.options)]
         check_found(f"visit_options, {name}", offered, 10)
         note = f"  (budget {budget} ms)" if budget else ""
         print(f"  10 options, {name}: {spread(runs)}{note}")
+        print(
+            f"    CPU time of this process (the database's own work on PostgreSQL not in it): "
+            f"{spread(cpu)}; {len(queries)} queries"
+        )
         print(
             f"    {len(found.options)} before the deadline, then {len(found.after_deadline)} "
             f"after it; first {local(offered[0].start)} in room {offered[0].room}"

@@ -26,7 +26,6 @@ from screening.booking.availability import (
     interpreter_slots,
     interpreters_for,
     room_closures,
-    room_opening,
 )
 from screening.booking.reasons import (
     deadline_passed_reason,
@@ -34,11 +33,12 @@ from screening.booking.reasons import (
     render_reason,
     too_few_reason,
 )
-from screening.models import Case, Room, Session, Venue, VenueKind, Visit, VisitStatus
+from screening.booking.spread import SPREAD_PER_DAY, _day_of, _spread
+from screening.models import Case, Room, Venue, VenueKind, Visit, VisitStatus
 from screening.people.deadlines import closure_days
 from screening.people.workdays import is_working_day
 from screening.scheduling import expand as ex
-from screening.scheduling.availability import practitioner_free, room_free
+from screening.scheduling.availability import practitioner_free, room_free, venue_open
 from screening.scheduling.explain import Reason, explain
 from screening.scheduling.intervals import Interval, ceil_to, clip, normalise
 from screening.scheduling.search import (
@@ -121,13 +121,6 @@ def _roomless_slots(
 
 def _overlapping(times: list[Interval], option: Option) -> list[Interval]:
     return [(s, e) for s, e in times if s < option.end and option.start < e]
-
-
-# Spread options (DESIGN.md "Scheduling model" ranks by earliest start; a list of ten
-# five-minute steps of one morning offers no real choice): at most this many a local day,
-# each starting at least this long after the one before it that day.
-SPREAD_PER_DAY = 3
-SPREAD_MINUTES = 120
 
 
 def _minutes(moment: dt.datetime) -> int:
@@ -300,9 +293,16 @@ def _room_slots(
             if ignore_visit is None or visit_id != ignore_visit.pk:
                 visits[rid].append((v_start, v_end))
     blocks = room_closures(rooms, lo, hi)
+    hours: dict[int, list[tuple[int, dt.time, dt.time]]] = defaultdict(list)
+    if rooms:
+        venues = sql.Many({r.venue_id for r in rooms})
+        for venue_id, weekday, opens, closes in sql.fetch(queries.VENUES_OPENING_HOURS, [venues]):
+            hours[venue_id].append((weekday, opens, closes))
     out = []
     for room in rooms:
-        opening = room_opening(room, start, end, tz)
+        opening = venue_open(
+            hours=hours.get(room.venue_id, []), window_start=start, window_end=end, zone=tz
+        )
         out.append(
             RoomSlot(
                 id=room.pk,
@@ -319,95 +319,6 @@ def _room_slots(
     return out
 
 
-def _within(request: SearchRequest, lo: int, hi: int) -> SearchRequest:
-    """The same search for visits inside [lo, hi) only, with everyone's free time cut to it,
-    so the engine reads a week or a day rather than the whole horizon (the same options)."""
-    if request.latest_end is not None:
-        hi = min(hi, request.latest_end)
-    # Practitioners' free time is kept for the travel either side of the window too.
-    trip = max((r.travel for r in request.rooms), default=0)
-    return replace(
-        request,
-        earliest=lo,
-        latest_end=hi,
-        count=1,
-        candidates=tuple(
-            replace(c, free=tuple(clip(list(c.free), lo - trip, hi + trip)))
-            for c in request.candidates
-        ),
-        rooms=tuple(replace(r, free=tuple(clip(list(r.free), lo, hi))) for r in request.rooms),
-        interpreters=None
-        if request.interpreters is None
-        else tuple(
-            replace(i, free=tuple(clip(list(i.free), lo, hi))) for i in request.interpreters
-        ),
-    )
-
-
-WEEK_MINUTES = 7 * 24 * 60
-
-
-def _day_of(minute: int, tz: ZoneInfo) -> dt.date:
-    return ex.from_minutes(minute).astimezone(tz).date()
-
-
-def _spread_into(picked: list[Option], request: SearchRequest, tz: ZoneInfo, count: int) -> None:
-    """Add the engine's options to `picked`, earliest first, until there are `count`: at most
-    SPREAD_PER_DAY starting on a local day, SPREAD_MINUTES apart from every other one that
-    day. The engine is asked a week at a time, then a day at a time."""
-    # The longest a visit can last: one starting before a boundary ends by it plus this.
-    longest = sum(s.duration for s in request.sessions) + request.max_gap * (
-        len(request.sessions) - 1
-    )
-    last = max((e for r in request.rooms for _, e in r.free), default=request.earliest)
-    cursor, week, week_end = request.earliest, None, request.earliest
-    while len(picked) < count and cursor < last:
-        if week is None or cursor >= week_end:
-            week_end = cursor + WEEK_MINUTES
-            week = _within(request, cursor, week_end + longest)
-        first = search(replace(week, earliest=cursor))
-        if not first or first[0].start >= week_end:
-            cursor, week = week_end, None
-            continue
-        day = _day_of(first[0].start, tz)
-        day_end = ex.local_day_bounds(day=day, zone=tz)[1]
-        today = _within(week, first[0].start, day_end + longest)
-        at = first[0].start
-        while len(picked) < count and at < day_end:
-            same_day = [p.start for p in picked if _day_of(p.start, tz) == day]
-            if len(same_day) >= SPREAD_PER_DAY:
-                break
-            found = search(replace(today, earliest=at))
-            if not found or found[0].start >= day_end:
-                break
-            start = found[0].start
-            near = [p for p in same_day if abs(p - start) < SPREAD_MINUTES]
-            if near:
-                at = max(near) + SPREAD_MINUTES
-                continue
-            picked.append(found[0])
-            at = start + SPREAD_MINUTES
-        cursor = day_end
-
-
-def _spread(request: SearchRequest, tz: ZoneInfo) -> list[Option]:
-    """The engine's options spread across days and times: those outside the young person's
-    unavailable times first, then (unless they are strict) those that clash, each group
-    earliest first, as the engine ranks them."""
-    outside: list[Option] = []
-    _spread_into(outside, replace(request, strict_unavailable=True), tz, request.count)
-    if request.strict_unavailable or not request.unavailable or len(outside) >= request.count:
-        return outside
-    everything = list(outside)
-    _spread_into(everything, replace(request, unavailable=()), tz, request.count)
-    unavailable = normalise(request.unavailable)
-    rest = [
-        replace(o, outside_unavailable=not any(s < o.end and o.start < e for s, e in unavailable))
-        for o in everything[len(outside) :]
-    ]
-    return outside + rest
-
-
 def _unavailable(
     case: Case, start: int, end: int, tz: ZoneInfo, *, carer: bool = False
 ) -> list[Interval]:
@@ -416,10 +327,18 @@ def _unavailable(
     person = case.young_person
     if carer and not case.parent_carer_must_attend:
         return []
-    rows = person.parent_carer_unavailable.all() if carer else person.unavailable.all()
+    name = "parent_carer_unavailable" if carer else "unavailable"
+    if name in getattr(person, "_prefetched_objects_cache", {}):  # read already
+        rows = [(u.weekdays, u.start_time, u.end_time) for u in getattr(person, name).all()]
+    else:
+        statement = queries.CARER_UNAVAILABLE if carer else queries.UNAVAILABLE
+        rows = [
+            (sql.json_value(days), opens, closes)
+            for days, opens, closes in sql.fetch(statement, [person.pk])
+        ]
     patterns = [
-        ex.WeeklyPattern(weekdays=frozenset(u.weekdays), start=u.start_time, end=u.end_time)
-        for u in rows
+        ex.WeeklyPattern(weekdays=frozenset(days), start=opens, end=closes)
+        for days, opens, closes in rows
     ]
     return ex.expand_weekly(patterns=patterns, window_start=start, window_end=end, zone=tz)
 
@@ -427,6 +346,13 @@ def _unavailable(
 # Rows are first read for this many days from the earliest start (0: the whole horizon),
 # unless settings.SCREENING_SCHEDULING["first_window_days"] says otherwise.
 FIRST_WINDOW_DAYS = 14
+# When no room is free long enough for a visit before the deadline, the options before it
+# are none whatever the practitioners' rows say: those are read only for the reasons (is
+# each agency free at all before the deadline?), for this many days first, widened only
+# while some agency is not free in them. The options after the deadline are read from the
+# first room free long enough, for this many days first (most lie in its first day).
+NO_ROOM_WINDOW_DAYS = 3
+AFTER_WINDOW_DAYS = 3
 
 
 def _settled(options: list[Option], *, whole: bool, upto: int, longest: int, count: int) -> bool:
@@ -455,15 +381,18 @@ def _answer(
     young_unavailable: tuple[Interval, ...] | None = None,
     language: str | None = None,
     place_words: Callable[[int], str] | None = None,
+    room_before: bool = True,
 ) -> tuple[list[Option], bool, list[str]] | None:
     """The options before the deadline, whether too few (then the options after it are
     wanted: see _after) and the reasons, from rows read up to `upto`; None when rows beyond
-    it could change any of them."""
+    it could change any of them. `room_before`: some room is free long enough for a visit
+    before the deadline (when none is, there are no options before it on any rows)."""
     count, earliest = request.count, request.earliest
     options = find(request)
     if not (
         whole
         or deadline_end <= upto
+        or not room_before
         or _settled(options, whole=whole, upto=upto, longest=longest, count=count)
     ):
         return None
@@ -475,8 +404,12 @@ def _answer(
         why = explain(request)
         # The first day an agency is free after the deadline, when found in the rows read,
         # is the same as in the whole horizon's; when not found there, it may lie beyond.
+        # Rows read short of the deadline (no room before it) settle the reasons only when
+        # every agency (and an interpreter) is free in them: then it is before the deadline.
         if not whole and any(
-            r.code in ("agency_unavailable", "no_interpreter") and r.earliest is None for r in why
+            r.code in ("agency_unavailable", "no_interpreter")
+            and (r.earliest is None or upto < deadline_end)
+            for r in why
         ):
             return None
         why = [_whose_times(r, request, young_unavailable) for r in why]
@@ -607,19 +540,18 @@ def visit_options(
     horizon = max(earliest, deadline_end) + config["search_horizon_days"] * 24 * 60
     closed = ex.days_to_blocks(days=_non_working_days(earliest, horizon, tz), zone=tz)
 
-    practitioners = list(
-        Practitioner.objects.filter(agency__in=chosen, is_active=True).select_related("agency")
-    )
-    seen_before = set(
-        Session.objects.filter(
-            visit__case__young_person_id=case.young_person_id, cancelled=False, attended=True
-        ).values_list("practitioner_id", flat=True)
-    )
+    practitioners = list(Practitioner.objects.filter(agency__in=chosen, is_active=True))
+    by_agency = {a.pk: a for a in chosen}
+    for p in practitioners:  # the agencies read already, not joined again
+        p.agency = by_agency[p.agency_id]
+    seen_before = {
+        pid for (pid,) in sql.fetch(queries.PRACTITIONERS_SEEN, [case.young_person_id, False, True])
+    }
     rooms_query = Room.objects.filter(is_active=True)
     roomless = [v for v in venues or () if not v.needs_room]
     if venues:  # several venues at once: their rooms only, and those that need none
         rooms_query = rooms_query.filter(venue__in=[v for v in venues if v.needs_room])
-    rooms = list(rooms_query.select_related("venue").prefetch_related("venue__opening_hours"))
+    rooms = list(rooms_query.select_related("venue"))
     language = case.young_person.interpreter_language
     interpreters = interpreters_for(language) if case.young_person.interpreter_needed else None
     # The young person's (and the parent or carer's) unavailable times, read once from the
@@ -635,7 +567,7 @@ def visit_options(
         [r.venue.travel_minutes for r in rooms] + [v.travel_minutes for v in roomless], default=0
     )
     # Visits already booked at any venue with travel hold their practitioners for it.
-    travel = Venue.objects.filter(travel_minutes__gt=0).exists()
+    travel = bool(sql.fetch(queries.ANY_TRAVEL, [0]))
     # The rows read must reach past a visit by its practitioners' travel.
     longest = sum(s.duration for s in specs) + max_gap * (len(specs) - 1)
     longest += trip
@@ -717,6 +649,11 @@ def visit_options(
             max(deadline_end, earliest + 24 * 60),
         )
     )
+    room_before = any(
+        b - a >= shortest for r in room_slots for a, b in clip(list(r.free), earliest, deadline_end)
+    )
+    if first_days and not room_before:
+        upto = min(upto, earliest + NO_ROOM_WINDOW_DAYS * 24 * 60)
     while True:
         request = read(upto)
         answer = _answer(
@@ -733,6 +670,7 @@ def visit_options(
             young_unavailable=young_unavailable,
             language=language,
             place_words=place_words,
+            room_before=room_before,
         )
         if answer is not None:
             break
@@ -753,7 +691,8 @@ def visit_options(
         upto_after = upto
         while found is None and lo is not None:
             if upto_after <= lo:
-                upto_after = min(horizon, lo + max(first_days, 1) * 24 * 60)
+                days = max(min(first_days, AFTER_WINDOW_DAYS), 1)
+                upto_after = min(horizon, lo + days * 24 * 60)
             else:
                 upto_after = min(horizon, lo + 2 * (upto_after - lo))
             found = _after(

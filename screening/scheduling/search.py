@@ -22,9 +22,9 @@ from screening.scheduling.intervals import (
     StartRange,
     ceil_to,
     clip,
+    clip_ranges,
     first_at_or_after,
     floor_to,
-    intersect,
     intersect_ranges,
     merge_ranges,
     normalise,
@@ -174,32 +174,36 @@ class _Agency:
 
     spec: SessionSpec
     people: list[Candidate]
-    # Who runs the session at a start: the session orders of an any-order search ask again.
-    picked: dict[int, Candidate] = field(default_factory=dict)
+    # Who runs the session at a (start, travel): the session orders of an any-order search
+    # ask again.
+    picked: dict[tuple[int, int], Candidate] = field(default_factory=dict)
 
-    def starts_in(self, lo: int, hi: int, grid: int) -> list[StartRange]:
+    def starts_in(self, lo: int, hi: int, grid: int, travel: int = 0) -> list[StartRange]:
         """Grid starts in [lo, hi] at which someone of the agency is free for the whole
-        session, as merged closed ranges (each practitioner's free list read by bisect)."""
+        session and `travel` minutes either side of it, as merged closed ranges (each
+        practitioner's free list read by bisect)."""
         duration = self.spec.duration
         ranges: list[StartRange] = []
         for person in self.people:
             free = person.free
-            index = max(bisect.bisect_right(free, (lo, _FAR)) - 1, 0)
+            index = max(bisect.bisect_right(free, (lo - travel, _FAR)) - 1, 0)
             while index < len(free):
                 a, b = free[index]
-                if a > hi:
+                if a + travel > hi:
                     break
-                first, last = max(ceil_to(a, grid), lo), min(floor_to(b - duration, grid), hi)
+                first = max(ceil_to(a + travel, grid), lo)
+                last = min(floor_to(b - travel - duration, grid), hi)
                 if first <= last:
                     ranges.append((first, last))
                 index += 1
         return merge_ranges(ranges, grid)
 
 
-def _free_at(person: Candidate, start: int, duration: int) -> bool:
-    """The practitioner's free interval holding `start` (bisect) also holds the end."""
-    index = bisect.bisect_right(person.free, (start, _FAR)) - 1
-    return index >= 0 and start + duration <= person.free[index][1]
+def _free_at(person: Candidate, start: int, duration: int, travel: int = 0) -> bool:
+    """The practitioner's free interval holding `start` less the travel (bisect) also
+    holds the end and the travel back: what `travelled` keeps, without a copy."""
+    index = bisect.bisect_right(person.free, (start - travel, _FAR)) - 1
+    return index >= 0 and start + duration + travel <= person.free[index][1]
 
 
 def _prepare(request: SearchRequest) -> dict[str, _Agency]:
@@ -240,13 +244,13 @@ def _backward(
     return sets
 
 
-def _pick(agency: _Agency, start: int) -> Candidate:
-    person = agency.picked.get(start)
+def _pick(agency: _Agency, start: int, travel: int) -> Candidate:
+    person = agency.picked.get((start, travel))
     if person is None:
         duration = agency.spec.duration
-        free = [c for c in agency.people if _free_at(c, start, duration)]
+        free = [c for c in agency.people if _free_at(c, start, duration, travel)]
         person = min(free, key=lambda c: (not c.continuity, c.load_at(start), c.id))
-        agency.picked[start] = person
+        agency.picked[start, travel] = person
     return person
 
 
@@ -256,6 +260,7 @@ def _forward(
     start: int,
     room: int,
     request: SearchRequest,
+    travel: int = 0,
 ) -> Option:
     """Earliest next start at every step: optimal for the end, since every set was already
     cut back to the starts that can be completed."""
@@ -266,7 +271,7 @@ def _forward(
         if k:
             o_lo, _ = _offsets(order[k - 1].spec.duration, request)
             at = first_at_or_after(sets[k], sessions[-1].start + o_lo, request.grid)
-        person = _pick(agency, at)
+        person = _pick(agency, at, travel)
         chosen.append(person)
         sessions.append(
             PlannedSession(agency.spec.agency, person.id, at, at + agency.spec.duration)
@@ -283,50 +288,111 @@ def _forward(
 
 @dataclass
 class _Stretch:
-    """A free stretch of a room; `owns` (each agency's own starts in it) is worked out the
-    first time a session order reaches it, and kept for the other orders."""
+    """A free stretch of a room (with an interpreter: the part of one that an interpreter is
+    also free for, inside the room's stretch `whole`); `owns` (each agency's own starts in
+    it) is worked out the first time a session order reaches it, and kept for the other
+    orders. `travel`: the room's venue's, each way."""
 
     start: int
     end: int
     room: int
+    travel: int = 0
+    whole: Interval | None = None
     owns: dict[str, list[StartRange]] | None = None
     read: bool = False
 
 
-def _stretches(request: SearchRequest, rooms_free: dict[int, list[Interval]]) -> list[_Stretch]:
+def _stretches(
+    request: SearchRequest, rooms_free: dict[int, list[Interval]], travel: dict[int, int]
+) -> list[_Stretch]:
     """Free stretches of the rooms, long enough for the sessions back to back, in time
-    order."""
+    order; with an interpreter, each cut to where one interpreter is free too (see
+    _interpreted_stretches)."""
     top = request.latest_end if request.latest_end is not None else _FAR
     shortest = sum(s.duration for s in request.sessions) + request.min_gap * (
         len(request.sessions) - 1
     )
     out = [
-        _Stretch(a, b, room)
+        _Stretch(a, b, room, travel[room])
         for room, free in rooms_free.items()
         for a, b in clip(free, request.earliest, top)
         if b - a >= shortest
     ]
+    if request.interpreters is not None:
+        out = _interpreted_stretches(out, request.interpreters, shortest)
     out.sort(key=lambda stretch: (stretch.start, stretch.room))
     return out
 
 
+def _interpreted_stretches(
+    stretches: list[_Stretch], interpreters: Sequence[InterpreterSlot], shortest: int
+) -> list[_Stretch]:
+    """A visit that needs an interpreter fits where the room and one interpreter are both
+    free for its whole span: each room stretch becomes its parts with each interpreter in
+    turn (found by bisect on the interpreter's free list; parts may overlap, the search
+    counts a (start, room) once, and the same part from two interpreters is kept once)."""
+    people = [normalise(i.free) for i in interpreters]
+    ends = [[b for _, b in free] for free in people]
+    out: list[_Stretch] = []
+    for stretch in stretches:
+        parts: set[Interval] = set()
+        for free, free_ends in zip(people, ends, strict=True):
+            for index in range(bisect.bisect_right(free_ends, stretch.start), len(free)):
+                a, b = free[index]
+                if a >= stretch.end:
+                    break
+                a, b = max(a, stretch.start), min(b, stretch.end)
+                if b - a >= shortest:
+                    parts.add((a, b))
+        whole = (stretch.start, stretch.end)
+        out.extend(_Stretch(a, b, stretch.room, stretch.travel, whole) for a, b in sorted(parts))
+    return out
+
+
 def _owns(
-    stretch: _Stretch, agencies: dict[str, _Agency], request: SearchRequest
+    stretch: _Stretch,
+    agencies: dict[str, _Agency],
+    request: SearchRequest,
+    wholes: dict[tuple[int, Interval], dict[str, list[StartRange]] | None],
 ) -> dict[str, list[StartRange]] | None:
     """Every agency's own starts in the stretch; None when some agency has none there, as
-    then it cannot hold a visit in any order."""
+    then it cannot hold a visit in any order. A part of a room's stretch (an interpreter's)
+    takes the whole stretch's starts, worked out once (`wholes`), cut to the part."""
     if not stretch.read:
         stretch.read = True
-        owns = {}
-        for code, agency in agencies.items():
-            lo = ceil_to(stretch.start, request.grid)
-            hi = floor_to(stretch.end - agency.spec.duration, request.grid)
-            owns[code] = agency.starts_in(lo, hi, request.grid) if lo <= hi else []
-            if not owns[code]:
-                break
+        if stretch.whole is None:
+            stretch.owns = _own_starts(
+                stretch.start, stretch.end, stretch.travel, agencies, request
+            )
         else:
-            stretch.owns = owns
+            key = (stretch.room, stretch.whole)
+            if key not in wholes:
+                wholes[key] = _own_starts(*stretch.whole, stretch.travel, agencies, request)
+            whole = wholes[key]
+            if whole is not None:
+                owns = {}
+                for code, agency in agencies.items():
+                    lo = ceil_to(stretch.start, request.grid)
+                    hi = floor_to(stretch.end - agency.spec.duration, request.grid)
+                    owns[code] = clip_ranges(whole[code], lo, hi) if lo <= hi else []
+                    if not owns[code]:
+                        break
+                else:
+                    stretch.owns = owns
     return stretch.owns
+
+
+def _own_starts(
+    start: int, end: int, travel: int, agencies: dict[str, _Agency], request: SearchRequest
+) -> dict[str, list[StartRange]] | None:
+    owns = {}
+    for code, agency in agencies.items():
+        lo = ceil_to(start, request.grid)
+        hi = floor_to(end - agency.spec.duration, request.grid)
+        owns[code] = agency.starts_in(lo, hi, request.grid, travel) if lo <= hi else []
+        if not owns[code]:
+            return None
+    return owns
 
 
 def _search_order(
@@ -336,6 +402,7 @@ def _search_order(
     agencies: dict[str, _Agency],
     count: int,
     bound: int | None = None,
+    wholes: dict | None = None,
 ) -> list[Option]:
     """Every option of this session order whose start is within the first `count` starts
     (ties at the last start included), never later than `bound`."""
@@ -355,7 +422,7 @@ def _search_order(
         limit = threshold()
         if limit is not None and stretch.start > limit:
             break
-        owns = _owns(stretch, agencies, request)
+        owns = _owns(stretch, agencies, request, wholes if wholes is not None else {})
         if owns is None:
             continue
         sets = _backward(order, owns, request)
@@ -369,7 +436,7 @@ def _search_order(
                 if (start, stretch.room) in seen:
                     continue
                 seen.add((start, stretch.room))
-                found.append(_forward(order, sets, start, stretch.room, request))
+                found.append(_forward(order, sets, start, stretch.room, request, stretch.travel))
                 bisect.insort(starts, start)
             else:
                 continue
@@ -387,31 +454,21 @@ def _best_per_slot(options: list[Option]) -> list[Option]:
 
 
 def _run(request: SearchRequest, rooms_free: dict[int, list[Interval]], count: int) -> list[Option]:
+    """The first `count` options in the rooms' free time (each room with its travel): one
+    pass over every room's stretches in time order, whatever the travel, so a venue with
+    travel adds its stretches to the search rather than a search of its own."""
     agencies = _prepare(request)
-    stretches = _stretches(request, rooms_free)
+    travel = {r.id: r.travel for r in request.rooms}
+    stretches = _stretches(request, rooms_free, travel)
     base = [agencies[s.agency] for s in request.sessions]
     orders = [base] if request.order == FIXED else [list(p) for p in itertools.permutations(base)]
     merged: list[Option] = []
+    wholes: dict = {}
     for order in orders:
         current = _best_per_slot(merged)
         bound = current[count - 1].start if len(current) >= count else None
-        merged.extend(_search_order(order, request, stretches, agencies, count, bound))
+        merged.extend(_search_order(order, request, stretches, agencies, count, bound, wholes))
     return _best_per_slot(merged)[:count]
-
-
-def _with_interpreters(
-    request: SearchRequest, rooms_free: dict[int, list[Interval]]
-) -> dict[int, list[Interval]]:
-    """A visit that needs an interpreter fits where the room and one interpreter are both
-    free for its whole span: each room's free time becomes its stretches with each
-    interpreter in turn (they may overlap; the search counts a (start, room) once)."""
-    if request.interpreters is None:
-        return rooms_free
-    people = [normalise(i.free) for i in request.interpreters]
-    return {
-        room: sorted(piece for free_i in people for piece in intersect(free, free_i))
-        for room, free in rooms_free.items()
-    }
 
 
 def interpreted(request: SearchRequest, options: list[Option]) -> list[Option]:
@@ -419,16 +476,19 @@ def interpreted(request: SearchRequest, options: list[Option]) -> list[Option]:
     (options without one are dropped; a visit that needs none is left as it is)."""
     if request.interpreters is None:
         return options
+    people = [(i.id, normalise(i.free)) for i in request.interpreters]
     out = []
     for option in options:
-        free = [
-            i.id
-            for i in request.interpreters
-            if _covers(normalise(i.free), option.start, option.end)
-        ]
+        free = [i for i, spans in people if _holds(spans, option.start, option.end)]
         if free:
             out.append(replace(option, interpreter=min(free)))
     return out
+
+
+def _holds(spans: list[Interval], start: int, end: int) -> bool:
+    """The normalised free list has one interval holding [start, end) (bisect)."""
+    index = bisect.bisect_right(spans, (start, _FAR)) - 1
+    return index >= 0 and end <= spans[index][1]
 
 
 def travelled(free: Sequence[Interval], travel: int) -> tuple[Interval, ...]:
@@ -439,44 +499,13 @@ def travelled(free: Sequence[Interval], travel: int) -> tuple[Interval, ...]:
 
 
 def search(request: SearchRequest) -> list[Option]:
-    """The first `count` options, ranked as Option.rank says, distinct by (start, room)."""
-    travels = {r.travel for r in request.rooms}
-    if travels - {0}:
-        # Rooms grouped by their travel: each group searched with the practitioners' free
-        # time less that travel, the groups' options merged in rank order.
-        merged: list[Option] = []
-        for travel in sorted(travels):
-            candidates = request.candidates
-            if travel:
-                candidates = tuple(
-                    Candidate(
-                        c.id,
-                        c.agency,
-                        travelled(c.free, travel),
-                        c.continuity,
-                        c.week_load,
-                        c.week_loads,
-                    )
-                    for c in request.candidates
-                )
-            rooms = tuple(RoomSlot(r.id, r.free) for r in request.rooms if r.travel == travel)
-            merged.extend(
-                _search_one(
-                    SearchRequest(**{**request.__dict__, "candidates": candidates, "rooms": rooms})
-                )
-            )
-        return sorted(merged, key=Option.rank)[: request.count]
-    return _search_one(request)
-
-
-def _search_one(request: SearchRequest) -> list[Option]:
-    """search() for rooms without travel (or all with the same, already applied)."""
+    """The first `count` options, ranked as Option.rank says, distinct by (start, room).
+    A room at a venue with travel is searched with its practitioners free for the travel
+    there and back too (as `travelled` says), in the same pass as the others."""
     rooms = {r.id: normalise(r.free) for r in request.rooms}
     unavailable = normalise(request.unavailable)
     outside_rooms = {rid: subtract(free, unavailable) for rid, free in rooms.items()}
-    outside = interpreted(
-        request, _run(request, _with_interpreters(request, outside_rooms), request.count)
-    )
+    outside = interpreted(request, _run(request, outside_rooms, request.count))
     if request.strict_unavailable or len(outside) >= request.count or not unavailable:
         return outside
     # Fewer outside options than asked for: these are all of them. Fill with options that
@@ -486,7 +515,7 @@ def _search_one(request: SearchRequest) -> list[Option]:
         o
         for o in interpreted(
             request,
-            _run(request, _with_interpreters(request, rooms), request.count + len(outside)),
+            _run(request, rooms, request.count + len(outside)),
         )
         if (o.start, o.room) not in taken
     ]

@@ -147,3 +147,60 @@ def test_options_after_the_deadline_are_found_past_weeks_of_full_rooms(db, monke
     parts = first_free(windowed.request)
     assert parts == first_free(whole.request)
     assert parts[ROOM] <= march_22[0]
+
+
+@pytest.mark.parametrize(
+    "back",
+    [
+        # Back on Friday 5 March 2027: free before the deadline (Monday 8 March), but not in
+        # the first days read, so the rows are widened and no agency is named.
+        dt.date(2027, 3, 5),
+        # Back on Wednesday 10 March 2027: nobody of health is free before the deadline.
+        dt.date(2027, 3, 10),
+    ],
+)
+def test_with_no_room_before_the_deadline_the_reasons_match_the_whole_horizon(
+    db, monkeypatch, back
+):
+    """No room is free before the deadline (closed Monday 1 to Monday 22 March 2027), so
+    the practitioners' rows are read for a few days only, for the reasons: widened while
+    an agency is not free in them, the reasons are those of a read of the whole horizon."""
+    from django.conf import settings
+    from django.test import override_settings
+    from schedule.models import Event
+
+    from tests.factories import make_working_practitioner
+
+    monkeypatch.setattr(timezone, "now", lambda: NOW.astimezone(dt.UTC))
+    person = make_working_practitioner(agency="health")
+    Event.objects.create(
+        calendar=person.calendar,
+        title="Leave",
+        start=dt.datetime(2027, 3, 1, 0, 0, tzinfo=LONDON),
+        end=dt.datetime.combine(back, dt.time(0), tzinfo=LONDON),
+    )
+    room = make_room()
+    Event.objects.create(
+        calendar=room.calendar,
+        title="Refurbishment",
+        start=dt.datetime(2027, 3, 1, 0, 0, tzinfo=LONDON),
+        end=dt.datetime(2027, 3, 22, 0, 0, tzinfo=LONDON),
+    )
+    case = make_case(order_start_date=dt.date(2027, 3, 1))
+    health = Agency.objects.get(code="health")
+    windowed = visit_options(case=case, agencies=[health], count=3)
+    whole_horizon = {**settings.SCREENING_SCHEDULING, "first_window_days": 0}
+    with override_settings(SCREENING_SCHEDULING=whole_horizon):
+        whole = visit_options(case=case, agencies=[health], count=3)
+    room_reason = (
+        "No room is free for 45 minutes in a row before the deadline of Monday 8 March 2027."
+    )
+    assert windowed.reasons == whole.reasons
+    assert windowed.after_deadline == whole.after_deadline
+    if back < dt.date(2027, 3, 8):
+        assert windowed.reasons == [room_reason]
+    else:
+        assert len(windowed.reasons) == 2
+        assert windowed.reasons[0].startswith("No health practitioner is free before the deadline")
+        assert "Wednesday 10 March 2027" in windowed.reasons[0]
+        assert windowed.reasons[1] == room_reason

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screening.booking.options import SPREAD_MINUTES, SPREAD_PER_DAY, _spread
+from screening.booking.spread import SPREAD_MINUTES, SPREAD_PER_DAY, _spread
 from screening.scheduling.expand import from_minutes
 from screening.scheduling.search import Option, SearchRequest, exhaustive_search
 from tests.screening.scheduling.test_search_oracle import free_lists, requests
