@@ -579,6 +579,8 @@ class _Writer:
         by_case: dict[int, list[Finding]] = {}
         for f in findings:
             if f.status != FindingStatus.DRAFT:
+                # contributions_of reads the agency as latest_findings annotates it.
+                f.agency_id = f.session.agency_id
                 by_case.setdefault(f.session.visit.case_id, []).append(f)
         drafts, pending_sections, events, audits = [], [], [], []
         manager = self.staff.managers[0]
@@ -594,7 +596,7 @@ class _Writer:
             found = by_case.get(case.pk, [])
             result = merge(
                 layout=self.layout.as_data(),
-                contributions=contributions_of(found),
+                contributions=contributions_of(found, list(self.agencies.values())),
             )
             merged_at = max(f.submitted_at for f in found)
             submitted = merged_at + dt.timedelta(days=2)
