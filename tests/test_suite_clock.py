@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CLOCK_TESTS
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +44,19 @@ def run_at(key: str, moment: str) -> tuple[str, int, str]:
         "SQLITE_TEST_NAME": f"{name}-clock-{key}.sqlite3",
     }
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", SELECTION],
+        # Only the places that hold clock tests are collected (each run at each moment
+        # would otherwise import and collect the whole suite).
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            SELECTION,
+            *(path.rstrip("/") for path in CLOCK_TESTS),
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
